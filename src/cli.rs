@@ -1,0 +1,294 @@
+//! The command line: `twelve-lint [check] [PATHS]`, `twelve-lint rules`, `twelve-lint rule CODE`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, ConfigError, Overrides};
+use crate::diagnostic::Severity;
+use crate::engine::{self, Request};
+use crate::render::{self, Format, Output};
+use crate::rules::{self, RULES};
+
+const EXIT_CODES: &str = "Exit codes:\n  0  no finding at or above --fail-on\n  1  findings at or above --fail-on\n  2  usage, configuration or internal error";
+
+/// Lint a repository for Twelve-Factor App violations.
+#[derive(Debug, Parser)]
+#[command(name = "twelve-lint", version, about, args_conflicts_with_subcommands = true, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint paths (the default command).
+    #[command(after_help = EXIT_CODES)]
+    Check(Box<CheckArgs>),
+    /// List the rules.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+    /// Print a rule's documentation.
+    Rule {
+        /// A rule code (TF0301) or name (hardcoded-secret).
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options of `check`. Each also reads a `TWELVE_LINT_*` environment variable.
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files and directories to lint (default: the current directory). Named files are linted even when ignored.
+    paths: Vec<PathBuf>,
+    /// Output format [default: human on a terminal, concise otherwise].
+    #[arg(long, value_enum, env = "TWELVE_LINT_FORMAT")]
+    format: Option<Format>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE", env = "TWELVE_LINT_OUTPUT")]
+    output: Option<PathBuf>,
+    /// Rules to run: codes, factor prefixes (TF03) or names, comma-separated. Replaces the config's list.
+    #[arg(long, value_delimiter = ',', env = "TWELVE_LINT_SELECT")]
+    select: Option<Vec<String>>,
+    /// Rules not to run, comma-separated.
+    #[arg(long, value_delimiter = ',', env = "TWELVE_LINT_IGNORE")]
+    ignore: Option<Vec<String>>,
+    /// Lowest severity that fails the run (exit 1) [default: warning].
+    #[arg(long, value_enum, env = "TWELVE_LINT_FAIL_ON")]
+    fail_on: Option<Level>,
+    /// Exit 0 even when there are findings.
+    #[arg(long, env = "TWELVE_LINT_EXIT_ZERO")]
+    exit_zero: bool,
+    /// Set a rule's severity: CODE=note|warning|error (repeatable, comma-separated).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "CODE=LEVEL",
+        env = "TWELVE_LINT_SEVERITY"
+    )]
+    severity: Vec<String>,
+    /// Glob patterns of paths not to lint, relative to the root (comma-separated).
+    #[arg(long, value_delimiter = ',', env = "TWELVE_LINT_EXCLUDE")]
+    exclude: Option<Vec<String>>,
+    /// Skip files larger than this many bytes [default: 10485760].
+    #[arg(long, value_name = "BYTES", env = "TWELVE_LINT_MAX_FILE_SIZE")]
+    max_file_size: Option<u64>,
+    /// Lint tests/, examples/, benches/ and test modules as deployed code.
+    #[arg(long, env = "TWELVE_LINT_INCLUDE_TESTS")]
+    include_tests: bool,
+    /// Config file to use instead of discovering twelve-lint.toml.
+    #[arg(long, value_name = "FILE", env = "TWELVE_LINT_CONFIG")]
+    config: Option<PathBuf>,
+    /// Extra configuration as TOML, applied over the config file (repeatable), e.g. 'rules.TF0201.allowed-images = ["corp/base"]'.
+    #[arg(long = "option", value_name = "TOML", env = "TWELVE_LINT_OPTION")]
+    options: Vec<String>,
+    /// Ignore config files.
+    #[arg(long, env = "TWELVE_LINT_ISOLATED")]
+    isolated: bool,
+    /// Also lint files excluded by .gitignore, .ignore and hidden-file rules.
+    #[arg(long, env = "TWELVE_LINT_NO_IGNORE")]
+    no_ignore: bool,
+    /// Worker threads [default: one per core].
+    #[arg(long, short, env = "TWELVE_LINT_JOBS")]
+    jobs: Option<usize>,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto, env = "TWELVE_LINT_COLOR")]
+    color: Color,
+    /// Do not print the summary line on stderr.
+    #[arg(long, short, env = "TWELVE_LINT_QUIET")]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl From<Level> for Severity {
+    fn from(l: Level) -> Self {
+        match l {
+            Level::Note => Severity::Note,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        }
+    }
+}
+
+/// Run the command line; returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Check(args)) => check(*args),
+        None => check(cli.check),
+        Some(Command::Rules { format }) => print(&rules_listing(format)),
+        Some(Command::Rule { rule }) => match rules::by_code_or_name(&rule) {
+            Some(r) => print(r.meta().doc),
+            None => Err(format!(
+                "unknown rule `{rule}`; `twelve-lint rules` lists them"
+            )),
+        },
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("twelve-lint: error: {message}");
+            2
+        }
+    }
+}
+
+fn print(text: &str) -> Result<i32, String> {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (e.g. `| head`) is not an error worth reporting.
+    let _ = out.write_all(text.as_bytes());
+    Ok(0)
+}
+
+fn check(args: CheckArgs) -> Result<i32, String> {
+    let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
+    req.no_ignore = args.no_ignore;
+    req.jobs = args.jobs.unwrap_or(0);
+    let mut sources = Vec::new();
+    if !args.isolated {
+        let start = req.paths[0].clone();
+        let start = if start.is_dir() {
+            start
+        } else {
+            start.parent().map(PathBuf::from).unwrap_or(start)
+        };
+        if let Some(path) = args.config.clone().or_else(|| config::discover(&start)) {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+            sources.push((path.display().to_string(), text));
+        }
+    }
+    for (i, option) in args.options.iter().enumerate() {
+        sources.push((format!("--option #{}", i + 1), option.clone()));
+    }
+    let overrides = Overrides {
+        select: args.select,
+        ignore: args.ignore,
+        fail_on: args.fail_on.map(Severity::from),
+        exclude: args.exclude,
+        max_file_size: args.max_file_size,
+        include_tests: args.include_tests.then_some(true),
+        severity: args.severity,
+    };
+    let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
+    let report = engine::run(&req, &settings);
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if to_terminal {
+        Format::Human
+    } else {
+        Format::Concise
+    });
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let text = render::render(
+        format,
+        &Output {
+            report: &report,
+            settings: &settings,
+            color,
+        },
+    );
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => {
+            print(&text)?;
+        }
+    }
+    if !args.quiet && matches!(format, Format::Human | Format::Concise) {
+        eprintln!("{}", render::summary(&report));
+    }
+    let failing = report.active().any(|d| d.severity >= settings.fail_on);
+    Ok(if failing && !args.exit_zero { 1 } else { 0 })
+}
+
+/// The rule list in `format`.
+fn rules_listing(format: RulesFormat) -> String {
+    match format {
+        RulesFormat::Table => {
+            let mut s = String::new();
+            for r in RULES {
+                let m = r.meta();
+                s.push_str(&format!(
+                    "{:<7} {:<8} {:<30} {}\n",
+                    m.code, m.severity, m.name, m.summary
+                ));
+            }
+            s
+        }
+        RulesFormat::Json => {
+            let list: Vec<_> = RULES
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    serde_json::json!({
+                        "code": m.code, "name": m.name, "factor": m.factor, "factor_name": m.factor_name(),
+                        "severity": m.severity, "summary": m.summary,
+                        "kinds": m.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
+                        "options": m.options.iter().map(|o| serde_json::json!({"name": o.name, "doc": o.doc})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&list).expect("JSON values serialize") + "\n"
+        }
+        RulesFormat::Markdown => rule_table(),
+    }
+}
+
+/// The README's rule table, generated from the registry.
+pub fn rule_table() -> String {
+    let mut s =
+        String::from("| Code | Name | Factor | Severity | Fires when |\n|---|---|---|---|---|\n");
+    for r in RULES {
+        let m = r.meta();
+        s.push_str(&format!(
+            "| [{code}](rules/{code}.md) | `{}` | {} {} | {} | {} |\n",
+            m.name,
+            if m.factor == 0 {
+                "—".to_string()
+            } else {
+                roman(m.factor)
+            },
+            m.factor_name(),
+            m.severity,
+            m.summary,
+            code = m.code
+        ));
+    }
+    s
+}
+
+fn roman(n: u8) -> String {
+    const R: [&str; 13] = [
+        "", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
+    format!("{}.", R[n as usize])
+}

@@ -1,0 +1,462 @@
+//! Configuration: `twelve-lint.toml` / `.twelve-lint.toml` at or above the linted
+//! root, then `--option` TOML snippets, then command-line flags and their
+//! `TWELVE_LINT_*` environment variables. The result is [`Settings`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Severity;
+use crate::rules::{RULES, Rule, RuleOptions};
+
+/// Config file names, in lookup order within a directory.
+pub const FILE_NAMES: [&str; 2] = ["twelve-lint.toml", ".twelve-lint.toml"];
+/// Files larger than this are skipped unless `max-file-size` says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// The config file's schema. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    /// Rules to run: codes, factor prefixes (`TF03`) or names. Default: all.
+    pub select: Option<Vec<Spanned<String>>>,
+    /// Rules not to run.
+    pub ignore: Option<Vec<Spanned<String>>>,
+    /// Lowest severity that makes the exit code 1.
+    pub fail_on: Option<Severity>,
+    /// Glob patterns (relative to the root) of paths not to lint.
+    pub exclude: Option<Vec<Spanned<String>>>,
+    /// Files larger than this many bytes are skipped with a note.
+    pub max_file_size: Option<u64>,
+    /// Lint test, benchmark and example code as if it were deployed.
+    pub include_tests: Option<bool>,
+    /// Per-rule severity: `TF0206 = "warning"`.
+    pub severity: Option<BTreeMap<Spanned<String>, Severity>>,
+    /// Per-path overrides.
+    pub overrides: Option<Vec<Override>>,
+    /// Per-rule options: `[rules.TF0201]`.
+    pub rules: Option<BTreeMap<Spanned<String>, toml::Table>>,
+}
+
+/// `[[overrides]]`: rules ignored or re-levelled for some paths.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Override {
+    pub paths: Vec<Spanned<String>>,
+    pub ignore: Option<Vec<Spanned<String>>>,
+    pub severity: Option<BTreeMap<Spanned<String>, Severity>>,
+}
+
+/// A configuration problem, already phrased for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A TOML source with a name for messages.
+struct Source<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn error(&self, span: std::ops::Range<usize>, message: impl fmt::Display) -> ConfigError {
+        let line = self.text[..span.start.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        ConfigError(format!("{}:{line}: {message}", self.name))
+    }
+}
+
+/// Find the config file for `start`: the nearest `twelve-lint.toml` or `.twelve-lint.toml`
+/// in `start` or one of its ancestors.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find_map(|dir| FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()))
+}
+
+/// Parse config text named `name` (a path or `--option`).
+pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let src = Source { name, text };
+        match e.span() {
+            Some(span) => src.error(span, e.message()),
+            None => ConfigError(format!("{name}: {}", e.message())),
+        }
+    })
+}
+
+/// Settings the command line adds on top of the config file (`None` = not given).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub fail_on: Option<Severity>,
+    pub exclude: Option<Vec<String>>,
+    pub max_file_size: Option<u64>,
+    pub include_tests: Option<bool>,
+    /// `CODE=severity` pairs.
+    pub severity: Vec<String>,
+}
+
+/// Resolved settings the engine runs with.
+pub struct Settings {
+    /// Enabled rules, in code order.
+    pub rules: Vec<&'static dyn Rule>,
+    pub severity: HashMap<&'static str, Severity>,
+    pub fail_on: Severity,
+    pub exclude: GlobSet,
+    pub overrides: Vec<PathOverride>,
+    pub options: HashMap<&'static str, RuleOptions>,
+    pub max_file_size: u64,
+    pub include_tests: bool,
+}
+
+/// A resolved `[[overrides]]` entry.
+pub struct PathOverride {
+    pub paths: GlobSet,
+    pub ignore: Vec<&'static str>,
+    pub severity: HashMap<&'static str, Severity>,
+}
+
+impl Settings {
+    /// The severity of `code` at `path`, or `None` when the rule is off there.
+    pub fn effective(&self, code: &'static str, path: &str, default: Severity) -> Option<Severity> {
+        let mut sev = self.severity.get(code).copied().unwrap_or(default);
+        for o in self.overrides.iter().filter(|o| o.paths.is_match(path)) {
+            if o.ignore.contains(&code) {
+                return None;
+            }
+            if let Some(s) = o.severity.get(code) {
+                sev = *s;
+            }
+        }
+        Some(sev)
+    }
+
+    /// True when `code` is enabled.
+    pub fn is_enabled(&self, code: &str) -> bool {
+        self.rules.iter().any(|r| r.meta().code == code)
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        resolve(&[], &Overrides::default()).expect("defaults are valid")
+    }
+}
+
+/// Layer config sources (lowest precedence first) and command-line overrides into settings.
+/// Each source is `(name, text)`.
+pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings, ConfigError> {
+    let mut rules: Vec<&'static dyn Rule> = RULES.to_vec();
+    let mut fail_on = Severity::Warning;
+    let mut severity = HashMap::new();
+    let mut exclude = GlobSetBuilder::new();
+    let mut overrides = Vec::new();
+    let mut options = HashMap::new();
+    let mut max_file_size = DEFAULT_MAX_FILE_SIZE;
+    let mut include_tests = false;
+    let mut select: Option<Vec<&'static str>> = None;
+    let mut ignore: Vec<&'static str> = Vec::new();
+
+    for (name, text) in sources {
+        let cfg = parse(name, text)?;
+        let src = Source { name, text };
+        if let Some(list) = &cfg.select {
+            select = Some(selectors(&src, "select", list)?);
+        }
+        if let Some(list) = &cfg.ignore {
+            ignore.extend(selectors(&src, "ignore", list)?);
+        }
+        fail_on = cfg.fail_on.unwrap_or(fail_on);
+        max_file_size = cfg.max_file_size.unwrap_or(max_file_size);
+        include_tests = cfg.include_tests.unwrap_or(include_tests);
+        for pattern in cfg.exclude.iter().flatten() {
+            exclude.add(glob(&src, pattern)?);
+        }
+        for (key, sev) in cfg.severity.iter().flatten() {
+            for code in selector(&src, "severity", key)? {
+                severity.insert(code, *sev);
+            }
+        }
+        for o in cfg.overrides.iter().flatten() {
+            overrides.push(path_override(&src, o)?);
+        }
+        for (key, table) in cfg.rules.iter().flatten() {
+            let rule = crate::rules::by_code_or_name(key.get_ref()).ok_or_else(|| {
+                src.error(
+                    key.span(),
+                    format!("unknown rule `{}` in `[rules]`; {HINT}", key.get_ref()),
+                )
+            })?;
+            validate_options(&src, key, rule, table)?;
+            options.insert(rule.meta().code, table.clone().into_iter().collect());
+        }
+    }
+
+    let cli_src = Source {
+        name: "command line",
+        text: "",
+    };
+    if let Some(list) = &cli.select {
+        select = Some(plain_selectors(&cli_src, "--select", list)?);
+    }
+    if let Some(list) = &cli.ignore {
+        ignore.extend(plain_selectors(&cli_src, "--ignore", list)?);
+    }
+    fail_on = cli.fail_on.unwrap_or(fail_on);
+    max_file_size = cli.max_file_size.unwrap_or(max_file_size);
+    include_tests = cli.include_tests.unwrap_or(include_tests);
+    for pattern in cli.exclude.iter().flatten() {
+        exclude.add(glob(&cli_src, &Spanned::new(0..0, pattern.clone()))?);
+    }
+    for pair in &cli.severity {
+        let (key, level) = pair.split_once('=').ok_or_else(|| {
+            ConfigError(format!(
+                "--severity `{pair}`: expected CODE=note|warning|error"
+            ))
+        })?;
+        let sev = match level.trim() {
+            "note" => Severity::Note,
+            "warning" => Severity::Warning,
+            "error" => Severity::Error,
+            other => {
+                return Err(ConfigError(format!(
+                    "--severity `{pair}`: unknown severity `{other}`; expected one of note, warning, error"
+                )));
+            }
+        };
+        for code in plain_selectors(&cli_src, "--severity", &[key.to_string()])? {
+            severity.insert(code, sev);
+        }
+    }
+
+    if let Some(select) = select {
+        // The tool's own diagnostics stay on unless ignored explicitly.
+        rules.retain(|r| select.contains(&r.meta().code) || r.meta().factor == 0);
+    }
+    rules.retain(|r| !ignore.contains(&r.meta().code));
+    Ok(Settings {
+        rules,
+        severity,
+        fail_on,
+        exclude: exclude
+            .build()
+            .map_err(|e| ConfigError(format!("exclude: {e}")))?,
+        overrides,
+        options,
+        max_file_size,
+        include_tests,
+    })
+}
+
+const HINT: &str = "expected a rule code (TF0301), a factor prefix (TF03) or a rule name (hardcoded-secret); `twelve-lint rules` lists them";
+
+/// Codes named by one selector.
+fn selector(
+    src: &Source<'_>,
+    key: &str,
+    sel: &Spanned<String>,
+) -> Result<Vec<&'static str>, ConfigError> {
+    let codes: Vec<&'static str> = RULES
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.matches(sel.get_ref()))
+        .map(|m| m.code)
+        .collect();
+    if codes.is_empty() {
+        return Err(src.error(
+            sel.span(),
+            format!(
+                "unknown rule selector `{}` in `{key}`; {HINT}",
+                sel.get_ref()
+            ),
+        ));
+    }
+    Ok(codes)
+}
+
+fn selectors(
+    src: &Source<'_>,
+    key: &str,
+    list: &[Spanned<String>],
+) -> Result<Vec<&'static str>, ConfigError> {
+    let mut out = Vec::new();
+    for sel in list {
+        out.extend(selector(src, key, sel)?);
+    }
+    Ok(out)
+}
+
+fn plain_selectors(
+    src: &Source<'_>,
+    key: &str,
+    list: &[String],
+) -> Result<Vec<&'static str>, ConfigError> {
+    let spanned: Vec<Spanned<String>> = list
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Spanned::new(0..0, s.trim().to_string()))
+        .collect();
+    selectors(src, key, &spanned).map_err(|e| ConfigError(e.0.replacen("command line:1: ", "", 1)))
+}
+
+fn glob(src: &Source<'_>, pattern: &Spanned<String>) -> Result<Glob, ConfigError> {
+    let p = pattern.get_ref().trim_start_matches("./");
+    // A bare directory name excludes everything below it too.
+    let p = if p.ends_with('/') {
+        format!("{p}**")
+    } else {
+        p.to_string()
+    };
+    Glob::new(&p).map_err(|e| {
+        src.error(
+            pattern.span(),
+            format!("invalid glob `{}`: {e}", pattern.get_ref()),
+        )
+    })
+}
+
+fn path_override(src: &Source<'_>, o: &Override) -> Result<PathOverride, ConfigError> {
+    let mut paths = GlobSetBuilder::new();
+    for p in &o.paths {
+        paths.add(glob(src, p)?);
+    }
+    let mut severity = HashMap::new();
+    for (key, sev) in o.severity.iter().flatten() {
+        for code in selector(src, "overrides.severity", key)? {
+            severity.insert(code, *sev);
+        }
+    }
+    Ok(PathOverride {
+        paths: paths
+            .build()
+            .map_err(|e| ConfigError(format!("{}: overrides: {e}", src.name)))?,
+        ignore: selectors(
+            src,
+            "overrides.ignore",
+            o.ignore.as_deref().unwrap_or_default(),
+        )?,
+        severity,
+    })
+}
+
+fn validate_options(
+    src: &Source<'_>,
+    key: &Spanned<String>,
+    rule: &dyn Rule,
+    table: &toml::Table,
+) -> Result<(), ConfigError> {
+    let meta = rule.meta();
+    for (name, value) in table {
+        let known: Vec<&str> = meta.options.iter().map(|o| o.name).collect();
+        if !known.contains(&name.as_str()) {
+            let valid = if known.is_empty() {
+                "it takes no options".to_string()
+            } else {
+                format!("valid options: {}", known.join(", "))
+            };
+            return Err(src.error(
+                key.span(),
+                format!("unknown option `{name}` for rule {}; {valid}", meta.code),
+            ));
+        }
+        let is_list = value
+            .as_array()
+            .is_some_and(|a| a.iter().all(|v| v.is_str()));
+        if !is_list {
+            return Err(src.error(
+                key.span(),
+                format!(
+                    "option `{name}` of rule {} must be a list of strings",
+                    meta.code
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> Vec<(String, String)> {
+        vec![("twelve-lint.toml".to_string(), text.to_string())]
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_choices() {
+        let err = resolve(
+            &src("fail-on = \"error\"\nselct = []\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.0.starts_with("twelve-lint.toml:2:"), "{err}");
+        assert!(err.0.contains("select"), "{err}");
+    }
+
+    #[test]
+    fn bad_severity_lists_choices() {
+        let err = resolve(&src("fail-on = \"fatal\"\n"), &Overrides::default())
+            .err()
+            .unwrap();
+        assert!(err.0.contains("note") && err.0.contains("error"), "{err}");
+    }
+
+    #[test]
+    fn selection_layers_and_keeps_tool_rules() {
+        let s = resolve(&src("select = [\"TF02\"]\n"), &Overrides::default()).unwrap();
+        assert!(s.is_enabled("TF0201"));
+        assert!(!s.is_enabled("TF0301"));
+        assert!(s.is_enabled("TF0001"));
+        let cli = Overrides {
+            select: Some(vec!["hardcoded-secret".into()]),
+            ..Overrides::default()
+        };
+        let s = resolve(&src("select = [\"TF02\"]\n"), &cli).unwrap();
+        assert!(s.is_enabled("TF0301") && !s.is_enabled("TF0201"));
+        let err = resolve(&src("ignore = [\"TF99\"]\n"), &Overrides::default())
+            .err()
+            .unwrap();
+        assert!(
+            err.0.starts_with("twelve-lint.toml:1:") && err.0.contains("TF99"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn overrides_and_options() {
+        let text = "[severity]\nTF0201 = \"error\"\n[[overrides]]\npaths = [\"deploy/**\"]\nignore = [\"TF0301\"]\n[rules.TF0201]\nallowed-images = [\"corp/base\"]\n";
+        let s = resolve(&src(text), &Overrides::default()).unwrap();
+        assert_eq!(
+            s.effective("TF0201", "x/Dockerfile", Severity::Warning),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            s.effective("TF0301", "deploy/a.yaml", Severity::Error),
+            None
+        );
+        let err = resolve(
+            &src("[rules.TF0201]\nnope = [\"x\"]\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.0.contains("allowed-images"), "{err}");
+    }
+}

@@ -1,0 +1,182 @@
+//! Findings as plain, sortable data. Rendering lives in [`crate::render`].
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::{LineIndex, Pos};
+
+/// How bad a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The most lines of source a location keeps for rendering and fingerprints.
+const SNIPPET_MAX_LINES: usize = 4;
+/// The most bytes of source a location keeps for rendering and fingerprints.
+const SNIPPET_MAX_BYTES: usize = 1024;
+
+/// A place in a file: byte range, resolved positions and the source lines around it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Path relative to the project root, `/`-separated.
+    pub path: String,
+    /// Start of the span.
+    pub start: Pos,
+    /// End of the span (exclusive column).
+    pub end: Pos,
+    /// Byte range of the span in the file.
+    #[serde(skip)]
+    pub bytes: Range<usize>,
+    /// The whole source lines the span starts on (capped), for snippets and fingerprints.
+    #[serde(skip)]
+    pub snippet: Snippet,
+}
+
+/// Source lines kept with a location: `text` starts at byte `offset` of the file, on `first_line`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Snippet {
+    pub text: String,
+    pub offset: usize,
+    pub first_line: u32,
+}
+
+impl Ord for Location {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (
+            &self.path,
+            self.start,
+            self.end,
+            self.bytes.start,
+            self.bytes.end,
+        )
+            .cmp(&(
+                &other.path,
+                other.start,
+                other.end,
+                other.bytes.start,
+                other.bytes.end,
+            ))
+    }
+}
+
+impl PartialOrd for Location {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Location {
+    /// Resolve byte range `bytes` of `text` (indexed by `lines`) at `path`.
+    pub fn new(path: &str, text: &str, lines: &LineIndex, bytes: Range<usize>) -> Self {
+        let start_byte = bytes.start.min(text.len());
+        let end_byte = bytes.end.clamp(start_byte, text.len());
+        let start = lines.pos(text, start_byte);
+        let end = lines.pos(text, end_byte);
+        let first = start.line as usize - 1;
+        let last = (end.line as usize - 1).min(first + SNIPPET_MAX_LINES - 1);
+        let from = lines.line_start(first);
+        let mut to = lines.line_range(text, last).end.max(from);
+        if to - from > SNIPPET_MAX_BYTES {
+            to = crate::text::floor_char_boundary(text, from + SNIPPET_MAX_BYTES);
+        }
+        Location {
+            path: path.to_string(),
+            start,
+            end,
+            bytes: start_byte..end_byte,
+            snippet: Snippet {
+                text: text[from..to].to_string(),
+                offset: from,
+                first_line: start.line,
+            },
+        }
+    }
+
+    /// A location for a whole file or a place we have no text for: line 1, column 1.
+    pub fn file(path: &str) -> Self {
+        let start = Pos { line: 1, col: 1 };
+        Location {
+            path: path.to_string(),
+            start,
+            end: start,
+            bytes: 0..0,
+            snippet: Snippet {
+                first_line: 1,
+                ..Snippet::default()
+            },
+        }
+    }
+
+    /// The text of the span itself, when the snippet holds it.
+    pub fn span_text(&self) -> Option<&str> {
+        let from = self.bytes.start.checked_sub(self.snippet.offset)?;
+        let to = self.bytes.end.checked_sub(self.snippet.offset)?;
+        self.snippet.text.get(from..to)
+    }
+}
+
+/// Another place that explains a finding (e.g. the `ARG` that set a tag).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+/// Why a finding is suppressed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SuppressionInfo {
+    /// `inSource` for comments and annotations.
+    pub kind: &'static str,
+    /// The reason given with the suppression (may be empty).
+    pub justification: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    pub location: Location,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub related: Vec<Related>,
+    /// Set when an in-source suppression covers this finding.
+    pub suppressed: Option<SuppressionInfo>,
+    /// Stable identity across unrelated edits; see [`crate::fingerprint`].
+    pub fingerprint: String,
+}
+
+impl Diagnostic {
+    /// Sort key: path, line, column, code, message.
+    pub fn sort_key(&self) -> (&str, Pos, &str, &str) {
+        (
+            &self.location.path,
+            self.location.start,
+            self.code,
+            &self.message,
+        )
+    }
+}

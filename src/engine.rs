@@ -1,0 +1,536 @@
+//! The pipeline: walk → classify → read + parse once → per-file rules (on the
+//! walker threads) → project model → project rules → severity, overrides and
+//! suppressions → sorted diagnostics.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashSet};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::{Once, mpsc};
+use std::time::{Duration, Instant};
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Location, SuppressionInfo};
+use crate::project::{FileEntry, Project};
+use crate::rules::{self, Ctx, Meta, f00_tool};
+use crate::source::{self, FileKind, SourceFile};
+use crate::suppress::{self, Suppression};
+use crate::text::LineIndex;
+
+/// What to lint.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Files and directories to lint (absolute).
+    pub paths: Vec<PathBuf>,
+    /// The project root paths are reported relative to.
+    pub root: PathBuf,
+    /// True when `root` is inside a git work tree.
+    pub in_git: bool,
+    /// Also lint files that `.gitignore` and friends exclude.
+    pub no_ignore: bool,
+    /// Worker threads; 0 = one per core.
+    pub jobs: usize,
+}
+
+impl Request {
+    /// A request for `paths`, rooted at the enclosing git work tree if any,
+    /// else at the first path (or its directory when it is a file).
+    pub fn new(paths: &[PathBuf]) -> std::io::Result<Self> {
+        let mut abs = Vec::new();
+        for p in paths {
+            abs.push(
+                std::fs::canonicalize(p)
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", p.display())))?,
+            );
+        }
+        if abs.is_empty() {
+            abs.push(std::fs::canonicalize(".")?);
+        }
+        let first = abs[0].clone();
+        let dir = if first.is_dir() {
+            first.clone()
+        } else {
+            first
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or(first.clone())
+        };
+        let git_root = git2::Repository::discover(&dir)
+            .ok()
+            .and_then(|r| r.workdir().map(Path::to_path_buf))
+            .and_then(|w| std::fs::canonicalize(w).ok());
+        Ok(Request {
+            paths: abs,
+            in_git: git_root.is_some(),
+            root: git_root.unwrap_or(dir),
+            no_ignore: false,
+            jobs: 0,
+        })
+    }
+}
+
+/// The outcome of a run.
+#[derive(Debug)]
+pub struct Report {
+    /// Every finding, sorted; suppressed ones carry [`Diagnostic::suppressed`].
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files read and linted.
+    pub files_linted: usize,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// Findings that are not suppressed.
+    pub fn active(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.suppressed.is_none())
+    }
+}
+
+/// What one file contributed.
+struct FileResult {
+    entry: Option<FileEntry>,
+    diagnostics: Vec<Diagnostic>,
+    suppressions: Vec<Suppression>,
+}
+
+/// Lint `req` with `settings`.
+pub fn run(req: &Request, settings: &Settings) -> Report {
+    let started = Instant::now();
+    install_panic_hook();
+    let needed: HashSet<FileKind> = settings
+        .rules
+        .iter()
+        .flat_map(|r| r.meta().kinds.iter().copied())
+        .collect();
+    let (tx, rx) = mpsc::channel::<FileResult>();
+    let mut walk = ignore::WalkBuilder::new(&req.paths[0]);
+    for p in &req.paths[1..] {
+        walk.add(p);
+    }
+    walk.hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .threads(req.jobs)
+        .filter_entry(|e| e.file_name() != ".git");
+    if req.no_ignore {
+        walk.standard_filters(false).hidden(false);
+    }
+    walk.build_parallel().run(|| {
+        let tx = tx.clone();
+        let needed = &needed;
+        Box::new(move |entry| {
+            if let Some(result) = visit(entry, req, settings, needed) {
+                let _ = tx.send(result);
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    drop(tx);
+    let mut results: Vec<FileResult> = rx.into_iter().collect();
+    results.sort_by(|a, b| a.entry.cmp(&b.entry));
+
+    let mut diagnostics = Vec::new();
+    let mut suppressions: BTreeMap<String, Vec<Suppression>> = BTreeMap::new();
+    let mut files = Vec::new();
+    for r in results {
+        diagnostics.extend(r.diagnostics);
+        if let Some(entry) = r.entry {
+            suppressions
+                .entry(entry.path.clone())
+                .or_default()
+                .extend(r.suppressions);
+            files.push(entry);
+        }
+    }
+    let project = Project {
+        root: req.root.clone(),
+        in_git: req.in_git,
+        files,
+    };
+    for rule in &settings.rules {
+        let meta = rule.meta();
+        let options = settings.options.get(meta.code);
+        guarded(meta, &mut diagnostics, None, |out| {
+            rule.check_project(&project, &mut Ctx::new(meta, options, out))
+        });
+    }
+    let files_linted = project.files.len();
+    let diagnostics = finish(diagnostics, suppressions, settings);
+    Report {
+        diagnostics,
+        files_linted,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// Handle one walk entry on a walker thread.
+fn visit(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    req: &Request,
+    settings: &Settings,
+    needed: &HashSet<FileKind>,
+) -> Option<FileResult> {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            let path =
+                error_path(&err).map_or_else(|| ".".to_string(), |p| relative(&req.root, &p));
+            return Some(skipped(
+                &path,
+                format!("cannot walk this path: {err}"),
+                None,
+            ));
+        }
+    };
+    let rel = relative(&req.root, entry.path());
+    if settings.exclude.is_match(&rel) || (!settings.include_tests && source::is_test_path(&rel)) {
+        return None;
+    }
+    let kind = source::classify(entry.path())?;
+    if !needed.contains(&kind) {
+        return None;
+    }
+    let file_type = entry.file_type()?;
+    if file_type.is_dir() {
+        return None;
+    }
+    let entry_of = || {
+        Some(FileEntry {
+            path: rel.clone(),
+            kind,
+        })
+    };
+    if file_type.is_symlink() {
+        return Some(skipped(
+            &rel,
+            "symbolic link not followed; lint its target instead".into(),
+            entry_of(),
+        ));
+    }
+    if !file_type.is_file() {
+        return Some(skipped(
+            &rel,
+            "not a regular file (FIFO, socket or device); not read".into(),
+            entry_of(),
+        ));
+    }
+    let text = match read_text(entry.path(), settings.max_file_size) {
+        Ok(text) => text,
+        Err(reason) => return Some(skipped(&rel, reason, entry_of())),
+    };
+    Some(lint_text(&rel, kind, &text, settings))
+}
+
+/// Lint one file's text: parse once, run the per-file rules, collect suppressions.
+fn lint_text(rel: &str, kind: FileKind, text: &str, settings: &Settings) -> FileResult {
+    let lines = LineIndex::new(text);
+    let mut diagnostics = Vec::new();
+    let parsed = guarded(
+        &f00_tool::INTERNAL_ERROR,
+        &mut diagnostics,
+        Some((rel, "parser")),
+        |_| source::parse(kind, rel, text, &lines),
+    );
+    let mut suppressions = Vec::new();
+    match parsed {
+        Some(Ok(parsed)) => {
+            let file = SourceFile {
+                path: rel,
+                kind,
+                text,
+                lines: &lines,
+                parsed: &parsed,
+            };
+            for rule in settings
+                .rules
+                .iter()
+                .filter(|r| r.meta().kinds.contains(&kind))
+            {
+                let meta = rule.meta();
+                let options = settings.options.get(meta.code);
+                guarded(meta, &mut diagnostics, Some((rel, meta.code)), |out| {
+                    rule.check_file(&file, &mut Ctx::new(meta, options, out))
+                });
+            }
+            let (found, malformed) = suppress::scan(&file);
+            suppressions = found;
+            for m in malformed {
+                push(
+                    &mut diagnostics,
+                    &f00_tool::UNUSED_SUPPRESSION,
+                    m.location,
+                    format!(
+                        "malformed suppression `{}`",
+                        m.text.chars().take(80).collect::<String>()
+                    ),
+                    "write `twelve-lint: ignore[CODE] reason` (or `ignore-file[CODE] reason`)",
+                );
+            }
+        }
+        Some(Err(failure)) => {
+            let loc = Location::new(rel, text, &lines, failure.span);
+            push(
+                &mut diagnostics,
+                &f00_tool::PARSE_ERROR,
+                loc,
+                format!(
+                    "cannot parse this {} file: {}",
+                    kind.name(),
+                    first_line(&failure.message)
+                ),
+                "fix the syntax; rules that need this file's structure skipped it",
+            );
+            let (found, _) = suppress::scan_comments(rel, kind, text, &lines);
+            suppressions = found;
+        }
+        None => {}
+    }
+    if kind == FileKind::Rust {
+        crate::parse::rust::release_spans();
+    }
+    FileResult {
+        entry: Some(FileEntry {
+            path: rel.to_string(),
+            kind,
+        }),
+        diagnostics,
+        suppressions,
+    }
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message)
+}
+
+/// Read a file as UTF-8 text (BOM removed), or say why not.
+fn read_text(path: &Path, max: u64) -> Result<String, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read: {e}"))?
+        .len();
+    if size > max {
+        return Err(format!(
+            "file is {size} bytes, over the {max}-byte limit; raise `max-file-size` to lint it"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("file is UTF-16 encoded; save it as UTF-8 to lint it".into());
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("binary file (contains NUL bytes); not linted".into());
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        format!("file is not valid UTF-8 (first invalid byte on line {line}); save it as UTF-8 to lint it")
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+fn skipped(path: &str, reason: String, entry: Option<FileEntry>) -> FileResult {
+    let mut diagnostics = Vec::new();
+    push(
+        &mut diagnostics,
+        &f00_tool::SKIPPED_FILE,
+        Location::file(path),
+        reason,
+        "twelve-lint could not lint this file; the rest of the repository was linted",
+    );
+    FileResult {
+        entry,
+        diagnostics,
+        suppressions: Vec::new(),
+    }
+}
+
+fn push(
+    out: &mut Vec<Diagnostic>,
+    meta: &'static Meta,
+    location: Location,
+    message: String,
+    help: &str,
+) {
+    Ctx::new(meta, None, out).report(location, message, help);
+}
+
+/// Root-relative, `/`-separated path (the path itself when outside the root).
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    if s.is_empty() { ".".to_string() } else { s }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
+thread_local! {
+    static IN_CHECK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Keep the default panic message for real crashes, but stay quiet for panics
+/// caught inside a rule (they become TF0005 diagnostics).
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !IN_CHECK.with(Cell::get) {
+                default(info);
+            }
+        }));
+    });
+}
+
+/// Run `f`, turning a panic into an internal-error diagnostic about `site` (path, rule).
+fn guarded<T>(
+    meta: &'static Meta,
+    out: &mut Vec<Diagnostic>,
+    site: Option<(&str, &str)>,
+    f: impl FnOnce(&mut Vec<Diagnostic>) -> T,
+) -> Option<T> {
+    IN_CHECK.with(|c| c.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| f(out)));
+    IN_CHECK.with(|c| c.set(false));
+    match result {
+        Ok(v) => Some(v),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let (path, who) = site.unwrap_or((".", meta.code));
+            push(
+                out,
+                &f00_tool::INTERNAL_ERROR,
+                Location::file(path),
+                format!("internal error in {who} on this file: {what}"),
+                "this is a twelve-lint bug; please report it with the file. Other rules and files were linted",
+            );
+            None
+        }
+    }
+}
+
+/// Apply severities and overrides, match suppressions, report stale ones, fingerprint, sort.
+fn finish(
+    diagnostics: Vec<Diagnostic>,
+    mut suppressions: BTreeMap<String, Vec<Suppression>>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter_map(|d| level(d, settings))
+        .collect();
+    let mut used: HashSet<(String, usize)> = HashSet::new();
+    for d in &mut out {
+        let Some(list) = suppressions.get(&d.location.path) else {
+            continue;
+        };
+        let meta = meta_of(d.code);
+        if let Some((i, s)) = list.iter().enumerate().find(|(_, s)| {
+            s.covers(&d.location)
+                && s.selectors
+                    .iter()
+                    .any(|sel| meta.is_some_and(|m| m.matches(sel)))
+        }) {
+            d.suppressed = Some(SuppressionInfo {
+                kind: "inSource",
+                justification: s.reason.clone(),
+            });
+            used.insert((d.location.path.clone(), i));
+        }
+    }
+    let mut extra = Vec::new();
+    for (path, list) in &mut suppressions {
+        for (i, s) in list.drain(..).enumerate() {
+            if s.reason.is_empty() {
+                push(
+                    &mut extra,
+                    &f00_tool::SUPPRESSION_WITHOUT_REASON,
+                    s.location.clone(),
+                    format!("suppression of {} gives no reason", s.selectors.join(", ")),
+                    "add the reason after the brackets, e.g. `twelve-lint: ignore[TF0301] test credentials for the local stack`",
+                );
+            }
+            if used.contains(&(path.clone(), i)) {
+                continue;
+            }
+            let unknown: Vec<&String> = s
+                .selectors
+                .iter()
+                .filter(|sel| !rules::RULES.iter().any(|r| r.meta().matches(sel)))
+                .collect();
+            if !unknown.is_empty() {
+                push(
+                    &mut extra,
+                    &f00_tool::UNUSED_SUPPRESSION,
+                    s.location.clone(),
+                    format!("suppression names unknown rule {}", quoted(&unknown)),
+                    "use a rule code (TF0301), factor prefix (TF03) or rule name; `twelve-lint rules` lists them",
+                );
+                continue;
+            }
+            let all_ran = s.selectors.iter().all(|sel| {
+                settings.rules.iter().any(|r| {
+                    r.meta().matches(sel)
+                        && settings
+                            .effective(r.meta().code, path, r.meta().severity)
+                            .is_some()
+                })
+            });
+            if all_ran {
+                push(
+                    &mut extra,
+                    &f00_tool::UNUSED_SUPPRESSION,
+                    s.location.clone(),
+                    format!(
+                        "suppression of {} matches no finding",
+                        s.selectors.join(", ")
+                    ),
+                    "remove the stale suppression",
+                );
+            }
+        }
+    }
+    out.extend(extra.into_iter().filter_map(|d| level(d, settings)));
+    out.sort();
+    out.dedup();
+    crate::fingerprint::assign(&mut out);
+    out
+}
+
+fn level(mut d: Diagnostic, settings: &Settings) -> Option<Diagnostic> {
+    if !settings.is_enabled(d.code) {
+        return None;
+    }
+    d.severity = settings.effective(d.code, &d.location.path, d.severity)?;
+    Some(d)
+}
+
+fn meta_of(code: &str) -> Option<&'static Meta> {
+    rules::RULES
+        .iter()
+        .map(|r| r.meta())
+        .find(|m| m.code == code)
+}
+
+fn quoted(items: &[&String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

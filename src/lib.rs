@@ -1,0 +1,15 @@
+//! twelve-lint: a linter for Twelve-Factor App violations in Rust services,
+//! Dockerfiles, docker-compose files and Kubernetes manifests.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod engine;
+pub mod fingerprint;
+pub mod parse;
+pub mod project;
+pub mod render;
+pub mod rules;
+pub mod source;
+pub mod suppress;
+pub mod text;

@@ -1,0 +1,503 @@
+//! A Dockerfile tokenizer that follows BuildKit's parser: parser directives
+//! (`# escape=`, `# syntax=`), line continuations with interleaved comments and
+//! blank lines, heredocs (`RUN <<EOF`), exec vs shell form and `--flags`, with a
+//! byte span for every instruction, flag and word.
+
+use std::ops::Range;
+
+/// A parsed Dockerfile.
+#[derive(Debug, Clone)]
+pub struct Dockerfile {
+    /// The escape character (`\` unless `# escape=` says otherwise).
+    pub escape: char,
+    pub instructions: Vec<Instruction>,
+}
+
+/// One instruction, possibly spanning several physical lines.
+#[derive(Debug, Clone)]
+pub struct Instruction {
+    /// Upper-cased keyword, e.g. `FROM`.
+    pub keyword: String,
+    /// Span of the keyword as written.
+    pub keyword_span: Range<usize>,
+    /// Span of the whole instruction including continuations and heredoc bodies.
+    pub span: Range<usize>,
+    /// Leading `--name=value` flags.
+    pub flags: Vec<Word>,
+    /// The arguments after the flags, continuations joined.
+    pub args: Args,
+    /// `Some` when the arguments are a JSON array (exec form).
+    pub exec: Option<Vec<Word>>,
+    /// Heredoc bodies, in order.
+    pub heredocs: Vec<Heredoc>,
+}
+
+/// A word of an instruction with its span in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The word with quotes removed.
+    pub value: String,
+    pub span: Range<usize>,
+}
+
+/// A heredoc body (`<<EOF ... EOF`).
+#[derive(Debug, Clone)]
+pub struct Heredoc {
+    pub name: String,
+    pub body: String,
+    pub body_span: Range<usize>,
+}
+
+/// Argument text with continuations removed, mapping back to file offsets.
+#[derive(Debug, Clone, Default)]
+pub struct Args {
+    pub text: String,
+    /// `(offset in text, offset in file)` at the start of each physical piece.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl Args {
+    fn push(&mut self, piece: &str, file_offset: usize) {
+        self.pieces.push((self.text.len(), file_offset));
+        self.text.push_str(piece);
+    }
+
+    /// The file offset of byte `i` of [`Args::text`].
+    pub fn file_offset(&self, i: usize) -> usize {
+        let idx = match self.pieces.binary_search_by_key(&i, |p| p.0) {
+            Ok(idx) => idx,
+            Err(0) => 0,
+            Err(idx) => idx - 1,
+        };
+        match self.pieces.get(idx) {
+            Some((text_at, file_at)) => file_at + (i - text_at),
+            None => 0,
+        }
+    }
+
+    /// The file span of `range` of [`Args::text`].
+    pub fn file_span(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.file_offset(range.start);
+        let end = if range.end > range.start {
+            self.file_offset(range.end - 1) + 1
+        } else {
+            start
+        };
+        start..end.max(start)
+    }
+
+    /// The arguments from byte `skip` of [`Args::text`] on.
+    fn tail(&self, skip: usize) -> Args {
+        let mut pieces = vec![(0, self.file_offset(skip))];
+        pieces.extend(
+            self.pieces
+                .iter()
+                .filter(|(t, _)| *t > skip)
+                .map(|(t, f)| (t - skip, *f)),
+        );
+        Args {
+            text: self.text[skip..].to_string(),
+            pieces,
+        }
+    }
+
+    /// Shell-like words (quotes respected and removed) with file spans.
+    pub fn words(&self) -> Vec<Word> {
+        split_words(&self.text)
+            .into_iter()
+            .map(|(value, range)| Word {
+                value,
+                span: self.file_span(range),
+            })
+            .collect()
+    }
+}
+
+/// A parse failure with the byte offset where it was noticed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Instructions whose arguments may be a JSON array.
+const JSON_FORM: &[&str] = &["RUN", "CMD", "ENTRYPOINT", "SHELL", "VOLUME", "COPY", "ADD"];
+/// Instructions that take heredocs.
+const HEREDOC_FORM: &[&str] = &["RUN", "COPY", "ADD"];
+/// Instructions that take leading `--flags`.
+const FLAG_FORM: &[&str] = &["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"];
+/// Every keyword BuildKit knows.
+const KEYWORDS: &[&str] = &[
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
+struct Line<'a> {
+    text: &'a str,
+    start: usize,
+}
+
+fn physical_lines(src: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for piece in src.split_inclusive('\n') {
+        let text = piece.strip_suffix('\n').unwrap_or(piece);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        out.push(Line { text, start });
+        start += piece.len();
+    }
+    out
+}
+
+fn is_comment(line: &str) -> bool {
+    line.trim_start().starts_with('#')
+}
+
+/// Parse `src` (BOM already removed).
+pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
+    let lines = physical_lines(src);
+    let mut escape = '\\';
+    let mut i = 0;
+    // Parser directives: only at the very top, before any other line.
+    while i < lines.len() {
+        match directive(lines[i].text) {
+            Some((name, value)) => {
+                if name == "escape" {
+                    escape = match value.as_str() {
+                        "`" => '`',
+                        "\\" => '\\',
+                        other => {
+                            return Err(ParseError {
+                                offset: lines[i].start,
+                                message: format!(
+                                    "invalid escape directive `{other}`: must be ` or \\"
+                                ),
+                            });
+                        }
+                    };
+                }
+                i += 1;
+            }
+            None => break,
+        }
+    }
+    let mut instructions = Vec::new();
+    while i < lines.len() {
+        let line = &lines[i];
+        if line.text.trim().is_empty() || is_comment(line.text) {
+            i += 1;
+            continue;
+        }
+        let (inst, next) = instruction(&lines, i, escape, src)?;
+        instructions.push(inst);
+        i = next;
+    }
+    Ok(Dockerfile {
+        escape,
+        instructions,
+    })
+}
+
+fn directive(line: &str) -> Option<(String, String)> {
+    let rest = line.trim_start().strip_prefix('#')?.trim();
+    let (name, value) = rest.split_once('=')?;
+    let name = name.trim().to_ascii_lowercase();
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric());
+    (valid && ["syntax", "escape", "check"].contains(&name.as_str()))
+        .then(|| (name, value.trim().to_string()))
+}
+
+/// Strip a trailing escape character (after trailing whitespace); true when it was there.
+fn continues(text: &str, escape: char) -> (bool, &str) {
+    let trimmed = text.trim_end();
+    match trimmed.strip_suffix(escape) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    }
+}
+
+fn instruction(
+    lines: &[Line<'_>],
+    first: usize,
+    escape: char,
+    src: &str,
+) -> Result<(Instruction, usize), ParseError> {
+    let line = &lines[first];
+    let lead = line.text.len() - line.text.trim_start().len();
+    let body = &line.text[lead..];
+    let kw_len = body.find(|c: char| c.is_whitespace()).unwrap_or(body.len());
+    let keyword_raw = &body[..kw_len];
+    let keyword = keyword_raw.to_ascii_uppercase();
+    let keyword_span = line.start + lead..line.start + lead + kw_len;
+    let valid_keyword = keyword.chars().all(|c| c.is_ascii_alphabetic());
+    if !valid_keyword || !KEYWORDS.contains(&keyword.as_str()) {
+        let keyword = keyword_raw.strip_suffix(escape).unwrap_or(keyword_raw);
+        return Err(ParseError {
+            offset: keyword_span.start,
+            message: format!("unknown instruction `{keyword}`"),
+        });
+    }
+    let mut args = Args::default();
+    let mut rest_start = keyword_span.end;
+    let mut rest = &line.text[lead + kw_len..];
+    let mut i = first;
+    let mut end;
+    loop {
+        let (more, piece) = continues(rest, escape);
+        args.push(piece, rest_start);
+        end = lines[i].start + lines[i].text.len();
+        i += 1;
+        if !more {
+            break;
+        }
+        // Skip comment and blank lines inside a continuation, as BuildKit does.
+        while i < lines.len() && (is_comment(lines[i].text) || lines[i].text.trim().is_empty()) {
+            i += 1;
+        }
+        if i >= lines.len() {
+            break;
+        }
+        rest = lines[i].text;
+        rest_start = lines[i].start;
+    }
+    let mut heredocs = Vec::new();
+    if HEREDOC_FORM.contains(&keyword.as_str()) {
+        for (name, strip_tabs) in heredoc_markers(&args.text) {
+            let body_start = lines.get(i).map_or(src.len(), |l| l.start);
+            let mut body = String::new();
+            let mut closed = false;
+            while i < lines.len() {
+                let text = lines[i].text;
+                let candidate = if strip_tabs {
+                    text.trim_start_matches('\t')
+                } else {
+                    text
+                };
+                end = lines[i].start + text.len();
+                i += 1;
+                if candidate == name {
+                    closed = true;
+                    break;
+                }
+                body.push_str(candidate);
+                body.push('\n');
+            }
+            if !closed {
+                return Err(ParseError {
+                    offset: keyword_span.start,
+                    message: format!("heredoc `{name}` is never terminated"),
+                });
+            }
+            let body_end = body_start + body.len().min(src.len().saturating_sub(body_start));
+            heredocs.push(Heredoc {
+                name,
+                body,
+                body_span: body_start..body_end,
+            });
+        }
+    }
+    let (flags, args) = split_flags(&keyword, args);
+    let exec = if JSON_FORM.contains(&keyword.as_str()) {
+        exec_form(&args)
+    } else {
+        None
+    };
+    Ok((
+        Instruction {
+            keyword,
+            keyword_span: keyword_span.clone(),
+            span: keyword_span.start..end,
+            flags,
+            args,
+            exec,
+            heredocs,
+        },
+        i,
+    ))
+}
+
+/// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` markers in order; `bool` = strip leading tabs.
+fn heredoc_markers(text: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(found) = text[i..].find("<<") {
+        let mut j = i + found + 2;
+        let strip = bytes.get(j) == Some(&b'-');
+        if strip {
+            j += 1;
+        }
+        let quote = match bytes.get(j) {
+            Some(b'"') | Some(b'\'') => {
+                j += 1;
+                Some(bytes[j - 1])
+            }
+            _ => None,
+        };
+        let name_len = text[j..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(text.len() - j);
+        let closes = match quote {
+            Some(q) => bytes.get(j + name_len) == Some(&q),
+            None => true,
+        };
+        if name_len > 0 && closes && !text[j..].starts_with(|c: char| c.is_ascii_digit()) {
+            out.push((text[j..j + name_len].to_string(), strip));
+        }
+        i = j + name_len.max(1);
+        if i >= text.len() {
+            break;
+        }
+    }
+    out
+}
+
+fn split_flags(keyword: &str, args: Args) -> (Vec<Word>, Args) {
+    if !FLAG_FORM.contains(&keyword) {
+        return (Vec::new(), args);
+    }
+    let mut flags = Vec::new();
+    let mut consumed = 0;
+    for (value, range) in split_words(&args.text) {
+        if !value.starts_with("--") {
+            break;
+        }
+        consumed = range.end;
+        flags.push(Word {
+            value,
+            span: args.file_span(range),
+        });
+    }
+    if flags.is_empty() {
+        return (flags, args);
+    }
+    let skip = consumed + (args.text.len() - consumed - args.text[consumed..].trim_start().len());
+    let rest = args.tail(skip);
+    (flags, rest)
+}
+
+fn exec_form(args: &Args) -> Option<Vec<Word>> {
+    let trimmed = args.text.trim();
+    if !trimmed.starts_with('[') {
+        return None;
+    }
+    let values: Vec<String> = serde_json::from_str(trimmed).ok()?;
+    // Locate each element's quoted text to give it a span.
+    let base = args.text.len() - args.text.trim_start().len();
+    let mut cursor = base + 1;
+    let mut words = Vec::with_capacity(values.len());
+    for value in values {
+        let open = args.text[cursor..].find('"').map(|o| cursor + o)?;
+        let mut close = open + 1;
+        let bytes = args.text.as_bytes();
+        while close < bytes.len() && bytes[close] != b'"' {
+            close += if bytes[close] == b'\\' { 2 } else { 1 };
+        }
+        let close = close.min(bytes.len().saturating_sub(1));
+        words.push(Word {
+            value,
+            span: args.file_span(open..close + 1),
+        });
+        cursor = close + 1;
+    }
+    Some(words)
+}
+
+/// Split shell-ish text into words, removing quotes; ranges cover the raw word.
+pub fn split_words(text: &str) -> Vec<(String, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut value = String::new();
+        let mut end = start;
+        let mut quote: Option<char> = None;
+        while let Some(&(i, c)) = chars.peek() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => value.push(c),
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c.is_whitespace() => break,
+                None => value.push(c),
+            }
+            end = i + c.len_utf8();
+            chars.next();
+        }
+        out.push((value, start..end));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_with_comments_and_blank_lines() {
+        let src = "FROM rust:1.80 AS build\nRUN apt-get update \\\n  # a comment\n\n  && apt-get install -y curl\nCMD [\"app\", \"--port\", \"8080\"]\n";
+        let df = parse(src).unwrap();
+        assert_eq!(df.instructions.len(), 3);
+        let run = &df.instructions[1];
+        assert!(run.args.text.contains("&& apt-get install -y curl"));
+        let words = run.args.words();
+        let curl = words.iter().find(|w| w.value == "curl").unwrap();
+        assert_eq!(&src[curl.span.clone()], "curl");
+        let cmd = &df.instructions[2];
+        let exec = cmd.exec.as_ref().unwrap();
+        assert_eq!(exec[1].value, "--port");
+        assert_eq!(&src[exec[1].span.clone()], "\"--port\"");
+    }
+
+    #[test]
+    fn heredocs_and_escape_directive() {
+        let src = "# escape=`\nFROM alpine\nRUN <<EOF cat > /x\nhello `\nEOF\nCOPY <<-\"A\" /a\n\tbody\n\tA\nRUN echo `\n  done\n";
+        let df = parse(src).unwrap();
+        assert_eq!(df.escape, '`');
+        let kws: Vec<_> = df.instructions.iter().map(|i| i.keyword.as_str()).collect();
+        assert_eq!(kws, ["FROM", "RUN", "COPY", "RUN"]);
+        assert_eq!(df.instructions[1].heredocs[0].body, "hello `\n");
+        assert_eq!(df.instructions[2].heredocs[0].body, "body\n");
+        assert!(df.instructions[3].args.text.contains("done"));
+    }
+
+    #[test]
+    fn flags_are_split_from_arguments() {
+        let src = "FROM --platform=$BUILDPLATFORM rust:1 AS b\nCOPY --from=b \\\n  /app /app\n";
+        let df = parse(src).unwrap();
+        let from = &df.instructions[0];
+        assert_eq!(from.flags[0].value, "--platform=$BUILDPLATFORM");
+        let words = from.args.words();
+        assert_eq!(&src[words[0].span.clone()], "rust:1");
+        let copy = &df.instructions[1];
+        let words = copy.args.words();
+        assert_eq!(words[0].span.start, src.rfind("/app").unwrap() - 5);
+        assert_eq!(words[1].span.start, src.rfind("/app").unwrap());
+    }
+
+    #[test]
+    fn errors_carry_offsets() {
+        let err = parse("FROM a\nFORM b\n").unwrap_err();
+        assert_eq!(err.offset, 7);
+        let err = parse("FROM a\nRUN <<EOF\nno end\n").unwrap_err();
+        assert!(err.message.contains("never terminated"));
+    }
+}

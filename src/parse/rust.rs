@@ -1,0 +1,219 @@
+//! Rust through `syn`, with byte spans (`proc-macro2` span-locations), test code
+//! stripped once, and helpers shared by the Rust rules.
+
+use std::ops::Range;
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+
+/// A parse failure with the byte offset syn reported.
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Parse `text` (BOM removed) into a file with test-only items removed.
+///
+/// Must run on the thread that then uses the spans; call [`release_spans`] after.
+pub fn parse(text: &str) -> Result<syn::File, ParseError> {
+    // Blank a shebang line instead of cutting it, so byte offsets stay exact.
+    let blanked;
+    let source = if text.starts_with("#!") && !text.starts_with("#![") {
+        let end = text.find('\n').unwrap_or(text.len());
+        blanked = format!("{}{}", " ".repeat(end), &text[end..]);
+        blanked.as_str()
+    } else {
+        text
+    };
+    let mut file = syn::parse_str::<syn::File>(source).map_err(|e| ParseError {
+        offset: span_range(e.span()).start,
+        message: e.to_string(),
+    })?;
+    StripTests.visit_file_mut(&mut file);
+    Ok(file)
+}
+
+/// Free this thread's span bookkeeping after a file is done.
+pub fn release_spans() {
+    proc_macro2::extra::invalidate_current_thread_spans();
+}
+
+/// Byte range of a span in its file.
+pub fn span_range(span: Span) -> Range<usize> {
+    span.byte_range()
+}
+
+/// True for attributes that mark test-only code: `#[test]`, `#[tokio::test]`, `#[cfg(test)]`.
+pub fn is_test_code(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        if path.segments.last().is_some_and(|s| s.ident == "test") {
+            return true;
+        }
+        if !path.is_ident("cfg") {
+            return false;
+        }
+        let syn::Meta::List(list) = &attr.meta else {
+            return false;
+        };
+        let idents: Vec<String> = idents(list.tokens.clone());
+        idents.iter().any(|i| i == "test") && !idents.iter().any(|i| i == "not")
+    })
+}
+
+fn idents(tokens: TokenStream) -> Vec<String> {
+    let mut out = Vec::new();
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(i) => out.push(i.to_string()),
+            TokenTree::Group(g) => out.extend(idents(g.stream())),
+            _ => {}
+        }
+    }
+    out
+}
+
+struct StripTests;
+
+impl VisitMut for StripTests {
+    fn visit_file_mut(&mut self, file: &mut syn::File) {
+        file.items.retain(|item| !is_test_code(item_attrs(item)));
+        syn::visit_mut::visit_file_mut(self, file);
+    }
+
+    fn visit_item_mod_mut(&mut self, m: &mut syn::ItemMod) {
+        if let Some((_, items)) = &mut m.content {
+            items.retain(|item| !is_test_code(item_attrs(item)));
+        }
+        syn::visit_mut::visit_item_mod_mut(self, m);
+    }
+
+    fn visit_item_impl_mut(&mut self, i: &mut syn::ItemImpl) {
+        i.items.retain(|item| match item {
+            syn::ImplItem::Fn(f) => !is_test_code(&f.attrs),
+            _ => true,
+        });
+        syn::visit_mut::visit_item_impl_mut(self, i);
+    }
+
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        b.stmts.retain(|s| match s {
+            syn::Stmt::Item(item) => !is_test_code(item_attrs(item)),
+            _ => true,
+        });
+        syn::visit_mut::visit_block_mut(self, b);
+    }
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// A string literal found in code or inside a macro invocation.
+#[derive(Debug, Clone)]
+pub struct StrLit {
+    /// The literal's value (escapes resolved).
+    pub value: String,
+    /// The literal as written, quotes included.
+    pub raw: String,
+    /// Span of the literal token.
+    pub span: Range<usize>,
+}
+
+impl StrLit {
+    /// File span of `range` within [`StrLit::value`]: exact when the value appears verbatim
+    /// in the source token, else the whole literal.
+    pub fn sub_span(&self, range: Range<usize>) -> Range<usize> {
+        let needle = &self.value[range];
+        match self.raw.find(needle) {
+            Some(at) if !needle.is_empty() => {
+                self.span.start + at..self.span.start + at + needle.len()
+            }
+            _ => self.span.clone(),
+        }
+    }
+}
+
+/// Every string literal outside doc comments, including those inside macro calls.
+pub fn string_literals(file: &syn::File) -> Vec<StrLit> {
+    let mut v = Literals(Vec::new());
+    v.visit_file(file);
+    v.0
+}
+
+struct Literals(Vec<StrLit>);
+
+impl Literals {
+    fn push(&mut self, lit: &syn::LitStr) {
+        self.0.push(StrLit {
+            value: lit.value(),
+            raw: lit.token().to_string(),
+            span: span_range(lit.span()),
+        });
+    }
+
+    fn tokens(&mut self, tokens: TokenStream) {
+        for tt in tokens {
+            match tt {
+                TokenTree::Group(g) => self.tokens(g.stream()),
+                TokenTree::Literal(l) => {
+                    if let syn::Lit::Str(s) = syn::Lit::new(l) {
+                        self.push(&s);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Literals {
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+        self.push(lit);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.tokens(mac.tokens.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_test_code_and_finds_literals_in_macros() {
+        let src = "#!/usr/bin/env run-cargo-script\n/// doc \"x\"\nfn main() { let a = \"one\"; println!(\"two {}\", a); }\n#[cfg(test)]\nmod tests { const S: &str = \"three\"; }\n#[test]\nfn t() { let _ = \"four\"; }\n";
+        let file = parse(src).unwrap();
+        let lits = string_literals(&file);
+        let values: Vec<_> = lits.iter().map(|l| l.value.as_str()).collect();
+        assert_eq!(values, ["one", "two {}"]);
+        assert_eq!(&src[lits[0].span.clone()], "\"one\"");
+        assert_eq!(&src[lits[1].sub_span(0..3)], "two");
+        release_spans();
+    }
+
+    #[test]
+    fn parse_error_has_offset() {
+        let Err(err) = parse("fn main() {\n  let = ;\n}\n") else {
+            panic!("must fail")
+        };
+        assert!(err.offset >= 12, "{err:?}");
+    }
+}

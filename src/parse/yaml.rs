@@ -1,0 +1,183 @@
+//! YAML through `saphyr` (`MarkedYaml`): multi-document, a marker on every node,
+//! bounded alias expansion. Documents are classified as Kubernetes objects,
+//! compose files or other YAML.
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+/// A YAML node with its position.
+pub type Node<'a> = MarkedYaml<'a>;
+
+/// What a YAML document describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocKind {
+    /// A Kubernetes object (`apiVersion` + `kind`), with its kind.
+    Kubernetes(String),
+    /// A docker-compose file.
+    Compose,
+    /// Any other YAML.
+    Other,
+}
+
+/// A parse failure: 1-based line, 0-based character column, message.
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// Parse every document of `text`; empty documents (e.g. after a trailing `---`) are dropped.
+pub fn parse(text: &str) -> Result<Vec<Node<'static>>, ParseError> {
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| ParseError {
+        line: e.marker().line(),
+        col: e.marker().col(),
+        message: e.info().to_string(),
+    })?;
+    Ok(docs
+        .into_iter()
+        .filter(|d| !matches!(d.data, YamlData::Value(Scalar::Null)))
+        .collect())
+}
+
+/// True for the file names docker compose looks for (and common variants).
+pub fn is_compose_name(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    let stem = lower
+        .strip_suffix(".yml")
+        .or_else(|| lower.strip_suffix(".yaml"));
+    stem.is_some_and(|s| {
+        s == "compose"
+            || s == "docker-compose"
+            || s.starts_with("docker-compose.")
+            || s.starts_with("compose.")
+            || s.starts_with("docker-compose-")
+    })
+}
+
+/// Classify one document of a file named `file_name`.
+pub fn classify(doc: &Node<'_>, file_name: &str) -> DocKind {
+    if let (Some(_), Some(kind)) = (str_at(doc, "apiVersion"), str_at(doc, "kind")) {
+        return DocKind::Kubernetes(kind.to_string());
+    }
+    let services = get(doc, "services");
+    let looks_like_compose = services.is_some_and(|s| {
+        mapping(s).is_some_and(|m| {
+            m.iter()
+                .any(|(_, svc)| get(svc, "image").is_some() || get(svc, "build").is_some())
+        })
+    });
+    if is_compose_name(file_name) || looks_like_compose {
+        DocKind::Compose
+    } else {
+        DocKind::Other
+    }
+}
+
+/// The value under `key` of a mapping node.
+pub fn get<'n, 'a>(node: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
+    node.data.as_mapping_get(key)
+}
+
+/// The string value under `key` of a mapping node.
+pub fn str_at<'n>(node: &'n Node<'_>, key: &str) -> Option<&'n str> {
+    get(node, key).and_then(scalar_str)
+}
+
+/// A string scalar's value.
+pub fn scalar_str<'n>(node: &'n Node<'_>) -> Option<&'n str> {
+    match &node.data {
+        YamlData::Value(Scalar::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// Any scalar's value as text (`8080`, `true`, `text`); `None` for null and collections.
+pub fn scalar_text(node: &Node<'_>) -> Option<String> {
+    match &node.data {
+        YamlData::Value(Scalar::String(s)) => Some(s.to_string()),
+        YamlData::Value(Scalar::Integer(i)) => Some(i.to_string()),
+        YamlData::Value(Scalar::FloatingPoint(f)) => Some(f.to_string()),
+        YamlData::Value(Scalar::Boolean(b)) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The entries of a mapping node.
+pub fn mapping<'n, 'a>(node: &'n Node<'a>) -> Option<Vec<(&'n Node<'a>, &'n Node<'a>)>> {
+    match &node.data {
+        YamlData::Mapping(m) => Some(m.iter().collect()),
+        _ => None,
+    }
+}
+
+/// The items of a sequence node.
+pub fn sequence<'n, 'a>(node: &'n Node<'a>) -> Option<&'n [Node<'a>]> {
+    match &node.data {
+        YamlData::Sequence(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Visit every scalar value (not mapping keys) with the key it sits under, depth first.
+/// Depth is bounded so hostile nesting cannot exhaust the stack.
+pub fn walk_values<'n, 'a>(
+    node: &'n Node<'a>,
+    key: Option<&'n Node<'a>>,
+    visit: &mut dyn FnMut(Option<&'n Node<'a>>, &'n Node<'a>),
+) {
+    walk_values_depth(node, key, visit, 0);
+}
+
+const MAX_DEPTH: usize = 256;
+
+fn walk_values_depth<'n, 'a>(
+    node: &'n Node<'a>,
+    key: Option<&'n Node<'a>>,
+    visit: &mut dyn FnMut(Option<&'n Node<'a>>, &'n Node<'a>),
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match &node.data {
+        YamlData::Mapping(m) => {
+            for (k, v) in m.iter() {
+                walk_values_depth(v, Some(k), visit, depth + 1);
+            }
+        }
+        YamlData::Sequence(s) => {
+            for v in s {
+                walk_values_depth(v, key, visit, depth + 1);
+            }
+        }
+        YamlData::Tagged(_, inner) => walk_values_depth(inner, key, visit, depth + 1),
+        _ => visit(key, node),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_documents() {
+        let docs = parse("apiVersion: v1\nkind: Service\n---\nfoo: 1\n---\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(
+            classify(&docs[0], "x.yaml"),
+            DocKind::Kubernetes("Service".into())
+        );
+        assert_eq!(classify(&docs[1], "x.yaml"), DocKind::Other);
+        let compose = parse("services:\n  web:\n    image: app:1\n").unwrap();
+        assert_eq!(classify(&compose[0], "stack.yml"), DocKind::Compose);
+        assert!(is_compose_name("docker-compose.prod.yml"));
+        assert!(!is_compose_name("values.yaml"));
+    }
+
+    #[test]
+    fn parse_errors_have_positions() {
+        let err = parse("a: [1, 2\nb: c\n").unwrap_err();
+        assert!(err.line >= 1);
+        assert!(!err.message.is_empty());
+    }
+}

@@ -1,0 +1,112 @@
+//! Output formats. Rendering only reads diagnostics; it never changes them.
+
+use std::fmt::Write as _;
+
+use clap::ValueEnum;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::Report;
+use crate::rules::{Meta, RULES};
+
+mod concise;
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+/// How findings are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style snippets (default on a terminal).
+    Human,
+    /// `path:line:col: CODE [severity] message` (default when piped).
+    Concise,
+    /// A stable JSON document (see README).
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// Everything a renderer needs.
+pub struct Output<'a> {
+    pub report: &'a Report,
+    pub settings: &'a Settings,
+    /// Colour for the human format.
+    pub color: bool,
+}
+
+/// Render `out` in `format`.
+pub fn render(format: Format, out: &Output<'_>) -> String {
+    match format {
+        Format::Human => human::render(out),
+        Format::Concise => concise::render(out),
+        Format::Json => json::render(out),
+        Format::Sarif => sarif::render(out),
+        Format::Github => github::render(out),
+    }
+}
+
+/// The one-line summary printed on stderr for human and concise output.
+pub fn summary(report: &Report) -> String {
+    let count = |s: Severity| report.active().filter(|d| d.severity == s).count();
+    let suppressed = report.diagnostics.len() - report.active().count();
+    let mut line = format!(
+        "{} error(s), {} warning(s), {} note(s) in {} file(s) linted in {:.2}s",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+        report.files_linted,
+        report.elapsed.as_secs_f64()
+    );
+    if suppressed > 0 {
+        let _ = write!(line, " ({suppressed} suppressed)");
+    }
+    line
+}
+
+/// The rule metadata of a diagnostic's code.
+pub fn meta(d: &Diagnostic) -> &'static Meta {
+    RULES
+        .iter()
+        .map(|r| r.meta())
+        .find(|m| m.code == d.code)
+        .expect("every diagnostic comes from a registered rule")
+}
+
+/// The rule page's URL.
+pub fn help_uri(meta: &Meta) -> String {
+    format!(
+        "{}/blob/main/{}",
+        env!("CARGO_PKG_REPOSITORY"),
+        meta.doc_path()
+    )
+}
+
+/// Replace terminal control characters so echoed file content cannot drive the terminal.
+/// Byte lengths are preserved, so spans into the text stay valid.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if (c as u32) < 0x20 || c as u32 == 0x7F => "?".to_string(),
+            c if (0x80..0xA0).contains(&(c as u32)) => "¿".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_keeps_lengths_and_removes_escapes() {
+        let raw = "a\u{1b}[31mb\u{9b}c\u{7f}";
+        let clean = sanitize(raw);
+        assert_eq!(clean.len(), raw.len());
+        assert!(!clean.contains('\u{1b}') && !clean.contains('\u{9b}'));
+    }
+}

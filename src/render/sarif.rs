@@ -1,0 +1,158 @@
+//! SARIF 2.1.0 as GitHub code scanning ingests it: one run, `%SRCROOT%`-relative
+//! URIs, real regions, full rule metadata, partial fingerprints, in-source
+//! suppressions.
+
+use serde_json::{Value, json};
+
+use super::{Output, help_uri};
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::fingerprint;
+use crate::rules::Meta;
+
+pub fn render(out: &Output<'_>) -> String {
+    let metas: Vec<&'static Meta> = out.settings.rules.iter().map(|r| r.meta()).collect();
+    let results: Vec<Value> = out
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| result(d, &metas))
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": env!("CARGO_PKG_NAME"),
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": metas.iter().map(|m| rule(m)).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
+    s.push('\n');
+    s
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn rule(m: &Meta) -> Value {
+    let mut properties = json!({
+        "tags": ["twelve-factor", format!("factor-{:02}", m.factor), m.factor_name().to_lowercase()],
+        "precision": "high",
+    });
+    if m.security {
+        properties["tags"]
+            .as_array_mut()
+            .expect("array")
+            .push(json!("security"));
+        let score = match m.severity {
+            Severity::Error => "8.0",
+            Severity::Warning => "5.0",
+            Severity::Note => "2.0",
+        };
+        properties["security-severity"] = json!(score);
+    }
+    json!({
+        "id": m.code,
+        "name": m.name,
+        "shortDescription": { "text": m.summary },
+        "fullDescription": { "text": what_it_does(m) },
+        "help": { "text": m.doc, "markdown": m.doc },
+        "helpUri": help_uri(m),
+        "defaultConfiguration": { "level": level(m.severity) },
+        "properties": properties,
+    })
+}
+
+/// The first paragraph of the doc page's "What it does" section.
+fn what_it_does(m: &Meta) -> String {
+    m.doc
+        .split("## What it does")
+        .nth(1)
+        .and_then(|rest| rest.trim_start().split("\n\n").next())
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| m.summary.to_string())
+}
+
+fn result(d: &Diagnostic, metas: &[&Meta]) -> Value {
+    let mut r = json!({
+        "ruleId": d.code,
+        "level": level(d.severity),
+        "message": { "text": format!("{}. {}", d.message, d.help) },
+        "locations": [{ "physicalLocation": physical(&d.location) }],
+        "partialFingerprints": { fingerprint::KEY: d.fingerprint },
+    });
+    if let Some(i) = metas.iter().position(|m| m.code == d.code) {
+        r["ruleIndex"] = json!(i);
+    }
+    if !d.related.is_empty() {
+        r["relatedLocations"] = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, rel)| {
+                json!({
+                    "id": i,
+                    "physicalLocation": physical(&rel.location),
+                    "message": { "text": rel.message },
+                })
+            })
+            .collect();
+    }
+    if let Some(s) = &d.suppressed {
+        let mut sup = json!({ "kind": s.kind, "status": "accepted" });
+        if !s.justification.is_empty() {
+            sup["justification"] = json!(s.justification);
+        }
+        r["suppressions"] = json!([sup]);
+    }
+    r
+}
+
+fn physical(l: &Location) -> Value {
+    let mut region = json!({ "startLine": l.start.line, "startColumn": l.start.col });
+    if l.end > l.start {
+        region["endLine"] = json!(l.end.line);
+        region["endColumn"] = json!(l.end.col);
+    }
+    if let Some(text) = l.span_text().filter(|t| !t.is_empty()) {
+        region["snippet"] = json!({ "text": text });
+    }
+    json!({
+        "artifactLocation": { "uri": uri(&l.path), "uriBaseId": "%SRCROOT%" },
+        "region": region,
+    })
+}
+
+/// Percent-encode a relative path as a URI reference.
+fn uri(path: &str) -> String {
+    let mut s = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri("a b/ü.yaml"), "a%20b/%C3%BC.yaml");
+    }
+}

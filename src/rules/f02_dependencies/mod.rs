@@ -1,0 +1,3 @@
+//! Factor II — Dependencies: explicitly declare and isolate dependencies.
+
+pub mod unpinned_base_image;

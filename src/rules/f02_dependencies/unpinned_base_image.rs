@@ -1,0 +1,208 @@
+//! TF0201 unpinned-base-image: `FROM` without a tag or with `:latest`.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Severity;
+use crate::parse::dockerfile::{Instruction, Word};
+use crate::rules::{Ctx, Meta, Rule, RuleOption};
+use crate::source::{FileKind, SourceFile};
+
+pub struct UnpinnedBaseImage;
+
+static META: Meta = Meta {
+    code: "TF0201",
+    name: "unpinned-base-image",
+    factor: 2,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Dockerfile],
+    summary: "Dockerfile `FROM` without a tag or with `:latest`",
+    doc: include_str!("../../../rules/TF0201.md"),
+    security: false,
+    options: &[RuleOption {
+        name: "allowed-images",
+        doc: "image names (without tag) that may float, e.g. an internal base image rebuilt on purpose",
+    }],
+};
+
+impl Rule for UnpinnedBaseImage {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        let Some(df) = file.dockerfile() else { return };
+        let allowed = cx.option_list("allowed-images");
+        // Global ARGs (before the first FROM) may be used in FROM lines.
+        let mut args: HashMap<String, (Option<String>, &Instruction)> = HashMap::new();
+        let mut stages: Vec<String> = Vec::new();
+        let mut seen_from = false;
+        for inst in &df.instructions {
+            match inst.keyword.as_str() {
+                "ARG" if !seen_from => {
+                    for w in inst.args.words() {
+                        let (name, default) = match w.value.split_once('=') {
+                            Some((n, d)) => (n.to_string(), Some(d.to_string())),
+                            None => (w.value.clone(), None),
+                        };
+                        args.insert(name, (default, inst));
+                    }
+                }
+                "FROM" => {
+                    seen_from = true;
+                    let words = inst.args.words();
+                    let Some(image) = words.first() else { continue };
+                    if let Some(alias) = stage_alias(&words) {
+                        stages.push(alias.to_ascii_lowercase());
+                    }
+                    check_from(file, cx, image, &args, &stages, &allowed);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The `AS name` of a `FROM image AS name`.
+fn stage_alias(words: &[Word]) -> Option<&str> {
+    match words {
+        [_, kw, name, ..] if kw.value.eq_ignore_ascii_case("as") => Some(&name.value),
+        _ => None,
+    }
+}
+
+fn check_from(
+    file: &SourceFile<'_>,
+    cx: &mut Ctx<'_>,
+    image: &Word,
+    args: &HashMap<String, (Option<String>, &Instruction)>,
+    stages: &[String],
+    allowed: &[String],
+) {
+    let mut used_args = Vec::new();
+    let Some(resolved) = expand(&image.value, args, &mut used_args) else {
+        return; // depends on a build argument without a default: decided at build time
+    };
+    let lower = resolved.to_ascii_lowercase();
+    let current_stage = stages.last().map(String::as_str);
+    if lower == "scratch"
+        || stages
+            .iter()
+            .any(|s| *s == lower && Some(s.as_str()) != current_stage)
+    {
+        return;
+    }
+    let reference = ImageRef::parse(&resolved);
+    if reference.digest || allowed.iter().any(|a| a == reference.name) {
+        return;
+    }
+    let (message, help) = match reference.tag {
+        None => (
+            format!(
+                "base image `{resolved}` has no tag, so it floats to whatever `latest` is at build time"
+            ),
+            format!(
+                "pin a version tag or digest, e.g. `{}:<version>` or `{}@sha256:<digest>`",
+                reference.name, reference.name
+            ),
+        ),
+        Some("latest") => (
+            format!("base image `{resolved}` uses the mutable `latest` tag"),
+            format!(
+                "pin a version tag or digest instead of `latest`, e.g. `{}:<version>`",
+                reference.name
+            ),
+        ),
+        Some(_) => return,
+    };
+    let diag = cx.report(file.loc(image.span.clone()), message, help);
+    for inst in used_args {
+        diag.with_related(
+            file.loc(inst.span.clone()),
+            "the tag comes from this build argument's default",
+        );
+    }
+}
+
+/// Expand `$VAR`, `${VAR}`, `${VAR:-default}` from global ARG defaults; `None` if unknown.
+fn expand<'i>(
+    value: &str,
+    args: &HashMap<String, (Option<String>, &'i Instruction)>,
+    used: &mut Vec<&'i Instruction>,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (expr, consumed) = if let Some(inner) = after.strip_prefix('{') {
+            let end = inner.find('}')?;
+            (&inner[..end], end + 2)
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], end)
+        };
+        let (name, fallback) = match expr.split_once(":-").or_else(|| expr.split_once('-')) {
+            Some((n, d)) => (n, Some(d)),
+            None => (expr, None),
+        };
+        let value = match args.get(name) {
+            Some((Some(default), inst)) => {
+                used.push(inst);
+                default.clone()
+            }
+            _ => fallback?.to_string(),
+        };
+        out.push_str(&value);
+        rest = &after[consumed..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// `[registry[:port]/]name[:tag][@digest]`.
+struct ImageRef<'a> {
+    name: &'a str,
+    tag: Option<&'a str>,
+    digest: bool,
+}
+
+impl<'a> ImageRef<'a> {
+    fn parse(reference: &'a str) -> Self {
+        let (rest, digest) = match reference.split_once('@') {
+            Some((r, _)) => (r, true),
+            None => (reference, false),
+        };
+        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+        match rest[last_slash..].rfind(':') {
+            Some(colon) => ImageRef {
+                name: &rest[..last_slash + colon],
+                tag: Some(&rest[last_slash + colon + 1..]),
+                digest,
+            },
+            None => ImageRef {
+                name: rest,
+                tag: None,
+                digest,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_references() {
+        let r = ImageRef::parse("registry:5000/team/app:1.2");
+        assert_eq!(
+            (r.name, r.tag, r.digest),
+            ("registry:5000/team/app", Some("1.2"), false)
+        );
+        let r = ImageRef::parse("registry:5000/team/app");
+        assert_eq!((r.name, r.tag), ("registry:5000/team/app", None));
+        assert!(ImageRef::parse("rust@sha256:abc").digest);
+    }
+}

@@ -1,0 +1,3 @@
+//! Factor III — Config: store config in the environment.
+
+pub mod hardcoded_secret;

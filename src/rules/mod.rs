@@ -1,0 +1,169 @@
+//! Rules: metadata plus pure checks, one file per rule, one folder per factor.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Location, Related, Severity};
+use crate::project::Project;
+use crate::source::{FileKind, SourceFile};
+
+pub mod f00_tool;
+pub mod f02_dependencies;
+pub mod f03_config;
+
+/// The twelve factors, by number (index 0 is the tool itself).
+pub const FACTORS: [&str; 13] = [
+    "Tool",
+    "Codebase",
+    "Dependencies",
+    "Config",
+    "Backing services",
+    "Build, release, run",
+    "Processes",
+    "Port binding",
+    "Concurrency",
+    "Disposability",
+    "Dev/prod parity",
+    "Logs",
+    "Admin processes",
+];
+
+/// A documented rule option.
+#[derive(Debug)]
+pub struct RuleOption {
+    pub name: &'static str,
+    /// What it does, one sentence.
+    pub doc: &'static str,
+}
+
+/// What a rule is: code, name, factor, default severity, the files it reads, its doc.
+#[derive(Debug)]
+pub struct Meta {
+    /// `TFffnn`.
+    pub code: &'static str,
+    /// kebab-case name.
+    pub name: &'static str,
+    /// Factor number 1..=12, 0 for the tool's own rules.
+    pub factor: u8,
+    pub severity: Severity,
+    /// File kinds the rule needs parsed (per-file checks and project facts).
+    pub kinds: &'static [FileKind],
+    /// One-line summary.
+    pub summary: &'static str,
+    /// The rule's Markdown page (`rules/<CODE>.md`).
+    pub doc: &'static str,
+    /// True for rules that find credentials (SARIF `security-severity`).
+    pub security: bool,
+    pub options: &'static [RuleOption],
+}
+
+impl Meta {
+    /// The factor's name, e.g. `Config`.
+    pub fn factor_name(&self) -> &'static str {
+        FACTORS[self.factor as usize]
+    }
+
+    /// The doc page's path in the repository.
+    pub fn doc_path(&self) -> String {
+        format!("rules/{}.md", self.code)
+    }
+
+    /// True when `selector` (a code, code prefix such as `TF03`, or rule name) names this rule.
+    pub fn matches(&self, selector: &str) -> bool {
+        let s = selector.trim();
+        s.eq_ignore_ascii_case(self.name)
+            || (s.len() >= 2 && self.code.starts_with(&s.to_ascii_uppercase()))
+    }
+}
+
+/// A rule: metadata and checks. Checks only report; the engine does the rest.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static Meta;
+    /// Per-file check, on the walker thread, for files of `meta().kinds`.
+    fn check_file(&self, _file: &SourceFile<'_>, _cx: &mut Ctx<'_>) {}
+    /// Project check, once after the walk.
+    fn check_project(&self, _project: &Project, _cx: &mut Ctx<'_>) {}
+}
+
+/// Options given to one rule in the config (`[rules.TF0201]`).
+pub type RuleOptions = BTreeMap<String, toml::Value>;
+
+/// Where a rule reports.
+pub struct Ctx<'a> {
+    meta: &'static Meta,
+    options: Option<&'a RuleOptions>,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context that collects `meta`'s findings into `out`.
+    pub fn new(
+        meta: &'static Meta,
+        options: Option<&'a RuleOptions>,
+        out: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Ctx { meta, options, out }
+    }
+
+    /// Report a finding; returns it so related locations can be added.
+    pub fn report(
+        &mut self,
+        location: Location,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out.push(Diagnostic {
+            location,
+            code: self.meta.code,
+            severity: self.meta.severity,
+            message: message.into(),
+            help: help.into(),
+            related: Vec::new(),
+            suppressed: None,
+            fingerprint: String::new(),
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+
+    /// A list-of-strings option (empty when not set).
+    pub fn option_list(&self, name: &str) -> Vec<String> {
+        self.options
+            .and_then(|o| o.get(name))
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Diagnostic {
+    /// Add a related location (builder style).
+    pub fn with_related(&mut self, location: Location, message: impl Into<String>) -> &mut Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// Every rule, sorted by code.
+pub static RULES: &[&dyn Rule] = &[
+    &f00_tool::ParseError,
+    &f00_tool::UnusedSuppression,
+    &f00_tool::SuppressionWithoutReason,
+    &f00_tool::SkippedFile,
+    &f00_tool::InternalError,
+    &f02_dependencies::unpinned_base_image::UnpinnedBaseImage,
+    &f03_config::hardcoded_secret::HardcodedSecret,
+];
+
+/// Look a rule up by exact code or name.
+pub fn by_code_or_name(key: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| {
+        let m = r.meta();
+        m.code.eq_ignore_ascii_case(key) || m.name.eq_ignore_ascii_case(key)
+    })
+}

@@ -1,0 +1,287 @@
+//! File kinds, classification by path, and a parsed file as rules see it.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Serialize;
+use toml::Spanned;
+use toml::de::DeTable;
+
+use crate::diagnostic::Location;
+use crate::parse::{dockerfile, envfile, rust, yaml};
+use crate::text::LineIndex;
+
+/// The kinds of file twelve-lint reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// `Cargo.toml`.
+    Cargo,
+    /// `*.rs`.
+    Rust,
+    /// `Dockerfile`, `Containerfile`, `*.Dockerfile`, `Dockerfile.*`.
+    Dockerfile,
+    /// `*.yaml`, `*.yml`: compose files, Kubernetes manifests and other YAML.
+    Yaml,
+    /// `.env`, `.env.*`, `*.env`.
+    Env,
+    /// Other `*.toml` files (application config).
+    Toml,
+}
+
+impl FileKind {
+    /// Every kind, for listings.
+    pub const ALL: [FileKind; 6] = [
+        FileKind::Cargo,
+        FileKind::Rust,
+        FileKind::Dockerfile,
+        FileKind::Yaml,
+        FileKind::Env,
+        FileKind::Toml,
+    ];
+
+    /// Lowercase name, as in docs and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Cargo => "cargo",
+            FileKind::Rust => "rust",
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::Yaml => "yaml",
+            FileKind::Env => "env",
+            FileKind::Toml => "toml",
+        }
+    }
+}
+
+/// Classify a file by its name; `None` for files no rule reads.
+pub fn classify(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    if name == "Cargo.toml" {
+        return Some(FileKind::Cargo);
+    }
+    if is_dockerfile_name(&lower) {
+        return Some(FileKind::Dockerfile);
+    }
+    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
+        return Some(FileKind::Env);
+    }
+    match lower.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("rs") => Some(FileKind::Rust),
+        Some("yaml" | "yml") => Some(FileKind::Yaml),
+        Some("toml") => Some(FileKind::Toml),
+        _ => None,
+    }
+}
+
+fn is_dockerfile_name(lower: &str) -> bool {
+    const NOT_DOCKERFILES: &[&str] = &[
+        ".dockerignore",
+        ".md",
+        ".txt",
+        ".sh",
+        ".yml",
+        ".yaml",
+        ".json",
+    ];
+    if NOT_DOCKERFILES.iter().any(|s| lower.ends_with(s)) {
+        return false;
+    }
+    ["dockerfile", "containerfile"].iter().any(|base| {
+        lower == *base
+            || lower.starts_with(&format!("{base}."))
+            || lower.ends_with(&format!(".{base}"))
+    })
+}
+
+/// True when a path is test, benchmark or example material rather than deployed code.
+pub fn is_test_path(rel: &str) -> bool {
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        let is_last = parts.peek().is_none();
+        if !is_last
+            && matches!(
+                part,
+                "tests" | "test" | "benches" | "examples" | "testdata" | "fixtures"
+            )
+        {
+            return true;
+        }
+        if is_last {
+            let stem = part.strip_suffix(".rs").unwrap_or(part);
+            return stem == "tests"
+                || stem == "test"
+                || stem.ends_with("_test")
+                || stem.ends_with("_tests");
+        }
+    }
+    false
+}
+
+/// A YAML document and what it describes.
+pub struct YamlDoc {
+    pub node: yaml::Node<'static>,
+    pub kind: yaml::DocKind,
+}
+
+/// A file's parse tree.
+pub enum Parsed<'a> {
+    Rust(syn::File),
+    Dockerfile(dockerfile::Dockerfile),
+    Yaml(Vec<YamlDoc>),
+    /// `Cargo.toml` and other TOML files.
+    Toml(Spanned<DeTable<'a>>),
+    Env(Vec<envfile::Entry>),
+}
+
+/// Why a file could not be parsed: where and what the parser said.
+#[derive(Debug, Clone)]
+pub struct ParseFailure {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// Parse `text` as `kind`. Rust spans are only valid on this thread until
+/// [`rust::release_spans`] is called.
+pub fn parse<'a>(
+    kind: FileKind,
+    rel_path: &str,
+    text: &'a str,
+    lines: &LineIndex,
+) -> Result<Parsed<'a>, ParseFailure> {
+    let at = |offset: usize, message: String| ParseFailure {
+        span: offset..offset,
+        message,
+    };
+    match kind {
+        FileKind::Rust => rust::parse(text)
+            .map(Parsed::Rust)
+            .map_err(|e| at(e.offset, e.message)),
+        FileKind::Dockerfile => dockerfile::parse(text)
+            .map(Parsed::Dockerfile)
+            .map_err(|e| at(e.offset, e.message)),
+        FileKind::Yaml => {
+            let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+            yaml::parse(text)
+                .map(|docs| {
+                    Parsed::Yaml(
+                        docs.into_iter()
+                            .map(|node| YamlDoc {
+                                kind: yaml::classify(&node, name),
+                                node,
+                            })
+                            .collect(),
+                    )
+                })
+                .map_err(|e| at(lines.offset_of(text, e.line, e.col), e.message))
+        }
+        FileKind::Cargo | FileKind::Toml => DeTable::parse(text).map(Parsed::Toml).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            ParseFailure {
+                span,
+                message: e.message().to_string(),
+            }
+        }),
+        FileKind::Env => Ok(Parsed::Env(envfile::parse(text))),
+    }
+}
+
+/// A parsed file as the per-file rules see it.
+pub struct SourceFile<'a> {
+    /// Path relative to the project root, `/`-separated.
+    pub path: &'a str,
+    pub kind: FileKind,
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+    pub parsed: &'a Parsed<'a>,
+}
+
+impl SourceFile<'_> {
+    /// A location for byte range `bytes` of this file.
+    pub fn loc(&self, bytes: Range<usize>) -> Location {
+        Location::new(self.path, self.text, self.lines, bytes)
+    }
+
+    /// The byte range of a YAML node.
+    pub fn yaml_span(&self, node: &yaml::Node<'_>) -> Range<usize> {
+        let start = self.marker_offset(node.span.start);
+        let end = self.marker_offset(node.span.end).max(start);
+        start..end
+    }
+
+    fn marker_offset(&self, m: saphyr::Marker) -> usize {
+        self.lines.offset_of(self.text, m.line(), m.col())
+    }
+
+    /// The Rust syntax tree, for Rust files.
+    pub fn rust(&self) -> Option<&syn::File> {
+        match self.parsed {
+            Parsed::Rust(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The Dockerfile, for Dockerfiles.
+    pub fn dockerfile(&self) -> Option<&dockerfile::Dockerfile> {
+        match self.parsed {
+            Parsed::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The YAML documents, for YAML files.
+    pub fn yaml(&self) -> &[YamlDoc] {
+        match self.parsed {
+            Parsed::Yaml(docs) => docs,
+            _ => &[],
+        }
+    }
+
+    /// The TOML table, for `Cargo.toml` and other TOML files.
+    pub fn toml(&self) -> Option<&DeTable<'_>> {
+        match self.parsed {
+            Parsed::Toml(t) => Some(t.get_ref()),
+            _ => None,
+        }
+    }
+
+    /// The assignments, for `.env` files.
+    pub fn env(&self) -> &[envfile::Entry] {
+        match self.parsed {
+            Parsed::Env(e) => e,
+            _ => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_name() {
+        let k = |p: &str| classify(Path::new(p));
+        assert_eq!(k("a/Cargo.toml"), Some(FileKind::Cargo));
+        assert_eq!(k("Dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k("api.Dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Dockerfile.prod"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Containerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Dockerfile.dockerignore"), None);
+        assert_eq!(k("README.md"), None);
+        assert_eq!(k(".env"), Some(FileKind::Env));
+        assert_eq!(k(".env.production"), Some(FileKind::Env));
+        assert_eq!(k("k8s/deploy.yml"), Some(FileKind::Yaml));
+        assert_eq!(k("src/main.rs"), Some(FileKind::Rust));
+        assert_eq!(k("config/app.toml"), Some(FileKind::Toml));
+    }
+
+    #[test]
+    fn test_paths() {
+        assert!(is_test_path("tests/it.rs"));
+        assert!(is_test_path("crates/a/tests/fixtures/Dockerfile"));
+        assert!(is_test_path("src/foo_test.rs"));
+        assert!(is_test_path("examples/demo/src/main.rs"));
+        assert!(!is_test_path("src/main.rs"));
+        assert!(!is_test_path("src/latest.rs"));
+    }
+}

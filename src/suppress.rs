@@ -1,0 +1,322 @@
+//! Inline suppressions: `twelve-lint: ignore[CODE, ...] reason` in any comment
+//! (next line, or the same line when trailing), `twelve-lint: ignore-file[...]`,
+//! and the Kubernetes annotation `twelve-lint.io/ignore: "CODE: reason"`.
+
+use std::ops::Range;
+
+use crate::diagnostic::Location;
+use crate::parse::yaml;
+use crate::source::{FileKind, SourceFile};
+use crate::text::LineIndex;
+
+/// The Kubernetes annotation that suppresses rules for one object.
+pub const ANNOTATION: &str = "twelve-lint.io/ignore";
+const MARKER: &str = "twelve-lint:";
+
+/// What a suppression covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// One 1-based line.
+    Line(u32),
+    /// The whole file.
+    File,
+    /// A byte range (a Kubernetes object).
+    Bytes(Range<usize>),
+}
+
+/// One suppression found in a file.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    /// Rule codes, prefixes or names.
+    pub selectors: Vec<String>,
+    pub reason: String,
+    pub scope: Scope,
+    /// Where the suppression is written.
+    pub location: Location,
+}
+
+impl Suppression {
+    /// True when this suppression's scope covers `loc`.
+    pub fn covers(&self, loc: &Location) -> bool {
+        match &self.scope {
+            Scope::Line(l) => loc.start.line == *l,
+            Scope::File => true,
+            Scope::Bytes(r) => r.contains(&loc.bytes.start),
+        }
+    }
+}
+
+/// A `twelve-lint:` comment that could not be understood.
+#[derive(Debug, Clone)]
+pub struct Malformed {
+    pub location: Location,
+    pub text: String,
+}
+
+/// Every suppression in `file`: comments, plus annotations of Kubernetes objects.
+pub fn scan(file: &SourceFile<'_>) -> (Vec<Suppression>, Vec<Malformed>) {
+    let (mut found, malformed) = scan_comments(file.path, file.kind, file.text, file.lines);
+    found.extend(annotations(file));
+    (found, malformed)
+}
+
+/// Suppressions written in comments of `text`.
+pub fn scan_comments(
+    path: &str,
+    kind: FileKind,
+    text: &str,
+    lines: &LineIndex,
+) -> (Vec<Suppression>, Vec<Malformed>) {
+    let mut found = Vec::new();
+    let mut malformed = Vec::new();
+    if !text.contains(MARKER) {
+        return (found, malformed);
+    }
+    let comments = match kind {
+        FileKind::Rust => rust_comments(text),
+        _ => hash_comments(text),
+    };
+    for comment in comments {
+        let body = &text[comment.clone()];
+        let Some(at) = body.find(MARKER) else {
+            continue;
+        };
+        let directive_start = comment.start + at;
+        let directive = body[at + MARKER.len()..].trim_end_matches("*/").trim();
+        let loc = Location::new(path, text, lines, directive_start..comment.end);
+        let Some((file_wide, selectors, reason)) = parse_directive(directive) else {
+            malformed.push(Malformed {
+                location: loc,
+                text: directive.to_string(),
+            });
+            continue;
+        };
+        let line = lines.line_of(comment.start);
+        let scope = if file_wide {
+            Scope::File
+        } else if text[lines.line_start(line)..comment.start]
+            .trim()
+            .is_empty()
+        {
+            Scope::Line(next_code_line(kind, text, lines, line) as u32 + 1)
+        } else {
+            Scope::Line(line as u32 + 1)
+        };
+        found.push(Suppression {
+            selectors,
+            reason,
+            scope,
+            location: loc,
+        });
+    }
+    (found, malformed)
+}
+
+/// `ignore[A, B] reason` or `ignore-file[A] reason` → (file-wide, selectors, reason).
+fn parse_directive(directive: &str) -> Option<(bool, Vec<String>, String)> {
+    let (file_wide, rest) = if let Some(r) = directive.strip_prefix("ignore-file[") {
+        (true, r)
+    } else {
+        (false, directive.strip_prefix("ignore[")?)
+    };
+    let close = rest.find(']')?;
+    let selectors: Vec<String> = rest[..close]
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if selectors.is_empty() {
+        return None;
+    }
+    let reason = rest[close + 1..]
+        .trim()
+        .trim_start_matches([':', '-', '—'])
+        .trim()
+        .to_string();
+    Some((file_wide, selectors, reason))
+}
+
+/// The first line after `line` that holds code (not blank, not only a comment).
+fn next_code_line(kind: FileKind, text: &str, lines: &LineIndex, line: usize) -> usize {
+    (line + 1..lines.len())
+        .find(|&l| {
+            let t = text[lines.line_range(text, l)].trim_start();
+            let comment = match kind {
+                FileKind::Rust => t.starts_with("//") || t.starts_with("/*"),
+                _ => t.starts_with('#'),
+            };
+            !t.is_empty() && !comment
+        })
+        .unwrap_or(line + 1)
+}
+
+/// `#` comments: a `#` at line start or after whitespace, outside quotes.
+fn hash_comments(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if prev.is_whitespace() || prev == '=' || prev == ':' => {
+                    quote = Some(c)
+                }
+                (None, '#') if prev.is_whitespace() => {
+                    out.push(start + i..start + line.len());
+                    break;
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+        start += raw.len();
+    }
+    out
+}
+
+/// Rust `//` and (nested) `/* */` comments, skipping string and char literals.
+fn rust_comments(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let end = text[i..].find('\n').map_or(b.len(), |e| i + e);
+                out.push(i..end);
+                i = end;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let start = i;
+                let mut depth = 0usize;
+                while i < b.len() {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+                out.push(start..i.min(b.len()));
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'"' | b'#')) && !ident_byte(b, i) => {
+                let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
+                if b.get(i + 1 + hashes) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let close = format!("\"{}", "#".repeat(hashes));
+                let body = i + 2 + hashes;
+                i = text[body..]
+                    .find(&close)
+                    .map_or(b.len(), |e| body + e + close.len());
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'\'' => {
+                // A char literal ('a', '\n', '\u{..}') or a lifetime ('a).
+                if b.get(i + 1) == Some(&b'\\') {
+                    i = text[i + 2..].find('\'').map_or(b.len(), |e| i + 2 + e + 1);
+                } else {
+                    let ch_len = text[i + 1..].chars().next().map_or(1, char::len_utf8);
+                    i += if b.get(i + 1 + ch_len) == Some(&b'\'') {
+                        ch_len + 2
+                    } else {
+                        1
+                    };
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn ident_byte(b: &[u8], i: usize) -> bool {
+    i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')
+}
+
+/// `twelve-lint.io/ignore` annotations on Kubernetes objects: `"TF0601, TF0604: reason"`.
+fn annotations(file: &SourceFile<'_>) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for doc in file.yaml() {
+        if !matches!(doc.kind, yaml::DocKind::Kubernetes(_)) {
+            continue;
+        }
+        let Some(node) = yaml::get(&doc.node, "metadata")
+            .and_then(|m| yaml::get(m, "annotations"))
+            .and_then(|a| yaml::get(a, ANNOTATION))
+        else {
+            continue;
+        };
+        let value = yaml::scalar_str(node).unwrap_or_default();
+        let (codes, reason) = value.split_once(':').unwrap_or((value, ""));
+        out.push(Suppression {
+            selectors: codes
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            reason: reason.trim().to_string(),
+            scope: Scope::Bytes(file.yaml_span(&doc.node)),
+            location: file.loc(file.yaml_span(node)),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_text(kind: FileKind, text: &str) -> (Vec<Suppression>, Vec<Malformed>) {
+        scan_comments("f", kind, text, &LineIndex::new(text))
+    }
+
+    #[test]
+    fn next_line_trailing_and_file_scopes() {
+        let text = "# twelve-lint: ignore[TF0201] base image pinned by renovate\n\n# other comment\nFROM rust\nFROM x # twelve-lint: ignore[TF0201, TF02]\n# twelve-lint: ignore-file[hardcoded-secret] -- test data\n";
+        let (found, bad) = scan_text(FileKind::Dockerfile, text);
+        assert!(bad.is_empty());
+        assert_eq!(found[0].scope, Scope::Line(4));
+        assert_eq!(found[0].reason, "base image pinned by renovate");
+        assert_eq!(found[1].scope, Scope::Line(5));
+        assert_eq!(found[1].selectors, ["TF0201", "TF02"]);
+        assert_eq!(found[1].reason, "");
+        assert_eq!(found[2].scope, Scope::File);
+        assert_eq!(found[2].reason, "test data");
+    }
+
+    #[test]
+    fn rust_strings_are_not_comments() {
+        let text = "let s = \"// twelve-lint: ignore[TF0301] no\";\nlet r = r#\"/* twelve-lint: ignore[TF0301] */\"#;\nlet c = '\"'; // twelve-lint: ignore[TF0301] yes\n/* twelve-lint: allow(TF0301) */\n";
+        let (found, bad) = scan_text(FileKind::Rust, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].scope, Scope::Line(3));
+        assert_eq!(found[0].reason, "yes");
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].location.start.line, 4);
+    }
+
+    #[test]
+    fn quoted_hash_is_not_a_comment() {
+        let text = "url: \"postgres://a:b@h/#x twelve-lint: ignore[TF0301]\"\n";
+        let (found, _) = scan_text(FileKind::Yaml, text);
+        assert!(found.is_empty());
+    }
+}

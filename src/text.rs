@@ -1,0 +1,119 @@
+//! Positions in source text: byte offsets in, 1-based line and character columns out.
+
+use serde::Serialize;
+
+/// A 1-based line and 1-based column counted in Unicode code points.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Byte offsets of line starts, for turning byte offsets into [`Pos`].
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Index the line starts of `text` (a line ends at `\n`).
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text.as_bytes()));
+        LineIndex { starts }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts (clamped to the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Always false: every text has at least one (possibly empty) line.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The byte range of 0-based `line`, without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_start(line);
+        let mut end = self
+            .starts
+            .get(line + 1)
+            .map(|next| next - 1)
+            .unwrap_or(text.len());
+        if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// The position of byte `offset` (clamped into the text, snapped to a char boundary).
+    pub fn pos(&self, text: &str, offset: usize) -> Pos {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let col = text[start..offset].chars().count() + 1;
+        Pos {
+            line: line as u32 + 1,
+            col: col as u32,
+        }
+    }
+
+    /// The byte offset of 1-based `line` and 0-based character column `col` (clamped).
+    pub fn offset_of(&self, text: &str, line: usize, col: usize) -> usize {
+        let range = self.line_range(text, line.saturating_sub(1));
+        let line_text = &text[range.clone()];
+        range.start
+            + line_text
+                .char_indices()
+                .nth(col)
+                .map(|(i, _)| i)
+                .unwrap_or(line_text.len())
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+/// The largest char boundary at or below `i`.
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_lines() {
+        let text = "ab\nçd\r\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.pos(text, 0), Pos { line: 1, col: 1 });
+        assert_eq!(idx.pos(text, 3), Pos { line: 2, col: 1 });
+        assert_eq!(idx.pos(text, 5), Pos { line: 2, col: 2 });
+        assert_eq!(idx.pos(text, 8), Pos { line: 3, col: 1 });
+        assert_eq!(&text[idx.line_range(text, 1)], "çd");
+        assert_eq!(idx.offset_of(text, 2, 1), 5);
+    }
+}
