@@ -39,12 +39,14 @@ impl Rule for HardcodedSecret {
         for (value, map) in values(file) {
             if let Some(found) = credential_url(&value) {
                 let at = map(found.password.clone());
+                let whose = if found.user.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for user `{}`", found.user)
+                };
                 cx.report(
                     file.loc(at),
-                    format!(
-                        "`{}` URL embeds a password for user `{}`",
-                        found.scheme, found.user
-                    ),
+                    format!("`{}` URL embeds a password{whose}", found.scheme),
                     "read the URL (or its password) from an environment variable or a secret store instead of committing it",
                 );
             }
@@ -92,9 +94,17 @@ fn values<'f>(file: &'f SourceFile<'_>) -> Vec<(String, SpanMap<'f>)> {
                     .filter(|i| matches!(i.keyword.as_str(), "ENV" | "ARG" | "LABEL"))
                 {
                     for word in inst.args.words() {
+                        // `KEY=value`: inspect the value part on its own.
                         let raw = file.text.get(word.span.clone()).unwrap_or_default();
-                        let value = word.value.clone();
-                        out.push((value.clone(), verbatim(raw, &value, word.span)));
+                        let (value, raw, span) =
+                            match (word.value.split_once('='), raw.split_once('=')) {
+                                (Some((_, v)), Some((k, r))) => {
+                                    let start = word.span.start + k.len() + 1;
+                                    (v.to_string(), r, start..word.span.end)
+                                }
+                                _ => (word.value.clone(), raw, word.span.clone()),
+                            };
+                        out.push((value.clone(), verbatim(raw, &value, span)));
                     }
                 }
             }
@@ -154,7 +164,7 @@ pub struct CredentialUrl<'a> {
 
 static CREDENTIAL_URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)\b([a-z][a-z0-9+.\-]{1,30})://([^\s:/?#@"'<>]+):([^\s/?#@"'<>]+)@([^\s/?#"'<>]+)"#,
+        r#"(?i)\b([a-z][a-z0-9+.\-]{1,30})://([^\s:/?#@"'<>]*):([^\s/?#@"'<>]+)@([^\s/?#"'<>]+)"#,
     )
     .expect("valid regex")
 });
