@@ -75,16 +75,37 @@ pub fn classify(path: &Path) -> Option<FileKind> {
 }
 
 fn is_dockerfile_name(lower: &str) -> bool {
+    /// `Dockerfile.<ext>` files that are something else: sources, docs, templates, backups.
     const NOT_DOCKERFILES: &[&str] = &[
-        ".dockerignore",
-        ".md",
-        ".txt",
-        ".sh",
-        ".yml",
-        ".yaml",
-        ".json",
+        "dockerignore",
+        "md",
+        "txt",
+        "sh",
+        "yml",
+        "yaml",
+        "json",
+        "toml",
+        "rs",
+        "go",
+        "py",
+        "js",
+        "ts",
+        "rb",
+        "java",
+        "lock",
+        "j2",
+        "jinja",
+        "tpl",
+        "tmpl",
+        "template",
+        "erb",
+        "bak",
+        "orig",
+        "swp",
     ];
-    if NOT_DOCKERFILES.iter().any(|s| lower.ends_with(s)) {
+    if let Some((_, ext)) = lower.rsplit_once('.')
+        && NOT_DOCKERFILES.contains(&ext)
+    {
         return false;
     }
     ["dockerfile", "containerfile"].iter().any(|base| {
@@ -267,6 +288,8 @@ mod tests {
         assert_eq!(k("Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(k("Containerfile"), Some(FileKind::Dockerfile));
         assert_eq!(k("Dockerfile.dockerignore"), None);
+        assert_eq!(k("src/parse/dockerfile.rs"), Some(FileKind::Rust));
+        assert_eq!(k("Dockerfile.j2"), None);
         assert_eq!(k("README.md"), None);
         assert_eq!(k(".env"), Some(FileKind::Env));
         assert_eq!(k(".env.production"), Some(FileKind::Env));

@@ -81,6 +81,9 @@ pub fn scan_comments(
         let Some(at) = body.find(MARKER) else {
             continue;
         };
+        if !looks_like_directive(&body[at + MARKER.len()..]) {
+            continue; // prose that mentions the tool, not a directive
+        }
         let directive_start = comment.start + at;
         let directive = body[at + MARKER.len()..].trim_end_matches("*/").trim();
         let loc = Location::new(path, text, lines, directive_start..comment.end);
@@ -110,6 +113,15 @@ pub fn scan_comments(
         });
     }
     (found, malformed)
+}
+
+/// True when the text after the marker has a directive's shape: `word[` or `word(`.
+fn looks_like_directive(after: &str) -> bool {
+    let t = after.trim_start();
+    let word = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(t.len());
+    word > 0 && t[word..].trim_start().starts_with(['[', '('])
 }
 
 /// `ignore[A, B] reason` or `ignore-file[A] reason` → (file-wide, selectors, reason).
@@ -187,7 +199,9 @@ fn rust_comments(text: &str) -> Vec<Range<usize>> {
         match b[i] {
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 let end = text[i..].find('\n').map_or(b.len(), |e| i + e);
-                out.push(i..end);
+                if !is_doc_comment(&text[i..end]) {
+                    out.push(i..end);
+                }
                 i = end;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -207,7 +221,10 @@ fn rust_comments(text: &str) -> Vec<Range<usize>> {
                         i += 1;
                     }
                 }
-                out.push(start..i.min(b.len()));
+                let end = i.min(b.len());
+                if !is_doc_comment(&text[start..end]) {
+                    out.push(start..end);
+                }
             }
             b'r' if matches!(b.get(i + 1), Some(b'"' | b'#')) && !ident_byte(b, i) => {
                 let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
@@ -245,6 +262,14 @@ fn rust_comments(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// `///`, `//!`, `/**`, `/*!`: documentation, where directives are quoted, never meant.
+fn is_doc_comment(comment: &str) -> bool {
+    (comment.starts_with("///") && !comment.starts_with("////"))
+        || comment.starts_with("//!")
+        || (comment.starts_with("/**") && !comment.starts_with("/***") && comment != "/**/")
+        || comment.starts_with("/*!")
 }
 
 fn ident_byte(b: &[u8], i: usize) -> bool {
@@ -304,7 +329,7 @@ mod tests {
 
     #[test]
     fn rust_strings_are_not_comments() {
-        let text = "let s = \"// twelve-lint: ignore[TF0301] no\";\nlet r = r#\"/* twelve-lint: ignore[TF0301] */\"#;\nlet c = '\"'; // twelve-lint: ignore[TF0301] yes\n/* twelve-lint: allow(TF0301) */\n";
+        let text = "let s = \"// twelve-lint: ignore[TF0301] no\";\nlet r = r#\"/* twelve-lint: ignore[TF0301] */\"#;\nlet c = '\"'; // twelve-lint: ignore[TF0301] yes\n/* twelve-lint: allow(TF0301) */\n/// twelve-lint: ignore[TF0301] documented\n// twelve-lint: a mention in prose\n";
         let (found, bad) = scan_text(FileKind::Rust, text);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].scope, Scope::Line(3));
