@@ -1,0 +1,275 @@
+//! End-to-end tests of the command line: exit codes, formats, config, selection.
+
+mod common;
+
+use common::{repo_with, run, twelve_lint};
+
+const BAD_DOCKERFILE: &[u8] = b"FROM rust\nCMD [\"app\"]\n";
+
+#[test]
+fn exit_codes_follow_the_threshold() {
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated"]));
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out,
+        "Dockerfile:1:6: TF0201 [warning] base image `rust` has no tag, so it floats to whatever `latest` is at build time\n"
+    );
+    let (code, _, _) = run(twelve_lint(dir.path()).args(["--isolated", "--fail-on", "error"]));
+    assert_eq!(code, 0);
+    let (code, _, _) = run(twelve_lint(dir.path()).args(["--isolated", "--exit-zero"]));
+    assert_eq!(code, 0);
+    let clean = repo_with(&[("Dockerfile", b"FROM rust:1.83\n")]);
+    let (code, out, err) = run(twelve_lint(clean.path()).args(["--isolated"]));
+    assert_eq!((code, out.as_str()), (0, ""));
+    assert!(
+        err.contains("0 error(s), 0 warning(s), 0 note(s) in 1 file(s)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn notes_do_not_fail_by_default() {
+    let dir = repo_with(&[("compose.yaml", b"services: [\n")]);
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("TF0001 [note]"), "{out}");
+    let (code, _, _) = run(twelve_lint(dir.path()).args(["--isolated", "--fail-on", "note"]));
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn usage_and_config_errors_exit_2() {
+    let dir = repo_with(&[
+        ("Dockerfile", BAD_DOCKERFILE),
+        (
+            "twelve-lint.toml",
+            b"fail-on = \"warning\"\nselekt = [\"TF02\"]\n",
+        ),
+    ]);
+    let (code, _, err) = run(&mut twelve_lint(dir.path()));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("twelve-lint.toml:2:")
+            && err.contains("unknown field `selekt`")
+            && err.contains("`select`"),
+        "{err}"
+    );
+    let (code, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF99"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown rule selector `TF99`"), "{err}");
+    let (code, _, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "xml"]));
+    assert_eq!(code, 2);
+    let (code, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "does-not-exist"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("does-not-exist"), "{err}");
+    let (code, _, err) = run(twelve_lint(dir.path()).args(["rule", "TF9999"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown rule"), "{err}");
+}
+
+#[test]
+fn environment_variables_configure_like_flags() {
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    let (code, out, _) = run(twelve_lint(dir.path())
+        .args(["--isolated"])
+        .env("TWELVE_LINT_IGNORE", "TF02"));
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out, _) = run(twelve_lint(dir.path())
+        .args(["--isolated"])
+        .env("TWELVE_LINT_FORMAT", "github"));
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("::warning file=Dockerfile,line=1,col=6,"),
+        "{out}"
+    );
+    let (_, out, _) = run(twelve_lint(dir.path())
+        .args(["--isolated"])
+        .env("TWELVE_LINT_SEVERITY", "TF0201=error"));
+    assert!(out.contains("TF0201 [error]"), "{out}");
+}
+
+#[test]
+fn config_file_options_and_overrides() {
+    let config = b"[[overrides]]\npaths = [\"legacy/**\"]\nignore = [\"TF0201\"]\n\n[rules.TF0201]\nallowed-images = [\"corp/base\"]\n";
+    let dir = repo_with(&[
+        ("twelve-lint.toml", config),
+        ("legacy/Dockerfile", BAD_DOCKERFILE),
+        ("corp/Dockerfile", b"FROM corp/base\n"),
+        ("app/Dockerfile", BAD_DOCKERFILE),
+    ]);
+    let (code, out, _) = run(&mut twelve_lint(dir.path()));
+    assert_eq!(code, 1);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "app/Dockerfile:1:6: TF0201 [warning] base image `rust` has no tag, so it floats to whatever `latest` is at build time"
+        ]
+    );
+    let (_, out, _) = run(twelve_lint(dir.path()).args(["--option", "exclude = [\"app/\"]"]));
+    assert_eq!(out, "");
+}
+
+#[test]
+fn gitignored_files_are_skipped_unless_named_or_no_ignore() {
+    let dir = repo_with(&[
+        (".gitignore", b"generated/\n"),
+        ("generated/Dockerfile", BAD_DOCKERFILE),
+    ]);
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated"]));
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--no-ignore"]));
+    assert_eq!(code, 1, "{out}");
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "generated/Dockerfile"]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("generated/Dockerfile:1:6: TF0201"), "{out}");
+}
+
+#[test]
+fn paths_are_relative_to_the_repository_root() {
+    let dir = repo_with(&[("svc/api/Dockerfile", BAD_DOCKERFILE)]);
+    let (_, out, _) = run(twelve_lint(&dir.path().join("svc")).args(["--isolated", "api"]));
+    assert!(out.starts_with("svc/api/Dockerfile:1:6:"), "{out}");
+}
+
+#[test]
+fn json_format_is_stable_and_complete() {
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    let (_, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "TF0201");
+    assert_eq!(d["name"], "unpinned-base-image");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(6))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(1), Some(10))
+    );
+    assert_eq!(d["path"], "Dockerfile");
+    assert!(d["help"].as_str().unwrap().contains("pin"));
+    assert!(d["fingerprint"].as_str().unwrap().len() > 8);
+    assert_eq!(v["summary"]["warning"], 1);
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn sarif_has_rules_regions_fingerprints_and_suppressions() {
+    let dir = repo_with(&[(
+        "Dockerfile",
+        b"FROM rust\n# twelve-lint: ignore[TF0201] mirrored and pinned by the platform\nFROM debian\n",
+    )]);
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "sarif"]));
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run0 = &v["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let secret = rules.iter().find(|r| r["id"] == "TF0301").unwrap();
+    assert_eq!(secret["properties"]["security-severity"], "8.0");
+    assert!(
+        secret["helpUri"]
+            .as_str()
+            .unwrap()
+            .ends_with("rules/TF0301.md")
+    );
+    let results = run0["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let loc = &results[0]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "Dockerfile");
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(loc["region"]["startLine"], 1);
+    assert_eq!(loc["region"]["startColumn"], 6);
+    assert!(results[0]["suppressions"].is_null());
+    assert_eq!(results[1]["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        results[1]["suppressions"][0]["justification"],
+        "mirrored and pinned by the platform"
+    );
+}
+
+#[test]
+fn fingerprints_survive_unrelated_lines_moving() {
+    let fp = |dockerfile: &[u8]| {
+        let dir = repo_with(&[("Dockerfile", dockerfile)]);
+        let (_, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "json"]));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["diagnostics"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(fp(b"FROM rust\n"), fp(b"# a new comment\n\nFROM   rust\n"));
+    assert_ne!(fp(b"FROM rust\n"), fp(b"FROM debian\n"));
+}
+
+#[test]
+fn human_format_renders_snippets_without_colour_when_piped() {
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    let (_, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "human"]));
+    assert!(out.contains("TF0201"), "{out}");
+    assert!(out.contains("[Dockerfile:1:6]"), "{out}");
+    assert!(out.contains(" 1 │ FROM rust"), "{out}");
+    assert!(out.contains("help: pin a version tag"), "{out}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "no escape codes when not on a terminal"
+    );
+}
+
+#[test]
+fn rules_and_rule_subcommands() {
+    let dir = repo_with(&[]);
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["rules"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("TF0201") && out.contains("unpinned-base-image"));
+    let (_, out, _) = run(twelve_lint(dir.path()).args(["rules", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|r| r["code"] == "TF0301"));
+    let (_, out, _) = run(twelve_lint(dir.path()).args(["rules", "--format", "markdown"]));
+    assert!(out.starts_with("| Code |"));
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["rule", "hardcoded-secret"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("# TF0301 hardcoded-secret"));
+    let (code, out, _) =
+        run(twelve_lint(dir.path()).args(["check", "--isolated", "--format", "concise"]));
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn terminal_escapes_in_files_never_reach_the_output_raw() {
+    let dir = repo_with(&[("Dockerfile", b"FROM rust \x1b[31m\n")]);
+    for format in ["human", "concise", "github"] {
+        let (_, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", format]));
+        assert!(!out.contains('\u{1b}'), "{format}: {out:?}");
+    }
+}
+
+#[test]
+fn output_is_identical_across_runs_and_job_counts() {
+    let files: Vec<(String, Vec<u8>)> = (0..40)
+        .map(|i| {
+            (
+                format!("svc{i}/Dockerfile"),
+                format!("FROM rust\nENV DATABASE_URL=postgres://u:Pw{i}x9Kq@db/app\n").into_bytes(),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .collect();
+    let dir = repo_with(&refs);
+    let outputs: Vec<String> = ["1", "2", "8", "2"]
+        .iter()
+        .map(|jobs| {
+            run(twelve_lint(dir.path()).args(["--isolated", "--format", "sarif", "--jobs", jobs])).1
+        })
+        .collect();
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(outputs[0].matches("\"ruleId\"").count(), 80);
+}

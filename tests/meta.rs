@@ -1,0 +1,169 @@
+//! Conventions every rule must follow: codes, docs, fixtures, README table.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::repo;
+use twelve_lint::rules::{FACTORS, RULES};
+
+const SECTIONS: [&str; 5] = [
+    "## What it does",
+    "## Why it matters",
+    "## Example",
+    "## How to fix",
+    "## Suppress",
+];
+
+/// Rules whose failure cannot be staged by a fixture (it would be a bug in the tool).
+const NO_FIXTURES: [&str; 1] = ["TF0005"];
+
+#[test]
+fn codes_are_unique_sorted_and_match_their_factor() {
+    let codes: Vec<&str> = RULES.iter().map(|r| r.meta().code).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(
+        codes, sorted,
+        "RULES must be sorted by code, without duplicates"
+    );
+    let names: BTreeSet<&str> = RULES.iter().map(|r| r.meta().name).collect();
+    assert_eq!(names.len(), RULES.len(), "rule names must be unique");
+    for r in RULES {
+        let m = r.meta();
+        assert!(m.code.len() == 6 && m.code.starts_with("TF"), "{}", m.code);
+        assert_eq!(
+            m.code[2..4].parse::<u8>().unwrap(),
+            m.factor,
+            "{} factor",
+            m.code
+        );
+        assert!((m.factor as usize) < FACTORS.len());
+        assert!(
+            m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{} name",
+            m.code
+        );
+        assert!(
+            !m.summary.ends_with('.'),
+            "{} summary ends with a period",
+            m.code
+        );
+    }
+}
+
+#[test]
+fn every_rule_has_a_complete_doc_page() {
+    for r in RULES {
+        let m = r.meta();
+        let page = std::fs::read_to_string(repo().join(m.doc_path())).unwrap();
+        assert_eq!(
+            page, m.doc,
+            "{}: embedded doc differs from rules/ page",
+            m.code
+        );
+        assert!(
+            page.starts_with(&format!("# {} {}\n", m.code, m.name)),
+            "{}: title",
+            m.code
+        );
+        for s in SECTIONS {
+            assert!(page.contains(s), "{}: doc page lacks `{s}`", m.code);
+        }
+        assert!(
+            page.contains("Use instead"),
+            "{}: example lacks `Use instead`",
+            m.code
+        );
+        if !m.options.is_empty() {
+            assert!(
+                page.contains("## Options"),
+                "{}: options undocumented",
+                m.code
+            );
+            for o in m.options {
+                assert!(
+                    page.contains(o.name),
+                    "{}: option {} undocumented",
+                    m.code,
+                    o.name
+                );
+            }
+        }
+        if m.factor > 0 {
+            assert!(
+                page.contains(FACTORS[m.factor as usize]),
+                "{}: doc must name its factor",
+                m.code
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_fail_and_pass_fixtures() {
+    for r in RULES {
+        let code = r.meta().code;
+        if NO_FIXTURES.contains(&code) {
+            continue;
+        }
+        let dir = repo().join("fixtures").join(code);
+        let cases: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("{code}: no fixtures/{code}"))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            cases.iter().any(|c| c.starts_with("fail-")),
+            "{code}: no fail-* fixture"
+        );
+        assert!(
+            cases.iter().any(|c| c.starts_with("pass-")),
+            "{code}: no pass-* fixture"
+        );
+        for c in &cases {
+            assert!(
+                c.starts_with("fail-") || c.starts_with("pass-"),
+                "{code}/{c}: case names start with fail- or pass-"
+            );
+            if c.starts_with("fail-") {
+                assert!(
+                    dir.join(c).join("expected.txt").exists(),
+                    "{code}/{c}: no expected.txt"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_doc_page_and_fixture_folder_belongs_to_a_rule() {
+    let codes: BTreeSet<String> = RULES.iter().map(|r| r.meta().code.to_string()).collect();
+    for entry in std::fs::read_dir(repo().join("rules")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let code = name.strip_suffix(".md").unwrap_or(&name);
+        assert!(codes.contains(code), "rules/{name} has no rule");
+    }
+    for entry in std::fs::read_dir(repo().join("fixtures")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(codes.contains(&name), "fixtures/{name} has no rule");
+    }
+}
+
+#[test]
+fn readme_rule_table_is_current() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let table = twelve_lint::cli::rule_table();
+    let begin = "<!-- rules:begin -->\n";
+    let end = "<!-- rules:end -->";
+    let start = readme
+        .find(begin)
+        .expect("README has the rules:begin marker")
+        + begin.len();
+    let stop = readme.find(end).expect("README has the rules:end marker");
+    assert_eq!(
+        &readme[start..stop],
+        table,
+        "README rule table is stale: replace it with `twelve-lint rules --format markdown`"
+    );
+}
