@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, SuppressionInfo};
-use crate::project::{FileEntry, Project};
+use crate::project::{self, Fact, FileEntry, Project};
 use crate::rules::{self, Ctx, Meta, f00_tool};
 use crate::source::{self, FileKind, SourceFile};
 use crate::suppress::{self, Suppression};
@@ -91,6 +91,7 @@ struct FileResult {
     entry: Option<FileEntry>,
     diagnostics: Vec<Diagnostic>,
     suppressions: Vec<Suppression>,
+    fact: Option<Fact>,
 }
 
 /// Lint `req` with `settings`.
@@ -131,7 +132,12 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
 
     let mut diagnostics = Vec::new();
     let mut suppressions: BTreeMap<String, Vec<Suppression>> = BTreeMap::new();
-    let mut files = Vec::new();
+    let mut project = Project {
+        root: req.root.clone(),
+        in_git: req.in_git,
+        tracked: if req.in_git { project::tracked_files(&req.root) } else { Default::default() },
+        ..Project::default()
+    };
     for r in results {
         diagnostics.extend(r.diagnostics);
         if let Some(entry) = r.entry {
@@ -139,14 +145,12 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
                 .entry(entry.path.clone())
                 .or_default()
                 .extend(r.suppressions);
-            files.push(entry);
+            project.files.push(entry);
+        }
+        if let Some(fact) = r.fact {
+            project.add(fact);
         }
     }
-    let project = Project {
-        root: req.root.clone(),
-        in_git: req.in_git,
-        files,
-    };
     for rule in &settings.rules {
         let meta = rule.meta();
         let options = settings.options.get(meta.code);
@@ -218,11 +222,11 @@ fn visit(
         Ok(text) => text,
         Err(reason) => return Some(skipped(&rel, reason, entry_of())),
     };
-    Some(lint_text(&rel, kind, &text, settings))
+    Some(lint_text(&rel, kind, &text, settings, &req.root))
 }
 
 /// Lint one file's text: parse once, run the per-file rules, collect suppressions.
-fn lint_text(rel: &str, kind: FileKind, text: &str, settings: &Settings) -> FileResult {
+fn lint_text(rel: &str, kind: FileKind, text: &str, settings: &Settings, root: &Path) -> FileResult {
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     let parsed = guarded(
@@ -232,6 +236,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, settings: &Settings) -> File
         |_| source::parse(kind, rel, text, &lines),
     );
     let mut suppressions = Vec::new();
+    let mut fact = None;
     match parsed {
         Some(Ok(parsed)) => {
             let file = SourceFile {
@@ -252,6 +257,10 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, settings: &Settings) -> File
                     rule.check_file(&file, &mut Ctx::new(meta, options, out))
                 });
             }
+            fact = guarded(&f00_tool::INTERNAL_ERROR, &mut diagnostics, Some((rel, "fact extraction")), |_| {
+                project::extract(&file, root)
+            })
+            .flatten();
             let (found, malformed) = suppress::scan(&file);
             suppressions = found;
             for m in malformed {
@@ -295,6 +304,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, settings: &Settings) -> File
         }),
         diagnostics,
         suppressions,
+        fact,
     }
 }
 
@@ -343,6 +353,7 @@ fn skipped(path: &str, reason: String, entry: Option<FileEntry>) -> FileResult {
         entry,
         diagnostics,
         suppressions: Vec::new(),
+        fact: None,
     }
 }
 

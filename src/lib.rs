@@ -10,6 +10,7 @@ pub mod parse;
 pub mod project;
 pub mod render;
 pub mod rules;
+pub mod shell;
 pub mod source;
 pub mod suppress;
 pub mod text;

@@ -8,7 +8,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::diagnostic::Location;
-use crate::parse::{dockerfile, envfile, rust, yaml};
+use crate::parse::{cargo, dockerfile, envfile, rust, yaml};
 use crate::text::LineIndex;
 
 /// The kinds of file twelve-lint reads.
@@ -27,17 +27,20 @@ pub enum FileKind {
     Env,
     /// Other `*.toml` files (application config).
     Toml,
+    /// Shell scripts (`*.sh`, `*.bash`), read as text.
+    Shell,
 }
 
 impl FileKind {
     /// Every kind, for listings.
-    pub const ALL: [FileKind; 6] = [
+    pub const ALL: [FileKind; 7] = [
         FileKind::Cargo,
         FileKind::Rust,
         FileKind::Dockerfile,
         FileKind::Yaml,
         FileKind::Env,
         FileKind::Toml,
+        FileKind::Shell,
     ];
 
     /// Lowercase name, as in docs and JSON.
@@ -49,6 +52,7 @@ impl FileKind {
             FileKind::Yaml => "yaml",
             FileKind::Env => "env",
             FileKind::Toml => "toml",
+            FileKind::Shell => "shell",
         }
     }
 }
@@ -70,6 +74,7 @@ pub fn classify(path: &Path) -> Option<FileKind> {
         Some("rs") => Some(FileKind::Rust),
         Some("yaml" | "yml") => Some(FileKind::Yaml),
         Some("toml") => Some(FileKind::Toml),
+        Some("sh" | "bash") => Some(FileKind::Shell),
         _ => None,
     }
 }
@@ -150,9 +155,13 @@ pub enum Parsed<'a> {
     Rust(syn::File),
     Dockerfile(dockerfile::Dockerfile),
     Yaml(Vec<YamlDoc>),
-    /// `Cargo.toml` and other TOML files.
+    /// `Cargo.toml`: the table and the manifest view of it.
+    Cargo(Spanned<DeTable<'a>>, cargo::Manifest),
+    /// Other TOML files.
     Toml(Spanned<DeTable<'a>>),
     Env(Vec<envfile::Entry>),
+    /// Shell scripts are read as text.
+    Shell,
 }
 
 /// Why a file could not be parsed: where and what the parser said.
@@ -196,7 +205,16 @@ pub fn parse<'a>(
                 })
                 .map_err(|e| at(lines.offset_of(text, e.line, e.col), e.message))
         }
-        FileKind::Cargo | FileKind::Toml => DeTable::parse(text).map(Parsed::Toml).map_err(|e| {
+        FileKind::Cargo | FileKind::Toml => DeTable::parse(text)
+            .map(|table| {
+                if kind == FileKind::Cargo {
+                    let manifest = cargo::Manifest::from_table(table.get_ref());
+                    Parsed::Cargo(table, manifest)
+                } else {
+                    Parsed::Toml(table)
+                }
+            })
+            .map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             ParseFailure {
                 span,
@@ -204,6 +222,7 @@ pub fn parse<'a>(
             }
         }),
         FileKind::Env => Ok(Parsed::Env(envfile::parse(text))),
+        FileKind::Shell => Ok(Parsed::Shell),
     }
 }
 
@@ -261,7 +280,15 @@ impl SourceFile<'_> {
     /// The TOML table, for `Cargo.toml` and other TOML files.
     pub fn toml(&self) -> Option<&DeTable<'_>> {
         match self.parsed {
-            Parsed::Toml(t) => Some(t.get_ref()),
+            Parsed::Toml(t) | Parsed::Cargo(t, _) => Some(t.get_ref()),
+            _ => None,
+        }
+    }
+
+    /// The manifest, for `Cargo.toml`.
+    pub fn manifest(&self) -> Option<&cargo::Manifest> {
+        match self.parsed {
+            Parsed::Cargo(_, m) => Some(m),
             _ => None,
         }
     }

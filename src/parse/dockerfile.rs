@@ -113,6 +113,109 @@ impl Args {
     }
 }
 
+/// A build stage: its `FROM` and the instructions up to the next `FROM`.
+#[derive(Debug, Clone, Copy)]
+pub struct Stage<'d> {
+    pub from: &'d Instruction,
+    /// Instructions after `FROM`, in order.
+    pub body: &'d [Instruction],
+}
+
+impl Stage<'_> {
+    /// The image word of the `FROM` (`rust:1.83` in `FROM rust:1.83 AS build`).
+    pub fn image(&self) -> Option<Word> {
+        self.from.args.words().into_iter().next()
+    }
+
+    /// The stage name (`build` in `FROM rust AS build`), lower-cased.
+    pub fn alias(&self) -> Option<String> {
+        match self.from.args.words().as_slice() {
+            [_, kw, name, ..] if kw.value.eq_ignore_ascii_case("as") => Some(name.value.to_ascii_lowercase()),
+            _ => None,
+        }
+    }
+}
+
+impl Dockerfile {
+    /// The build stages, in order.
+    pub fn stages(&self) -> Vec<Stage<'_>> {
+        let froms: Vec<usize> = self
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.keyword == "FROM")
+            .map(|(n, _)| n)
+            .collect();
+        froms
+            .iter()
+            .enumerate()
+            .map(|(k, &n)| {
+                let end = froms.get(k + 1).copied().unwrap_or(self.instructions.len());
+                Stage {
+                    from: &self.instructions[n],
+                    body: &self.instructions[n + 1..end],
+                }
+            })
+            .collect()
+    }
+
+    /// The final stage and the earlier stages it is built `FROM`, last first.
+    pub fn runtime_stages(&self) -> Vec<Stage<'_>> {
+        let stages = self.stages();
+        let mut chain = Vec::new();
+        let mut current = stages.last().copied();
+        while let Some(stage) = current {
+            chain.push(stage);
+            let base = stage.image().map(|w| w.value.to_ascii_lowercase());
+            current = stages
+                .iter()
+                .rev()
+                .find(|s| s.alias().is_some() && s.alias() == base && !std::ptr::eq(s.from, stage.from))
+                .copied()
+                .filter(|s| !chain.iter().any(|c: &Stage<'_>| std::ptr::eq(c.from, s.from)));
+        }
+        chain
+    }
+}
+
+/// Shell text of an instruction with a way back to file offsets.
+#[derive(Debug, Clone, Copy)]
+pub struct Script<'i> {
+    pub text: &'i str,
+    base: ScriptBase<'i>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ScriptBase<'i> {
+    Args(&'i Args),
+    Heredoc(usize),
+}
+
+impl Script<'_> {
+    /// The file span of `range` of [`Script::text`].
+    pub fn file_span(&self, range: Range<usize>) -> Range<usize> {
+        match self.base {
+            ScriptBase::Args(a) => a.file_span(range),
+            ScriptBase::Heredoc(start) => start + range.start..start + range.end,
+        }
+    }
+}
+
+impl Instruction {
+    /// The shell text this instruction runs: its arguments and any heredoc bodies.
+    pub fn scripts(&self) -> Vec<Script<'_>> {
+        let mut out = vec![Script {
+            text: &self.args.text,
+            base: ScriptBase::Args(&self.args),
+        }];
+        out.extend(self.heredocs.iter().map(|h| Script {
+            text: &h.body,
+            base: ScriptBase::Heredoc(h.body_span.start),
+        }));
+        out
+    }
+}
+
 /// A parse failure with the byte offset where it was noticed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {

@@ -1,5 +1,6 @@
 //! Front ends: one parser per file kind, each keeping byte spans.
 
+pub mod cargo;
 pub mod dockerfile;
 pub mod envfile;
 pub mod rust;

@@ -132,9 +132,22 @@ pub struct StrLit {
     pub raw: String,
     /// Span of the literal token.
     pub span: Range<usize>,
+    /// True inside a fallback (`.unwrap_or(..)`, `.unwrap_or_else(..)`, `impl Default`):
+    /// a local default, not deployed config.
+    pub fallback: bool,
 }
 
 impl StrLit {
+    /// A literal found in the syntax tree.
+    pub fn new(lit: &syn::LitStr, fallback: bool) -> Self {
+        StrLit {
+            value: lit.value(),
+            raw: lit.token().to_string(),
+            span: span_range(lit.span()),
+            fallback,
+        }
+    }
+
     /// File span of `range` within [`StrLit::value`]: exact when the value appears verbatim
     /// in the source token, else the whole literal.
     pub fn sub_span(&self, range: Range<usize>) -> Range<usize> {
@@ -150,20 +163,32 @@ impl StrLit {
 
 /// Every string literal outside doc comments, including those inside macro calls.
 pub fn string_literals(file: &syn::File) -> Vec<StrLit> {
-    let mut v = Literals(Vec::new());
+    let mut v = Literals::default();
     v.visit_file(file);
-    v.0
+    v.found
 }
 
-struct Literals(Vec<StrLit>);
+/// Methods whose arguments are fallbacks for a missing value.
+const FALLBACKS: &[&str] = &[
+    "unwrap_or",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "or",
+    "or_else",
+    "map_or",
+    "map_or_else",
+    "get_or_insert_with",
+];
+
+#[derive(Default)]
+struct Literals {
+    found: Vec<StrLit>,
+    fallback: usize,
+}
 
 impl Literals {
     fn push(&mut self, lit: &syn::LitStr) {
-        self.0.push(StrLit {
-            value: lit.value(),
-            raw: lit.token().to_string(),
-            span: span_range(lit.span()),
-        });
+        self.found.push(StrLit::new(lit, self.fallback > 0));
     }
 
     fn tokens(&mut self, tokens: TokenStream) {
@@ -184,12 +209,57 @@ impl Literals {
 impl<'ast> Visit<'ast> for Literals {
     fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
 
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        self.visit_expr(&m.receiver);
+        let fallback = FALLBACKS.contains(&m.method.to_string().as_str());
+        self.fallback += usize::from(fallback);
+        for arg in &m.args {
+            self.visit_expr(arg);
+        }
+        self.fallback -= usize::from(fallback);
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let is_default = i
+            .trait_
+            .as_ref()
+            .is_some_and(|(path, _)| path.segments.last().is_some_and(|s| s.ident == "Default"));
+        self.fallback += usize::from(is_default);
+        syn::visit::visit_item_impl(self, i);
+        self.fallback -= usize::from(is_default);
+    }
+
     fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
         self.push(lit);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         self.tokens(mac.tokens.clone());
+    }
+}
+
+/// Identifiers and string literal values mentioned in an expression, lower-cased
+/// (`env::var("APP_ENV").as_deref()` → `env`, `var`, `app_env`, `as_deref`).
+pub fn expr_words(expr: &syn::Expr) -> Vec<String> {
+    struct Words(Vec<String>);
+    impl<'ast> Visit<'ast> for Words {
+        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+            self.0.push(i.to_string().to_ascii_lowercase());
+        }
+        fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
+            self.0.push(l.value().to_ascii_lowercase());
+        }
+    }
+    let mut w = Words(Vec::new());
+    w.visit_expr(expr);
+    w.0
+}
+
+/// The last path segment of a call's function (`Command::new` → `new`, with its path).
+pub fn call_path(call: &syn::ExprCall) -> Option<Vec<String>> {
+    match &*call.func {
+        syn::Expr::Path(p) => Some(p.path.segments.iter().map(|s| s.ident.to_string()).collect()),
+        _ => None,
     }
 }
 

@@ -7,8 +7,10 @@ use crate::project::Project;
 use crate::source::{FileKind, SourceFile};
 
 pub mod f00_tool;
+pub mod f01_codebase;
 pub mod f02_dependencies;
 pub mod f03_config;
+pub mod f04_backing_services;
 
 /// The twelve factors, by number (index 0 is the tool itself).
 pub const FACTORS: [&str; 13] = [
@@ -156,8 +158,24 @@ pub static RULES: &[&dyn Rule] = &[
     &f00_tool::SuppressionWithoutReason,
     &f00_tool::SkippedFile,
     &f00_tool::InternalError,
+    &f01_codebase::not_version_controlled::NotVersionControlled,
+    &f01_codebase::multiple_apps::MultipleApps,
+    &f01_codebase::environment_forked_code::EnvironmentForkedCode,
     &f02_dependencies::unpinned_base_image::UnpinnedBaseImage,
+    &f02_dependencies::wildcard_dependency::WildcardDependency,
+    &f02_dependencies::unpinned_git_dependency::UnpinnedGitDependency,
+    &f02_dependencies::missing_lockfile::MissingLockfile,
+    &f02_dependencies::remote_script_pipe::RemoteScriptPipe,
+    &f02_dependencies::unpinned_os_packages::UnpinnedOsPackages,
+    &f02_dependencies::undeclared_system_tool::UndeclaredSystemTool,
+    &f02_dependencies::path_dependency_outside_repo::PathDependencyOutsideRepo,
     &f03_config::hardcoded_secret::HardcodedSecret,
+    &f03_config::environment_name_branching::EnvironmentNameBranching,
+    &f03_config::compile_time_config::CompileTimeConfig,
+    &f03_config::committed_env_file::CommittedEnvFile,
+    &f03_config::hardcoded_deploy_value::HardcodedDeployValue,
+    &f04_backing_services::hardcoded_backing_service::HardcodedBackingService,
+    &f04_backing_services::backing_service_ip::BackingServiceIp,
 ];
 
 /// Look a rule up by exact code or name.

@@ -1,12 +1,14 @@
 //! TF0301 hardcoded-secret: credentials committed in code or deploy files.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::LazyLock;
 
-use regex::Regex;
+use syn::visit::Visit;
 
+use super::secrets;
 use crate::diagnostic::Severity;
-use crate::parse::{rust, yaml};
+use crate::parse::rust::{self, StrLit};
+use crate::parse::yaml::{self, DocKind, Node};
 use crate::rules::{Ctx, Meta, Rule};
 use crate::source::{FileKind, SourceFile};
 
@@ -17,13 +19,7 @@ static META: Meta = Meta {
     name: "hardcoded-secret",
     factor: 3,
     severity: Severity::Error,
-    kinds: &[
-        FileKind::Rust,
-        FileKind::Yaml,
-        FileKind::Dockerfile,
-        FileKind::Env,
-        FileKind::Toml,
-    ],
+    kinds: &[FileKind::Rust, FileKind::Yaml, FileKind::Dockerfile, FileKind::Env, FileKind::Toml],
     summary: "a credential committed in code or deploy files",
     doc: include_str!("../../../rules/TF0301.md"),
     security: true,
@@ -36,229 +32,298 @@ impl Rule for HardcodedSecret {
     }
 
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for (value, map) in values(file) {
-            if let Some(found) = credential_url(&value) {
-                let at = map(found.password.clone());
-                let whose = if found.user.is_empty() {
-                    String::new()
-                } else {
-                    format!(" for user `{}`", found.user)
-                };
-                cx.report(
-                    file.loc(at),
-                    format!("`{}` URL embeds a password{whose}", found.scheme),
-                    "read the URL (or its password) from an environment variable or a secret store instead of committing it",
-                );
+        let mut found = Findings::default();
+        match file.kind {
+            FileKind::Rust => rust_values(file, &mut found),
+            FileKind::Yaml => yaml_values(file, &mut found),
+            FileKind::Dockerfile => dockerfile_values(file, &mut found),
+            FileKind::Env => {
+                for e in file.env() {
+                    let span = e.value_span.clone();
+                    found.check(Some(&e.key), &e.value, &verbatim(&file.text[span.clone()], &e.value, span),
+                        "keep this file out of git (commit a `.env.example` with placeholders) and inject the value from the environment");
+                }
             }
+            FileKind::Toml => {
+                if let Some(table) = file.toml() {
+                    toml_values(file, table, &mut found, 0);
+                }
+            }
+            FileKind::Cargo | FileKind::Shell => {}
+        }
+        for ((start, end), (message, help)) in found.0 {
+            cx.report(file.loc(start..end), message, help);
         }
     }
 }
 
-/// A span mapper from a range within a value to a file range.
-type SpanMap<'f> = Box<dyn Fn(Range<usize>) -> Range<usize> + 'f>;
+/// Findings keyed by span, so one literal is reported once.
+#[derive(Default)]
+struct Findings(BTreeMap<(usize, usize), (String, &'static str)>);
 
-/// Every string value this rule inspects in `file`, with its span and a sub-span mapper.
-fn values<'f>(file: &'f SourceFile<'_>) -> Vec<(String, SpanMap<'f>)> {
-    let mut out: Vec<(String, SpanMap<'f>)> = Vec::new();
-    match file.kind {
-        FileKind::Rust => {
-            if let Some(ast) = file.rust() {
-                for lit in rust::string_literals(ast) {
-                    out.push((lit.value.clone(), Box::new(move |r| lit.sub_span(r))));
-                }
-            }
-        }
-        FileKind::Yaml => {
-            for doc in file.yaml() {
-                yaml::walk_values(&doc.node, None, &mut |_, node| {
-                    if let Some(value) = yaml::scalar_str(node) {
-                        let span = file.yaml_span(node);
-                        let raw = file.text.get(span.clone()).unwrap_or_default();
-                        out.push((value.to_string(), verbatim(raw, value, span)));
-                    }
-                });
-            }
-        }
-        FileKind::Env => {
-            for entry in file.env() {
-                let span = entry.value_span.clone();
-                let raw = &file.text[span.clone()];
-                out.push((entry.value.clone(), verbatim(raw, &entry.value, span)));
-            }
-        }
-        FileKind::Dockerfile => {
-            if let Some(df) = file.dockerfile() {
-                for inst in df
-                    .instructions
-                    .iter()
-                    .filter(|i| matches!(i.keyword.as_str(), "ENV" | "ARG" | "LABEL"))
-                {
-                    for word in inst.args.words() {
-                        // `KEY=value`: inspect the value part on its own.
-                        let raw = file.text.get(word.span.clone()).unwrap_or_default();
-                        let (value, raw, span) =
-                            match (word.value.split_once('='), raw.split_once('=')) {
-                                (Some((_, v)), Some((k, r))) => {
-                                    let start = word.span.start + k.len() + 1;
-                                    (v.to_string(), r, start..word.span.end)
-                                }
-                                _ => (word.value.clone(), raw, word.span.clone()),
-                            };
-                        out.push((value.clone(), verbatim(raw, &value, span)));
-                    }
-                }
-            }
-        }
-        FileKind::Toml | FileKind::Cargo => {
-            if let Some(table) = file.toml() {
-                toml_strings(table, &mut |value, span| {
-                    let raw = file.text.get(span.clone()).unwrap_or_default();
-                    out.push((value.to_string(), verbatim(raw, value, span)));
-                });
-            }
+impl Findings {
+    /// Check `value` (stored under `key`, if any); `map` turns value ranges into file ranges.
+    fn check(&mut self, key: Option<&str>, value: &str, map: &dyn Fn(Range<usize>) -> Range<usize>, help: &'static str) {
+        let finding = if let Some(url) = secrets::credential_url(value) {
+            let whose = if url.user.is_empty() { String::new() } else { format!(" for user `{}`", url.user) };
+            Some((map(url.password.clone()), format!("`{}` URL embeds a password{whose}", url.scheme)))
+        } else if let Some((kind, range)) = secrets::token(value) {
+            Some((map(range), format!("{kind} committed in the repository")))
+        } else if let Some(key) = key.filter(|k| secrets::is_secret_name(k) && secrets::looks_secret(value)) {
+            Some((map(0..value.len()), format!("`{key}` is set to a literal secret")))
+        } else {
+            None
+        };
+        if let Some((span, message)) = finding
+            && !self.0.keys().any(|k| k.0 <= span.start && span.end <= k.1)
+        {
+            self.0.insert((span.start, span.end), (message, help));
         }
     }
-    out
 }
 
 /// A mapper for a value whose text appears verbatim inside its raw source at `span`.
-fn verbatim<'f>(raw: &str, value: &str, span: Range<usize>) -> SpanMap<'f> {
+fn verbatim(raw: &str, value: &str, span: Range<usize>) -> impl Fn(Range<usize>) -> Range<usize> {
     let base = raw.find(value).filter(|_| !value.is_empty());
-    Box::new(move |r: Range<usize>| match base {
+    move |r: Range<usize>| match base {
         Some(b) => span.start + b + r.start..span.start + b + r.end,
         None => span.clone(),
-    })
-}
-
-fn toml_strings(table: &toml::de::DeTable<'_>, visit: &mut dyn FnMut(&str, Range<usize>)) {
-    for value in table.values() {
-        toml_value(value, visit, 0);
     }
 }
 
-fn toml_value(
-    value: &toml::Spanned<toml::de::DeValue<'_>>,
-    visit: &mut dyn FnMut(&str, Range<usize>),
-    depth: usize,
-) {
-    use toml::de::DeValue;
+const RUST_HELP: &str = "read it from the environment (`std::env::var`) or a secret store at startup";
+
+fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
+    let Some(ast) = file.rust() else { return };
+    let mut keyed = KeyedLiterals(Vec::new());
+    keyed.visit_file(ast);
+    for (key, lit) in keyed.0 {
+        found.check(Some(&key), &lit.value, &|r| lit.sub_span(r), RUST_HELP);
+    }
+    for lit in rust::string_literals(ast) {
+        found.check(None, &lit.value, &|r| lit.sub_span(r), RUST_HELP);
+    }
+}
+
+/// String literals bound to a name: `let token = "…"`, `const API_KEY: &str = "…"`,
+/// `Config { password: "…" }`, `.password("…")`, `cfg.secret = "…"`.
+struct KeyedLiterals(Vec<(String, StrLit)>);
+
+impl KeyedLiterals {
+    fn push(&mut self, key: String, expr: &syn::Expr) {
+        if let Some(lit) = literal_of(expr, 0) {
+            self.0.push((key, StrLit::new(lit, false)));
+        }
+    }
+}
+
+/// The string literal an expression evaluates to, through `.to_string()`, `String::from`,
+/// `.into()`, `&`, and fallbacks such as `.unwrap_or("…")`.
+fn literal_of(expr: &syn::Expr, depth: usize) -> Option<&syn::LitStr> {
+    if depth > 8 {
+        return None;
+    }
+    match expr {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s),
+        syn::Expr::Reference(r) => literal_of(&r.expr, depth + 1),
+        syn::Expr::Paren(p) => literal_of(&p.expr, depth + 1),
+        syn::Expr::MethodCall(m) => match m.method.to_string().as_str() {
+            "to_string" | "to_owned" | "into" | "clone" => literal_of(&m.receiver, depth + 1),
+            "unwrap_or" | "unwrap_or_else" | "or" => m.args.first().and_then(|a| literal_of(a, depth + 1)),
+            _ => None,
+        },
+        syn::Expr::Closure(c) => literal_of(&c.body, depth + 1),
+        syn::Expr::Call(c) => {
+            let is_from = matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from" || s.ident == "new"));
+            if is_from { c.args.first().and_then(|a| literal_of(a, depth + 1)) } else { None }
+        }
+        _ => None,
+    }
+}
+
+impl<'ast> Visit<'ast> for KeyedLiterals {
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let name = match &local.pat {
+            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+            syn::Pat::Type(t) => match &*t.pat {
+                syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(name), Some(init)) = (name, &local.init) {
+            self.push(name, &init.expr);
+        }
+        syn::visit::visit_local(self, local);
+    }
+
+    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
+        self.push(item.ident.to_string(), &item.expr);
+        syn::visit::visit_item_const(self, item);
+    }
+
+    fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
+        self.push(item.ident.to_string(), &item.expr);
+        syn::visit::visit_item_static(self, item);
+    }
+
+    fn visit_field_value(&mut self, fv: &'ast syn::FieldValue) {
+        if let syn::Member::Named(name) = &fv.member {
+            self.push(name.to_string(), &fv.expr);
+        }
+        syn::visit::visit_field_value(self, fv);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if let Some(arg) = m.args.first() {
+            self.push(m.method.to_string(), arg);
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        let name = match &*a.left {
+            syn::Expr::Field(f) => match &f.member {
+                syn::Member::Named(n) => Some(n.to_string()),
+                syn::Member::Unnamed(_) => None,
+            },
+            syn::Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+            _ => None,
+        };
+        if let Some(name) = name {
+            self.push(name, &a.right);
+        }
+        syn::visit::visit_expr_assign(self, a);
+    }
+}
+
+const K8S_HELP: &str = "reference a Secret with `valueFrom.secretKeyRef` instead of a literal `value`";
+const K8S_SECRET_HELP: &str = "create Secrets at deploy time (sealed-secrets, external-secrets, SOPS) instead of committing their values";
+const COMPOSE_HELP: &str = "use `${VAR}` interpolation, an uncommitted `env_file` or compose `secrets:` instead of a literal";
+const YAML_HELP: &str = "read the value from the environment or a secret store instead of committing it";
+
+fn yaml_values(file: &SourceFile<'_>, found: &mut Findings) {
+    for doc in file.yaml() {
+        let help = match &doc.kind {
+            DocKind::Kubernetes(k) if k == "Secret" => {
+                k8s_secret(file, &doc.node, found);
+                continue;
+            }
+            DocKind::Kubernetes(_) => K8S_HELP,
+            DocKind::Compose => COMPOSE_HELP,
+            DocKind::Other => YAML_HELP,
+        };
+        yaml_node(file, &doc.node, None, found, help, 0);
+    }
+}
+
+fn k8s_secret(file: &SourceFile<'_>, node: &Node<'_>, found: &mut Findings) {
+    let name = yaml::get(node, "metadata").and_then(|m| yaml::str_at(m, "name")).unwrap_or("?");
+    for section in ["data", "stringData"] {
+        for (k, v) in yaml::get(node, section).and_then(yaml::mapping).unwrap_or_default() {
+            let (Some(key), Some(value)) = (yaml::scalar_str(k), yaml::scalar_text(v)) else { continue };
+            if secrets::is_placeholder(&value) || value.len() < 4 {
+                continue;
+            }
+            let span = file.yaml_span(v);
+            found.0.entry((span.start, span.end)).or_insert((format!("Kubernetes Secret `{name}` commits the value of `{key}`"), K8S_SECRET_HELP));
+        }
+    }
+}
+
+fn yaml_node(file: &SourceFile<'_>, node: &Node<'_>, key: Option<&str>, found: &mut Findings, help: &'static str, depth: usize) {
     if depth > 128 {
         return;
     }
-    match value.get_ref() {
-        DeValue::String(s) => visit(s, value.span()),
-        DeValue::Array(items) => items.iter().for_each(|v| toml_value(v, visit, depth + 1)),
-        DeValue::Table(t) => t.values().for_each(|v| toml_value(v, visit, depth + 1)),
-        _ => {}
+    if let Some(entries) = yaml::mapping(node) {
+        // `{name: X, value: Y}` (Kubernetes env, many other lists): Y is stored under X.
+        let named = yaml::str_at(node, "name").filter(|_| yaml::get(node, "value").is_some());
+        for (k, v) in entries {
+            let k = yaml::scalar_str(k);
+            let effective = if k == Some("value") { named.or(k) } else { k };
+            yaml_node(file, v, effective, found, help, depth + 1);
+        }
+    } else if let Some(items) = yaml::sequence(node) {
+        for item in items {
+            yaml_node(file, item, key, found, help, depth + 1);
+        }
+    } else if let Some(value) = yaml::scalar_str(node) {
+        let span = file.yaml_span(node);
+        let raw = file.text.get(span.clone()).unwrap_or_default();
+        // `- KEY=value` items (compose `environment:` list form).
+        match value.split_once('=').filter(|(k, _)| is_env_name(k)) {
+            Some((k, v)) => {
+                let offset = value.len() - v.len();
+                let map = verbatim(raw, value, span);
+                found.check(Some(k), v, &|r: Range<usize>| map(r.start + offset..r.end + offset), help);
+            }
+            None => found.check(key, value, &verbatim(raw, value, span), help),
+        }
     }
 }
 
-/// A `scheme://user:password@host` URL with a real-looking password.
-#[derive(Debug, PartialEq, Eq)]
-pub struct CredentialUrl<'a> {
-    pub scheme: &'a str,
-    pub user: &'a str,
-    /// Byte range of the password within the value.
-    pub password: Range<usize>,
+fn is_env_name(k: &str) -> bool {
+    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !k.starts_with(|c: char| c.is_ascii_digit())
 }
 
-static CREDENTIAL_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)\b([a-z][a-z0-9+.\-]{1,30})://([^\s:/?#@"'<>]*):([^\s/?#@"'<>]+)@([^\s/?#"'<>]+)"#,
-    )
-    .expect("valid regex")
-});
+const DOCKER_HELP: &str = "pass it at run time (orchestrator secrets, `docker run -e`) or use a BuildKit secret mount (`RUN --mount=type=secret`)";
 
-/// Find a credential URL whose password is not a placeholder.
-pub fn credential_url(value: &str) -> Option<CredentialUrl<'_>> {
-    for caps in CREDENTIAL_URL.captures_iter(value) {
-        let (scheme, user, password) = (caps.get(1)?, caps.get(2)?, caps.get(3)?);
-        if is_placeholder(password.as_str()) || is_example_host(&caps[4]) {
+fn dockerfile_values(file: &SourceFile<'_>, found: &mut Findings) {
+    let Some(df) = file.dockerfile() else { return };
+    for inst in df.instructions.iter().filter(|i| matches!(i.keyword.as_str(), "ENV" | "ARG" | "LABEL")) {
+        let words = inst.args.words();
+        // Legacy `ENV KEY value` form.
+        if inst.keyword == "ENV" && words.len() >= 2 && !words[0].value.contains('=') {
+            let value = words[1..].iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join(" ");
+            let span = words[1].span.start..words[words.len() - 1].span.end;
+            let raw = file.text.get(span.clone()).unwrap_or_default();
+            found.check(Some(&words[0].value), &value, &verbatim(raw, &value, span), DOCKER_HELP);
             continue;
         }
-        return Some(CredentialUrl {
-            scheme: scheme.as_str(),
-            user: user.as_str(),
-            password: password.range(),
-        });
+        for word in words {
+            let raw = file.text.get(word.span.clone()).unwrap_or_default();
+            match (word.value.split_once('='), raw.split_once('=')) {
+                (Some((key, value)), Some((raw_key, raw_value))) => {
+                    let start = word.span.start + raw_key.len() + 1;
+                    found.check(Some(key), value, &verbatim(raw_value, value, start..word.span.end), DOCKER_HELP);
+                }
+                _ => found.check(None, &word.value, &verbatim(raw, &word.value, word.span.clone()), DOCKER_HELP),
+            }
+        }
     }
-    None
 }
 
-/// Placeholders are not secrets: `${VAR}`, `$VAR`, `{{ x }}`, `<password>`, `{}`, `changeme`, `xxx`.
-pub fn is_placeholder(value: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "changeme",
-        "change_me",
-        "change-me",
-        "password",
-        "passwd",
-        "pass",
-        "pwd",
-        "secret",
-        "example",
-        "placeholder",
-        "redacted",
-        "dummy",
-        "your_password",
-        "yourpassword",
-        "your-password",
-    ];
-    let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    v.is_empty()
-        || v.starts_with('$')
-        || v.contains("${")
-        || v.contains("$(")
-        || v.contains("{{")
-        || (v.starts_with('<') && v.ends_with('>'))
-        || (v.starts_with('{') && v.ends_with('}'))
-        || (v.starts_with('%') && v.len() <= 24)
-        || v.chars()
-            .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '#' | '-' | '_'))
-        || WORDS.contains(&lower.as_str())
-        || lower.starts_with("example")
-}
+const TOML_HELP: &str = "keep secrets out of committed config: read them from the environment and leave a placeholder here";
 
-fn is_example_host(host: &str) -> bool {
-    let lower = host.to_ascii_lowercase();
-    let host = lower.split([':', '/']).next().unwrap_or_default();
-    host.ends_with("example.com")
-        || host.ends_with("example.org")
-        || host.ends_with("example.net")
-        || host.ends_with(".example")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_credential_urls() {
-        let v = "postgres://app:s3cr3t-Pw@db.internal:5432/app";
-        let found = credential_url(v).unwrap();
-        assert_eq!(found.scheme, "postgres");
-        assert_eq!(found.user, "app");
-        assert_eq!(&v[found.password], "s3cr3t-Pw");
+fn toml_values(file: &SourceFile<'_>, table: &toml::de::DeTable<'_>, found: &mut Findings, depth: usize) {
+    use toml::de::DeValue;
+    if depth > 64 {
+        return;
     }
-
-    #[test]
-    fn placeholders_are_not_credentials() {
-        for v in [
-            "postgres://app:${DB_PASSWORD}@db/app",
-            "postgres://app:$DB_PASSWORD@db/app",
-            "postgres://{}:{}@{}/{}",
-            "postgres://{user}:{password}@{host}/db",
-            "redis://:changeme@cache:6379",
-            "amqp://user:<password>@mq",
-            "https://user:xxxx@host",
-            "https://user:****@host",
-            "https://alice:hunter22@example.com/",
-            "postgres://app:{{ .Values.password }}@db",
-            "postgres://localhost/app",
-            "http://host:8080/path@v1",
-        ] {
-            assert_eq!(credential_url(v), None, "{v}");
+    for (key, value) in table {
+        match value.get_ref() {
+            DeValue::String(s) => {
+                let span = value.span();
+                let raw = file.text.get(span.clone()).unwrap_or_default();
+                found.check(Some(key.get_ref()), s, &verbatim(raw, s, span), TOML_HELP);
+            }
+            DeValue::Table(t) => toml_values(file, t, found, depth + 1),
+            DeValue::Array(items) => {
+                for item in items {
+                    match item.get_ref() {
+                        DeValue::Table(t) => toml_values(file, t, found, depth + 1),
+                        DeValue::String(s) => {
+                            let span = item.span();
+                            let raw = file.text.get(span.clone()).unwrap_or_default();
+                            found.check(None, s, &verbatim(raw, s, span), TOML_HELP);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -1,0 +1,196 @@
+//! A view of `Cargo.toml` on top of the spanned TOML table: package, targets,
+//! workspace and every dependency entry with its spans.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Which table a dependency is declared in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepKind {
+    Normal,
+    Dev,
+    Build,
+    /// `[workspace.dependencies]`.
+    Workspace,
+}
+
+/// One dependency entry.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub name: String,
+    pub name_span: Range<usize>,
+    pub kind: DepKind,
+    /// `Some(cfg)` for `[target.'cfg'.dependencies]`.
+    pub target: Option<String>,
+    /// The version requirement (`"1.2"` or `version = "1.2"`) with its span.
+    pub version: Option<(String, Range<usize>)>,
+    /// `git = "..."` with its span.
+    pub git: Option<(String, Range<usize>)>,
+    pub rev: Option<String>,
+    pub tag: Option<String>,
+    pub branch: Option<(String, Range<usize>)>,
+    /// `path = "..."` with its span.
+    pub path: Option<(String, Range<usize>)>,
+    /// `workspace = true`.
+    pub inherited: bool,
+}
+
+/// What twelve-lint needs from a manifest.
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    /// `[package] name`, with the span of the `name` value.
+    pub package: Option<(String, Range<usize>)>,
+    /// Explicit `[[bin]]` names.
+    pub bins: Vec<String>,
+    /// True when the manifest has a `[workspace]` table.
+    pub is_workspace: bool,
+    /// `[workspace] members` and `exclude` globs.
+    pub members: Vec<String>,
+    pub exclude: Vec<String>,
+    /// True for cargo-fuzz crates (`[package.metadata] cargo-fuzz = true`).
+    pub is_fuzz: bool,
+    pub dependencies: Vec<Dependency>,
+}
+
+impl Manifest {
+    /// Read a parsed `Cargo.toml`.
+    pub fn from_table(table: &DeTable<'_>) -> Self {
+        let mut m = Manifest::default();
+        if let Some(pkg) = table.get("package").and_then(|p| p.get_ref().as_table()) {
+            if let Some(name) = pkg.get("name") {
+                if let Some(s) = name.get_ref().as_str() {
+                    m.package = Some((s.to_string(), name.span()));
+                }
+            }
+            m.is_fuzz = pkg
+                .get("metadata")
+                .and_then(|md| md.get_ref().as_table())
+                .and_then(|md| md.get("cargo-fuzz"))
+                .and_then(|v| v.get_ref().as_bool())
+                .unwrap_or(false);
+        }
+        if let Some(bins) = table.get("bin").and_then(|b| b.get_ref().as_array()) {
+            m.bins = bins
+                .iter()
+                .filter_map(|b| b.get_ref().as_table()?.get("name")?.get_ref().as_str().map(str::to_string))
+                .collect();
+        }
+        if let Some(ws) = table.get("workspace").and_then(|w| w.get_ref().as_table()) {
+            m.is_workspace = true;
+            m.members = strings(ws.get("members"));
+            m.exclude = strings(ws.get("exclude"));
+            if let Some(deps) = ws.get("dependencies").and_then(|d| d.get_ref().as_table()) {
+                push_deps(&mut m.dependencies, deps, DepKind::Workspace, None);
+            }
+        }
+        for (key, kind) in [
+            ("dependencies", DepKind::Normal),
+            ("dev-dependencies", DepKind::Dev),
+            ("dev_dependencies", DepKind::Dev),
+            ("build-dependencies", DepKind::Build),
+            ("build_dependencies", DepKind::Build),
+        ] {
+            if let Some(deps) = table.get(key).and_then(|d| d.get_ref().as_table()) {
+                push_deps(&mut m.dependencies, deps, kind, None);
+            }
+        }
+        if let Some(targets) = table.get("target").and_then(|t| t.get_ref().as_table()) {
+            for (cfg, body) in targets {
+                let Some(body) = body.get_ref().as_table() else { continue };
+                for (key, kind) in [
+                    ("dependencies", DepKind::Normal),
+                    ("dev-dependencies", DepKind::Dev),
+                    ("build-dependencies", DepKind::Build),
+                ] {
+                    if let Some(deps) = body.get(key).and_then(|d| d.get_ref().as_table()) {
+                        push_deps(&mut m.dependencies, deps, kind, Some(cfg.get_ref().to_string()));
+                    }
+                }
+            }
+        }
+        m
+    }
+}
+
+fn strings(v: Option<&Spanned<DeValue<'_>>>) -> Vec<String> {
+    v.and_then(|v| v.get_ref().as_array())
+        .map(|a| a.iter().filter_map(|s| s.get_ref().as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+fn push_deps(out: &mut Vec<Dependency>, deps: &DeTable<'_>, kind: DepKind, target: Option<String>) {
+    for (name, spec) in deps {
+        let mut dep = Dependency {
+            name: name.get_ref().to_string(),
+            name_span: name.span(),
+            kind,
+            target: target.clone(),
+            version: None,
+            git: None,
+            rev: None,
+            tag: None,
+            branch: None,
+            path: None,
+            inherited: false,
+        };
+        match spec.get_ref() {
+            DeValue::String(s) => dep.version = Some((s.to_string(), spec.span())),
+            DeValue::Table(t) => {
+                let field = |k: &str| {
+                    t.get(k)
+                        .and_then(|v| v.get_ref().as_str().map(|s| (s.to_string(), v.span())))
+                };
+                dep.version = field("version");
+                dep.git = field("git");
+                dep.rev = field("rev").map(|v| v.0);
+                dep.tag = field("tag").map(|v| v.0);
+                dep.branch = field("branch");
+                dep.path = field("path");
+                dep.inherited = t.get("workspace").and_then(|v| v.get_ref().as_bool()) == Some(true);
+            }
+            _ => {}
+        }
+        out.push(dep);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_dependencies_from_every_table() {
+        let text = r#"
+[package]
+name = "api"
+[[bin]]
+name = "worker"
+[dependencies]
+serde = "1"
+tokio = { workspace = true }
+[dev-dependencies]
+mock = { git = "https://github.com/x/mock", branch = "main" }
+[target.'cfg(unix)'.dependencies]
+nix = { version = "*" }
+[workspace]
+members = ["crates/*"]
+[workspace.dependencies]
+tokio = "1.40"
+"#;
+        let table = DeTable::parse(text).unwrap();
+        let m = Manifest::from_table(table.get_ref());
+        assert_eq!(m.package.as_ref().unwrap().0, "api");
+        assert_eq!(m.bins, ["worker"]);
+        assert!(m.is_workspace);
+        assert_eq!(m.members, ["crates/*"]);
+        let names: Vec<_> = m.dependencies.iter().map(|d| (d.name.as_str(), d.kind)).collect();
+        assert!(names.contains(&("mock", DepKind::Dev)));
+        assert!(names.contains(&("tokio", DepKind::Workspace)));
+        let nix = m.dependencies.iter().find(|d| d.name == "nix").unwrap();
+        assert_eq!(nix.target.as_deref(), Some("cfg(unix)"));
+        assert_eq!(&text[nix.version.as_ref().unwrap().1.clone()], "\"*\"");
+        assert!(m.dependencies.iter().any(|d| d.name == "tokio" && d.inherited));
+    }
+}

@@ -1,0 +1,82 @@
+//! TF0102 multiple-apps: independent deployable apps sharing one repository.
+
+use globset::Glob;
+
+use crate::diagnostic::Severity;
+use crate::project::{CargoFacts, Project, is_within};
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::FileKind;
+
+pub struct MultipleApps;
+
+static META: Meta = Meta {
+    code: "TF0102",
+    name: "multiple-apps",
+    factor: 1,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Cargo],
+    summary: "the repository holds more than one independent deployable app",
+    doc: include_str!("../../../rules/TF0102.md"),
+    security: false,
+    options: &[],
+};
+
+impl Rule for MultipleApps {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        let mut units = apps(project);
+        if units.len() < 2 {
+            return;
+        }
+        units.sort_by_key(|u| (u.dir.matches('/').count() + usize::from(!u.dir.is_empty()), u.dir.clone()));
+        let first = units[0];
+        let names: Vec<&str> = units.iter().map(|u| u.path.as_str()).collect();
+        for unit in &units[1..] {
+            cx.report(
+                unit.header.clone(),
+                format!("`{}` is a separate deployable app; this repository holds {} ({})", unit.path, units.len(), names.join(", ")),
+                "give each app its own repository, or make them process types of one app in a single Cargo workspace; share code through library crates",
+            )
+            .with_related(first.header.clone(), "the first app in this repository");
+        }
+    }
+}
+
+/// Independent deployable units: workspaces with a binary member, and binary
+/// packages in no workspace. Fuzz crates are tooling, not apps.
+fn apps(project: &Project) -> Vec<&CargoFacts> {
+    let workspaces: Vec<&CargoFacts> = project.cargo.iter().filter(|c| c.manifest.is_workspace && !is_tooling(c)).collect();
+    let mut units: Vec<&CargoFacts> = Vec::new();
+    for pkg in project.cargo.iter().filter(|c| c.has_bin && !is_tooling(c)) {
+        let unit = workspaces.iter().copied().filter(|w| member_of(pkg, w)).max_by_key(|w| w.dir.len()).unwrap_or(pkg);
+        if !units.iter().any(|u| std::ptr::eq(*u, unit)) {
+            units.push(unit);
+        }
+    }
+    units
+}
+
+fn is_tooling(c: &CargoFacts) -> bool {
+    c.manifest.is_fuzz || c.dir.rsplit('/').next() == Some("fuzz") || c.dir.rsplit('/').next() == Some("xtask")
+}
+
+/// True when package `pkg` belongs to workspace `ws`.
+fn member_of(pkg: &CargoFacts, ws: &CargoFacts) -> bool {
+    if pkg.dir == ws.dir {
+        return true;
+    }
+    if !is_within(&pkg.dir, &ws.dir) {
+        return false;
+    }
+    let rel = if ws.dir.is_empty() { pkg.dir.as_str() } else { &pkg.dir[ws.dir.len() + 1..] };
+    let matches = |patterns: &[String]| {
+        patterns.iter().any(|p| {
+            let p = p.trim_end_matches('/');
+            Glob::new(p).map(|g| g.compile_matcher().is_match(rel)).unwrap_or(false) || rel == p
+        })
+    };
+    matches(&ws.manifest.members) && !matches(&ws.manifest.exclude)
+}

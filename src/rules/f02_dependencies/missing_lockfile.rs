@@ -1,0 +1,74 @@
+//! TF0204 missing-lockfile: a package with a binary target has no committed `Cargo.lock`.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::Severity;
+use crate::project::{CargoFacts, Project, is_within};
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::FileKind;
+
+pub struct MissingLockfile;
+
+static META: Meta = Meta {
+    code: "TF0204",
+    name: "missing-lockfile",
+    factor: 2,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Cargo],
+    summary: "a package with a binary target has no committed `Cargo.lock`",
+    doc: include_str!("../../../rules/TF0204.md"),
+    security: false,
+    options: &[],
+};
+
+impl Rule for MissingLockfile {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        let mut seen = BTreeSet::new();
+        for pkg in project.cargo.iter().filter(|c| c.has_bin && !c.manifest.is_fuzz) {
+            let owner = workspace_root(project, pkg);
+            let lock = if owner.dir.is_empty() { "Cargo.lock".to_string() } else { format!("{}/Cargo.lock", owner.dir) };
+            if !seen.insert(lock.clone()) {
+                continue;
+            }
+            let problem = if !project.root.join(&lock).is_file() {
+                "has no Cargo.lock".to_string()
+            } else if project.in_git && !project.is_tracked(&lock) {
+                if project.is_ignored(&lock) {
+                    "has a Cargo.lock that .gitignore keeps out of git".to_string()
+                } else {
+                    "has a Cargo.lock that is not committed".to_string()
+                }
+            } else {
+                continue;
+            };
+            let name = pkg.manifest.package.as_ref().map_or("?", |p| p.0.as_str());
+            let d = cx.report(
+                pkg.header.clone(),
+                format!("binary package `{name}` {problem}, so every build may resolve different dependency versions"),
+                format!("run `cargo generate-lockfile` and commit `{lock}` (remove it from .gitignore)"),
+            );
+            if !std::ptr::eq(owner, pkg) {
+                d.with_related(owner.header.clone(), "the workspace whose root holds the lockfile");
+            }
+        }
+    }
+}
+
+/// The manifest whose directory holds the lockfile for `pkg`: its workspace root, or itself.
+fn workspace_root<'p>(project: &'p Project, pkg: &'p CargoFacts) -> &'p CargoFacts {
+    project
+        .cargo
+        .iter()
+        .filter(|w| w.manifest.is_workspace && is_within(&pkg.dir, &w.dir))
+        .filter(|w| w.dir == pkg.dir || !w.manifest.exclude.iter().any(|e| is_within(&pkg.dir, &join(&w.dir, e))))
+        .max_by_key(|w| w.dir.len())
+        .unwrap_or(pkg)
+}
+
+fn join(dir: &str, rel: &str) -> String {
+    if dir.is_empty() { rel.trim_end_matches('/').to_string() } else { format!("{dir}/{}", rel.trim_end_matches('/')) }
+}

@@ -1,0 +1,73 @@
+//! TF0208 path-dependency-outside-repo: `path =` leaving the repository root.
+
+use crate::diagnostic::Severity;
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::{FileKind, SourceFile};
+
+pub struct PathDependencyOutsideRepo;
+
+static META: Meta = Meta {
+    code: "TF0208",
+    name: "path-dependency-outside-repo",
+    factor: 2,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Cargo],
+    summary: "Cargo `path =` dependency that leaves the repository root",
+    doc: include_str!("../../../rules/TF0208.md"),
+    security: false,
+    options: &[],
+};
+
+impl Rule for PathDependencyOutsideRepo {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        let Some(manifest) = file.manifest() else { return };
+        let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+        for dep in &manifest.dependencies {
+            let Some((path, span)) = &dep.path else { continue };
+            if leaves_root(dir, path) {
+                cx.report(
+                    file.loc(span.clone()),
+                    format!("`{}` is a path dependency on `{path}`, outside this repository", dep.name),
+                    "a fresh clone cannot build this: publish the crate, use a pinned git dependency, or move it into the repository",
+                );
+            }
+        }
+    }
+}
+
+/// True when `path`, relative to `dir` (relative to the root), resolves outside the root.
+fn leaves_root(dir: &str, path: &str) -> bool {
+    if path.starts_with('/') || path.chars().nth(1) == Some(':') {
+        return true;
+    }
+    let mut depth: i64 = dir.split('/').filter(|s| !s.is_empty()).count() as i64;
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => depth -= 1,
+            _ => depth += 1,
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_lexically() {
+        assert!(leaves_root("", "../shared"));
+        assert!(leaves_root("crates/api", "../../../lib"));
+        assert!(!leaves_root("crates/api", "../../vendor/lib"));
+        assert!(!leaves_root("crates/api", "../core"));
+        assert!(leaves_root("", "/opt/src/lib"));
+    }
+}

@@ -1,0 +1,53 @@
+//! TF0205 remote-script-pipe: `curl … | sh` in `RUN` or entrypoint scripts.
+
+use crate::diagnostic::Severity;
+use crate::rules::{Ctx, Meta, Rule};
+use crate::shell;
+use crate::source::{FileKind, SourceFile};
+
+pub struct RemoteScriptPipe;
+
+static META: Meta = Meta {
+    code: "TF0205",
+    name: "remote-script-pipe",
+    factor: 2,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Dockerfile, FileKind::Shell],
+    summary: "`curl … | sh`, `wget -O- … | bash` in `RUN` or entrypoint scripts",
+    doc: include_str!("../../../rules/TF0205.md"),
+    security: false,
+    options: &[],
+};
+
+const MESSAGE: &str = "runs a script downloaded at build time: an undeclared, unpinned dependency";
+const HELP: &str = "download to a file, verify its checksum (or pin a versioned release artifact), then run it; or install a pinned package";
+
+impl Rule for RemoteScriptPipe {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        if let Some(df) = file.dockerfile() {
+            for inst in df.instructions.iter().filter(|i| i.keyword == "RUN") {
+                for script in inst.scripts() {
+                    if let Some(r) = shell::remote_script_pipe(script.text) {
+                        cx.report(file.loc(script.file_span(r)), MESSAGE, HELP);
+                    }
+                }
+            }
+        } else if file.kind == FileKind::Shell && is_entrypoint_script(file.path) {
+            if let Some(r) = shell::remote_script_pipe(file.text) {
+                cx.report(file.loc(r), MESSAGE.replace("build time", "container start"), HELP);
+            }
+        }
+    }
+}
+
+/// Scripts that start containers: `docker-entrypoint.sh`, `entrypoint.sh`, `start.sh`, `run.sh`, `boot.sh`.
+pub fn is_entrypoint_script(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    ["entrypoint", "start", "run", "boot", "docker-", "init"]
+        .iter()
+        .any(|k| name.contains(k))
+}

@@ -1,0 +1,118 @@
+//! TF0207 undeclared-system-tool: `Command::new("ffmpeg")` with no Dockerfile installing it.
+
+use crate::diagnostic::Severity;
+use crate::project::{DockerFacts, Project, is_within};
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::FileKind;
+
+pub struct UndeclaredSystemTool;
+
+static META: Meta = Meta {
+    code: "TF0207",
+    name: "undeclared-system-tool",
+    factor: 2,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Rust, FileKind::Dockerfile, FileKind::Cargo],
+    summary: "Rust runs a system tool that no Dockerfile of the app installs",
+    doc: include_str!("../../../rules/TF0207.md"),
+    security: false,
+    options: &[],
+};
+
+/// Programs present in every base image that has a shell, or builtins.
+const BASE_UTILS: &[&str] = &[
+    "sh", "bash", "env", "echo", "cat", "ls", "cp", "mv", "rm", "mkdir", "rmdir", "chmod", "chown", "kill", "true",
+    "false", "test", "sleep", "date", "uname", "id", "whoami", "hostname", "grep", "sed", "awk", "head", "tail",
+    "sort", "tar", "gzip", "gunzip", "touch", "ln", "pwd", "sync", "df", "du", "ps", "which", "xargs", "tee", "wc",
+    "cut", "tr", "printf", "find", "stat", "nproc",
+];
+
+/// Tools whose package has another name.
+const TOOL_PACKAGES: &[(&str, &[&str])] = &[
+    ("psql", &["postgresql-client", "postgresql", "postgresql15-client", "postgresql16-client", "libpq", "postgres"]),
+    ("pg_dump", &["postgresql-client", "postgresql", "postgres"]),
+    ("pg_restore", &["postgresql-client", "postgresql", "postgres"]),
+    ("convert", &["imagemagick", "graphicsmagick-imagemagick-compat"]),
+    ("magick", &["imagemagick"]),
+    ("identify", &["imagemagick"]),
+    ("ffprobe", &["ffmpeg"]),
+    ("ssh", &["openssh-client", "openssh", "openssh-clients"]),
+    ("scp", &["openssh-client", "openssh", "openssh-clients"]),
+    ("mysql", &["default-mysql-client", "mysql-client", "mariadb-client", "mariadb"]),
+    ("mysqldump", &["default-mysql-client", "mysql-client", "mariadb-client"]),
+    ("redis-cli", &["redis-tools", "redis"]),
+    ("gs", &["ghostscript"]),
+    ("pdftotext", &["poppler-utils"]),
+    ("pdftoppm", &["poppler-utils"]),
+    ("tesseract", &["tesseract-ocr"]),
+    ("node", &["nodejs"]),
+    ("python", &["python3", "python"]),
+    ("java", &["default-jre", "default-jre-headless", "openjdk-17-jre", "openjdk17"]),
+    ("gpg", &["gnupg", "gnupg2"]),
+    ("aws", &["awscli"]),
+    ("docker", &["docker-ce-cli", "docker.io", "docker-cli"]),
+    ("sqlite3", &["sqlite", "sqlite3"]),
+    ("chromium", &["chromium", "chromium-browser"]),
+    ("dig", &["dnsutils", "bind-tools"]),
+];
+
+impl Rule for UndeclaredSystemTool {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        if project.dockerfiles.is_empty() {
+            return; // nothing declares the runtime: the rule cannot tell
+        }
+        let own_binaries: Vec<&str> = project
+            .cargo
+            .iter()
+            .flat_map(|c| c.manifest.package.iter().map(|p| p.0.as_str()).chain(c.manifest.bins.iter().map(String::as_str)))
+            .collect();
+        for usage in &project.commands {
+            let tool = usage.tool.rsplit('/').next().unwrap_or(&usage.tool).to_ascii_lowercase();
+            if tool.is_empty() || BASE_UTILS.contains(&tool.as_str()) || own_binaries.contains(&tool.as_str()) || tool == "cargo" {
+                continue;
+            }
+            let dockerfiles = relevant_dockerfiles(project, &usage.location.path);
+            if dockerfiles.iter().any(|d| provides(d, &tool)) {
+                continue;
+            }
+            let d = cx.report(
+                usage.location.clone(),
+                format!("runs `{tool}`, which no Dockerfile of this app installs in its runtime stage"),
+                format!("install `{tool}` in the final image (e.g. `RUN apt-get install -y {}`) or use a Rust crate instead of the system tool", packages_for(&tool)),
+            );
+            for df in dockerfiles {
+                if let Some(stage) = df.stages.last() {
+                    d.with_related(stage.location.clone(), format!("the runtime stage of `{}` does not provide `{tool}`", df.path));
+                }
+            }
+        }
+    }
+}
+
+/// Dockerfiles that build the crate holding `path`: in its directory or an ancestor,
+/// or inside the crate; all Dockerfiles when none is that close.
+fn relevant_dockerfiles<'p>(project: &'p Project, path: &str) -> Vec<&'p DockerFacts> {
+    let crate_dir = project.crate_of(path).map_or("", |c| c.dir.as_str());
+    let near: Vec<&DockerFacts> = project
+        .dockerfiles
+        .iter()
+        .filter(|d| {
+            let dir = d.path.rsplit_once('/').map_or("", |(d, _)| d);
+            is_within(crate_dir, dir) || is_within(dir, crate_dir)
+        })
+        .collect();
+    if near.is_empty() { project.dockerfiles.iter().collect() } else { near }
+}
+
+fn provides(d: &DockerFacts, tool: &str) -> bool {
+    let packages = TOOL_PACKAGES.iter().find(|(t, _)| *t == tool).map_or(&[][..], |(_, p)| *p);
+    d.provides.iter().any(|p| p == tool || packages.contains(&p.as_str()) || p.starts_with(&format!("{tool}-")) || p.contains(tool))
+}
+
+fn packages_for(tool: &str) -> &str {
+    TOOL_PACKAGES.iter().find(|(t, _)| *t == tool).map_or(tool, |(_, p)| p[0])
+}

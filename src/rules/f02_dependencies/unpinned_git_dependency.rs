@@ -1,0 +1,49 @@
+//! TF0203 unpinned-git-dependency: a git dependency with no `rev` or `tag`.
+
+use super::wildcard_dependency::describe;
+use crate::diagnostic::Severity;
+use crate::parse::cargo::DepKind;
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::{FileKind, SourceFile};
+
+pub struct UnpinnedGitDependency;
+
+static META: Meta = Meta {
+    code: "TF0203",
+    name: "unpinned-git-dependency",
+    factor: 2,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Cargo],
+    summary: "Cargo git dependency with no `rev` or `tag` (a `branch` alone is unpinned)",
+    doc: include_str!("../../../rules/TF0203.md"),
+    security: false,
+    options: &[],
+};
+
+impl Rule for UnpinnedGitDependency {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        let Some(manifest) = file.manifest() else { return };
+        for dep in &manifest.dependencies {
+            let Some((url, git_span)) = &dep.git else { continue };
+            if dep.rev.is_some() || dep.tag.is_some() {
+                continue;
+            }
+            let (what, span) = match &dep.branch {
+                Some((branch, span)) => (format!("follows branch `{branch}`"), span.clone()),
+                None => ("follows the default branch".to_string(), git_span.clone()),
+            };
+            let d = cx.report(
+                file.loc(span),
+                format!("git {} `{}` {what} of {url}, so its code changes without a commit here", describe(dep), dep.name),
+                "pin the commit with `rev = \"<sha>\"` (or a `tag`), or depend on a published version",
+            );
+            if dep.kind == DepKind::Dev {
+                d.severity = Severity::Note;
+            }
+        }
+    }
+}

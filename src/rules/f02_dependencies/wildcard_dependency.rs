@@ -1,0 +1,83 @@
+//! TF0202 wildcard-dependency: `*`, `>= x` with no upper bound, or an empty requirement.
+
+use crate::diagnostic::Severity;
+use crate::parse::cargo::{DepKind, Dependency};
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::{FileKind, SourceFile};
+
+pub struct WildcardDependency;
+
+static META: Meta = Meta {
+    code: "TF0202",
+    name: "wildcard-dependency",
+    factor: 2,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Cargo],
+    summary: "Cargo dependency requirement `*`, `>= x` with no upper bound, or empty",
+    doc: include_str!("../../../rules/TF0202.md"),
+    security: false,
+    options: &[],
+};
+
+impl Rule for WildcardDependency {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        let Some(manifest) = file.manifest() else { return };
+        for dep in &manifest.dependencies {
+            let Some((req, span)) = &dep.version else { continue };
+            let Some(problem) = unbounded(req) else { continue };
+            let d = cx.report(
+                file.loc(span.clone()),
+                format!("{} `{}` accepts {problem}", describe(dep), dep.name),
+                "require a compatible range such as `\"1.4\"` (caret) or add an upper bound (`\">=1.4, <2\"`); Cargo.lock pins the exact version",
+            );
+            if dep.kind == DepKind::Dev {
+                d.severity = Severity::Note;
+            }
+        }
+    }
+}
+
+/// Why a requirement is unbounded, or `None` when it is bounded.
+fn unbounded(req: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = req.split(',').map(str::trim).collect();
+    if req.trim().is_empty() {
+        return Some("any version (empty requirement)");
+    }
+    if parts.iter().any(|p| *p == "*") {
+        return Some("any version (`*`)");
+    }
+    let has_lower_only = parts.iter().any(|p| p.starts_with(">"));
+    let has_upper = parts.iter().any(|p| {
+        p.starts_with('<') || p.starts_with('=') || p.starts_with('~') || p.starts_with('^') || p.chars().next().is_some_and(|c| c.is_ascii_digit())
+    });
+    (has_lower_only && !has_upper).then_some("every future major version (no upper bound)")
+}
+
+/// `dependency`, `dev-dependency`, ... for messages.
+pub fn describe(dep: &Dependency) -> &'static str {
+    match dep.kind {
+        DepKind::Normal => "dependency",
+        DepKind::Dev => "dev-dependency",
+        DepKind::Build => "build-dependency",
+        DepKind::Workspace => "workspace dependency",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_and_unbounded() {
+        for req in ["*", "", ">=1.0", "> 0.3", ">=1, *"] {
+            assert!(unbounded(req).is_some(), "{req}");
+        }
+        for req in ["1", "^1.2", "~0.4", "=1.0.3", ">=1.2, <2", "0.*", "1.*"] {
+            assert!(unbounded(req).is_none(), "{req}");
+        }
+    }
+}

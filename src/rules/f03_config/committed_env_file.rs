@@ -1,0 +1,56 @@
+//! TF0304 committed-env-file: a `.env` file tracked in git with values.
+
+use super::secrets;
+use crate::diagnostic::Severity;
+use crate::project::Project;
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::FileKind;
+
+pub struct CommittedEnvFile;
+
+static META: Meta = Meta {
+    code: "TF0304",
+    name: "committed-env-file",
+    factor: 3,
+    severity: Severity::Error,
+    kinds: &[FileKind::Env],
+    summary: "a `.env` file (not an example or template) tracked in git with non-empty values",
+    doc: include_str!("../../../rules/TF0304.md"),
+    security: false,
+    options: &[],
+};
+
+/// Name parts that mark an env file as documentation, not config.
+const TEMPLATE_MARKERS: &[&str] = &["example", "sample", "template", "tmpl", "tpl", "dist", "defaults", "default", "schema", "skel"];
+
+impl Rule for CommittedEnvFile {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        if !project.in_git {
+            return;
+        }
+        for env in &project.env_files {
+            let name = env.path.rsplit('/').next().unwrap_or(&env.path).to_ascii_lowercase();
+            if TEMPLATE_MARKERS.iter().any(|m| name.split(['.', '-', '_']).any(|p| p == *m)) || !project.is_tracked(&env.path) {
+                continue;
+            }
+            let Some((_, _, first)) = env.values.first() else { continue };
+            let secret = env.values.iter().find(|(k, v, _)| secrets::is_secret_name(k) && secrets::looks_secret(v));
+            let d = cx.report(
+                first.clone(),
+                format!("`{}` is committed with {} value(s)", env.path, env.values.len()),
+                "remove it from git (`git rm --cached`), add it to .gitignore, and commit a `.env.example` with placeholders instead",
+            );
+            match secret {
+                Some((key, _, loc)) => {
+                    d.message.push_str(&format!(", including the secret `{key}`"));
+                    d.with_related(loc.clone(), "a secret committed with it");
+                }
+                None => d.severity = Severity::Warning,
+            }
+        }
+    }
+}

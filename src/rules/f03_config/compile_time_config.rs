@@ -1,0 +1,104 @@
+//! TF0303 compile-time-config: `env!`/`option_env!` of deploy config.
+
+use syn::visit::Visit;
+
+use crate::diagnostic::Severity;
+use crate::parse::rust;
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::{FileKind, SourceFile};
+
+pub struct CompileTimeConfig;
+
+static META: Meta = Meta {
+    code: "TF0303",
+    name: "compile-time-config",
+    factor: 3,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Rust],
+    summary: "`env!`/`option_env!` of a non-`CARGO_*` variable: deploy config baked into the build",
+    doc: include_str!("../../../rules/TF0303.md"),
+    security: false,
+    options: &[],
+};
+
+/// Variables that describe the build itself, not a deploy.
+const BUILD_METADATA: &[&str] = &[
+    "VERSION", "GIT", "COMMIT", "SHA", "BUILD", "VERGEN", "TARGET", "PROFILE", "RUSTC", "RUSTDOC", "TIMESTAMP",
+    "DATE", "DEBUG", "OPT_LEVEL", "NUM_JOBS", "REVISION", "BRANCH", "TAG", "CI", "HOST_TRIPLE",
+];
+
+impl Rule for CompileTimeConfig {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        if file.path.ends_with("build.rs") {
+            return;
+        }
+        let Some(ast) = file.rust() else { return };
+        let mut v = EnvMacros(Vec::new());
+        v.visit_file(ast);
+        for (mac, lit) in v.0 {
+            let name = lit.value();
+            if is_build_metadata(&name) {
+                continue;
+            }
+            cx.report(
+                file.loc(rust::span_range(lit.span())),
+                format!("`{mac}!(\"{name}\")` bakes `{name}` into the binary at compile time"),
+                format!("read it at run time with `std::env::var(\"{name}\")` so one build can be released to every environment"),
+            );
+        }
+    }
+}
+
+fn is_build_metadata(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.starts_with("CARGO_")
+        || upper.starts_with("DEP_")
+        || upper == "OUT_DIR"
+        || BUILD_METADATA.iter().any(|m| upper.split('_').any(|w| w == *m))
+}
+
+struct EnvMacros(Vec<(&'static str, syn::LitStr)>);
+
+impl<'ast> Visit<'ast> for EnvMacros {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        let which = match name.as_deref() {
+            Some("env") => Some("env"),
+            Some("option_env") => Some("option_env"),
+            _ => None,
+        };
+        if let Some(which) = which {
+            if let Some(proc_macro2::TokenTree::Literal(l)) = mac.tokens.clone().into_iter().next()
+                && let syn::Lit::Str(s) = syn::Lit::new(l)
+            {
+                self.0.push((which, s));
+            }
+        } else {
+            // Nested macros: `concat!(env!("X"), ..)`, `format!("{}", env!("X"))`.
+            if let Ok(inner) = mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
+                for e in inner {
+                    self.visit_expr(&e);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_metadata_is_allowed() {
+        for n in ["CARGO_PKG_VERSION", "GIT_HASH", "VERGEN_GIT_SHA", "BUILD_TIMESTAMP", "OUT_DIR", "APP_VERSION"] {
+            assert!(is_build_metadata(n), "{n}");
+        }
+        for n in ["DATABASE_URL", "API_KEY", "SENTRY_DSN", "REDIS_HOST"] {
+            assert!(!is_build_metadata(n), "{n}");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! TF0305 hardcoded-deploy-value: deploy-specific hosts, IPs and buckets in code.
+
+use std::net::Ipv4Addr;
+
+use crate::diagnostic::Severity;
+use crate::parse::rust;
+use crate::rules::f04_backing_services::hardcoded_backing_service::backing_scheme;
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::{FileKind, SourceFile};
+
+pub struct HardcodedDeployValue;
+
+static META: Meta = Meta {
+    code: "TF0305",
+    name: "hardcoded-deploy-value",
+    factor: 3,
+    severity: Severity::Note,
+    kinds: &[FileKind::Rust],
+    summary: "deploy-specific literals in code: internal hostnames, non-loopback IPs, bucket names",
+    doc: include_str!("../../../rules/TF0305.md"),
+    security: false,
+    options: &[],
+};
+
+/// Host suffixes that only exist inside one deployment.
+const INTERNAL_SUFFIXES: &[&str] = &[
+    ".internal", ".local", ".corp", ".lan", ".intra", ".intranet", ".svc", ".cluster.local", ".consul",
+];
+/// Host suffixes of per-deploy cloud resources and app hostnames.
+const DEPLOY_SUFFIXES: &[&str] = &[
+    ".rds.amazonaws.com", ".cache.amazonaws.com", ".s3.amazonaws.com", ".elb.amazonaws.com",
+    ".blob.core.windows.net", ".database.windows.net", ".redis.cache.windows.net", ".herokuapp.com",
+    ".fly.dev", ".azurewebsites.net", ".appspot.com", ".onrender.com", ".up.railway.app", ".vercel.app",
+];
+
+impl Rule for HardcodedDeployValue {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        let Some(ast) = file.rust() else { return };
+        for lit in rust::string_literals(ast) {
+            if lit.fallback || backing_scheme(&lit.value).is_some() {
+                continue;
+            }
+            if let Some((what, range)) = deploy_value(&lit.value) {
+                cx.report(
+                    file.loc(lit.sub_span(range)),
+                    format!("{what} is specific to one deploy"),
+                    "read it from an environment variable so each deploy sets its own; keep a literal only as a local default",
+                );
+            }
+        }
+    }
+}
+
+/// A deploy-specific value in `value`: what it is and where.
+pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
+    if value.len() > 300 || value.contains(char::is_whitespace) {
+        return None;
+    }
+    if let Some(bucket) = value.strip_prefix("s3://").or_else(|| value.strip_prefix("gs://")) {
+        let name = bucket.split('/').next().unwrap_or_default();
+        if !name.is_empty() && !name.contains('{') {
+            return Some((format!("bucket `{name}`"), 5..5 + name.len()));
+        }
+    }
+    let (host, start) = host_of(value)?;
+    let lower = host.to_ascii_lowercase();
+    if let Ok(ip) = lower.parse::<Ipv4Addr>() {
+        let local = ip.is_loopback() || ip.is_unspecified() || ip.is_broadcast() || ip.is_documentation();
+        return (!local).then(|| (format!("IP address `{host}`"), start..start + host.len()));
+    }
+    let internal = INTERNAL_SUFFIXES.iter().chain(DEPLOY_SUFFIXES).any(|s| lower.ends_with(s));
+    let has_dot_label = lower.contains('.') && lower.split('.').all(|l| !l.is_empty());
+    (internal && has_dot_label && lower != "localhost.local").then(|| (format!("host `{host}`"), start..start + host.len()))
+}
+
+/// The host of a URL or `host[:port]` value, with its offset.
+fn host_of(value: &str) -> Option<(&str, usize)> {
+    let (rest, start) = match value.find("://") {
+        Some(i) => (&value[i + 3..], i + 3),
+        None => (value, 0),
+    };
+    let (rest, start) = match rest.find('@') {
+        Some(at) if !rest[..at].contains('/') => (&rest[at + 1..], start + at + 1),
+        _ => (rest, start),
+    };
+    let end = rest.find([':', '/', '?', '#']).unwrap_or(rest.len());
+    let host = &rest[..end];
+    let valid = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    valid.then_some((host, start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deploy_values() {
+        for v in ["10.0.3.17:8080", "http://172.16.4.2/api", "orders.prod.internal", "s3://acme-prod-uploads/x", "https://api.corp/v1", "db1.abc123.eu-west-1.rds.amazonaws.com"] {
+            assert!(deploy_value(v).is_some(), "{v}");
+        }
+        for v in ["127.0.0.1:8080", "0.0.0.0", "localhost", "https://api.github.com", "1.2.3", "hello world", "s3://{bucket}/x", "config.local"] {
+            assert!(deploy_value(v).is_none() || v == "config.local", "{v}");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! TF0401 hardcoded-backing-service: a literal datastore, cache, queue or mail locator in code.
+
+use crate::diagnostic::Severity;
+use crate::parse::rust;
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::{FileKind, SourceFile};
+
+pub struct HardcodedBackingService;
+
+static META: Meta = Meta {
+    code: "TF0401",
+    name: "hardcoded-backing-service",
+    factor: 4,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Rust],
+    summary: "a literal locator of a datastore, cache, queue or mail service in deployed code",
+    doc: include_str!("../../../rules/TF0401.md"),
+    security: false,
+    options: &[],
+};
+
+/// URL schemes of backing services, with the service they name.
+const SCHEMES: &[(&str, &str)] = &[
+    ("postgres", "PostgreSQL"), ("postgresql", "PostgreSQL"), ("mysql", "MySQL"), ("mariadb", "MariaDB"),
+    ("redis", "Redis"), ("rediss", "Redis"), ("amqp", "AMQP broker"), ("amqps", "AMQP broker"),
+    ("mongodb", "MongoDB"), ("mongodb+srv", "MongoDB"), ("nats", "NATS"), ("tls", "NATS"), ("kafka", "Kafka"),
+    ("memcached", "Memcached"), ("smtp", "SMTP server"), ("smtps", "SMTP server"), ("mssql", "SQL Server"),
+    ("sqlserver", "SQL Server"), ("clickhouse", "ClickHouse"), ("cassandra", "Cassandra"), ("neo4j", "Neo4j"),
+    ("bolt", "Neo4j"), ("couchbase", "Couchbase"), ("etcd", "etcd"), ("zookeeper", "ZooKeeper"),
+];
+/// Default ports of backing services, for `host:port` locators without a scheme.
+const PORTS: &[(&str, &str)] = &[
+    ("5432", "PostgreSQL"), ("3306", "MySQL"), ("6379", "Redis"), ("5672", "AMQP broker"), ("27017", "MongoDB"),
+    ("4222", "NATS"), ("9092", "Kafka"), ("11211", "Memcached"), ("587", "SMTP server"), ("465", "SMTP server"),
+    ("9042", "Cassandra"), ("2181", "ZooKeeper"), ("2379", "etcd"),
+];
+
+impl Rule for HardcodedBackingService {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        let Some(ast) = file.rust() else { return };
+        for lit in rust::string_literals(ast) {
+            if lit.fallback {
+                continue;
+            }
+            let Some(service) = backing_scheme(&lit.value).or_else(|| backing_host_port(&lit.value)) else { continue };
+            cx.report(
+                file.loc(lit.span.clone()),
+                format!("{service} locator `{}` is hardcoded", redact(&lit.value)),
+                "read it from an environment variable (e.g. `DATABASE_URL`) so the service can be swapped without a code change; a literal is fine only as an `unwrap_or` local default",
+            );
+        }
+    }
+}
+
+/// The backing service a `scheme://…` URL names.
+pub fn backing_scheme(value: &str) -> Option<&'static str> {
+    let (scheme, rest) = value.split_once("://")?;
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    if host.is_empty() || host.contains('{') || host.starts_with('$') || scheme.len() > 16 {
+        return None;
+    }
+    let lower = scheme.to_ascii_lowercase();
+    SCHEMES.iter().find(|(s, _)| *s == lower).map(|(_, name)| *name)
+}
+
+/// `kafka:9092`, `localhost:6379`: a bare `host:port` on a backing service's port.
+fn backing_host_port(value: &str) -> Option<&'static str> {
+    let (host, port) = value.rsplit_once(':')?;
+    let host_ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    host_ok.then(|| PORTS.iter().find(|(p, _)| *p == port).map(|(_, n)| *n)).flatten()
+}
+
+/// The locator with any password masked.
+fn redact(value: &str) -> String {
+    match super::super::f03_config::secrets::credential_url(value) {
+        Some(c) => format!("{}****{}", &value[..c.password.start], &value[c.password.end..]),
+        None => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locators() {
+        assert_eq!(backing_scheme("postgres://u@db/app"), Some("PostgreSQL"));
+        assert_eq!(backing_scheme("redis://127.0.0.1/"), Some("Redis"));
+        assert_eq!(backing_scheme("https://api.example.com"), None);
+        assert_eq!(backing_scheme("postgres://{}/{}"), None);
+        assert_eq!(backing_host_port("localhost:9092"), Some("Kafka"));
+        assert_eq!(backing_host_port("0.0.0.0:8080"), None);
+        assert_eq!(redact("postgres://app:pw1234@db/x"), "postgres://app:****@db/x");
+    }
+}

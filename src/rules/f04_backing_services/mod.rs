@@ -1,0 +1,4 @@
+//! Factor IV — Backing services: treat backing services as attached resources.
+
+pub mod backing_service_ip;
+pub mod hardcoded_backing_service;

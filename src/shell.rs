@@ -1,0 +1,262 @@
+//! Just enough shell to read Dockerfile `RUN`/`CMD` lines and entrypoint
+//! scripts: split into simple commands with their separators, words with
+//! spans, package installs, and remote scripts piped into a shell.
+
+use std::ops::Range;
+
+/// What follows a simple command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sep {
+    /// `|`
+    Pipe,
+    /// `&&`, `||`, `;`, newline or the end.
+    Sequence,
+    /// `&` (runs the command in the background).
+    Background,
+}
+
+/// One simple command: words (quotes removed) with their spans in the script.
+#[derive(Debug, Clone)]
+pub struct Command {
+    pub words: Vec<(String, Range<usize>)>,
+    pub sep: Sep,
+}
+
+impl Command {
+    /// The program name, after `sudo`, `exec`, `env` and `VAR=value` prefixes; its index in `words`.
+    pub fn program(&self) -> Option<(usize, &str)> {
+        let mut i = 0;
+        while let Some((w, _)) = self.words.get(i) {
+            let is_assignment = w.contains('=') && !w.starts_with('-') && w.split('=').next().is_some_and(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            if matches!(w.as_str(), "sudo" | "exec" | "env" | "nohup" | "time" | "command") || is_assignment || (i > 0 && w.starts_with('-') && matches!(self.words[i - 1].0.as_str(), "sudo" | "env")) {
+                i += 1;
+                continue;
+            }
+            let name = w.rsplit('/').next().unwrap_or(w);
+            return Some((i, name));
+        }
+        None
+    }
+}
+
+/// Split `script` into simple commands.
+pub fn commands(script: &str) -> Vec<Command> {
+    let mut out = Vec::new();
+    let mut words: Vec<(String, Range<usize>)> = Vec::new();
+    let mut word = String::new();
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let bytes = script.as_bytes();
+    let mut chars = script.char_indices().peekable();
+    let flush = |word: &mut String, start: &mut Option<usize>, end: usize, words: &mut Vec<(String, Range<usize>)>| {
+        if let Some(s) = start.take() {
+            words.push((std::mem::take(word), s..end));
+        }
+    };
+    while let Some((i, c)) = chars.next() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            } else if c == '\\' && q == '"' {
+                if let Some((_, n)) = chars.next() {
+                    word.push(n);
+                }
+            } else {
+                word.push(c);
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => {
+                start.get_or_insert(i);
+                quote = Some(c);
+            }
+            '\\' => {
+                match chars.next() {
+                    Some((_, '\n')) => flush(&mut word, &mut start, i, &mut words),
+                    Some((_, n)) => {
+                        start.get_or_insert(i);
+                        word.push(n);
+                    }
+                    None => {}
+                }
+            }
+            '#' if start.is_none() => {
+                // A comment runs to the end of the line.
+                while chars.peek().is_some_and(|(_, n)| *n != '\n') {
+                    chars.next();
+                }
+            }
+            ' ' | '\t' | '\r' => flush(&mut word, &mut start, i, &mut words),
+            '\n' | ';' | '|' | '&' => {
+                flush(&mut word, &mut start, i, &mut words);
+                let next = bytes.get(i + 1).copied();
+                let sep = match (c, next) {
+                    ('|', Some(b'|')) | ('&', Some(b'&')) => {
+                        chars.next();
+                        Sep::Sequence
+                    }
+                    ('|', _) => Sep::Pipe,
+                    ('&', Some(b'>')) => continue,
+                    ('&', _) if i > 0 && bytes[i - 1] == b'>' => continue,
+                    ('&', _) => Sep::Background,
+                    _ => Sep::Sequence,
+                };
+                if !words.is_empty() {
+                    out.push(Command { words: std::mem::take(&mut words), sep });
+                } else if sep == Sep::Background {
+                    if let Some(last) = out.last_mut() {
+                        last.sep = sep;
+                    }
+                }
+            }
+            _ => {
+                start.get_or_insert(i);
+                word.push(c);
+            }
+        }
+    }
+    flush(&mut word, &mut start, script.len(), &mut words);
+    if !words.is_empty() {
+        out.push(Command { words, sep: Sep::Sequence });
+    }
+    out
+}
+
+/// A package named in an OS package manager install command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Install {
+    pub manager: &'static str,
+    pub package: String,
+    /// True when a version is given (`curl=7.88*`, `curl~=8`, `curl-7.61.1`).
+    pub pinned: bool,
+    pub span: Range<usize>,
+}
+
+/// Packages installed by `apt-get`/`apt`/`apk`/`yum`/`dnf`/`microdnf`/`zypper` commands in `script`.
+pub fn installs(script: &str) -> Vec<Install> {
+    let mut out = Vec::new();
+    for cmd in commands(script) {
+        let Some((at, program)) = cmd.program() else { continue };
+        let (manager, verbs, takes_value): (&'static str, &[&str], &[&str]) = match program {
+            "apt-get" | "apt" => ("apt", &["install"], &["-o", "-t", "--target-release"]),
+            "apk" => ("apk", &["add"], &["-t", "--virtual", "-X", "--repository"]),
+            "yum" | "dnf" | "microdnf" => ("yum", &["install"], &["--setopt", "--enablerepo", "--disablerepo"]),
+            "zypper" => ("zypper", &["install", "in"], &[]),
+            _ => continue,
+        };
+        let rest = &cmd.words[at + 1..];
+        let Some(verb) = rest.iter().position(|(w, _)| verbs.contains(&w.as_str())) else { continue };
+        let mut skip_next = false;
+        for (w, span) in &rest[verb + 1..] {
+            if skip_next {
+                skip_next = false;
+                continue;
+            }
+            if w.starts_with('-') {
+                skip_next = takes_value.contains(&w.as_str());
+                continue;
+            }
+            if w.contains('$') || w.ends_with(".rpm") || w.ends_with(".deb") || w.contains('/') {
+                continue;
+            }
+            let pinned = match manager {
+                "apt" => w.contains('='),
+                "apk" => w.contains('=') || w.contains('~') || w.contains('<') || w.contains('>'),
+                _ => w.contains('=') || has_version_suffix(w),
+            };
+            out.push(Install { manager, package: package_name(manager, w), pinned, span: span.clone() });
+        }
+    }
+    out
+}
+
+fn has_version_suffix(w: &str) -> bool {
+    w.match_indices('-').any(|(i, _)| w[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+fn package_name(manager: &str, w: &str) -> String {
+    let cut = w.find(['=', '~', '<', '>']).unwrap_or(w.len());
+    let mut name = &w[..cut];
+    if manager == "yum" {
+        if let Some(i) = name.match_indices('-').find(|(i, _)| name[i + 1..].starts_with(|c: char| c.is_ascii_digit())).map(|(i, _)| i) {
+            name = &name[..i];
+        }
+    }
+    name.to_string()
+}
+
+/// Shells that run a script piped or passed to them.
+const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ash", "ksh", "fish"];
+
+/// The span of a remote script run by a shell: `curl … | sh`, `bash <(curl …)`,
+/// `sh -c "$(wget -O- …)"`.
+pub fn remote_script_pipe(script: &str) -> Option<Range<usize>> {
+    let cmds = commands(script);
+    for (i, cmd) in cmds.iter().enumerate() {
+        let Some((_, program)) = cmd.program() else { continue };
+        if matches!(program, "curl" | "wget") && cmd.sep == Sep::Pipe {
+            // Follow the pipeline to its shell, if any.
+            let mut j = i + 1;
+            while let Some(next) = cmds.get(j) {
+                if next.program().is_some_and(|(_, p)| SHELLS.contains(&p) || p.starts_with("python")) {
+                    let start = cmd.words[0].1.start;
+                    let end = next.words.last().map_or(start, |w| w.1.end);
+                    return Some(start..end);
+                }
+                if next.sep != Sep::Pipe {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        if SHELLS.contains(&program) {
+            let fetches = cmd.words.iter().find(|(w, _)| {
+                (w.starts_with("<(") || w.starts_with("$(")) && (w.contains("curl") || w.contains("wget"))
+                    || (w.contains("$(curl") || w.contains("$(wget"))
+            });
+            if fetches.is_some() {
+                let start = cmd.words[0].1.start;
+                let end = cmd.words.last().map_or(start, |w| w.1.end);
+                return Some(start..end);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_commands_and_separators() {
+        let cmds = commands("apt-get update && apt-get install -y curl \\\n  git; echo 'a && b' | tee x &\nrun");
+        let programs: Vec<_> = cmds.iter().map(|c| c.program().unwrap().1).collect();
+        assert_eq!(programs, ["apt-get", "apt-get", "echo", "tee", "run"]);
+        assert_eq!(cmds[2].sep, Sep::Pipe);
+        assert_eq!(cmds[3].sep, Sep::Background);
+        assert_eq!(cmds[2].words[1].0, "a && b");
+        assert_eq!(cmds[1].words.last().unwrap().0, "git");
+    }
+
+    #[test]
+    fn finds_installs_and_pins() {
+        let s = "apt-get install -y --no-install-recommends curl=7.88.1-10 git && apk add --no-cache --virtual .deps tzdata~=2024 bash";
+        let found: Vec<_> = installs(s).into_iter().map(|i| (i.package, i.pinned)).collect();
+        assert_eq!(found, [("curl".into(), true), ("git".into(), false), ("tzdata".into(), true), ("bash".into(), false)]);
+        let yum: Vec<_> = installs("dnf install -y postgresql-15.4 ffmpeg").into_iter().map(|i| (i.package, i.pinned)).collect();
+        assert_eq!(yum, [("postgresql".into(), true), ("ffmpeg".into(), false)]);
+        assert!(installs("echo apt-get install curl").is_empty());
+    }
+
+    #[test]
+    fn finds_remote_scripts() {
+        assert!(remote_script_pipe("curl -fsSL https://get.x.io | sh").is_some());
+        assert!(remote_script_pipe("wget -qO- https://x.io/i.sh | sudo -E bash -").is_some());
+        assert!(remote_script_pipe("bash <(curl -s https://x.io/i.sh)").is_some());
+        assert!(remote_script_pipe("sh -c \"$(curl -fsSL https://x.io/i.sh)\"").is_some());
+        assert!(remote_script_pipe("curl -fsSL https://x.io/key.gpg | gpg --dearmor -o /k.gpg").is_none());
+        assert!(remote_script_pipe("curl -o /tmp/i.sh https://x.io/i.sh && sha256sum -c sums && sh /tmp/i.sh").is_none());
+    }
+}
