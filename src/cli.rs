@@ -279,7 +279,7 @@ pub fn rule_table() -> String {
             },
             m.factor_name(),
             m.severity,
-            m.summary,
+            m.summary.replace('|', "\\|"),
             code = m.code
         ));
     }

@@ -135,7 +135,11 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     let mut project = Project {
         root: req.root.clone(),
         in_git: req.in_git,
-        tracked: if req.in_git { project::tracked_files(&req.root) } else { Default::default() },
+        tracked: if req.in_git {
+            project::tracked_files(&req.root)
+        } else {
+            Default::default()
+        },
         ..Project::default()
     };
     for r in results {
@@ -226,7 +230,13 @@ fn visit(
 }
 
 /// Lint one file's text: parse once, run the per-file rules, collect suppressions.
-fn lint_text(rel: &str, kind: FileKind, text: &str, settings: &Settings, root: &Path) -> FileResult {
+fn lint_text(
+    rel: &str,
+    kind: FileKind,
+    text: &str,
+    settings: &Settings,
+    root: &Path,
+) -> FileResult {
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     let parsed = guarded(
@@ -257,9 +267,12 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, settings: &Settings, root: &
                     rule.check_file(&file, &mut Ctx::new(meta, options, out))
                 });
             }
-            fact = guarded(&f00_tool::INTERNAL_ERROR, &mut diagnostics, Some((rel, "fact extraction")), |_| {
-                project::extract(&file, root)
-            })
+            fact = guarded(
+                &f00_tool::INTERNAL_ERROR,
+                &mut diagnostics,
+                Some((rel, "fact extraction")),
+                |_| project::extract(&file, root),
+            )
             .flatten();
             let (found, malformed) = suppress::scan(&file);
             suppressions = found;

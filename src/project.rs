@@ -71,7 +71,7 @@ pub struct EnvFacts {
 /// Facts one file contributes.
 #[derive(Debug, Clone)]
 pub enum Fact {
-    Cargo(CargoFacts),
+    Cargo(Box<CargoFacts>),
     Docker(DockerFacts),
     Commands(Vec<CommandUse>),
     Env(EnvFacts),
@@ -98,7 +98,7 @@ impl Project {
     /// Add one file's facts.
     pub fn add(&mut self, fact: Fact) {
         match fact {
-            Fact::Cargo(c) => self.cargo.push(c),
+            Fact::Cargo(c) => self.cargo.push(*c),
             Fact::Docker(d) => self.dockerfiles.push(d),
             Fact::Commands(c) => self.commands.extend(c),
             Fact::Env(e) => self.env_files.push(e),
@@ -133,8 +133,12 @@ pub fn is_within(path: &str, dir: &str) -> bool {
 
 /// The files `git` tracks below `root`, relative to it.
 pub fn tracked_files(root: &Path) -> HashSet<String> {
-    let Ok(repo) = git2::Repository::open(root) else { return HashSet::new() };
-    let Ok(index) = repo.index() else { return HashSet::new() };
+    let Ok(repo) = git2::Repository::open(root) else {
+        return HashSet::new();
+    };
+    let Ok(index) = repo.index() else {
+        return HashSet::new();
+    };
     index
         .iter()
         .filter_map(|e| String::from_utf8(e.path).ok())
@@ -143,18 +147,30 @@ pub fn tracked_files(root: &Path) -> HashSet<String> {
 
 /// Extract the facts project rules need from a parsed file.
 pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
-    let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let dir = file
+        .path
+        .rsplit_once('/')
+        .map_or("", |(d, _)| d)
+        .to_string();
     match file.kind {
         FileKind::Cargo => {
             let manifest = file.manifest()?.clone();
             let abs = root.join(&dir);
             let has_bin = manifest.package.is_some()
-                && (!manifest.bins.is_empty() || abs.join("src/main.rs").is_file() || abs.join("src/bin").is_dir());
+                && (!manifest.bins.is_empty()
+                    || abs.join("src/main.rs").is_file()
+                    || abs.join("src/bin").is_dir());
             let header = match &manifest.package {
                 Some((_, span)) => file.loc(span.clone()),
                 None => file.loc(0..0),
             };
-            Some(Fact::Cargo(CargoFacts { path: file.path.to_string(), dir, manifest, has_bin, header }))
+            Some(Fact::Cargo(Box::new(CargoFacts {
+                path: file.path.to_string(),
+                dir,
+                manifest,
+                has_bin,
+                header,
+            })))
         }
         FileKind::Dockerfile => {
             let df = file.dockerfile()?;
@@ -202,17 +218,23 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                     }
                 }
             }
-            Some(Fact::Docker(DockerFacts { path: file.path.to_string(), stages, provides }))
+            Some(Fact::Docker(DockerFacts {
+                path: file.path.to_string(),
+                stages,
+                provides,
+            }))
         }
         FileKind::Rust => {
             let ast = file.rust()?;
             let mut v = Commands(Vec::new());
             v.visit_file(ast);
-            let uses: Vec<CommandUse> = v
-                .0
-                .into_iter()
-                .map(|(tool, span)| CommandUse { tool, location: file.loc(span) })
-                .collect();
+            let uses: Vec<CommandUse> =
+                v.0.into_iter()
+                    .map(|(tool, span)| CommandUse {
+                        tool,
+                        location: file.loc(span),
+                    })
+                    .collect();
             (!uses.is_empty()).then_some(Fact::Commands(uses))
         }
         FileKind::Env => Some(Fact::Env(EnvFacts {
@@ -221,7 +243,13 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                 .env()
                 .iter()
                 .filter(|e| !e.value.is_empty())
-                .map(|e| (e.key.clone(), e.value.clone(), file.loc(e.value_span.clone())))
+                .map(|e| {
+                    (
+                        e.key.clone(),
+                        e.value.clone(),
+                        file.loc(e.value_span.clone()),
+                    )
+                })
                 .collect(),
         })),
         _ => None,
@@ -229,7 +257,11 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
 }
 
 fn basename(path: &str) -> String {
-    path.trim_end_matches('/').rsplit('/').next().unwrap_or(path).to_ascii_lowercase()
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase()
 }
 
 /// Names a `RUN` script makes available: packages, `cargo install`ed crates,
@@ -239,14 +271,33 @@ fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
         provides.insert(install.package.to_ascii_lowercase());
     }
     for cmd in shell::commands(script) {
-        let Some((at, program)) = cmd.program() else { continue };
-        let args: Vec<&str> = cmd.words[at + 1..].iter().map(|(w, _)| w.as_str()).collect();
+        let Some((at, program)) = cmd.program() else {
+            continue;
+        };
+        let args: Vec<&str> = cmd.words[at + 1..]
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect();
         match program {
-            "cargo" if args.first().is_some_and(|a| *a == "install" || *a == "binstall") => {
-                provides.extend(args[1..].iter().filter(|a| !a.starts_with('-')).map(|a| a.to_ascii_lowercase()));
+            "cargo"
+                if args
+                    .first()
+                    .is_some_and(|a| *a == "install" || *a == "binstall") =>
+            {
+                provides.extend(
+                    args[1..]
+                        .iter()
+                        .filter(|a| !a.starts_with('-'))
+                        .map(|a| a.to_ascii_lowercase()),
+                );
             }
             "pip" | "pip3" | "npm" | "gem" | "go" => {
-                provides.extend(args.iter().skip(1).filter(|a| !a.starts_with('-')).map(|a| basename(a)));
+                provides.extend(
+                    args.iter()
+                        .skip(1)
+                        .filter(|a| !a.starts_with('-'))
+                        .map(|a| basename(a)),
+                );
             }
             _ => {
                 // `curl -o /usr/local/bin/tool`, `mv tool /usr/local/bin/`, `ln -s … /usr/bin/tool`.
@@ -265,9 +316,14 @@ struct Commands(Vec<(String, std::ops::Range<usize>)>);
 
 impl<'ast> Visit<'ast> for Commands {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        let is_command_new = rust::call_path(call).is_some_and(|p| p.len() >= 2 && p[p.len() - 2] == "Command" && p[p.len() - 1] == "new");
+        let is_command_new = rust::call_path(call).is_some_and(|p| {
+            p.len() >= 2 && p[p.len() - 2] == "Command" && p[p.len() - 1] == "new"
+        });
         if is_command_new
-            && let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) = call.args.first()
+            && let Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            })) = call.args.first()
         {
             self.0.push((s.value(), rust::span_range(s.span())));
         }
@@ -279,7 +335,12 @@ impl<'ast> Visit<'ast> for Commands {
             && let Some(proc_macro2::TokenTree::Literal(l)) = mac.tokens.clone().into_iter().next()
             && let syn::Lit::Str(s) = syn::Lit::new(l)
         {
-            let program = s.value().split_whitespace().next().unwrap_or_default().to_string();
+            let program = s
+                .value()
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
             self.0.push((program, rust::span_range(s.span())));
         }
     }

@@ -27,8 +27,19 @@ impl Command {
     pub fn program(&self) -> Option<(usize, &str)> {
         let mut i = 0;
         while let Some((w, _)) = self.words.get(i) {
-            let is_assignment = w.contains('=') && !w.starts_with('-') && w.split('=').next().is_some_and(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-            if matches!(w.as_str(), "sudo" | "exec" | "env" | "nohup" | "time" | "command") || is_assignment || (i > 0 && w.starts_with('-') && matches!(self.words[i - 1].0.as_str(), "sudo" | "env")) {
+            let is_assignment = w.contains('=')
+                && !w.starts_with('-')
+                && w.split('=')
+                    .next()
+                    .is_some_and(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            if matches!(
+                w.as_str(),
+                "sudo" | "exec" | "env" | "nohup" | "time" | "command"
+            ) || is_assignment
+                || (i > 0
+                    && w.starts_with('-')
+                    && matches!(self.words[i - 1].0.as_str(), "sudo" | "env"))
+            {
                 i += 1;
                 continue;
             }
@@ -48,7 +59,10 @@ pub fn commands(script: &str) -> Vec<Command> {
     let mut quote: Option<char> = None;
     let bytes = script.as_bytes();
     let mut chars = script.char_indices().peekable();
-    let flush = |word: &mut String, start: &mut Option<usize>, end: usize, words: &mut Vec<(String, Range<usize>)>| {
+    let flush = |word: &mut String,
+                 start: &mut Option<usize>,
+                 end: usize,
+                 words: &mut Vec<(String, Range<usize>)>| {
         if let Some(s) = start.take() {
             words.push((std::mem::take(word), s..end));
         }
@@ -71,16 +85,14 @@ pub fn commands(script: &str) -> Vec<Command> {
                 start.get_or_insert(i);
                 quote = Some(c);
             }
-            '\\' => {
-                match chars.next() {
-                    Some((_, '\n')) => flush(&mut word, &mut start, i, &mut words),
-                    Some((_, n)) => {
-                        start.get_or_insert(i);
-                        word.push(n);
-                    }
-                    None => {}
+            '\\' => match chars.next() {
+                Some((_, '\n')) => flush(&mut word, &mut start, i, &mut words),
+                Some((_, n)) => {
+                    start.get_or_insert(i);
+                    word.push(n);
                 }
-            }
+                None => {}
+            },
             '#' if start.is_none() => {
                 // A comment runs to the end of the line.
                 while chars.peek().is_some_and(|(_, n)| *n != '\n') {
@@ -103,7 +115,10 @@ pub fn commands(script: &str) -> Vec<Command> {
                     _ => Sep::Sequence,
                 };
                 if !words.is_empty() {
-                    out.push(Command { words: std::mem::take(&mut words), sep });
+                    out.push(Command {
+                        words: std::mem::take(&mut words),
+                        sep,
+                    });
                 } else if sep == Sep::Background {
                     if let Some(last) = out.last_mut() {
                         last.sep = sep;
@@ -118,7 +133,10 @@ pub fn commands(script: &str) -> Vec<Command> {
     }
     flush(&mut word, &mut start, script.len(), &mut words);
     if !words.is_empty() {
-        out.push(Command { words, sep: Sep::Sequence });
+        out.push(Command {
+            words,
+            sep: Sep::Sequence,
+        });
     }
     out
 }
@@ -137,16 +155,24 @@ pub struct Install {
 pub fn installs(script: &str) -> Vec<Install> {
     let mut out = Vec::new();
     for cmd in commands(script) {
-        let Some((at, program)) = cmd.program() else { continue };
+        let Some((at, program)) = cmd.program() else {
+            continue;
+        };
         let (manager, verbs, takes_value): (&'static str, &[&str], &[&str]) = match program {
             "apt-get" | "apt" => ("apt", &["install"], &["-o", "-t", "--target-release"]),
             "apk" => ("apk", &["add"], &["-t", "--virtual", "-X", "--repository"]),
-            "yum" | "dnf" | "microdnf" => ("yum", &["install"], &["--setopt", "--enablerepo", "--disablerepo"]),
+            "yum" | "dnf" | "microdnf" => (
+                "yum",
+                &["install"],
+                &["--setopt", "--enablerepo", "--disablerepo"],
+            ),
             "zypper" => ("zypper", &["install", "in"], &[]),
             _ => continue,
         };
         let rest = &cmd.words[at + 1..];
-        let Some(verb) = rest.iter().position(|(w, _)| verbs.contains(&w.as_str())) else { continue };
+        let Some(verb) = rest.iter().position(|(w, _)| verbs.contains(&w.as_str())) else {
+            continue;
+        };
         let mut skip_next = false;
         for (w, span) in &rest[verb + 1..] {
             if skip_next {
@@ -165,21 +191,31 @@ pub fn installs(script: &str) -> Vec<Install> {
                 "apk" => w.contains('=') || w.contains('~') || w.contains('<') || w.contains('>'),
                 _ => w.contains('=') || has_version_suffix(w),
             };
-            out.push(Install { manager, package: package_name(manager, w), pinned, span: span.clone() });
+            out.push(Install {
+                manager,
+                package: package_name(manager, w),
+                pinned,
+                span: span.clone(),
+            });
         }
     }
     out
 }
 
 fn has_version_suffix(w: &str) -> bool {
-    w.match_indices('-').any(|(i, _)| w[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
+    w.match_indices('-')
+        .any(|(i, _)| w[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn package_name(manager: &str, w: &str) -> String {
     let cut = w.find(['=', '~', '<', '>']).unwrap_or(w.len());
     let mut name = &w[..cut];
     if manager == "yum" {
-        if let Some(i) = name.match_indices('-').find(|(i, _)| name[i + 1..].starts_with(|c: char| c.is_ascii_digit())).map(|(i, _)| i) {
+        if let Some(i) = name
+            .match_indices('-')
+            .find(|(i, _)| name[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
+            .map(|(i, _)| i)
+        {
             name = &name[..i];
         }
     }
@@ -194,12 +230,17 @@ const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ash", "ksh", "fish"];
 pub fn remote_script_pipe(script: &str) -> Option<Range<usize>> {
     let cmds = commands(script);
     for (i, cmd) in cmds.iter().enumerate() {
-        let Some((_, program)) = cmd.program() else { continue };
+        let Some((_, program)) = cmd.program() else {
+            continue;
+        };
         if matches!(program, "curl" | "wget") && cmd.sep == Sep::Pipe {
             // Follow the pipeline to its shell, if any.
             let mut j = i + 1;
             while let Some(next) = cmds.get(j) {
-                if next.program().is_some_and(|(_, p)| SHELLS.contains(&p) || p.starts_with("python")) {
+                if next
+                    .program()
+                    .is_some_and(|(_, p)| SHELLS.contains(&p) || p.starts_with("python"))
+                {
                     let start = cmd.words[0].1.start;
                     let end = next.words.last().map_or(start, |w| w.1.end);
                     return Some(start..end);
@@ -212,7 +253,8 @@ pub fn remote_script_pipe(script: &str) -> Option<Range<usize>> {
         }
         if SHELLS.contains(&program) {
             let fetches = cmd.words.iter().find(|(w, _)| {
-                (w.starts_with("<(") || w.starts_with("$(")) && (w.contains("curl") || w.contains("wget"))
+                (w.starts_with("<(") || w.starts_with("$("))
+                    && (w.contains("curl") || w.contains("wget"))
                     || (w.contains("$(curl") || w.contains("$(wget"))
             });
             if fetches.is_some() {
@@ -231,7 +273,9 @@ mod tests {
 
     #[test]
     fn splits_commands_and_separators() {
-        let cmds = commands("apt-get update && apt-get install -y curl \\\n  git; echo 'a && b' | tee x &\nrun");
+        let cmds = commands(
+            "apt-get update && apt-get install -y curl \\\n  git; echo 'a && b' | tee x &\nrun",
+        );
         let programs: Vec<_> = cmds.iter().map(|c| c.program().unwrap().1).collect();
         assert_eq!(programs, ["apt-get", "apt-get", "echo", "tee", "run"]);
         assert_eq!(cmds[2].sep, Sep::Pipe);
@@ -243,9 +287,23 @@ mod tests {
     #[test]
     fn finds_installs_and_pins() {
         let s = "apt-get install -y --no-install-recommends curl=7.88.1-10 git && apk add --no-cache --virtual .deps tzdata~=2024 bash";
-        let found: Vec<_> = installs(s).into_iter().map(|i| (i.package, i.pinned)).collect();
-        assert_eq!(found, [("curl".into(), true), ("git".into(), false), ("tzdata".into(), true), ("bash".into(), false)]);
-        let yum: Vec<_> = installs("dnf install -y postgresql-15.4 ffmpeg").into_iter().map(|i| (i.package, i.pinned)).collect();
+        let found: Vec<_> = installs(s)
+            .into_iter()
+            .map(|i| (i.package, i.pinned))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("curl".into(), true),
+                ("git".into(), false),
+                ("tzdata".into(), true),
+                ("bash".into(), false)
+            ]
+        );
+        let yum: Vec<_> = installs("dnf install -y postgresql-15.4 ffmpeg")
+            .into_iter()
+            .map(|i| (i.package, i.pinned))
+            .collect();
         assert_eq!(yum, [("postgresql".into(), true), ("ffmpeg".into(), false)]);
         assert!(installs("echo apt-get install curl").is_empty());
     }
@@ -256,7 +314,15 @@ mod tests {
         assert!(remote_script_pipe("wget -qO- https://x.io/i.sh | sudo -E bash -").is_some());
         assert!(remote_script_pipe("bash <(curl -s https://x.io/i.sh)").is_some());
         assert!(remote_script_pipe("sh -c \"$(curl -fsSL https://x.io/i.sh)\"").is_some());
-        assert!(remote_script_pipe("curl -fsSL https://x.io/key.gpg | gpg --dearmor -o /k.gpg").is_none());
-        assert!(remote_script_pipe("curl -o /tmp/i.sh https://x.io/i.sh && sha256sum -c sums && sh /tmp/i.sh").is_none());
+        assert!(
+            remote_script_pipe("curl -fsSL https://x.io/key.gpg | gpg --dearmor -o /k.gpg")
+                .is_none()
+        );
+        assert!(
+            remote_script_pipe(
+                "curl -o /tmp/i.sh https://x.io/i.sh && sha256sum -c sums && sh /tmp/i.sh"
+            )
+            .is_none()
+        );
     }
 }

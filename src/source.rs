@@ -215,12 +215,12 @@ pub fn parse<'a>(
                 }
             })
             .map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            ParseFailure {
-                span,
-                message: e.message().to_string(),
-            }
-        }),
+                let span = e.span().unwrap_or(0..0);
+                ParseFailure {
+                    span,
+                    message: e.message().to_string(),
+                }
+            }),
         FileKind::Env => Ok(Parsed::Env(envfile::parse(text))),
         FileKind::Shell => Ok(Parsed::Shell),
     }

@@ -74,7 +74,14 @@ impl Manifest {
         if let Some(bins) = table.get("bin").and_then(|b| b.get_ref().as_array()) {
             m.bins = bins
                 .iter()
-                .filter_map(|b| b.get_ref().as_table()?.get("name")?.get_ref().as_str().map(str::to_string))
+                .filter_map(|b| {
+                    b.get_ref()
+                        .as_table()?
+                        .get("name")?
+                        .get_ref()
+                        .as_str()
+                        .map(str::to_string)
+                })
                 .collect();
         }
         if let Some(ws) = table.get("workspace").and_then(|w| w.get_ref().as_table()) {
@@ -98,14 +105,21 @@ impl Manifest {
         }
         if let Some(targets) = table.get("target").and_then(|t| t.get_ref().as_table()) {
             for (cfg, body) in targets {
-                let Some(body) = body.get_ref().as_table() else { continue };
+                let Some(body) = body.get_ref().as_table() else {
+                    continue;
+                };
                 for (key, kind) in [
                     ("dependencies", DepKind::Normal),
                     ("dev-dependencies", DepKind::Dev),
                     ("build-dependencies", DepKind::Build),
                 ] {
                     if let Some(deps) = body.get(key).and_then(|d| d.get_ref().as_table()) {
-                        push_deps(&mut m.dependencies, deps, kind, Some(cfg.get_ref().to_string()));
+                        push_deps(
+                            &mut m.dependencies,
+                            deps,
+                            kind,
+                            Some(cfg.get_ref().to_string()),
+                        );
                     }
                 }
             }
@@ -116,7 +130,11 @@ impl Manifest {
 
 fn strings(v: Option<&Spanned<DeValue<'_>>>) -> Vec<String> {
     v.and_then(|v| v.get_ref().as_array())
-        .map(|a| a.iter().filter_map(|s| s.get_ref().as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.get_ref().as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -148,7 +166,8 @@ fn push_deps(out: &mut Vec<Dependency>, deps: &DeTable<'_>, kind: DepKind, targe
                 dep.tag = field("tag").map(|v| v.0);
                 dep.branch = field("branch");
                 dep.path = field("path");
-                dep.inherited = t.get("workspace").and_then(|v| v.get_ref().as_bool()) == Some(true);
+                dep.inherited =
+                    t.get("workspace").and_then(|v| v.get_ref().as_bool()) == Some(true);
             }
             _ => {}
         }
@@ -185,12 +204,20 @@ tokio = "1.40"
         assert_eq!(m.bins, ["worker"]);
         assert!(m.is_workspace);
         assert_eq!(m.members, ["crates/*"]);
-        let names: Vec<_> = m.dependencies.iter().map(|d| (d.name.as_str(), d.kind)).collect();
+        let names: Vec<_> = m
+            .dependencies
+            .iter()
+            .map(|d| (d.name.as_str(), d.kind))
+            .collect();
         assert!(names.contains(&("mock", DepKind::Dev)));
         assert!(names.contains(&("tokio", DepKind::Workspace)));
         let nix = m.dependencies.iter().find(|d| d.name == "nix").unwrap();
         assert_eq!(nix.target.as_deref(), Some("cfg(unix)"));
         assert_eq!(&text[nix.version.as_ref().unwrap().1.clone()], "\"*\"");
-        assert!(m.dependencies.iter().any(|d| d.name == "tokio" && d.inherited));
+        assert!(
+            m.dependencies
+                .iter()
+                .any(|d| d.name == "tokio" && d.inherited)
+        );
     }
 }

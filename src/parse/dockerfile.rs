@@ -130,7 +130,9 @@ impl Stage<'_> {
     /// The stage name (`build` in `FROM rust AS build`), lower-cased.
     pub fn alias(&self) -> Option<String> {
         match self.from.args.words().as_slice() {
-            [_, kw, name, ..] if kw.value.eq_ignore_ascii_case("as") => Some(name.value.to_ascii_lowercase()),
+            [_, kw, name, ..] if kw.value.eq_ignore_ascii_case("as") => {
+                Some(name.value.to_ascii_lowercase())
+            }
             _ => None,
         }
     }
@@ -170,9 +172,15 @@ impl Dockerfile {
             current = stages
                 .iter()
                 .rev()
-                .find(|s| s.alias().is_some() && s.alias() == base && !std::ptr::eq(s.from, stage.from))
+                .find(|s| {
+                    s.alias().is_some() && s.alias() == base && !std::ptr::eq(s.from, stage.from)
+                })
                 .copied()
-                .filter(|s| !chain.iter().any(|c: &Stage<'_>| std::ptr::eq(c.from, s.from)));
+                .filter(|s| {
+                    !chain
+                        .iter()
+                        .any(|c: &Stage<'_>| std::ptr::eq(c.from, s.from))
+                });
         }
         chain
     }

@@ -258,7 +258,13 @@ pub fn expr_words(expr: &syn::Expr) -> Vec<String> {
 /// The last path segment of a call's function (`Command::new` → `new`, with its path).
 pub fn call_path(call: &syn::ExprCall) -> Option<Vec<String>> {
     match &*call.func {
-        syn::Expr::Path(p) => Some(p.path.segments.iter().map(|s| s.ident.to_string()).collect()),
+        syn::Expr::Path(p) => Some(
+            p.path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect(),
+        ),
         _ => None,
     }
 }

@@ -21,7 +21,18 @@ static META: Meta = Meta {
     options: &[],
 };
 
-const ENVS: &[&str] = &["prod", "production", "dev", "development", "staging", "stage", "qa", "uat", "local", "test"];
+const ENVS: &[&str] = &[
+    "prod",
+    "production",
+    "dev",
+    "development",
+    "staging",
+    "stage",
+    "qa",
+    "uat",
+    "local",
+    "test",
+];
 
 impl Rule for EnvironmentForkedCode {
     fn meta(&self) -> &'static Meta {
@@ -30,7 +41,8 @@ impl Rule for EnvironmentForkedCode {
 
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         // Dockerfiles: group `Dockerfile.<env>` / `<env>.Dockerfile` by directory.
-        let mut docker: BTreeMap<String, Vec<(&str, &crate::project::DockerFacts)>> = BTreeMap::new();
+        let mut docker: BTreeMap<String, Vec<(&str, &crate::project::DockerFacts)>> =
+            BTreeMap::new();
         for d in &project.dockerfiles {
             let (dir, name) = d.path.rsplit_once('/').unwrap_or(("", &d.path));
             if let Some(env) = docker_env(name) {
@@ -40,8 +52,14 @@ impl Rule for EnvironmentForkedCode {
         for variants in docker.values().filter(|v| v.len() >= 2) {
             let (first_env, first) = variants[0];
             for (env, d) in &variants[1..] {
-                let base = |f: &crate::project::DockerFacts| f.stages.last().map(|s| s.image.clone());
-                let steps = |f: &crate::project::DockerFacts| f.stages.iter().flat_map(|s| s.steps.clone()).collect::<Vec<_>>();
+                let base =
+                    |f: &crate::project::DockerFacts| f.stages.last().map(|s| s.image.clone());
+                let steps = |f: &crate::project::DockerFacts| {
+                    f.stages
+                        .iter()
+                        .flat_map(|s| s.steps.clone())
+                        .collect::<Vec<_>>()
+                };
                 let what = if base(d) != base(first) {
                     "a different base image"
                 } else if steps(d) != steps(first) {
@@ -49,7 +67,9 @@ impl Rule for EnvironmentForkedCode {
                 } else {
                     continue;
                 };
-                let Some(stage) = d.stages.last() else { continue };
+                let Some(stage) = d.stages.last() else {
+                    continue;
+                };
                 cx.report(
                     stage.location.clone(),
                     format!("`{}` ({env}) forks `{}` ({first_env}) with {what}", d.path, first.path),
@@ -64,7 +84,9 @@ impl Rule for EnvironmentForkedCode {
             let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
             let stem = name.trim_end_matches(".rs");
             if let Some((base, _)) = stem.rsplit_once('_').filter(|(_, e)| ENVS.contains(e)) {
-                rust.entry((dir.to_string(), base.to_string())).or_default().push(&f.path);
+                rust.entry((dir.to_string(), base.to_string()))
+                    .or_default()
+                    .push(&f.path);
             }
         }
         for paths in rust.values().filter(|p| p.len() >= 2) {

@@ -31,7 +31,12 @@ impl Rule for MultipleApps {
         if units.len() < 2 {
             return;
         }
-        units.sort_by_key(|u| (u.dir.matches('/').count() + usize::from(!u.dir.is_empty()), u.dir.clone()));
+        units.sort_by_key(|u| {
+            (
+                u.dir.matches('/').count() + usize::from(!u.dir.is_empty()),
+                u.dir.clone(),
+            )
+        });
         let first = units[0];
         let names: Vec<&str> = units.iter().map(|u| u.path.as_str()).collect();
         for unit in &units[1..] {
@@ -48,10 +53,19 @@ impl Rule for MultipleApps {
 /// Independent deployable units: workspaces with a binary member, and binary
 /// packages in no workspace. Fuzz crates are tooling, not apps.
 fn apps(project: &Project) -> Vec<&CargoFacts> {
-    let workspaces: Vec<&CargoFacts> = project.cargo.iter().filter(|c| c.manifest.is_workspace && !is_tooling(c)).collect();
+    let workspaces: Vec<&CargoFacts> = project
+        .cargo
+        .iter()
+        .filter(|c| c.manifest.is_workspace && !is_tooling(c))
+        .collect();
     let mut units: Vec<&CargoFacts> = Vec::new();
     for pkg in project.cargo.iter().filter(|c| c.has_bin && !is_tooling(c)) {
-        let unit = workspaces.iter().copied().filter(|w| member_of(pkg, w)).max_by_key(|w| w.dir.len()).unwrap_or(pkg);
+        let unit = workspaces
+            .iter()
+            .copied()
+            .filter(|w| member_of(pkg, w))
+            .max_by_key(|w| w.dir.len())
+            .unwrap_or(pkg);
         if !units.iter().any(|u| std::ptr::eq(*u, unit)) {
             units.push(unit);
         }
@@ -60,7 +74,9 @@ fn apps(project: &Project) -> Vec<&CargoFacts> {
 }
 
 fn is_tooling(c: &CargoFacts) -> bool {
-    c.manifest.is_fuzz || c.dir.rsplit('/').next() == Some("fuzz") || c.dir.rsplit('/').next() == Some("xtask")
+    c.manifest.is_fuzz
+        || c.dir.rsplit('/').next() == Some("fuzz")
+        || c.dir.rsplit('/').next() == Some("xtask")
 }
 
 /// True when package `pkg` belongs to workspace `ws`.
@@ -71,11 +87,18 @@ fn member_of(pkg: &CargoFacts, ws: &CargoFacts) -> bool {
     if !is_within(&pkg.dir, &ws.dir) {
         return false;
     }
-    let rel = if ws.dir.is_empty() { pkg.dir.as_str() } else { &pkg.dir[ws.dir.len() + 1..] };
+    let rel = if ws.dir.is_empty() {
+        pkg.dir.as_str()
+    } else {
+        &pkg.dir[ws.dir.len() + 1..]
+    };
     let matches = |patterns: &[String]| {
         patterns.iter().any(|p| {
             let p = p.trim_end_matches('/');
-            Glob::new(p).map(|g| g.compile_matcher().is_match(rel)).unwrap_or(false) || rel == p
+            Glob::new(p)
+                .map(|g| g.compile_matcher().is_match(rel))
+                .unwrap_or(false)
+                || rel == p
         })
     };
     matches(&ws.manifest.members) && !matches(&ws.manifest.exclude)

@@ -3,6 +3,7 @@
 use crate::diagnostic::{Location, Severity};
 use crate::project::Project;
 use crate::rules::{Ctx, Meta, Rule};
+use crate::source::FileKind;
 
 pub struct NotVersionControlled;
 
@@ -11,7 +12,7 @@ static META: Meta = Meta {
     name: "not-version-controlled",
     factor: 1,
     severity: Severity::Warning,
-    kinds: &[],
+    kinds: &[FileKind::Cargo, FileKind::Dockerfile],
     summary: "the linted root is not inside a git repository",
     doc: include_str!("../../../rules/TF0101.md"),
     security: false,
@@ -31,12 +32,18 @@ impl Rule for NotVersionControlled {
         let anchor = project
             .files
             .iter()
-            .min_by_key(|f| (f.path.matches('/').count(), f.path != "Cargo.toml", f.path.clone()))
+            .min_by_key(|f| {
+                (
+                    f.path.matches('/').count(),
+                    f.path != "Cargo.toml",
+                    f.path.clone(),
+                )
+            })
             .map(|f| f.path.clone());
         let Some(anchor) = anchor else { return };
         cx.report(
             Location::file(&anchor),
-            format!("`{}` is not inside a git repository", project.root.display()),
+            "this project is not inside a git repository",
             "track the codebase in git (`git init`, commit, push): one codebase in revision control, many deploys",
         );
     }

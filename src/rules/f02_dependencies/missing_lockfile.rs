@@ -28,9 +28,17 @@ impl Rule for MissingLockfile {
 
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let mut seen = BTreeSet::new();
-        for pkg in project.cargo.iter().filter(|c| c.has_bin && !c.manifest.is_fuzz) {
+        for pkg in project
+            .cargo
+            .iter()
+            .filter(|c| c.has_bin && !c.manifest.is_fuzz)
+        {
             let owner = workspace_root(project, pkg);
-            let lock = if owner.dir.is_empty() { "Cargo.lock".to_string() } else { format!("{}/Cargo.lock", owner.dir) };
+            let lock = if owner.dir.is_empty() {
+                "Cargo.lock".to_string()
+            } else {
+                format!("{}/Cargo.lock", owner.dir)
+            };
             if !seen.insert(lock.clone()) {
                 continue;
             }
@@ -52,7 +60,10 @@ impl Rule for MissingLockfile {
                 format!("run `cargo generate-lockfile` and commit `{lock}` (remove it from .gitignore)"),
             );
             if !std::ptr::eq(owner, pkg) {
-                d.with_related(owner.header.clone(), "the workspace whose root holds the lockfile");
+                d.with_related(
+                    owner.header.clone(),
+                    "the workspace whose root holds the lockfile",
+                );
             }
         }
     }
@@ -64,11 +75,22 @@ fn workspace_root<'p>(project: &'p Project, pkg: &'p CargoFacts) -> &'p CargoFac
         .cargo
         .iter()
         .filter(|w| w.manifest.is_workspace && is_within(&pkg.dir, &w.dir))
-        .filter(|w| w.dir == pkg.dir || !w.manifest.exclude.iter().any(|e| is_within(&pkg.dir, &join(&w.dir, e))))
+        .filter(|w| {
+            w.dir == pkg.dir
+                || !w
+                    .manifest
+                    .exclude
+                    .iter()
+                    .any(|e| is_within(&pkg.dir, &join(&w.dir, e)))
+        })
         .max_by_key(|w| w.dir.len())
         .unwrap_or(pkg)
 }
 
 fn join(dir: &str, rel: &str) -> String {
-    if dir.is_empty() { rel.trim_end_matches('/').to_string() } else { format!("{dir}/{}", rel.trim_end_matches('/')) }
+    if dir.is_empty() {
+        rel.trim_end_matches('/').to_string()
+    } else {
+        format!("{dir}/{}", rel.trim_end_matches('/'))
+    }
 }

@@ -24,10 +24,14 @@ impl Rule for PathDependencyOutsideRepo {
     }
 
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(manifest) = file.manifest() else { return };
+        let Some(manifest) = file.manifest() else {
+            return;
+        };
         let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
         for dep in &manifest.dependencies {
-            let Some((path, span)) = &dep.path else { continue };
+            let Some((path, span)) = &dep.path else {
+                continue;
+            };
             if leaves_root(dir, path) {
                 cx.report(
                     file.loc(span.clone()),

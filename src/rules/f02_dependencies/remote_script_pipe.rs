@@ -38,7 +38,11 @@ impl Rule for RemoteScriptPipe {
             }
         } else if file.kind == FileKind::Shell && is_entrypoint_script(file.path) {
             if let Some(r) = shell::remote_script_pipe(file.text) {
-                cx.report(file.loc(r), MESSAGE.replace("build time", "container start"), HELP);
+                cx.report(
+                    file.loc(r),
+                    MESSAGE.replace("build time", "container start"),
+                    HELP,
+                );
             }
         }
     }

@@ -21,25 +21,53 @@ static META: Meta = Meta {
 
 /// Programs present in every base image that has a shell, or builtins.
 const BASE_UTILS: &[&str] = &[
-    "sh", "bash", "env", "echo", "cat", "ls", "cp", "mv", "rm", "mkdir", "rmdir", "chmod", "chown", "kill", "true",
-    "false", "test", "sleep", "date", "uname", "id", "whoami", "hostname", "grep", "sed", "awk", "head", "tail",
-    "sort", "tar", "gzip", "gunzip", "touch", "ln", "pwd", "sync", "df", "du", "ps", "which", "xargs", "tee", "wc",
-    "cut", "tr", "printf", "find", "stat", "nproc",
+    "sh", "bash", "env", "echo", "cat", "ls", "cp", "mv", "rm", "mkdir", "rmdir", "chmod", "chown",
+    "kill", "true", "false", "test", "sleep", "date", "uname", "id", "whoami", "hostname", "grep",
+    "sed", "awk", "head", "tail", "sort", "tar", "gzip", "gunzip", "touch", "ln", "pwd", "sync",
+    "df", "du", "ps", "which", "xargs", "tee", "wc", "cut", "tr", "printf", "find", "stat",
+    "nproc",
 ];
 
 /// Tools whose package has another name.
 const TOOL_PACKAGES: &[(&str, &[&str])] = &[
-    ("psql", &["postgresql-client", "postgresql", "postgresql15-client", "postgresql16-client", "libpq", "postgres"]),
+    (
+        "psql",
+        &[
+            "postgresql-client",
+            "postgresql",
+            "postgresql15-client",
+            "postgresql16-client",
+            "libpq",
+            "postgres",
+        ],
+    ),
     ("pg_dump", &["postgresql-client", "postgresql", "postgres"]),
-    ("pg_restore", &["postgresql-client", "postgresql", "postgres"]),
-    ("convert", &["imagemagick", "graphicsmagick-imagemagick-compat"]),
+    (
+        "pg_restore",
+        &["postgresql-client", "postgresql", "postgres"],
+    ),
+    (
+        "convert",
+        &["imagemagick", "graphicsmagick-imagemagick-compat"],
+    ),
     ("magick", &["imagemagick"]),
     ("identify", &["imagemagick"]),
     ("ffprobe", &["ffmpeg"]),
     ("ssh", &["openssh-client", "openssh", "openssh-clients"]),
     ("scp", &["openssh-client", "openssh", "openssh-clients"]),
-    ("mysql", &["default-mysql-client", "mysql-client", "mariadb-client", "mariadb"]),
-    ("mysqldump", &["default-mysql-client", "mysql-client", "mariadb-client"]),
+    (
+        "mysql",
+        &[
+            "default-mysql-client",
+            "mysql-client",
+            "mariadb-client",
+            "mariadb",
+        ],
+    ),
+    (
+        "mysqldump",
+        &["default-mysql-client", "mysql-client", "mariadb-client"],
+    ),
     ("redis-cli", &["redis-tools", "redis"]),
     ("gs", &["ghostscript"]),
     ("pdftotext", &["poppler-utils"]),
@@ -47,7 +75,15 @@ const TOOL_PACKAGES: &[(&str, &[&str])] = &[
     ("tesseract", &["tesseract-ocr"]),
     ("node", &["nodejs"]),
     ("python", &["python3", "python"]),
-    ("java", &["default-jre", "default-jre-headless", "openjdk-17-jre", "openjdk17"]),
+    (
+        "java",
+        &[
+            "default-jre",
+            "default-jre-headless",
+            "openjdk-17-jre",
+            "openjdk17",
+        ],
+    ),
     ("gpg", &["gnupg", "gnupg2"]),
     ("aws", &["awscli"]),
     ("docker", &["docker-ce-cli", "docker.io", "docker-cli"]),
@@ -68,11 +104,26 @@ impl Rule for UndeclaredSystemTool {
         let own_binaries: Vec<&str> = project
             .cargo
             .iter()
-            .flat_map(|c| c.manifest.package.iter().map(|p| p.0.as_str()).chain(c.manifest.bins.iter().map(String::as_str)))
+            .flat_map(|c| {
+                c.manifest
+                    .package
+                    .iter()
+                    .map(|p| p.0.as_str())
+                    .chain(c.manifest.bins.iter().map(String::as_str))
+            })
             .collect();
         for usage in &project.commands {
-            let tool = usage.tool.rsplit('/').next().unwrap_or(&usage.tool).to_ascii_lowercase();
-            if tool.is_empty() || BASE_UTILS.contains(&tool.as_str()) || own_binaries.contains(&tool.as_str()) || tool == "cargo" {
+            let tool = usage
+                .tool
+                .rsplit('/')
+                .next()
+                .unwrap_or(&usage.tool)
+                .to_ascii_lowercase();
+            if tool.is_empty()
+                || BASE_UTILS.contains(&tool.as_str())
+                || own_binaries.contains(&tool.as_str())
+                || tool == "cargo"
+            {
                 continue;
             }
             let dockerfiles = relevant_dockerfiles(project, &usage.location.path);
@@ -86,7 +137,13 @@ impl Rule for UndeclaredSystemTool {
             );
             for df in dockerfiles {
                 if let Some(stage) = df.stages.last() {
-                    d.with_related(stage.location.clone(), format!("the runtime stage of `{}` does not provide `{tool}`", df.path));
+                    d.with_related(
+                        stage.location.clone(),
+                        format!(
+                            "the runtime stage of `{}` does not provide `{tool}`",
+                            df.path
+                        ),
+                    );
                 }
             }
         }
@@ -105,14 +162,29 @@ fn relevant_dockerfiles<'p>(project: &'p Project, path: &str) -> Vec<&'p DockerF
             is_within(crate_dir, dir) || is_within(dir, crate_dir)
         })
         .collect();
-    if near.is_empty() { project.dockerfiles.iter().collect() } else { near }
+    if near.is_empty() {
+        project.dockerfiles.iter().collect()
+    } else {
+        near
+    }
 }
 
 fn provides(d: &DockerFacts, tool: &str) -> bool {
-    let packages = TOOL_PACKAGES.iter().find(|(t, _)| *t == tool).map_or(&[][..], |(_, p)| *p);
-    d.provides.iter().any(|p| p == tool || packages.contains(&p.as_str()) || p.starts_with(&format!("{tool}-")) || p.contains(tool))
+    let packages = TOOL_PACKAGES
+        .iter()
+        .find(|(t, _)| *t == tool)
+        .map_or(&[][..], |(_, p)| *p);
+    d.provides.iter().any(|p| {
+        p == tool
+            || packages.contains(&p.as_str())
+            || p.starts_with(&format!("{tool}-"))
+            || p.contains(tool)
+    })
 }
 
 fn packages_for(tool: &str) -> &str {
-    TOOL_PACKAGES.iter().find(|(t, _)| *t == tool).map_or(tool, |(_, p)| p[0])
+    TOOL_PACKAGES
+        .iter()
+        .find(|(t, _)| *t == tool)
+        .map_or(tool, |(_, p)| p[0])
 }

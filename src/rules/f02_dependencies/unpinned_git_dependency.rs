@@ -26,9 +26,13 @@ impl Rule for UnpinnedGitDependency {
     }
 
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(manifest) = file.manifest() else { return };
+        let Some(manifest) = file.manifest() else {
+            return;
+        };
         for dep in &manifest.dependencies {
-            let Some((url, git_span)) = &dep.git else { continue };
+            let Some((url, git_span)) = &dep.git else {
+                continue;
+            };
             if dep.rev.is_some() || dep.tag.is_some() {
                 continue;
             }

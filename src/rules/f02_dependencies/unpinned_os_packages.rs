@@ -28,8 +28,13 @@ impl Rule for UnpinnedOsPackages {
         let Some(df) = file.dockerfile() else { return };
         for inst in df.instructions.iter().filter(|i| i.keyword == "RUN") {
             for script in inst.scripts() {
-                let unpinned: Vec<shell::Install> = shell::installs(script.text).into_iter().filter(|i| !i.pinned).collect();
-                let Some(first) = unpinned.first() else { continue };
+                let unpinned: Vec<shell::Install> = shell::installs(script.text)
+                    .into_iter()
+                    .filter(|i| !i.pinned)
+                    .collect();
+                let Some(first) = unpinned.first() else {
+                    continue;
+                };
                 let names: Vec<&str> = unpinned.iter().map(|i| i.package.as_str()).collect();
                 let example = match first.manager {
                     "apt" => format!("{}=<version>", first.package),

@@ -25,10 +25,16 @@ impl Rule for WildcardDependency {
     }
 
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(manifest) = file.manifest() else { return };
+        let Some(manifest) = file.manifest() else {
+            return;
+        };
         for dep in &manifest.dependencies {
-            let Some((req, span)) = &dep.version else { continue };
-            let Some(problem) = unbounded(req) else { continue };
+            let Some((req, span)) = &dep.version else {
+                continue;
+            };
+            let Some(problem) = unbounded(req) else {
+                continue;
+            };
             let d = cx.report(
                 file.loc(span.clone()),
                 format!("{} `{}` accepts {problem}", describe(dep), dep.name),
@@ -47,12 +53,16 @@ fn unbounded(req: &str) -> Option<&'static str> {
     if req.trim().is_empty() {
         return Some("any version (empty requirement)");
     }
-    if parts.iter().any(|p| *p == "*") {
+    if parts.contains(&"*") {
         return Some("any version (`*`)");
     }
     let has_lower_only = parts.iter().any(|p| p.starts_with(">"));
     let has_upper = parts.iter().any(|p| {
-        p.starts_with('<') || p.starts_with('=') || p.starts_with('~') || p.starts_with('^') || p.chars().next().is_some_and(|c| c.is_ascii_digit())
+        p.starts_with('<')
+            || p.starts_with('=')
+            || p.starts_with('~')
+            || p.starts_with('^')
+            || p.chars().next().is_some_and(|c| c.is_ascii_digit())
     });
     (has_lower_only && !has_upper).then_some("every future major version (no upper bound)")
 }

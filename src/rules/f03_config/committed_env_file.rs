@@ -21,7 +21,9 @@ static META: Meta = Meta {
 };
 
 /// Name parts that mark an env file as documentation, not config.
-const TEMPLATE_MARKERS: &[&str] = &["example", "sample", "template", "tmpl", "tpl", "dist", "defaults", "default", "schema", "skel"];
+const TEMPLATE_MARKERS: &[&str] = &[
+    "example", "sample", "template", "tmpl", "tpl", "dist", "defaults", "default", "schema", "skel",
+];
 
 impl Rule for CommittedEnvFile {
     fn meta(&self) -> &'static Meta {
@@ -33,12 +35,26 @@ impl Rule for CommittedEnvFile {
             return;
         }
         for env in &project.env_files {
-            let name = env.path.rsplit('/').next().unwrap_or(&env.path).to_ascii_lowercase();
-            if TEMPLATE_MARKERS.iter().any(|m| name.split(['.', '-', '_']).any(|p| p == *m)) || !project.is_tracked(&env.path) {
+            let name = env
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or(&env.path)
+                .to_ascii_lowercase();
+            if TEMPLATE_MARKERS
+                .iter()
+                .any(|m| name.split(['.', '-', '_']).any(|p| p == *m))
+                || !project.is_tracked(&env.path)
+            {
                 continue;
             }
-            let Some((_, _, first)) = env.values.first() else { continue };
-            let secret = env.values.iter().find(|(k, v, _)| secrets::is_secret_name(k) && secrets::looks_secret(v));
+            let Some((_, _, first)) = env.values.first() else {
+                continue;
+            };
+            let secret = env
+                .values
+                .iter()
+                .find(|(k, v, _)| secrets::is_secret_name(k) && secrets::looks_secret(v));
             let d = cx.report(
                 first.clone(),
                 format!("`{}` is committed with {} value(s)", env.path, env.values.len()),
@@ -46,7 +62,8 @@ impl Rule for CommittedEnvFile {
             );
             match secret {
                 Some((key, _, loc)) => {
-                    d.message.push_str(&format!(", including the secret `{key}`"));
+                    d.message
+                        .push_str(&format!(", including the secret `{key}`"));
                     d.with_related(loc.clone(), "a secret committed with it");
                 }
                 None => d.severity = Severity::Warning,

@@ -23,8 +23,26 @@ static META: Meta = Meta {
 
 /// Variables that describe the build itself, not a deploy.
 const BUILD_METADATA: &[&str] = &[
-    "VERSION", "GIT", "COMMIT", "SHA", "BUILD", "VERGEN", "TARGET", "PROFILE", "RUSTC", "RUSTDOC", "TIMESTAMP",
-    "DATE", "DEBUG", "OPT_LEVEL", "NUM_JOBS", "REVISION", "BRANCH", "TAG", "CI", "HOST_TRIPLE",
+    "VERSION",
+    "GIT",
+    "COMMIT",
+    "SHA",
+    "BUILD",
+    "VERGEN",
+    "TARGET",
+    "PROFILE",
+    "RUSTC",
+    "RUSTDOC",
+    "TIMESTAMP",
+    "DATE",
+    "DEBUG",
+    "OPT_LEVEL",
+    "NUM_JOBS",
+    "REVISION",
+    "BRANCH",
+    "TAG",
+    "CI",
+    "HOST_TRIPLE",
 ];
 
 impl Rule for CompileTimeConfig {
@@ -58,7 +76,9 @@ fn is_build_metadata(name: &str) -> bool {
     upper.starts_with("CARGO_")
         || upper.starts_with("DEP_")
         || upper == "OUT_DIR"
-        || BUILD_METADATA.iter().any(|m| upper.split('_').any(|w| w == *m))
+        || BUILD_METADATA
+            .iter()
+            .any(|m| upper.split('_').any(|w| w == *m))
 }
 
 struct EnvMacros(Vec<(&'static str, syn::LitStr)>);
@@ -79,7 +99,9 @@ impl<'ast> Visit<'ast> for EnvMacros {
             }
         } else {
             // Nested macros: `concat!(env!("X"), ..)`, `format!("{}", env!("X"))`.
-            if let Ok(inner) = mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
+            if let Ok(inner) = mac.parse_body_with(
+                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+            ) {
                 for e in inner {
                     self.visit_expr(&e);
                 }
@@ -94,7 +116,14 @@ mod tests {
 
     #[test]
     fn build_metadata_is_allowed() {
-        for n in ["CARGO_PKG_VERSION", "GIT_HASH", "VERGEN_GIT_SHA", "BUILD_TIMESTAMP", "OUT_DIR", "APP_VERSION"] {
+        for n in [
+            "CARGO_PKG_VERSION",
+            "GIT_HASH",
+            "VERGEN_GIT_SHA",
+            "BUILD_TIMESTAMP",
+            "OUT_DIR",
+            "APP_VERSION",
+        ] {
             assert!(is_build_metadata(n), "{n}");
         }
         for n in ["DATABASE_URL", "API_KEY", "SENTRY_DSN", "REDIS_HOST"] {

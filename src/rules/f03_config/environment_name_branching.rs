@@ -23,10 +23,32 @@ static META: Meta = Meta {
 
 /// Deploy-environment names.
 const ENV_NAMES: &[&str] = &[
-    "production", "prod", "staging", "stage", "development", "dev", "qa", "uat", "preprod", "pre-prod", "sandbox",
+    "production",
+    "prod",
+    "staging",
+    "stage",
+    "development",
+    "dev",
+    "qa",
+    "uat",
+    "preprod",
+    "pre-prod",
+    "sandbox",
 ];
 /// Words that say an expression holds the deploy environment.
-const ENV_WORDS: &[&str] = &["env", "environment", "stage", "deploy", "deployment", "run_mode", "app_env", "rust_env", "profile", "tier", "mode"];
+const ENV_WORDS: &[&str] = &[
+    "env",
+    "environment",
+    "stage",
+    "deploy",
+    "deployment",
+    "run_mode",
+    "app_env",
+    "rust_env",
+    "profile",
+    "tier",
+    "mode",
+];
 /// Config file extensions that, with an environment name, make a per-environment config group.
 const CONFIG_EXTS: &[&str] = &["toml", "yaml", "yml", "json", "ini", "env", "ron"];
 
@@ -65,7 +87,9 @@ fn env_name(value: &str) -> Option<&'static str> {
 
 fn mentions_environment(expr: &syn::Expr) -> bool {
     expr_words(expr).iter().any(|w| {
-        ENV_WORDS.iter().any(|e| w == e || w.ends_with(&format!("_{e}")) || w.starts_with(&format!("{e}_")))
+        ENV_WORDS
+            .iter()
+            .any(|e| w == e || w.ends_with(&format!("_{e}")) || w.starts_with(&format!("{e}_")))
     })
 }
 
@@ -89,7 +113,10 @@ struct Branches(Vec<(std::ops::Range<usize>, &'static str)>);
 impl Branches {
     fn lit_env(expr: &syn::Expr) -> Option<(&syn::LitStr, &'static str)> {
         match expr {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => env_name(&s.value()).map(|n| (s, n)),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => env_name(&s.value()).map(|n| (s, n)),
             syn::Expr::Reference(r) => Self::lit_env(&r.expr),
             _ => None,
         }
@@ -113,7 +140,10 @@ impl<'ast> Visit<'ast> for Branches {
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        let compares = matches!(m.method.to_string().as_str(), "eq" | "eq_ignore_ascii_case" | "starts_with");
+        let compares = matches!(
+            m.method.to_string().as_str(),
+            "eq" | "eq_ignore_ascii_case" | "starts_with"
+        );
         if compares
             && let Some((lit, name)) = m.args.first().and_then(Self::lit_env)
             && mentions_environment(&m.receiver)
@@ -128,7 +158,9 @@ impl<'ast> Visit<'ast> for Branches {
             let first = m.arms.iter().find_map(|arm| {
                 let mut lits = PatLits(Vec::new());
                 lits.visit_pat(&arm.pat);
-                lits.0.into_iter().find_map(|(value, span)| env_name(&value).map(|n| (span, n)))
+                lits.0
+                    .into_iter()
+                    .find_map(|(value, span)| env_name(&value).map(|n| (span, n)))
             });
             if let Some(found) = first {
                 self.0.push(found);
@@ -153,7 +185,10 @@ mod tests {
 
     #[test]
     fn config_file_names() {
-        assert_eq!(env_config_file("config/production.toml"), Some("production"));
+        assert_eq!(
+            env_config_file("config/production.toml"),
+            Some("production")
+        );
         assert_eq!(env_config_file("settings.staging.yaml"), Some("staging"));
         assert_eq!(env_config_file(".env.production"), Some("production"));
         assert_eq!(env_config_file("config/default.toml"), None);

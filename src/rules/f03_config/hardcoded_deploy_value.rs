@@ -24,13 +24,32 @@ static META: Meta = Meta {
 
 /// Host suffixes that only exist inside one deployment.
 const INTERNAL_SUFFIXES: &[&str] = &[
-    ".internal", ".local", ".corp", ".lan", ".intra", ".intranet", ".svc", ".cluster.local", ".consul",
+    ".internal",
+    ".local",
+    ".corp",
+    ".lan",
+    ".intra",
+    ".intranet",
+    ".svc",
+    ".cluster.local",
+    ".consul",
 ];
 /// Host suffixes of per-deploy cloud resources and app hostnames.
 const DEPLOY_SUFFIXES: &[&str] = &[
-    ".rds.amazonaws.com", ".cache.amazonaws.com", ".s3.amazonaws.com", ".elb.amazonaws.com",
-    ".blob.core.windows.net", ".database.windows.net", ".redis.cache.windows.net", ".herokuapp.com",
-    ".fly.dev", ".azurewebsites.net", ".appspot.com", ".onrender.com", ".up.railway.app", ".vercel.app",
+    ".rds.amazonaws.com",
+    ".cache.amazonaws.com",
+    ".s3.amazonaws.com",
+    ".elb.amazonaws.com",
+    ".blob.core.windows.net",
+    ".database.windows.net",
+    ".redis.cache.windows.net",
+    ".herokuapp.com",
+    ".fly.dev",
+    ".azurewebsites.net",
+    ".appspot.com",
+    ".onrender.com",
+    ".up.railway.app",
+    ".vercel.app",
 ];
 
 impl Rule for HardcodedDeployValue {
@@ -60,7 +79,10 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
     if value.len() > 300 || value.contains(char::is_whitespace) {
         return None;
     }
-    if let Some(bucket) = value.strip_prefix("s3://").or_else(|| value.strip_prefix("gs://")) {
+    if let Some(bucket) = value
+        .strip_prefix("s3://")
+        .or_else(|| value.strip_prefix("gs://"))
+    {
         let name = bucket.split('/').next().unwrap_or_default();
         if !name.is_empty() && !name.contains('{') {
             return Some((format!("bucket `{name}`"), 5..5 + name.len()));
@@ -69,12 +91,25 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
     let (host, start) = host_of(value)?;
     let lower = host.to_ascii_lowercase();
     if let Ok(ip) = lower.parse::<Ipv4Addr>() {
-        let local = ip.is_loopback() || ip.is_unspecified() || ip.is_broadcast() || ip.is_documentation();
+        let local = ip.is_loopback()
+            || ip.is_unspecified()
+            || ip.is_broadcast()
+            || ip.is_documentation()
+            || looks_like_version(ip);
         return (!local).then(|| (format!("IP address `{host}`"), start..start + host.len()));
     }
-    let internal = INTERNAL_SUFFIXES.iter().chain(DEPLOY_SUFFIXES).any(|s| lower.ends_with(s));
+    let internal = INTERNAL_SUFFIXES
+        .iter()
+        .chain(DEPLOY_SUFFIXES)
+        .any(|s| lower.ends_with(s));
     let has_dot_label = lower.contains('.') && lower.split('.').all(|l| !l.is_empty());
-    (internal && has_dot_label && lower != "localhost.local").then(|| (format!("host `{host}`"), start..start + host.len()))
+    (internal && has_dot_label && lower != "localhost.local")
+        .then(|| (format!("host `{host}`"), start..start + host.len()))
+}
+
+/// `1.2.3.4`: every part a single digit reads as a version number, not an address.
+pub fn looks_like_version(ip: Ipv4Addr) -> bool {
+    ip.octets().iter().all(|o| *o < 10)
 }
 
 /// The host of a URL or `host[:port]` value, with its offset.
@@ -89,7 +124,10 @@ fn host_of(value: &str) -> Option<(&str, usize)> {
     };
     let end = rest.find([':', '/', '?', '#']).unwrap_or(rest.len());
     let host = &rest[..end];
-    let valid = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let valid = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
     valid.then_some((host, start))
 }
 
@@ -99,10 +137,26 @@ mod tests {
 
     #[test]
     fn deploy_values() {
-        for v in ["10.0.3.17:8080", "http://172.16.4.2/api", "orders.prod.internal", "s3://acme-prod-uploads/x", "https://api.corp/v1", "db1.abc123.eu-west-1.rds.amazonaws.com"] {
+        for v in [
+            "10.0.3.17:8080",
+            "http://172.16.4.2/api",
+            "orders.prod.internal",
+            "s3://acme-prod-uploads/x",
+            "https://api.corp/v1",
+            "db1.abc123.eu-west-1.rds.amazonaws.com",
+        ] {
             assert!(deploy_value(v).is_some(), "{v}");
         }
-        for v in ["127.0.0.1:8080", "0.0.0.0", "localhost", "https://api.github.com", "1.2.3", "hello world", "s3://{bucket}/x", "config.local"] {
+        for v in [
+            "127.0.0.1:8080",
+            "0.0.0.0",
+            "localhost",
+            "https://api.github.com",
+            "1.2.3",
+            "hello world",
+            "s3://{bucket}/x",
+            "config.local",
+        ] {
             assert!(deploy_value(v).is_none() || v == "config.local", "{v}");
         }
     }

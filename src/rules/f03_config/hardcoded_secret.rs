@@ -19,7 +19,13 @@ static META: Meta = Meta {
     name: "hardcoded-secret",
     factor: 3,
     severity: Severity::Error,
-    kinds: &[FileKind::Rust, FileKind::Yaml, FileKind::Dockerfile, FileKind::Env, FileKind::Toml],
+    kinds: &[
+        FileKind::Rust,
+        FileKind::Yaml,
+        FileKind::Dockerfile,
+        FileKind::Env,
+        FileKind::Toml,
+    ],
     summary: "a credential committed in code or deploy files",
     doc: include_str!("../../../rules/TF0301.md"),
     security: true,
@@ -63,16 +69,33 @@ struct Findings(BTreeMap<(usize, usize), (String, &'static str)>);
 
 impl Findings {
     /// Check `value` (stored under `key`, if any); `map` turns value ranges into file ranges.
-    fn check(&mut self, key: Option<&str>, value: &str, map: &dyn Fn(Range<usize>) -> Range<usize>, help: &'static str) {
+    fn check(
+        &mut self,
+        key: Option<&str>,
+        value: &str,
+        map: &dyn Fn(Range<usize>) -> Range<usize>,
+        help: &'static str,
+    ) {
         let finding = if let Some(url) = secrets::credential_url(value) {
-            let whose = if url.user.is_empty() { String::new() } else { format!(" for user `{}`", url.user) };
-            Some((map(url.password.clone()), format!("`{}` URL embeds a password{whose}", url.scheme)))
+            let whose = if url.user.is_empty() {
+                String::new()
+            } else {
+                format!(" for user `{}`", url.user)
+            };
+            Some((
+                map(url.password.clone()),
+                format!("`{}` URL embeds a password{whose}", url.scheme),
+            ))
         } else if let Some((kind, range)) = secrets::token(value) {
             Some((map(range), format!("{kind} committed in the repository")))
-        } else if let Some(key) = key.filter(|k| secrets::is_secret_name(k) && secrets::looks_secret(value)) {
-            Some((map(0..value.len()), format!("`{key}` is set to a literal secret")))
         } else {
-            None
+            key.filter(|k| secrets::is_secret_name(k) && secrets::looks_secret(value))
+                .map(|key| {
+                    (
+                        map(0..value.len()),
+                        format!("`{key}` is set to a literal secret"),
+                    )
+                })
         };
         if let Some((span, message)) = finding
             && !self.0.keys().any(|k| k.0 <= span.start && span.end <= k.1)
@@ -91,7 +114,8 @@ fn verbatim(raw: &str, value: &str, span: Range<usize>) -> impl Fn(Range<usize>)
     }
 }
 
-const RUST_HELP: &str = "read it from the environment (`std::env::var`) or a secret store at startup";
+const RUST_HELP: &str =
+    "read it from the environment (`std::env::var`) or a secret store at startup";
 
 fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
     let Some(ast) = file.rust() else { return };
@@ -124,18 +148,27 @@ fn literal_of(expr: &syn::Expr, depth: usize) -> Option<&syn::LitStr> {
         return None;
     }
     match expr {
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s),
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s),
         syn::Expr::Reference(r) => literal_of(&r.expr, depth + 1),
         syn::Expr::Paren(p) => literal_of(&p.expr, depth + 1),
         syn::Expr::MethodCall(m) => match m.method.to_string().as_str() {
             "to_string" | "to_owned" | "into" | "clone" => literal_of(&m.receiver, depth + 1),
-            "unwrap_or" | "unwrap_or_else" | "or" => m.args.first().and_then(|a| literal_of(a, depth + 1)),
+            "unwrap_or" | "unwrap_or_else" | "or" => {
+                m.args.first().and_then(|a| literal_of(a, depth + 1))
+            }
             _ => None,
         },
         syn::Expr::Closure(c) => literal_of(&c.body, depth + 1),
         syn::Expr::Call(c) => {
             let is_from = matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from" || s.ident == "new"));
-            if is_from { c.args.first().and_then(|a| literal_of(a, depth + 1)) } else { None }
+            if is_from {
+                c.args.first().and_then(|a| literal_of(a, depth + 1))
+            } else {
+                None
+            }
         }
         _ => None,
     }
@@ -199,10 +232,12 @@ impl<'ast> Visit<'ast> for KeyedLiterals {
     }
 }
 
-const K8S_HELP: &str = "reference a Secret with `valueFrom.secretKeyRef` instead of a literal `value`";
+const K8S_HELP: &str =
+    "reference a Secret with `valueFrom.secretKeyRef` instead of a literal `value`";
 const K8S_SECRET_HELP: &str = "create Secrets at deploy time (sealed-secrets, external-secrets, SOPS) instead of committing their values";
 const COMPOSE_HELP: &str = "use `${VAR}` interpolation, an uncommitted `env_file` or compose `secrets:` instead of a literal";
-const YAML_HELP: &str = "read the value from the environment or a secret store instead of committing it";
+const YAML_HELP: &str =
+    "read the value from the environment or a secret store instead of committing it";
 
 fn yaml_values(file: &SourceFile<'_>, found: &mut Findings) {
     for doc in file.yaml() {
@@ -220,20 +255,37 @@ fn yaml_values(file: &SourceFile<'_>, found: &mut Findings) {
 }
 
 fn k8s_secret(file: &SourceFile<'_>, node: &Node<'_>, found: &mut Findings) {
-    let name = yaml::get(node, "metadata").and_then(|m| yaml::str_at(m, "name")).unwrap_or("?");
+    let name = yaml::get(node, "metadata")
+        .and_then(|m| yaml::str_at(m, "name"))
+        .unwrap_or("?");
     for section in ["data", "stringData"] {
-        for (k, v) in yaml::get(node, section).and_then(yaml::mapping).unwrap_or_default() {
-            let (Some(key), Some(value)) = (yaml::scalar_str(k), yaml::scalar_text(v)) else { continue };
+        for (k, v) in yaml::get(node, section)
+            .and_then(yaml::mapping)
+            .unwrap_or_default()
+        {
+            let (Some(key), Some(value)) = (yaml::scalar_str(k), yaml::scalar_text(v)) else {
+                continue;
+            };
             if secrets::is_placeholder(&value) || value.len() < 4 {
                 continue;
             }
             let span = file.yaml_span(v);
-            found.0.entry((span.start, span.end)).or_insert((format!("Kubernetes Secret `{name}` commits the value of `{key}`"), K8S_SECRET_HELP));
+            found.0.entry((span.start, span.end)).or_insert((
+                format!("Kubernetes Secret `{name}` commits the value of `{key}`"),
+                K8S_SECRET_HELP,
+            ));
         }
     }
 }
 
-fn yaml_node(file: &SourceFile<'_>, node: &Node<'_>, key: Option<&str>, found: &mut Findings, help: &'static str, depth: usize) {
+fn yaml_node(
+    file: &SourceFile<'_>,
+    node: &Node<'_>,
+    key: Option<&str>,
+    found: &mut Findings,
+    help: &'static str,
+    depth: usize,
+) {
     if depth > 128 {
         return;
     }
@@ -257,7 +309,12 @@ fn yaml_node(file: &SourceFile<'_>, node: &Node<'_>, key: Option<&str>, found: &
             Some((k, v)) => {
                 let offset = value.len() - v.len();
                 let map = verbatim(raw, value, span);
-                found.check(Some(k), v, &|r: Range<usize>| map(r.start + offset..r.end + offset), help);
+                found.check(
+                    Some(k),
+                    v,
+                    &|r: Range<usize>| map(r.start + offset..r.end + offset),
+                    help,
+                );
             }
             None => found.check(key, value, &verbatim(raw, value, span), help),
         }
@@ -265,21 +322,36 @@ fn yaml_node(file: &SourceFile<'_>, node: &Node<'_>, key: Option<&str>, found: &
 }
 
 fn is_env_name(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !k.starts_with(|c: char| c.is_ascii_digit())
+    !k.is_empty()
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !k.starts_with(|c: char| c.is_ascii_digit())
 }
 
 const DOCKER_HELP: &str = "pass it at run time (orchestrator secrets, `docker run -e`) or use a BuildKit secret mount (`RUN --mount=type=secret`)";
 
 fn dockerfile_values(file: &SourceFile<'_>, found: &mut Findings) {
     let Some(df) = file.dockerfile() else { return };
-    for inst in df.instructions.iter().filter(|i| matches!(i.keyword.as_str(), "ENV" | "ARG" | "LABEL")) {
+    for inst in df
+        .instructions
+        .iter()
+        .filter(|i| matches!(i.keyword.as_str(), "ENV" | "ARG" | "LABEL"))
+    {
         let words = inst.args.words();
         // Legacy `ENV KEY value` form.
         if inst.keyword == "ENV" && words.len() >= 2 && !words[0].value.contains('=') {
-            let value = words[1..].iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join(" ");
+            let value = words[1..]
+                .iter()
+                .map(|w| w.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let span = words[1].span.start..words[words.len() - 1].span.end;
             let raw = file.text.get(span.clone()).unwrap_or_default();
-            found.check(Some(&words[0].value), &value, &verbatim(raw, &value, span), DOCKER_HELP);
+            found.check(
+                Some(&words[0].value),
+                &value,
+                &verbatim(raw, &value, span),
+                DOCKER_HELP,
+            );
             continue;
         }
         for word in words {
@@ -287,9 +359,19 @@ fn dockerfile_values(file: &SourceFile<'_>, found: &mut Findings) {
             match (word.value.split_once('='), raw.split_once('=')) {
                 (Some((key, value)), Some((raw_key, raw_value))) => {
                     let start = word.span.start + raw_key.len() + 1;
-                    found.check(Some(key), value, &verbatim(raw_value, value, start..word.span.end), DOCKER_HELP);
+                    found.check(
+                        Some(key),
+                        value,
+                        &verbatim(raw_value, value, start..word.span.end),
+                        DOCKER_HELP,
+                    );
                 }
-                _ => found.check(None, &word.value, &verbatim(raw, &word.value, word.span.clone()), DOCKER_HELP),
+                _ => found.check(
+                    None,
+                    &word.value,
+                    &verbatim(raw, &word.value, word.span.clone()),
+                    DOCKER_HELP,
+                ),
             }
         }
     }
@@ -297,7 +379,12 @@ fn dockerfile_values(file: &SourceFile<'_>, found: &mut Findings) {
 
 const TOML_HELP: &str = "keep secrets out of committed config: read them from the environment and leave a placeholder here";
 
-fn toml_values(file: &SourceFile<'_>, table: &toml::de::DeTable<'_>, found: &mut Findings, depth: usize) {
+fn toml_values(
+    file: &SourceFile<'_>,
+    table: &toml::de::DeTable<'_>,
+    found: &mut Findings,
+    depth: usize,
+) {
     use toml::de::DeValue;
     if depth > 64 {
         return;

@@ -17,8 +17,10 @@ pub struct CredentialUrl<'a> {
 }
 
 static CREDENTIAL_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b([a-z][a-z0-9+.\-]{1,30})://([^\s:/?#@"'<>]*):([^\s/?#@"'<>]+)@([^\s/?#"'<>]+)"#)
-        .expect("valid regex")
+    Regex::new(
+        r#"(?i)\b([a-z][a-z0-9+.\-]{1,30})://([^\s:/?#@"'<>]*):([^\s/?#@"'<>]+)@([^\s/?#"'<>]+)"#,
+    )
+    .expect("valid regex")
 });
 
 /// Find a credential URL whose password is not a placeholder.
@@ -41,14 +43,29 @@ pub fn credential_url(value: &str) -> Option<CredentialUrl<'_>> {
 static TOKENS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     [
         ("AWS access key ID", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-        ("GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b"),
-        ("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{50,}"),
+        (
+            "GitHub token",
+            r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b",
+        ),
+        (
+            "GitHub fine-grained token",
+            r"\bgithub_pat_[A-Za-z0-9_]{50,}",
+        ),
         ("Slack token", r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
-        ("Slack webhook URL", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
+        (
+            "Slack webhook URL",
+            r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}",
+        ),
         ("Stripe live key", r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}"),
         ("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}\b"),
-        ("private key", r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"),
-        ("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
+        (
+            "private key",
+            r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
+        ),
+        (
+            "JSON Web Token",
+            r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
+        ),
     ]
     .into_iter()
     .map(|(name, re)| (name, Regex::new(re).expect("valid regex")))
@@ -66,15 +83,79 @@ pub fn token(value: &str) -> Option<(&'static str, Range<usize>)> {
 
 /// Words in a key that name a credential.
 const SECRET_WORDS: &[&str] = &[
-    "password", "passwd", "pwd", "pass", "secret", "token", "apikey", "credential", "credentials", "privatekey",
-    "accesskey", "secretkey", "clientsecret", "signingkey", "encryptionkey", "masterkey", "authkey", "dsn",
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "privatekey",
+    "accesskey",
+    "secretkey",
+    "clientsecret",
+    "signingkey",
+    "encryptionkey",
+    "masterkey",
+    "authkey",
+    "dsn",
 ];
 /// Key endings that make a secret-named key hold something else (a path, a duration, a name).
 const NOT_SECRET_ENDINGS: &[&str] = &[
-    "file", "path", "dir", "directory", "ttl", "seconds", "secs", "timeout", "expiry", "expires", "expiration",
-    "length", "len", "size", "name", "id", "enabled", "enable", "header", "url", "uri", "endpoint", "type",
-    "prefix", "env", "var", "field", "count", "max", "min", "rotation", "policy", "required", "mode", "hash",
-    "ref", "arn", "version", "location", "store", "provider", "format", "algorithm", "kind", "source", "lifetime",
+    "file",
+    "path",
+    "dir",
+    "directory",
+    "ttl",
+    "seconds",
+    "secs",
+    "timeout",
+    "expiry",
+    "expires",
+    "expiration",
+    "length",
+    "len",
+    "size",
+    "name",
+    "id",
+    "enabled",
+    "enable",
+    "header",
+    "url",
+    "uri",
+    "endpoint",
+    "type",
+    "prefix",
+    "env",
+    "var",
+    "field",
+    "count",
+    "max",
+    "min",
+    "rotation",
+    "policy",
+    "required",
+    "mode",
+    "hash",
+    "ref",
+    "arn",
+    "version",
+    "location",
+    "store",
+    "provider",
+    "format",
+    "algorithm",
+    "kind",
+    "source",
+    "lifetime",
+];
+
+/// Key beginnings that make a secret-named key a switch or a reference (`existingSecret`, `enable_token`).
+const NOT_SECRET_STARTS: &[&str] = &[
+    "existing", "use", "enable", "enabled", "disable", "create", "mount", "auto", "generate",
+    "rotate", "require", "allow", "show", "has", "is", "with", "skip", "no", "max", "min",
 ];
 
 /// True when a key (`DB_PASSWORD`, `apiKey`, `client-secret`) names a credential.
@@ -83,14 +164,24 @@ pub fn is_secret_name(key: &str) -> bool {
     if words.is_empty() {
         return false;
     }
-    if words.last().is_some_and(|w| NOT_SECRET_ENDINGS.contains(&w.as_str())) {
+    if words
+        .last()
+        .is_some_and(|w| NOT_SECRET_ENDINGS.contains(&w.as_str()))
+        || words
+            .first()
+            .is_some_and(|w| NOT_SECRET_STARTS.contains(&w.as_str()))
+    {
         return false;
     }
     let joined = words.concat();
-    let pair_is_secret = words.windows(2).any(|p| SECRET_WORDS.contains(&format!("{}{}", p[0], p[1]).as_str()));
+    let pair_is_secret = words
+        .windows(2)
+        .any(|p| SECRET_WORDS.contains(&format!("{}{}", p[0], p[1]).as_str()));
     words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
         || pair_is_secret
-        || SECRET_WORDS.iter().any(|s| s.len() > 6 && joined.contains(s))
+        || SECRET_WORDS
+            .iter()
+            .any(|s| s.len() > 6 && joined.contains(s))
 }
 
 /// `DB_PASSWORD`, `dbPassword`, `db-password` → `["db", "password"]`.
@@ -125,22 +216,68 @@ pub fn looks_secret(value: &str) -> bool {
         return false;
     }
     let lower = v.to_ascii_lowercase();
-    let is_bool_or_number = matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "null" | "none") || v.chars().all(|c| c.is_ascii_digit() || c == '.');
-    let is_path = v.starts_with('/') || v.starts_with("./") || v.starts_with("~/") || v.starts_with("file:");
+    let is_bool_or_number = matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "null" | "none"
+    ) || v.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let is_path =
+        v.starts_with('/') || v.starts_with("./") || v.starts_with("~/") || v.starts_with("file:");
     let is_plain_url = v.contains("://") && credential_url(v).is_none();
     // `SECRET_KEY_BASE`, `MY_API_TOKEN`: the name of another variable, not a value.
-    let is_identifier = v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') && v.contains('_');
-    let is_reference = lower.starts_with("secret:") || lower.starts_with("vault:") || lower.starts_with("arn:") || lower.starts_with("projects/") || lower.starts_with("sm://");
-    !(is_bool_or_number || is_path || is_plain_url || is_identifier || is_reference)
+    let is_identifier = v
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && v.contains('_');
+    let is_reference = lower.starts_with("secret:")
+        || lower.starts_with("vault:")
+        || lower.starts_with("arn:")
+        || lower.starts_with("projects/")
+        || lower.starts_with("sm://");
+    let is_example = lower.contains("example");
+    !(is_bool_or_number || is_path || is_plain_url || is_identifier || is_reference || is_example)
 }
 
 /// Placeholders are not secrets: `${VAR}`, `$VAR`, `{{ x }}`, `<password>`, `{}`, `changeme`, `xxx`.
 pub fn is_placeholder(value: &str) -> bool {
     const WORDS: &[&str] = &[
-        "changeme", "change_me", "change-me", "changeit", "password", "passwd", "pass", "pwd", "secret", "example",
-        "placeholder", "redacted", "dummy", "your_password", "yourpassword", "your-password", "todo", "tbd",
-        "fixme", "none", "null", "nil", "undefined", "notset", "not-set", "unset", "empty", "default", "test",
-        "testing", "sample", "fake", "foo", "bar", "foobar", "mypassword", "my-secret", "mysecret",
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "secret",
+        "example",
+        "placeholder",
+        "redacted",
+        "dummy",
+        "your_password",
+        "yourpassword",
+        "your-password",
+        "todo",
+        "tbd",
+        "fixme",
+        "none",
+        "null",
+        "nil",
+        "undefined",
+        "notset",
+        "not-set",
+        "unset",
+        "empty",
+        "default",
+        "test",
+        "testing",
+        "sample",
+        "fake",
+        "foo",
+        "bar",
+        "foobar",
+        "mypassword",
+        "my-secret",
+        "mysecret",
     ];
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
@@ -154,7 +291,8 @@ pub fn is_placeholder(value: &str) -> bool {
         || (v.starts_with('{') && v.ends_with('}'))
         || (v.starts_with('[') && v.ends_with(']'))
         || (v.starts_with('%') && v.len() <= 24)
-        || v.chars().all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '#' | '-' | '_' | '0'))
+        || v.chars()
+            .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '#' | '-' | '_' | '0'))
         || WORDS.contains(&lower.as_str())
         || lower.starts_with("example")
         || lower.starts_with("your-")
@@ -168,9 +306,16 @@ pub fn is_placeholder(value: &str) -> bool {
 fn is_example_host(host: &str) -> bool {
     let lower = host.to_ascii_lowercase();
     let host = lower.split([':', '/']).next().unwrap_or_default();
-    ["example.com", "example.org", "example.net", ".example", ".invalid", ".test"]
-        .iter()
-        .any(|s| host.ends_with(s))
+    [
+        "example.com",
+        "example.org",
+        "example.net",
+        ".example",
+        ".invalid",
+        ".test",
+    ]
+    .iter()
+    .any(|s| host.ends_with(s))
 }
 
 #[cfg(test)]
@@ -208,7 +353,10 @@ mod tests {
 
     #[test]
     fn tokens_by_published_shape() {
-        assert_eq!(token("key AKIAZ7QW3E4R5T6Y7U8I here").unwrap().0, "AWS access key ID");
+        assert_eq!(
+            token("key AKIAZ7QW3E4R5T6Y7U8I here").unwrap().0,
+            "AWS access key ID"
+        );
         assert!(token("AKIAIOSFODNN7EXAMPLE").is_none());
         assert!(token("ghp_0123456789abcdefghijABCDEFGHIJ012345").is_some());
         assert!(token("-----BEGIN OPENSSH PRIVATE KEY-----\nabc").is_some());
@@ -218,16 +366,50 @@ mod tests {
 
     #[test]
     fn secret_names_and_values() {
-        for k in ["DB_PASSWORD", "apiKey", "client-secret", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "password", "SENTRY_DSN"] {
+        for k in [
+            "DB_PASSWORD",
+            "apiKey",
+            "client-secret",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "password",
+            "SENTRY_DSN",
+        ] {
             assert!(is_secret_name(k), "{k}");
         }
-        for k in ["SECRETS_DIR", "TOKEN_TTL_SECONDS", "PASSWORD_FILE", "secret_name", "password_min_length", "api_key_header", "TOKEN_URL", "bypass", "compass", "passenger"] {
+        for k in [
+            "existingSecret",
+            "enable_token_auth",
+            "SECRETS_DIR",
+            "TOKEN_TTL_SECONDS",
+            "PASSWORD_FILE",
+            "secret_name",
+            "password_min_length",
+            "api_key_header",
+            "TOKEN_URL",
+            "bypass",
+            "compass",
+            "passenger",
+        ] {
             assert!(!is_secret_name(k), "{k}");
         }
         for v in ["hunter22-Prod", "Zq8vR2mT4wLk", "correcthorsebattery"] {
             assert!(looks_secret(v), "{v}");
         }
-        for v in ["", "changeme", "${DB_PASSWORD}", "$(cat /run/secrets/db)", "/run/secrets/db", "3600", "true", "SECRET_KEY_BASE", "{{ .Values.pw }}", "<your-token>", "xxxxxxxx", "dev"] {
+        for v in [
+            "",
+            "changeme",
+            "${DB_PASSWORD}",
+            "$(cat /run/secrets/db)",
+            "/run/secrets/db",
+            "3600",
+            "true",
+            "SECRET_KEY_BASE",
+            "{{ .Values.pw }}",
+            "<your-token>",
+            "xxxxxxxx",
+            "dev",
+        ] {
             assert!(!looks_secret(v), "{v}");
         }
     }

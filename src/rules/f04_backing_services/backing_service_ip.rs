@@ -4,6 +4,7 @@ use std::net::Ipv4Addr;
 
 use crate::diagnostic::Severity;
 use crate::parse::yaml::{self, DocKind, Node};
+use crate::rules::f03_config::hardcoded_deploy_value::looks_like_version;
 use crate::rules::{Ctx, Meta, Rule};
 use crate::source::{FileKind, SourceFile};
 
@@ -31,7 +32,10 @@ impl Rule for BackingServiceIp {
             let mut envs = Vec::new();
             match &doc.kind {
                 DocKind::Compose => {
-                    for (_, svc) in yaml::get(&doc.node, "services").and_then(yaml::mapping).unwrap_or_default() {
+                    for (_, svc) in yaml::get(&doc.node, "services")
+                        .and_then(yaml::mapping)
+                        .unwrap_or_default()
+                    {
                         envs.extend(yaml::get(svc, "environment"));
                     }
                 }
@@ -40,12 +44,19 @@ impl Rule for BackingServiceIp {
             }
             for env in envs {
                 for (key, value) in env_pairs(env) {
-                    let Some(text) = yaml::scalar_str(value) else { continue };
-                    let text = text.split_once('=').filter(|_| key.is_none()).map_or(text, |(_, v)| v);
+                    let Some(text) = yaml::scalar_str(value) else {
+                        continue;
+                    };
+                    let text = text
+                        .split_once('=')
+                        .filter(|_| key.is_none())
+                        .map_or(text, |(_, v)| v);
                     if let Some(ip) = fixed_ip(text) {
                         let span = file.yaml_span(value);
                         let raw = file.text.get(span.clone()).unwrap_or_default();
-                        let at = raw.find(&ip).map_or(span.clone(), |i| span.start + i..span.start + i + ip.len());
+                        let at = raw
+                            .find(&ip)
+                            .map_or(span.clone(), |i| span.start + i..span.start + i + ip.len());
                         cx.report(
                             file.loc(at),
                             format!("service address `{ip}` is a fixed IP"),
@@ -72,14 +83,19 @@ fn collect_k8s_env<'n>(node: &'n Node<'_>, out: &mut Vec<&'n Node<'n>>, depth: u
             }
         }
     } else if let Some(items) = yaml::sequence(node) {
-        items.iter().for_each(|i| collect_k8s_env(i, out, depth + 1));
+        items
+            .iter()
+            .for_each(|i| collect_k8s_env(i, out, depth + 1));
     }
 }
 
 /// `(key, value node)` of compose maps, compose `KEY=value` lists and k8s `{name, value}` lists.
 fn env_pairs<'n>(env: &'n Node<'n>) -> Vec<(Option<&'n str>, &'n Node<'n>)> {
     if let Some(map) = yaml::mapping(env) {
-        return map.into_iter().map(|(k, v)| (yaml::scalar_str(k), v)).collect();
+        return map
+            .into_iter()
+            .map(|(k, v)| (yaml::scalar_str(k), v))
+            .collect();
     }
     yaml::sequence(env)
         .unwrap_or_default()
@@ -97,7 +113,9 @@ fn fixed_ip(value: &str) -> Option<String> {
     let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
     let host = rest.split([':', '/', '?', ',']).next()?;
     let ip: Ipv4Addr = host.parse().ok()?;
-    (!(ip.is_loopback() || ip.is_unspecified() || ip.is_broadcast())).then(|| host.to_string())
+    let local =
+        ip.is_loopback() || ip.is_unspecified() || ip.is_broadcast() || looks_like_version(ip);
+    (!local).then(|| host.to_string())
 }
 
 #[cfg(test)]
@@ -106,7 +124,10 @@ mod tests {
 
     #[test]
     fn ips_in_values() {
-        assert_eq!(fixed_ip("postgres://u@10.0.0.5:5432/db").as_deref(), Some("10.0.0.5"));
+        assert_eq!(
+            fixed_ip("postgres://u@10.0.0.5:5432/db").as_deref(),
+            Some("10.0.0.5")
+        );
         assert_eq!(fixed_ip("10.1.2.3").as_deref(), Some("10.1.2.3"));
         assert_eq!(fixed_ip("redis://redis:6379"), None);
         assert_eq!(fixed_ip("127.0.0.1:6379"), None);

@@ -21,18 +21,47 @@ static META: Meta = Meta {
 
 /// URL schemes of backing services, with the service they name.
 const SCHEMES: &[(&str, &str)] = &[
-    ("postgres", "PostgreSQL"), ("postgresql", "PostgreSQL"), ("mysql", "MySQL"), ("mariadb", "MariaDB"),
-    ("redis", "Redis"), ("rediss", "Redis"), ("amqp", "AMQP broker"), ("amqps", "AMQP broker"),
-    ("mongodb", "MongoDB"), ("mongodb+srv", "MongoDB"), ("nats", "NATS"), ("tls", "NATS"), ("kafka", "Kafka"),
-    ("memcached", "Memcached"), ("smtp", "SMTP server"), ("smtps", "SMTP server"), ("mssql", "SQL Server"),
-    ("sqlserver", "SQL Server"), ("clickhouse", "ClickHouse"), ("cassandra", "Cassandra"), ("neo4j", "Neo4j"),
-    ("bolt", "Neo4j"), ("couchbase", "Couchbase"), ("etcd", "etcd"), ("zookeeper", "ZooKeeper"),
+    ("postgres", "PostgreSQL"),
+    ("postgresql", "PostgreSQL"),
+    ("mysql", "MySQL"),
+    ("mariadb", "MariaDB"),
+    ("redis", "Redis"),
+    ("rediss", "Redis"),
+    ("amqp", "AMQP broker"),
+    ("amqps", "AMQP broker"),
+    ("mongodb", "MongoDB"),
+    ("mongodb+srv", "MongoDB"),
+    ("nats", "NATS"),
+    ("tls", "NATS"),
+    ("kafka", "Kafka"),
+    ("memcached", "Memcached"),
+    ("smtp", "SMTP server"),
+    ("smtps", "SMTP server"),
+    ("mssql", "SQL Server"),
+    ("sqlserver", "SQL Server"),
+    ("clickhouse", "ClickHouse"),
+    ("cassandra", "Cassandra"),
+    ("neo4j", "Neo4j"),
+    ("bolt", "Neo4j"),
+    ("couchbase", "Couchbase"),
+    ("etcd", "etcd"),
+    ("zookeeper", "ZooKeeper"),
 ];
 /// Default ports of backing services, for `host:port` locators without a scheme.
 const PORTS: &[(&str, &str)] = &[
-    ("5432", "PostgreSQL"), ("3306", "MySQL"), ("6379", "Redis"), ("5672", "AMQP broker"), ("27017", "MongoDB"),
-    ("4222", "NATS"), ("9092", "Kafka"), ("11211", "Memcached"), ("587", "SMTP server"), ("465", "SMTP server"),
-    ("9042", "Cassandra"), ("2181", "ZooKeeper"), ("2379", "etcd"),
+    ("5432", "PostgreSQL"),
+    ("3306", "MySQL"),
+    ("6379", "Redis"),
+    ("5672", "AMQP broker"),
+    ("27017", "MongoDB"),
+    ("4222", "NATS"),
+    ("9092", "Kafka"),
+    ("11211", "Memcached"),
+    ("587", "SMTP server"),
+    ("465", "SMTP server"),
+    ("9042", "Cassandra"),
+    ("2181", "ZooKeeper"),
+    ("2379", "etcd"),
 ];
 
 impl Rule for HardcodedBackingService {
@@ -46,7 +75,11 @@ impl Rule for HardcodedBackingService {
             if lit.fallback {
                 continue;
             }
-            let Some(service) = backing_scheme(&lit.value).or_else(|| backing_host_port(&lit.value)) else { continue };
+            let Some(service) =
+                backing_scheme(&lit.value).or_else(|| backing_host_port(&lit.value))
+            else {
+                continue;
+            };
             cx.report(
                 file.loc(lit.span.clone()),
                 format!("{service} locator `{}` is hardcoded", redact(&lit.value)),
@@ -64,20 +97,32 @@ pub fn backing_scheme(value: &str) -> Option<&'static str> {
         return None;
     }
     let lower = scheme.to_ascii_lowercase();
-    SCHEMES.iter().find(|(s, _)| *s == lower).map(|(_, name)| *name)
+    SCHEMES
+        .iter()
+        .find(|(s, _)| *s == lower)
+        .map(|(_, name)| *name)
 }
 
 /// `kafka:9092`, `localhost:6379`: a bare `host:port` on a backing service's port.
 fn backing_host_port(value: &str) -> Option<&'static str> {
     let (host, port) = value.rsplit_once(':')?;
-    let host_ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-    host_ok.then(|| PORTS.iter().find(|(p, _)| *p == port).map(|(_, n)| *n)).flatten()
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    host_ok
+        .then(|| PORTS.iter().find(|(p, _)| *p == port).map(|(_, n)| *n))
+        .flatten()
 }
 
 /// The locator with any password masked.
 fn redact(value: &str) -> String {
     match super::super::f03_config::secrets::credential_url(value) {
-        Some(c) => format!("{}****{}", &value[..c.password.start], &value[c.password.end..]),
+        Some(c) => format!(
+            "{}****{}",
+            &value[..c.password.start],
+            &value[c.password.end..]
+        ),
         None => value.to_string(),
     }
 }
@@ -94,6 +139,9 @@ mod tests {
         assert_eq!(backing_scheme("postgres://{}/{}"), None);
         assert_eq!(backing_host_port("localhost:9092"), Some("Kafka"));
         assert_eq!(backing_host_port("0.0.0.0:8080"), None);
-        assert_eq!(redact("postgres://app:pw1234@db/x"), "postgres://app:****@db/x");
+        assert_eq!(
+            redact("postgres://app:pw1234@db/x"),
+            "postgres://app:****@db/x"
+        );
     }
 }
