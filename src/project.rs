@@ -33,6 +33,21 @@ pub struct CargoFacts {
     pub header: Location,
 }
 
+impl CargoFacts {
+    /// Developer tooling rather than an app: `xtask`, cargo-fuzz crates.
+    pub fn is_tooling(&self) -> bool {
+        let last = self.dir.rsplit('/').next().unwrap_or(&self.dir);
+        self.manifest.is_fuzz
+            || last == "fuzz"
+            || last == "xtask"
+            || self
+                .manifest
+                .package
+                .as_ref()
+                .is_some_and(|p| p.0 == "xtask")
+    }
+}
+
 /// A build stage of a Dockerfile.
 #[derive(Debug, Clone)]
 pub struct StageFacts {

@@ -125,12 +125,13 @@ pub fn is_test_path(rel: &str) -> bool {
     let mut parts = rel.split('/').peekable();
     while let Some(part) = parts.next() {
         let is_last = parts.peek().is_none();
-        if !is_last
-            && matches!(
-                part,
-                "tests" | "test" | "benches" | "examples" | "testdata" | "fixtures"
-            )
-        {
+        let test_dir = matches!(
+            part,
+            "tests" | "test" | "benches" | "examples" | "testdata" | "fixtures" | "e2e"
+        ) || ["-tests", "_tests", "-test", "_test", "-e2e"]
+            .iter()
+            .any(|s| part.ends_with(s));
+        if !is_last && test_dir {
             return true;
         }
         if is_last {
@@ -331,6 +332,7 @@ mod tests {
         assert!(is_test_path("crates/a/tests/fixtures/Dockerfile"));
         assert!(is_test_path("src/foo_test.rs"));
         assert!(is_test_path("examples/demo/src/main.rs"));
+        assert!(is_test_path("client-integration-tests/docker-compose.yml"));
         assert!(!is_test_path("src/main.rs"));
         assert!(!is_test_path("src/latest.rs"));
     }

@@ -56,10 +56,14 @@ fn apps(project: &Project) -> Vec<&CargoFacts> {
     let workspaces: Vec<&CargoFacts> = project
         .cargo
         .iter()
-        .filter(|c| c.manifest.is_workspace && !is_tooling(c))
+        .filter(|c| c.manifest.is_workspace && !c.is_tooling())
         .collect();
     let mut units: Vec<&CargoFacts> = Vec::new();
-    for pkg in project.cargo.iter().filter(|c| c.has_bin && !is_tooling(c)) {
+    for pkg in project
+        .cargo
+        .iter()
+        .filter(|c| c.has_bin && !c.is_tooling())
+    {
         let unit = workspaces
             .iter()
             .copied()
@@ -71,12 +75,6 @@ fn apps(project: &Project) -> Vec<&CargoFacts> {
         }
     }
     units
-}
-
-fn is_tooling(c: &CargoFacts) -> bool {
-    c.manifest.is_fuzz
-        || c.dir.rsplit('/').next() == Some("fuzz")
-        || c.dir.rsplit('/').next() == Some("xtask")
 }
 
 /// True when package `pkg` belongs to workspace `ws`.

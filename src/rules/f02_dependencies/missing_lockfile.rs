@@ -31,7 +31,7 @@ impl Rule for MissingLockfile {
         for pkg in project
             .cargo
             .iter()
-            .filter(|c| c.has_bin && !c.manifest.is_fuzz)
+            .filter(|c| c.has_bin && !c.is_tooling())
         {
             let owner = workspace_root(project, pkg);
             let lock = if owner.dir.is_empty() {
@@ -55,14 +55,14 @@ impl Rule for MissingLockfile {
             };
             let name = pkg.manifest.package.as_ref().map_or("?", |p| p.0.as_str());
             let d = cx.report(
-                pkg.header.clone(),
+                owner.header.clone(),
                 format!("binary package `{name}` {problem}, so every build may resolve different dependency versions"),
                 format!("run `cargo generate-lockfile` and commit `{lock}` (remove it from .gitignore)"),
             );
             if !std::ptr::eq(owner, pkg) {
                 d.with_related(
-                    owner.header.clone(),
-                    "the workspace whose root holds the lockfile",
+                    pkg.header.clone(),
+                    "the binary package built from this workspace",
                 );
             }
         }

@@ -126,6 +126,12 @@ impl Rule for UndeclaredSystemTool {
             {
                 continue;
             }
+            if project
+                .crate_of(&usage.location.path)
+                .is_some_and(|c| c.is_tooling())
+            {
+                continue;
+            }
             let dockerfiles = relevant_dockerfiles(project, &usage.location.path);
             if dockerfiles.iter().any(|d| provides(d, &tool)) {
                 continue;

@@ -38,7 +38,10 @@ impl Rule for HardcodedSecret {
     }
 
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let mut found = Findings::default();
+        let mut found = Findings {
+            tokens_only: is_documentation_or_ci(file.path),
+            ..Findings::default()
+        };
         match file.kind {
             FileKind::Rust => rust_values(file, &mut found),
             FileKind::Yaml => yaml_values(file, &mut found),
@@ -57,7 +60,7 @@ impl Rule for HardcodedSecret {
             }
             FileKind::Cargo | FileKind::Shell => {}
         }
-        for ((start, end), (message, help)) in found.0 {
+        for ((start, end), (message, help)) in found.found {
             cx.report(file.loc(start..end), message, help);
         }
     }
@@ -65,7 +68,23 @@ impl Rule for HardcodedSecret {
 
 /// Findings keyed by span, so one literal is reported once.
 #[derive(Default)]
-struct Findings(BTreeMap<(usize, usize), (String, &'static str)>);
+struct Findings {
+    found: BTreeMap<(usize, usize), (String, &'static str)>,
+    /// Only published token formats count (CI workflows, example files).
+    tokens_only: bool,
+}
+
+/// CI workflows and example/sample/template files: their URLs and named values are
+/// test services and documentation, but a real token format is still a leak.
+fn is_documentation_or_ci(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    path.starts_with(".github/")
+        || path.starts_with(".gitlab-ci")
+        || path.starts_with(".circleci/")
+        || name
+            .split(['.', '-', '_'])
+            .any(|p| matches!(p, "example" | "examples" | "sample" | "template" | "tmpl"))
+}
 
 impl Findings {
     /// Check `value` (stored under `key`, if any); `map` turns value ranges into file ranges.
@@ -76,7 +95,10 @@ impl Findings {
         map: &dyn Fn(Range<usize>) -> Range<usize>,
         help: &'static str,
     ) {
-        let finding = if let Some(url) = secrets::credential_url(value) {
+        let finding = if self.tokens_only {
+            secrets::token(value)
+                .map(|(kind, range)| (map(range), format!("{kind} committed in the repository")))
+        } else if let Some(url) = secrets::credential_url(value) {
             let whose = if url.user.is_empty() {
                 String::new()
             } else {
@@ -98,9 +120,12 @@ impl Findings {
                 })
         };
         if let Some((span, message)) = finding
-            && !self.0.keys().any(|k| k.0 <= span.start && span.end <= k.1)
+            && !self
+                .found
+                .keys()
+                .any(|k| k.0 <= span.start && span.end <= k.1)
         {
-            self.0.insert((span.start, span.end), (message, help));
+            self.found.insert((span.start, span.end), (message, help));
         }
     }
 }
@@ -270,7 +295,7 @@ fn k8s_secret(file: &SourceFile<'_>, node: &Node<'_>, found: &mut Findings) {
                 continue;
             }
             let span = file.yaml_span(v);
-            found.0.entry((span.start, span.end)).or_insert((
+            found.found.entry((span.start, span.end)).or_insert((
                 format!("Kubernetes Secret `{name}` commits the value of `{key}`"),
                 K8S_SECRET_HELP,
             ));

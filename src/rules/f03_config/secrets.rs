@@ -27,7 +27,9 @@ static CREDENTIAL_URL: LazyLock<Regex> = LazyLock::new(|| {
 pub fn credential_url(value: &str) -> Option<CredentialUrl<'_>> {
     for caps in CREDENTIAL_URL.captures_iter(value) {
         let (scheme, user, password) = (caps.get(1)?, caps.get(2)?, caps.get(3)?);
-        if is_placeholder(password.as_str()) || is_example_host(&caps[4]) {
+        // `postgres:postgres@`, `guest:guest@`: a service's well-known default, not a secret.
+        let default_credentials = password.as_str() == user.as_str();
+        if is_placeholder(password.as_str()) || default_credentials || is_example_host(&caps[4]) {
             continue;
         }
         return Some(CredentialUrl {
@@ -160,7 +162,11 @@ const NOT_SECRET_STARTS: &[&str] = &[
 
 /// True when a key (`DB_PASSWORD`, `apiKey`, `client-secret`) names a credential.
 pub fn is_secret_name(key: &str) -> bool {
-    let words = split_words(key);
+    let mut words = split_words(key);
+    // `TOKEN_PREFIX_V1`, `API_KEY_2`: a trailing version or index is not the key's meaning.
+    while words.len() > 1 && words.last().is_some_and(|w| is_version_word(w)) {
+        words.pop();
+    }
     if words.is_empty() {
         return false;
     }
@@ -182,6 +188,12 @@ pub fn is_secret_name(key: &str) -> bool {
         || SECRET_WORDS
             .iter()
             .any(|s| s.len() > 6 && joined.contains(s))
+}
+
+/// `2`, `v1`, `v12`.
+fn is_version_word(w: &str) -> bool {
+    let digits = w.strip_prefix('v').unwrap_or(w);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// `DB_PASSWORD`, `dbPassword`, `db-password` → `["db", "password"]`.
@@ -234,7 +246,35 @@ pub fn looks_secret(value: &str) -> bool {
         || lower.starts_with("projects/")
         || lower.starts_with("sm://");
     let is_example = lower.contains("example");
-    !(is_bool_or_number || is_path || is_plain_url || is_identifier || is_reference || is_example)
+    // `my-secret-token`, `super-long-and-secret-key`: a value that describes itself is a placeholder.
+    let self_describing = lower.split(['-', '_', '.']).any(|w| {
+        matches!(
+            w,
+            "secret"
+                | "password"
+                | "token"
+                | "key"
+                | "changeme"
+                | "dummy"
+                | "fake"
+                | "test"
+                | "dev"
+                | "local"
+                | "insecure"
+        )
+    });
+    // Short all-letter values (`masterKey`, `postgres`) are names, not generated secrets.
+    let short_word = v.len() < 16
+        && v.chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_');
+    !(is_bool_or_number
+        || is_path
+        || is_plain_url
+        || is_identifier
+        || is_reference
+        || is_example
+        || self_describing
+        || short_word)
 }
 
 /// Placeholders are not secrets: `${VAR}`, `$VAR`, `{{ x }}`, `<password>`, `{}`, `changeme`, `xxx`.
@@ -345,6 +385,7 @@ mod tests {
             "https://alice:hunter22@example.com/",
             "postgres://app:{{ .Values.password }}@db",
             "postgres://localhost/app",
+            "amqp://guest:guest@localhost:5672",
             "http://host:8080/path@v1",
         ] {
             assert_eq!(credential_url(v), None, "{v}");
@@ -393,6 +434,8 @@ mod tests {
         ] {
             assert!(!is_secret_name(k), "{k}");
         }
+        assert!(is_secret_name("API_KEY_V2"));
+        assert!(!is_secret_name("AUTOCONFIG_TOKEN_PREFIX_V1"));
         for v in ["hunter22-Prod", "Zq8vR2mT4wLk", "correcthorsebattery"] {
             assert!(looks_secret(v), "{v}");
         }
@@ -409,6 +452,10 @@ mod tests {
             "<your-token>",
             "xxxxxxxx",
             "dev",
+            "masterKey",
+            "postgres",
+            "my-secret-token",
+            "super-long-and-secret-random-key",
         ] {
             assert!(!looks_secret(v), "{v}");
         }
