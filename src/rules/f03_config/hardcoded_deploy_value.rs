@@ -95,7 +95,7 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
             || ip.is_unspecified()
             || ip.is_broadcast()
             || ip.is_documentation()
-            || looks_like_version(ip);
+            || looks_like_version_or_oid(ip);
         return (!local).then(|| (format!("IP address `{host}`"), start..start + host.len()));
     }
     let internal = INTERNAL_SUFFIXES
@@ -107,9 +107,11 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
         .then(|| (format!("host `{host}`"), start..start + host.len()))
 }
 
-/// `1.2.3.4`: every part a single digit reads as a version number, not an address.
-pub fn looks_like_version(ip: Ipv4Addr) -> bool {
-    ip.octets().iter().all(|o| *o < 10)
+/// `1.2.3.4` (every part one digit) reads as a version and `2.5.4.3` as an X.509
+/// object identifier (OIDs start with 0, 1 or 2), not as a deploy's address.
+pub fn looks_like_version_or_oid(ip: Ipv4Addr) -> bool {
+    let o = ip.octets();
+    o.iter().all(|o| *o < 10) || o[0] <= 2
 }
 
 /// The host of a URL or `host[:port]` value, with its offset.

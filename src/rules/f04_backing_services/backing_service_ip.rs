@@ -4,7 +4,7 @@ use std::net::Ipv4Addr;
 
 use crate::diagnostic::Severity;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::rules::f03_config::hardcoded_deploy_value::looks_like_version;
+use crate::rules::f03_config::hardcoded_deploy_value::looks_like_version_or_oid;
 use crate::rules::{Ctx, Meta, Rule};
 use crate::source::{FileKind, SourceFile};
 
@@ -113,8 +113,10 @@ fn fixed_ip(value: &str) -> Option<String> {
     let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
     let host = rest.split([':', '/', '?', ',']).next()?;
     let ip: Ipv4Addr = host.parse().ok()?;
-    let local =
-        ip.is_loopback() || ip.is_unspecified() || ip.is_broadcast() || looks_like_version(ip);
+    let local = ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || looks_like_version_or_oid(ip);
     (!local).then(|| host.to_string())
 }
 
