@@ -558,3 +558,30 @@ fn quoted(items: &[&String]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_check_becomes_an_internal_error_and_the_run_goes_on() {
+        install_panic_hook();
+        let mut out = Vec::new();
+        let result: Option<()> = guarded(
+            &f00_tool::INTERNAL_ERROR,
+            &mut out,
+            Some(("src/main.rs", "TF0301")),
+            |_| panic!("index out of bounds"),
+        );
+        assert!(result.is_none());
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, "TF0005");
+        assert_eq!(out[0].location.path, "src/main.rs");
+        assert!(
+            out[0].message.contains("TF0301") && out[0].message.contains("index out of bounds")
+        );
+        let ok = guarded(&f00_tool::INTERNAL_ERROR, &mut out, None, |_| 7);
+        assert_eq!(ok, Some(7));
+        assert_eq!(out.len(), 1);
+    }
+}
