@@ -3,5 +3,6 @@
 pub mod cargo;
 pub mod dockerfile;
 pub mod envfile;
+pub mod image;
 pub mod rust;
 pub mod yaml;

@@ -11,6 +11,7 @@ pub mod f01_codebase;
 pub mod f02_dependencies;
 pub mod f03_config;
 pub mod f04_backing_services;
+pub mod f05_build_release_run;
 
 /// The twelve factors, by number (index 0 is the tool itself).
 pub const FACTORS: [&str; 13] = [
@@ -176,6 +177,7 @@ pub static RULES: &[&dyn Rule] = &[
     &f03_config::hardcoded_deploy_value::HardcodedDeployValue,
     &f04_backing_services::hardcoded_backing_service::HardcodedBackingService,
     &f04_backing_services::backing_service_ip::BackingServiceIp,
+    &f05_build_release_run::mutable_image_reference::MutableImageReference,
 ];
 
 /// Look a rule up by exact code or name.

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Severity;
 use crate::parse::dockerfile::{Instruction, Word};
+use crate::parse::image::ImageRef;
 use crate::rules::{Ctx, Meta, Rule, RuleOption};
 use crate::source::{FileKind, SourceFile};
 
@@ -159,50 +160,4 @@ fn expand<'i>(
     }
     out.push_str(rest);
     Some(out)
-}
-
-/// `[registry[:port]/]name[:tag][@digest]`.
-struct ImageRef<'a> {
-    name: &'a str,
-    tag: Option<&'a str>,
-    digest: bool,
-}
-
-impl<'a> ImageRef<'a> {
-    fn parse(reference: &'a str) -> Self {
-        let (rest, digest) = match reference.split_once('@') {
-            Some((r, _)) => (r, true),
-            None => (reference, false),
-        };
-        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-        match rest[last_slash..].rfind(':') {
-            Some(colon) => ImageRef {
-                name: &rest[..last_slash + colon],
-                tag: Some(&rest[last_slash + colon + 1..]),
-                digest,
-            },
-            None => ImageRef {
-                name: rest,
-                tag: None,
-                digest,
-            },
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn image_references() {
-        let r = ImageRef::parse("registry:5000/team/app:1.2");
-        assert_eq!(
-            (r.name, r.tag, r.digest),
-            ("registry:5000/team/app", Some("1.2"), false)
-        );
-        let r = ImageRef::parse("registry:5000/team/app");
-        assert_eq!((r.name, r.tag), ("registry:5000/team/app", None));
-        assert!(ImageRef::parse("rust@sha256:abc").digest);
-    }
 }

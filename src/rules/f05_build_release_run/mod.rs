@@ -1,0 +1,3 @@
+//! Factor V — Build, release, run: strictly separate build and run stages.
+
+pub mod mutable_image_reference;

@@ -1,0 +1,95 @@
+//! TF0502 mutable-image-reference: compose or Kubernetes `image:` without a tag or with `:latest`.
+
+use crate::diagnostic::Severity;
+use crate::parse::image::ImageRef;
+use crate::parse::yaml::{self, DocKind, Node};
+use crate::rules::{Ctx, Meta, Rule};
+use crate::source::{FileKind, SourceFile};
+
+pub struct MutableImageReference;
+
+static META: Meta = Meta {
+    code: "TF0502",
+    name: "mutable-image-reference",
+    factor: 5,
+    severity: Severity::Warning,
+    kinds: &[FileKind::Yaml],
+    summary: "compose or Kubernetes `image:` without a tag or with `:latest`",
+    doc: include_str!("../../../rules/TF0502.md"),
+    security: false,
+    options: &[],
+};
+
+impl Rule for MutableImageReference {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        for doc in file.yaml() {
+            let mut images = Vec::new();
+            match &doc.kind {
+                DocKind::Compose => {
+                    for (_, svc) in yaml::get(&doc.node, "services")
+                        .and_then(yaml::mapping)
+                        .unwrap_or_default()
+                    {
+                        // With `build:`, `image:` names the image compose builds, not one it pulls.
+                        if yaml::get(svc, "build").is_none() {
+                            images.extend(yaml::get(svc, "image"));
+                        }
+                    }
+                }
+                DocKind::Kubernetes(_) => container_images(&doc.node, &mut images, 0),
+                DocKind::Other => {}
+            }
+            for node in images {
+                let Some(image) = yaml::scalar_str(node) else {
+                    continue;
+                };
+                if image.contains('$')
+                    || image.contains("{{")
+                    || !ImageRef::parse(image).is_floating()
+                {
+                    continue;
+                }
+                let what = if ImageRef::parse(image).tag.is_some() {
+                    "the mutable `latest` tag"
+                } else {
+                    "no tag"
+                };
+                cx.report(
+                    file.loc(file.yaml_span(node)),
+                    format!("image `{image}` has {what}, so a release cannot be reproduced or rolled back"),
+                    "reference an immutable release: a version tag or, better, a digest (`name@sha256:…`)",
+                );
+            }
+        }
+    }
+}
+
+/// `image:` of every container, init container and ephemeral container, in any pod template.
+fn container_images<'n>(node: &'n Node<'n>, out: &mut Vec<&'n Node<'n>>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    if let Some(entries) = yaml::mapping(node) {
+        for (k, v) in entries {
+            let key = yaml::scalar_str(k);
+            if matches!(
+                key,
+                Some("containers" | "initContainers" | "ephemeralContainers")
+            ) {
+                for c in yaml::sequence(v).unwrap_or_default() {
+                    out.extend(yaml::get(c, "image"));
+                }
+            } else {
+                container_images(v, out, depth + 1);
+            }
+        }
+    } else if let Some(items) = yaml::sequence(node) {
+        items
+            .iter()
+            .for_each(|i| container_images(i, out, depth + 1));
+    }
+}
