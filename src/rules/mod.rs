@@ -12,6 +12,7 @@ pub mod f02_dependencies;
 pub mod f03_config;
 pub mod f04_backing_services;
 pub mod f05_build_release_run;
+pub mod f06_processes;
 
 /// The twelve factors, by number (index 0 is the tool itself).
 pub const FACTORS: [&str; 13] = [
@@ -178,6 +179,7 @@ pub static RULES: &[&dyn Rule] = &[
     &f04_backing_services::hardcoded_backing_service::HardcodedBackingService,
     &f04_backing_services::backing_service_ip::BackingServiceIp,
     &f05_build_release_run::mutable_image_reference::MutableImageReference,
+    &f06_processes::sticky_sessions::StickySessions,
 ];
 
 /// Look a rule up by exact code or name.
