@@ -240,7 +240,7 @@ fn lint_text(
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     let parsed = guarded(
-        &f00_tool::INTERNAL_ERROR,
+        f00_tool::InternalError::META,
         &mut diagnostics,
         Some((rel, "parser")),
         |_| source::parse(kind, rel, text, &lines),
@@ -268,7 +268,7 @@ fn lint_text(
                 });
             }
             fact = guarded(
-                &f00_tool::INTERNAL_ERROR,
+                f00_tool::InternalError::META,
                 &mut diagnostics,
                 Some((rel, "fact extraction")),
                 |_| project::extract(&file, root),
@@ -279,7 +279,7 @@ fn lint_text(
             for m in malformed {
                 push(
                     &mut diagnostics,
-                    &f00_tool::UNUSED_SUPPRESSION,
+                    f00_tool::UnusedSuppression::META,
                     m.location,
                     format!(
                         "malformed suppression `{}`",
@@ -293,7 +293,7 @@ fn lint_text(
             let loc = Location::new(rel, text, &lines, failure.span);
             push(
                 &mut diagnostics,
-                &f00_tool::PARSE_ERROR,
+                f00_tool::ParseError::META,
                 loc,
                 format!(
                     "cannot parse this {} file: {}",
@@ -357,7 +357,7 @@ fn skipped(path: &str, reason: String, entry: Option<FileEntry>) -> FileResult {
     let mut diagnostics = Vec::new();
     push(
         &mut diagnostics,
-        &f00_tool::SKIPPED_FILE,
+        f00_tool::SkippedFile::META,
         Location::file(path),
         reason,
         "twelve-lint could not lint this file; the rest of the repository was linted",
@@ -438,7 +438,7 @@ fn guarded<T>(
             let (path, who) = site.unwrap_or((".", meta.code));
             push(
                 out,
-                &f00_tool::INTERNAL_ERROR,
+                f00_tool::InternalError::META,
                 Location::file(path),
                 format!("internal error in {who} on this file: {what}"),
                 "this is a twelve-lint bug; please report it with the file. Other rules and files were linted",
@@ -483,7 +483,7 @@ fn finish(
             if s.reason.is_empty() {
                 push(
                     &mut extra,
-                    &f00_tool::SUPPRESSION_WITHOUT_REASON,
+                    f00_tool::SuppressionWithoutReason::META,
                     s.location.clone(),
                     format!("suppression of {} gives no reason", s.selectors.join(", ")),
                     "add the reason after the brackets, e.g. `twelve-lint: ignore[TF0301] test credentials for the local stack`",
@@ -500,7 +500,7 @@ fn finish(
             if !unknown.is_empty() {
                 push(
                     &mut extra,
-                    &f00_tool::UNUSED_SUPPRESSION,
+                    f00_tool::UnusedSuppression::META,
                     s.location.clone(),
                     format!("suppression names unknown rule {}", quoted(&unknown)),
                     "use a rule code (TF0301), factor prefix (TF03) or rule name; `twelve-lint rules` lists them",
@@ -518,7 +518,7 @@ fn finish(
             if all_ran {
                 push(
                     &mut extra,
-                    &f00_tool::UNUSED_SUPPRESSION,
+                    f00_tool::UnusedSuppression::META,
                     s.location.clone(),
                     format!(
                         "suppression of {} matches no finding",
@@ -568,7 +568,7 @@ mod tests {
         install_panic_hook();
         let mut out = Vec::new();
         let result: Option<()> = guarded(
-            &f00_tool::INTERNAL_ERROR,
+            f00_tool::InternalError::META,
             &mut out,
             Some(("src/main.rs", "TF0301")),
             |_| panic!("index out of bounds"),
@@ -580,7 +580,7 @@ mod tests {
         assert!(
             out[0].message.contains("TF0301") && out[0].message.contains("index out of bounds")
         );
-        let ok = guarded(&f00_tool::INTERNAL_ERROR, &mut out, None, |_| 7);
+        let ok = guarded(f00_tool::InternalError::META, &mut out, None, |_| 7);
         assert_eq!(ok, Some(7));
         assert_eq!(out.len(), 1);
     }

@@ -6,6 +6,51 @@ use crate::diagnostic::{Diagnostic, Location, Related, Severity};
 use crate::project::Project;
 use crate::source::{FileKind, SourceFile};
 
+/// Declare a rule: its type, its metadata (`Type::META`) and its `Rule` impl.
+/// The doc page `rules/<code>.md` is embedded. `security` and `options` are optional.
+macro_rules! declare_rule {
+    (
+        $(#[$attr:meta])*
+        $ty:ident {
+            code: $code:literal,
+            name: $name:literal,
+            factor: $factor:literal,
+            severity: $sev:ident,
+            kinds: [$($kind:ident),* $(,)?],
+            summary: $summary:literal
+            $(, security: $security:literal)?
+            $(, options: $options:expr)?
+            $(,)?
+        }
+    ) => {
+        $(#[$attr])*
+        pub struct $ty;
+
+        impl $ty {
+            /// This rule's metadata.
+            pub const META: &'static $crate::rules::Meta = &$crate::rules::Meta {
+                code: $code,
+                name: $name,
+                factor: $factor,
+                severity: $crate::diagnostic::Severity::$sev,
+                kinds: &[$($crate::source::FileKind::$kind),*],
+                summary: $summary,
+                doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
+                security: declare_rule!(@or $({ $security })? { false }),
+                options: declare_rule!(@or $({ $options })? { &[] }),
+            };
+        }
+
+        impl $crate::rules::Rule for $ty {
+            fn meta(&self) -> &'static $crate::rules::Meta {
+                Self::META
+            }
+        }
+    };
+    (@or $given:tt $default:tt) => { $given };
+    (@or $default:tt) => { $default };
+}
+
 pub mod f00_tool;
 pub mod f01_codebase;
 pub mod f02_dependencies;
@@ -80,8 +125,13 @@ impl Meta {
 }
 
 /// A rule: metadata and checks. Checks only report; the engine does the rest.
-pub trait Rule: Sync {
+pub trait Rule: Check {
+    /// Metadata; implemented by [`declare_rule!`].
     fn meta(&self) -> &'static Meta;
+}
+
+/// A rule's checks. Both default to doing nothing.
+pub trait Check: Sync {
     /// Per-file check, on the walker thread, for files of `meta().kinds`.
     fn check_file(&self, _file: &SourceFile<'_>, _cx: &mut Ctx<'_>) {}
     /// Project check, once after the walk.

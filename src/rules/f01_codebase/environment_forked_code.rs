@@ -2,24 +2,20 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Severity;
 use crate::project::Project;
-use crate::rules::{Ctx, Meta, Rule};
+use crate::rules::{Check, Ctx};
 use crate::source::FileKind;
 
-pub struct EnvironmentForkedCode;
-
-static META: Meta = Meta {
-    code: "TF0103",
-    name: "environment-forked-code",
-    factor: 1,
-    severity: Severity::Note,
-    kinds: &[FileKind::Dockerfile, FileKind::Rust],
-    summary: "per-environment copies of code or build files that diverge",
-    doc: include_str!("../../../rules/TF0103.md"),
-    security: false,
-    options: &[],
-};
+declare_rule! {
+    EnvironmentForkedCode {
+        code: "TF0103",
+        name: "environment-forked-code",
+        factor: 1,
+        severity: Note,
+        kinds: [Dockerfile, Rust],
+        summary: "per-environment copies of code or build files that diverge",
+    }
+}
 
 const ENVS: &[&str] = &[
     "prod",
@@ -34,11 +30,7 @@ const ENVS: &[&str] = &[
     "test",
 ];
 
-impl Rule for EnvironmentForkedCode {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
+impl Check for EnvironmentForkedCode {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         // Dockerfiles: group `Dockerfile.<env>` / `<env>.Dockerfile` by directory.
         let mut docker: BTreeMap<String, Vec<(&str, &crate::project::DockerFacts)>> =

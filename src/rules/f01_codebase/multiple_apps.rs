@@ -2,30 +2,21 @@
 
 use globset::Glob;
 
-use crate::diagnostic::Severity;
 use crate::project::{CargoFacts, Project, is_within};
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::FileKind;
+use crate::rules::{Check, Ctx};
 
-pub struct MultipleApps;
-
-static META: Meta = Meta {
-    code: "TF0102",
-    name: "multiple-apps",
-    factor: 1,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Cargo],
-    summary: "the repository holds more than one independent deployable app",
-    doc: include_str!("../../../rules/TF0102.md"),
-    security: false,
-    options: &[],
-};
-
-impl Rule for MultipleApps {
-    fn meta(&self) -> &'static Meta {
-        &META
+declare_rule! {
+    MultipleApps {
+        code: "TF0102",
+        name: "multiple-apps",
+        factor: 1,
+        severity: Warning,
+        kinds: [Cargo],
+        summary: "the repository holds more than one independent deployable app",
     }
+}
 
+impl Check for MultipleApps {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let mut units = apps(project);
         if units.len() < 2 {

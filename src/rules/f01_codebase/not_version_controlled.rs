@@ -1,29 +1,21 @@
 //! TF0101 not-version-controlled: the linted root is not inside a git repository.
 
-use crate::diagnostic::{Location, Severity};
+use crate::diagnostic::Location;
 use crate::project::Project;
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::FileKind;
+use crate::rules::{Check, Ctx};
 
-pub struct NotVersionControlled;
-
-static META: Meta = Meta {
-    code: "TF0101",
-    name: "not-version-controlled",
-    factor: 1,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Cargo, FileKind::Dockerfile],
-    summary: "the linted root is not inside a git repository",
-    doc: include_str!("../../../rules/TF0101.md"),
-    security: false,
-    options: &[],
-};
-
-impl Rule for NotVersionControlled {
-    fn meta(&self) -> &'static Meta {
-        &META
+declare_rule! {
+    NotVersionControlled {
+        code: "TF0101",
+        name: "not-version-controlled",
+        factor: 1,
+        severity: Warning,
+        kinds: [Cargo, Dockerfile],
+        summary: "the linted root is not inside a git repository",
     }
+}
 
+impl Check for NotVersionControlled {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         if project.in_git {
             return;

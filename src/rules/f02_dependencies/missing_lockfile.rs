@@ -2,30 +2,21 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::Severity;
 use crate::project::{CargoFacts, Project, is_within};
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::FileKind;
+use crate::rules::{Check, Ctx};
 
-pub struct MissingLockfile;
-
-static META: Meta = Meta {
-    code: "TF0204",
-    name: "missing-lockfile",
-    factor: 2,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Cargo],
-    summary: "a package with a binary target has no committed `Cargo.lock`",
-    doc: include_str!("../../../rules/TF0204.md"),
-    security: false,
-    options: &[],
-};
-
-impl Rule for MissingLockfile {
-    fn meta(&self) -> &'static Meta {
-        &META
+declare_rule! {
+    MissingLockfile {
+        code: "TF0204",
+        name: "missing-lockfile",
+        factor: 2,
+        severity: Warning,
+        kinds: [Cargo],
+        summary: "a package with a binary target has no committed `Cargo.lock`",
     }
+}
 
+impl Check for MissingLockfile {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let mut seen = BTreeSet::new();
         for pkg in project

@@ -1,28 +1,20 @@
 //! TF0208 path-dependency-outside-repo: `path =` leaving the repository root.
 
-use crate::diagnostic::Severity;
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct PathDependencyOutsideRepo;
-
-static META: Meta = Meta {
-    code: "TF0208",
-    name: "path-dependency-outside-repo",
-    factor: 2,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Cargo],
-    summary: "Cargo `path =` dependency that leaves the repository root",
-    doc: include_str!("../../../rules/TF0208.md"),
-    security: false,
-    options: &[],
-};
-
-impl Rule for PathDependencyOutsideRepo {
-    fn meta(&self) -> &'static Meta {
-        &META
+declare_rule! {
+    PathDependencyOutsideRepo {
+        code: "TF0208",
+        name: "path-dependency-outside-repo",
+        factor: 2,
+        severity: Warning,
+        kinds: [Cargo],
+        summary: "Cargo `path =` dependency that leaves the repository root",
     }
+}
 
+impl Check for PathDependencyOutsideRepo {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let Some(manifest) = file.manifest() else {
             return;

@@ -1,32 +1,24 @@
 //! TF0205 remote-script-pipe: `curl … | sh` in `RUN` or entrypoint scripts.
 
-use crate::diagnostic::Severity;
-use crate::rules::{Ctx, Meta, Rule};
+use crate::rules::{Check, Ctx};
 use crate::shell;
 use crate::source::{FileKind, SourceFile};
 
-pub struct RemoteScriptPipe;
-
-static META: Meta = Meta {
-    code: "TF0205",
-    name: "remote-script-pipe",
-    factor: 2,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Dockerfile, FileKind::Shell],
-    summary: "`curl … | sh`, `wget -O- … | bash` in `RUN` or entrypoint scripts",
-    doc: include_str!("../../../rules/TF0205.md"),
-    security: false,
-    options: &[],
-};
+declare_rule! {
+    RemoteScriptPipe {
+        code: "TF0205",
+        name: "remote-script-pipe",
+        factor: 2,
+        severity: Warning,
+        kinds: [Dockerfile, Shell],
+        summary: "`curl … | sh`, `wget -O- … | bash` in `RUN` or entrypoint scripts",
+    }
+}
 
 const MESSAGE: &str = "runs a script downloaded at build time: an undeclared, unpinned dependency";
 const HELP: &str = "download to a file, verify its checksum (or pin a versioned release artifact), then run it; or install a pinned package";
 
-impl Rule for RemoteScriptPipe {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
+impl Check for RemoteScriptPipe {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         if let Some(df) = file.dockerfile() {
             for inst in df.instructions.iter().filter(|i| i.keyword == "RUN") {

@@ -1,23 +1,18 @@
 //! TF0207 undeclared-system-tool: `Command::new("ffmpeg")` with no Dockerfile installing it.
 
-use crate::diagnostic::Severity;
 use crate::project::{DockerFacts, Project, is_within};
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::FileKind;
+use crate::rules::{Check, Ctx};
 
-pub struct UndeclaredSystemTool;
-
-static META: Meta = Meta {
-    code: "TF0207",
-    name: "undeclared-system-tool",
-    factor: 2,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Rust, FileKind::Dockerfile, FileKind::Cargo],
-    summary: "Rust runs a system tool that no Dockerfile of the app installs",
-    doc: include_str!("../../../rules/TF0207.md"),
-    security: false,
-    options: &[],
-};
+declare_rule! {
+    UndeclaredSystemTool {
+        code: "TF0207",
+        name: "undeclared-system-tool",
+        factor: 2,
+        severity: Warning,
+        kinds: [Rust, Dockerfile, Cargo],
+        summary: "Rust runs a system tool that no Dockerfile of the app installs",
+    }
+}
 
 /// Programs present in every base image that has a shell, or builtins.
 const BASE_UTILS: &[&str] = &[
@@ -92,11 +87,7 @@ const TOOL_PACKAGES: &[(&str, &[&str])] = &[
     ("dig", &["dnsutils", "bind-tools"]),
 ];
 
-impl Rule for UndeclaredSystemTool {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
+impl Check for UndeclaredSystemTool {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         if project.dockerfiles.is_empty() {
             return; // nothing declares the runtime: the rule cannot tell

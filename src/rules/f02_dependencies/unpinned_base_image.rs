@@ -2,34 +2,27 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Severity;
 use crate::parse::dockerfile::{Instruction, Word};
 use crate::parse::image::ImageRef;
-use crate::rules::{Ctx, Meta, Rule, RuleOption};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx, RuleOption};
+use crate::source::SourceFile;
 
-pub struct UnpinnedBaseImage;
-
-static META: Meta = Meta {
-    code: "TF0201",
-    name: "unpinned-base-image",
-    factor: 2,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Dockerfile],
-    summary: "Dockerfile `FROM` without a tag or with `:latest`",
-    doc: include_str!("../../../rules/TF0201.md"),
-    security: false,
-    options: &[RuleOption {
+declare_rule! {
+    UnpinnedBaseImage {
+        code: "TF0201",
+        name: "unpinned-base-image",
+        factor: 2,
+        severity: Warning,
+        kinds: [Dockerfile],
+        summary: "Dockerfile `FROM` without a tag or with `:latest`",
+        options: &[RuleOption {
         name: "allowed-images",
         doc: "image names (without tag) that may float, e.g. an internal base image rebuilt on purpose",
     }],
-};
-
-impl Rule for UnpinnedBaseImage {
-    fn meta(&self) -> &'static Meta {
-        &META
     }
+}
 
+impl Check for UnpinnedBaseImage {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let Some(df) = file.dockerfile() else { return };
         let allowed = cx.option_list("allowed-images");

@@ -3,28 +3,21 @@
 use super::wildcard_dependency::describe;
 use crate::diagnostic::Severity;
 use crate::parse::cargo::DepKind;
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct UnpinnedGitDependency;
-
-static META: Meta = Meta {
-    code: "TF0203",
-    name: "unpinned-git-dependency",
-    factor: 2,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Cargo],
-    summary: "Cargo git dependency with no `rev` or `tag` (a `branch` alone is unpinned)",
-    doc: include_str!("../../../rules/TF0203.md"),
-    security: false,
-    options: &[],
-};
-
-impl Rule for UnpinnedGitDependency {
-    fn meta(&self) -> &'static Meta {
-        &META
+declare_rule! {
+    UnpinnedGitDependency {
+        code: "TF0203",
+        name: "unpinned-git-dependency",
+        factor: 2,
+        severity: Warning,
+        kinds: [Cargo],
+        summary: "Cargo git dependency with no `rev` or `tag` (a `branch` alone is unpinned)",
     }
+}
 
+impl Check for UnpinnedGitDependency {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let Some(manifest) = file.manifest() else {
             return;

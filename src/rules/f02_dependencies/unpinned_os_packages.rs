@@ -1,29 +1,21 @@
 //! TF0206 unpinned-os-packages: `apt-get install` / `apk add` / `yum install` without versions.
 
-use crate::diagnostic::Severity;
-use crate::rules::{Ctx, Meta, Rule};
+use crate::rules::{Check, Ctx};
 use crate::shell;
-use crate::source::{FileKind, SourceFile};
+use crate::source::SourceFile;
 
-pub struct UnpinnedOsPackages;
-
-static META: Meta = Meta {
-    code: "TF0206",
-    name: "unpinned-os-packages",
-    factor: 2,
-    severity: Severity::Note,
-    kinds: &[FileKind::Dockerfile],
-    summary: "`apt-get install` / `apk add` / `yum install` without version pins",
-    doc: include_str!("../../../rules/TF0206.md"),
-    security: false,
-    options: &[],
-};
-
-impl Rule for UnpinnedOsPackages {
-    fn meta(&self) -> &'static Meta {
-        &META
+declare_rule! {
+    UnpinnedOsPackages {
+        code: "TF0206",
+        name: "unpinned-os-packages",
+        factor: 2,
+        severity: Note,
+        kinds: [Dockerfile],
+        summary: "`apt-get install` / `apk add` / `yum install` without version pins",
     }
+}
 
+impl Check for UnpinnedOsPackages {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let Some(df) = file.dockerfile() else { return };
         for inst in df.instructions.iter().filter(|i| i.keyword == "RUN") {

@@ -2,28 +2,21 @@
 
 use crate::diagnostic::Severity;
 use crate::parse::cargo::{DepKind, Dependency};
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct WildcardDependency;
-
-static META: Meta = Meta {
-    code: "TF0202",
-    name: "wildcard-dependency",
-    factor: 2,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Cargo],
-    summary: "Cargo dependency requirement `*`, `>= x` with no upper bound, or empty",
-    doc: include_str!("../../../rules/TF0202.md"),
-    security: false,
-    options: &[],
-};
-
-impl Rule for WildcardDependency {
-    fn meta(&self) -> &'static Meta {
-        &META
+declare_rule! {
+    WildcardDependency {
+        code: "TF0202",
+        name: "wildcard-dependency",
+        factor: 2,
+        severity: Warning,
+        kinds: [Cargo],
+        summary: "Cargo dependency requirement `*`, `>= x` with no upper bound, or empty",
     }
+}
 
+impl Check for WildcardDependency {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let Some(manifest) = file.manifest() else {
             return;

@@ -3,33 +3,25 @@
 use super::secrets;
 use crate::diagnostic::Severity;
 use crate::project::Project;
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::FileKind;
+use crate::rules::{Check, Ctx};
 
-pub struct CommittedEnvFile;
-
-static META: Meta = Meta {
-    code: "TF0304",
-    name: "committed-env-file",
-    factor: 3,
-    severity: Severity::Error,
-    kinds: &[FileKind::Env],
-    summary: "a `.env` file (not an example or template) tracked in git with non-empty values",
-    doc: include_str!("../../../rules/TF0304.md"),
-    security: false,
-    options: &[],
-};
+declare_rule! {
+    CommittedEnvFile {
+        code: "TF0304",
+        name: "committed-env-file",
+        factor: 3,
+        severity: Error,
+        kinds: [Env],
+        summary: "a `.env` file (not an example or template) tracked in git with non-empty values",
+    }
+}
 
 /// Name parts that mark an env file as documentation, not config.
 const TEMPLATE_MARKERS: &[&str] = &[
     "example", "sample", "template", "tmpl", "tpl", "dist", "defaults", "default", "schema", "skel",
 ];
 
-impl Rule for CommittedEnvFile {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
+impl Check for CommittedEnvFile {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         if !project.in_git {
             return;

@@ -2,24 +2,20 @@
 
 use syn::visit::Visit;
 
-use crate::diagnostic::Severity;
 use crate::parse::rust;
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct CompileTimeConfig;
-
-static META: Meta = Meta {
-    code: "TF0303",
-    name: "compile-time-config",
-    factor: 3,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Rust],
-    summary: "`env!`/`option_env!` of a non-`CARGO_*` variable: deploy config baked into the build",
-    doc: include_str!("../../../rules/TF0303.md"),
-    security: false,
-    options: &[],
-};
+declare_rule! {
+    CompileTimeConfig {
+        code: "TF0303",
+        name: "compile-time-config",
+        factor: 3,
+        severity: Warning,
+        kinds: [Rust],
+        summary: "`env!`/`option_env!` of a non-`CARGO_*` variable: deploy config baked into the build",
+    }
+}
 
 /// Variables that describe the build itself, not a deploy.
 const BUILD_METADATA: &[&str] = &[
@@ -45,11 +41,7 @@ const BUILD_METADATA: &[&str] = &[
     "HOST_TRIPLE",
 ];
 
-impl Rule for CompileTimeConfig {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
+impl Check for CompileTimeConfig {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         if file.path.ends_with("build.rs") {
             return;

@@ -2,24 +2,20 @@
 
 use syn::visit::Visit;
 
-use crate::diagnostic::Severity;
 use crate::parse::rust::{self, expr_words};
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct EnvironmentNameBranching;
-
-static META: Meta = Meta {
-    code: "TF0302",
-    name: "environment-name-branching",
-    factor: 3,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Rust],
-    summary: "code branches on a deploy-environment name or loads config groups by environment name",
-    doc: include_str!("../../../rules/TF0302.md"),
-    security: false,
-    options: &[],
-};
+declare_rule! {
+    EnvironmentNameBranching {
+        code: "TF0302",
+        name: "environment-name-branching",
+        factor: 3,
+        severity: Warning,
+        kinds: [Rust],
+        summary: "code branches on a deploy-environment name or loads config groups by environment name",
+    }
+}
 
 /// Deploy-environment names.
 const ENV_NAMES: &[&str] = &[
@@ -52,11 +48,7 @@ const ENV_WORDS: &[&str] = &[
 /// Config file extensions that, with an environment name, make a per-environment config group.
 const CONFIG_EXTS: &[&str] = &["toml", "yaml", "yml", "json", "ini", "env", "ron"];
 
-impl Rule for EnvironmentNameBranching {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
+impl Check for EnvironmentNameBranching {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let Some(ast) = file.rust() else { return };
         let mut v = Branches(Vec::new());

@@ -2,25 +2,21 @@
 
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::Severity;
 use crate::parse::rust;
 use crate::rules::f04_backing_services::hardcoded_backing_service::backing_scheme;
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct HardcodedDeployValue;
-
-static META: Meta = Meta {
-    code: "TF0305",
-    name: "hardcoded-deploy-value",
-    factor: 3,
-    severity: Severity::Note,
-    kinds: &[FileKind::Rust],
-    summary: "deploy-specific literals in code: internal hostnames, non-loopback IPs, bucket names",
-    doc: include_str!("../../../rules/TF0305.md"),
-    security: false,
-    options: &[],
-};
+declare_rule! {
+    HardcodedDeployValue {
+        code: "TF0305",
+        name: "hardcoded-deploy-value",
+        factor: 3,
+        severity: Note,
+        kinds: [Rust],
+        summary: "deploy-specific literals in code: internal hostnames, non-loopback IPs, bucket names",
+    }
+}
 
 /// Host suffixes that only exist inside one deployment.
 const INTERNAL_SUFFIXES: &[&str] = &[
@@ -52,11 +48,7 @@ const DEPLOY_SUFFIXES: &[&str] = &[
     ".vercel.app",
 ];
 
-impl Rule for HardcodedDeployValue {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
+impl Check for HardcodedDeployValue {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let Some(ast) = file.rust() else { return };
         for lit in rust::string_literals(ast) {

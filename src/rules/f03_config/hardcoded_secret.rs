@@ -6,37 +6,30 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use super::secrets;
-use crate::diagnostic::Severity;
 use crate::parse::rust::{self, StrLit};
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::rules::{Ctx, Meta, Rule};
+use crate::rules::{Check, Ctx};
 use crate::source::{FileKind, SourceFile};
 
-pub struct HardcodedSecret;
-
-static META: Meta = Meta {
-    code: "TF0301",
-    name: "hardcoded-secret",
-    factor: 3,
-    severity: Severity::Error,
-    kinds: &[
-        FileKind::Rust,
-        FileKind::Yaml,
-        FileKind::Dockerfile,
-        FileKind::Env,
-        FileKind::Toml,
+declare_rule! {
+    HardcodedSecret {
+        code: "TF0301",
+        name: "hardcoded-secret",
+        factor: 3,
+        severity: Error,
+        kinds: [
+        Rust,
+        Yaml,
+        Dockerfile,
+        Env,
+        Toml,
     ],
-    summary: "a credential committed in code or deploy files",
-    doc: include_str!("../../../rules/TF0301.md"),
-    security: true,
-    options: &[],
-};
-
-impl Rule for HardcodedSecret {
-    fn meta(&self) -> &'static Meta {
-        &META
+        summary: "a credential committed in code or deploy files",
+        security: true,
     }
+}
 
+impl Check for HardcodedSecret {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let mut found = Findings {
             tokens_only: is_documentation_or_ci(file.path),

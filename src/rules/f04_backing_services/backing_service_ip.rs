@@ -2,31 +2,23 @@
 
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::Severity;
 use crate::parse::yaml::{self, DocKind, Node};
 use crate::rules::f03_config::hardcoded_deploy_value::looks_like_version_or_oid;
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct BackingServiceIp;
-
-static META: Meta = Meta {
-    code: "TF0402",
-    name: "backing-service-ip",
-    factor: 4,
-    severity: Severity::Note,
-    kinds: &[FileKind::Yaml],
-    summary: "compose or Kubernetes env points a service at a fixed IP instead of a service name",
-    doc: include_str!("../../../rules/TF0402.md"),
-    security: false,
-    options: &[],
-};
-
-impl Rule for BackingServiceIp {
-    fn meta(&self) -> &'static Meta {
-        &META
+declare_rule! {
+    BackingServiceIp {
+        code: "TF0402",
+        name: "backing-service-ip",
+        factor: 4,
+        severity: Note,
+        kinds: [Yaml],
+        summary: "compose or Kubernetes env points a service at a fixed IP instead of a service name",
     }
+}
 
+impl Check for BackingServiceIp {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         for doc in file.yaml() {
             let mut envs = Vec::new();

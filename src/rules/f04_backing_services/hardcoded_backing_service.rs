@@ -1,23 +1,19 @@
 //! TF0401 hardcoded-backing-service: a literal datastore, cache, queue or mail locator in code.
 
-use crate::diagnostic::Severity;
 use crate::parse::rust;
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct HardcodedBackingService;
-
-static META: Meta = Meta {
-    code: "TF0401",
-    name: "hardcoded-backing-service",
-    factor: 4,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Rust],
-    summary: "a literal locator of a datastore, cache, queue or mail service in deployed code",
-    doc: include_str!("../../../rules/TF0401.md"),
-    security: false,
-    options: &[],
-};
+declare_rule! {
+    HardcodedBackingService {
+        code: "TF0401",
+        name: "hardcoded-backing-service",
+        factor: 4,
+        severity: Warning,
+        kinds: [Rust],
+        summary: "a literal locator of a datastore, cache, queue or mail service in deployed code",
+    }
+}
 
 /// URL schemes of backing services, with the service they name.
 const SCHEMES: &[(&str, &str)] = &[
@@ -64,11 +60,7 @@ const PORTS: &[(&str, &str)] = &[
     ("2379", "etcd"),
 ];
 
-impl Rule for HardcodedBackingService {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
+impl Check for HardcodedBackingService {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let Some(ast) = file.rust() else { return };
         for lit in rust::string_literals(ast) {

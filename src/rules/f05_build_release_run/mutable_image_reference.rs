@@ -1,30 +1,22 @@
 //! TF0502 mutable-image-reference: compose or Kubernetes `image:` without a tag or with `:latest`.
 
-use crate::diagnostic::Severity;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct MutableImageReference;
-
-static META: Meta = Meta {
-    code: "TF0502",
-    name: "mutable-image-reference",
-    factor: 5,
-    severity: Severity::Warning,
-    kinds: &[FileKind::Yaml],
-    summary: "compose or Kubernetes `image:` without a tag or with `:latest`",
-    doc: include_str!("../../../rules/TF0502.md"),
-    security: false,
-    options: &[],
-};
-
-impl Rule for MutableImageReference {
-    fn meta(&self) -> &'static Meta {
-        &META
+declare_rule! {
+    MutableImageReference {
+        code: "TF0502",
+        name: "mutable-image-reference",
+        factor: 5,
+        severity: Warning,
+        kinds: [Yaml],
+        summary: "compose or Kubernetes `image:` without a tag or with `:latest`",
     }
+}
 
+impl Check for MutableImageReference {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         for doc in file.yaml() {
             let mut images = Vec::new();

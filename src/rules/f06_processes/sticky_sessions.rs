@@ -1,31 +1,23 @@
 //! TF0601 sticky-sessions: load balancing that pins clients to one process.
 
-use crate::diagnostic::Severity;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::rules::{Ctx, Meta, Rule};
-use crate::source::{FileKind, SourceFile};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
 
-pub struct StickySessions;
-
-static META: Meta = Meta {
-    code: "TF0601",
-    name: "sticky-sessions",
-    factor: 6,
-    severity: Severity::Error,
-    kinds: &[FileKind::Yaml],
-    summary: "Service `sessionAffinity: ClientIP`, ingress or proxy affinity annotations and labels",
-    doc: include_str!("../../../rules/TF0601.md"),
-    security: false,
-    options: &[],
-};
+declare_rule! {
+    StickySessions {
+        code: "TF0601",
+        name: "sticky-sessions",
+        factor: 6,
+        severity: Error,
+        kinds: [Yaml],
+        summary: "Service `sessionAffinity: ClientIP`, ingress or proxy affinity annotations and labels",
+    }
+}
 
 const HELP: &str = "keep session state in a backing store (Redis, the database, a signed cookie) so any process can serve any request, then remove the affinity";
 
-impl Rule for StickySessions {
-    fn meta(&self) -> &'static Meta {
-        &META
-    }
-
+impl Check for StickySessions {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         for doc in file.yaml() {
             let mut found: Vec<(&Node<'_>, String)> = Vec::new();
