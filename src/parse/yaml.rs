@@ -118,6 +118,43 @@ pub fn sequence<'n, 'a>(node: &'n Node<'a>) -> Option<&'n [Node<'a>]> {
     }
 }
 
+/// The services of a compose document: (name node, service node).
+pub fn compose_services<'n, 'a>(doc: &'n Node<'a>) -> Vec<(&'n Node<'a>, &'n Node<'a>)> {
+    get(doc, "services").and_then(mapping).unwrap_or_default()
+}
+
+/// Every value stored under one of `keys`, at any depth (matches are not searched further).
+pub fn values_under<'n, 'a>(node: &'n Node<'a>, keys: &[&str]) -> Vec<(&'n str, &'n Node<'a>)> {
+    let mut out = Vec::new();
+    values_under_depth(node, keys, &mut out, 0);
+    out
+}
+
+fn values_under_depth<'n, 'a>(
+    node: &'n Node<'a>,
+    keys: &[&str],
+    out: &mut Vec<(&'n str, &'n Node<'a>)>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match &node.data {
+        YamlData::Mapping(m) => {
+            for (k, v) in m.iter() {
+                match scalar_str(k).filter(|k| keys.contains(k)) {
+                    Some(key) => out.push((key, v)),
+                    None => values_under_depth(v, keys, out, depth + 1),
+                }
+            }
+        }
+        YamlData::Sequence(s) => s
+            .iter()
+            .for_each(|v| values_under_depth(v, keys, out, depth + 1)),
+        _ => {}
+    }
+}
+
 /// Visit every scalar value (not mapping keys) with the key it sits under, depth first.
 /// Depth is bounded so hostile nesting cannot exhaust the stack.
 pub fn walk_values<'n, 'a>(
@@ -172,6 +209,17 @@ mod tests {
         assert_eq!(classify(&compose[0], "stack.yml"), DocKind::Compose);
         assert!(is_compose_name("docker-compose.prod.yml"));
         assert!(!is_compose_name("values.yaml"));
+    }
+
+    #[test]
+    fn finds_values_under_keys_at_any_depth() {
+        let docs = parse("spec:\n  template:\n    containers:\n      - image: a\n    initContainers: []\nservices:\n  web: {image: b}\n").unwrap();
+        let found: Vec<&str> = values_under(&docs[0], &["containers", "initContainers"])
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(found, ["containers", "initContainers"]);
+        assert_eq!(compose_services(&docs[0]).len(), 1);
     }
 
     #[test]

@@ -24,14 +24,16 @@ impl Check for BackingServiceIp {
             let mut envs = Vec::new();
             match &doc.kind {
                 DocKind::Compose => {
-                    for (_, svc) in yaml::get(&doc.node, "services")
-                        .and_then(yaml::mapping)
-                        .unwrap_or_default()
-                    {
+                    for (_, svc) in yaml::compose_services(&doc.node) {
                         envs.extend(yaml::get(svc, "environment"));
                     }
                 }
-                DocKind::Kubernetes(_) => collect_k8s_env(&doc.node, &mut envs, 0),
+                DocKind::Kubernetes(_) => envs.extend(
+                    yaml::values_under(&doc.node, &["env"])
+                        .into_iter()
+                        .filter(|(_, v)| yaml::sequence(v).is_some())
+                        .map(|(_, v)| v),
+                ),
                 DocKind::Other => {}
             }
             for env in envs {
@@ -58,26 +60,6 @@ impl Check for BackingServiceIp {
                 }
             }
         }
-    }
-}
-
-/// `env:` lists of every container in a Kubernetes object.
-fn collect_k8s_env<'n>(node: &'n Node<'_>, out: &mut Vec<&'n Node<'n>>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    if let Some(entries) = yaml::mapping(node) {
-        for (k, v) in entries {
-            if yaml::scalar_str(k) == Some("env") && yaml::sequence(v).is_some() {
-                out.push(v);
-            } else {
-                collect_k8s_env(v, out, depth + 1);
-            }
-        }
-    } else if let Some(items) = yaml::sequence(node) {
-        items
-            .iter()
-            .for_each(|i| collect_k8s_env(i, out, depth + 1));
     }
 }
 

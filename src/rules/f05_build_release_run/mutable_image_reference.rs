@@ -1,7 +1,7 @@
 //! TF0502 mutable-image-reference: compose or Kubernetes `image:` without a tag or with `:latest`.
 
 use crate::parse::image::ImageRef;
-use crate::parse::yaml::{self, DocKind, Node};
+use crate::parse::yaml::{self, DocKind};
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -22,17 +22,24 @@ impl Check for MutableImageReference {
             let mut images = Vec::new();
             match &doc.kind {
                 DocKind::Compose => {
-                    for (_, svc) in yaml::get(&doc.node, "services")
-                        .and_then(yaml::mapping)
-                        .unwrap_or_default()
-                    {
+                    for (_, svc) in yaml::compose_services(&doc.node) {
                         // With `build:`, `image:` names the image compose builds, not one it pulls.
                         if yaml::get(svc, "build").is_none() {
                             images.extend(yaml::get(svc, "image"));
                         }
                     }
                 }
-                DocKind::Kubernetes(_) => container_images(&doc.node, &mut images, 0),
+                DocKind::Kubernetes(_) => {
+                    let lists = yaml::values_under(
+                        &doc.node,
+                        &["containers", "initContainers", "ephemeralContainers"],
+                    );
+                    for (_, list) in lists {
+                        for c in yaml::sequence(list).unwrap_or_default() {
+                            images.extend(yaml::get(c, "image"));
+                        }
+                    }
+                }
                 DocKind::Other => {}
             }
             for node in images {
@@ -57,31 +64,5 @@ impl Check for MutableImageReference {
                 );
             }
         }
-    }
-}
-
-/// `image:` of every container, init container and ephemeral container, in any pod template.
-fn container_images<'n>(node: &'n Node<'n>, out: &mut Vec<&'n Node<'n>>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    if let Some(entries) = yaml::mapping(node) {
-        for (k, v) in entries {
-            let key = yaml::scalar_str(k);
-            if matches!(
-                key,
-                Some("containers" | "initContainers" | "ephemeralContainers")
-            ) {
-                for c in yaml::sequence(v).unwrap_or_default() {
-                    out.extend(yaml::get(c, "image"));
-                }
-            } else {
-                container_images(v, out, depth + 1);
-            }
-        }
-    } else if let Some(items) = yaml::sequence(node) {
-        items
-            .iter()
-            .for_each(|i| container_images(i, out, depth + 1));
     }
 }

@@ -43,7 +43,16 @@ impl Check for StickySessions {
                         found.push((v, "GCE BackendConfig enables session affinity".into()));
                     }
                     if kind == "DestinationRule" {
-                        consistent_hash(&doc.node, &mut found, 0);
+                        for (_, hash) in yaml::values_under(&doc.node, &["consistentHash"]) {
+                            for key in ["httpCookie", "useSourceIp"] {
+                                if let Some(n) = yaml::get(hash, key) {
+                                    found.push((
+                                        n,
+                                        format!("Istio DestinationRule pins clients by `{key}`"),
+                                    ));
+                                }
+                            }
+                        }
                     }
                     let annotations =
                         yaml::get(&doc.node, "metadata").and_then(|m| yaml::get(m, "annotations"));
@@ -57,10 +66,7 @@ impl Check for StickySessions {
                     }
                 }
                 DocKind::Compose => {
-                    for (_, svc) in yaml::get(&doc.node, "services")
-                        .and_then(yaml::mapping)
-                        .unwrap_or_default()
-                    {
+                    for (_, svc) in yaml::compose_services(&doc.node) {
                         for (node, key, value) in labels(svc) {
                             if let Some(what) = sticky_setting(&key, &value) {
                                 found.push((node, what));
@@ -120,22 +126,4 @@ fn labels<'n>(svc: &'n Node<'n>) -> Vec<(&'n Node<'n>, String, String)> {
         }
     }
     out
-}
-
-/// Istio `consistentHash` by cookie or source IP.
-fn consistent_hash<'n>(node: &'n Node<'n>, out: &mut Vec<(&'n Node<'n>, String)>, depth: usize) {
-    if depth > 16 {
-        return;
-    }
-    for (k, v) in yaml::mapping(node).unwrap_or_default() {
-        if yaml::scalar_str(k) == Some("consistentHash") {
-            for key in ["httpCookie", "useSourceIp"] {
-                if let Some(n) = yaml::get(v, key) {
-                    out.push((n, format!("Istio DestinationRule pins clients by `{key}`")));
-                }
-            }
-        } else {
-            consistent_hash(v, out, depth + 1);
-        }
-    }
 }
