@@ -16,9 +16,9 @@ declare_rule! {
         kinds: [Dockerfile],
         summary: "Dockerfile `FROM` without a tag or with `:latest`",
         options: &[RuleOption {
-        name: "allowed-images",
-        doc: "image names (without tag) that may float, e.g. an internal base image rebuilt on purpose",
-    }],
+            name: "allowed-images",
+            doc: "image names (without tag) that may float, e.g. an internal base image rebuilt on purpose",
+        }],
     }
 }
 
@@ -28,39 +28,27 @@ impl Check for UnpinnedBaseImage {
         let allowed = cx.option_list("allowed-images");
         // Global ARGs (before the first FROM) may be used in FROM lines.
         let mut args: HashMap<String, (Option<String>, &Instruction)> = HashMap::new();
-        let mut stages: Vec<String> = Vec::new();
-        let mut seen_from = false;
-        for inst in &df.instructions {
-            match inst.keyword.as_str() {
-                "ARG" if !seen_from => {
-                    for w in inst.args.words() {
-                        let (name, default) = match w.value.split_once('=') {
-                            Some((n, d)) => (n.to_string(), Some(d.to_string())),
-                            None => (w.value.clone(), None),
-                        };
-                        args.insert(name, (default, inst));
-                    }
-                }
-                "FROM" => {
-                    seen_from = true;
-                    let words = inst.args.words();
-                    let Some(image) = words.first() else { continue };
-                    if let Some(alias) = stage_alias(&words) {
-                        stages.push(alias.to_ascii_lowercase());
-                    }
-                    check_from(file, cx, image, &args, &stages, &allowed);
-                }
-                _ => {}
+        for inst in df
+            .instructions
+            .iter()
+            .take_while(|i| i.keyword != "FROM")
+            .filter(|i| i.keyword == "ARG")
+        {
+            for w in inst.args.words() {
+                let (name, default) = match w.value.split_once('=') {
+                    Some((n, d)) => (n.to_string(), Some(d.to_string())),
+                    None => (w.value.clone(), None),
+                };
+                args.insert(name, (default, inst));
             }
         }
-    }
-}
-
-/// The `AS name` of a `FROM image AS name`.
-fn stage_alias(words: &[Word]) -> Option<&str> {
-    match words {
-        [_, kw, name, ..] if kw.value.eq_ignore_ascii_case("as") => Some(&name.value),
-        _ => None,
+        let mut stages: Vec<String> = Vec::new();
+        for stage in df.stages() {
+            stages.extend(stage.alias());
+            if let Some(image) = stage.image() {
+                check_from(file, cx, &image, &args, &stages, &allowed);
+            }
+        }
     }
 }
 
