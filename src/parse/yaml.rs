@@ -155,42 +155,8 @@ fn values_under_depth<'n, 'a>(
     }
 }
 
-/// Visit every scalar value (not mapping keys) with the key it sits under, depth first.
-/// Depth is bounded so hostile nesting cannot exhaust the stack.
-pub fn walk_values<'n, 'a>(
-    node: &'n Node<'a>,
-    key: Option<&'n Node<'a>>,
-    visit: &mut dyn FnMut(Option<&'n Node<'a>>, &'n Node<'a>),
-) {
-    walk_values_depth(node, key, visit, 0);
-}
-
+/// Deepest nesting the walkers follow, so hostile nesting cannot exhaust the stack.
 const MAX_DEPTH: usize = 256;
-
-fn walk_values_depth<'n, 'a>(
-    node: &'n Node<'a>,
-    key: Option<&'n Node<'a>>,
-    visit: &mut dyn FnMut(Option<&'n Node<'a>>, &'n Node<'a>),
-    depth: usize,
-) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    match &node.data {
-        YamlData::Mapping(m) => {
-            for (k, v) in m.iter() {
-                walk_values_depth(v, Some(k), visit, depth + 1);
-            }
-        }
-        YamlData::Sequence(s) => {
-            for v in s {
-                walk_values_depth(v, key, visit, depth + 1);
-            }
-        }
-        YamlData::Tagged(_, inner) => walk_values_depth(inner, key, visit, depth + 1),
-        _ => visit(key, node),
-    }
-}
 
 #[cfg(test)]
 mod tests {
