@@ -167,3 +167,34 @@ fn readme_rule_table_is_current() {
         "README rule table is stale: replace it with `twelve-lint rules --format markdown`"
     );
 }
+
+/// A fixture file that git ignores is missing from every clean clone, so the case
+/// would test something else in CI than on the author's machine.
+#[test]
+fn every_fixture_file_is_committed() {
+    let Ok(git) = git2::Repository::open(repo()) else {
+        return; // not a git checkout (e.g. a source tarball): nothing can be missing
+    };
+    let index = git.index().unwrap();
+    let mut missing = Vec::new();
+    let mut stack = vec![repo().join("fixtures")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(repo()).unwrap();
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if index.get_path(std::path::Path::new(&rel), 0).is_none() {
+                missing.push(rel);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "fixture files not in the git index (use `git add -f`):\n{}",
+        missing.join("\n")
+    );
+}
