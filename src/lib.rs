@@ -6,6 +6,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod fingerprint;
+pub mod launch;
 pub mod parse;
 pub mod project;
 pub mod render;

@@ -58,6 +58,8 @@ pub mod f03_config;
 pub mod f04_backing_services;
 pub mod f05_build_release_run;
 pub mod f06_processes;
+pub mod f07_port_binding;
+pub mod f08_concurrency;
 
 /// The twelve factors, by number (index 0 is the tool itself).
 pub const FACTORS: [&str; 13] = [
@@ -228,8 +230,11 @@ pub static RULES: &[&dyn Rule] = &[
     &f03_config::hardcoded_deploy_value::HardcodedDeployValue,
     &f04_backing_services::hardcoded_backing_service::HardcodedBackingService,
     &f04_backing_services::backing_service_ip::BackingServiceIp,
+    &f05_build_release_run::build_at_runtime::BuildAtRuntime,
     &f05_build_release_run::mutable_image_reference::MutableImageReference,
+    &f05_build_release_run::fetch_at_runtime::FetchAtRuntime,
     &f06_processes::sticky_sessions::StickySessions,
+    &f08_concurrency::multiple_processes::MultipleProcesses,
 ];
 
 /// Look a rule up by exact code or name.

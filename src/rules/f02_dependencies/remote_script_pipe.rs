@@ -1,5 +1,6 @@
 //! TF0205 remote-script-pipe: `curl … | sh` in `RUN` or entrypoint scripts.
 
+use crate::launch::is_entrypoint_script;
 use crate::rules::{Check, Ctx};
 use crate::shell;
 use crate::source::{FileKind, SourceFile};
@@ -38,12 +39,4 @@ impl Check for RemoteScriptPipe {
             }
         }
     }
-}
-
-/// Scripts that start containers: `docker-entrypoint.sh`, `entrypoint.sh`, `start.sh`, `run.sh`, `boot.sh`.
-pub fn is_entrypoint_script(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    ["entrypoint", "start", "run", "boot", "docker-", "init"]
-        .iter()
-        .any(|k| name.contains(k))
 }

@@ -1,0 +1,395 @@
+//! What a container runs when it starts: the effective `CMD`/`ENTRYPOINT` of a
+//! Dockerfile's runtime stage, compose `entrypoint`/`command`, Kubernetes
+//! container `command`/`args`, and `*entrypoint*.sh` scripts — as shell text
+//! with a way back to file spans.
+
+use std::ops::Range;
+
+use crate::parse::dockerfile::{Args, Instruction};
+use crate::parse::yaml::{self, DocKind, Node};
+use crate::shell::{self, Sep};
+use crate::source::{FileKind, SourceFile};
+
+/// Where a start command is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Dockerfile `CMD` or `ENTRYPOINT`.
+    Dockerfile,
+    /// Compose `entrypoint`/`command`.
+    Compose,
+    /// A Kubernetes container's `command`/`args`.
+    Kubernetes,
+    /// An entrypoint script.
+    Script,
+}
+
+/// One start command.
+#[derive(Debug)]
+pub struct Launch<'f> {
+    /// The command as shell text (the script of `sh -c SCRIPT` when wrapped in one).
+    pub text: String,
+    pub origin: Origin,
+    /// What declares it: `CMD`, `ENTRYPOINT`, `command`, `args`, `entrypoint script`.
+    pub keyword: &'static str,
+    /// True when written as a list of words (exec form) rather than shell text.
+    pub exec_form: bool,
+    /// True for Kubernetes init containers.
+    pub init: bool,
+    /// True for a development setup: a compose file named for dev/local/test/override
+    /// use, or a compose service that bind-mounts the source tree.
+    pub dev: bool,
+    /// The whole declaration in the file.
+    pub span: Range<usize>,
+    map: Map<'f>,
+}
+
+/// How offsets of [`Launch::text`] map back to the file.
+#[derive(Debug)]
+enum Map<'f> {
+    /// Dockerfile shell form: through the instruction's continuation-aware arguments.
+    Args(&'f Args),
+    /// The text is the file itself, from this offset.
+    Offset(usize),
+    /// Pieces of text (one per list item or scalar) and the file span of each.
+    Pieces(Vec<(Range<usize>, Range<usize>)>),
+}
+
+impl Launch<'_> {
+    /// The file span of `range` of [`Launch::text`] (the enclosing item for list forms).
+    pub fn file_span(&self, range: Range<usize>) -> Range<usize> {
+        match &self.map {
+            Map::Args(args) => args.file_span(range),
+            Map::Offset(at) => at + range.start..at + range.end,
+            Map::Pieces(pieces) => pieces
+                .iter()
+                .find(|(text, _)| {
+                    text.start <= range.start && range.start < text.end.max(text.start + 1)
+                })
+                .map_or(self.span.clone(), |(_, file)| file.clone()),
+        }
+    }
+
+    /// The simple commands of the launch, with separators.
+    pub fn commands(&self) -> Vec<shell::Command> {
+        shell::commands(&self.text)
+    }
+
+    /// The file span of a whole simple command.
+    pub fn command_span(&self, cmd: &shell::Command) -> Range<usize> {
+        let start = cmd.words.first().map_or(0, |w| w.1.start);
+        let end = cmd.words.last().map_or(start, |w| w.1.end);
+        let first = self.file_span(start..end);
+        let last = self.file_span(cmd.words.last().map_or(start..end, |w| w.1.clone()));
+        first.start..last.end.max(first.end)
+    }
+
+    /// Describes where the launch is declared, for messages.
+    pub fn what(&self) -> String {
+        match self.origin {
+            Origin::Dockerfile => format!("`{}`", self.keyword),
+            Origin::Compose => format!("compose `{}`", self.keyword),
+            Origin::Kubernetes if self.init => format!("init container `{}`", self.keyword),
+            Origin::Kubernetes => format!("container `{}`", self.keyword),
+            Origin::Script => "the entrypoint script".to_string(),
+        }
+    }
+}
+
+/// True for a background job (`cmd &`) that another command follows.
+pub fn is_backgrounded(cmds: &[shell::Command], i: usize) -> bool {
+    cmds[i].sep == Sep::Background && i + 1 < cmds.len()
+}
+
+/// Shells whose `-c SCRIPT` is unwrapped.
+const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh"];
+
+/// Every start command declared in `file`.
+pub fn launches<'f>(file: &'f SourceFile<'_>) -> Vec<Launch<'f>> {
+    match file.kind {
+        FileKind::Dockerfile => file.dockerfile().map_or_else(Vec::new, |df| {
+            let mut out = Vec::new();
+            for keyword in ["ENTRYPOINT", "CMD"] {
+                // The effective one: the last in the runtime stage chain, newest stage first.
+                let found = df
+                    .runtime_stages()
+                    .into_iter()
+                    .find_map(|stage| stage.body.iter().rev().find(|i| i.keyword == keyword));
+                if let Some(inst) = found {
+                    out.extend(from_instruction(inst, keyword));
+                }
+            }
+            out
+        }),
+        FileKind::Yaml => file
+            .yaml()
+            .iter()
+            .flat_map(|doc| from_yaml(file, &doc.node, &doc.kind))
+            .collect(),
+        FileKind::Shell if is_entrypoint_script(file.path) => vec![Launch {
+            text: file.text.to_string(),
+            origin: Origin::Script,
+            keyword: "entrypoint script",
+            exec_form: false,
+            init: false,
+            dev: false,
+            span: 0..file.text.len(),
+            map: Map::Offset(0),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// Scripts named as container start scripts: `entrypoint.sh`, `docker-entrypoint.sh`,
+/// `start.sh`, `boot.sh`, `docker-start.sh`. (`run.sh` and `init*.sh` are more often
+/// developer helpers and are not assumed to start containers.)
+pub fn is_entrypoint_script(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name.split('.').next().unwrap_or(&name);
+    name.contains("entrypoint")
+        || matches!(
+            stem,
+            "start" | "boot" | "startup" | "docker-start" | "container-start"
+        )
+}
+
+fn from_instruction<'f>(inst: &'f Instruction, keyword: &'static str) -> Option<Launch<'f>> {
+    let span = inst.span.clone();
+    match &inst.exec {
+        Some(words) => {
+            let items: Vec<(String, Range<usize>)> = words
+                .iter()
+                .map(|w| (w.value.clone(), w.span.clone()))
+                .collect();
+            Some(from_items(items, Origin::Dockerfile, keyword, span, false))
+        }
+        None if inst.args.text.trim().is_empty() => None,
+        None => Some(Launch {
+            text: inst.args.text.clone(),
+            origin: Origin::Dockerfile,
+            keyword,
+            exec_form: false,
+            init: false,
+            dev: false,
+            span,
+            map: Map::Args(&inst.args),
+        }),
+    }
+}
+
+/// A launch from exec-form items, unwrapping `sh -c SCRIPT`.
+fn from_items<'f>(
+    items: Vec<(String, Range<usize>)>,
+    origin: Origin,
+    keyword: &'static str,
+    span: Range<usize>,
+    init: bool,
+) -> Launch<'f> {
+    let program = items
+        .first()
+        .map(|(w, _)| w.rsplit('/').next().unwrap_or(w));
+    let c_at = items
+        .iter()
+        .position(|(w, _)| w == "-c" || w == "-ec" || w == "-lc");
+    let items = match (program, c_at) {
+        (Some(p), Some(at)) if SHELLS.contains(&p) && at + 1 < items.len() => {
+            items[at + 1..at + 2].to_vec()
+        }
+        _ => items,
+    };
+    let mut text = String::new();
+    let mut pieces = Vec::new();
+    for (value, file_span) in items {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        let start = text.len();
+        // Words with spaces stay one word when the text is split again.
+        if value.contains(char::is_whitespace) && !pieces.is_empty() {
+            text.push('\'');
+            text.push_str(&value.replace('\'', ""));
+            text.push('\'');
+        } else {
+            text.push_str(&value);
+        }
+        pieces.push((start..text.len(), file_span));
+    }
+    Launch {
+        text,
+        origin,
+        keyword,
+        exec_form: true,
+        init,
+        dev: false,
+        span,
+        map: Map::Pieces(pieces),
+    }
+}
+
+fn from_yaml<'f>(file: &SourceFile<'_>, doc: &Node<'_>, kind: &DocKind) -> Vec<Launch<'f>> {
+    let mut out = Vec::new();
+    match kind {
+        DocKind::Compose => {
+            let dev_file = is_dev_compose_file(file.path);
+            for (_, svc) in yaml::compose_services(doc) {
+                let dev = dev_file || mounts_source(svc);
+                for key in ["entrypoint", "command"] {
+                    if let Some(node) = yaml::get(svc, key) {
+                        out.extend(
+                            from_yaml_value(file, node, Origin::Compose, key, false)
+                                .map(|l| Launch { dev, ..l }),
+                        );
+                    }
+                }
+            }
+        }
+        DocKind::Kubernetes(_) => {
+            for (list_key, list) in yaml::values_under(doc, &["containers", "initContainers"]) {
+                let init = list_key == "initContainers";
+                for c in yaml::sequence(list).unwrap_or_default() {
+                    let parts: Vec<(&'static str, &Node<'_>)> =
+                        [("command", "command"), ("args", "args")]
+                            .into_iter()
+                            .filter_map(|(k, label)| yaml::get(c, k).map(|n| (label, n)))
+                            .collect();
+                    let Some((keyword, first)) = parts.first().copied() else {
+                        continue;
+                    };
+                    let mut items = Vec::new();
+                    for (_, node) in &parts {
+                        items.extend(yaml_items(file, node));
+                    }
+                    let start = file.yaml_span(first).start;
+                    let end = parts
+                        .iter()
+                        .map(|(_, n)| file.yaml_span(n).end)
+                        .max()
+                        .unwrap_or(start);
+                    out.push(from_items(
+                        items,
+                        Origin::Kubernetes,
+                        keyword,
+                        start..end,
+                        init,
+                    ));
+                }
+            }
+        }
+        DocKind::Other => {}
+    }
+    out
+}
+
+/// Compose files for development: `docker-compose.dev.yml`, `compose.override.yaml`,
+/// `docker-compose.local.yml`, `docker-compose.test.yml`.
+pub fn is_dev_compose_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.split(['.', '-', '_']).any(|part| {
+        matches!(
+            part,
+            "dev" | "development" | "local" | "override" | "test" | "ci"
+        )
+    })
+}
+
+/// True when a compose service bind-mounts the source tree (`.:/app`, `./src:/app/src`):
+/// source code mounted into a container is a development setup.
+fn mounts_source(svc: &Node<'_>) -> bool {
+    let Some(volumes) = yaml::get(svc, "volumes").and_then(yaml::sequence) else {
+        return false;
+    };
+    volumes.iter().any(|v| {
+        let source = match yaml::scalar_str(v) {
+            Some(short) => short.split(':').next().map(str::to_string),
+            None => yaml::str_at(v, "source").map(str::to_string),
+        };
+        source.is_some_and(|s| {
+            let s = s.trim_end_matches('/');
+            matches!(s, "." | ".." | "./src" | "../src") || s.ends_with("/src")
+        })
+    })
+}
+
+/// A compose `command`/`entrypoint`: a list, or a string compose splits into words.
+fn from_yaml_value<'f>(
+    file: &SourceFile<'_>,
+    node: &Node<'_>,
+    origin: Origin,
+    keyword: &'static str,
+    init: bool,
+) -> Option<Launch<'f>> {
+    let span = file.yaml_span(node);
+    if let Some(text) = yaml::scalar_str(node) {
+        let items: Vec<(String, Range<usize>)> = shell::commands(text)
+            .into_iter()
+            .next()
+            .filter(|c| {
+                c.words
+                    .first()
+                    .is_some_and(|(w, _)| SHELLS.contains(&w.rsplit('/').next().unwrap_or(w)))
+            })
+            .map(|c| {
+                c.words
+                    .into_iter()
+                    .map(|(w, _)| (w, span.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if items.iter().any(|(w, _)| w == "-c") {
+            return Some(from_items(items, origin, keyword, span, init));
+        }
+        return Some(Launch {
+            text: text.to_string(),
+            origin,
+            keyword,
+            exec_form: false,
+            init,
+            dev: false,
+            span: span.clone(),
+            map: Map::Pieces(vec![(0..text.len(), span)]),
+        });
+    }
+    let items = yaml_items(file, node);
+    (!items.is_empty()).then(|| from_items(items, origin, keyword, span, init))
+}
+
+/// The scalar items of a YAML list (or a lone scalar), with their spans.
+fn yaml_items(file: &SourceFile<'_>, node: &Node<'_>) -> Vec<(String, Range<usize>)> {
+    match yaml::sequence(node) {
+        Some(items) => items
+            .iter()
+            .filter_map(|n| yaml::scalar_text(n).map(|t| (t, file.yaml_span(n))))
+            .collect(),
+        None => yaml::scalar_text(node)
+            .map(|t| vec![(t, file.yaml_span(node))])
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unwraps_shell_c_scripts() {
+        let items = vec![
+            ("/bin/sh".to_string(), 0..7),
+            ("-c".to_string(), 8..10),
+            ("cargo build && ./app".to_string(), 11..30),
+        ];
+        let l = from_items(items, Origin::Kubernetes, "command", 0..30, false);
+        assert_eq!(l.text, "cargo build && ./app");
+        assert_eq!(l.file_span(15..20), 11..30);
+        let plain = from_items(
+            vec![
+                ("./app".into(), 0..5),
+                ("--name".into(), 6..12),
+                ("a b".into(), 13..18),
+            ],
+            Origin::Dockerfile,
+            "CMD",
+            0..18,
+            false,
+        );
+        assert_eq!(shell::commands(&plain.text)[0].words.len(), 3);
+    }
+}

@@ -1,0 +1,1 @@
+//! Factor VII — Port binding: export services via port binding.

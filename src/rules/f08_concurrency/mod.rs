@@ -1,0 +1,3 @@
+//! Factor VIII — Concurrency: scale out via the process model.
+
+pub mod multiple_processes;
