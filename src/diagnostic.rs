@@ -167,6 +167,17 @@ pub struct Diagnostic {
     pub suppressed: Option<SuppressionInfo>,
     /// Stable identity across unrelated edits; see [`crate::fingerprint`].
     pub fingerprint: String,
+    /// What must hold of the project for a per-file finding to stand; checked after the walk.
+    #[serde(skip)]
+    pub condition: Option<Condition>,
+}
+
+/// A fact about the project a per-file finding depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Condition {
+    /// The file belongs to a crate that runs as a long-lived service (see
+    /// [`crate::project::CargoFacts::is_service`]).
+    InService,
 }
 
 impl Diagnostic {

@@ -162,6 +162,10 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             rule.check_project(&project, &mut Ctx::new(meta, options, out))
         });
     }
+    diagnostics.retain(|d| {
+        d.condition
+            .is_none_or(|c| project.holds(c, &d.location.path))
+    });
     let files_linted = project.files.len();
     let diagnostics = finish(diagnostics, suppressions, settings);
     Report {

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use syn::visit::Visit;
 
-use crate::diagnostic::Location;
-use crate::parse::cargo::Manifest;
+use crate::diagnostic::{Condition, Location};
+use crate::parse::cargo::{DepKind, Manifest};
 use crate::parse::rust;
 use crate::shell;
 use crate::source::{FileKind, SourceFile};
@@ -34,6 +34,18 @@ pub struct CargoFacts {
 }
 
 impl CargoFacts {
+    /// True when the package runs as a long-lived service: it depends on a web or
+    /// RPC server framework or a queue consumer (normal dependencies only).
+    pub fn is_service(&self) -> bool {
+        self.manifest.package.is_some()
+            && !self.is_tooling()
+            && self
+                .manifest
+                .dependencies
+                .iter()
+                .any(|d| d.kind == DepKind::Normal && SERVICE_CRATES.contains(&d.name.as_str()))
+    }
+
     /// Developer tooling rather than an app: `xtask`, cargo-fuzz crates.
     pub fn is_tooling(&self) -> bool {
         let last = self.dir.rsplit('/').next().unwrap_or(&self.dir);
@@ -47,6 +59,35 @@ impl CargoFacts {
                 .is_some_and(|p| p.0 == "xtask")
     }
 }
+
+/// Crates whose use makes a package a long-lived service: HTTP and RPC server
+/// frameworks and message-queue consumers.
+pub const SERVICE_CRATES: &[&str] = &[
+    "axum",
+    "actix-web",
+    "warp",
+    "rocket",
+    "tonic",
+    "poem",
+    "salvo",
+    "tide",
+    "gotham",
+    "ntex",
+    "pavex",
+    "loco-rs",
+    "dropshot",
+    "viz",
+    "trillium",
+    "thruster",
+    "rouille",
+    "tiny_http",
+    "axum-server",
+    "lapin",
+    "rdkafka",
+    "async-nats",
+    "apalis",
+    "faktory",
+];
 
 /// A build stage of a Dockerfile.
 #[derive(Debug, Clone)]
@@ -130,6 +171,13 @@ impl Project {
         git2::Repository::open(&self.root)
             .and_then(|r| r.status_should_ignore(Path::new(path)))
             .unwrap_or(false)
+    }
+
+    /// True when `condition` holds for the file at `path`.
+    pub fn holds(&self, condition: Condition, path: &str) -> bool {
+        match condition {
+            Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
+        }
     }
 
     /// The `Cargo.toml` whose package directory holds `path` (nearest ancestor).

@@ -38,9 +38,113 @@ impl<'a> ImageRef<'a> {
     }
 }
 
+/// Images of backing services (datastores, brokers, caches, mail catchers, local
+/// cloud emulators, observability backends), by base name, with the service.
+const BACKING_IMAGES: &[(&str, &str)] = &[
+    ("postgres", "postgres"),
+    ("postgis", "postgres"),
+    ("timescaledb", "postgres"),
+    ("mysql", "mysql"),
+    ("mariadb", "mariadb"),
+    ("mongo", "mongodb"),
+    ("mongodb", "mongodb"),
+    ("redis", "redis"),
+    ("redis-stack", "redis"),
+    ("valkey", "redis"),
+    ("keydb", "redis"),
+    ("dragonfly", "redis"),
+    ("memcached", "memcached"),
+    ("rabbitmq", "rabbitmq"),
+    ("kafka", "kafka"),
+    ("redpanda", "kafka"),
+    ("zookeeper", "zookeeper"),
+    ("nats", "nats"),
+    ("elasticsearch", "elasticsearch"),
+    ("opensearch", "opensearch"),
+    ("meilisearch", "meilisearch"),
+    ("typesense", "typesense"),
+    ("cassandra", "cassandra"),
+    ("scylla", "scylla"),
+    ("clickhouse-server", "clickhouse"),
+    ("clickhouse", "clickhouse"),
+    ("cockroach", "cockroachdb"),
+    ("neo4j", "neo4j"),
+    ("influxdb", "influxdb"),
+    ("couchdb", "couchdb"),
+    ("etcd", "etcd"),
+    ("consul", "consul"),
+    ("vault", "vault"),
+    ("minio", "minio"),
+    ("localstack", "localstack"),
+    ("azurite", "azurite"),
+    ("dynamodb-local", "dynamodb"),
+    ("mailhog", "mailhog"),
+    ("mailpit", "mailpit"),
+    ("mailcatcher", "mailcatcher"),
+    ("jaeger", "jaeger"),
+    ("all-in-one", "jaeger"),
+    ("zipkin", "zipkin"),
+    ("prometheus", "prometheus"),
+    ("grafana", "grafana"),
+    ("loki", "loki"),
+    ("tempo", "tempo"),
+    ("opentelemetry-collector", "otel-collector"),
+    ("opentelemetry-collector-contrib", "otel-collector"),
+    ("keycloak", "keycloak"),
+    ("adminer", "adminer"),
+    ("pgadmin4", "pgadmin"),
+    ("qdrant", "qdrant"),
+];
+/// Images of reverse proxies and load balancers, which own the host's ports by design.
+const EDGE_IMAGES: &[&str] = &["nginx", "traefik", "caddy", "envoy", "haproxy", "httpd"];
+
+impl ImageRef<'_> {
+    /// The image's own name, without registry and namespace, lower-cased
+    /// (`docker.io/bitnami/redis:7` → `redis`).
+    pub fn base_name(&self) -> String {
+        self.name
+            .rsplit('/')
+            .next()
+            .unwrap_or(self.name)
+            .to_ascii_lowercase()
+    }
+
+    /// The backing service the image runs (`postgres`, `redis`, …), if it is one.
+    pub fn backing_service(&self) -> Option<&'static str> {
+        let base = self.base_name();
+        BACKING_IMAGES
+            .iter()
+            .find(|(key, _)| {
+                base == *key
+                    || base.strip_prefix(key).is_some_and(|r| r.starts_with('-'))
+                    || base.strip_suffix(key).is_some_and(|r| r.ends_with('-'))
+            })
+            .map(|(_, service)| *service)
+    }
+
+    /// True for reverse proxies and load balancers (`nginx`, `traefik`, …).
+    pub fn is_edge_proxy(&self) -> bool {
+        let base = self.base_name();
+        EDGE_IMAGES
+            .iter()
+            .any(|key| base == *key || base.strip_prefix(key).is_some_and(|r| r.starts_with('-')))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backing_services_and_proxies() {
+        let svc = |r: &str| ImageRef::parse(r).backing_service();
+        assert_eq!(svc("postgres:16-alpine"), Some("postgres"));
+        assert_eq!(svc("docker.io/bitnami/redis:7.2"), Some("redis"));
+        assert_eq!(svc("confluentinc/cp-kafka:7.6.0"), Some("kafka"));
+        assert_eq!(svc("registry.example.com/api:1.2"), None);
+        assert_eq!(svc("redisinsight:2"), None);
+        assert!(ImageRef::parse("nginx:1.27-alpine").is_edge_proxy());
+    }
 
     #[test]
     fn image_references() {

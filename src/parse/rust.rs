@@ -269,6 +269,76 @@ pub fn call_path(call: &syn::ExprCall) -> Option<Vec<String>> {
     }
 }
 
+/// The string literal an expression stands for, looking through `&`, parentheses,
+/// `.into()`/`.to_string()`/`.to_owned()`, `String::from`, `Path::new`, `PathBuf::from`
+/// and `format!`/`concat!` (their first literal, the template).
+pub fn literal_str(expr: &syn::Expr) -> Option<StrLit> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(StrLit::new(s, false)),
+        syn::Expr::Reference(r) => literal_str(&r.expr),
+        syn::Expr::Paren(p) => literal_str(&p.expr),
+        syn::Expr::Group(g) => literal_str(&g.expr),
+        syn::Expr::MethodCall(m)
+            if m.args.is_empty()
+                && matches!(
+                    m.method.to_string().as_str(),
+                    "into" | "to_string" | "to_owned" | "as_str" | "as_ref"
+                ) =>
+        {
+            literal_str(&m.receiver)
+        }
+        syn::Expr::Call(call) if call.args.len() == 1 => {
+            let path = call_path(call)?;
+            let wraps = path.len() >= 2
+                && matches!(
+                    (path[path.len() - 2].as_str(), path[path.len() - 1].as_str()),
+                    ("String" | "PathBuf" | "OsString", "from") | ("Path" | "OsStr", "new")
+                );
+            if wraps {
+                literal_str(&call.args[0])
+            } else {
+                None
+            }
+        }
+        syn::Expr::Macro(m) => {
+            let name = m.mac.path.segments.last()?.ident.to_string();
+            if !matches!(name.as_str(), "format" | "concat") {
+                return None;
+            }
+            match m.mac.tokens.clone().into_iter().next()? {
+                TokenTree::Literal(l) => match syn::Lit::new(l) {
+                    syn::Lit::Str(s) => Some(StrLit::new(&s, false)),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The file span of a call's function path (`nix::unistd::fork` in `nix::unistd::fork()`).
+pub fn call_path_span(call: &syn::ExprCall) -> Option<Range<usize>> {
+    let syn::Expr::Path(p) = &*call.func else {
+        return None;
+    };
+    let first = span_range(p.path.segments.first()?.ident.span());
+    let last = span_range(p.path.segments.last()?.ident.span());
+    Some(first.start..last.end)
+}
+
+/// True when `path` ends with `suffix` (`[.., "File", "create"]`).
+pub fn path_ends_with(path: &[String], suffix: &[&str]) -> bool {
+    path.len() >= suffix.len()
+        && path[path.len() - suffix.len()..]
+            .iter()
+            .zip(suffix)
+            .all(|(a, b)| a == b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,6 +123,51 @@ pub fn compose_services<'n, 'a>(doc: &'n Node<'a>) -> Vec<(&'n Node<'a>, &'n Nod
     get(doc, "services").and_then(mapping).unwrap_or_default()
 }
 
+/// One compose `ports:` entry: `"8080"`, `"8080:80"`, `"127.0.0.1:8080:80/tcp"`, or the
+/// long form `{target: 80, published: 8080}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposePort {
+    /// The host port (or range); `None` when docker picks one.
+    pub published: Option<String>,
+    /// The container port (or range).
+    pub target: String,
+}
+
+impl ComposePort {
+    /// Read a `ports:` item.
+    pub fn parse(node: &Node<'_>) -> Option<Self> {
+        if let Some(m) = mapping(node).filter(|m| !m.is_empty()) {
+            let get_text = |k: &str| {
+                m.iter()
+                    .find(|(key, _)| scalar_str(key) == Some(k))
+                    .and_then(|(_, v)| scalar_text(v))
+            };
+            return Some(ComposePort {
+                published: get_text("published").filter(|p| !p.is_empty()),
+                target: get_text("target")?,
+            });
+        }
+        let text = scalar_text(node)?;
+        let text = text.split('/').next().unwrap_or_default();
+        // A bracketed IPv6 host address may contain colons.
+        let rest = match text.strip_prefix('[') {
+            Some(r) => r.split_once("]:").map_or(r, |(_, after)| after),
+            None => text,
+        };
+        let parts: Vec<&str> = rest.split(':').collect();
+        let (published, target) = match parts.as_slice() {
+            [target] => (None, *target),
+            [host, target] => (Some(*host), *target),
+            [_ip, host, target] => (Some(*host), *target),
+            _ => return None,
+        };
+        Some(ComposePort {
+            published: published.filter(|p| !p.is_empty()).map(str::to_string),
+            target: target.to_string(),
+        })
+    }
+}
+
 /// Every value stored under one of `keys`, at any depth (matches are not searched further).
 pub fn values_under<'n, 'a>(node: &'n Node<'a>, keys: &[&str]) -> Vec<(&'n str, &'n Node<'a>)> {
     let mut out = Vec::new();
@@ -186,6 +231,30 @@ mod tests {
             .collect();
         assert_eq!(found, ["containers", "initContainers"]);
         assert_eq!(compose_services(&docs[0]).len(), 1);
+    }
+
+    #[test]
+    fn compose_ports() {
+        let docs = parse("- \"8080\"\n- 8080:80\n- 127.0.0.1::80/udp\n- \"[::1]:9000:9000\"\n- {target: 80, published: 8081}\n").unwrap();
+        let ports: Vec<_> = sequence(&docs[0])
+            .unwrap()
+            .iter()
+            .map(|n| {
+                let p = ComposePort::parse(n).unwrap();
+                (p.published, p.target)
+            })
+            .collect();
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(
+            ports,
+            [
+                (None, "8080".into()),
+                (s("8080"), "80".into()),
+                (None, "80".into()),
+                (s("9000"), "9000".into()),
+                (s("8081"), "80".into()),
+            ]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Location, Related, Severity};
+use crate::diagnostic::{Condition, Diagnostic, Location, Related, Severity};
 use crate::project::Project;
 use crate::source::{FileKind, SourceFile};
 
@@ -176,6 +176,7 @@ impl<'a> Ctx<'a> {
             related: Vec::new(),
             suppressed: None,
             fingerprint: String::new(),
+            condition: None,
         });
         self.out.last_mut().expect("just pushed")
     }
@@ -195,6 +196,13 @@ impl<'a> Ctx<'a> {
 }
 
 impl Diagnostic {
+    /// Keep this finding only if the file belongs to a service crate (builder style).
+    /// Rules using it must read `Cargo` files too.
+    pub fn in_service(&mut self) -> &mut Self {
+        self.condition = Some(Condition::InService);
+        self
+    }
+
     /// Add a related location (builder style).
     pub fn with_related(&mut self, location: Location, message: impl Into<String>) -> &mut Self {
         self.related.push(Related {
@@ -234,7 +242,13 @@ pub static RULES: &[&dyn Rule] = &[
     &f05_build_release_run::mutable_image_reference::MutableImageReference,
     &f05_build_release_run::fetch_at_runtime::FetchAtRuntime,
     &f06_processes::sticky_sessions::StickySessions,
+    &f06_processes::in_memory_session_store::InMemorySessionStore,
+    &f06_processes::process_local_state::ProcessLocalState,
+    &f06_processes::local_disk_persistence::LocalDiskPersistence,
+    &f08_concurrency::self_daemonizing::SelfDaemonizing,
+    &f08_concurrency::pid_file::PidFile,
     &f08_concurrency::multiple_processes::MultipleProcesses,
+    &f08_concurrency::unscalable_service::UnscalableService,
 ];
 
 /// Look a rule up by exact code or name.

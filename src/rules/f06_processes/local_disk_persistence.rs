@@ -1,0 +1,225 @@
+//! TF0604 local-disk-persistence: server code writing data to local paths, Kubernetes
+//! `hostPath` volumes, Dockerfile `VOLUME` for app data.
+
+use syn::visit::Visit;
+
+use crate::parse::image::ImageRef;
+use crate::parse::rust::{self, StrLit, literal_str, path_ends_with};
+use crate::parse::yaml::{self, DocKind};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
+
+declare_rule! {
+    LocalDiskPersistence {
+        code: "TF0604",
+        name: "local-disk-persistence",
+        factor: 6,
+        severity: Warning,
+        kinds: [Rust, Cargo, Yaml, Dockerfile],
+        summary: "server code persisting data to local paths, Kubernetes `hostPath` volumes, Dockerfile `VOLUME` for app data",
+    }
+}
+
+const HELP: &str = "store files in a backing service (object storage such as S3, a database); local disk is scratch space for a single request";
+
+/// Calls that create or write a file or database at their path argument.
+const WRITERS: &[&[&str]] = &[
+    &["File", "create"],
+    &["File", "create_new"],
+    &["fs", "write"],
+    &["fs", "create_dir"],
+    &["fs", "create_dir_all"],
+    &["sled", "open"],
+    &["DB", "open"],
+    &["DB", "open_default"],
+    &["Database", "create"],
+    &["Connection", "open"],
+];
+/// Workload kinds whose pods should be disposable.
+const WORKLOADS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "Pod",
+];
+
+impl Check for LocalDiskPersistence {
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        if let Some(ast) = file.rust() {
+            let mut v = Writes(Vec::new());
+            v.visit_file(ast);
+            for lit in rust::string_literals(ast) {
+                if !lit.fallback && is_sqlite_file(&lit.value) {
+                    v.0.push(lit);
+                }
+            }
+            for lit in v.0 {
+                cx.report(
+                    file.loc(lit.span),
+                    format!(
+                        "persists data to the local path `{}`: it lives on one instance's disk, invisible to other replicas and gone when the container is replaced",
+                        lit.value
+                    ),
+                    HELP,
+                )
+                .in_service();
+            }
+        }
+        for doc in file.yaml() {
+            let DocKind::Kubernetes(kind) = &doc.kind else {
+                continue;
+            };
+            if !WORKLOADS.contains(&kind.as_str()) {
+                continue;
+            }
+            for (_, host_path) in yaml::values_under(&doc.node, &["hostPath"]) {
+                let path = yaml::str_at(host_path, "path").unwrap_or("?");
+                cx.report(
+                    file.loc(file.yaml_span(host_path)),
+                    format!("{kind} mounts the node's directory `{path}` (`hostPath`): data is tied to one node and pods are no longer interchangeable"),
+                    "use a PersistentVolumeClaim for real state (better: a backing service), or `emptyDir` for scratch space",
+                );
+            }
+        }
+        if let Some(df) = file.dockerfile() {
+            let runtime = df.runtime_stages();
+            let datastore = runtime
+                .last()
+                .and_then(|s| s.image())
+                .is_some_and(|w| ImageRef::parse(&w.value).backing_service().is_some());
+            if datastore {
+                return;
+            }
+            for inst in runtime
+                .iter()
+                .flat_map(|s| s.body)
+                .filter(|i| i.keyword == "VOLUME")
+            {
+                let words = match &inst.exec {
+                    Some(words) => words.clone(),
+                    None => inst.args.words(),
+                };
+                for w in words.into_iter().filter(|w| !is_scratch_path(&w.value)) {
+                    cx.report(
+                        file.loc(w.span),
+                        format!("`VOLUME {}` keeps app data in the container's local storage: the image expects state on the host it runs on", w.value),
+                        HELP,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Paths meant for scratch data, logs (TF11xx), PID files (TF0802) or devices.
+fn is_scratch_path(path: &str) -> bool {
+    let p = path.trim_start_matches("./");
+    [
+        "/tmp", "/var/tmp", "/dev", "/proc", "/sys", "/run", "/var/run", "/var/log",
+    ]
+    .iter()
+    .any(|d| p == *d || p.starts_with(&format!("{d}/")))
+        || p.ends_with(".log")
+        || p.ends_with(".pid")
+        || p == "-"
+        || p.is_empty()
+        || p.contains(":memory:")
+}
+
+/// `sqlite://app.db`, `sqlite:data/app.db`: a database file on local disk.
+fn is_sqlite_file(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("sqlite:") else {
+        return false;
+    };
+    let rest = rest.trim_start_matches('/');
+    !rest.is_empty()
+        && !rest.contains(":memory:")
+        && !rest.contains("mode=memory")
+        && !is_scratch_path(&format!("/{rest}"))
+}
+
+/// Literal paths given to file- and database-writing calls.
+struct Writes(Vec<StrLit>);
+
+impl Writes {
+    fn push_literal(&mut self, expr: &syn::Expr) {
+        if let Some(lit) =
+            literal_str(expr).filter(|l| !is_scratch_path(&l.value) && !l.value.contains('{'))
+        {
+            self.0.push(lit);
+        } else if let Some(lit) = literal_str(expr).filter(|l| l.value.contains('{')) {
+            // `format!("uploads/{}", id)`: the directory part is the literal path.
+            let dir = lit.value.split('{').next().unwrap_or_default();
+            if !dir.is_empty() && !is_scratch_path(dir) {
+                self.0.push(lit);
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Writes {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Some(path) = rust::call_path(call)
+            && WRITERS.iter().any(|w| path_ends_with(&path, w))
+        {
+            for arg in &call.args {
+                self.push_literal(arg);
+            }
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if m.method == "open" && opens_for_writing(&m.receiver) {
+            for arg in &m.args {
+                self.push_literal(arg);
+            }
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
+}
+
+/// True for an `OpenOptions` builder chain with `.write(true)`, `.append(true)` or `.create(true)`.
+fn opens_for_writing(receiver: &syn::Expr) -> bool {
+    let mut writes = false;
+    let mut expr = receiver;
+    loop {
+        match expr {
+            syn::Expr::MethodCall(m) => {
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "write" | "append" | "create" | "create_new"
+                ) {
+                    writes = true;
+                }
+                expr = &m.receiver;
+            }
+            syn::Expr::Call(call) => {
+                return writes
+                    && rust::call_path(call)
+                        .is_some_and(|p| path_ends_with(&p, &["OpenOptions", "new"]));
+            }
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_and_sqlite_paths() {
+        assert!(is_scratch_path("/tmp/upload-1"));
+        assert!(is_scratch_path("logs/app.log"));
+        assert!(!is_scratch_path("uploads/avatars"));
+        assert!(!is_scratch_path("/data"));
+        assert!(is_sqlite_file("sqlite://data/app.db"));
+        assert!(is_sqlite_file("sqlite:app.db?mode=rwc"));
+        assert!(!is_sqlite_file("sqlite::memory:"));
+        assert!(!is_sqlite_file("sqlite://:memory:"));
+        assert!(!is_sqlite_file("sqlite:///tmp/test.db"));
+    }
+}

@@ -1,0 +1,205 @@
+//! TF0603 process-local-state: process-global mutable collections in a server.
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::Visit;
+
+use crate::parse::rust::span_range;
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
+
+declare_rule! {
+    ProcessLocalState {
+        code: "TF0603",
+        name: "process-local-state",
+        factor: 6,
+        severity: Warning,
+        kinds: [Rust, Cargo],
+        summary: "global mutable collections in a server (`static X: Lazy<Mutex<HashMap<..>>>`, `lazy_static!`, static `DashMap`)",
+    }
+}
+
+/// Types that make a static mutable from every thread.
+const MUTABLE: &[&str] = &[
+    "Mutex",
+    "RwLock",
+    "FairMutex",
+    "ReentrantMutex",
+    "DashMap",
+    "DashSet",
+    "ArcSwap",
+];
+/// Collections that grow with requests.
+const COLLECTIONS: &[&str] = &[
+    "HashMap",
+    "BTreeMap",
+    "HashSet",
+    "BTreeSet",
+    "Vec",
+    "VecDeque",
+    "IndexMap",
+    "IndexSet",
+    "LruCache",
+    "DashMap",
+    "DashSet",
+    "AHashMap",
+    "FxHashMap",
+    "Slab",
+    "SlotMap",
+];
+/// Types that show the static holds infrastructure or derived data, not user data:
+/// metrics, pools and clients, compiled patterns and templates, config, type tables.
+const INFRASTRUCTURE: &[&str] = &[
+    "Regex",
+    "RegexSet",
+    "Registry",
+    "Counter",
+    "Gauge",
+    "Histogram",
+    "IntCounter",
+    "IntCounterVec",
+    "Pool",
+    "PgPool",
+    "MySqlPool",
+    "SqlitePool",
+    "Client",
+    "Sender",
+    "JoinHandle",
+    "Handle",
+    "Template",
+    "Tera",
+    "Handlebars",
+    "Config",
+    "Settings",
+    "TypeId",
+    "Schema",
+    "Logger",
+    "Library",
+];
+/// Static names that say the same.
+const INFRASTRUCTURE_NAMES: &[&str] = &[
+    "REGEX", "PATTERN", "TEMPLATE", "METRIC", "REGISTRY", "POOL", "CONFIG", "SETTINGS", "INTERN",
+    "SCHEMA", "PLUGIN", "HANDLER",
+];
+
+impl Check for ProcessLocalState {
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        let Some(ast) = file.rust() else { return };
+        let mut v = Statics(Vec::new());
+        v.visit_file(ast);
+        for s in v.0 {
+            let upper = s.name.to_ascii_uppercase();
+            let has = |list: &[&str]| {
+                s.type_idents
+                    .iter()
+                    .find(|i| list.contains(&i.as_str()))
+                    .cloned()
+            };
+            let (Some(wrapper), Some(collection)) = (
+                if s.is_mut {
+                    Some("static mut".to_string())
+                } else {
+                    has(MUTABLE)
+                },
+                has(COLLECTIONS),
+            ) else {
+                continue;
+            };
+            if has(INFRASTRUCTURE).is_some()
+                || INFRASTRUCTURE_NAMES.iter().any(|n| upper.contains(n))
+            {
+                continue;
+            }
+            let what = if wrapper == collection {
+                format!("concurrent `{collection}`")
+            } else {
+                format!("`{collection}` behind `{wrapper}`")
+            };
+            cx.report(
+                file.loc(s.span),
+                format!(
+                    "`{}` is a process-global {what}: state kept in one process is invisible to other replicas and lost on restart",
+                    s.name
+                ),
+                "keep data that outlives a request in a backing service (Redis, a database); a process-local cache is fine only for data any replica can recompute",
+            )
+            .in_service();
+        }
+    }
+}
+
+/// A `static` item (also inside `lazy_static!`): name, type identifiers, `mut`.
+struct Static {
+    name: String,
+    span: std::ops::Range<usize>,
+    type_idents: Vec<String>,
+    is_mut: bool,
+}
+
+struct Statics(Vec<Static>);
+
+impl<'ast> Visit<'ast> for Statics {
+    fn visit_item_static(&mut self, i: &'ast syn::ItemStatic) {
+        let mut idents = Idents(Vec::new());
+        idents.visit_type(&i.ty);
+        self.0.push(Static {
+            name: i.ident.to_string(),
+            span: span_range(i.ident.span()),
+            type_idents: idents.0,
+            is_mut: matches!(i.mutability, syn::StaticMutability::Mut(_)),
+        });
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "lazy_static")
+        {
+            self.lazy_statics(mac.tokens.clone());
+        }
+    }
+}
+
+impl Statics {
+    /// `static ref NAME: TYPE = EXPR;` entries of a `lazy_static!` body.
+    fn lazy_statics(&mut self, tokens: TokenStream) {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut i = 0;
+        while i < tokens.len() {
+            let is_ident = |t: &TokenTree, s: &str| matches!(t, TokenTree::Ident(id) if id == s);
+            if is_ident(&tokens[i], "static")
+                && tokens.get(i + 1).is_some_and(|t| is_ident(t, "ref"))
+                && let Some(TokenTree::Ident(name)) = tokens.get(i + 2)
+            {
+                let mut type_idents = Vec::new();
+                let mut j = i + 3;
+                while let Some(t) = tokens.get(j) {
+                    match t {
+                        TokenTree::Punct(p) if p.as_char() == '=' => break,
+                        TokenTree::Ident(id) => type_idents.push(id.to_string()),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                self.0.push(Static {
+                    name: name.to_string(),
+                    span: span_range(name.span()),
+                    type_idents,
+                    is_mut: false,
+                });
+                i = j;
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Every identifier in a type.
+struct Idents(Vec<String>);
+
+impl<'ast> Visit<'ast> for Idents {
+    fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+        self.0.push(i.to_string());
+    }
+}

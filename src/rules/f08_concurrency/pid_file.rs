@@ -1,0 +1,95 @@
+//! TF0802 pid-file: the app writes a PID file.
+
+use syn::visit::Visit;
+
+use crate::parse::rust::{self, literal_str, path_ends_with};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
+
+declare_rule! {
+    PidFile {
+        code: "TF0802",
+        name: "pid-file",
+        factor: 8,
+        severity: Warning,
+        kinds: [Rust],
+        summary: "the app writes a PID file",
+    }
+}
+
+impl Check for PidFile {
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        let Some(ast) = file.rust() else { return };
+        let mut v = PidFiles(Vec::new());
+        v.visit_file(ast);
+        let literals = rust::string_literals(ast);
+        let pid_paths = literals
+            .iter()
+            .filter(|l| is_pid_path(&l.value))
+            .map(|l| (l.value.clone(), l.span.clone()));
+        let mut found: Vec<(String, std::ops::Range<usize>)> = pid_paths.collect();
+        // Calls whose argument is not a `.pid` literal (that literal is reported already).
+        let calls: Vec<_> =
+            v.0.into_iter()
+                .filter(|(_, call)| {
+                    !found
+                        .iter()
+                        .any(|(_, s)| s.start >= call.start && s.end <= call.end)
+                })
+                .collect();
+        found.extend(calls);
+        found.sort_by_key(|(_, s)| s.start);
+        for (what, span) in found {
+            cx.report(
+                file.loc(span),
+                format!("writes a PID file (`{what}`): process bookkeeping that belongs to the process manager"),
+                "drop the PID file; the platform (Kubernetes, systemd, the container runtime) tracks and signals the process",
+            );
+        }
+    }
+}
+
+/// `/var/run/app.pid`, `app.pid`, `server.pidfile` (a file name, not a bare extension).
+fn is_pid_path(value: &str) -> bool {
+    let name = value.rsplit('/').next().unwrap_or(value);
+    let stem = name
+        .strip_suffix(".pid")
+        .or_else(|| name.strip_suffix(".pidfile"));
+    !value.contains(char::is_whitespace) && stem.is_some_and(|s| !s.is_empty())
+}
+
+/// PID-file APIs: `Daemonize::pid_file(..)`, `Pidfile::new(..)`, `Pidlock::new(..)`.
+struct PidFiles(Vec<(String, std::ops::Range<usize>)>);
+
+impl<'ast> Visit<'ast> for PidFiles {
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if m.method == "pid_file" {
+            let what = m
+                .args
+                .first()
+                .and_then(literal_str)
+                .map_or_else(|| "pid_file(..)".to_string(), |l| l.value);
+            let start = rust::span_range(m.method.span()).start;
+            self.0.push((
+                what,
+                start..rust::span_range(m.paren_token.span.close()).end,
+            ));
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Some(path) = rust::call_path(call)
+            && ["Pidfile", "PidFile", "Pidlock"]
+                .iter()
+                .any(|t| path_ends_with(&path, &[t, "new"]))
+            && let Some(span) = rust::call_path_span(call)
+        {
+            self.0.push((
+                path.join("::"),
+                span.start..rust::span_range(call.paren_token.span.close()).end,
+            ));
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+}

@@ -1,0 +1,74 @@
+//! TF0801 self-daemonizing: the app forks itself into the background.
+
+use syn::visit::Visit;
+
+use crate::parse::rust::{self, path_ends_with};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
+
+declare_rule! {
+    SelfDaemonizing {
+        code: "TF0801",
+        name: "self-daemonizing",
+        factor: 8,
+        severity: Error,
+        kinds: [Rust],
+        summary: "the app daemonizes itself (`daemonize` crate, `fork`/`setsid`, `nix::unistd::daemon`)",
+    }
+}
+
+impl Check for SelfDaemonizing {
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        let Some(ast) = file.rust() else { return };
+        // Bare `fork()`/`setsid()`/`daemon()` count when the file imports them from a
+        // system crate; qualified calls are recognised by their path.
+        let imports_unix = ["nix::unistd", "libc", "fork::", "daemonize"]
+            .iter()
+            .any(|m| file.text.contains(m));
+        let mut v = Calls {
+            imports_unix,
+            found: Vec::new(),
+        };
+        v.visit_file(ast);
+        for (what, span) in v.found {
+            cx.report(
+                file.loc(span),
+                format!("the process daemonizes itself ({what}): it detaches from the supervisor that started it"),
+                "stay in the foreground and let the process manager (Kubernetes, systemd, the container runtime) run, restart and scale it",
+            );
+        }
+    }
+}
+
+struct Calls {
+    imports_unix: bool,
+    found: Vec<(String, std::ops::Range<usize>)>,
+}
+
+impl<'ast> Visit<'ast> for Calls {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Some(path) = rust::call_path(call) {
+            let qualified = path.len() >= 2
+                && matches!(
+                    path[path.len() - 2].as_str(),
+                    "unistd" | "libc" | "fork" | "nix"
+                );
+            let last = path.last().map(String::as_str).unwrap_or_default();
+            let what = match last {
+                "daemon" | "fork" | "setsid"
+                    if qualified || (path.len() == 1 && self.imports_unix) =>
+                {
+                    Some(format!("`{}()`", path.join("::")))
+                }
+                _ if path_ends_with(&path, &["Daemonize", "new"]) => {
+                    Some("`Daemonize`".to_string())
+                }
+                _ => None,
+            };
+            if let (Some(what), Some(span)) = (what, rust::call_path_span(call)) {
+                self.found.push((what, span));
+            }
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+}

@@ -1,0 +1,121 @@
+//! TF0804 unscalable-service: compose `container_name` or fixed host ports on app
+//! services; Kubernetes `hostPort`/`hostNetwork` on Deployments.
+
+use crate::parse::image::ImageRef;
+use crate::parse::yaml::{self, ComposePort, DocKind, Node};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
+
+declare_rule! {
+    UnscalableService {
+        code: "TF0804",
+        name: "unscalable-service",
+        factor: 8,
+        severity: Warning,
+        kinds: [Yaml],
+        summary: "compose `container_name` or fixed host port on an app service; Kubernetes `hostPort`/`hostNetwork` on a Deployment",
+    }
+}
+
+/// Stateless workload kinds that are scaled by adding replicas.
+const SCALED: &[&str] = &["Deployment", "ReplicaSet"];
+
+impl Check for UnscalableService {
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        for doc in file.yaml() {
+            match &doc.kind {
+                DocKind::Compose => check_compose(file, &doc.node, cx),
+                DocKind::Kubernetes(kind) if SCALED.contains(&kind.as_str()) => {
+                    check_kubernetes(file, &doc.node, kind, cx)
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// True for a compose service running the app itself: built here, or an image that is
+/// neither a backing service nor a reverse proxy.
+pub fn is_app_service(svc: &Node<'_>) -> bool {
+    if yaml::get(svc, "build").is_some() {
+        return true;
+    }
+    yaml::str_at(svc, "image").is_none_or(|image| {
+        let image = ImageRef::parse(image);
+        image.backing_service().is_none() && !image.is_edge_proxy()
+    })
+}
+
+fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
+    for (name, svc) in yaml::compose_services(doc) {
+        if !is_app_service(svc) {
+            continue;
+        }
+        let name = yaml::scalar_text(name).unwrap_or_default();
+        let replicas = yaml::get(svc, "deploy")
+            .and_then(|d| yaml::get(d, "replicas"))
+            .and_then(yaml::scalar_text)
+            .and_then(|r| r.parse::<u32>().ok())
+            .unwrap_or(1);
+        if let Some(node) = yaml::get(svc, "container_name") {
+            cx.report(
+                file.loc(file.yaml_span(node)),
+                format!("service `{name}` has a fixed `container_name`: `docker compose up --scale {name}=2` fails, and only one copy can run per host"),
+                "remove `container_name`; other services reach it by its service name, which load-balances over every replica",
+            );
+        }
+        for port in yaml::get(svc, "ports")
+            .and_then(yaml::sequence)
+            .unwrap_or_default()
+        {
+            let Some(parsed) = ComposePort::parse(port) else {
+                continue;
+            };
+            let Some(published) = parsed
+                .published
+                .filter(|p| !p.contains('-') && !p.contains('$'))
+            else {
+                continue;
+            };
+            let consequence = if replicas > 1 {
+                format!("with `deploy.replicas: {replicas}` all but one replica fail to bind it")
+            } else {
+                "a second replica cannot start on the same host".to_string()
+            };
+            cx.report(
+                file.loc(file.yaml_span(port)),
+                format!("service `{name}` publishes the fixed host port {published}: {consequence}"),
+                format!("publish only the container port (`\"{}\"`) or a host port range, and put a load balancer or reverse proxy in front of the replicas", parsed.target),
+            );
+        }
+    }
+}
+
+fn check_kubernetes(file: &SourceFile<'_>, doc: &Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+    for (_, spec) in yaml::values_under(doc, &["hostNetwork"]) {
+        if yaml::scalar_text(spec).as_deref() == Some("true") {
+            cx.report(
+                file.loc(file.yaml_span(spec)),
+                format!("{kind} pods use `hostNetwork: true`: each pod takes the node's ports, so replicas collide and can't share a node"),
+                "drop `hostNetwork` and expose the pods through a Service; reserve host networking for node agents (DaemonSets)",
+            );
+        }
+    }
+    for (_, list) in yaml::values_under(doc, &["containers", "initContainers"]) {
+        for c in yaml::sequence(list).unwrap_or_default() {
+            for port in yaml::get(c, "ports")
+                .and_then(yaml::sequence)
+                .unwrap_or_default()
+            {
+                if let Some(host_port) = yaml::get(port, "hostPort") {
+                    let value = yaml::scalar_text(host_port).unwrap_or_default();
+                    cx.report(
+                        file.loc(file.yaml_span(host_port)),
+                        format!("{kind} container binds `hostPort: {value}`: two replicas can't be scheduled on the same node"),
+                        "remove `hostPort` and route traffic through a Service (and an Ingress or LoadBalancer for outside traffic)",
+                    );
+                }
+            }
+        }
+    }
+}
