@@ -8,9 +8,12 @@ use syn::visit::Visit;
 
 use crate::diagnostic::{Condition, Location};
 use crate::parse::cargo::{DepKind, Manifest};
+use crate::parse::image::ImageRef;
+use crate::parse::listen::{self, Part};
 use crate::parse::rust;
+use crate::parse::yaml::{self, ComposePort, DocKind};
 use crate::shell;
-use crate::source::{FileKind, SourceFile};
+use crate::source::{FileKind, SourceFile, YamlDoc};
 
 /// One linted file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,6 +47,13 @@ impl CargoFacts {
                 .dependencies
                 .iter()
                 .any(|d| d.kind == DepKind::Normal && SERVICE_CRATES.contains(&d.name.as_str()))
+    }
+
+    /// The package name and binary target names.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.manifest.bins.clone();
+        names.extend(self.manifest.package.as_ref().map(|p| p.0.clone()));
+        names
     }
 
     /// Developer tooling rather than an app: `xtask`, cargo-fuzz crates.
@@ -107,12 +117,84 @@ pub struct DockerFacts {
     /// What the runtime stage provides: installed package names, copied or
     /// downloaded binary names, `cargo install`ed crates and base image names.
     pub provides: BTreeSet<String>,
+    /// `EXPOSE`d ports of the runtime stages.
+    pub exposes: Vec<PortDecl>,
+    /// `ENV` settings of the runtime stages: (name, value).
+    pub env: Vec<(String, String)>,
+}
+
+impl DockerFacts {
+    /// The directory holding the Dockerfile (`""` at the root).
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+
+    /// True when any build step or copied file names `word` (a crate or binary name).
+    pub fn mentions(&self, word: &str) -> bool {
+        self.provides.contains(&word.to_ascii_lowercase())
+            || self.stages.iter().flat_map(|s| &s.steps).any(|step| {
+                step.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    .any(|w| w == word)
+            })
+    }
 }
 
 /// `Command::new("tool")` in Rust code.
 #[derive(Debug, Clone)]
 pub struct CommandUse {
     pub tool: String,
+    pub location: Location,
+}
+
+/// A place a Rust program listens (see [`crate::parse::listen`]).
+#[derive(Debug, Clone)]
+pub struct ListenFact {
+    pub path: String,
+    /// The binding call.
+    pub location: Location,
+    /// The address argument.
+    pub arg: Location,
+    pub host: Part<String>,
+    pub port: Part<u16>,
+}
+
+impl ListenFact {
+    /// True when the host is a loopback address (literal, or the env default).
+    pub fn is_loopback(&self) -> bool {
+        self.host
+            .default_value()
+            .is_some_and(|h| listen::is_loopback(&h))
+    }
+}
+
+/// What a Rust file contributes.
+#[derive(Debug, Clone, Default)]
+pub struct RustFacts {
+    pub commands: Vec<CommandUse>,
+    pub listens: Vec<ListenFact>,
+}
+
+/// A container port declaration in a deploy manifest.
+#[derive(Debug, Clone)]
+pub struct PortDecl {
+    pub port: u16,
+    pub location: Location,
+}
+
+/// A container declared by a compose service or a Kubernetes pod template.
+#[derive(Debug, Clone)]
+pub struct ContainerFacts {
+    pub path: String,
+    /// Compose service or Kubernetes container name.
+    pub name: String,
+    pub image: Option<String>,
+    /// Compose `build` context, root-relative.
+    pub build_context: Option<String>,
+    /// Ports the container listens on: compose container-side ports and
+    /// `expose`, Kubernetes `containerPort`s.
+    pub ports: Vec<PortDecl>,
+    /// Environment variables set for the container: (name, value).
+    pub env: Vec<(String, String)>,
     pub location: Location,
 }
 
@@ -129,7 +211,8 @@ pub struct EnvFacts {
 pub enum Fact {
     Cargo(Box<CargoFacts>),
     Docker(DockerFacts),
-    Commands(Vec<CommandUse>),
+    Rust(RustFacts),
+    Containers(Vec<ContainerFacts>),
     Env(EnvFacts),
 }
 
@@ -147,6 +230,8 @@ pub struct Project {
     pub cargo: Vec<CargoFacts>,
     pub dockerfiles: Vec<DockerFacts>,
     pub commands: Vec<CommandUse>,
+    pub listens: Vec<ListenFact>,
+    pub containers: Vec<ContainerFacts>,
     pub env_files: Vec<EnvFacts>,
 }
 
@@ -156,7 +241,11 @@ impl Project {
         match fact {
             Fact::Cargo(c) => self.cargo.push(*c),
             Fact::Docker(d) => self.dockerfiles.push(d),
-            Fact::Commands(c) => self.commands.extend(c),
+            Fact::Rust(r) => {
+                self.commands.extend(r.commands);
+                self.listens.extend(r.listens);
+            }
+            Fact::Containers(c) => self.containers.extend(c),
             Fact::Env(e) => self.env_files.push(e),
         }
     }
@@ -178,6 +267,41 @@ impl Project {
         match condition {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
         }
+    }
+
+    /// Dockerfiles that build `krate`: they name its package or a binary in a build
+    /// step or copy, or sit in or above its directory without naming a different app.
+    pub fn dockerfiles_for(&self, krate: &CargoFacts) -> Vec<&DockerFacts> {
+        let names = krate.names();
+        self.dockerfiles
+            .iter()
+            .filter(|d| {
+                if names.iter().any(|n| d.mentions(n)) {
+                    return true;
+                }
+                let other_app = self.cargo.iter().any(|c| {
+                    c.has_bin && c.path != krate.path && c.names().iter().any(|n| d.mentions(n))
+                });
+                !other_app && (is_within(&krate.dir, d.dir()) || is_within(d.dir(), &krate.dir))
+            })
+            .collect()
+    }
+
+    /// Compose services and Kubernetes containers that run `krate`: built from a
+    /// context holding it, or running an image named after it.
+    pub fn containers_for(&self, krate: &CargoFacts) -> Vec<&ContainerFacts> {
+        let names = krate.names();
+        self.containers
+            .iter()
+            .filter(|c| {
+                c.build_context
+                    .as_deref()
+                    .is_some_and(|ctx| is_within(&krate.dir, ctx))
+                    || c.image
+                        .as_deref()
+                        .is_some_and(|i| names.contains(&ImageRef::parse(i).base_name()))
+            })
+            .collect()
     }
 
     /// The `Cargo.toml` whose package directory holds `path` (nearest ancestor).
@@ -255,6 +379,8 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                 })
                 .collect();
             let mut provides = BTreeSet::new();
+            let mut exposes = Vec::new();
+            let mut env = Vec::new();
             for stage in df.runtime_stages() {
                 if let Some(image) = stage.image() {
                     let name = image.value.split(['@']).next().unwrap_or_default();
@@ -268,6 +394,18 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                                 provided_by_script(script.text, &mut provides);
                             }
                         }
+                        "EXPOSE" => {
+                            for w in inst.args.words() {
+                                let number = w.value.split('/').next().unwrap_or_default();
+                                if let Ok(port) = number.parse::<u16>() {
+                                    exposes.push(PortDecl {
+                                        port,
+                                        location: file.loc(w.span),
+                                    });
+                                }
+                            }
+                        }
+                        "ENV" => env.extend(inst.pairs().into_iter().map(|(k, v, _)| (k, v))),
                         "COPY" | "ADD" => {
                             let words = inst.args.words();
                             for w in words.iter().take(words.len().saturating_sub(1)) {
@@ -285,20 +423,41 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                 path: file.path.to_string(),
                 stages,
                 provides,
+                exposes,
+                env,
             }))
         }
         FileKind::Rust => {
             let ast = file.rust()?;
             let mut v = Commands(Vec::new());
             v.visit_file(ast);
-            let uses: Vec<CommandUse> =
+            let commands: Vec<CommandUse> =
                 v.0.into_iter()
                     .map(|(tool, span)| CommandUse {
                         tool,
                         location: file.loc(span),
                     })
                     .collect();
-            (!uses.is_empty()).then_some(Fact::Commands(uses))
+            let listens: Vec<ListenFact> = listen::listens(ast)
+                .into_iter()
+                .map(|l| ListenFact {
+                    path: file.path.to_string(),
+                    location: file.loc(l.span),
+                    arg: file.loc(l.arg_span),
+                    host: l.host,
+                    port: l.port,
+                })
+                .collect();
+            (!commands.is_empty() || !listens.is_empty())
+                .then_some(Fact::Rust(RustFacts { commands, listens }))
+        }
+        FileKind::Yaml => {
+            let containers: Vec<ContainerFacts> = file
+                .yaml()
+                .iter()
+                .flat_map(|doc| containers(file, doc, &dir))
+                .collect();
+            (!containers.is_empty()).then_some(Fact::Containers(containers))
         }
         FileKind::Env => Some(Fact::Env(EnvFacts {
             path: file.path.to_string(),
@@ -317,6 +476,122 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
         })),
         _ => None,
     }
+}
+
+/// The containers of a compose or Kubernetes document.
+fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerFacts> {
+    let mut out = Vec::new();
+    let port_decl = |node: &yaml::Node<'_>, port: &str| {
+        port.parse::<u16>().ok().map(|port| PortDecl {
+            port,
+            location: file.loc(file.yaml_span(node)),
+        })
+    };
+    match &doc.kind {
+        DocKind::Compose => {
+            for (name, svc) in yaml::compose_services(&doc.node) {
+                let mut ports: Vec<PortDecl> = yaml::get(svc, "ports")
+                    .and_then(yaml::sequence)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|n| port_decl(n, &ComposePort::parse(n)?.target))
+                    .collect();
+                ports.extend(
+                    yaml::get(svc, "expose")
+                        .and_then(yaml::sequence)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|n| port_decl(n, yaml::scalar_text(n)?.split('/').next()?)),
+                );
+                let build = yaml::get(svc, "build");
+                let context = build
+                    .and_then(|b| yaml::scalar_str(b).or_else(|| yaml::str_at(b, "context")))
+                    .map(|c| join_path(dir, c));
+                out.push(ContainerFacts {
+                    path: file.path.to_string(),
+                    name: yaml::scalar_text(name).unwrap_or_default(),
+                    image: yaml::str_at(svc, "image").map(str::to_string),
+                    build_context: context,
+                    ports,
+                    env: compose_env(svc),
+                    location: file.loc(file.yaml_span(name)),
+                });
+            }
+        }
+        DocKind::Kubernetes(_) => {
+            for (_, list) in yaml::values_under(&doc.node, &["containers"]) {
+                for c in yaml::sequence(list).unwrap_or_default() {
+                    let ports = yaml::get(c, "ports")
+                        .and_then(yaml::sequence)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|p| {
+                            let node = yaml::get(p, "containerPort")?;
+                            port_decl(node, &yaml::scalar_text(node)?)
+                        })
+                        .collect();
+                    let env = yaml::get(c, "env")
+                        .and_then(yaml::sequence)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|e| {
+                            Some((
+                                yaml::str_at(e, "name")?.to_string(),
+                                yaml::scalar_text(yaml::get(e, "value")?)?,
+                            ))
+                        })
+                        .collect();
+                    out.push(ContainerFacts {
+                        path: file.path.to_string(),
+                        name: yaml::str_at(c, "name").unwrap_or_default().to_string(),
+                        image: yaml::str_at(c, "image").map(str::to_string),
+                        build_context: None,
+                        ports,
+                        env,
+                        location: file.loc(file.yaml_span(c)),
+                    });
+                }
+            }
+        }
+        DocKind::Other => {}
+    }
+    out
+}
+
+/// A compose service's `environment:` in map or list form.
+fn compose_env(svc: &yaml::Node<'_>) -> Vec<(String, String)> {
+    let Some(env) = yaml::get(svc, "environment") else {
+        return Vec::new();
+    };
+    if let Some(items) = yaml::sequence(env) {
+        return items
+            .iter()
+            .filter_map(|i| {
+                let (k, v) = yaml::scalar_str(i)?.split_once('=')?;
+                Some((k.to_string(), v.to_string()))
+            })
+            .collect();
+    }
+    yaml::mapping(env)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| Some((yaml::scalar_text(k)?, yaml::scalar_text(v)?)))
+        .collect()
+}
+
+/// `dir` joined with a relative path, normalised (`a/b` + `../c` → `a/c`, `.` → `a/b`).
+fn join_path(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 fn basename(path: &str) -> String {

@@ -210,6 +210,29 @@ impl Script<'_> {
 }
 
 impl Instruction {
+    /// `KEY=value` pairs of an `ENV`/`ARG`/`LABEL` (and the legacy `ENV KEY value` form),
+    /// with the span of each value.
+    pub fn pairs(&self) -> Vec<(String, String, Range<usize>)> {
+        let words = self.args.words();
+        if self.keyword == "ENV" && words.len() >= 2 && !words[0].value.contains('=') {
+            let value = words[1..]
+                .iter()
+                .map(|w| w.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let span = words[1].span.start..words[words.len() - 1].span.end;
+            return vec![(words[0].value.clone(), value, span)];
+        }
+        words
+            .into_iter()
+            .filter_map(|w| {
+                let (k, v) = w.value.split_once('=')?;
+                let start = (w.span.end - v.len().min(w.span.end - w.span.start)).max(w.span.start);
+                Some((k.to_string(), v.to_string(), start..w.span.end))
+            })
+            .collect()
+    }
+
     /// The shell text this instruction runs: its arguments and any heredoc bodies.
     pub fn scripts(&self) -> Vec<Script<'_>> {
         let mut out = vec![Script {

@@ -4,5 +4,6 @@ pub mod cargo;
 pub mod dockerfile;
 pub mod envfile;
 pub mod image;
+pub mod listen;
 pub mod rust;
 pub mod yaml;

@@ -1,0 +1,164 @@
+//! TF0703 port-mismatch: the app's port, `EXPOSE`, `containerPort`, probe ports and
+//! compose ports disagree.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::Location;
+use crate::parse::listen::Part;
+use crate::parse::yaml::{self, DocKind, Node};
+use crate::project::{ListenFact, PortDecl, Project};
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
+
+declare_rule! {
+    PortMismatch {
+        code: "TF0703",
+        name: "port-mismatch",
+        factor: 7,
+        severity: Warning,
+        kinds: [Rust, Cargo, Dockerfile, Yaml],
+        summary: "Dockerfile `EXPOSE`, k8s `containerPort`/probe ports, compose ports and the app's default port disagree",
+    }
+}
+
+const PROBES: &[&str] = &["livenessProbe", "readinessProbe", "startupProbe"];
+
+impl Check for PortMismatch {
+    /// Kubernetes probes aimed at a port the container does not declare.
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        for doc in file.yaml() {
+            if !matches!(doc.kind, DocKind::Kubernetes(_)) {
+                continue;
+            }
+            for (_, list) in yaml::values_under(&doc.node, &["containers"]) {
+                for c in yaml::sequence(list).unwrap_or_default() {
+                    check_probes(file, c, cx);
+                }
+            }
+        }
+    }
+
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for krate in &project.cargo {
+            let listens: Vec<&ListenFact> = project
+                .listens
+                .iter()
+                .filter(|l| {
+                    project
+                        .crate_of(&l.path)
+                        .is_some_and(|c| c.path == krate.path)
+                        && l.port.default_value().is_some_and(|p| p != 0)
+                })
+                .collect();
+            let Some(first) = listens.first() else {
+                continue;
+            };
+            for d in project.dockerfiles_for(krate) {
+                compare(
+                    cx,
+                    &listens,
+                    &d.env,
+                    &d.exposes,
+                    "`EXPOSE` declares port",
+                    first,
+                );
+            }
+            for c in project.containers_for(krate) {
+                let what = if c.build_context.is_some() || c.path.contains("compose") {
+                    format!("compose service `{}` routes to container port", c.name)
+                } else {
+                    format!("container `{}` declares containerPort", c.name)
+                };
+                compare(cx, &listens, &c.env, &c.ports, &what, first);
+            }
+        }
+    }
+}
+
+/// Report when none of `declared` is a port the app listens on under `env`.
+fn compare(
+    cx: &mut Ctx<'_>,
+    listens: &[&ListenFact],
+    env: &[(String, String)],
+    declared: &[PortDecl],
+    what: &str,
+    first: &ListenFact,
+) {
+    let Some(decl) = declared.first() else { return };
+    let app: BTreeSet<u16> = listens
+        .iter()
+        .filter_map(|l| effective_port(l, env))
+        .collect();
+    if app.is_empty() || declared.iter().any(|d| app.contains(&d.port)) {
+        return;
+    }
+    let declared_list = join(declared.iter().map(|d| d.port));
+    let app_list = join(app.iter().copied());
+    cx.report(
+        decl.location.clone(),
+        format!("{what} {declared_list}, but the app listens on {app_list}"),
+        "make them agree: set the app's port through the environment (`PORT`) in the deployment and declare that same port everywhere",
+    )
+    .with_related(first.arg.clone(), format!("the app listens on {app_list} here"));
+}
+
+/// The port the app listens on when run with `env`.
+fn effective_port(l: &ListenFact, env: &[(String, String)]) -> Option<u16> {
+    if let Part::Env(var, _) = &l.port
+        && let Some((_, v)) = env.iter().find(|(k, _)| k == var)
+    {
+        return v.parse().ok();
+    }
+    l.port.default_value()
+}
+
+fn join(ports: impl Iterator<Item = u16>) -> String {
+    ports.map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn check_probes(file: &SourceFile<'_>, c: &Node<'_>, cx: &mut Ctx<'_>) {
+    let ports = yaml::get(c, "ports")
+        .and_then(yaml::sequence)
+        .unwrap_or_default();
+    let numbers: Vec<String> = ports
+        .iter()
+        .filter_map(|p| yaml::get(p, "containerPort").and_then(yaml::scalar_text))
+        .collect();
+    let names: Vec<&str> = ports
+        .iter()
+        .filter_map(|p| yaml::str_at(p, "name"))
+        .collect();
+    if numbers.is_empty() {
+        return;
+    }
+    let related: Option<Location> = ports.first().map(|p| file.loc(file.yaml_span(p)));
+    for probe in PROBES
+        .iter()
+        .filter_map(|k| yaml::get(c, k).map(|n| (*k, n)))
+    {
+        let (kind, node) = probe;
+        for handler in ["httpGet", "tcpSocket", "grpc"] {
+            let Some(port) = yaml::get(node, handler).and_then(|h| yaml::get(h, "port")) else {
+                continue;
+            };
+            let Some(value) = yaml::scalar_text(port) else {
+                continue;
+            };
+            let known = match value.parse::<u16>() {
+                Ok(_) => numbers.contains(&value),
+                Err(_) => names.contains(&value.as_str()),
+            };
+            if known {
+                continue;
+            }
+            let d = cx.report(
+                file.loc(file.yaml_span(port)),
+                format!("{kind} checks port `{value}`, which the container does not declare (containerPort {})", numbers.join(", ")),
+                "point the probe at a declared `containerPort` (by number or by its `name`) the app actually listens on",
+            );
+            if let Some(at) = related.clone() {
+                d.with_related(at, "the container's ports");
+            }
+        }
+    }
+}
