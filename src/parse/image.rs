@@ -94,6 +94,13 @@ const BACKING_IMAGES: &[(&str, &str)] = &[
     ("adminer", "adminer"),
     ("pgadmin4", "pgadmin"),
     ("qdrant", "qdrant"),
+    ("pgbouncer", "pgbouncer"),
+    ("pgpool", "pgpool"),
+    ("elasticmq", "sqs"),
+    ("fake-gcs-server", "gcs"),
+    ("wiremock", "http-mock"),
+    ("mockserver", "http-mock"),
+    ("smtp4dev", "smtp"),
 ];
 /// Images of reverse proxies and load balancers, which own the host's ports by design.
 const EDGE_IMAGES: &[&str] = &["nginx", "traefik", "caddy", "envoy", "haproxy", "httpd"];
@@ -110,8 +117,12 @@ impl ImageRef<'_> {
     }
 
     /// The backing service the image runs (`postgres`, `redis`, …), if it is one.
+    /// Cloud emulators (`…-emulator`, the `emulators` tag) count as backing services.
     pub fn backing_service(&self) -> Option<&'static str> {
         let base = self.base_name();
+        if base.contains("emulator") || self.tag.is_some_and(|t| t.contains("emulator")) {
+            return Some("emulator");
+        }
         BACKING_IMAGES
             .iter()
             .find(|(key, _)| {
@@ -143,6 +154,11 @@ mod tests {
         assert_eq!(svc("confluentinc/cp-kafka:7.6.0"), Some("kafka"));
         assert_eq!(svc("registry.example.com/api:1.2"), None);
         assert_eq!(svc("redisinsight:2"), None);
+        assert_eq!(svc("softwaremill/elasticmq-native:1.5.7"), Some("sqs"));
+        assert_eq!(
+            svc("gcr.io/google.com/cloudsdktool/google-cloud-cli:emulators"),
+            Some("emulator")
+        );
         assert!(ImageRef::parse("nginx:1.27-alpine").is_edge_proxy());
     }
 

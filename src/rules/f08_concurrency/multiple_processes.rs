@@ -53,6 +53,8 @@ impl Check for MultipleProcesses {
                 {
                     format!("starts the `{service}` service and then another process")
                 } else if cmd.sep == Sep::Background
+                    // `app & pid=$!; trap …; wait $pid` keeps one process in charge.
+                    && !cmds[i + 1..].iter().any(|c| c.program().is_some_and(|(_, p)| p == "wait"))
                     && cmds[i + 1..]
                         .iter()
                         .any(|c| c.program().is_some_and(|(_, p)| !HOUSEKEEPING.contains(&p)))

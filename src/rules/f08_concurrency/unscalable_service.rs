@@ -1,6 +1,7 @@
 //! TF0804 unscalable-service: compose `container_name` or fixed host ports on app
 //! services; Kubernetes `hostPort`/`hostNetwork` on Deployments.
 
+use crate::launch::is_dev_compose_file;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, ComposePort, DocKind, Node};
 use crate::rules::{Check, Ctx};
@@ -35,18 +36,23 @@ impl Check for UnscalableService {
 }
 
 /// True for a compose service running the app itself: built here, or an image that is
-/// neither a backing service nor a reverse proxy.
+/// neither a backing service nor a reverse proxy. A service with neither (an entry of
+/// an override file, completed by another compose file) is not known to be one.
 pub fn is_app_service(svc: &Node<'_>) -> bool {
     if yaml::get(svc, "build").is_some() {
         return true;
     }
-    yaml::str_at(svc, "image").is_none_or(|image| {
+    yaml::str_at(svc, "image").is_some_and(|image| {
         let image = ImageRef::parse(image);
         image.backing_service().is_none() && !image.is_edge_proxy()
     })
 }
 
 fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
+    // Development and test stacks run one copy on a developer's machine or CI runner.
+    if is_dev_compose_file(file.path) {
+        return;
+    }
     for (name, svc) in yaml::compose_services(doc) {
         if !is_app_service(svc) {
             continue;
