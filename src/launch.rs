@@ -33,6 +33,8 @@ pub struct Launch<'f> {
     pub keyword: &'static str,
     /// True when written as a list of words (exec form) rather than shell text.
     pub exec_form: bool,
+    /// True when an exec-form list starts a shell with `-c SCRIPT` (unwrapped into `text`).
+    pub shell_wrapped: bool,
     /// True for Kubernetes init containers.
     pub init: bool,
     /// True for a development setup: a compose file named for dev/local/test/override
@@ -67,6 +69,14 @@ impl Launch<'_> {
                 })
                 .map_or(self.span.clone(), |(_, file)| file.clone()),
         }
+    }
+
+    /// True when the script hands PID 1 to the program: it starts with `exec`.
+    pub fn starts_with_exec(&self) -> bool {
+        self.commands()
+            .first()
+            .and_then(|c| c.words.first())
+            .is_some_and(|(w, _)| w == "exec")
     }
 
     /// The simple commands of the launch, with separators.
@@ -130,6 +140,7 @@ pub fn launches<'f>(file: &'f SourceFile<'_>) -> Vec<Launch<'f>> {
             origin: Origin::Script,
             keyword: "entrypoint script",
             exec_form: false,
+            shell_wrapped: false,
             init: false,
             dev: false,
             span: 0..file.text.len(),
@@ -168,6 +179,7 @@ fn from_instruction<'f>(inst: &'f Instruction, keyword: &'static str) -> Option<
             origin: Origin::Dockerfile,
             keyword,
             exec_form: false,
+            shell_wrapped: false,
             init: false,
             dev: false,
             span,
@@ -190,10 +202,9 @@ fn from_items<'f>(
     let c_at = items
         .iter()
         .position(|(w, _)| w == "-c" || w == "-ec" || w == "-lc");
-    let items = match (program, c_at) {
-        (Some(p), Some(at)) if SHELLS.contains(&p) && at + 1 < items.len() => {
-            items[at + 1..at + 2].to_vec()
-        }
+    let shell_wrapped = matches!((program, c_at), (Some(p), Some(at)) if SHELLS.contains(&p) && at + 1 < items.len());
+    let items = match c_at {
+        Some(at) if shell_wrapped => items[at + 1..at + 2].to_vec(),
         _ => items,
     };
     let mut text = String::new();
@@ -218,6 +229,7 @@ fn from_items<'f>(
         origin,
         keyword,
         exec_form: true,
+        shell_wrapped,
         init,
         dev: false,
         span,
@@ -342,6 +354,7 @@ fn from_yaml_value<'f>(
             origin,
             keyword,
             exec_form: false,
+            shell_wrapped: false,
             init,
             dev: false,
             span: span.clone(),

@@ -60,6 +60,7 @@ pub mod f05_build_release_run;
 pub mod f06_processes;
 pub mod f07_port_binding;
 pub mod f08_concurrency;
+pub mod f09_disposability;
 
 /// The twelve factors, by number (index 0 is the tool itself).
 pub const FACTORS: [&str; 13] = [
@@ -252,6 +253,8 @@ pub static RULES: &[&dyn Rule] = &[
     &f08_concurrency::pid_file::PidFile,
     &f08_concurrency::multiple_processes::MultipleProcesses,
     &f08_concurrency::unscalable_service::UnscalableService,
+    &f09_disposability::shell_form_entrypoint::ShellFormEntrypoint,
+    &f09_disposability::no_grace_period::NoGracePeriod,
 ];
 
 /// Look a rule up by exact code or name.
