@@ -61,6 +61,7 @@ pub mod f06_processes;
 pub mod f07_port_binding;
 pub mod f08_concurrency;
 pub mod f09_disposability;
+pub mod f12_admin_processes;
 
 /// The twelve factors, by number (index 0 is the tool itself).
 pub const FACTORS: [&str; 13] = [
@@ -255,6 +256,7 @@ pub static RULES: &[&dyn Rule] = &[
     &f08_concurrency::unscalable_service::UnscalableService,
     &f09_disposability::shell_form_entrypoint::ShellFormEntrypoint,
     &f09_disposability::no_grace_period::NoGracePeriod,
+    &f12_admin_processes::entrypoint_admin_task::EntrypointAdminTask,
 ];
 
 /// Look a rule up by exact code or name.
