@@ -253,13 +253,7 @@ fn lint_text(
     let mut fact = None;
     match parsed {
         Some(Ok(parsed)) => {
-            let file = SourceFile {
-                path: rel,
-                kind,
-                text,
-                lines: &lines,
-                parsed: &parsed,
-            };
+            let file = SourceFile::new(rel, kind, text, &lines, &parsed);
             for rule in settings
                 .rules
                 .iter()

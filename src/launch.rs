@@ -3,11 +3,12 @@
 //! container `command`/`args`, and `*entrypoint*.sh` scripts — as shell text
 //! with a way back to file spans.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::parse::dockerfile::{Args, Instruction};
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::shell::{self, Sep};
+use crate::shell::{self, SHELLS};
 use crate::source::{FileKind, SourceFile};
 
 /// Where a start command is declared.
@@ -43,6 +44,7 @@ pub struct Launch<'f> {
     /// The whole declaration in the file.
     pub span: Range<usize>,
     map: Map<'f>,
+    commands: OnceCell<Vec<shell::Command>>,
 }
 
 /// How offsets of [`Launch::text`] map back to the file.
@@ -79,9 +81,9 @@ impl Launch<'_> {
             .is_some_and(|(w, _)| w == "exec")
     }
 
-    /// The simple commands of the launch, with separators.
-    pub fn commands(&self) -> Vec<shell::Command> {
-        shell::commands(&self.text)
+    /// The simple commands of the launch, with separators (split once).
+    pub fn commands(&self) -> &[shell::Command] {
+        self.commands.get_or_init(|| shell::commands(&self.text))
     }
 
     /// The file span of a whole simple command.
@@ -105,16 +107,8 @@ impl Launch<'_> {
     }
 }
 
-/// True for a background job (`cmd &`) that another command follows.
-pub fn is_backgrounded(cmds: &[shell::Command], i: usize) -> bool {
-    cmds[i].sep == Sep::Background && i + 1 < cmds.len()
-}
-
-/// Shells whose `-c SCRIPT` is unwrapped.
-const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh"];
-
 /// Every start command declared in `file`.
-pub fn launches<'f>(file: &'f SourceFile<'_>) -> Vec<Launch<'f>> {
+pub(crate) fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
     match file.kind {
         FileKind::Dockerfile => file.dockerfile().map_or_else(Vec::new, |df| {
             let mut out = Vec::new();
@@ -145,6 +139,7 @@ pub fn launches<'f>(file: &'f SourceFile<'_>) -> Vec<Launch<'f>> {
             dev: false,
             span: 0..file.text.len(),
             map: Map::Offset(0),
+            commands: OnceCell::new(),
         }],
         _ => Vec::new(),
     }
@@ -184,6 +179,7 @@ fn from_instruction<'f>(inst: &'f Instruction, keyword: &'static str) -> Option<
             dev: false,
             span,
             map: Map::Args(&inst.args),
+            commands: OnceCell::new(),
         }),
     }
 }
@@ -234,6 +230,7 @@ fn from_items<'f>(
         dev: false,
         span,
         map: Map::Pieces(pieces),
+        commands: OnceCell::new(),
     }
 }
 
@@ -359,6 +356,7 @@ fn from_yaml_value<'f>(
             dev: false,
             span: span.clone(),
             map: Map::Pieces(vec![(0..text.len(), span)]),
+            commands: OnceCell::new(),
         });
     }
     let items = yaml_items(file, node);

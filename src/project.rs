@@ -405,7 +405,11 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                                 }
                             }
                         }
-                        "ENV" => env.extend(inst.pairs().into_iter().map(|(k, v, _)| (k, v))),
+                        "ENV" => env.extend(
+                            inst.pairs(file.text)
+                                .into_iter()
+                                .filter_map(|s| Some((s.key?, s.value))),
+                        ),
                         "COPY" | "ADD" => {
                             let words = inst.args.words();
                             for w in words.iter().take(words.len().saturating_sub(1)) {

@@ -222,8 +222,8 @@ fn package_name(manager: &str, w: &str) -> String {
     name.to_string()
 }
 
-/// Shells that run a script piped or passed to them.
-const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ash", "ksh", "fish"];
+/// Shells that run a script piped or passed to them (or given with `-c`).
+pub const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ash", "ksh", "fish"];
 
 /// The span of a remote script run by a shell: `curl … | sh`, `bash <(curl …)`,
 /// `sh -c "$(wget -O- …)"`.

@@ -1,5 +1,6 @@
 //! File kinds, classification by path, and a parsed file as rules see it.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::path::Path;
 
@@ -8,6 +9,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::diagnostic::Location;
+use crate::launch::{self, Launch};
 use crate::parse::{cargo, dockerfile, envfile, rust, yaml};
 use crate::text::LineIndex;
 
@@ -235,9 +237,34 @@ pub struct SourceFile<'a> {
     pub text: &'a str,
     pub lines: &'a LineIndex,
     pub parsed: &'a Parsed<'a>,
+    /// Start commands, read once on first use by the rules that need them.
+    launches: OnceCell<Vec<Launch<'a>>>,
 }
 
-impl SourceFile<'_> {
+impl<'a> SourceFile<'a> {
+    /// A parsed file.
+    pub fn new(
+        path: &'a str,
+        kind: FileKind,
+        text: &'a str,
+        lines: &'a LineIndex,
+        parsed: &'a Parsed<'a>,
+    ) -> Self {
+        SourceFile {
+            path,
+            kind,
+            text,
+            lines,
+            parsed,
+            launches: OnceCell::new(),
+        }
+    }
+
+    /// What a container declared in this file runs when it starts (see [`crate::launch`]).
+    pub fn launches(&self) -> &[Launch<'a>] {
+        self.launches.get_or_init(|| launch::launches(self))
+    }
+
     /// A location for byte range `bytes` of this file.
     pub fn loc(&self, bytes: Range<usize>) -> Location {
         Location::new(self.path, self.text, self.lines, bytes)
@@ -263,7 +290,7 @@ impl SourceFile<'_> {
     }
 
     /// The Dockerfile, for Dockerfiles.
-    pub fn dockerfile(&self) -> Option<&dockerfile::Dockerfile> {
+    pub fn dockerfile(&self) -> Option<&'a dockerfile::Dockerfile> {
         match self.parsed {
             Parsed::Dockerfile(d) => Some(d),
             _ => None,

@@ -40,6 +40,15 @@ pub struct Word {
     pub span: Range<usize>,
 }
 
+/// One setting of an `ENV`, `ARG` or `LABEL` instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    pub key: Option<String>,
+    pub value: String,
+    /// The value as written in the file.
+    pub span: Range<usize>,
+}
+
 /// A heredoc body (`<<EOF ... EOF`).
 #[derive(Debug, Clone)]
 pub struct Heredoc {
@@ -210,9 +219,10 @@ impl Script<'_> {
 }
 
 impl Instruction {
-    /// `KEY=value` pairs of an `ENV`/`ARG`/`LABEL` (and the legacy `ENV KEY value` form),
-    /// with the span of each value.
-    pub fn pairs(&self) -> Vec<(String, String, Range<usize>)> {
+    /// The settings of an `ENV`/`ARG`/`LABEL`: `KEY=value` words, the legacy
+    /// `ENV KEY value` form, and bare words (`ARG NAME`, key `None`). Spans cover the
+    /// value as written in `text` (the file), quotes included.
+    pub fn pairs(&self, text: &str) -> Vec<Setting> {
         let words = self.args.words();
         if self.keyword == "ENV" && words.len() >= 2 && !words[0].value.contains('=') {
             let value = words[1..]
@@ -220,15 +230,28 @@ impl Instruction {
                 .map(|w| w.value.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            let span = words[1].span.start..words[words.len() - 1].span.end;
-            return vec![(words[0].value.clone(), value, span)];
+            return vec![Setting {
+                key: Some(words[0].value.clone()),
+                value,
+                span: words[1].span.start..words[words.len() - 1].span.end,
+            }];
         }
         words
             .into_iter()
-            .filter_map(|w| {
-                let (k, v) = w.value.split_once('=')?;
-                let start = (w.span.end - v.len().min(w.span.end - w.span.start)).max(w.span.start);
-                Some((k.to_string(), v.to_string(), start..w.span.end))
+            .map(|w| {
+                let raw = text.get(w.span.clone()).unwrap_or_default();
+                match (w.value.split_once('='), raw.split_once('=')) {
+                    (Some((key, value)), Some((raw_key, _))) => Setting {
+                        key: Some(key.to_string()),
+                        value: value.to_string(),
+                        span: w.span.start + raw_key.len() + 1..w.span.end,
+                    },
+                    _ => Setting {
+                        key: None,
+                        value: w.value,
+                        span: w.span,
+                    },
+                }
             })
             .collect()
     }

@@ -51,14 +51,6 @@ pub struct Listen {
     pub port: Part<u16>,
 }
 
-impl Listen {
-    /// True when host is a literal loopback address.
-    pub fn is_loopback(&self) -> bool {
-        matches!(&self.host, Part::Literal(h) if is_loopback(h))
-            || matches!(&self.host, Part::Env(_, Some(h)) if is_loopback(h))
-    }
-}
-
 /// `127.0.0.1`, `localhost`, `::1`.
 pub fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');

@@ -354,43 +354,14 @@ fn dockerfile_values(file: &SourceFile<'_>, found: &mut Findings) {
         .iter()
         .filter(|i| matches!(i.keyword.as_str(), "ENV" | "ARG" | "LABEL"))
     {
-        let words = inst.args.words();
-        // Legacy `ENV KEY value` form.
-        if inst.keyword == "ENV" && words.len() >= 2 && !words[0].value.contains('=') {
-            let value = words[1..]
-                .iter()
-                .map(|w| w.value.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let span = words[1].span.start..words[words.len() - 1].span.end;
-            let raw = file.text.get(span.clone()).unwrap_or_default();
+        for setting in inst.pairs(file.text) {
+            let raw = file.text.get(setting.span.clone()).unwrap_or_default();
             found.check(
-                Some(&words[0].value),
-                &value,
-                &verbatim(raw, &value, span),
+                setting.key.as_deref(),
+                &setting.value,
+                &verbatim(raw, &setting.value, setting.span.clone()),
                 DOCKER_HELP,
             );
-            continue;
-        }
-        for word in words {
-            let raw = file.text.get(word.span.clone()).unwrap_or_default();
-            match (word.value.split_once('='), raw.split_once('=')) {
-                (Some((key, value)), Some((raw_key, raw_value))) => {
-                    let start = word.span.start + raw_key.len() + 1;
-                    found.check(
-                        Some(key),
-                        value,
-                        &verbatim(raw_value, value, start..word.span.end),
-                        DOCKER_HELP,
-                    );
-                }
-                _ => found.check(
-                    None,
-                    &word.value,
-                    &verbatim(raw, &word.value, word.span.clone()),
-                    DOCKER_HELP,
-                ),
-            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! TF0501 build-at-runtime: a container start command that compiles or installs.
 
-use crate::launch::{self, Launch};
+use crate::launch::Launch;
 use crate::rules::{Check, Ctx};
 use crate::shell::{self, Command};
 use crate::source::SourceFile;
@@ -18,10 +18,10 @@ declare_rule! {
 
 impl Check for BuildAtRuntime {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for l in launch::launches(file).iter().filter(|l| !l.dev) {
+        for l in file.launches().iter().filter(|l| !l.dev) {
             for cmd in l.commands() {
-                if let Some(step) = build_step(&cmd) {
-                    report(cx, file, l, &cmd, &step);
+                if let Some(step) = build_step(cmd) {
+                    report(cx, file, l, cmd, &step);
                 }
             }
         }

@@ -1,8 +1,8 @@
 //! TF0503 fetch-at-runtime: a container start command that downloads code or binaries.
 
-use crate::launch::{self, Origin};
+use crate::launch::Origin;
 use crate::rules::{Check, Ctx};
-use crate::shell::{Command, Sep};
+use crate::shell::{Command, SHELLS, Sep};
 use crate::source::SourceFile;
 
 declare_rule! {
@@ -16,18 +16,17 @@ declare_rule! {
     }
 }
 
-/// Programs that unpack or run what a download pipes into them.
-const CONSUMERS: &[&str] = &[
-    "sh", "bash", "zsh", "dash", "ash", "python", "python3", "perl", "ruby", "node", "tar",
-    "unzip", "gunzip", "zcat", "bsdtar", "busybox",
-];
+/// Programs other than shells that run what a download pipes into them.
+const INTERPRETERS: &[&str] = &["python", "python3", "perl", "ruby", "node", "busybox"];
+/// Programs that unpack what a download pipes into them.
+const UNPACKERS: &[&str] = &["tar", "unzip", "gunzip", "zcat", "bsdtar"];
 
 impl Check for FetchAtRuntime {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for l in launch::launches(file).iter().filter(|l| !l.dev) {
+        for l in file.launches().iter().filter(|l| !l.dev) {
             let cmds = l.commands();
             for (i, cmd) in cmds.iter().enumerate() {
-                let Some(fetch) = fetch(&cmds, i) else {
+                let Some(fetch) = fetch(cmds, i) else {
                     continue;
                 };
                 // Piping a script into a shell from an entrypoint script is TF0205's finding.
@@ -64,10 +63,9 @@ fn fetch(cmds: &[Command], i: usize) -> Option<Fetch> {
         .collect();
     let consumer = (cmd.sep == Sep::Pipe)
         .then(|| cmds.get(i + 1).and_then(|n| n.program()).map(|(_, p)| p))
-        .flatten()
-        .filter(|p| CONSUMERS.contains(p));
-    let piped_to_shell =
-        consumer.is_some_and(|p| !matches!(p, "tar" | "unzip" | "gunzip" | "zcat" | "bsdtar"));
+        .flatten();
+    let piped_to_shell = consumer.is_some_and(|p| SHELLS.contains(&p) || INTERPRETERS.contains(&p));
+    let consumer = consumer.filter(|p| piped_to_shell || UNPACKERS.contains(p));
     let redirected = args.iter().any(|a| a.starts_with('>'));
     let step = match program {
         "git" => {

@@ -144,17 +144,13 @@ fn is_sqlite_file(value: &str) -> bool {
 struct Writes(Vec<StrLit>);
 
 impl Writes {
+    /// Keep a literal path argument unless it is scratch space; for a `format!`
+    /// template (`"uploads/{}"`) the directory before the first placeholder decides.
     fn push_literal(&mut self, expr: &syn::Expr) {
-        if let Some(lit) =
-            literal_str(expr).filter(|l| !is_scratch_path(&l.value) && !l.value.contains('{'))
-        {
+        let Some(lit) = literal_str(expr) else { return };
+        let path = lit.value.split('{').next().unwrap_or_default();
+        if !path.is_empty() && !is_scratch_path(path) {
             self.0.push(lit);
-        } else if let Some(lit) = literal_str(expr).filter(|l| l.value.contains('{')) {
-            // `format!("uploads/{}", id)`: the directory part is the literal path.
-            let dir = lit.value.split('{').next().unwrap_or_default();
-            if !dir.is_empty() && !is_scratch_path(dir) {
-                self.0.push(lit);
-            }
         }
     }
 }

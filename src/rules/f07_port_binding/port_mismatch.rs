@@ -50,18 +50,11 @@ impl Check for PortMismatch {
                         && l.port.default_value().is_some_and(|p| p != 0)
                 })
                 .collect();
-            let Some(first) = listens.first() else {
+            if listens.is_empty() {
                 continue;
-            };
+            }
             for d in project.dockerfiles_for(krate) {
-                compare(
-                    cx,
-                    &listens,
-                    &d.env,
-                    &d.exposes,
-                    "`EXPOSE` declares port",
-                    first,
-                );
+                compare(cx, &listens, &d.env, &d.exposes, "`EXPOSE` declares port");
             }
             for c in project.containers_for(krate) {
                 let what = if c.build_context.is_some() || c.path.contains("compose") {
@@ -69,20 +62,19 @@ impl Check for PortMismatch {
                 } else {
                     format!("container `{}` declares containerPort", c.name)
                 };
-                compare(cx, &listens, &c.env, &c.ports, &what, first);
+                compare(cx, &listens, &c.env, &c.ports, &what);
             }
         }
     }
 }
 
-/// Report when none of `declared` is a port the app listens on under `env`.
+/// Report when none of `declared` is a port the app (`listens`, not empty) listens on under `env`.
 fn compare(
     cx: &mut Ctx<'_>,
     listens: &[&ListenFact],
     env: &[(String, String)],
     declared: &[PortDecl],
     what: &str,
-    first: &ListenFact,
 ) {
     let Some(decl) = declared.first() else { return };
     let app: BTreeSet<u16> = listens
@@ -99,7 +91,7 @@ fn compare(
         format!("{what} {declared_list}, but the app listens on {app_list}"),
         "make them agree: set the app's port through the environment (`PORT`) in the deployment and declare that same port everywhere",
     )
-    .with_related(first.arg.clone(), format!("the app listens on {app_list} here"));
+    .with_related(listens[0].arg.clone(), format!("the app listens on {app_list} here"));
 }
 
 /// The port the app listens on when run with `env`.

@@ -1,6 +1,6 @@
 //! TF0903 shell-form-entrypoint: a Dockerfile start command whose PID 1 is a shell.
 
-use crate::launch::{self, Origin};
+use crate::launch::Origin;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -17,7 +17,7 @@ declare_rule! {
 
 impl Check for ShellFormEntrypoint {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let launches = launch::launches(file);
+        let launches = file.launches();
         let exec_entrypoint = launches
             .iter()
             .any(|l| l.keyword == "ENTRYPOINT" && l.exec_form && !l.shell_wrapped);

@@ -1,6 +1,5 @@
 //! TF1203 entrypoint-admin-task: a start command runs an admin task before the app.
 
-use crate::launch;
 use crate::rules::{Check, Ctx};
 use crate::shell::Command;
 use crate::source::SourceFile;
@@ -18,7 +17,7 @@ declare_rule! {
 
 impl Check for EntrypointAdminTask {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for l in launch::launches(file).iter().filter(|l| !l.dev && !l.init) {
+        for l in file.launches().iter().filter(|l| !l.dev && !l.init) {
             let cmds = l.commands();
             for (i, cmd) in cmds.iter().enumerate() {
                 // Only a task followed by the app: a container that only migrates is a one-off.
