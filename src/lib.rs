@@ -8,6 +8,7 @@ pub mod engine;
 pub mod fingerprint;
 pub mod launch;
 pub mod parse;
+pub mod program;
 pub mod project;
 pub mod render;
 pub mod rules;

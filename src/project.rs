@@ -1,13 +1,15 @@
 //! The project model: what the walk learned, for project (cross-file) rules.
 //! Facts are extracted on the walker threads; syntax trees are dropped there.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use syn::visit::Visit;
 
 use crate::diagnostic::{Condition, Location};
 use crate::parse::cargo::{DepKind, Manifest};
+use crate::parse::flow::{self, CodeFacts};
 use crate::parse::image::ImageRef;
 use crate::parse::listen::{self, Part};
 use crate::parse::rust;
@@ -168,10 +170,19 @@ impl ListenFact {
 }
 
 /// What a Rust file contributes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RustFacts {
     pub commands: Vec<CommandUse>,
     pub listens: Vec<ListenFact>,
+    /// What its functions do (see [`crate::parse::flow`]), when anything.
+    pub code: Option<CodeFile>,
+}
+
+/// The run-time facts of one Rust file.
+#[derive(Debug, Clone)]
+pub struct CodeFile {
+    pub path: String,
+    pub facts: CodeFacts<Location>,
 }
 
 /// A container port declaration in a deploy manifest.
@@ -231,8 +242,13 @@ pub struct Project {
     pub dockerfiles: Vec<DockerFacts>,
     pub commands: Vec<CommandUse>,
     pub listens: Vec<ListenFact>,
+    pub code: Vec<CodeFile>,
     pub containers: Vec<ContainerFacts>,
     pub env_files: Vec<EnvFacts>,
+    /// Package directory → index in `cargo`, built on first use.
+    pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
+    /// Crate `Cargo.toml` path → indexes in `code`, built on first use.
+    pub(crate) code_by_crate: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl Project {
@@ -244,6 +260,7 @@ impl Project {
             Fact::Rust(r) => {
                 self.commands.extend(r.commands);
                 self.listens.extend(r.listens);
+                self.code.extend(r.code);
             }
             Fact::Containers(c) => self.containers.extend(c),
             Fact::Env(e) => self.env_files.push(e),
@@ -306,10 +323,42 @@ impl Project {
 
     /// The `Cargo.toml` whose package directory holds `path` (nearest ancestor).
     pub fn crate_of(&self, path: &str) -> Option<&CargoFacts> {
-        self.cargo
-            .iter()
-            .filter(|c| c.manifest.package.is_some() && is_within(path, &c.dir))
-            .max_by_key(|c| c.dir.len())
+        let dirs = self.crate_dirs.get_or_init(|| {
+            self.cargo
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.manifest.package.is_some())
+                .map(|(i, c)| (c.dir.clone(), i))
+                .collect()
+        });
+        let mut dir = path;
+        loop {
+            if let Some(&i) = dirs.get(dir) {
+                return Some(&self.cargo[i]);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+        }
+    }
+
+    /// The run-time facts of the Rust files of `krate`.
+    pub fn code_of(&self, krate: &CargoFacts) -> impl Iterator<Item = &CodeFile> {
+        let groups = self.code_by_crate.get_or_init(|| {
+            let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, f) in self.code.iter().enumerate() {
+                if let Some(c) = self.crate_of(&f.path) {
+                    groups.entry(c.path.clone()).or_default().push(i);
+                }
+            }
+            groups
+        });
+        groups
+            .get(&krate.path)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.code[i])
     }
 }
 
@@ -452,8 +501,18 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                     port: l.port,
                 })
                 .collect();
-            (!commands.is_empty() || !listens.is_empty())
-                .then_some(Fact::Rust(RustFacts { commands, listens }))
+            let facts = flow::analyze(ast, &|span| file.loc(span));
+            let code = (!facts.is_empty()).then(|| CodeFile {
+                path: file.path.to_string(),
+                facts,
+            });
+            (!commands.is_empty() || !listens.is_empty() || code.is_some()).then_some(Fact::Rust(
+                RustFacts {
+                    commands,
+                    listens,
+                    code,
+                },
+            ))
         }
         FileKind::Yaml => {
             let containers: Vec<ContainerFacts> = file

@@ -35,6 +35,8 @@ pub struct Dependency {
     pub path: Option<(String, Range<usize>)>,
     /// `workspace = true`.
     pub inherited: bool,
+    /// `features = [...]`.
+    pub features: Vec<String>,
 }
 
 /// What twelve-lint needs from a manifest.
@@ -44,6 +46,8 @@ pub struct Manifest {
     pub package: Option<(String, Range<usize>)>,
     /// Explicit `[[bin]]` names.
     pub bins: Vec<String>,
+    /// Explicit `[[bin]]` source paths, relative to the manifest.
+    pub bin_paths: Vec<String>,
     /// True when the manifest has a `[workspace]` table.
     pub is_workspace: bool,
     /// `[workspace] members` and `exclude` globs.
@@ -78,6 +82,17 @@ impl Manifest {
                     b.get_ref()
                         .as_table()?
                         .get("name")?
+                        .get_ref()
+                        .as_str()
+                        .map(str::to_string)
+                })
+                .collect();
+            m.bin_paths = bins
+                .iter()
+                .filter_map(|b| {
+                    b.get_ref()
+                        .as_table()?
+                        .get("path")?
                         .get_ref()
                         .as_str()
                         .map(str::to_string)
@@ -152,6 +167,7 @@ fn push_deps(out: &mut Vec<Dependency>, deps: &DeTable<'_>, kind: DepKind, targe
             branch: None,
             path: None,
             inherited: false,
+            features: Vec::new(),
         };
         match spec.get_ref() {
             DeValue::String(s) => dep.version = Some((s.to_string(), spec.span())),
@@ -168,6 +184,7 @@ fn push_deps(out: &mut Vec<Dependency>, deps: &DeTable<'_>, kind: DepKind, targe
                 dep.path = field("path");
                 dep.inherited =
                     t.get("workspace").and_then(|v| v.get_ref().as_bool()) == Some(true);
+                dep.features = strings(t.get("features"));
             }
             _ => {}
         }

@@ -3,6 +3,7 @@
 pub mod cargo;
 pub mod dockerfile;
 pub mod envfile;
+pub mod flow;
 pub mod image;
 pub mod listen;
 pub mod rust;

@@ -254,8 +254,12 @@ pub static RULES: &[&dyn Rule] = &[
     &f08_concurrency::pid_file::PidFile,
     &f08_concurrency::multiple_processes::MultipleProcesses,
     &f08_concurrency::unscalable_service::UnscalableService,
+    &f09_disposability::missing_sigterm_handling::MissingSigtermHandling,
+    &f09_disposability::sigint_only_shutdown::SigintOnlyShutdown,
     &f09_disposability::shell_form_entrypoint::ShellFormEntrypoint,
     &f09_disposability::no_grace_period::NoGracePeriod,
+    &f12_admin_processes::migrations_in_server_startup::MigrationsInServerStartup,
+    &f12_admin_processes::admin_http_endpoint::AdminHttpEndpoint,
     &f12_admin_processes::entrypoint_admin_task::EntrypointAdminTask,
 ];
 

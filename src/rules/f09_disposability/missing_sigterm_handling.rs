@@ -1,0 +1,84 @@
+//! TF0901 missing-sigterm-handling: a server binary that never handles SIGTERM.
+
+use std::collections::BTreeSet;
+
+use crate::parse::flow::Server;
+use crate::program::{Scope, ServerBin, servers};
+use crate::project::{CargoFacts, Project};
+use crate::rules::{Check, Ctx};
+
+declare_rule! {
+    MissingSigtermHandling {
+        code: "TF0901",
+        name: "missing-sigterm-handling",
+        factor: 9,
+        severity: Error,
+        kinds: [Rust, Cargo],
+        summary: "a long-running server binary has no SIGTERM-aware shutdown anywhere in its crate",
+    }
+}
+
+/// Runtimes that own the process and shut it down on SIGTERM themselves.
+const SIGNAL_OWNING_RUNTIMES: &[&str] = &[
+    "loco-rs",
+    "shuttle-runtime",
+    "pingora",
+    "lambda_runtime",
+    "lambda_http",
+    "spin-sdk",
+];
+
+fn owns_signals(krate: &CargoFacts) -> bool {
+    krate
+        .manifest
+        .dependencies
+        .iter()
+        .any(|d| SIGNAL_OWNING_RUNTIMES.contains(&d.name.as_str()))
+}
+
+/// True when the crate's servers shut down on SIGTERM: through code naming
+/// SIGTERM, or a framework that handles it (actix-web, Rocket) left enabled.
+pub fn handles_sigterm(project: &Project, scope: &Scope<'_>, servers: &[ServerBin<'_>]) -> bool {
+    if owns_signals(scope.krate) {
+        return true;
+    }
+    let framework = servers.iter().any(|s| {
+        s.run
+            .serve
+            .is_some_and(|(kind, _)| kind == Server::SignalAware)
+    });
+    (framework && !scope.disables_signals()) || scope.handles_sigterm(project)
+}
+
+impl Check for MissingSigtermHandling {
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        let mut seen = BTreeSet::new();
+        for (scope, servers) in servers(project) {
+            let has_ctrl_c = scope.files.iter().any(|f| !f.facts.ctrl_c.is_empty());
+            if has_ctrl_c || handles_sigterm(project, &scope, &servers) {
+                continue;
+            }
+            for server in &servers {
+                let Some(serve) = server.run.serve.map(|(_, e)| scope.event(e)) else {
+                    continue;
+                };
+                if !seen.insert((serve.span.path.clone(), serve.span.bytes.start)) {
+                    continue;
+                }
+                let disabled = if scope.disables_signals() {
+                    ", with its own signal handling turned off by `.disable_signals()`"
+                } else {
+                    ""
+                };
+                cx.report(
+                    serve.span.clone(),
+                    format!(
+                        "the binary `{}` runs a server here (`{}`{disabled}), but nothing in its crate handles SIGTERM: on every deploy or scale-in SIGTERM kills it mid-request (or, as PID 1 in a container, is ignored until SIGKILL)",
+                        server.bin, serve.label
+                    ),
+                    "shut down gracefully on SIGTERM: wait on `tokio::signal::unix::signal(SignalKind::terminate())` (with `ctrl_c()` in a `tokio::select!`) and pass that future to `with_graceful_shutdown`",
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! TF0902 sigint-only-shutdown: graceful shutdown that waits only for Ctrl-C.
+
+use std::collections::BTreeSet;
+
+use crate::parse::flow::CtrlC;
+use crate::program::servers;
+use crate::project::Project;
+use crate::rules::f09_disposability::missing_sigterm_handling::handles_sigterm;
+use crate::rules::{Check, Ctx};
+
+declare_rule! {
+    SigintOnlyShutdown {
+        code: "TF0902",
+        name: "sigint-only-shutdown",
+        factor: 9,
+        severity: Warning,
+        kinds: [Rust, Cargo],
+        summary: "a server's shutdown waits only on `tokio::signal::ctrl_c()` / SIGINT; orchestrators send SIGTERM",
+    }
+}
+
+impl Check for SigintOnlyShutdown {
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        let mut seen = BTreeSet::new();
+        for (scope, servers) in servers(project) {
+            if handles_sigterm(project, &scope, &servers) {
+                continue;
+            }
+            for (kind, location) in scope.files.iter().flat_map(|f| &f.facts.ctrl_c) {
+                if !seen.insert((location.path.clone(), location.bytes.start)) {
+                    continue;
+                }
+                let what = match kind {
+                    CtrlC::Tokio => "`tokio::signal::ctrl_c()`",
+                    CtrlC::CtrlcCrate => "`ctrlc::set_handler` (without the `termination` feature)",
+                };
+                cx.report(
+                    location.clone(),
+                    format!(
+                        "shutdown waits only for {what}, which is SIGINT: Docker, Kubernetes and systemd stop processes with SIGTERM, so the graceful shutdown never runs"
+                    ),
+                    match kind {
+                        CtrlC::Tokio => "also wait for SIGTERM: `tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = sigterm.recv() => {} }` with `let mut sigterm = signal(SignalKind::terminate())?`",
+                        CtrlC::CtrlcCrate => "enable the `termination` feature of `ctrlc` (`ctrlc = { version = \"3\", features = [\"termination\"] }`) so the handler also runs on SIGTERM",
+                    },
+                );
+            }
+        }
+    }
+}

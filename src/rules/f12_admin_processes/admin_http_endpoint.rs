@@ -1,0 +1,176 @@
+//! TF1202 admin-http-endpoint: HTTP routes that run admin tasks in the web process.
+
+use crate::diagnostic::Location;
+use crate::parse::flow::Route;
+use crate::program::Scope;
+use crate::project::Project;
+use crate::rules::{Check, Ctx};
+
+declare_rule! {
+    AdminHttpEndpoint {
+        code: "TF1202",
+        name: "admin-http-endpoint",
+        factor: 12,
+        severity: Warning,
+        kinds: [Rust, Cargo],
+        summary: "HTTP routes that run admin tasks (`/admin/migrate`, `/reset-db`, `/seed`, `/flush-cache`) in the web process",
+    }
+}
+
+/// Words that name running migrations or seeding on their own.
+const TASKS: &[(&str, &str)] = &[
+    ("migrate", "runs migrations"),
+    ("migrations", "runs migrations"),
+    ("migration", "runs migrations"),
+    ("seed", "seeds data"),
+    ("reseed", "seeds data"),
+    ("seeding", "seeds data"),
+    ("flushall", "flushes the store"),
+    ("flushdb", "flushes the database"),
+    ("resetdb", "resets the database"),
+    ("dropdb", "drops the database"),
+];
+/// Destructive verbs: an admin task when their object is a store.
+const VERBS: &[(&str, &str)] = &[
+    ("reset", "resets"),
+    ("wipe", "wipes"),
+    ("truncate", "truncates"),
+    ("drop", "drops"),
+    ("purge", "purges"),
+    ("flush", "flushes"),
+    ("clear", "clears"),
+    ("nuke", "nukes"),
+    ("rebuild", "rebuilds"),
+];
+/// Objects that make a destructive verb an admin task.
+const STORES: &[&str] = &[
+    "db",
+    "database",
+    "databases",
+    "data",
+    "schema",
+    "tables",
+    "table",
+    "cache",
+    "caches",
+    "all",
+    "everything",
+    "redis",
+    "store",
+    "queue",
+    "queues",
+];
+
+/// The admin task a route path or handler name describes (`/admin/reset-db` →
+/// "resets db"). `/password/reset` or `/cache/stats` describe none.
+pub fn admin_task(text: &str) -> Option<String> {
+    let words = words(text);
+    if let Some((_, task)) = TASKS.iter().find(|(w, _)| words.iter().any(|x| x == w)) {
+        return Some((*task).to_string());
+    }
+    let (_, verb) = VERBS.iter().find(|(v, _)| words.iter().any(|w| w == v))?;
+    let object = words.iter().find(|w| STORES.contains(&w.as_str()))?;
+    Some(format!("{verb} the {object}"))
+}
+
+/// Lower-case words of a path or identifier (`/resetDB/now` → reset, db, now).
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in text.chars() {
+        if !c.is_ascii_alphanumeric() {
+            prev_lower = false;
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+const HELP: &str = "run admin tasks as one-off processes from the same release (a subcommand or `src/bin/` binary run as a Kubernetes Job, release phase or `docker compose run`), not as requests any client can send to every web replica";
+
+impl Check for AdminHttpEndpoint {
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for krate in project.cargo.iter().filter(|c| c.is_service()) {
+            let scope = Scope::new(project, krate);
+            for file in scope.own_files() {
+                let attr_routes = file.facts.fns.iter().filter_map(|f| f.route.as_ref());
+                for route in file.facts.routes.iter().chain(attr_routes) {
+                    if let Some(why) = why_admin(&scope, route) {
+                        report(cx, route, &why);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Why a route is an admin task: its path, a handler that reaches migrations,
+/// or a handler named after one.
+fn why_admin(scope: &Scope<'_>, route: &Route<Location>) -> Option<String> {
+    if let Some(task) = admin_task(&route.path) {
+        return Some(task);
+    }
+    for (name, _) in &route.handlers {
+        if let Some(m) = scope.function_named(name).migrate {
+            return Some(format!(
+                "calls `{name}`, which runs migrations (`{}`)",
+                scope.event(m).label
+            ));
+        }
+        if let Some(task) = admin_task(name) {
+            return Some(format!("calls `{name}`, which {task}"));
+        }
+    }
+    None
+}
+
+fn report(cx: &mut Ctx<'_>, route: &Route<Location>, why: &str) {
+    cx.report(
+        route.span.clone(),
+        format!(
+            "route `{}` {why} inside the web process: admin tasks exposed over HTTP run in a long-lived server, race across replicas and widen the attack surface",
+            route.path
+        ),
+        HELP,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_task_words() {
+        assert_eq!(
+            admin_task("/admin/migrate").as_deref(),
+            Some("runs migrations")
+        );
+        assert_eq!(admin_task("/reset-db").as_deref(), Some("resets the db"));
+        assert_eq!(
+            admin_task("flushCache").as_deref(),
+            Some("flushes the cache")
+        );
+        assert_eq!(admin_task("/seed").as_deref(), Some("seeds data"));
+        for benign in [
+            "/password/reset",
+            "/cache/stats",
+            "/reset-password",
+            "/seeds",
+            "/users",
+        ] {
+            assert_eq!(admin_task(benign), None, "{benign}");
+        }
+    }
+}

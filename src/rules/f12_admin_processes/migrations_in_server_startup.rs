@@ -1,0 +1,44 @@
+//! TF1201 migrations-in-server-startup: the server binary migrates the schema before serving.
+
+use std::collections::BTreeSet;
+
+use crate::program::servers;
+use crate::project::Project;
+use crate::rules::{Check, Ctx};
+
+declare_rule! {
+    MigrationsInServerStartup {
+        code: "TF1201",
+        name: "migrations-in-server-startup",
+        factor: 12,
+        severity: Warning,
+        kinds: [Rust, Cargo],
+        summary: "the server binary runs schema migrations during startup instead of a one-off binary, subcommand or Job",
+    }
+}
+
+impl Check for MigrationsInServerStartup {
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        let mut seen = BTreeSet::new();
+        for (scope, servers) in servers(project) {
+            for server in &servers {
+                let Some((migrate, serve)) = server.run.migrate_then_serve else {
+                    continue;
+                };
+                let (migrate, serve) = (scope.event(migrate), scope.event(serve));
+                if !seen.insert((migrate.span.path.clone(), migrate.span.bytes.start)) {
+                    continue;
+                }
+                cx.report(
+                    migrate.span.clone(),
+                    format!(
+                        "the server binary `{}` runs database migrations (`{}`) on every start, before it serves: each replica races to migrate, a slow or failing migration blocks or crash-loops the rollout, and old and new code cannot run side by side",
+                        server.bin, migrate.label
+                    ),
+                    "run migrations as a one-off admin process from the same release: a `migrate` subcommand or a `src/bin/migrate.rs` binary, run as a Kubernetes Job, Helm hook, release phase or `docker compose run`",
+                )
+                .with_related(serve.span.clone(), format!("then serves here (`{}`)", serve.label));
+            }
+        }
+    }
+}
