@@ -1,0 +1,227 @@
+//! TF1101 file-logging: the app writes its logs to files.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use syn::visit::Visit;
+
+use crate::parse::rust::{call_path, call_path_span, span_range};
+use crate::parse::yaml;
+use crate::rules::{Check, Ctx};
+use crate::source::SourceFile;
+
+declare_rule! {
+    FileLogging {
+        code: "TF1101",
+        name: "file-logging",
+        factor: 11,
+        severity: Error,
+        kinds: [Rust, Cargo, Dockerfile, Yaml, Shell],
+        summary: "logs written to files: tracing-appender, log4rs, simplelog, fern, flexi_logger, slog or env_logger file sinks, `log4rs.yaml` file appenders, `CMD app > file`",
+    }
+}
+
+const HELP: &str = "write logs unbuffered to stdout/stderr (`tracing_subscriber::fmt()`, `env_logger`, `log_to_stdout()`) and let the platform route them (Docker/Kubernetes log drivers, Fluent Bit, Vector)";
+
+impl Check for FileLogging {
+    fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        if let Some(ast) = file.rust() {
+            let mut v = Sinks::default();
+            v.visit_file(ast);
+            for (what, span) in v.found {
+                cx.report(
+                    file.loc(span),
+                    format!("logs go to a file ({what}): the file fills the container's disk, vanishes with it, and is invisible to `docker logs`, `kubectl logs` and the platform's log pipeline"),
+                    HELP,
+                )
+                .in_service();
+            }
+        }
+        if is_log4rs_config(file.path) {
+            for doc in file.yaml() {
+                for (_, appender) in yaml::get(&doc.node, "appenders")
+                    .and_then(yaml::mapping)
+                    .unwrap_or_default()
+                {
+                    let Some(kind) = yaml::get(appender, "kind") else {
+                        continue;
+                    };
+                    let Some(k) =
+                        yaml::scalar_str(kind).filter(|k| matches!(*k, "file" | "rolling_file"))
+                    else {
+                        continue;
+                    };
+                    cx.report(
+                        file.loc(file.yaml_span(kind)),
+                        format!("log4rs appender of kind `{k}` writes logs to a file instead of the output stream"),
+                        "use a `console` appender (stdout) and let the platform collect the stream",
+                    );
+                }
+            }
+        }
+        for l in file.launches().iter().filter(|l| !l.dev) {
+            for cmd in l.commands() {
+                if let Some((target, span)) = file_redirect(cmd) {
+                    cx.report(
+                        file.loc(l.file_span(span)),
+                        format!("{} sends the app's output to the file `{target}`: the log stream never reaches the platform", l.what()),
+                        "drop the redirection: let the process write to stdout/stderr, which Docker and Kubernetes collect",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `log4rs.yaml`, `log4rs.yml`, `log4rs-prod.yaml`.
+fn is_log4rs_config(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.starts_with("log4rs") && (name.ends_with(".yaml") || name.ends_with(".yml"))
+}
+
+/// A redirection of the command's output to a regular file (`> app.log`,
+/// `>> /var/log/x 2>&1`, `| tee app.log`), with the target's span.
+fn file_redirect(cmd: &crate::shell::Command) -> Option<(String, Range<usize>)> {
+    let is_file = |t: &str| {
+        !t.is_empty()
+            && !t.starts_with('&')
+            && !t.starts_with("/dev/")
+            && !t.starts_with("/proc/")
+            && !t.chars().all(|c| c.is_ascii_digit())
+    };
+    let words = &cmd.words;
+    if cmd.program().is_some_and(|(_, p)| p == "tee") {
+        return words
+            .iter()
+            .skip(1)
+            .find(|(w, _)| !w.starts_with('-') && is_file(w))
+            .cloned();
+    }
+    for (i, (w, span)) in words.iter().enumerate() {
+        let rest = w.trim_start_matches(|c: char| c.is_ascii_digit() || c == '&');
+        let Some(rest) = rest.strip_prefix('>') else {
+            continue;
+        };
+        let rest = rest.strip_prefix('>').unwrap_or(rest);
+        if rest.is_empty() {
+            if let Some((t, s)) = words.get(i + 1).filter(|(t, _)| is_file(t)) {
+                return Some((t.clone(), s.clone()));
+            }
+        } else if is_file(rest) {
+            return Some((rest.to_string(), span.clone()));
+        }
+    }
+    None
+}
+
+/// Log sinks over files found in Rust code.
+#[derive(Default)]
+struct Sinks {
+    found: Vec<(String, Range<usize>)>,
+    /// Local variables bound to an open file.
+    file_vars: HashSet<String>,
+}
+
+impl Sinks {
+    /// True when `expr` opens a file or names a variable holding one.
+    fn is_file(&self, expr: &syn::Expr) -> bool {
+        struct Opens<'s>(&'s HashSet<String>, bool);
+        impl<'ast> Visit<'ast> for Opens<'_> {
+            fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+                if let Some(p) = call_path(c) {
+                    let n = p.len();
+                    self.1 |= n >= 2
+                        && (matches!(p[n - 2].as_str(), "File")
+                            && matches!(
+                                p[n - 1].as_str(),
+                                "create" | "open" | "options" | "create_new"
+                            )
+                            || p[n - 2] == "OpenOptions");
+                }
+                syn::visit::visit_expr_call(self, c);
+            }
+            fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+                self.1 |= p
+                    .path
+                    .get_ident()
+                    .is_some_and(|i| self.0.contains(&i.to_string()));
+            }
+        }
+        let mut v = Opens(&self.file_vars, false);
+        v.visit_expr(expr);
+        v.1
+    }
+
+    fn any_file(&self, args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>) -> bool {
+        args.iter().any(|a| self.is_file(a))
+    }
+}
+
+impl<'ast> Visit<'ast> for Sinks {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        let outer = std::mem::take(&mut self.file_vars);
+        syn::visit::visit_item_fn(self, f);
+        self.file_vars = outer;
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        syn::visit::visit_local(self, l);
+        if let (syn::Pat::Ident(id), Some(init)) = (&l.pat, &l.init)
+            && self.is_file(&init.expr)
+        {
+            self.file_vars.insert(id.ident.to_string());
+        }
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        syn::visit::visit_expr_call(self, c);
+        let Some(path) = call_path(c) else { return };
+        let span = call_path_span(c).unwrap_or_default();
+        let n = path.len();
+        let last = path[n - 1].as_str();
+        let owner = if n >= 2 { path[n - 2].as_str() } else { "" };
+        let what = match (owner, last) {
+            ("rolling", "daily" | "hourly" | "minutely" | "never") => {
+                Some(format!("`tracing_appender::rolling::{last}`"))
+            }
+            ("RollingFileAppender", "new" | "builder") => Some("`RollingFileAppender`".into()),
+            ("FileAppender", "builder") => Some("log4rs `FileAppender`".into()),
+            ("fern", "log_file") => Some("`fern::log_file`".into()),
+            ("simple_logging", "log_to_file") => Some("`simple_logging::log_to_file`".into()),
+            ("FileLoggerBuilder", "new") => Some("sloggers `FileLoggerBuilder`".into()),
+            ("WriteLogger", "new" | "init") if self.any_file(&c.args) => {
+                Some("simplelog `WriteLogger` over a `File`".into())
+            }
+            (_, "non_blocking") if self.any_file(&c.args) => {
+                Some("`tracing_appender::non_blocking` over a `File`".into())
+            }
+            ("Target", "Pipe") if self.any_file(&c.args) => {
+                Some("env_logger `Target::Pipe` to a `File`".into())
+            }
+            ("PlainDecorator" | "PlainSyncDecorator" | "Json", "new" | "default")
+                if self.any_file(&c.args) =>
+            {
+                Some(format!("slog `{owner}` over a `File`"))
+            }
+            _ => None,
+        };
+        if let Some(what) = what {
+            self.found.push((what, span));
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        syn::visit::visit_expr_method_call(self, m);
+        let method = m.method.to_string();
+        let what = match method.as_str() {
+            "log_to_file" | "log_to_file_and_writer" => Some(format!("flexi_logger `.{method}()`")),
+            "with_writer" | "chain" | "writer" if self.any_file(&m.args) => {
+                Some(format!("`.{method}(..)` over a `File`"))
+            }
+            _ => None,
+        };
+        if let Some(what) = what {
+            self.found.push((what, span_range(m.method.span())));
+        }
+    }
+}
