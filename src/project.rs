@@ -207,6 +207,10 @@ pub struct ContainerFacts {
     /// Environment variables set for the container: (name, value).
     pub env: Vec<(String, String)>,
     pub location: Location,
+    /// True for a Kubernetes container, false for a compose service.
+    pub kubernetes: bool,
+    /// The `image:` value's location.
+    pub image_location: Option<Location>,
 }
 
 /// An env file with its first non-empty assignment.
@@ -578,6 +582,8 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                     ports,
                     env: compose_env(svc),
                     location: file.loc(file.yaml_span(name)),
+                    kubernetes: false,
+                    image_location: yaml::get(svc, "image").map(|n| file.loc(file.yaml_span(n))),
                 });
             }
         }
@@ -612,6 +618,8 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                         ports,
                         env,
                         location: file.loc(file.yaml_span(c)),
+                        kubernetes: true,
+                        image_location: yaml::get(c, "image").map(|n| file.loc(file.yaml_span(n))),
                     });
                 }
             }

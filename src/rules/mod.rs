@@ -61,6 +61,7 @@ pub mod f06_processes;
 pub mod f07_port_binding;
 pub mod f08_concurrency;
 pub mod f09_disposability;
+pub mod f10_parity;
 pub mod f11_logs;
 pub mod f12_admin_processes;
 
@@ -259,6 +260,8 @@ pub static RULES: &[&dyn Rule] = &[
     &f09_disposability::sigint_only_shutdown::SigintOnlyShutdown,
     &f09_disposability::shell_form_entrypoint::ShellFormEntrypoint,
     &f09_disposability::no_grace_period::NoGracePeriod,
+    &f10_parity::build_profile_service_switch::BuildProfileServiceSwitch,
+    &f10_parity::backing_service_drift::BackingServiceDrift,
     &f11_logs::file_logging::FileLogging,
     &f11_logs::in_app_log_routing::InAppLogRouting,
     &f12_admin_processes::migrations_in_server_startup::MigrationsInServerStartup,

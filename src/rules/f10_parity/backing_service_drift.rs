@@ -1,0 +1,163 @@
+//! TF1002 backing-service-drift: development and production run different backing services.
+
+use crate::diagnostic::Location;
+use crate::launch::is_dev_compose_file;
+use crate::parse::image::ImageRef;
+use crate::project::{ContainerFacts, Project};
+use crate::rules::{Check, Ctx};
+
+declare_rule! {
+    BackingServiceDrift {
+        code: "TF1002",
+        name: "backing-service-drift",
+        factor: 10,
+        severity: Warning,
+        kinds: [Yaml, Env],
+        summary: "the same backing service runs different images or major versions in development (compose, `.env`) and production (Kubernetes, production compose), or dev substitutes SQLite for a server database",
+    }
+}
+
+/// True for compose files that describe a deployment rather than a dev setup.
+fn is_prod_compose_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.split(['.', '-', '_']).any(|part| {
+        matches!(
+            part,
+            "prod" | "production" | "staging" | "stage" | "release" | "deploy" | "stack" | "swarm"
+        )
+    })
+}
+
+/// Which side of the parity gap a container is on: `Some(true)` production.
+fn is_prod(c: &ContainerFacts) -> Option<bool> {
+    if c.kubernetes || is_prod_compose_file(&c.path) {
+        Some(true)
+    } else if is_dev_compose_file(&c.path)
+        || c.path
+            .rsplit('/')
+            .next()
+            .is_some_and(|n| n.contains("compose"))
+    {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The leading number of an image tag (`16.2-alpine` → 16, `v2` → 2).
+fn major(tag: &str) -> Option<u32> {
+    let digits: String = tag
+        .trim_start_matches('v')
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// The database family of a connection URL's scheme.
+fn url_family(value: &str) -> Option<&'static str> {
+    let scheme = value.split(':').next()?.to_ascii_lowercase();
+    let scheme = scheme.split('+').next()?;
+    Some(match scheme {
+        "postgres" | "postgresql" => "Postgres",
+        "mysql" | "mariadb" => "MySQL",
+        "sqlite" => "SQLite",
+        "mongodb" => "MongoDB",
+        "redis" | "rediss" => "Redis",
+        _ => return None,
+    })
+}
+
+impl Check for BackingServiceDrift {
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        let (prod, dev): (Vec<&ContainerFacts>, Vec<&ContainerFacts>) = project
+            .containers
+            .iter()
+            .filter(|c| is_prod(c).is_some())
+            .partition(|c| is_prod(c) == Some(true));
+        images(&dev, &prod, cx);
+        urls(project, &dev, &prod, cx);
+    }
+}
+
+/// The same service from different images or major versions.
+fn images(dev: &[&ContainerFacts], prod: &[&ContainerFacts], cx: &mut Ctx<'_>) {
+    for d in dev {
+        let (Some(d_image), Some(d_loc)) = (d.image.as_deref(), d.image_location.as_ref()) else {
+            continue;
+        };
+        let d_ref = ImageRef::parse(d_image);
+        let Some(service) = d_ref.backing_service().filter(|s| *s != "emulator") else {
+            continue;
+        };
+        let drift = prod.iter().find_map(|p| {
+            let p_image = p.image.as_deref()?;
+            let p_ref = ImageRef::parse(p_image);
+            if p_ref.backing_service() != Some(service) {
+                return None;
+            }
+            let why = if p_ref.base_name() != d_ref.base_name() {
+                format!("a different image (`{p_image}`)")
+            } else {
+                let (a, b) = (major(d_ref.tag?)?, major(p_ref.tag?)?);
+                if a == b {
+                    return None;
+                }
+                format!("major version {b} (`{p_image}`)")
+            };
+            Some((why, p))
+        });
+        if let Some((why, p)) = drift {
+            let at = p
+                .image_location
+                .clone()
+                .unwrap_or_else(|| p.location.clone());
+            cx.report(
+                d_loc.clone(),
+                format!(
+                    "development runs {service} as `{d_image}` but production ({}) runs {why}: behaviour, features and bugs differ between the two",
+                    p.path
+                ),
+                "use the same image and major version in development as in production; bump both together",
+            )
+            .with_related(at, "production image");
+        }
+    }
+}
+
+/// A connection URL whose database family differs between dev and production.
+fn urls(project: &Project, dev: &[&ContainerFacts], prod: &[&ContainerFacts], cx: &mut Ctx<'_>) {
+    let mut dev_values: Vec<(&str, &str, Location)> = Vec::new();
+    for d in dev {
+        for (k, v) in &d.env {
+            dev_values.push((k, v, d.location.clone()));
+        }
+    }
+    for e in project
+        .env_files
+        .iter()
+        .filter(|e| !e.path.contains("example") && !e.path.contains("sample"))
+    {
+        for (k, v, loc) in &e.values {
+            dev_values.push((k, v, loc.clone()));
+        }
+    }
+    for (key, value, loc) in dev_values {
+        let Some(family) = url_family(value) else {
+            continue;
+        };
+        let other = prod.iter().find_map(|p| {
+            let (_, pv) = p.env.iter().find(|(k, _)| k == key)?;
+            let pf = url_family(pv)?;
+            (pf != family).then_some((pf, p))
+        });
+        if let Some((pf, p)) = other {
+            cx.report(
+                loc,
+                format!("`{key}` points development at {family} but production ({}) at {pf}: queries, types and locking behave differently", p.path),
+                format!("run {pf} locally too (a docker compose service) so dev exercises the same backing service"),
+            )
+            .with_related(p.location.clone(), "production setting");
+        }
+    }
+}
