@@ -8,6 +8,7 @@ use syn::visit::Visit;
 use crate::parse::rust::{call_path, call_path_span, span_range};
 use crate::parse::yaml;
 use crate::rules::{Check, Ctx};
+use crate::shell::{Command, Sep};
 use crate::source::SourceFile;
 
 declare_rule! {
@@ -60,8 +61,8 @@ impl Check for FileLogging {
             }
         }
         for l in file.launches().iter().filter(|l| !l.dev) {
-            for cmd in l.commands() {
-                if let Some((target, span)) = file_redirect(cmd) {
+            for cmd in app_commands(l.commands()) {
+                if let Some((target, span)) = file_redirect(cmd, &l.text) {
                     cx.report(
                         file.loc(l.file_span(span)),
                         format!("{} sends the app's output to the file `{target}`: the log stream never reaches the platform", l.what()),
@@ -79,9 +80,27 @@ fn is_log4rs_config(path: &str) -> bool {
     name.starts_with("log4rs") && (name.ends_with(".yaml") || name.ends_with(".yml"))
 }
 
+/// The commands of a start script that run the app: the last one, any `exec`,
+/// and a `tee` the last one pipes into. Setup steps (`echo .. > conf`) are not.
+fn app_commands(cmds: &[Command]) -> Vec<&Command> {
+    let mut out: Vec<&Command> = cmds
+        .iter()
+        .filter(|c| c.words.first().is_some_and(|(w, _)| w == "exec"))
+        .collect();
+    let last = cmds
+        .iter()
+        .rposition(|c| c.program().is_some_and(|(_, p)| p != "tee"));
+    if let Some(i) = last {
+        out.push(&cmds[i]);
+        out.extend(cmds.get(i + 1).filter(|_| cmds[i].sep == Sep::Pipe));
+    }
+    out
+}
+
 /// A redirection of the command's output to a regular file (`> app.log`,
-/// `>> /var/log/x 2>&1`, `| tee app.log`), with the target's span.
-fn file_redirect(cmd: &crate::shell::Command) -> Option<(String, Range<usize>)> {
+/// `>> /var/log/x 2>&1`, `| tee app.log`), with the target's span. `script`
+/// is the text the word spans index, to tell a real `>` from a quoted one.
+fn file_redirect(cmd: &Command, script: &str) -> Option<(String, Range<usize>)> {
     let is_file = |t: &str| {
         !t.is_empty()
             && !t.starts_with('&')
@@ -98,6 +117,10 @@ fn file_redirect(cmd: &crate::shell::Command) -> Option<(String, Range<usize>)> 
             .cloned();
     }
     for (i, (w, span)) in words.iter().enumerate() {
+        let raw = script.get(span.clone()).unwrap_or_default();
+        if raw.starts_with(['"', '\'']) {
+            continue;
+        }
         let rest = w.trim_start_matches(|c: char| c.is_ascii_digit() || c == '&');
         let Some(rest) = rest.strip_prefix('>') else {
             continue;
