@@ -123,6 +123,8 @@ pub struct DockerFacts {
     pub exposes: Vec<PortDecl>,
     /// `ENV` settings of the runtime stages: (name, value).
     pub env: Vec<(String, String)>,
+    /// Every word of its build steps and what it provides, for [`Self::mentions`].
+    pub words: HashSet<String>,
 }
 
 impl DockerFacts {
@@ -133,11 +135,7 @@ impl DockerFacts {
 
     /// True when any build step or copied file names `word` (a crate or binary name).
     pub fn mentions(&self, word: &str) -> bool {
-        self.provides.contains(&word.to_ascii_lowercase())
-            || self.stages.iter().flat_map(|s| &s.steps).any(|step| {
-                step.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-                    .any(|w| w == word)
-            })
+        self.words.contains(word) || self.provides.contains(&word.to_ascii_lowercase())
     }
 }
 
@@ -251,6 +249,10 @@ pub struct Project {
     pub env_files: Vec<EnvFacts>,
     /// Package directory → index in `cargo`, built on first use.
     pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
+    /// For each Dockerfile, the indexes in `cargo` of the packages it names, built on first use.
+    pub(crate) dockerfile_apps: OnceLock<Vec<Vec<usize>>>,
+    /// Container indexes by image base name, built on first use.
+    pub(crate) containers_by_image: OnceLock<HashMap<String, Vec<usize>>>,
     /// Crate `Cargo.toml` path → indexes in `code`, built on first use.
     pub(crate) code_by_crate: OnceLock<HashMap<String, Vec<usize>>>,
 }
@@ -293,36 +295,77 @@ impl Project {
     /// Dockerfiles that build `krate`: they name its package or a binary in a build
     /// step or copy, or sit in or above its directory without naming a different app.
     pub fn dockerfiles_for(&self, krate: &CargoFacts) -> Vec<&DockerFacts> {
-        let names = krate.names();
+        let apps = self.dockerfile_apps.get_or_init(|| {
+            let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, c) in self.cargo.iter().enumerate() {
+                for n in c.names() {
+                    by_name.entry(n.to_ascii_lowercase()).or_default().push(i);
+                }
+            }
+            self.dockerfiles
+                .iter()
+                .map(|d| {
+                    let mut apps: Vec<usize> = d
+                        .words
+                        .iter()
+                        .map(|w| w.to_ascii_lowercase())
+                        .chain(d.provides.iter().cloned())
+                        .filter_map(|w| by_name.get(&w))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    apps.sort_unstable();
+                    apps.dedup();
+                    apps
+                })
+                .collect()
+        });
         self.dockerfiles
             .iter()
-            .filter(|d| {
-                if names.iter().any(|n| d.mentions(n)) {
+            .zip(apps)
+            .filter(|(d, apps)| {
+                if apps.iter().any(|&i| self.cargo[i].path == krate.path) {
                     return true;
                 }
-                let other_app = self.cargo.iter().any(|c| {
-                    c.has_bin && c.path != krate.path && c.names().iter().any(|n| d.mentions(n))
-                });
+                let other_app = apps
+                    .iter()
+                    .any(|&i| self.cargo[i].has_bin && self.cargo[i].path != krate.path);
                 !other_app && (is_within(&krate.dir, d.dir()) || is_within(d.dir(), &krate.dir))
             })
+            .map(|(d, _)| d)
             .collect()
     }
 
     /// Compose services and Kubernetes containers that run `krate`: built from a
     /// context holding it, or running an image named after it.
     pub fn containers_for(&self, krate: &CargoFacts) -> Vec<&ContainerFacts> {
-        let names = krate.names();
-        self.containers
+        let by_image = self.containers_by_image.get_or_init(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, c) in self.containers.iter().enumerate() {
+                if let Some(image) = &c.image {
+                    map.entry(ImageRef::parse(image).base_name())
+                        .or_default()
+                        .push(i);
+                }
+            }
+            map
+        });
+        let mut idx: Vec<usize> = krate
+            .names()
             .iter()
-            .filter(|c| {
-                c.build_context
-                    .as_deref()
-                    .is_some_and(|ctx| is_within(&krate.dir, ctx))
-                    || c.image
-                        .as_deref()
-                        .is_some_and(|i| names.contains(&ImageRef::parse(i).base_name()))
-            })
-            .collect()
+            .filter_map(|n| by_image.get(n))
+            .flatten()
+            .copied()
+            .collect();
+        idx.extend(self.containers.iter().enumerate().filter_map(|(i, c)| {
+            c.build_context
+                .as_deref()
+                .is_some_and(|ctx| is_within(&krate.dir, ctx))
+                .then_some(i)
+        }));
+        idx.sort_unstable();
+        idx.dedup();
+        idx.into_iter().map(|i| &self.containers[i]).collect()
     }
 
     /// The `Cargo.toml` whose package directory holds `path` (nearest ancestor).
@@ -414,7 +457,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
         }
         FileKind::Dockerfile => {
             let df = file.dockerfile()?;
-            let stages = df
+            let stages: Vec<StageFacts> = df
                 .stages()
                 .iter()
                 .map(|s| {
@@ -476,12 +519,22 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                     }
                 }
             }
+            let words = stages
+                .iter()
+                .flat_map(|s: &StageFacts| s.steps.iter())
+                .flat_map(|step| {
+                    step.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                })
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
             Some(Fact::Docker(DockerFacts {
                 path: file.path.to_string(),
                 stages,
                 provides,
                 exposes,
                 env,
+                words,
             }))
         }
         FileKind::Rust => {

@@ -81,7 +81,7 @@ pub struct FnFlow<L> {
     /// `fn main` or a `#[rocket::launch]` function.
     pub is_entry: bool,
     /// The HTTP route of a `#[get("/path")]`-style handler attribute.
-    pub route: Option<Route<L>>,
+    pub route: Option<Box<Route<L>>>,
     pub body: Step,
 }
 
@@ -156,6 +156,9 @@ pub fn analyze<L>(file: &syn::File, locate: &dyn Fn(Range<usize>) -> L) -> CodeF
     a.visit_file(file);
     a.facts
 }
+
+/// Methods that run migrations when called on a migrator.
+const MIGRATION_METHODS: &[&str] = &["run", "run_async", "up", "run_pending_migrations"];
 
 /// Standard-library method names too common to be worth resolving.
 const COMMON_METHODS: &[&str] = &[
@@ -238,7 +241,7 @@ impl<L> Analyzer<'_, L> {
                 .last()
                 .is_some_and(|s| s.ident == "launch")
         });
-        let route = route_attr(attrs, &sig.ident).map(|r| r.locate(self.locate));
+        let route = route_attr(attrs, &sig.ident).map(|r| Box::new(r.locate(self.locate)));
         let body = self.nested(|a| {
             if is_launch {
                 a.event(
@@ -249,10 +252,15 @@ impl<L> Analyzer<'_, L> {
             }
             a.visit_block(block);
         });
+        let is_entry = sig.ident == "main" || is_launch;
+        // A function that calls nothing and does nothing adds nothing to a call graph.
+        if body == Step::Seq(Vec::new()) && !is_entry && route.is_none() {
+            return;
+        }
         self.facts.fns.push(FnFlow {
             name: sym(&sig.ident.to_string()),
             owner: self.owner,
-            is_entry: sig.ident == "main" || is_launch,
+            is_entry,
             route,
             body,
         });
@@ -333,8 +341,8 @@ impl<L> Analyzer<'_, L> {
                     span.clone(),
                 );
             }
-            "run" | "run_async" | "up" | "run_pending_migrations"
-                if receiver.words.iter().any(|w| w.contains("migrat")) =>
+            m if MIGRATION_METHODS.contains(&m)
+                && receiver.words.iter().any(|w| w.contains("migrat")) =>
             {
                 let label = format!("{}.{method}()", receiver.name.as_deref().unwrap_or(""));
                 self.event(EventKind::Migrate, label, span.clone());
@@ -359,16 +367,9 @@ impl<L> Analyzer<'_, L> {
         }
     }
 
-    /// Macro bodies syn does not parse (`tokio::select!`, `join!`): read as
-    /// expressions when they are a comma list, else scan the tokens for calls.
+    /// Macro bodies (`tokio::select!`, `join!`, `info!`): scanned for calls,
+    /// method calls and SIGTERM names, without parsing them.
     fn macro_tokens(&mut self, tokens: &TokenStream) {
-        let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
-        if let Ok(exprs) = syn::parse::Parser::parse2(parser, tokens.clone()) {
-            for e in &exprs {
-                self.visit_expr(e);
-            }
-            return;
-        }
         let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
         for (i, tt) in tokens.iter().enumerate() {
             match tt {
@@ -594,6 +595,8 @@ impl<'ast, L> Visit<'ast> for Analyzer<'_, L> {
             self.facts.routes.push(route.locate(self.locate));
         }
         let receiver = match &*m.receiver {
+            // Only migration runners need their receiver read.
+            _ if !MIGRATION_METHODS.contains(&method.as_str()) => Receiver::default(),
             syn::Expr::Macro(mac) => {
                 let segments: Vec<String> = mac
                     .mac

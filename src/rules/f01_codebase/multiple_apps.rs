@@ -29,11 +29,16 @@ impl Check for MultipleApps {
             )
         });
         let first = units[0];
-        let names: Vec<&str> = units.iter().map(|u| u.path.as_str()).collect();
+        let mut names: Vec<&str> = units.iter().take(4).map(|u| u.path.as_str()).collect();
+        let more = format!("and {} more", units.len().saturating_sub(4));
+        if units.len() > 4 {
+            names.push(&more);
+        }
+        let names = names.join(", ");
         for unit in &units[1..] {
             cx.report(
                 unit.header.clone(),
-                format!("`{}` is a separate deployable app; this repository holds {} ({})", unit.path, units.len(), names.join(", ")),
+                format!("`{}` is a separate deployable app; this repository holds {} ({names})", unit.path, units.len()),
                 "give each app its own repository, or make them process types of one app in a single Cargo workspace; share code through library crates",
             )
             .with_related(first.header.clone(), "the first app in this repository");

@@ -1,5 +1,7 @@
 //! TF1002 backing-service-drift: development and production run different backing services.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::Location;
 use crate::launch::is_dev_compose_file;
 use crate::parse::image::ImageRef;
@@ -82,6 +84,15 @@ impl Check for BackingServiceDrift {
 
 /// The same service from different images or major versions.
 fn images(dev: &[&ContainerFacts], prod: &[&ContainerFacts], cx: &mut Ctx<'_>) {
+    let mut prod_by_service: HashMap<&str, Vec<(ImageRef<'_>, &ContainerFacts)>> = HashMap::new();
+    for p in prod {
+        if let Some(image) = p.image.as_deref() {
+            let r = ImageRef::parse(image);
+            if let Some(service) = r.backing_service() {
+                prod_by_service.entry(service).or_default().push((r, p));
+            }
+        }
+    }
     for d in dev {
         let (Some(d_image), Some(d_loc)) = (d.image.as_deref(), d.image_location.as_ref()) else {
             continue;
@@ -90,12 +101,9 @@ fn images(dev: &[&ContainerFacts], prod: &[&ContainerFacts], cx: &mut Ctx<'_>) {
         let Some(service) = d_ref.backing_service().filter(|s| *s != "emulator") else {
             continue;
         };
-        let drift = prod.iter().find_map(|p| {
+        let candidates = prod_by_service.get(service).map_or(&[][..], Vec::as_slice);
+        let drift = candidates.iter().find_map(|(p_ref, p)| {
             let p_image = p.image.as_deref()?;
-            let p_ref = ImageRef::parse(p_image);
-            if p_ref.backing_service() != Some(service) {
-                return None;
-            }
             let why = if p_ref.base_name() != d_ref.base_name() {
                 format!("a different image (`{p_image}`)")
             } else {
@@ -105,7 +113,7 @@ fn images(dev: &[&ContainerFacts], prod: &[&ContainerFacts], cx: &mut Ctx<'_>) {
                 }
                 format!("major version {b} (`{p_image}`)")
             };
-            Some((why, p))
+            Some((why, *p))
         });
         if let Some((why, p)) = drift {
             let at = p
@@ -142,16 +150,22 @@ fn urls(project: &Project, dev: &[&ContainerFacts], prod: &[&ContainerFacts], cx
             dev_values.push((k, v, loc.clone()));
         }
     }
+    let mut prod_urls: HashMap<&str, Vec<(&'static str, &ContainerFacts)>> = HashMap::new();
+    for p in prod {
+        for (k, v) in &p.env {
+            if let Some(f) = url_family(v) {
+                prod_urls.entry(k.as_str()).or_default().push((f, p));
+            }
+        }
+    }
     for (key, value, loc) in dev_values {
         let Some(family) = url_family(value) else {
             continue;
         };
-        let other = prod.iter().find_map(|p| {
-            let (_, pv) = p.env.iter().find(|(k, _)| k == key)?;
-            let pf = url_family(pv)?;
-            (pf != family).then_some((pf, p))
-        });
-        if let Some((pf, p)) = other {
+        let other = prod_urls
+            .get(key)
+            .and_then(|v| v.iter().find(|(pf, _)| *pf != family));
+        if let Some(&(pf, p)) = other {
             cx.report(
                 loc,
                 format!("`{key}` points development at {family} but production ({}) at {pf}: queries, types and locking behave differently", p.path),

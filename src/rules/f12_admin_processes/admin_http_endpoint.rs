@@ -105,7 +105,7 @@ impl Check for AdminHttpEndpoint {
         for krate in project.cargo.iter().filter(|c| c.is_service()) {
             let scope = Scope::new(project, krate);
             for file in scope.own_files() {
-                let attr_routes = file.facts.fns.iter().filter_map(|f| f.route.as_ref());
+                let attr_routes = file.facts.fns.iter().filter_map(|f| f.route.as_deref());
                 for route in file.facts.routes.iter().chain(attr_routes) {
                     if let Some(why) = why_admin(&scope, route) {
                         report(cx, route, &why);
