@@ -233,6 +233,16 @@ fn visit(
     Some(lint_text(&rel, kind, &text, settings, &req.root))
 }
 
+/// Lint the text of one file named `rel` (classified by name) with the per-file
+/// rules, fact extraction and suppression scanning, and return its findings.
+/// Files of no linted kind give nothing. For fuzzing and embedding.
+pub fn lint_one(rel: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let Some(kind) = source::classify(Path::new(rel)) else {
+        return Vec::new();
+    };
+    lint_text(rel, kind, text, settings, Path::new(".")).diagnostics
+}
+
 /// Lint one file's text: parse once, run the per-file rules, collect suppressions.
 fn lint_text(
     rel: &str,

@@ -174,6 +174,59 @@ pub struct ParseFailure {
     pub message: String,
 }
 
+/// The deepest nesting of brackets (and, for YAML, of indentation) a parsed
+/// file may have. Recursive-descent parsers use stack per level; real files
+/// stay far below this.
+pub const MAX_NESTING: usize = 128;
+
+/// The offset where `text` first nests deeper than [`MAX_NESTING`]: brackets
+/// outside strings and comments, and for YAML also block indentation levels.
+fn too_deep(text: &str, yaml: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let mut indents: Vec<usize> = Vec::new();
+    let mut line_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if yaml && line_start {
+            let indent = bytes[i..].iter().take_while(|c| **c == b' ').count();
+            let rest = bytes.get(i + indent).copied();
+            if !matches!(rest, None | Some(b'\n' | b'\r' | b'#')) {
+                while indents.last().is_some_and(|top| *top >= indent) {
+                    indents.pop();
+                }
+                indents.push(indent);
+                if indents.len() > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+        }
+        line_start = b == b'\n';
+        match (quote, b) {
+            _ if comment => comment = b != b'\n',
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), b'\\') => i += 1,
+            (Some(_), _) => {}
+            (None, b'"') => quote = Some(b),
+            (None, b'#') if yaml => comment = true,
+            (None, b'/') if !yaml && bytes.get(i + 1) == Some(&b'/') => comment = true,
+            (None, b'{' | b'[' | b'(') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            (None, b'}' | b']' | b')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Parse `text` as `kind`. Rust spans are only valid on this thread until
 /// [`rust::release_spans`] is called.
 pub fn parse<'a>(
@@ -186,6 +239,18 @@ pub fn parse<'a>(
         span: offset..offset,
         message,
     };
+    if matches!(
+        kind,
+        FileKind::Rust | FileKind::Yaml | FileKind::Cargo | FileKind::Toml
+    ) && let Some(offset) = too_deep(text, kind == FileKind::Yaml)
+    {
+        return Err(at(
+            offset,
+            format!(
+                "nested more than {MAX_NESTING} levels deep; not parsed, to keep the parser within its stack"
+            ),
+        ));
+    }
     match kind {
         FileKind::Rust => rust::parse(text)
             .map(Parsed::Rust)

@@ -517,7 +517,8 @@ fn heredoc_markers(text: &str) -> Vec<(String, bool)> {
         if name_len > 0 && closes && !text[j..].starts_with(|c: char| c.is_ascii_digit()) {
             out.push((text[j..j + name_len].to_string(), strip));
         }
-        i = j + name_len.max(1);
+        // Step over at least one whole character (the name may be empty).
+        i = j + name_len.max(text[j..].chars().next().map_or(1, char::len_utf8));
         if i >= text.len() {
             break;
         }

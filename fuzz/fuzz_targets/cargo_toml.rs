@@ -1,0 +1,12 @@
+//! Fuzz target: the Cargo.toml view and every manifest rule.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use twelve_lint::config::Settings;
+use twelve_lint::engine::lint_one;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let settings = Settings::default();
+    lint_one("Cargo.toml", text, &settings);
+});

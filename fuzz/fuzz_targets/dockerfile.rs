@@ -1,0 +1,12 @@
+//! Fuzz target: the Dockerfile tokenizer and every Dockerfile rule.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use twelve_lint::config::Settings;
+use twelve_lint::engine::lint_one;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let settings = Settings::default();
+    lint_one("Dockerfile", text, &settings);
+});

@@ -1,0 +1,13 @@
+//! Fuzz target: the dotenv parser and env-file rules, and entrypoint scripts.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use twelve_lint::config::Settings;
+use twelve_lint::engine::lint_one;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let settings = Settings::default();
+    lint_one(".env", text, &settings);
+    lint_one("entrypoint.sh", text, &settings);
+});

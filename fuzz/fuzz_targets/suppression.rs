@@ -1,0 +1,14 @@
+//! Fuzz target: suppression comments in every comment syntax.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use twelve_lint::config::Settings;
+use twelve_lint::engine::lint_one;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let settings = Settings::default();
+    lint_one("Dockerfile", &format!("# twelve-lint: {text}\nFROM rust:latest\n"), &settings);
+    lint_one("src/lib.rs", &format!("// twelve-lint: {text}\nfn f() {{}}\n"), &settings);
+    lint_one("compose.yaml", &format!("services:\n  a:\n    # twelve-lint: {text}\n    image: redis\n"), &settings);
+});
