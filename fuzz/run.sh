@@ -26,5 +26,5 @@ seed config -name twelve-lint.toml
 for t in "${targets[@]}"; do
   echo "== $t for ${secs}s"
   cargo fuzz run -s none "$t" "corpus/$t" -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1 \
-    | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)' || true
+    | grep -a -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)' || true
 done
