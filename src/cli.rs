@@ -5,9 +5,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::baseline::{self, Baseline};
 use crate::config::{self, ConfigError, Overrides};
 use crate::diagnostic::Severity;
+use crate::diff::Changes;
 use crate::engine::{self, Request};
+use crate::project;
 use crate::render::{self, Format, Output};
 use crate::rules::{self, RULES};
 
@@ -115,6 +118,18 @@ struct CheckArgs {
     /// Do not print the summary line on stderr.
     #[arg(long, short, env = "TWELVE_LINT_QUIET")]
     quiet: bool,
+    /// Lint the whole repository (for cross-file rules) but report only findings in PATHS; for pre-commit, which passes changed files.
+    #[arg(long, env = "TWELVE_LINT_WHOLE_REPO")]
+    whole_repo: bool,
+    /// Report only findings on lines added or changed since the merge base with this git REF (e.g. origin/main).
+    #[arg(long, value_name = "REF", env = "TWELVE_LINT_DIFF")]
+    diff: Option<String>,
+    /// Hide findings recorded in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE", env = "TWELVE_LINT_BASELINE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in FILE as the baseline and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -195,7 +210,43 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         severity: args.severity,
     };
     let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
-    let report = engine::run(&req, &settings);
+    let report_only: Option<Vec<String>> = args.whole_repo.then(|| {
+        let named = req
+            .paths
+            .iter()
+            .map(|p| engine::relative(&req.root, p))
+            .collect();
+        req.paths = vec![req.root.clone()];
+        named
+    });
+    let changes = match &args.diff {
+        Some(reference) => Some(Changes::since(&req.root, reference)?),
+        None => None,
+    };
+    let mut report = engine::run(&req, &settings);
+    if let Some(named) = report_only {
+        report.diagnostics.retain(|d| {
+            named
+                .iter()
+                .any(|n| n.is_empty() || project::is_within(&d.location.path, n))
+        });
+    }
+    if let Some(changes) = &changes {
+        changes.filter(&mut report.diagnostics);
+    }
+    if let Some(path) = &args.write_baseline {
+        let n = baseline::write(path, &report.diagnostics)?;
+        if !args.quiet {
+            eprintln!(
+                "twelve-lint: wrote {n} finding(s) to the baseline {}",
+                path.display()
+            );
+        }
+        return Ok(0);
+    }
+    if let Some(path) = &args.baseline {
+        report.baseline = Some(Baseline::read(path)?.apply(&mut report.diagnostics));
+    }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if to_terminal {
@@ -270,25 +321,13 @@ pub fn rule_table() -> String {
     for r in RULES {
         let m = r.meta();
         s.push_str(&format!(
-            "| [{code}](rules/{code}.md) | `{}` | {} {} | {} | {} |\n",
+            "| [{code}](rules/{code}.md) | `{}` | {} | {} | {} |\n",
             m.name,
-            if m.factor == 0 {
-                "—".to_string()
-            } else {
-                roman(m.factor)
-            },
-            m.factor_name(),
+            rules::factor_label(m.factor),
             m.severity,
             m.summary.replace('|', "\\|"),
             code = m.code
         ));
     }
     s
-}
-
-fn roman(n: u8) -> String {
-    const R: [&str; 13] = [
-        "", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
-    ];
-    format!("{}.", R[n as usize])
 }

@@ -77,6 +77,8 @@ pub struct Report {
     /// Files read and linted.
     pub files_linted: usize,
     pub elapsed: Duration,
+    /// What a `--baseline` hid, when one was given.
+    pub baseline: Option<crate::baseline::Applied>,
 }
 
 impl Report {
@@ -172,6 +174,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         diagnostics,
         files_linted,
         elapsed: started.elapsed(),
+        baseline: None,
     }
 }
 

@@ -1,9 +1,11 @@
 //! twelve-lint: a linter for Twelve-Factor App violations in Rust services,
 //! Dockerfiles, docker-compose files and Kubernetes manifests.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod engine;
 pub mod fingerprint;
 pub mod launch;

@@ -29,6 +29,7 @@ pub fn render(out: &Output<'_>) -> String {
             s.push_str(&super::concise::render_one(d));
         }
     }
+    s.push_str(&super::scorecard::text(out));
     s
 }
 

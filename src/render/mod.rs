@@ -14,6 +14,7 @@ mod github;
 mod human;
 mod json;
 mod sarif;
+mod scorecard;
 
 /// How findings are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -28,6 +29,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// A per-factor scorecard and findings table in Markdown (for `$GITHUB_STEP_SUMMARY`).
+    Markdown,
 }
 
 /// Everything a renderer needs.
@@ -46,6 +49,7 @@ pub fn render(format: Format, out: &Output<'_>) -> String {
         Format::Json => json::render(out),
         Format::Sarif => sarif::render(out),
         Format::Github => github::render(out),
+        Format::Markdown => scorecard::markdown(out),
     }
 }
 
@@ -63,6 +67,21 @@ pub fn summary(report: &Report) -> String {
     );
     if suppressed > 0 {
         let _ = write!(line, " ({suppressed} suppressed)");
+    }
+    if let Some(b) = report.baseline {
+        let _ = write!(line, "; {} baselined", b.baselined);
+        if b.stale > 0 {
+            let _ = write!(
+                line,
+                ", {} baseline {} (rewrite it with --write-baseline to prune)",
+                b.stale,
+                if b.stale == 1 {
+                    "entry no longer matches"
+                } else {
+                    "entries no longer match"
+                }
+            );
+        }
     }
     line
 }

@@ -82,6 +82,14 @@ pub const FACTORS: [&str; 13] = [
     "Admin processes",
 ];
 
+/// A factor's label: `IX. Disposability`, or `— Tool` for the tool's own rules.
+pub fn factor_label(factor: u8) -> String {
+    const ROMAN: [&str; 13] = [
+        "—", "I.", "II.", "III.", "IV.", "V.", "VI.", "VII.", "VIII.", "IX.", "X.", "XI.", "XII.",
+    ];
+    format!("{} {}", ROMAN[factor as usize], FACTORS[factor as usize])
+}
+
 /// A documented rule option.
 #[derive(Debug)]
 pub struct RuleOption {

@@ -1,0 +1,127 @@
+//! Adopting twelve-lint in an imperfect repository: baselines, diff mode,
+//! pre-commit's changed-files mode.
+
+mod common;
+
+use common::{repo_with, run, twelve_lint};
+
+const TWO_FINDINGS: &[u8] =
+    b"FROM rust:latest\nRUN cargo build --release\nCMD ./target/release/app\n";
+
+#[test]
+fn baseline_hides_known_findings_and_counts_stale_entries() {
+    let dir = repo_with(&[("Dockerfile", TWO_FINDINGS)]);
+    let base = dir.path().join("twelve-lint-baseline.json");
+    let base = base.to_str().unwrap();
+    let (code, _, err) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--write-baseline", base]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote 2 finding(s)"), "{err}");
+
+    // Unchanged: nothing new, both baselined, exit 0.
+    let (code, out, err) = run(twelve_lint(dir.path()).args(["--isolated", "--baseline", base]));
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert!(err.contains("2 baselined"), "{err}");
+
+    // Lines moved and a new finding added: only the new one is reported.
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        b"# build\n\nFROM rust:latest\nRUN cargo build --release\nCMD ./target/release/app\nFROM debian\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(twelve_lint(dir.path()).args(["--isolated", "--baseline", base]));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("Dockerfile:6:6: TF0201"), "{out}");
+    // The CMD now sits in a build stage: its entry no longer matches.
+    assert!(
+        err.contains("1 baselined, 1 baseline entry no longer matches"),
+        "{err}"
+    );
+
+    // Rewriting prunes it.
+    run(twelve_lint(dir.path()).args(["--isolated", "--write-baseline", base]));
+    let (code, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--baseline", base]));
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("2 baselined") && !err.contains("no longer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn diff_mode_reports_only_changed_lines() {
+    let dir = repo_with(&[("Dockerfile", b"FROM rust:latest\n")]);
+    let repo = git2::Repository::open(dir.path()).unwrap();
+    repo.branch(
+        "main-base",
+        &repo.head().unwrap().peel_to_commit().unwrap(),
+        false,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        b"FROM rust:latest\nFROM debian AS runtime\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("svc")).unwrap();
+    std::fs::write(dir.path().join("svc/Dockerfile"), b"FROM alpine\n").unwrap();
+    commit_on_head(dir.path());
+    let (code, out, err) = run(twelve_lint(dir.path()).args([
+        "--isolated",
+        "--diff",
+        "main-base",
+        "--select",
+        "TF0201",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out
+        .lines()
+        .map(|l| l.split(": TF").next().unwrap())
+        .collect();
+    assert_eq!(lines, ["Dockerfile:2:6", "svc/Dockerfile:1:6"], "{out}");
+
+    let (code, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--diff", "no-such-ref"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`no-such-ref` is not a commit") && err.contains("git fetch"),
+        "{err}"
+    );
+}
+
+#[test]
+fn whole_repo_mode_reports_only_named_files_with_project_context() {
+    // The Dockerfile exposes a port the app (in another file) does not listen
+    // on: a cross-file finding, found only with the whole repository in view.
+    let dir = repo_with(&[
+        ("Cargo.toml", b"[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n"),
+        (
+            "src/main.rs",
+            b"#[tokio::main]\nasync fn main() {\n    let l = tokio::net::TcpListener::bind(\"0.0.0.0:8080\").await.unwrap();\n    axum::serve(l, axum::Router::new()).await.unwrap();\n}\n",
+        ),
+        ("Dockerfile", b"FROM rust:1.82\nEXPOSE 3000\nCMD [\"/api\"]\n"),
+        ("other/Dockerfile", b"FROM rust:latest\n"),
+    ]);
+    let args = ["--isolated", "--select", "TF0703,TF0201", "Dockerfile"];
+    let (_, alone, _) = run(twelve_lint(dir.path()).args(args));
+    assert_eq!(alone, "", "without the Rust file the mismatch is invisible");
+    let (code, out, _) = run(twelve_lint(dir.path()).arg("--whole-repo").args(args));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("Dockerfile:2:8: TF0703"), "{out}");
+}
+
+/// Commit the work tree on top of HEAD.
+fn commit_on_head(dir: &std::path::Path) {
+    let repo = git2::Repository::open(dir).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("t", "t@example.invalid").unwrap();
+    let parent = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "change", &tree, &[&parent])
+        .unwrap();
+}
