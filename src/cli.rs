@@ -10,6 +10,7 @@ use crate::config::{self, ConfigError, Overrides};
 use crate::diagnostic::Severity;
 use crate::diff::Changes;
 use crate::engine::{self, Request};
+use crate::fix;
 use crate::project;
 use crate::render::{self, Format, Output};
 use crate::rules::{self, RULES};
@@ -130,6 +131,12 @@ struct CheckArgs {
     /// Record the current findings in FILE as the baseline and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Apply safe mechanical fixes (exec-form CMD, SIGTERM-aware shutdown, container_name removal), then report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: print the fixes as a diff instead of writing them (exit 1 when there are some).
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -223,17 +230,24 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         Some(reference) => Some(Changes::since(&req.root, reference)?),
         None => None,
     };
-    let mut report = engine::run(&req, &settings);
-    if let Some(named) = report_only {
-        report.diagnostics.retain(|d| {
-            named
-                .iter()
-                .any(|n| n.is_empty() || project::is_within(&d.location.path, n))
-        });
-    }
-    if let Some(changes) = &changes {
-        changes.filter(&mut report.diagnostics);
-    }
+    let lint = || -> Result<engine::Report, String> {
+        let mut report = engine::run(&req, &settings);
+        if let Some(named) = &report_only {
+            report.diagnostics.retain(|d| {
+                named
+                    .iter()
+                    .any(|n| n.is_empty() || project::is_within(&d.location.path, n))
+            });
+        }
+        if let Some(changes) = &changes {
+            changes.filter(&mut report.diagnostics);
+        }
+        if let Some(path) = &args.baseline {
+            report.baseline = Some(Baseline::read(path)?.apply(&mut report.diagnostics));
+        }
+        Ok(report)
+    };
+    let mut report = lint()?;
     if let Some(path) = &args.write_baseline {
         let n = baseline::write(path, &report.diagnostics)?;
         if !args.quiet {
@@ -244,8 +258,26 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         }
         return Ok(0);
     }
-    if let Some(path) = &args.baseline {
-        report.baseline = Some(Baseline::read(path)?.apply(&mut report.diagnostics));
+    if args.fix && args.dry_run {
+        let (diff, done) = fix::preview(&req.root, &report.diagnostics)?;
+        print(&diff)?;
+        eprintln!(
+            "twelve-lint: --dry-run: would fix {} finding(s) in {} file(s)",
+            done.findings, done.files
+        );
+        return Ok(i32::from(done.findings > 0));
+    }
+    if args.fix {
+        let done = fix::apply(&req.root, &report.diagnostics)?;
+        if !args.quiet {
+            eprintln!(
+                "twelve-lint: fixed {} finding(s) in {} file(s)",
+                done.findings, done.files
+            );
+        }
+        if done.findings > 0 {
+            report = lint()?;
+        }
     }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();

@@ -170,6 +170,23 @@ pub struct Diagnostic {
     /// What must hold of the project for a per-file finding to stand; checked after the walk.
     #[serde(skip)]
     pub condition: Option<Condition>,
+    /// A safe, mechanical fix (`--fix`, SARIF `fixes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Box<Fix>>,
+}
+
+/// A mechanical fix: non-overlapping replacements in the finding's file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Fix {
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the text at `location` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Edit {
+    pub location: Location,
+    pub replacement: String,
 }
 
 /// A fact about the project a per-file finding depends on.

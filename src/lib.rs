@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod engine;
 pub mod fingerprint;
+pub mod fix;
 pub mod launch;
 pub mod parse;
 pub mod program;

@@ -125,3 +125,63 @@ fn commit_on_head(dir: &std::path::Path) {
     repo.commit(Some("HEAD"), &sig, &sig, "change", &tree, &[&parent])
         .unwrap();
 }
+
+#[test]
+fn fix_rewrites_and_relint_is_clean() {
+    let dir = repo_with(&[
+        ("Dockerfile", b"FROM debian:12\nCMD /usr/local/bin/api --port 8080\n"),
+        (
+            "compose.yaml",
+            b"services:\n  api:\n    image: registry.example.com/api:1.2\n    container_name: api\n    ports:\n      - \"8080\"\n",
+        ),
+        ("Cargo.toml", b"[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n"),
+        (
+            "src/main.rs",
+            b"#[tokio::main]\nasync fn main() {\n    let l = tokio::net::TcpListener::bind(std::env::var(\"ADDR\").unwrap()).await.unwrap();\n    axum::serve(l, axum::Router::new())\n        .with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap() })\n        .await\n        .unwrap();\n}\n",
+        ),
+    ]);
+    let select = ["--isolated", "--select", "TF0902,TF0903,TF0804"];
+    let (code, before, _) = run(twelve_lint(dir.path()).args(select));
+    assert_eq!(code, 1);
+    assert_eq!(before.lines().count(), 3, "{before}");
+
+    // The preview changes nothing on disk.
+    let (code, diff, err) = run(twelve_lint(dir.path())
+        .args(select)
+        .args(["--fix", "--dry-run"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(diff.contains("-CMD /usr/local/bin/api --port 8080\n+CMD [\"/usr/local/bin/api\", \"--port\", \"8080\"]\n"), "{diff}");
+    assert!(
+        diff.contains("@@ -4,1 +4,0 @@\n-    container_name: api\n"),
+        "{diff}"
+    );
+    assert!(err.contains("would fix 3 finding(s) in 3 file(s)"), "{err}");
+    let (_, again, _) = run(twelve_lint(dir.path()).args(select));
+    assert_eq!(again, before);
+
+    let (code, out, err) = run(twelve_lint(dir.path()).args(select).arg("--fix"));
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert!(err.contains("fixed 3 finding(s) in 3 file(s)"), "{err}");
+    let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert_eq!(
+        dockerfile,
+        "FROM debian:12\nCMD [\"/usr/local/bin/api\", \"--port\", \"8080\"]\n"
+    );
+    let compose = std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(
+        !compose.contains("container_name") && compose.contains("ports:"),
+        "{compose}"
+    );
+    let main = std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap();
+    assert!(
+        main.contains("SignalKind::terminate()") && main.contains("tokio::signal::ctrl_c() => r"),
+        "{main}"
+    );
+    // Everything fixed is gone, and nothing else broke: the full rule set finds no parse errors.
+    let (_, all, _) = run(twelve_lint(dir.path()).args([
+        "--isolated",
+        "--select",
+        "TF0001,TF0902,TF0903,TF0804",
+    ]));
+    assert_eq!(all, "");
+}

@@ -122,7 +122,9 @@ pub struct CodeFacts<L> {
     pub events: Vec<Event<L>>,
     /// Places that name SIGTERM (`SignalKind::terminate()`, `SIGTERM`, `TERM_SIGNALS`).
     pub sigterm: Vec<L>,
-    pub ctrl_c: Vec<(CtrlC, L)>,
+    /// SIGINT-only shutdown triggers: kind, the call's path, and the whole
+    /// call expression when known (for fixes).
+    pub ctrl_c: Vec<(CtrlC, L, Option<L>)>,
     /// `.disable_signals()` was called (actix-web, ntex).
     pub disables_signals: bool,
     pub routes: Vec<Route<L>>,
@@ -266,8 +268,9 @@ impl<L> Analyzer<'_, L> {
         });
     }
 
-    /// A call through a path (`axum::serve(..)`, `run(..)`), after its arguments.
-    fn path_call(&mut self, path: &[String], span: Range<usize>) {
+    /// A call through a path (`axum::serve(..)`, `run(..)`), after its arguments;
+    /// `span` is the path, `call` the whole call expression when known.
+    fn path_call(&mut self, path: &[String], span: Range<usize>, call: Option<Range<usize>>) {
         let Some(name) = path.last() else { return };
         let tail = |n: usize| path[path.len().saturating_sub(n)..].join("::");
         let serve = match tail(2).as_str() {
@@ -298,14 +301,13 @@ impl<L> Analyzer<'_, L> {
         if migrate {
             self.event(EventKind::Migrate, tail(2), span.clone());
         }
+        let whole = call.map(|c| (self.locate)(c));
         if name == "ctrl_c" && path[0] != "ctrlc" {
-            self.facts
-                .ctrl_c
-                .push((CtrlC::Tokio, (self.locate)(span.clone())));
+            let at = (self.locate)(span.clone());
+            self.facts.ctrl_c.push((CtrlC::Tokio, at, whole));
         } else if tail(2) == "ctrlc::set_handler" || tail(2) == "ctrlc::try_set_handler" {
-            self.facts
-                .ctrl_c
-                .push((CtrlC::CtrlcCrate, (self.locate)(span.clone())));
+            let at = (self.locate)(span.clone());
+            self.facts.ctrl_c.push((CtrlC::CtrlcCrate, at, whole));
         }
         if tail(2) == "SignalKind::terminate" {
             self.facts.sigterm.push((self.locate)(span));
@@ -408,7 +410,7 @@ impl<L> Analyzer<'_, L> {
         if path.len() == 1 && i > 0 && is_punct(&before[i - 1], '.') {
             self.method_call(&path[0], &Receiver::default(), span);
         } else {
-            self.path_call(&path, span);
+            self.path_call(&path, span, None);
         }
     }
 }
@@ -584,7 +586,8 @@ impl<'ast, L> Visit<'ast> for Analyzer<'_, L> {
             if let Some(route) = path.last().and_then(|n| route_call(n, &c.args)) {
                 self.facts.routes.push(route.locate(self.locate));
             }
-            self.path_call(&path, span);
+            let call = span.start..span_range(c.paren_token.span.close()).end;
+            self.path_call(&path, span, Some(call));
         }
     }
 

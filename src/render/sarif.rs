@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::{Output, help_uri};
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Location, Severity};
 use crate::fingerprint;
 use crate::rules::Meta;
 
@@ -109,6 +109,9 @@ fn result(d: &Diagnostic, metas: &[&Meta]) -> Value {
             })
             .collect();
     }
+    if let Some(f) = &d.fix {
+        r["fixes"] = json!([fix(f)]);
+    }
     if let Some(s) = &d.suppressed {
         let mut sup = json!({ "kind": s.kind, "status": "accepted" });
         if !s.justification.is_empty() {
@@ -119,12 +122,43 @@ fn result(d: &Diagnostic, metas: &[&Meta]) -> Value {
     r
 }
 
-fn physical(l: &Location) -> Value {
+/// Line and column bounds of a location.
+fn region(l: &Location) -> Value {
     let mut region = json!({ "startLine": l.start.line, "startColumn": l.start.col });
     if l.end > l.start {
         region["endLine"] = json!(l.end.line);
         region["endColumn"] = json!(l.end.col);
     }
+    region
+}
+
+/// A fix as SARIF `fixes` entry: replacements grouped by file.
+fn fix(f: &Fix) -> Value {
+    let mut by_file: Vec<(&str, Vec<Value>)> = Vec::new();
+    for e in &f.edits {
+        let replacement = json!({
+            "deletedRegion": region(&e.location),
+            "insertedContent": { "text": e.replacement },
+        });
+        match by_file.iter_mut().find(|(p, _)| *p == e.location.path) {
+            Some((_, list)) => list.push(replacement),
+            None => by_file.push((&e.location.path, vec![replacement])),
+        }
+    }
+    json!({
+        "description": { "text": f.description },
+        "artifactChanges": by_file
+            .into_iter()
+            .map(|(path, replacements)| json!({
+                "artifactLocation": { "uri": uri(path), "uriBaseId": "%SRCROOT%" },
+                "replacements": replacements,
+            }))
+            .collect::<Vec<_>>(),
+    })
+}
+
+fn physical(l: &Location) -> Value {
+    let mut region = region(l);
     if let Some(text) = l.span_text().filter(|t| !t.is_empty()) {
         region["snippet"] = json!({ "text": text });
     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Condition, Diagnostic, Location, Related, Severity};
+use crate::diagnostic::{Condition, Diagnostic, Edit, Fix, Location, Related, Severity};
 use crate::project::Project;
 use crate::source::{FileKind, SourceFile};
 
@@ -189,6 +189,7 @@ impl<'a> Ctx<'a> {
             suppressed: None,
             fingerprint: String::new(),
             condition: None,
+            fix: None,
         });
         self.out.last_mut().expect("just pushed")
     }
@@ -212,6 +213,15 @@ impl Diagnostic {
     /// Rules using it must read `Cargo` files too.
     pub fn in_service(&mut self) -> &mut Self {
         self.condition = Some(Condition::InService);
+        self
+    }
+
+    /// Attach a mechanical fix (builder style).
+    pub fn with_fix(&mut self, description: impl Into<String>, edits: Vec<Edit>) -> &mut Self {
+        self.fix = Some(Box::new(Fix {
+            description: description.into(),
+            edits,
+        }));
         self
     }
 

@@ -1,6 +1,7 @@
 //! TF0804 unscalable-service: compose `container_name` or fixed host ports on app
 //! services; Kubernetes `hostPort`/`hostNetwork` on Deployments.
 
+use crate::diagnostic::Edit;
 use crate::launch::is_dev_compose_file;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, ComposePort, DocKind, Node};
@@ -20,6 +21,19 @@ declare_rule! {
 
 /// Stateless workload kinds that are scaled by adding replicas.
 const SCALED: &[&str] = &["Deployment", "ReplicaSet"];
+
+/// The whole line (with its newline) holding a `key: value` entry whose value
+/// spans `value`, when nothing else is on it: safe to delete.
+fn own_line(text: &str, value: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+    let start = text[..value.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[value.end..]
+        .find('\n')
+        .map_or(text.len(), |i| value.end + i + 1);
+    let line = &text[start..end];
+    let key = line.trim_start();
+    (key.starts_with("container_name:") && !text[value.start..value.end].contains('\n'))
+        .then_some(start..end)
+}
 
 impl Check for UnscalableService {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
@@ -64,11 +78,21 @@ fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
             .and_then(|r| r.parse::<u32>().ok())
             .unwrap_or(1);
         if let Some(node) = yaml::get(svc, "container_name") {
-            cx.report(
-                file.loc(file.yaml_span(node)),
+            let span = file.yaml_span(node);
+            let d = cx.report(
+                file.loc(span.clone()),
                 format!("service `{name}` has a fixed `container_name`: `docker compose up --scale {name}=2` fails, and only one copy can run per host"),
                 "remove `container_name`; other services reach it by its service name, which load-balances over every replica",
             );
+            if let Some(line) = own_line(file.text, span) {
+                d.with_fix(
+                    "remove `container_name`",
+                    vec![Edit {
+                        location: file.loc(line),
+                        replacement: String::new(),
+                    }],
+                );
+            }
         }
         for port in yaml::get(svc, "ports")
             .and_then(yaml::sequence)

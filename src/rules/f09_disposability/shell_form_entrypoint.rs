@@ -1,6 +1,7 @@
 //! TF0903 shell-form-entrypoint: a Dockerfile start command whose PID 1 is a shell.
 
-use crate::launch::Origin;
+use crate::diagnostic::Edit;
+use crate::launch::{Launch, Origin};
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -13,6 +14,27 @@ declare_rule! {
         kinds: [Dockerfile],
         summary: "Dockerfile `CMD`/`ENTRYPOINT` in shell form (PID 1 is `/bin/sh`, SIGTERM is not forwarded) without `exec`",
     }
+}
+
+/// The exec form of a shell-form command that means the same without a shell:
+/// one simple command of plain words (no variables, globs, redirections,
+/// operators or assignments), as a JSON array.
+fn exec_form(l: &Launch<'_>) -> Option<String> {
+    if l.exec_form
+        || l.text.contains([
+            '$', '`', '*', '?', '~', '<', '>', '|', '&', ';', '(', ')', '{', '}', '\\', '#', '\n',
+        ])
+    {
+        return None;
+    }
+    let [cmd] = l.commands() else { return None };
+    let words: Vec<&str> = cmd.words.iter().map(|(w, _)| w.as_str()).collect();
+    if words.is_empty() || words[0].contains('=') {
+        return None;
+    }
+    serde_json::to_string(&words)
+        .ok()
+        .map(|j| j.replace("\",\"", "\", \""))
 }
 
 impl Check for ShellFormEntrypoint {
@@ -34,11 +56,22 @@ impl Check for ShellFormEntrypoint {
             } else {
                 "is in shell form"
             };
-            cx.report(
+            let d = cx.report(
                 file.loc(l.span.clone()),
                 format!("`{}` {how}: PID 1 is the shell, which does not pass SIGTERM on, so the app is killed without a graceful shutdown", l.keyword),
                 "use the exec form (`CMD [\"/usr/local/bin/app\", \"serve\"]`), or start the script with `exec` so the app replaces the shell",
             );
+            if let Some(exec) = exec_form(l) {
+                let lead = l.text.len() - l.text.trim_start().len();
+                let args = l.file_span(lead..l.text.trim_end().len());
+                d.with_fix(
+                    format!("rewrite `{}` in exec form", l.keyword),
+                    vec![Edit {
+                        location: file.loc(args),
+                        replacement: exec,
+                    }],
+                );
+            }
         }
     }
 }

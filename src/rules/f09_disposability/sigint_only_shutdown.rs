@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::diagnostic::Edit;
 use crate::parse::flow::CtrlC;
 use crate::program::servers;
 use crate::project::Project;
@@ -26,7 +27,7 @@ impl Check for SigintOnlyShutdown {
             if handles_sigterm(project, &scope, &servers) {
                 continue;
             }
-            for (kind, location) in scope.files.iter().flat_map(|f| &f.facts.ctrl_c) {
+            for (kind, location, call) in scope.files.iter().flat_map(|f| &f.facts.ctrl_c) {
                 if !seen.insert((location.path.clone(), location.bytes.start)) {
                     continue;
                 }
@@ -34,7 +35,7 @@ impl Check for SigintOnlyShutdown {
                     CtrlC::Tokio => "`tokio::signal::ctrl_c()`",
                     CtrlC::CtrlcCrate => "`ctrlc::set_handler` (without the `termination` feature)",
                 };
-                cx.report(
+                let d = cx.report(
                     location.clone(),
                     format!(
                         "shutdown waits only for {what}, which is SIGINT: Docker, Kubernetes and systemd stop processes with SIGTERM, so the graceful shutdown never runs"
@@ -44,7 +45,20 @@ impl Check for SigintOnlyShutdown {
                         CtrlC::CtrlcCrate => "enable the `termination` feature of `ctrlc` (`ctrlc = { version = \"3\", features = [\"termination\"] }`) so the handler also runs on SIGTERM",
                     },
                 );
+                if let (CtrlC::Tokio, Some(call)) = (kind, call) {
+                    d.with_fix(
+                        "wait for SIGTERM as well as Ctrl-C",
+                        vec![Edit {
+                            location: call.clone(),
+                            replacement: CTRL_C_OR_SIGTERM.to_string(),
+                        }],
+                    );
+                }
             }
         }
     }
 }
+
+/// A drop-in for `tokio::signal::ctrl_c()`: a future of `io::Result<()>` that
+/// resolves on Ctrl-C or SIGTERM (Unix).
+const CTRL_C_OR_SIGTERM: &str = "async { let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?; tokio::select! { r = tokio::signal::ctrl_c() => r, _ = sigterm.recv() => Ok(()) } }";
