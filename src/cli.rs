@@ -2,8 +2,11 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::{self, Baseline};
 use crate::config::{self, ConfigError, Overrides};
@@ -41,6 +44,16 @@ enum Command {
     Rule {
         /// A rule code (TF0301) or name (hardcoded-secret).
         rule: String,
+    },
+    /// Print a shell completion script (e.g. `twelve-lint completions bash > /etc/bash_completion.d/twelve-lint`).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), e.g. `twelve-lint man > twelve-lint.1`.
+    Man,
+    /// Write a commented starter twelve-lint.toml in the current directory.
+    Init {
+        /// Overwrite an existing twelve-lint.toml.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -163,6 +176,19 @@ pub fn main() -> i32 {
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
         Some(Command::Rules { format }) => print(&rules_listing(format)),
+        Some(Command::Completions { shell }) => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "twelve-lint", &mut buf);
+            print(&String::from_utf8_lossy(&buf))
+        }
+        Some(Command::Man) => {
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                Ok(()) => print(&String::from_utf8_lossy(&buf)),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Some(Command::Init { force }) => init(force),
         Some(Command::Rule { rule }) => match rules::by_code_or_name(&rule) {
             Some(r) => print(r.meta().doc),
             None => Err(format!(
@@ -231,7 +257,10 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         None => None,
     };
     let lint = || -> Result<engine::Report, String> {
+        let progress = (!args.quiet && std::io::stderr().is_terminal())
+            .then(|| Progress::start(req.progress.clone()));
         let mut report = engine::run(&req, &settings);
+        drop(progress);
         if let Some(named) = &report_only {
             report.diagnostics.retain(|d| {
                 named
@@ -312,6 +341,99 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     let failing = report.active().any(|d| d.severity >= settings.fail_on);
     Ok(if failing && !args.exit_zero { 1 } else { 0 })
 }
+
+/// A file counter on stderr, shown only when a run takes longer than a second.
+struct Progress {
+    done: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(count: Arc<AtomicUsize>) -> Self {
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = done.clone();
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut shown = false;
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                if started.elapsed() >= Duration::from_secs(1) {
+                    eprint!(
+                        "\rtwelve-lint: {} files linted…",
+                        count.load(Ordering::Relaxed)
+                    );
+                    shown = true;
+                }
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        Progress {
+            done,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// `twelve-lint init`: write the starter config.
+fn init(force: bool) -> Result<i32, String> {
+    let path = std::path::Path::new(config::FILE_NAMES[0]);
+    if path.exists() && !force {
+        return Err(format!(
+            "{} already exists; use --force to overwrite it",
+            path.display()
+        ));
+    }
+    std::fs::write(path, STARTER_CONFIG)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("twelve-lint: wrote {}", path.display());
+    Ok(0)
+}
+
+/// The commented starter configuration `init` writes.
+const STARTER_CONFIG: &str = r#"# twelve-lint configuration. Every key is optional; see the README.
+
+# Rules to run: codes, factor prefixes or names. Default: every rule.
+# select = ["TF02", "TF03", "TF09"]
+
+# Rules not to run.
+# ignore = ["TF0305"]
+
+# Lowest severity that fails the run (exit 1): "note", "warning" or "error".
+fail-on = "warning"
+
+# Paths not to lint (globs relative to this file).
+exclude = ["target/", "vendor/"]
+
+# Skip files larger than this many bytes.
+# max-file-size = 10485760
+
+# Lint tests/, examples/, benches/ and test modules as deployed code.
+# include-tests = false
+
+# Change a rule's severity.
+# [severity]
+# TF0206 = "warning"
+
+# Different settings for some paths.
+# [[overrides]]
+# paths = ["deploy/dev/**"]
+# ignore = ["TF0502"]
+
+# Rule options.
+# [rules.TF0201]
+# allowed-images = ["gcr.io/distroless/cc"]
+"#;
 
 /// The rule list in `format`.
 fn rules_listing(format: RulesFormat) -> String {

@@ -6,6 +6,8 @@ use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Once, mpsc};
 use std::time::{Duration, Instant};
 
@@ -30,6 +32,8 @@ pub struct Request {
     pub no_ignore: bool,
     /// Worker threads; 0 = one per core.
     pub jobs: usize,
+    /// Counts files as they are linted, for a progress display.
+    pub progress: Arc<AtomicUsize>,
 }
 
 impl Request {
@@ -65,6 +69,7 @@ impl Request {
             root: git_root.unwrap_or(dir),
             no_ignore: false,
             jobs: 0,
+            progress: Arc::default(),
         })
     }
 }
@@ -123,6 +128,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         let needed = &needed;
         Box::new(move |entry| {
             if let Some(result) = visit(entry, req, settings, needed) {
+                req.progress.fetch_add(1, Ordering::Relaxed);
                 let _ = tx.send(result);
             }
             ignore::WalkState::Continue

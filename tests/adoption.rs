@@ -185,3 +185,38 @@ fn fix_rewrites_and_relint_is_clean() {
     ]));
     assert_eq!(all, "");
 }
+
+#[test]
+fn init_completions_and_man() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(twelve_lint(dir.path()).arg("init"));
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read_to_string(dir.path().join("twelve-lint.toml")).unwrap();
+    assert!(written.contains("fail-on = \"warning\""), "{written}");
+    // The starter config is valid: a run with it is not a config error.
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        b"FROM rust:1.82\nCMD [\"/app\"]\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&mut twelve_lint(dir.path()));
+    assert_ne!(code, 2, "{err}");
+    let (code, _, err) = run(twelve_lint(dir.path()).arg("init"));
+    assert_eq!(code, 2);
+    assert!(err.contains("already exists"), "{err}");
+
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, out, _) = run(twelve_lint(dir.path()).args(["completions", shell]));
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("twelve-lint") && out.contains("fail-on"),
+            "{shell}"
+        );
+    }
+    let (code, man, _) = run(twelve_lint(dir.path()).arg("man"));
+    assert_eq!(code, 0);
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH twelve-lint 1"),
+        "{man}"
+    );
+}
