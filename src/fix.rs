@@ -103,12 +103,10 @@ pub fn preview(root: &Path, diagnostics: &[Diagnostic]) -> Result<(String, Summa
     ))
 }
 
-/// Hunks covering the whole changed lines, with no context.
+/// Hunks covering the whole changed lines, with no context; edits that share
+/// a line are one hunk.
 fn hunks(f: &FileFix) -> String {
-    let mut out = String::new();
-    let mut growth: isize = 0; // bytes the earlier edits added to the new text
-    let mut line_shift: isize = 0;
-    for (r, len) in &f.changed {
+    let line_bounds = |r: &Range<usize>| {
         let start = f.old[..r.start].rfind('\n').map_or(0, |i| i + 1);
         // A range that already ends a line (a deleted line) ends the hunk there.
         let end = if r.end > r.start && f.old.as_bytes()[r.end - 1] == b'\n' {
@@ -118,11 +116,34 @@ fn hunks(f: &FileFix) -> String {
                 .find('\n')
                 .map_or(f.old.len(), |i| r.end + i + 1)
         };
+        (start, end)
+    };
+    // (old start, old end, bytes this hunk's edits add)
+    let mut groups: Vec<(usize, usize, isize)> = Vec::new();
+    for (r, len) in &f.changed {
+        let (start, end) = line_bounds(r);
+        let grow = *len as isize - r.len() as isize;
+        match groups.last_mut() {
+            Some(last) if start < last.1 => {
+                last.1 = last.1.max(end);
+                last.2 += grow;
+            }
+            _ => groups.push((start, end, grow)),
+        }
+    }
+    let mut out = String::new();
+    let mut growth: isize = 0;
+    let mut line_shift: isize = 0;
+    for (start, end, grow) in groups {
         let new_start = (start as isize + growth) as usize;
-        let this = *len as isize - r.len() as isize;
-        let new_end = (end as isize + growth + this) as usize;
+        let new_end = (end as isize + growth + grow) as usize;
         let old_lines: Vec<&str> = f.old[start..end].lines().collect();
-        let new_lines: Vec<&str> = f.new[new_start..new_end].lines().collect();
+        let new_lines: Vec<&str> = f
+            .new
+            .get(new_start..new_end)
+            .unwrap_or("")
+            .lines()
+            .collect();
         let old_line = f.old[..start].matches('\n').count() + 1;
         let new_line = (old_line as isize + line_shift) as usize;
         let _ = writeln!(
@@ -137,8 +158,28 @@ fn hunks(f: &FileFix) -> String {
         for l in &new_lines {
             let _ = writeln!(out, "+{l}");
         }
-        growth += this;
+        growth += grow;
         line_shift += new_lines.len() as isize - old_lines.len() as isize;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_on_one_line_make_one_hunk() {
+        let old = "a b c\nkeep\ngone\n".to_string();
+        let f = FileFix {
+            path: "x".into(),
+            new: "A b C\nkeep\n".into(),
+            changed: vec![(0..1, 1), (4..5, 1), (11..16, 0)],
+            old,
+        };
+        assert_eq!(
+            hunks(&f),
+            "@@ -1,1 +1,1 @@\n-a b c\n+A b C\n@@ -3,1 +3,0 @@\n-gone\n"
+        );
+    }
 }
