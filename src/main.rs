@@ -3,6 +3,14 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Stack for each worker thread: syntax trees are parsed recursively, and
+/// inputs are bounded (see `source::MAX_NESTING`) to fit in this.
+const WORKER_STACK: &str = "67108864";
+
 fn main() {
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        // SAFETY: the first statement of `main`, before any thread exists.
+        unsafe { std::env::set_var("RUST_MIN_STACK", WORKER_STACK) };
+    }
     std::process::exit(twelve_lint::cli::main());
 }

@@ -179,6 +179,11 @@ pub struct ParseFailure {
 /// stay far below this.
 pub const MAX_NESTING: usize = 128;
 
+/// The most operators and nesting keywords a Rust file may chain without a
+/// `;`, `,` or brace between them (`!!!!x`, `a = a = a`, `&&&&T`, `|| || x`):
+/// syn parses such chains recursively.
+pub const MAX_OPERATOR_RUN: usize = 2000;
+
 /// The offset where `text` first nests deeper than [`MAX_NESTING`]: brackets
 /// outside strings and comments, and for YAML also block indentation levels.
 fn too_deep(text: &str, yaml: bool) -> Option<usize> {
@@ -227,6 +232,53 @@ fn too_deep(text: &str, yaml: bool) -> Option<usize> {
     None
 }
 
+/// The offset where a Rust file chains more than [`MAX_OPERATOR_RUN`]
+/// operators or keywords without a `;`, `,` or brace: a lexical over-estimate
+/// of how deep syn would recurse.
+fn long_operator_run(text: &str) -> Option<usize> {
+    let mut run = 0usize;
+    let mut word = String::new();
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            if matches!(
+                word.as_str(),
+                "return"
+                    | "break"
+                    | "move"
+                    | "ref"
+                    | "mut"
+                    | "const"
+                    | "dyn"
+                    | "impl"
+                    | "fn"
+                    | "async"
+                    | "box"
+                    | "yield"
+                    | "static"
+            ) {
+                run += 1;
+            }
+            word.clear();
+        }
+        match c {
+            ';' | ',' | '{' | '}' => run = 0,
+            '!' | '-' | '*' | '&' | '|' | '=' | '<' | '>' | '.' | '+' | '/' | '%' | '^' | '?'
+            | '#' | '@' => {
+                run += 1;
+                if run > MAX_OPERATOR_RUN {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Parse `text` as `kind`. Rust spans are only valid on this thread until
 /// [`rust::release_spans`] is called.
 pub fn parse<'a>(
@@ -243,11 +295,12 @@ pub fn parse<'a>(
         kind,
         FileKind::Rust | FileKind::Yaml | FileKind::Cargo | FileKind::Toml
     ) && let Some(offset) = too_deep(text, kind == FileKind::Yaml)
+        .or_else(|| long_operator_run(text).filter(|_| kind == FileKind::Rust))
     {
         return Err(at(
             offset,
             format!(
-                "nested more than {MAX_NESTING} levels deep; not parsed, to keep the parser within its stack"
+                "nests or chains too deeply to parse safely (over {MAX_NESTING} levels of brackets or indentation, or {MAX_OPERATOR_RUN} chained operators); not parsed"
             ),
         ));
     }

@@ -75,6 +75,17 @@ fn build(root: &Path) {
     write(root, "bomb/billion-laughs.yaml", bomb.as_bytes());
     let nested = format!("fn main() {}{}\n", "{".repeat(10_000), "}".repeat(10_000));
     write(root, "nested/src/main.rs", nested.as_bytes());
+    // Recursion without brackets: prefix operators, generics, assignment chains.
+    let nots = format!("fn f() {{ let x = {}y; }}\n", "!".repeat(1_000_000));
+    write(root, "chained/src/not.rs", nots.as_bytes());
+    let generics = format!(
+        "type T = {}u8{};\n",
+        "Vec<".repeat(100_000),
+        ">".repeat(100_000)
+    );
+    write(root, "chained/src/generic.rs", generics.as_bytes());
+    let assigns = format!("fn f() {{ {}1; }}\n", "a = ".repeat(1_900));
+    write(root, "chained/src/assign.rs", assigns.as_bytes());
     // Links and special files.
     std::fs::create_dir_all(root.join("links")).unwrap();
     symlink("loop", root.join("links/loop")).unwrap();
@@ -165,10 +176,18 @@ fn hostile_repository() {
         );
     }
     // Too deep to parse safely: a parse error, not a stack overflow.
-    for path in ["deep/flow.yaml", "deep/block.yaml", "nested/src/main.rs"] {
+    for path in [
+        "deep/flow.yaml",
+        "deep/block.yaml",
+        "nested/src/main.rs",
+        "chained/src/not.rs",
+        "chained/src/generic.rs",
+    ] {
         let reported = at(path, "TF0001") + at(path, "TF0004");
         assert_eq!(reported, 1, "{path}:\n{stdout}");
     }
+    // Long but parseable chains are linted, within the worker's stack.
+    assert_eq!(at("chained/src/assign.rs", "TF0001"), 0, "{stdout}");
     // Files a root user can still read are linted; otherwise they are reported.
     let locked = at("locked/Dockerfile", "TF0201") + at("locked/Dockerfile", "TF0004");
     assert_eq!(locked, 1, "{stdout}");
