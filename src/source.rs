@@ -197,15 +197,25 @@ fn too_deep(text: &str, yaml: bool) -> Option<usize> {
     while i < bytes.len() {
         let b = bytes[i];
         if yaml && line_start {
-            let indent = bytes[i..].iter().take_while(|c| **c == b' ').count();
-            let rest = bytes.get(i + indent).copied();
+            let mut col = bytes[i..].iter().take_while(|c| **c == b' ').count();
+            let rest = bytes.get(i + col).copied();
             if !matches!(rest, None | Some(b'\n' | b'\r' | b'#')) {
-                while indents.last().is_some_and(|top| *top >= indent) {
+                while indents.last().is_some_and(|top| *top >= col) {
                     indents.pop();
                 }
-                indents.push(indent);
-                if indents.len() > MAX_NESTING {
-                    return Some(i);
+                // Each leading `- `, `? ` or `: ` opens one more level on the same line.
+                loop {
+                    indents.push(col);
+                    if indents.len() > MAX_NESTING {
+                        return Some(i);
+                    }
+                    let at = i + col;
+                    let indicator = matches!(bytes.get(at), Some(b'-' | b'?' | b':'))
+                        && matches!(bytes.get(at + 1), Some(b' '));
+                    if !indicator {
+                        break;
+                    }
+                    col += 1 + bytes[at + 1..].iter().take_while(|c| **c == b' ').count();
                 }
             }
         }

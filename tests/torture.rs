@@ -65,6 +65,8 @@ fn build(root: &Path) {
         .map(|i| format!("{}k:\n", " ".repeat(i)))
         .collect();
     write(root, "deep/block.yaml", block.as_bytes());
+    write(root, "deep/inline-seq.yaml", "- ".repeat(50_000).as_bytes());
+    write(root, "deep/keys.yaml", "? ".repeat(50_000).as_bytes());
     let mut bomb = String::from(
         "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
     );
@@ -179,6 +181,8 @@ fn hostile_repository() {
     for path in [
         "deep/flow.yaml",
         "deep/block.yaml",
+        "deep/inline-seq.yaml",
+        "deep/keys.yaml",
         "nested/src/main.rs",
         "chained/src/not.rs",
         "chained/src/generic.rs",
