@@ -246,16 +246,17 @@ fn too_deep(text: &str, yaml: bool) -> Option<usize> {
 /// operators or keywords without a `;`, `,` or brace: a lexical over-estimate
 /// of how deep syn would recurse.
 fn long_operator_run(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
     let mut run = 0usize;
-    let mut word = String::new();
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() || c == '_' {
-            word.push(c);
+    let mut word_start: Option<usize> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 {
+            word_start.get_or_insert(i);
             continue;
         }
-        if !word.is_empty() {
-            if matches!(
-                word.as_str(),
+        if let Some(start) = word_start.take()
+            && matches!(
+                &text[start..i],
                 "return"
                     | "break"
                     | "move"
@@ -269,15 +270,14 @@ fn long_operator_run(text: &str) -> Option<usize> {
                     | "box"
                     | "yield"
                     | "static"
-            ) {
-                run += 1;
-            }
-            word.clear();
+            )
+        {
+            run += 1;
         }
-        match c {
-            ';' | ',' | '{' | '}' => run = 0,
-            '!' | '-' | '*' | '&' | '|' | '=' | '<' | '>' | '.' | '+' | '/' | '%' | '^' | '?'
-            | '#' | '@' => {
+        match b {
+            b';' | b',' | b'{' | b'}' => run = 0,
+            b'!' | b'-' | b'*' | b'&' | b'|' | b'=' | b'<' | b'>' | b'.' | b'+' | b'/' | b'%'
+            | b'^' | b'?' | b'#' | b'@' => {
                 run += 1;
                 if run > MAX_OPERATOR_RUN {
                     return Some(i);
