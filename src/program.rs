@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::diagnostic::Location;
-use crate::parse::flow::{Event, EventKind, FnFlow, Server, Step, Sym, sym};
+use crate::parse::flow::{Event, EventKind, Server, Step, Sym, sym};
 use crate::project::{CargoFacts, CodeFile, Project};
 
 /// An event found through the call graph: (file index, event index) in a [`Scope`].
@@ -220,17 +220,6 @@ impl<'p> Scope<'p> {
     /// The event behind a reference.
     pub fn event(&self, (fi, ei): EventRef) -> &'p Event<Location> {
         &self.files[fi].facts.events[ei]
-    }
-
-    /// Functions in the scope (file index, function).
-    pub fn functions(&self) -> impl Iterator<Item = (usize, usize, &'p FnFlow<Location>)> + '_ {
-        self.files.iter().enumerate().flat_map(|(fi, f)| {
-            f.facts
-                .fns
-                .iter()
-                .enumerate()
-                .map(move |(ni, func)| (fi, ni, func))
-        })
     }
 
     fn step(&self, fi: usize, step: &Step) -> Summary {
