@@ -23,10 +23,11 @@ cargo build --release --locked -q
 bin=$repo/target/release/twelve-lint
 mkdir -p "$work"
 
-# mean wall seconds of a command (hyperfine, warm cache)
+# mean wall seconds of a command (hyperfine, warm cache); $2 = runs (default $runs)
 mean() {
-  hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/h.json" "$1" >/dev/null 2>&1 \
-    || hyperfine --warmup 1 --runs "$runs" --export-json "$work/h.json" "$1" >/dev/null
+  local n=${2:-$runs}
+  hyperfine -N --warmup 1 --runs "$n" --export-json "$work/h.json" "$1" >/dev/null 2>&1 \
+    || hyperfine --warmup 1 --runs "$n" --export-json "$work/h.json" "$1" >/dev/null
   python3 -c 'import json;print("%.3f" % json.load(open("'"$work"'/h.json"))["results"][0]["mean"])'
 }
 
@@ -76,7 +77,7 @@ if need hadolint; then
   python3 -c "print('hadolint    on $n Dockerfiles: $theirs s -> twelve-lint is %.1fx faster' % ($theirs/$ours))"
 fi
 if need checkov; then
-  theirs=$(RUNS=1 mean "checkov -d $dir --framework dockerfile,kubernetes --quiet --compact")
+  theirs=$(mean "checkov -d $dir --framework dockerfile,kubernetes --quiet --compact" 1)
   ours=$(mean "$bin --quiet --format concise --exit-zero $dir")
   python3 -c "print('checkov on the tree: $theirs s, twelve-lint: $ours s -> %.1fx faster' % ($theirs/$ours))"
 else
