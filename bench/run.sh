@@ -26,8 +26,8 @@ mkdir -p "$work"
 # mean wall seconds of a command (hyperfine, warm cache); $2 = runs (default $runs)
 mean() {
   local n=${2:-$runs}
-  hyperfine -N --warmup 1 --runs "$n" --export-json "$work/h.json" "$1" >/dev/null 2>&1 \
-    || hyperfine --warmup 1 --runs "$n" --export-json "$work/h.json" "$1" >/dev/null
+  hyperfine -i -N --warmup 1 --runs "$n" --export-json "$work/h.json" "$1" >/dev/null 2>&1 \
+    || hyperfine -i --warmup 1 --runs "$n" --export-json "$work/h.json" "$1" >/dev/null
   python3 -c 'import json;print("%.3f" % json.load(open("'"$work"'/h.json"))["results"][0]["mean"])'
 }
 

@@ -1,12 +1,12 @@
 //! TF0703 port-mismatch: the app's port, `EXPOSE`, `containerPort`, probe ports and
 //! compose ports disagree.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Location;
 use crate::parse::listen::Part;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::project::{ListenFact, PortDecl, Project};
+use crate::project::{CargoFacts, ListenFact, PortDecl, Project};
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -39,20 +39,21 @@ impl Check for PortMismatch {
     }
 
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
-        for krate in &project.cargo {
-            let listens: Vec<&ListenFact> = project
-                .listens
-                .iter()
-                .filter(|l| {
-                    project
-                        .crate_of(&l.path)
-                        .is_some_and(|c| c.path == krate.path)
-                        && l.port.default_value().is_some_and(|p| p != 0)
-                })
-                .collect();
-            if listens.is_empty() {
-                continue;
+        let mut by_crate: BTreeMap<&str, (&CargoFacts, Vec<&ListenFact>)> = BTreeMap::new();
+        for l in project
+            .listens
+            .iter()
+            .filter(|l| l.port.default_value().is_some_and(|p| p != 0))
+        {
+            if let Some(krate) = project.crate_of(&l.path) {
+                by_crate
+                    .entry(krate.path.as_str())
+                    .or_insert_with(|| (krate, Vec::new()))
+                    .1
+                    .push(l);
             }
+        }
+        for (krate, listens) in by_crate.into_values() {
             for d in project.dockerfiles_for(krate) {
                 compare(cx, &listens, &d.env, &d.exposes, "`EXPOSE` declares port");
             }
