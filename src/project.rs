@@ -1,7 +1,7 @@
 //! The project model: what the walk learned, for project (cross-file) rules.
 //! Facts are extracted on the walker threads; syntax trees are dropped there.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -249,10 +249,10 @@ pub struct Project {
     pub env_files: Vec<EnvFacts>,
     /// Package directory → index in `cargo`, built on first use.
     pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
-    /// For each Dockerfile, the indexes in `cargo` of the packages it names, built on first use.
-    pub(crate) dockerfile_apps: OnceLock<Vec<Vec<usize>>>,
-    /// Container indexes by image base name, built on first use.
-    pub(crate) containers_by_image: OnceLock<HashMap<String, Vec<usize>>>,
+    /// Which packages each Dockerfile names, and Dockerfiles by directory; built on first use.
+    pub(crate) docker_index: OnceLock<DockerIndex>,
+    /// Containers by image base name and build context; built on first use.
+    pub(crate) container_index: OnceLock<ContainerIndex>,
     /// Crate `Cargo.toml` path → indexes in `code`, built on first use.
     pub(crate) code_by_crate: OnceLock<HashMap<String, Vec<usize>>>,
 }
@@ -295,77 +295,66 @@ impl Project {
     /// Dockerfiles that build `krate`: they name its package or a binary in a build
     /// step or copy, or sit in or above its directory without naming a different app.
     pub fn dockerfiles_for(&self, krate: &CargoFacts) -> Vec<&DockerFacts> {
-        let apps = self.dockerfile_apps.get_or_init(|| {
-            let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, c) in self.cargo.iter().enumerate() {
-                for n in c.names() {
-                    by_name.entry(n.to_ascii_lowercase()).or_default().push(i);
-                }
-            }
-            self.dockerfiles
-                .iter()
-                .map(|d| {
-                    let mut apps: Vec<usize> = d
-                        .words
-                        .iter()
-                        .map(|w| w.to_ascii_lowercase())
-                        .chain(d.provides.iter().cloned())
-                        .filter_map(|w| by_name.get(&w))
-                        .flatten()
-                        .copied()
-                        .collect();
-                    apps.sort_unstable();
-                    apps.dedup();
-                    apps
-                })
-                .collect()
-        });
-        self.dockerfiles
-            .iter()
-            .zip(apps)
-            .filter(|(d, apps)| {
-                if apps.iter().any(|&i| self.cargo[i].path == krate.path) {
+        let index = self.docker_index.get_or_init(|| DockerIndex::new(self));
+        let own = self.crate_index(krate);
+        let mut candidates: Vec<usize> = own
+            .and_then(|i| index.mentioning.get(&i))
+            .cloned()
+            .unwrap_or_default();
+        candidates.extend(
+            ancestors(&krate.dir)
+                .filter_map(|d| index.by_dir.get(d))
+                .flatten(),
+        );
+        candidates.extend(within(&index.by_dir, &krate.dir));
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter(|&di| {
+                let apps = &index.apps[di];
+                if apps.iter().any(|&i| Some(i) == own) {
                     return true;
                 }
+                let d = &self.dockerfiles[di];
                 let other_app = apps
                     .iter()
-                    .any(|&i| self.cargo[i].has_bin && self.cargo[i].path != krate.path);
+                    .any(|&i| self.cargo[i].has_bin && Some(i) != own);
                 !other_app && (is_within(&krate.dir, d.dir()) || is_within(d.dir(), &krate.dir))
             })
-            .map(|(d, _)| d)
+            .map(|di| &self.dockerfiles[di])
             .collect()
     }
 
     /// Compose services and Kubernetes containers that run `krate`: built from a
     /// context holding it, or running an image named after it.
     pub fn containers_for(&self, krate: &CargoFacts) -> Vec<&ContainerFacts> {
-        let by_image = self.containers_by_image.get_or_init(|| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, c) in self.containers.iter().enumerate() {
-                if let Some(image) = &c.image {
-                    map.entry(ImageRef::parse(image).base_name())
-                        .or_default()
-                        .push(i);
-                }
-            }
-            map
-        });
+        let index = self
+            .container_index
+            .get_or_init(|| ContainerIndex::new(self));
         let mut idx: Vec<usize> = krate
             .names()
             .iter()
-            .filter_map(|n| by_image.get(n))
+            .filter_map(|n| index.by_image.get(n))
             .flatten()
             .copied()
             .collect();
-        idx.extend(self.containers.iter().enumerate().filter_map(|(i, c)| {
-            c.build_context
-                .as_deref()
-                .is_some_and(|ctx| is_within(&krate.dir, ctx))
-                .then_some(i)
-        }));
+        // Build contexts at or above the crate's directory.
+        idx.extend(
+            ancestors(&krate.dir)
+                .filter_map(|d| index.by_context.get(d))
+                .flatten(),
+        );
         idx.sort_unstable();
         idx.dedup();
         idx.into_iter().map(|i| &self.containers[i]).collect()
+    }
+
+    /// The index of `krate` in `cargo`.
+    fn crate_index(&self, krate: &CargoFacts) -> Option<usize> {
+        self.crate_of(&krate.dir)
+            .filter(|c| c.path == krate.path)
+            .and_then(|c| self.cargo.iter().position(|o| std::ptr::eq(o, c)))
     }
 
     /// The `Cargo.toml` whose package directory holds `path` (nearest ancestor).
@@ -407,6 +396,104 @@ impl Project {
             .flatten()
             .map(|&i| &self.code[i])
     }
+}
+
+/// Lookups from Dockerfiles to the packages they build.
+#[derive(Debug, Default)]
+pub(crate) struct DockerIndex {
+    /// For each Dockerfile, the indexes in `cargo` of the packages it names.
+    apps: Vec<Vec<usize>>,
+    /// Package index → Dockerfiles naming it.
+    mentioning: HashMap<usize, Vec<usize>>,
+    /// Directory → Dockerfiles in it.
+    by_dir: BTreeMap<String, Vec<usize>>,
+}
+
+impl DockerIndex {
+    fn new(project: &Project) -> Self {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in project.cargo.iter().enumerate() {
+            for n in c.names() {
+                by_name.entry(n.to_ascii_lowercase()).or_default().push(i);
+            }
+        }
+        let mut index = DockerIndex::default();
+        for (di, d) in project.dockerfiles.iter().enumerate() {
+            let mut apps: Vec<usize> = d
+                .words
+                .iter()
+                .map(|w| w.to_ascii_lowercase())
+                .chain(d.provides.iter().cloned())
+                .filter_map(|w| by_name.get(&w))
+                .flatten()
+                .copied()
+                .collect();
+            apps.sort_unstable();
+            apps.dedup();
+            for &a in &apps {
+                index.mentioning.entry(a).or_default().push(di);
+            }
+            index.apps.push(apps);
+            index
+                .by_dir
+                .entry(d.dir().to_string())
+                .or_default()
+                .push(di);
+        }
+        index
+    }
+}
+
+/// Lookups from packages to the containers that run them.
+#[derive(Debug, Default)]
+pub(crate) struct ContainerIndex {
+    by_image: HashMap<String, Vec<usize>>,
+    by_context: HashMap<String, Vec<usize>>,
+}
+
+impl ContainerIndex {
+    fn new(project: &Project) -> Self {
+        let mut index = ContainerIndex::default();
+        for (i, c) in project.containers.iter().enumerate() {
+            if let Some(image) = &c.image {
+                index
+                    .by_image
+                    .entry(ImageRef::parse(image).base_name())
+                    .or_default()
+                    .push(i);
+            }
+            if let Some(ctx) = &c.build_context {
+                index.by_context.entry(ctx.clone()).or_default().push(i);
+            }
+        }
+        index
+    }
+}
+
+/// `dir` and every directory above it, up to the root `""`.
+fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let cur = next?;
+        next = (!cur.is_empty()).then(|| cur.rsplit_once('/').map_or("", |(d, _)| d));
+        Some(cur)
+    })
+}
+
+/// The values of `map` whose key is strictly below `dir`.
+fn within<'m>(
+    map: &'m BTreeMap<String, Vec<usize>>,
+    dir: &str,
+) -> impl Iterator<Item = usize> + 'm {
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    map.range(prefix.clone()..)
+        .take_while(move |(k, _)| k.starts_with(&prefix))
+        .filter(|(k, _)| !k.is_empty())
+        .flat_map(|(_, v)| v.iter().copied())
 }
 
 /// True when `path` is `dir` or below it (root-relative, `""` is the root).
