@@ -291,13 +291,18 @@ fn from_yaml<'f>(file: &SourceFile<'_>, doc: &Node<'_>, kind: &DocKind) -> Vec<L
 /// Compose files for development: `docker-compose.dev.yml`, `compose.override.yaml`,
 /// `docker-compose.local.yml`, `docker-compose.test.yml`.
 pub fn is_dev_compose_file(path: &str) -> bool {
+    file_name_has_part(
+        path,
+        &["dev", "development", "local", "override", "test", "ci"],
+    )
+}
+
+/// True when the file name, split at `.`, `-` and `_`, has one of `parts`
+/// (`docker-compose.prod.yml` has `prod`).
+pub fn file_name_has_part(path: &str, parts: &[&str]) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    name.split(['.', '-', '_']).any(|part| {
-        matches!(
-            part,
-            "dev" | "development" | "local" | "override" | "test" | "ci"
-        )
-    })
+    name.split(['.', '-', '_'])
+        .any(|part| parts.contains(&part))
 }
 
 /// True when a compose service bind-mounts the source tree (`.:/app`, `./src:/app/src`):

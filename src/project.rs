@@ -352,9 +352,7 @@ impl Project {
 
     /// The index of `krate` in `cargo`.
     fn crate_index(&self, krate: &CargoFacts) -> Option<usize> {
-        self.crate_of(&krate.dir)
-            .filter(|c| c.path == krate.path)
-            .and_then(|c| self.cargo.iter().position(|o| std::ptr::eq(o, c)))
+        self.cargo.iter().position(|c| c.path == krate.path)
     }
 
     /// The `Cargo.toml` whose package directory holds `path` (nearest ancestor).

@@ -1,4 +1,5 @@
-//! Positions in source text: byte offsets in, 1-based line and character columns out.
+//! Source text helpers: positions (byte offsets in, 1-based line and character
+//! columns out) and the words of identifiers.
 
 use serde::Serialize;
 
@@ -99,6 +100,32 @@ pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Lower-case words of an identifier or path: `DB_PASSWORD`, `dbPassword`,
+/// `/db-password` → `["db", "password"]`.
+pub fn identifier_words(key: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
 }
 
 #[cfg(test)]

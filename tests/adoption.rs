@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{repo_with, run, twelve_lint};
+use common::{git_commit_all, repo_with, run, twelve_lint};
 
 const TWO_FINDINGS: &[u8] =
     b"FROM rust:latest\nRUN cargo build --release\nCMD ./target/release/app\n";
@@ -66,7 +66,7 @@ fn diff_mode_reports_only_changed_lines() {
     .unwrap();
     std::fs::create_dir_all(dir.path().join("svc")).unwrap();
     std::fs::write(dir.path().join("svc/Dockerfile"), b"FROM alpine\n").unwrap();
-    commit_on_head(dir.path());
+    git_commit_all(dir.path());
     let (code, out, err) = run(twelve_lint(dir.path()).args([
         "--isolated",
         "--diff",
@@ -109,21 +109,6 @@ fn whole_repo_mode_reports_only_named_files_with_project_context() {
     assert_eq!(code, 1);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("Dockerfile:2:8: TF0703"), "{out}");
-}
-
-/// Commit the work tree on top of HEAD.
-fn commit_on_head(dir: &std::path::Path) {
-    let repo = git2::Repository::open(dir).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"].iter(), git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("t", "t@example.invalid").unwrap();
-    let parent = repo.head().unwrap().peel_to_commit().unwrap();
-    repo.commit(Some("HEAD"), &sig, &sig, "change", &tree, &[&parent])
-        .unwrap();
 }
 
 #[test]

@@ -77,7 +77,8 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// `git init` + add everything not ignored + commit, through libgit2.
+/// `git init` + add everything not ignored + commit (on top of HEAD when there
+/// is one), through libgit2.
 pub fn git_commit_all(dir: &Path) {
     let repo = git2::Repository::init(dir).expect("git init");
     let mut index = repo.index().unwrap();
@@ -87,6 +88,14 @@ pub fn git_commit_all(dir: &Path) {
     index.write().unwrap();
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let sig = git2::Signature::now("fixture", "fixture@example.invalid").unwrap();
-    repo.commit(Some("HEAD"), &sig, &sig, "fixture", &tree, &[])
-        .unwrap();
+    let parent = repo.head().and_then(|h| h.peel_to_commit()).ok();
+    repo.commit(
+        Some("HEAD"),
+        &sig,
+        &sig,
+        "fixture",
+        &tree,
+        parent.as_ref().into_iter().collect::<Vec<_>>().as_slice(),
+    )
+    .unwrap();
 }

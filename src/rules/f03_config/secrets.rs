@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::text::identifier_words;
+
 /// A `scheme://user:password@host` URL with a real-looking password.
 #[derive(Debug, PartialEq, Eq)]
 pub struct CredentialUrl<'a> {
@@ -162,7 +164,7 @@ const NOT_SECRET_STARTS: &[&str] = &[
 
 /// True when a key (`DB_PASSWORD`, `apiKey`, `client-secret`) names a credential.
 pub fn is_secret_name(key: &str) -> bool {
-    let mut words = split_words(key);
+    let mut words = identifier_words(key);
     // `TOKEN_PREFIX_V1`, `API_KEY_2`: a trailing version or index is not the key's meaning.
     while words.len() > 1 && words.last().is_some_and(|w| is_version_word(w)) {
         words.pop();
@@ -194,31 +196,6 @@ pub fn is_secret_name(key: &str) -> bool {
 fn is_version_word(w: &str) -> bool {
     let digits = w.strip_prefix('v').unwrap_or(w);
     !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
-}
-
-/// `DB_PASSWORD`, `dbPassword`, `db-password` → `["db", "password"]`.
-fn split_words(key: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in key.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            words.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        cur.push(c.to_ascii_lowercase());
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    words
 }
 
 /// True when `value`, stored under a secret-named key, looks like a real credential.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Location;
-use crate::launch::is_dev_compose_file;
+use crate::launch::{file_name_has_part, is_dev_compose_file};
 use crate::parse::image::ImageRef;
 use crate::project::{ContainerFacts, Project};
 use crate::rules::{Check, Ctx};
@@ -21,13 +21,19 @@ declare_rule! {
 
 /// True for compose files that describe a deployment rather than a dev setup.
 fn is_prod_compose_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    name.split(['.', '-', '_']).any(|part| {
-        matches!(
-            part,
-            "prod" | "production" | "staging" | "stage" | "release" | "deploy" | "stack" | "swarm"
-        )
-    })
+    file_name_has_part(
+        path,
+        &[
+            "prod",
+            "production",
+            "staging",
+            "stage",
+            "release",
+            "deploy",
+            "stack",
+            "swarm",
+        ],
+    )
 }
 
 /// Which side of the parity gap a container is on: `Some(true)` production.

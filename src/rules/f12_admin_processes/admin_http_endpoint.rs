@@ -5,6 +5,7 @@ use crate::parse::flow::Route;
 use crate::program::Scope;
 use crate::project::Project;
 use crate::rules::{Check, Ctx};
+use crate::text::identifier_words;
 
 declare_rule! {
     AdminHttpEndpoint {
@@ -64,38 +65,13 @@ const STORES: &[&str] = &[
 /// The admin task a route path or handler name describes (`/admin/reset-db` →
 /// "resets db"). `/password/reset` or `/cache/stats` describe none.
 pub fn admin_task(text: &str) -> Option<String> {
-    let words = words(text);
+    let words = identifier_words(text);
     if let Some((_, task)) = TASKS.iter().find(|(w, _)| words.iter().any(|x| x == w)) {
         return Some((*task).to_string());
     }
     let (_, verb) = VERBS.iter().find(|(v, _)| words.iter().any(|w| w == v))?;
     let object = words.iter().find(|w| STORES.contains(&w.as_str()))?;
     Some(format!("{verb} the {object}"))
-}
-
-/// Lower-case words of a path or identifier (`/resetDB/now` → reset, db, now).
-fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in text.chars() {
-        if !c.is_ascii_alphanumeric() {
-            prev_lower = false;
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        cur.push(c.to_ascii_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
 }
 
 const HELP: &str = "run admin tasks as one-off processes from the same release (a subcommand or `src/bin/` binary run as a Kubernetes Job, release phase or `docker compose run`), not as requests any client can send to every web replica";
