@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, SuppressionInfo};
 use crate::project::{self, Fact, FileEntry, Project};
 use crate::rules::{self, Ctx, Meta, f00_tool};
-use crate::source::{self, FileKind, SourceFile};
+use crate::source::{self, FileKind, ParseFailure, SourceFile};
 use crate::suppress::{self, Suppression};
 use crate::text::LineIndex;
 
@@ -291,6 +291,9 @@ fn lint_text(
                 |_| project::extract(&file, root),
             )
             .flatten();
+            if let Some(failure) = file.rust_failure() {
+                parse_error(&mut diagnostics, rel, kind, text, &lines, failure);
+            }
             let (found, malformed) = suppress::scan(&file);
             suppressions = found;
             for m in malformed {
@@ -307,18 +310,7 @@ fn lint_text(
             }
         }
         Some(Err(failure)) => {
-            let loc = Location::new(rel, text, &lines, failure.span);
-            push(
-                &mut diagnostics,
-                f00_tool::ParseError::META,
-                loc,
-                format!(
-                    "cannot parse this {} file: {}",
-                    kind.name(),
-                    first_line(&failure.message)
-                ),
-                "fix the syntax; rules that need this file's structure skipped it",
-            );
+            parse_error(&mut diagnostics, rel, kind, text, &lines, &failure);
             let (found, _) = suppress::scan_comments(rel, kind, text, &lines);
             suppressions = found;
         }
@@ -336,6 +328,28 @@ fn lint_text(
         suppressions,
         fact,
     }
+}
+
+/// Report that `rel` could not be parsed.
+fn parse_error(
+    diagnostics: &mut Vec<Diagnostic>,
+    rel: &str,
+    kind: FileKind,
+    text: &str,
+    lines: &LineIndex,
+    failure: &ParseFailure,
+) {
+    push(
+        diagnostics,
+        f00_tool::ParseError::META,
+        Location::new(rel, text, lines, failure.span.clone()),
+        format!(
+            "cannot parse this {} file: {}",
+            kind.name(),
+            first_line(&failure.message)
+        ),
+        "fix the syntax; rules that need this file's structure skipped it",
+    );
 }
 
 fn first_line(message: &str) -> &str {

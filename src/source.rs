@@ -10,7 +10,7 @@ use toml::de::DeTable;
 
 use crate::diagnostic::Location;
 use crate::launch::{self, Launch};
-use crate::parse::{cargo, dockerfile, envfile, rust, yaml};
+use crate::parse::{cargo, dockerfile, envfile, lex, rust, yaml};
 use crate::text::LineIndex;
 
 /// The kinds of file twelve-lint reads.
@@ -155,7 +155,8 @@ pub struct YamlDoc {
 
 /// A file's parse tree.
 pub enum Parsed<'a> {
-    Rust(syn::File),
+    /// Rust files are lexed; the syntax tree is built on first use ([`SourceFile::rust`]).
+    Rust(lex::Tokens<'a>),
     Dockerfile(dockerfile::Dockerfile),
     Yaml(Vec<YamlDoc>),
     /// `Cargo.toml`: the table and the manifest view of it.
@@ -289,8 +290,7 @@ fn long_operator_run(text: &str) -> Option<usize> {
     None
 }
 
-/// Parse `text` as `kind`. Rust spans are only valid on this thread until
-/// [`rust::release_spans`] is called.
+/// Parse `text` as `kind` (Rust: lex it).
 pub fn parse<'a>(
     kind: FileKind,
     rel_path: &str,
@@ -315,7 +315,7 @@ pub fn parse<'a>(
         ));
     }
     match kind {
-        FileKind::Rust => rust::parse(text)
+        FileKind::Rust => lex::lex(text)
             .map(Parsed::Rust)
             .map_err(|e| at(e.offset, e.message)),
         FileKind::Dockerfile => dockerfile::parse(text)
@@ -367,6 +367,8 @@ pub struct SourceFile<'a> {
     pub parsed: &'a Parsed<'a>,
     /// Start commands, read once on first use by the rules that need them.
     launches: OnceCell<Vec<Launch<'a>>>,
+    /// The Rust syntax tree, built on first use.
+    ast: OnceCell<Result<syn::File, ParseFailure>>,
 }
 
 impl<'a> SourceFile<'a> {
@@ -385,6 +387,7 @@ impl<'a> SourceFile<'a> {
             lines,
             parsed,
             launches: OnceCell::new(),
+            ast: OnceCell::new(),
         }
     }
 
@@ -409,12 +412,34 @@ impl<'a> SourceFile<'a> {
         self.lines.offset_of(self.text, m.line(), m.col())
     }
 
-    /// The Rust syntax tree, for Rust files.
-    pub fn rust(&self) -> Option<&syn::File> {
+    /// The tokens, for Rust files.
+    pub fn tokens(&self) -> Option<&lex::Tokens<'a>> {
         match self.parsed {
-            Parsed::Rust(f) => Some(f),
+            Parsed::Rust(t) => Some(t),
             _ => None,
         }
+    }
+
+    /// The Rust syntax tree (test code removed), for Rust files syn accepts.
+    /// Built on the first call, so a rule that needs only tokens, or whose
+    /// cheap text test rules a file out, costs no parse. Spans are valid on
+    /// this thread until [`rust::release_spans`].
+    pub fn rust(&self) -> Option<&syn::File> {
+        self.tokens()?;
+        self.ast
+            .get_or_init(|| {
+                rust::parse(self.text).map_err(|e| ParseFailure {
+                    span: e.offset..e.offset,
+                    message: e.message,
+                })
+            })
+            .as_ref()
+            .ok()
+    }
+
+    /// Why syn rejected this Rust file, when a rule asked for its tree.
+    pub fn rust_failure(&self) -> Option<&ParseFailure> {
+        self.ast.get()?.as_ref().err()
     }
 
     /// The Dockerfile, for Dockerfiles.

@@ -5,6 +5,7 @@ pub mod dockerfile;
 pub mod envfile;
 pub mod flow;
 pub mod image;
+pub mod lex;
 pub mod listen;
 pub mod rust;
 pub mod yaml;

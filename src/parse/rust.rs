@@ -4,6 +4,8 @@
 use std::ops::Range;
 
 use proc_macro2::{Span, TokenStream, TokenTree};
+
+use crate::parse::lex::{Kind, Tokens};
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
@@ -161,11 +163,12 @@ impl StrLit {
     }
 }
 
-/// Every string literal outside doc comments, including those inside macro calls.
-pub fn string_literals(file: &syn::File) -> Vec<StrLit> {
-    let mut v = Literals::default();
-    v.visit_file(file);
-    v.found
+/// Every string literal outside attributes, doc comments and test code,
+/// including those inside macro calls, read from the tokens.
+pub fn string_literals(t: &Tokens<'_>) -> Vec<StrLit> {
+    let mut out = Vec::new();
+    literals_in(t, 0, t.len(), false, &mut out);
+    out
 }
 
 /// Methods whose arguments are fallbacks for a missing value.
@@ -180,62 +183,93 @@ const FALLBACKS: &[&str] = &[
     "get_or_insert_with",
 ];
 
-#[derive(Default)]
-struct Literals {
-    found: Vec<StrLit>,
-    fallback: usize,
-}
-
-impl Literals {
-    fn push(&mut self, lit: &syn::LitStr) {
-        self.found.push(StrLit::new(lit, self.fallback > 0));
-    }
-
-    fn tokens(&mut self, tokens: TokenStream) {
-        for tt in tokens {
-            match tt {
-                TokenTree::Group(g) => self.tokens(g.stream()),
-                TokenTree::Literal(l) => {
-                    if let syn::Lit::Str(s) = syn::Lit::new(l) {
-                        self.push(&s);
-                    }
-                }
-                _ => {}
+fn literals_in(t: &Tokens<'_>, from: usize, to: usize, fallback: bool, out: &mut Vec<StrLit>) {
+    let mut default_impl: Option<usize> = None;
+    let mut i = from;
+    while i < to {
+        if let Some(open) = t.attribute(i) {
+            i = skip_attributes(t, i, to);
+            if t.is_test_attr(open) {
+                i = t.item_end(i, to);
             }
+            continue;
         }
+        match t.kind(i) {
+            Some(Kind::Str | Kind::RawStr) => {
+                if let Some(value) = t.str_value(i) {
+                    out.push(StrLit {
+                        value: value.into_owned(),
+                        raw: t.text(i).to_string(),
+                        span: t.span(i),
+                        fallback,
+                    });
+                }
+            }
+            Some(Kind::Ident) if t.text(i) == "impl" => default_impl = default_impl_body(t, i, to),
+            Some(Kind::Open(delim)) => {
+                let close = t.pair(i);
+                let is_fallback = match delim {
+                    '(' => {
+                        i >= 2
+                            && t.is_punct(i - 2, '.')
+                            && t.ident(i - 1).is_some_and(|m| FALLBACKS.contains(&m))
+                    }
+                    '{' => default_impl == Some(i),
+                    _ => false,
+                };
+                literals_in(t, i + 1, close, fallback || is_fallback, out);
+                i = close + 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
     }
 }
 
-impl<'ast> Visit<'ast> for Literals {
-    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+/// The index after the attributes starting at `i`.
+pub fn skip_attributes(t: &Tokens<'_>, mut i: usize, to: usize) -> usize {
+    while i < to
+        && let Some(open) = t.attribute(i)
+    {
+        i = t.pair(open) + 1;
+    }
+    i
+}
 
-    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.visit_expr(&m.receiver);
-        let fallback = FALLBACKS.contains(&m.method.to_string().as_str());
-        self.fallback += usize::from(fallback);
-        for arg in &m.args {
-            self.visit_expr(arg);
+/// For `impl … Default for … {`, the index of the `{`.
+fn default_impl_body(t: &Tokens<'_>, impl_at: usize, to: usize) -> Option<usize> {
+    let mut before_for = None;
+    let mut j = impl_at + 1;
+    while j < to {
+        match t.kind(j)? {
+            Kind::Open('{') => return (before_for == Some("Default")).then_some(j),
+            Kind::Punct(';') | Kind::Close(_) => return None,
+            Kind::Ident if t.text(j) == "for" && before_for.is_none() => {
+                before_for = Some(last_ident_before(t, impl_at, j));
+            }
+            _ => {}
         }
-        self.fallback -= usize::from(fallback);
+        j = t.next(j);
     }
+    None
+}
 
-    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let is_default = i
-            .trait_
-            .as_ref()
-            .is_some_and(|(path, _)| path.segments.last().is_some_and(|s| s.ident == "Default"));
-        self.fallback += usize::from(is_default);
-        syn::visit::visit_item_impl(self, i);
-        self.fallback -= usize::from(is_default);
+/// The last identifier among tokens `from..to` outside generic arguments.
+fn last_ident_before<'a>(t: &Tokens<'a>, from: usize, to: usize) -> &'a str {
+    let mut last = "";
+    let mut j = from;
+    while j < to {
+        if t.is_punct(j, '<') {
+            j = t.angle_end(j);
+            continue;
+        }
+        if let Some(name) = t.ident(j) {
+            last = name;
+        }
+        j = t.next(j);
     }
-
-    fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
-        self.push(lit);
-    }
-
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        self.tokens(mac.tokens.clone());
-    }
+    last
 }
 
 /// Identifiers and string literal values mentioned in an expression, lower-cased
@@ -346,13 +380,12 @@ mod tests {
     #[test]
     fn strips_test_code_and_finds_literals_in_macros() {
         let src = "#!/usr/bin/env run-cargo-script\n/// doc \"x\"\nfn main() { let a = \"one\"; println!(\"two {}\", a); }\n#[cfg(test)]\nmod tests { const S: &str = \"three\"; }\n#[test]\nfn t() { let _ = \"four\"; }\n";
-        let file = parse(src).unwrap();
-        let lits = string_literals(&file);
+        let tokens = crate::parse::lex::lex(src).unwrap();
+        let lits = string_literals(&tokens);
         let values: Vec<_> = lits.iter().map(|l| l.value.as_str()).collect();
         assert_eq!(values, ["one", "two {}"]);
         assert_eq!(&src[lits[0].span.clone()], "\"one\"");
         assert_eq!(&src[lits[1].sub_span(0..3)], "two");
-        release_spans();
     }
 
     #[test]

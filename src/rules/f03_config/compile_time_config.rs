@@ -46,6 +46,12 @@ impl Check for CompileTimeConfig {
         if file.path.ends_with("build.rs") {
             return;
         }
+        let Some(t) = file.tokens() else { return };
+        let uses_env_macro = (0..t.len())
+            .any(|i| matches!(t.ident(i), Some("env" | "option_env")) && t.is_punct(i + 1, '!'));
+        if !uses_env_macro {
+            return;
+        }
         let Some(ast) = file.rust() else { return };
         let mut v = EnvMacros(Vec::new());
         v.visit_file(ast);

@@ -50,9 +50,15 @@ const CONFIG_EXTS: &[&str] = &["toml", "yaml", "yml", "json", "ini", "env", "ron
 
 impl Check for EnvironmentNameBranching {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(ast) = file.rust() else { return };
+        let Some(tokens) = file.tokens() else { return };
+        let literals = rust::string_literals(tokens);
+        // Every branch this rule reports compares with a literal environment name.
         let mut v = Branches(Vec::new());
-        v.visit_file(ast);
+        if literals.iter().any(|l| env_name(&l.value).is_some())
+            && let Some(ast) = file.rust()
+        {
+            v.visit_file(ast);
+        }
         for (span, name) in v.0 {
             cx.report(
                 file.loc(span),
@@ -60,7 +66,7 @@ impl Check for EnvironmentNameBranching {
                 "read each setting (URLs, flags, levels) from its own environment variable instead of switching on the environment's name",
             );
         }
-        for lit in rust::string_literals(ast) {
+        for lit in literals {
             if let Some(name) = env_config_file(&lit.value) {
                 cx.report(
                     file.loc(lit.span.clone()),

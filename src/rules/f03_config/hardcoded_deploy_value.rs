@@ -50,8 +50,8 @@ const DEPLOY_SUFFIXES: &[&str] = &[
 
 impl Check for HardcodedDeployValue {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(ast) = file.rust() else { return };
-        for lit in rust::string_literals(ast) {
+        let Some(tokens) = file.tokens() else { return };
+        for lit in rust::string_literals(tokens) {
             if lit.fallback || backing_scheme(&lit.value).is_some() {
                 continue;
             }

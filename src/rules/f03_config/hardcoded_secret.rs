@@ -136,13 +136,20 @@ const RUST_HELP: &str =
     "read it from the environment (`std::env::var`) or a secret store at startup";
 
 fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
-    let Some(ast) = file.rust() else { return };
-    let mut keyed = KeyedLiterals(Vec::new());
-    keyed.visit_file(ast);
-    for (key, lit) in keyed.0 {
-        found.check(Some(&key), &lit.value, &|r| lit.sub_span(r), RUST_HELP);
+    let Some(tokens) = file.tokens() else { return };
+    let literals = rust::string_literals(tokens);
+    // A name only matters for a value that looks like a secret; URLs and token
+    // formats are found in every literal below with the same message.
+    let keyed_may_count =
+        !found.tokens_only && literals.iter().any(|l| secrets::looks_secret(&l.value));
+    if keyed_may_count && let Some(ast) = file.rust() {
+        let mut keyed = KeyedLiterals(Vec::new());
+        keyed.visit_file(ast);
+        for (key, lit) in keyed.0 {
+            found.check(Some(&key), &lit.value, &|r| lit.sub_span(r), RUST_HELP);
+        }
     }
-    for lit in rust::string_literals(ast) {
+    for lit in literals {
         found.check(None, &lit.value, &|r| lit.sub_span(r), RUST_HELP);
     }
 }

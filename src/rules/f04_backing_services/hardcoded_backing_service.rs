@@ -62,8 +62,8 @@ const PORTS: &[(&str, &str)] = &[
 
 impl Check for HardcodedBackingService {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(ast) = file.rust() else { return };
-        for lit in rust::string_literals(ast) {
+        let Some(tokens) = file.tokens() else { return };
+        for lit in rust::string_literals(tokens) {
             if lit.fallback {
                 continue;
             }

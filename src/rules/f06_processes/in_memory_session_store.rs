@@ -38,10 +38,10 @@ const SESSION_CRATES: &[&str] = &[
 
 impl Check for InMemorySessionStore {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(ast) = file.rust() else { return };
         let Some(krate) = SESSION_CRATES.iter().find(|c| file.text.contains(*c)) else {
             return;
         };
+        let Some(ast) = file.rust() else { return };
         let mut v = Stores(Vec::new());
         v.visit_file(ast);
         for (store, span) in v.0 {

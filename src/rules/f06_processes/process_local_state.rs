@@ -83,6 +83,10 @@ const INFRASTRUCTURE_NAMES: &[&str] = &[
 
 impl Check for ProcessLocalState {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        // Only `static` items (or `lazy_static!`'s `static ref`) holding a collection count.
+        if !file.text.contains("static") || !COLLECTIONS.iter().any(|c| file.text.contains(c)) {
+            return;
+        }
         let Some(ast) = file.rust() else { return };
         let mut v = Statics(Vec::new());
         v.visit_file(ast);

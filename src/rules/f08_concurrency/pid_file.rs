@@ -19,10 +19,15 @@ declare_rule! {
 
 impl Check for PidFile {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(ast) = file.rust() else { return };
+        let Some(tokens) = file.tokens() else { return };
         let mut v = PidFiles(Vec::new());
-        v.visit_file(ast);
-        let literals = rust::string_literals(ast);
+        let apis = ["pid_file", "Pidfile", "PidFile", "Pidlock"];
+        if apis.iter().any(|a| file.text.contains(a))
+            && let Some(ast) = file.rust()
+        {
+            v.visit_file(ast);
+        }
+        let literals = rust::string_literals(tokens);
         let pid_paths = literals
             .iter()
             .filter(|l| is_pid_path(&l.value))

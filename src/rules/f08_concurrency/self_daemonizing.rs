@@ -19,6 +19,12 @@ declare_rule! {
 
 impl Check for SelfDaemonizing {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        if !["daemon", "Daemon", "fork", "setsid"]
+            .iter()
+            .any(|w| file.text.contains(w))
+        {
+            return;
+        }
         let Some(ast) = file.rust() else { return };
         // Bare `fork()`/`setsid()`/`daemon()` count when the file imports them from a
         // system crate; qualified calls are recognised by their path.

@@ -58,10 +58,10 @@ fn is_dev_feature(name: &str) -> bool {
 
 impl Check for BuildProfileServiceSwitch {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(ast) = file.rust() else { return };
         if !file.text.contains("debug_assertions") && !file.text.contains("feature") {
             return;
         }
+        let Some(ast) = file.rust() else { return };
         let mut v = Switches(Vec::new());
         v.visit_file(ast);
         for (gate, span, services) in v.0 {

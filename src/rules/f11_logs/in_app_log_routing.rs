@@ -42,10 +42,10 @@ const ROUTERS: &[(&str, &str)] = &[
 
 impl Check for InAppLogRouting {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(ast) = file.rust() else { return };
         if !ROUTERS.iter().any(|(c, _)| file.text.contains(c)) {
             return;
         }
+        let Some(ast) = file.rust() else { return };
         let mut v = Uses::default();
         v.visit_file(ast);
         for (krate, span) in v.first {

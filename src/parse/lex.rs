@@ -1,0 +1,651 @@
+//! A fast Rust lexer: the token-level view every Rust file gets.
+//!
+//! Rules that only need tokens (string literals, call sites, the run-time facts
+//! of [`crate::parse::flow`]) read this flat token list; the full `syn` tree is
+//! built only for files a rule actually needs it for. Tokens borrow nothing and
+//! allocate nothing but the list: each is a kind and a byte range, and each
+//! bracket knows its partner, so a reader skips a group in one step.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An identifier or keyword (`r#type` included).
+    Ident,
+    /// `'a`, `'static`.
+    Lifetime,
+    /// `"…"`: a string literal with escapes.
+    Str,
+    /// `r"…"`, `r#"…"#`: a raw string literal.
+    RawStr,
+    /// Any other literal: numbers, chars, byte and C strings.
+    OtherLit,
+    /// One punctuation character (`::` is two tokens, as in `proc-macro2`).
+    Punct(char),
+    /// `(`, `[` or `{`; `pair` is the index of its closing token.
+    Open(char),
+    /// `)`, `]` or `}`; `pair` is the index of its opening token.
+    Close(char),
+}
+
+/// One token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tok {
+    pub kind: Kind,
+    pub start: u32,
+    pub end: u32,
+    /// For brackets, the index of the partner bracket; otherwise unused.
+    pub pair: u32,
+}
+
+/// A lexed file.
+pub struct Tokens<'a> {
+    pub text: &'a str,
+    pub toks: Vec<Tok>,
+}
+
+/// Why a file could not be lexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl<'a> Tokens<'a> {
+    /// The number of tokens.
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// True for a file without tokens.
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+
+    /// The kind of token `i`, `None` past the end.
+    pub fn kind(&self, i: usize) -> Option<Kind> {
+        self.toks.get(i).map(|t| t.kind)
+    }
+
+    /// The source text of token `i`.
+    pub fn text(&self, i: usize) -> &'a str {
+        let t = &self.toks[i];
+        &self.text[t.start as usize..t.end as usize]
+    }
+
+    /// The byte range of token `i`.
+    pub fn span(&self, i: usize) -> Range<usize> {
+        let t = &self.toks[i];
+        t.start as usize..t.end as usize
+    }
+
+    /// True when token `i` is the identifier `name`.
+    pub fn is_ident(&self, i: usize, name: &str) -> bool {
+        self.kind(i) == Some(Kind::Ident) && self.text(i) == name
+    }
+
+    /// The identifier at `i`, if it is one (`r#` removed).
+    pub fn ident(&self, i: usize) -> Option<&'a str> {
+        (self.kind(i) == Some(Kind::Ident)).then(|| {
+            let t = self.text(i);
+            t.strip_prefix("r#").unwrap_or(t)
+        })
+    }
+
+    /// True when token `i` is the punctuation `c`.
+    pub fn is_punct(&self, i: usize, c: char) -> bool {
+        self.kind(i) == Some(Kind::Punct(c))
+    }
+
+    /// True when tokens `i` and `i + 1` are `a` and `b` written together (`::`, `=>`, `->`).
+    pub fn is_joint(&self, i: usize, a: char, b: char) -> bool {
+        self.is_punct(i, a) && self.is_punct(i + 1, b) && self.toks[i].end == self.toks[i + 1].start
+    }
+
+    /// True when token `i` opens a group with `delim` (`(`, `[` or `{`).
+    pub fn is_open(&self, i: usize, delim: char) -> bool {
+        self.kind(i) == Some(Kind::Open(delim))
+    }
+
+    /// The index of the partner of bracket `i`.
+    pub fn pair(&self, i: usize) -> usize {
+        self.toks[i].pair as usize
+    }
+
+    /// The index after token `i`, skipping a whole group when `i` opens one.
+    pub fn next(&self, i: usize) -> usize {
+        match self.kind(i) {
+            Some(Kind::Open(_)) => self.pair(i) + 1,
+            _ => i + 1,
+        }
+    }
+
+    /// When token `i` starts an attribute (`#[..]`, `#![..]`), the index of its `[`.
+    pub fn attribute(&self, i: usize) -> Option<usize> {
+        if !self.is_punct(i, '#') {
+            return None;
+        }
+        let open = if self.is_punct(i + 1, '!') {
+            i + 2
+        } else {
+            i + 1
+        };
+        self.is_open(open, '[').then_some(open)
+    }
+
+    /// True when the attribute whose `[` is at `open` marks test-only code:
+    /// `#[test]`, `#[tokio::test]`, `#[cfg(test)]` (not `#[cfg(not(test))]`).
+    pub fn is_test_attr(&self, open: usize) -> bool {
+        let (path, after) = self.path(open + 1);
+        if path.last() == Some(&"test") {
+            return true;
+        }
+        if path != ["cfg"] || !self.is_open(after, '(') {
+            return false;
+        }
+        let words: Vec<&str> = (after + 1..self.pair(after))
+            .filter_map(|j| self.ident(j))
+            .collect();
+        words.contains(&"test") && !words.contains(&"not")
+    }
+
+    /// The path starting at `i` (`a::b::c`, turbofish arguments skipped) and the
+    /// index after it.
+    pub fn path(&self, mut i: usize) -> (Vec<&'a str>, usize) {
+        let mut segments = Vec::new();
+        if self.is_joint(i, ':', ':') {
+            i += 2;
+        }
+        while let Some(name) = self.ident(i) {
+            segments.push(name);
+            i += 1;
+            if !self.is_joint(i, ':', ':') {
+                break;
+            }
+            if self.is_punct(i + 2, '<') {
+                i = self.angle_end(i + 2);
+                if !self.is_joint(i, ':', ':') {
+                    break;
+                }
+            }
+            i += 2;
+        }
+        (segments, i)
+    }
+
+    /// The index after the generic arguments opened by the `<` at `i` (`->` and
+    /// `=>` are not closers); stops at the end of the enclosing group.
+    pub fn angle_end(&self, i: usize) -> usize {
+        let mut depth = 0usize;
+        let mut j = i;
+        while let Some(kind) = self.kind(j) {
+            match kind {
+                Kind::Punct('<') => depth += 1,
+                Kind::Punct('>')
+                    if !(self.is_punct(j.wrapping_sub(1), '-')
+                        || self.is_punct(j.wrapping_sub(1), '=')) =>
+                {
+                    depth -= 1;
+                    if depth == 0 {
+                        return j + 1;
+                    }
+                }
+                Kind::Punct(';') | Kind::Close(_) => return j,
+                _ => {}
+            }
+            j = self.next(j);
+        }
+        j
+    }
+
+    /// The index after the item or statement starting at `i` (its attributes
+    /// already passed), never past `end`, the end of the enclosing group.
+    pub fn item_end(&self, i: usize, end: usize) -> usize {
+        const BRACED: &[&str] = &[
+            "fn",
+            "mod",
+            "impl",
+            "trait",
+            "struct",
+            "enum",
+            "union",
+            "extern",
+            "macro_rules",
+        ];
+        let mut braced = false;
+        let mut j = i;
+        while j < end {
+            match self.kind(j) {
+                Some(Kind::Punct(';')) => return j + 1,
+                Some(Kind::Punct('=')) => braced = false,
+                Some(Kind::Punct('!')) if j > i && self.kind(j - 1) == Some(Kind::Ident) => {
+                    braced = true;
+                }
+                Some(Kind::Ident) if BRACED.contains(&self.text(j)) => braced = true,
+                Some(Kind::Open('{')) if braced => return self.pair(j) + 1,
+                Some(Kind::Close(_)) | None => return j,
+                _ => {}
+            }
+            j = self.next(j);
+        }
+        end
+    }
+
+    /// The value of a string literal token (escapes resolved), `None` for other tokens.
+    pub fn str_value(&self, i: usize) -> Option<Cow<'a, str>> {
+        let text = self.text(i);
+        match self.kind(i)? {
+            Kind::Str => Some(unescape(&text[1..text.len() - 1])),
+            Kind::RawStr => {
+                let hashes = text[1..].bytes().take_while(|b| *b == b'#').count();
+                Some(Cow::Borrowed(&text[2 + hashes..text.len() - 1 - hashes]))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Lex `text` (a shebang line and a BOM are skipped).
+pub fn lex(text: &str) -> Result<Tokens<'_>, LexError> {
+    let mut l = Lexer {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+        toks: Vec::with_capacity(text.len() / 4),
+        open: Vec::new(),
+    };
+    if text.starts_with('\u{feff}') {
+        l.pos = 3;
+    }
+    if text[l.pos..].starts_with("#!") && !text[l.pos + 2..].trim_start().starts_with('[') {
+        l.pos = text[l.pos..].find('\n').map_or(text.len(), |n| l.pos + n);
+    }
+    l.run()?;
+    Ok(Tokens { text, toks: l.toks })
+}
+
+struct Lexer<'a> {
+    src: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    toks: Vec<Tok>,
+    /// Indices of the brackets still open.
+    open: Vec<usize>,
+}
+
+fn is_ident_start(c: char) -> bool {
+    c == '_' || c.is_alphabetic()
+}
+
+fn is_ident_continue(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+impl Lexer<'_> {
+    fn err<T>(&self, offset: usize, message: &str) -> Result<T, LexError> {
+        Err(LexError {
+            offset,
+            message: message.to_string(),
+        })
+    }
+
+    fn byte(&self, at: usize) -> u8 {
+        self.src.get(at).copied().unwrap_or(0)
+    }
+
+    fn char_at(&self, at: usize) -> Option<char> {
+        self.text.get(at..)?.chars().next()
+    }
+
+    fn push(&mut self, kind: Kind, start: usize, end: usize) {
+        self.toks.push(Tok {
+            kind,
+            start: start as u32,
+            end: end as u32,
+            pair: 0,
+        });
+        self.pos = end;
+    }
+
+    fn run(&mut self) -> Result<(), LexError> {
+        while self.pos < self.src.len() {
+            let start = self.pos;
+            let b = self.src[start];
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => self.pos += 1,
+                b'/' if self.byte(start + 1) == b'/' => {
+                    self.pos = memchr_newline(self.src, start);
+                }
+                b'/' if self.byte(start + 1) == b'*' => self.block_comment()?,
+                b'"' => {
+                    let end = self.quoted(start + 1, b'"')?;
+                    self.push(Kind::Str, start, end);
+                }
+                b'\'' => self.quote_or_lifetime()?,
+                b'0'..=b'9' => {
+                    let end = self.number(start);
+                    self.push(Kind::OtherLit, start, end);
+                }
+                b'(' | b'[' | b'{' => {
+                    self.open.push(self.toks.len());
+                    self.push(Kind::Open(b as char), start, start + 1);
+                }
+                b')' | b']' | b'}' => self.close(b as char, start)?,
+                _ if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => self.word(start)?,
+                _ => self.push(Kind::Punct(b as char), start, start + 1),
+            }
+        }
+        match self.open.last() {
+            Some(&i) => self.err(self.toks[i].start as usize, "this bracket is never closed"),
+            None => Ok(()),
+        }
+    }
+
+    fn close(&mut self, c: char, at: usize) -> Result<(), LexError> {
+        let want = match c {
+            ')' => '(',
+            ']' => '[',
+            _ => '{',
+        };
+        let Some(open) = self.open.pop() else {
+            return self.err(at, "unexpected closing bracket");
+        };
+        if self.toks[open].kind != Kind::Open(want) {
+            return self.err(at, "mismatched closing bracket");
+        }
+        let me = self.toks.len();
+        self.toks[open].pair = me as u32;
+        self.push(Kind::Close(c), at, at + 1);
+        self.toks[me].pair = open as u32;
+        Ok(())
+    }
+
+    fn block_comment(&mut self) -> Result<(), LexError> {
+        let start = self.pos;
+        let mut depth = 0usize;
+        let mut i = start;
+        while i + 1 < self.src.len() {
+            match (self.src[i], self.src[i + 1]) {
+                (b'/', b'*') => {
+                    depth += 1;
+                    i += 2;
+                }
+                (b'*', b'/') => {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        self.pos = i;
+                        return Ok(());
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        self.err(start, "unterminated block comment")
+    }
+
+    /// The end of a quoted literal whose body starts at `from` (escapes honoured).
+    fn quoted(&self, from: usize, quote: u8) -> Result<usize, LexError> {
+        let mut i = from;
+        while i < self.src.len() {
+            match self.src[i] {
+                b'\\' => i += 2,
+                b if b == quote => return Ok(self.suffix(i + 1)),
+                _ => i += 1,
+            }
+        }
+        self.err(from - 1, "unterminated string literal")
+    }
+
+    /// The end of a raw string starting at `from` (at the `#`s or the quote).
+    fn raw(&self, start: usize, from: usize) -> Result<usize, LexError> {
+        let hashes = self.src[from..].iter().take_while(|b| **b == b'#').count();
+        if self.byte(from + hashes) != b'"' {
+            return self.err(start, "invalid raw string literal");
+        }
+        let mut closing = String::from("\"");
+        closing.push_str(&"#".repeat(hashes));
+        match self.text[from + hashes + 1..].find(&closing) {
+            Some(n) => Ok(self.suffix(from + hashes + 1 + n + closing.len())),
+            None => self.err(start, "unterminated raw string literal"),
+        }
+    }
+
+    /// Skip a literal suffix (`"x"suffix`, `1u8`).
+    fn suffix(&self, mut i: usize) -> usize {
+        if self.char_at(i).is_some_and(is_ident_start) {
+            while let Some(c) = self.char_at(i).filter(|c| is_ident_continue(*c)) {
+                i += c.len_utf8();
+            }
+        }
+        i
+    }
+
+    fn number(&self, start: usize) -> usize {
+        let mut i = start;
+        let hex = self.src[start..].starts_with(b"0x");
+        loop {
+            match self.byte(i) {
+                b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                    let exp = !hex && matches!(self.byte(i), b'e' | b'E');
+                    i += 1;
+                    if exp && matches!(self.byte(i), b'+' | b'-') {
+                        i += 1;
+                    }
+                }
+                b'.' if self.byte(i + 1).is_ascii_digit()
+                    && !self.src[start..i].contains(&b'.') =>
+                {
+                    i += 1;
+                }
+                // `1.` is a float unless a method, field or range follows.
+                b'.' if !matches!(self.byte(i + 1), b'.' | b'_')
+                    && !self.char_at(i + 1).is_some_and(is_ident_start)
+                    && !self.src[start..i].contains(&b'.') =>
+                {
+                    return i + 1;
+                }
+                _ => return i,
+            }
+        }
+    }
+
+    fn quote_or_lifetime(&mut self) -> Result<(), LexError> {
+        let start = self.pos;
+        let Some(c) = self.char_at(start + 1) else {
+            return self.err(start, "unterminated character literal");
+        };
+        let after = start + 1 + c.len_utf8();
+        if c == '\\' {
+            let end = self.quoted(start + 1, b'\'')?;
+            self.push(Kind::OtherLit, start, end);
+        } else if self.byte(after) == b'\'' {
+            let end = self.suffix(after + 1);
+            self.push(Kind::OtherLit, start, end);
+        } else if is_ident_start(c) {
+            let mut i = after;
+            if c == 'r' && self.byte(i) == b'#' {
+                i += 1;
+            }
+            while let Some(c) = self.char_at(i).filter(|c| is_ident_continue(*c)) {
+                i += c.len_utf8();
+            }
+            self.push(Kind::Lifetime, start, i);
+        } else {
+            return self.err(start, "invalid character literal");
+        }
+        Ok(())
+    }
+
+    /// An identifier, or a literal with a letter prefix (`b"…"`, `r#"…"#`, `c"…"`, `b'x'`).
+    fn word(&mut self, start: usize) -> Result<(), LexError> {
+        let Some(first) = self.char_at(start) else {
+            return self.err(start, "invalid UTF-8");
+        };
+        if !is_ident_start(first) {
+            if first.is_whitespace() {
+                self.pos = start + first.len_utf8();
+            } else {
+                self.push(Kind::Punct(first), start, start + first.len_utf8());
+            }
+            return Ok(());
+        }
+        let rest = &self.src[start..];
+        let prefixed = |p: &[u8]| rest.starts_with(p);
+        if prefixed(b"r\"") || prefixed(b"r#\"") || prefixed(b"r##") {
+            let end = self.raw(start, start + 1)?;
+            self.push(Kind::RawStr, start, end);
+            return Ok(());
+        }
+        for p in [&b"br"[..], b"cr"] {
+            if prefixed(p) && matches!(self.byte(start + 2), b'"' | b'#') {
+                let end = self.raw(start, start + 2)?;
+                self.push(Kind::OtherLit, start, end);
+                return Ok(());
+            }
+        }
+        if (prefixed(b"b") || prefixed(b"c")) && matches!(self.byte(start + 1), b'"' | b'\'') {
+            let quote = self.byte(start + 1);
+            let end = self.quoted(start + 2, quote)?;
+            self.push(Kind::OtherLit, start, end);
+            return Ok(());
+        }
+        let mut i = start;
+        if prefixed(b"r#") && self.char_at(start + 2).is_some_and(is_ident_start) {
+            i += 2;
+        }
+        while let Some(c) = self.char_at(i).filter(|c| is_ident_continue(*c)) {
+            i += c.len_utf8();
+        }
+        self.push(Kind::Ident, start, i);
+        Ok(())
+    }
+}
+
+fn memchr_newline(src: &[u8], from: usize) -> usize {
+    src[from..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(src.len(), |n| from + n)
+}
+
+/// Resolve the escapes of a string literal's body.
+fn unescape(body: &str) -> Cow<'_, str> {
+    if !body.contains('\\') && !body.contains('\r') {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('0') => out.push('\0'),
+            Some('x') => {
+                let hex: String = chars.by_ref().take(2).collect();
+                if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
+                }
+            }
+            Some('u') => {
+                let hex: String = chars
+                    .by_ref()
+                    .skip_while(|c| *c == '{')
+                    .take_while(|c| *c != '}')
+                    .filter(|c| *c != '_')
+                    .collect();
+                if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
+                }
+            }
+            Some('\n' | '\r') => {
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<(Kind, &str)> {
+        let t = lex(src).unwrap();
+        (0..t.len())
+            .map(|i| (t.kind(i).unwrap(), t.text(i)))
+            .collect()
+    }
+
+    #[test]
+    fn lexes_literals_lifetimes_and_comments() {
+        let src = "fn f<'a>(x: &'a str) -> char { /* a /* nested */ c */ let c = 'x'; r#\"q\"#; b\"b\"; 1.0e-3; 0..2; x.0.1; '\\''; r#type // end\n}";
+        let k = kinds(src);
+        assert!(k.contains(&(Kind::Lifetime, "'a")));
+        assert!(k.contains(&(Kind::OtherLit, "'x'")));
+        assert!(k.contains(&(Kind::RawStr, "r#\"q\"#")));
+        assert!(k.contains(&(Kind::OtherLit, "b\"b\"")));
+        assert!(k.contains(&(Kind::OtherLit, "1.0e-3")));
+        assert!(k.contains(&(Kind::OtherLit, "0")));
+        assert!(k.contains(&(Kind::OtherLit, "0.1")));
+        assert!(k.contains(&(Kind::OtherLit, "'\\''")));
+        assert!(k.contains(&(Kind::Ident, "r#type")));
+        assert!(
+            !k.iter()
+                .any(|(_, t)| t.contains("nested") || t.contains("end"))
+        );
+        assert_eq!(
+            k.iter().filter(|(k, _)| *k == Kind::Punct('.')).count(),
+            3,
+            "`0..2` and `x.0.1`: {k:?}"
+        );
+    }
+
+    #[test]
+    fn brackets_pair_up() {
+        let t = lex("a(b[c]{d})").unwrap();
+        assert_eq!(t.pair(1), 9);
+        assert_eq!(t.pair(9), 1);
+        assert_eq!(t.next(1), 10);
+        assert_eq!(t.pair(3), 5);
+    }
+
+    #[test]
+    fn string_values() {
+        let t = lex(r###"("a\"b\n\x41\u{1F600}", r#"raw "x""#, "line \
+            continued")"###)
+        .unwrap();
+        assert_eq!(t.str_value(1).unwrap(), "a\"b\nA😀");
+        assert_eq!(t.str_value(3).unwrap(), "raw \"x\"");
+        assert_eq!(t.str_value(5).unwrap(), "line continued");
+    }
+
+    #[test]
+    fn lexical_errors() {
+        for (src, at) in [
+            ("fn f() {", 7),
+            ("fn f() ]", 7),
+            ("let s = \"open", 8),
+            ("/* open", 0),
+            ("(]", 1),
+        ] {
+            assert_eq!(lex(src).err().map(|e| e.offset), Some(at), "{src}");
+        }
+        assert!(lex("#!/usr/bin/env run-cargo-script\nfn main() {}").is_ok());
+        assert!(lex("\u{feff}fn main() {}").is_ok());
+    }
+}
