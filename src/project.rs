@@ -5,8 +5,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use syn::visit::Visit;
-
 use crate::diagnostic::{Condition, Location};
 use crate::parse::cargo::{DepKind, Manifest};
 use crate::parse::flow::{self, CodeFacts};
@@ -623,17 +621,19 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
             }))
         }
         FileKind::Rust => {
-            let ast = file.rust()?;
-            let mut v = Commands(Vec::new());
-            v.visit_file(ast);
-            let commands: Vec<CommandUse> =
-                v.0.into_iter()
-                    .map(|(tool, span)| CommandUse {
-                        tool,
-                        location: file.loc(span),
-                    })
-                    .collect();
-            let listens: Vec<ListenFact> = listen::listens(ast)
+            let tokens = file.tokens()?;
+            let commands: Vec<CommandUse> = rust::commands(tokens)
+                .into_iter()
+                .map(|(tool, span)| CommandUse {
+                    tool,
+                    location: file.loc(span),
+                })
+                .collect();
+            let listens: Vec<ListenFact> = listen::may_listen(file.text)
+                .then(|| file.rust())
+                .flatten()
+                .map(listen::listens)
+                .unwrap_or_default()
                 .into_iter()
                 .map(|l| ListenFact {
                     path: file.path.to_string(),
@@ -643,7 +643,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                     port: l.port,
                 })
                 .collect();
-            let facts = flow::analyze(ast, &|span| file.loc(span));
+            let facts = flow::analyze(tokens, &|span| file.loc(span));
             let code = (!facts.is_empty()).then(|| CodeFile {
                 path: file.path.to_string(),
                 facts,
@@ -854,41 +854,6 @@ fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
                     }
                 }
             }
-        }
-    }
-}
-
-/// Literal program names passed to `Command::new` (std, tokio, async-std) or duct's `cmd!`.
-struct Commands(Vec<(String, std::ops::Range<usize>)>);
-
-impl<'ast> Visit<'ast> for Commands {
-    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        let is_command_new = rust::call_path(call).is_some_and(|p| {
-            p.len() >= 2 && p[p.len() - 2] == "Command" && p[p.len() - 1] == "new"
-        });
-        if is_command_new
-            && let Some(syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            })) = call.args.first()
-        {
-            self.0.push((s.value(), rust::span_range(s.span())));
-        }
-        syn::visit::visit_expr_call(self, call);
-    }
-
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if mac.path.segments.last().is_some_and(|s| s.ident == "cmd")
-            && let Some(proc_macro2::TokenTree::Literal(l)) = mac.tokens.clone().into_iter().next()
-            && let syn::Lit::Str(s) = syn::Lit::new(l)
-        {
-            let program = s
-                .value()
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            self.0.push((program, rust::span_range(s.span())));
         }
     }
 }

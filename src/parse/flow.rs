@@ -9,11 +9,8 @@
 
 use std::ops::Range;
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
-use syn::punctuated::Punctuated;
-use syn::visit::Visit;
-
-use crate::parse::rust::{self, span_range};
+use crate::parse::lex::{Kind, Tokens};
+use crate::parse::rust::skip_attributes;
 
 /// A hashed identifier (FNV-1a), for resolving calls by name.
 pub type Sym = u64;
@@ -140,9 +137,10 @@ impl<L> CodeFacts<L> {
     }
 }
 
-/// Read a parsed file; `locate` turns byte spans into locations.
-pub fn analyze<L>(file: &syn::File, locate: &dyn Fn(Range<usize>) -> L) -> CodeFacts<L> {
+/// Read a lexed file; `locate` turns byte spans into locations.
+pub fn analyze<L>(tokens: &Tokens<'_>, locate: &dyn Fn(Range<usize>) -> L) -> CodeFacts<L> {
     let mut a = Analyzer {
+        t: tokens,
         locate,
         facts: CodeFacts {
             fns: Vec::new(),
@@ -155,7 +153,7 @@ pub fn analyze<L>(file: &syn::File, locate: &dyn Fn(Range<usize>) -> L) -> CodeF
         owner: None,
         frames: vec![Vec::new()],
     };
-    a.visit_file(file);
+    a.items(0, tokens.len());
     a.facts
 }
 
@@ -204,7 +202,8 @@ const COMMON_METHODS: &[&str] = &[
     "extend",
 ];
 
-struct Analyzer<'l, L> {
+struct Analyzer<'l, 't, L> {
+    t: &'l Tokens<'t>,
     locate: &'l dyn Fn(Range<usize>) -> L,
     facts: CodeFacts<L>,
     /// The type of the `impl` block being read.
@@ -213,7 +212,7 @@ struct Analyzer<'l, L> {
     frames: Vec<Vec<Step>>,
 }
 
-impl<L> Analyzer<'_, L> {
+impl<L> Analyzer<'_, '_, L> {
     fn push(&mut self, step: Step) {
         if let Some(frame) = self.frames.last_mut() {
             frame.push(step);
@@ -236,42 +235,10 @@ impl<L> Analyzer<'_, L> {
         self.push(Step::Event(self.facts.events.len() - 1));
     }
 
-    fn function(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], block: &syn::Block) {
-        let is_launch = attrs.iter().any(|a| {
-            a.path()
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "launch")
-        });
-        let route = route_attr(attrs, &sig.ident).map(|r| Box::new(r.locate(self.locate)));
-        let body = self.nested(|a| {
-            if is_launch {
-                a.event(
-                    EventKind::Serve(Server::SignalAware),
-                    "#[rocket::launch]",
-                    span_range(sig.ident.span()),
-                );
-            }
-            a.visit_block(block);
-        });
-        let is_entry = sig.ident == "main" || is_launch;
-        // A function that calls nothing and does nothing adds nothing to a call graph.
-        if body == Step::Seq(Vec::new()) && !is_entry && route.is_none() {
-            return;
-        }
-        self.facts.fns.push(FnFlow {
-            name: sym(&sig.ident.to_string()),
-            owner: self.owner,
-            is_entry,
-            route,
-            body,
-        });
-    }
-
     /// A call through a path (`axum::serve(..)`, `run(..)`), after its arguments;
     /// `span` is the path, `call` the whole call expression when known.
-    fn path_call(&mut self, path: &[String], span: Range<usize>, call: Option<Range<usize>>) {
-        let Some(name) = path.last() else { return };
+    fn path_call(&mut self, path: &[&str], span: Range<usize>, call: Option<Range<usize>>) {
+        let Some(&name) = path.last() else { return };
         let tail = |n: usize| path[path.len().saturating_sub(n)..].join("::");
         let serve = match tail(2).as_str() {
             "TcpListener::bind" => Some(Server::Socket),
@@ -313,7 +280,7 @@ impl<L> Analyzer<'_, L> {
             self.facts.sigterm.push((self.locate)(span));
         }
         let qual = (path.len() >= 2)
-            .then(|| path[path.len() - 2].as_str())
+            .then(|| path[path.len() - 2])
             .filter(|k| !matches!(*k, "crate" | "self" | "super" | "Self"))
             .map(sym);
         self.push(Step::Call {
@@ -369,50 +336,514 @@ impl<L> Analyzer<'_, L> {
         }
     }
 
-    /// Macro bodies (`tokio::select!`, `join!`, `info!`): scanned for calls,
-    /// method calls and SIGTERM names, without parsing them.
-    fn macro_tokens(&mut self, tokens: &TokenStream) {
-        let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
-        for (i, tt) in tokens.iter().enumerate() {
-            match tt {
-                TokenTree::Group(g) => {
-                    if g.delimiter() == Delimiter::Parenthesis && i > 0 {
-                        self.macro_call(&tokens[..i], span_range(g.span()));
-                    }
-                    self.macro_tokens(&g.stream());
-                }
-                TokenTree::Ident(id) if id == "SIGTERM" || id == "TERM_SIGNALS" => {
-                    self.facts
-                        .sigterm
-                        .push((self.locate)(span_range(id.span())));
-                }
-                _ => {}
-            }
+    /// Items from token `from` to `to` (a file, a module, an `impl` or `trait` body).
+    fn items(&mut self, from: usize, to: usize) {
+        let mut i = from;
+        while i < to {
+            i = self.item(i, to).max(i + 1);
         }
     }
 
-    /// The call ending at `before` (a token list whose last item precedes `(`).
-    fn macro_call(&mut self, before: &[TokenTree], span: Range<usize>) {
-        let mut path = Vec::new();
-        let mut i = before.len();
-        while let Some(TokenTree::Ident(id)) = i.checked_sub(1).map(|j| &before[j]) {
-            path.insert(0, id.to_string());
-            i -= 1;
-            if i >= 2 && is_punct(&before[i - 1], ':') && is_punct(&before[i - 2], ':') {
-                i -= 2;
-            } else {
-                break;
+    /// The item starting at `i` (attributes first); returns the index after it.
+    fn item(&mut self, i: usize, to: usize) -> usize {
+        let t = self.t;
+        let body = skip_attributes(t, i, to);
+        let end = t.item_end(body, to);
+        let attrs: Vec<usize> = attribute_groups(t, i, body);
+        if attrs.iter().any(|&a| t.is_test_attr(a)) {
+            return end;
+        }
+        let kw = item_keyword(t, body, end);
+        match kw.and_then(|k| t.ident(k)) {
+            Some("fn") => self.function(&attrs, kw.unwrap_or(body), end),
+            Some("impl") => self.impl_block(body, end),
+            Some("mod" | "trait") => {
+                if let Some(open) = (body..end).find(|&j| t.is_open(j, '{')) {
+                    self.items(open + 1, t.pair(open));
+                }
+            }
+            Some("use" | "type" | "extern") => {}
+            _ => {
+                // Statics, consts, item macros: their facts count, their calls run nowhere.
+                self.frames.push(Vec::new());
+                self.exprs(body, end, false);
+                self.frames.pop();
             }
         }
-        if path.is_empty() {
+        end
+    }
+
+    /// `fn name(..) { body }` at `fn_at`, with the attribute groups `attrs`.
+    fn function(&mut self, attrs: &[usize], fn_at: usize, end: usize) {
+        let t = self.t;
+        let Some(name) = t.ident(fn_at + 1) else {
+            return;
+        };
+        let Some(open) = (fn_at + 2..end).find(|&j| t.is_open(j, '(')) else {
+            return;
+        };
+        let Some(block) = (t.next(open)..end).find(|&j| t.is_open(j, '{')) else {
+            return;
+        };
+        let attr_name = |a: usize| t.path(a + 1).0.last().and_then(|&k| t.ident(k));
+        let is_launch = attrs.iter().any(|&a| attr_name(a) == Some("launch"));
+        let route = attrs
+            .iter()
+            .find_map(|&a| self.route_attr(a, name))
+            .map(|r| Box::new(r.locate(self.locate)));
+        let body = self.nested(|a| {
+            if is_launch {
+                a.event(
+                    EventKind::Serve(Server::SignalAware),
+                    "#[rocket::launch]",
+                    t.span(fn_at + 1),
+                );
+            }
+            a.exprs(block + 1, t.pair(block), true);
+        });
+        let is_entry = name == "main" || is_launch;
+        // A function that calls nothing and does nothing adds nothing to a call graph.
+        if body == Step::Seq(Vec::new()) && !is_entry && route.is_none() {
             return;
         }
-        if path.len() == 1 && i > 0 && is_punct(&before[i - 1], '.') {
-            self.method_call(&path[0], &Receiver::default(), span);
-        } else {
-            self.path_call(&path, span, None);
+        self.facts.fns.push(FnFlow {
+            name: sym(name),
+            owner: self.owner,
+            is_entry,
+            route,
+            body,
+        });
+    }
+
+    /// `impl [Trait for] Type { .. }`: its functions are methods of `Type`.
+    fn impl_block(&mut self, impl_at: usize, end: usize) {
+        let t = self.t;
+        let Some(open) = (impl_at..end).find(|&j| t.is_open(j, '{')) else {
+            return;
+        };
+        let mut ty = impl_at + 1;
+        if t.is_punct(ty, '<') {
+            ty = t.angle_end(ty);
+        }
+        let mut j = ty;
+        while j < open && !t.is_ident(j, "where") {
+            if t.is_ident(j, "for") {
+                ty = j + 1;
+                break;
+            }
+            j = if t.is_punct(j, '<') {
+                t.angle_end(j)
+            } else {
+                t.next(j)
+            };
+        }
+        let outer = self.owner;
+        // Only a named type owns methods (`impl X for &Y` does not).
+        self.owner = t.path(ty).0.last().and_then(|&k| t.ident(k)).map(sym);
+        self.items(open + 1, t.pair(open));
+        self.owner = outer;
+    }
+
+    /// Expressions and statements from `from` to `to`; `block` when they are
+    /// the statements of a block (where items may appear).
+    fn exprs(&mut self, from: usize, to: usize, block: bool) {
+        let t = self.t;
+        let mut stmt_start = block;
+        let mut i = from;
+        while i < to {
+            if t.attribute(i).is_some() {
+                let after = skip_attributes(t, i, to);
+                let attrs = attribute_groups(t, i, after);
+                if attrs.iter().any(|&a| t.is_test_attr(a)) {
+                    i = t.item_end(after, to);
+                } else if stmt_start && starts_item(t, after) {
+                    i = self.item(i, to);
+                } else {
+                    i = after;
+                }
+                continue;
+            }
+            if stmt_start && starts_item(t, i) {
+                i = self.item(i, to);
+                continue;
+            }
+            let next = match t.kind(i) {
+                Some(Kind::Ident) => self.word(i, to),
+                Some(Kind::Open(delim)) => {
+                    let close = t.pair(i);
+                    self.exprs(i + 1, close, delim == '{');
+                    close + 1
+                }
+                _ => i + 1,
+            };
+            stmt_start = block
+                && (t.is_punct(i, ';')
+                    || matches!(t.kind(next.wrapping_sub(1)), Some(Kind::Close('}'))));
+            i = next.max(i + 1);
         }
     }
+
+    /// An expression starting with the identifier at `i`: `if`, `match`, a call,
+    /// a method call, a macro or a plain path. Returns the index after what it read.
+    fn word(&mut self, i: usize, to: usize) -> usize {
+        let t = self.t;
+        let word = t.text(i);
+        match word {
+            "if" => return self.if_expr(i, to),
+            "match" => return self.match_expr(i, to),
+            "SIGTERM" | "TERM_SIGNALS" => self.facts.sigterm.push((self.locate)(t.span(i))),
+            _ => {}
+        }
+        if KEYWORDS.contains(&word) {
+            return i + 1;
+        }
+        let method = i > 0 && t.is_punct(i - 1, '.');
+        if !method && i >= 2 && t.is_joint(i - 2, ':', ':') {
+            return i + 1;
+        }
+        let (segments, after) = t.path(i);
+        let path = t.names(&segments);
+        let last = segments.last().copied().unwrap_or(i);
+        if t.is_punct(after, '!') && matches!(t.kind(after + 1), Some(Kind::Open(_))) {
+            let open = after + 1;
+            if path.last() == Some(&"path") {
+                self.warp_path(t.span(last), open);
+            }
+            let close = t.pair(open);
+            self.exprs(open + 1, close, t.is_open(open, '{'));
+            return close + 1;
+        }
+        if !t.is_open(after, '(') {
+            return after;
+        }
+        let close = t.pair(after);
+        self.exprs(after + 1, close, false);
+        let name = path.last().copied().unwrap_or_default();
+        if let Some(route) = self.route_call(name, after) {
+            self.facts.routes.push(route.locate(self.locate));
+        }
+        if method {
+            let receiver = if MIGRATION_METHODS.contains(&name) {
+                self.receiver(i - 1)
+            } else {
+                Receiver::default()
+            };
+            self.method_call(name, &receiver, t.span(i));
+        } else {
+            let span = t.span(i).start..t.span(last).end;
+            let call = span.start..t.span(close).end;
+            self.path_call(&path, span, Some(call));
+        }
+        close + 1
+    }
+
+    /// `if cond { .. } else { .. }`: the branches are alternatives.
+    fn if_expr(&mut self, if_at: usize, to: usize) -> usize {
+        let t = self.t;
+        let mut open = if_at + 1;
+        while open < to && !t.is_open(open, '{') {
+            open = t.next(open);
+        }
+        self.exprs(if_at + 1, open.min(to), false);
+        if open >= to {
+            return to;
+        }
+        let close = t.pair(open);
+        let then = self.nested(|a| a.exprs(open + 1, close, true));
+        let mut end = close + 1;
+        let otherwise = self.nested(|a| {
+            if !t.is_ident(end, "else") {
+                return;
+            }
+            if t.is_ident(end + 1, "if") {
+                end = a.if_expr(end + 1, to);
+            } else if t.is_open(end + 1, '{') {
+                let close = t.pair(end + 1);
+                a.exprs(end + 2, close, true);
+                end = close + 1;
+            }
+        });
+        self.push(Step::Alt(vec![then, otherwise]));
+        end
+    }
+
+    /// `match x { arms }`: the arms are alternatives.
+    fn match_expr(&mut self, match_at: usize, to: usize) -> usize {
+        let t = self.t;
+        let mut open = match_at + 1;
+        while open < to && !t.is_open(open, '{') {
+            open = t.next(open);
+        }
+        self.exprs(match_at + 1, open.min(to), false);
+        if open >= to {
+            return to;
+        }
+        let close = t.pair(open);
+        let mut arms = Vec::new();
+        let mut i = open + 1;
+        while i < close {
+            let mut arrow = i;
+            while arrow < close && !t.is_joint(arrow, '=', '>') {
+                arrow = t.next(arrow);
+            }
+            let body = arrow + 2;
+            let (body_end, next) = if t.is_open(body, '{') {
+                let end = t.pair(body) + 1;
+                (end, end + usize::from(t.is_punct(end, ',')))
+            } else {
+                let mut end = body;
+                while end < close && !t.is_punct(end, ',') {
+                    end = t.next(end);
+                }
+                (end, end + 1)
+            };
+            arms.push(self.nested(|a| {
+                a.exprs(i, arrow.min(close), false);
+                a.exprs(body.min(close), body_end.min(close), false);
+            }));
+            i = next.max(i + 1);
+        }
+        self.push(Step::Alt(arms));
+        close + 1
+    }
+
+    /// The receiver of the method call whose `.` is at `dot`: its words, and its
+    /// name when it is a path (`MIGRATIONS`) or a macro (`sqlx::migrate!(..)`).
+    fn receiver(&self, dot: usize) -> Receiver {
+        let t = self.t;
+        let mut start = dot;
+        while start > 0 {
+            let k = start - 1;
+            let part = match t.kind(k) {
+                Some(Kind::Close(_)) => {
+                    start = t.pair(k);
+                    continue;
+                }
+                Some(Kind::Ident) => {
+                    !KEYWORDS.contains(&t.text(k)) || (k > 0 && t.is_punct(k - 1, '.'))
+                }
+                Some(Kind::Punct('.' | '?' | '!' | ':')) => true,
+                _ => false,
+            };
+            if !part {
+                break;
+            }
+            start = k;
+        }
+        let mut words = Vec::new();
+        for k in start..dot {
+            if let Some(w) = t.ident(k) {
+                words.push(w.to_ascii_lowercase());
+            } else if let Some(v) = t.str_value(k) {
+                words.push(v.to_ascii_lowercase());
+            }
+        }
+        let (segments, after) = t.path(start);
+        let path = t.names(&segments).join("::");
+        let name = if after == dot && !segments.is_empty() {
+            Some(path)
+        } else if t.is_punct(after, '!') && t.next(after + 1) == dot {
+            Some(format!("{path}!(..)"))
+        } else {
+            None
+        };
+        Receiver { words, name }
+    }
+
+    /// The route of a handler attribute at `open` (`#[get("/x")]`, `#[route("/x", ..)]`).
+    fn route_attr(&self, open: usize, handler: &str) -> Option<Route<Range<usize>>> {
+        let t = self.t;
+        let (segments, after) = t.path(open + 1);
+        let last = segments.last().and_then(|&k| t.ident(k))?;
+        if !matches!(
+            last,
+            "get" | "post" | "put" | "delete" | "patch" | "route" | "head" | "options"
+        ) || !t.is_open(after, '(')
+        {
+            return None;
+        }
+        let lit = (after + 1..t.pair(after))
+            .find(|&k| matches!(t.kind(k), Some(Kind::Str | Kind::RawStr)))?;
+        Some(Route {
+            path: t.str_value(lit)?.into_owned(),
+            handlers: vec![(handler.to_string(), sym(handler))],
+            span: t.span(lit),
+        })
+    }
+
+    /// The route a call registers: `.route("/x", post(h))`, `web::resource("/x")`,
+    /// `Router::with_path("x")`, `warp::path("x")`; `open` is its `(`.
+    fn route_call(&self, name: &str, open: usize) -> Option<Route<Range<usize>>> {
+        if !(ROUTE_METHODS.contains(&name) || matches!(name, "with_path" | "path" | "scope")) {
+            return None;
+        }
+        let t = self.t;
+        let close = t.pair(open);
+        let mut comma = open + 1;
+        while comma < close && !t.is_punct(comma, ',') {
+            comma = t.next(comma);
+        }
+        let lit = literal_str(t, open + 1, comma)?;
+        let value = t.str_value(lit)?;
+        if !(value.starts_with('/') || matches!(name, "with_path" | "path")) {
+            return None;
+        }
+        Some(Route {
+            path: value.into_owned(),
+            handlers: handler_names(t, comma + 1, close),
+            span: t.span(lit),
+        })
+    }
+
+    /// warp's `path!("a" / "b")`: a route of its literal segments.
+    fn warp_path(&mut self, name: Range<usize>, open: usize) {
+        let t = self.t;
+        let segments: Vec<String> = (open + 1..t.pair(open))
+            .filter_map(|k| t.str_value(k).map(|v| v.into_owned()))
+            .collect();
+        if !segments.is_empty() {
+            self.facts.routes.push(Route {
+                path: format!("/{}", segments.join("/")),
+                handlers: Vec::new(),
+                span: (self.locate)(name),
+            });
+        }
+    }
+}
+
+/// Keywords that are never a call's name or part of a method receiver.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+    "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use",
+    "where", "while", "yield",
+];
+
+/// The `[` of each attribute from `from` to `to`.
+fn attribute_groups(t: &Tokens<'_>, from: usize, to: usize) -> Vec<usize> {
+    let mut groups = Vec::new();
+    let mut i = from;
+    while i < to
+        && let Some(open) = t.attribute(i)
+    {
+        groups.push(open);
+        i = t.pair(open) + 1;
+    }
+    groups
+}
+
+/// The keyword naming the item at `i` (`fn`, `impl`, `mod`, …), past visibility
+/// and qualifiers (`pub(crate) async unsafe extern "C" fn`).
+fn item_keyword(t: &Tokens<'_>, mut i: usize, end: usize) -> Option<usize> {
+    while i < end {
+        match t.ident(i) {
+            Some("pub") => {
+                i = if t.is_open(i + 1, '(') {
+                    t.pair(i + 1) + 1
+                } else {
+                    i + 1
+                }
+            }
+            Some("async" | "unsafe" | "default" | "safe") => i += 1,
+            Some("const")
+                if matches!(t.ident(i + 1), Some("fn" | "async" | "unsafe" | "extern")) =>
+            {
+                i += 1;
+            }
+            Some("extern")
+                if matches!(t.kind(i + 1), Some(Kind::Str | Kind::RawStr))
+                    || t.is_ident(i + 1, "fn") =>
+            {
+                i += if t.is_ident(i + 1, "fn") { 1 } else { 2 };
+            }
+            Some(_) => return Some(i),
+            None => return None,
+        }
+    }
+    None
+}
+
+/// True when a statement at `i` is an item (`fn f`, `impl`, `use`, `const X:`),
+/// not an expression.
+fn starts_item(t: &Tokens<'_>, i: usize) -> bool {
+    let Some(kw) = item_keyword(t, i, t.len()) else {
+        return false;
+    };
+    let named = t.kind(kw + 1) == Some(Kind::Ident);
+    match t.ident(kw) {
+        Some("fn" | "struct" | "enum" | "union" | "trait" | "type" | "mod") => named,
+        Some("impl" | "use" | "macro_rules") => true,
+        Some("static") => named,
+        Some("const") => named && t.is_punct(kw + 2, ':'),
+        Some("extern") => t.is_ident(kw + 1, "crate"),
+        _ => kw != i,
+    }
+}
+
+/// The string literal token an argument from `from` to `to` stands for, looking
+/// through `&`, parentheses, `.into()`/`.to_string()`/`.to_owned()`,
+/// `String::from`, `Path::new` and `format!`/`concat!` (their template).
+fn literal_str(t: &Tokens<'_>, mut from: usize, to: usize) -> Option<usize> {
+    while from < to && t.is_punct(from, '&') {
+        from += 1;
+    }
+    if t.is_open(from, '(') && t.pair(from) + 1 == to {
+        return literal_str(t, from + 1, to - 1);
+    }
+    if matches!(t.kind(from), Some(Kind::Str | Kind::RawStr)) {
+        let mut k = from + 1;
+        while k + 2 < to + 1
+            && t.is_punct(k, '.')
+            && matches!(
+                t.ident(k + 1),
+                Some("into" | "to_string" | "to_owned" | "as_str" | "as_ref")
+            )
+            && t.is_open(k + 2, '(')
+            && t.pair(k + 2) == k + 3
+        {
+            k += 4;
+        }
+        return (k == to).then_some(from);
+    }
+    let (segments, after) = t.path(from);
+    let path = t.names(&segments);
+    if t.is_punct(after, '!') && t.is_open(after + 1, '(') && t.pair(after + 1) + 1 == to {
+        let first = after + 2;
+        return (matches!(path.last(), Some(&("format" | "concat")))
+            && matches!(t.kind(first), Some(Kind::Str | Kind::RawStr)))
+        .then_some(first);
+    }
+    let wraps = path.len() >= 2
+        && matches!(
+            (path[path.len() - 2], path[path.len() - 1]),
+            ("String" | "PathBuf" | "OsString", "from") | ("Path" | "OsStr", "new")
+        );
+    (wraps && t.is_open(after, '(') && t.pair(after) + 1 == to)
+        .then(|| literal_str(t, after + 1, to - 1))
+        .flatten()
+}
+
+/// Function names the arguments from `from` to `to` refer to as values
+/// (`post(run_migrations)` → `run_migrations`), not the functions they call.
+fn handler_names(t: &Tokens<'_>, from: usize, to: usize) -> Vec<(String, Sym)> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < to {
+        let is_value_path = t.kind(i) == Some(Kind::Ident)
+            && !KEYWORDS.contains(&t.text(i))
+            && !(i > 0 && t.is_punct(i - 1, '.'));
+        if !is_value_path {
+            i += 1;
+            continue;
+        }
+        let (segments, after) = t.path(i);
+        let called = t.is_open(after, '(') || t.is_punct(after, '!') || t.is_open(after, '{');
+        if !called && let Some(name) = segments.last().and_then(|&k| t.ident(k)) {
+            out.push((name.to_string(), sym(name)));
+        }
+        i = after.max(i + 1);
+    }
+    out
 }
 
 /// The receiver of a method call: its words, and its name when it is a path
@@ -421,10 +852,6 @@ impl<L> Analyzer<'_, L> {
 struct Receiver {
     words: Vec<String>,
     name: Option<String>,
-}
-
-fn is_punct(tt: &TokenTree, c: char) -> bool {
-    matches!(tt, TokenTree::Punct(p) if p.as_char() == c)
 }
 
 /// Drop empty sequences and unwrap single-step ones.
@@ -447,226 +874,5 @@ fn simplify(step: Step) -> Step {
     }
 }
 
-/// The route of a handler attribute: `#[get("/x")]`, `#[post("/x")]`, `#[route("/x", ..)]`.
-fn route_attr(attrs: &[syn::Attribute], name: &syn::Ident) -> Option<Route<Range<usize>>> {
-    attrs.iter().find_map(|attr| {
-        let last = attr.path().segments.last()?.ident.to_string();
-        if !matches!(
-            last.as_str(),
-            "get" | "post" | "put" | "delete" | "patch" | "route" | "head" | "options"
-        ) {
-            return None;
-        }
-        let syn::Meta::List(list) = &attr.meta else {
-            return None;
-        };
-        let lit = list.tokens.clone().into_iter().find_map(|t| match t {
-            TokenTree::Literal(l) => match syn::Lit::new(l) {
-                syn::Lit::Str(s) => Some(s),
-                _ => None,
-            },
-            _ => None,
-        })?;
-        Some(Route {
-            path: lit.value(),
-            handlers: vec![(name.to_string(), sym(&name.to_string()))],
-            span: span_range(lit.span()),
-        })
-    })
-}
-
 /// Router methods whose first argument is a route path.
 const ROUTE_METHODS: &[&str] = &["route", "at", "resource", "nest", "route_service"];
-
-/// The route a call registers: `.route("/x", post(h))`, `web::resource("/x")`,
-/// `Router::with_path("x")`, `warp::path("x")`.
-fn route_call(
-    name: &str,
-    args: &Punctuated<syn::Expr, syn::Token![,]>,
-) -> Option<Route<Range<usize>>> {
-    if !(ROUTE_METHODS.contains(&name) || matches!(name, "with_path" | "path" | "scope")) {
-        return None;
-    }
-    let lit = rust::literal_str(args.first()?)?;
-    if !(lit.value.starts_with('/') || matches!(name, "with_path" | "path")) {
-        return None;
-    }
-    let mut handlers = Vec::new();
-    for arg in args.iter().skip(1) {
-        handler_names(arg, &mut handlers);
-    }
-    Some(Route {
-        path: lit.value.clone(),
-        handlers,
-        span: lit.span,
-    })
-}
-
-/// Function names an expression refers to as values (`post(run_migrations)` →
-/// `run_migrations`), not the functions it calls.
-fn handler_names(expr: &syn::Expr, out: &mut Vec<(String, Sym)>) {
-    struct Names<'a>(&'a mut Vec<(String, Sym)>);
-    impl<'ast> Visit<'ast> for Names<'_> {
-        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-            for arg in &c.args {
-                self.visit_expr(arg);
-            }
-        }
-        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            self.visit_expr(&m.receiver);
-            for arg in &m.args {
-                self.visit_expr(arg);
-            }
-        }
-        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-            if let Some(last) = p.path.segments.last() {
-                let name = last.ident.to_string();
-                self.0.push((name.clone(), sym(&name)));
-            }
-        }
-    }
-    Names(out).visit_expr(expr);
-}
-
-impl<'ast, L> Visit<'ast> for Analyzer<'_, L> {
-    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.function(&f.sig, &f.attrs, &f.block);
-    }
-
-    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let outer = self.owner;
-        self.owner = match &*i.self_ty {
-            syn::Type::Path(t) => t.path.segments.last().map(|s| sym(&s.ident.to_string())),
-            _ => None,
-        };
-        syn::visit::visit_item_impl(self, i);
-        self.owner = outer;
-    }
-
-    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        self.function(&f.sig, &f.attrs, &f.block);
-    }
-
-    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
-        if let Some(block) = &f.default {
-            self.function(&f.sig, &f.attrs, block);
-        }
-    }
-
-    fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
-        self.visit_expr(&e.cond);
-        let then = self.nested(|a| a.visit_block(&e.then_branch));
-        let otherwise = self.nested(|a| {
-            if let Some((_, els)) = &e.else_branch {
-                a.visit_expr(els);
-            }
-        });
-        self.push(Step::Alt(vec![then, otherwise]));
-    }
-
-    fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
-        self.visit_expr(&e.expr);
-        let arms = e
-            .arms
-            .iter()
-            .map(|arm| {
-                self.nested(|a| {
-                    a.visit_pat(&arm.pat);
-                    a.visit_expr(&arm.body);
-                })
-            })
-            .collect();
-        self.push(Step::Alt(arms));
-    }
-
-    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        syn::visit::visit_expr_call(self, c);
-        if let Some(path) = rust::call_path(c) {
-            let span = rust::call_path_span(c).unwrap_or_default();
-            if let Some(route) = path.last().and_then(|n| route_call(n, &c.args)) {
-                self.facts.routes.push(route.locate(self.locate));
-            }
-            let call = span.start..span_range(c.paren_token.span.close()).end;
-            self.path_call(&path, span, Some(call));
-        }
-    }
-
-    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        syn::visit::visit_expr_method_call(self, m);
-        let method = m.method.to_string();
-        if let Some(route) = route_call(&method, &m.args) {
-            self.facts.routes.push(route.locate(self.locate));
-        }
-        let receiver = match &*m.receiver {
-            // Only migration runners need their receiver read.
-            _ if !MIGRATION_METHODS.contains(&method.as_str()) => Receiver::default(),
-            syn::Expr::Macro(mac) => {
-                let segments: Vec<String> = mac
-                    .mac
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
-                Receiver {
-                    words: segments.iter().map(|s| s.to_ascii_lowercase()).collect(),
-                    name: Some(format!("{}!(..)", segments.join("::"))),
-                }
-            }
-            syn::Expr::Path(p) => Receiver {
-                words: rust::expr_words(&m.receiver),
-                name: Some(
-                    p.path
-                        .segments
-                        .iter()
-                        .map(|s| s.ident.to_string())
-                        .collect::<Vec<_>>()
-                        .join("::"),
-                ),
-            },
-            other => Receiver {
-                words: rust::expr_words(other),
-                name: None,
-            },
-        };
-        self.method_call(&method, &receiver, span_range(m.method.span()));
-    }
-
-    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-        if let Some(last) = p.path.segments.last()
-            && (last.ident == "SIGTERM" || last.ident == "TERM_SIGNALS")
-        {
-            self.facts
-                .sigterm
-                .push((self.locate)(span_range(last.ident.span())));
-        }
-        syn::visit::visit_expr_path(self, p);
-    }
-
-    fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        let name = m.path.segments.last().map(|s| s.ident.to_string());
-        if name.as_deref() == Some("path") {
-            let segments: Vec<String> = m
-                .tokens
-                .clone()
-                .into_iter()
-                .filter_map(|t| match t {
-                    TokenTree::Literal(l) => match syn::Lit::new(l) {
-                        syn::Lit::Str(s) => Some(s.value()),
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .collect();
-            if !segments.is_empty() {
-                let span = m.path.segments.last().map(|s| span_range(s.ident.span()));
-                self.facts.routes.push(Route {
-                    path: format!("/{}", segments.join("/")),
-                    handlers: Vec::new(),
-                    span: (self.locate)(span.unwrap_or_default()),
-                });
-            }
-        }
-        self.macro_tokens(&m.tokens);
-    }
-}

@@ -139,6 +139,7 @@ impl<'a> Tokens<'a> {
     /// `#[test]`, `#[tokio::test]`, `#[cfg(test)]` (not `#[cfg(not(test))]`).
     pub fn is_test_attr(&self, open: usize) -> bool {
         let (path, after) = self.path(open + 1);
+        let path = self.names(&path);
         if path.last() == Some(&"test") {
             return true;
         }
@@ -151,15 +152,20 @@ impl<'a> Tokens<'a> {
         words.contains(&"test") && !words.contains(&"not")
     }
 
-    /// The path starting at `i` (`a::b::c`, turbofish arguments skipped) and the
-    /// index after it.
-    pub fn path(&self, mut i: usize) -> (Vec<&'a str>, usize) {
+    /// The identifiers of tokens `idx`.
+    pub fn names(&self, idx: &[usize]) -> Vec<&'a str> {
+        idx.iter().filter_map(|&i| self.ident(i)).collect()
+    }
+
+    /// The path starting at `i` (`a::b::c`, turbofish arguments skipped): the
+    /// indices of its segments and the index after it.
+    pub fn path(&self, mut i: usize) -> (Vec<usize>, usize) {
         let mut segments = Vec::new();
         if self.is_joint(i, ':', ':') {
             i += 2;
         }
-        while let Some(name) = self.ident(i) {
-            segments.push(name);
+        while self.ident(i).is_some() {
+            segments.push(i);
             i += 1;
             if !self.is_joint(i, ':', ':') {
                 break;

@@ -57,6 +57,22 @@ pub fn is_loopback(host: &str) -> bool {
     h == "localhost" || h == "::1" || h.starts_with("127.")
 }
 
+/// False when `text` cannot hold a listen site: each one names one of these
+/// (`HttpServer` contains `Server`; warp's `.run` needs `serve` in its chain).
+pub fn may_listen(text: &str) -> bool {
+    [
+        "TcpListener",
+        "Server",
+        "axum_server",
+        "serve",
+        "listen",
+        "figment",
+        "Config",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+}
+
 /// Every listen site of a file.
 pub fn listens(file: &syn::File) -> Vec<Listen> {
     let mut items = Items::default();

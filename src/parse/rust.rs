@@ -167,7 +167,47 @@ impl StrLit {
 /// including those inside macro calls, read from the tokens.
 pub fn string_literals(t: &Tokens<'_>) -> Vec<StrLit> {
     let mut out = Vec::new();
-    literals_in(t, 0, t.len(), false, &mut out);
+    walk_code(t, 0, t.len(), false, &mut |i, fallback| {
+        if let Some(value) = t.str_value(i) {
+            out.push(StrLit {
+                value: value.into_owned(),
+                raw: t.text(i).to_string(),
+                span: t.span(i),
+                fallback,
+            });
+        }
+    });
+    out
+}
+
+/// Literal program names passed to `Command::new` (std, tokio, async-std) or
+/// duct's `cmd!`, with the literal's span.
+pub fn commands(t: &Tokens<'_>) -> Vec<(String, Range<usize>)> {
+    let is_str = |i: usize| matches!(t.kind(i), Some(Kind::Str | Kind::RawStr));
+    let mut out = Vec::new();
+    walk_code(t, 0, t.len(), false, &mut |i, _| {
+        let command_new = t.is_ident(i, "Command")
+            && t.is_joint(i + 1, ':', ':')
+            && t.is_ident(i + 3, "new")
+            && t.is_open(i + 4, '(')
+            && is_str(i + 5)
+            && (t.is_punct(i + 6, ',') || t.pair(i + 4) == i + 6);
+        let cmd_macro = t.is_ident(i, "cmd")
+            && t.is_punct(i + 1, '!')
+            && t.is_open(i + 2, '(')
+            && is_str(i + 3);
+        let lit = if command_new { i + 5 } else { i + 3 };
+        if (command_new || cmd_macro)
+            && let Some(value) = t.str_value(lit)
+        {
+            let program = if cmd_macro {
+                value.split_whitespace().next().unwrap_or_default()
+            } else {
+                &value
+            };
+            out.push((program.to_string(), t.span(lit)));
+        }
+    });
     out
 }
 
@@ -183,7 +223,15 @@ const FALLBACKS: &[&str] = &[
     "get_or_insert_with",
 ];
 
-fn literals_in(t: &Tokens<'_>, from: usize, to: usize, fallback: bool, out: &mut Vec<StrLit>) {
+/// Visit every token from `from` to `to` outside attributes and test-only items,
+/// with whether it sits in a fallback (`.unwrap_or(..)` arguments, `impl Default`).
+fn walk_code(
+    t: &Tokens<'_>,
+    from: usize,
+    to: usize,
+    fallback: bool,
+    visit: &mut dyn FnMut(usize, bool),
+) {
     let mut default_impl: Option<usize> = None;
     let mut i = from;
     while i < to {
@@ -194,17 +242,8 @@ fn literals_in(t: &Tokens<'_>, from: usize, to: usize, fallback: bool, out: &mut
             }
             continue;
         }
+        visit(i, fallback);
         match t.kind(i) {
-            Some(Kind::Str | Kind::RawStr) => {
-                if let Some(value) = t.str_value(i) {
-                    out.push(StrLit {
-                        value: value.into_owned(),
-                        raw: t.text(i).to_string(),
-                        span: t.span(i),
-                        fallback,
-                    });
-                }
-            }
             Some(Kind::Ident) if t.text(i) == "impl" => default_impl = default_impl_body(t, i, to),
             Some(Kind::Open(delim)) => {
                 let close = t.pair(i);
@@ -217,7 +256,8 @@ fn literals_in(t: &Tokens<'_>, from: usize, to: usize, fallback: bool, out: &mut
                     '{' => default_impl == Some(i),
                     _ => false,
                 };
-                literals_in(t, i + 1, close, fallback || is_fallback, out);
+                walk_code(t, i + 1, close, fallback || is_fallback, visit);
+                visit(close, fallback);
                 i = close + 1;
                 continue;
             }
