@@ -110,16 +110,7 @@ pub struct Scope<'p> {
 impl<'p> Scope<'p> {
     /// The scope of `krate` in `project`.
     pub fn new(project: &'p Project, krate: &'p CargoFacts) -> Self {
-        let deps: Vec<&CargoFacts> = project
-            .cargo
-            .iter()
-            .filter(|c| {
-                c.path != krate.path
-                    && c.manifest.package.as_ref().is_some_and(|(name, _)| {
-                        krate.manifest.dependencies.iter().any(|d| &d.name == name)
-                    })
-            })
-            .collect();
+        let deps = project.workspace_deps(krate);
         let mut files: Vec<&CodeFile> = project.code_of(krate).collect();
         let own = files.len();
         files.extend(deps.iter().flat_map(|d| project.code_of(d)));

@@ -253,6 +253,8 @@ pub struct Project {
     pub(crate) container_index: OnceLock<ContainerIndex>,
     /// Crate `Cargo.toml` path → indexes in `code`, built on first use.
     pub(crate) code_by_crate: OnceLock<HashMap<String, Vec<usize>>>,
+    /// Package name → indexes in `cargo`, built on first use.
+    pub(crate) packages: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl Project {
@@ -373,6 +375,31 @@ impl Project {
             }
             dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
         }
+    }
+
+    /// The other packages of this repository that `krate` depends on, in `cargo` order.
+    pub fn workspace_deps(&self, krate: &CargoFacts) -> Vec<&CargoFacts> {
+        let packages = self.packages.get_or_init(|| {
+            let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, c) in self.cargo.iter().enumerate() {
+                if let Some((name, _)) = &c.manifest.package {
+                    by_name.entry(name.clone()).or_default().push(i);
+                }
+            }
+            by_name
+        });
+        let mut found: Vec<usize> = krate
+            .manifest
+            .dependencies
+            .iter()
+            .filter_map(|d| packages.get(&d.name))
+            .flatten()
+            .copied()
+            .filter(|&i| self.cargo[i].path != krate.path)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| &self.cargo[i]).collect()
     }
 
     /// The run-time facts of the Rust files of `krate`.

@@ -120,8 +120,8 @@ pub struct CodeFacts<L> {
     /// Places that name SIGTERM (`SignalKind::terminate()`, `SIGTERM`, `TERM_SIGNALS`).
     pub sigterm: Vec<L>,
     /// SIGINT-only shutdown triggers: kind, the call's path, and the whole
-    /// call expression when known (for fixes).
-    pub ctrl_c: Vec<(CtrlC, L, Option<L>)>,
+    /// call expression (for fixes).
+    pub ctrl_c: Vec<(CtrlC, L, L)>,
     /// `.disable_signals()` was called (actix-web, ntex).
     pub disables_signals: bool,
     pub routes: Vec<Route<L>>,
@@ -236,11 +236,11 @@ impl<L> Analyzer<'_, '_, L> {
     }
 
     /// A call through a path (`axum::serve(..)`, `run(..)`), after its arguments;
-    /// `span` is the path, `call` the whole call expression when known.
-    fn path_call(&mut self, path: &[&str], span: Range<usize>, call: Option<Range<usize>>) {
+    /// `span` is the path, `call` the whole call expression.
+    fn path_call(&mut self, path: &[&str], span: Range<usize>, call: Range<usize>) {
         let Some(&name) = path.last() else { return };
-        let tail = |n: usize| path[path.len().saturating_sub(n)..].join("::");
-        let serve = match tail(2).as_str() {
+        let tail2 = path[path.len().saturating_sub(2)..].join("::");
+        let serve = match tail2.as_str() {
             "TcpListener::bind" => Some(Server::Socket),
             "axum::serve"
             | "warp::serve"
@@ -259,24 +259,28 @@ impl<L> Analyzer<'_, '_, L> {
             _ => None,
         };
         if let Some(server) = serve {
-            self.event(EventKind::Serve(server), tail(2), span.clone());
+            self.event(EventKind::Serve(server), tail2.clone(), span.clone());
         }
         let migrate = matches!(
-            tail(2).as_str(),
+            tail2.as_str(),
             "embedded_migrations::run" | "migrations::runner" | "Migrator::up"
         ) || name == "run_pending_migrations";
         if migrate {
-            self.event(EventKind::Migrate, tail(2), span.clone());
+            self.event(EventKind::Migrate, tail2.clone(), span.clone());
         }
-        let whole = call.map(|c| (self.locate)(c));
-        if name == "ctrl_c" && path[0] != "ctrlc" {
+        let ctrl_c = if name == "ctrl_c" && path[0] != "ctrlc" {
+            Some(CtrlC::Tokio)
+        } else if tail2 == "ctrlc::set_handler" || tail2 == "ctrlc::try_set_handler" {
+            Some(CtrlC::CtrlcCrate)
+        } else {
+            None
+        };
+        if let Some(kind) = ctrl_c {
             let at = (self.locate)(span.clone());
-            self.facts.ctrl_c.push((CtrlC::Tokio, at, whole));
-        } else if tail(2) == "ctrlc::set_handler" || tail(2) == "ctrlc::try_set_handler" {
-            let at = (self.locate)(span.clone());
-            self.facts.ctrl_c.push((CtrlC::CtrlcCrate, at, whole));
+            let whole = (self.locate)(call);
+            self.facts.ctrl_c.push((kind, at, whole));
         }
-        if tail(2) == "SignalKind::terminate" {
+        if tail2 == "SignalKind::terminate" {
             self.facts.sigterm.push((self.locate)(span));
         }
         let qual = (path.len() >= 2)
@@ -457,14 +461,14 @@ impl<L> Analyzer<'_, '_, L> {
                 if attrs.iter().any(|&a| t.is_test_attr(a)) {
                     i = t.item_end(after, to);
                 } else if stmt_start && starts_item(t, after) {
-                    i = self.item(i, to);
+                    i = self.item(i, to).max(after);
                 } else {
                     i = after;
                 }
                 continue;
             }
             if stmt_start && starts_item(t, i) {
-                i = self.item(i, to);
+                i = self.item(i, to).max(i + 1);
                 continue;
             }
             let next = match t.kind(i) {
@@ -532,39 +536,47 @@ impl<L> Analyzer<'_, '_, L> {
         } else {
             let span = t.span(i).start..t.span(last).end;
             let call = span.start..t.span(close).end;
-            self.path_call(&path, span, Some(call));
+            self.path_call(&path, span, call);
         }
         close + 1
     }
 
-    /// `if cond { .. } else { .. }`: the branches are alternatives.
+    /// `if a { .. } else if b { .. } else { .. }`: the branches are alternatives,
+    /// kept in one flat list however long the chain (conditions run first).
     fn if_expr(&mut self, if_at: usize, to: usize) -> usize {
         let t = self.t;
-        let mut open = if_at + 1;
-        while open < to && !t.is_open(open, '{') {
-            open = t.next(open);
-        }
-        self.exprs(if_at + 1, open.min(to), false);
-        if open >= to {
-            return to;
-        }
-        let close = t.pair(open);
-        let then = self.nested(|a| a.exprs(open + 1, close, true));
-        let mut end = close + 1;
-        let otherwise = self.nested(|a| {
+        let mut branches = Vec::new();
+        let mut at = if_at;
+        loop {
+            let mut open = at + 1;
+            while open < to && !t.is_open(open, '{') {
+                open = t.next(open);
+            }
+            self.exprs(at + 1, open.min(to), false);
+            if open >= to {
+                return to;
+            }
+            let close = t.pair(open);
+            branches.push(self.nested(|a| a.exprs(open + 1, close, true)));
+            let end = close + 1;
             if !t.is_ident(end, "else") {
-                return;
+                branches.push(Step::Seq(Vec::new()));
+                self.push(Step::Alt(branches));
+                return end;
             }
             if t.is_ident(end + 1, "if") {
-                end = a.if_expr(end + 1, to);
-            } else if t.is_open(end + 1, '{') {
-                let close = t.pair(end + 1);
-                a.exprs(end + 2, close, true);
-                end = close + 1;
+                at = end + 1;
+                continue;
             }
-        });
-        self.push(Step::Alt(vec![then, otherwise]));
-        end
+            if t.is_open(end + 1, '{') {
+                let close = t.pair(end + 1);
+                branches.push(self.nested(|a| a.exprs(end + 2, close, true)));
+                self.push(Step::Alt(branches));
+                return close + 1;
+            }
+            self.push(Step::Alt(branches));
+            return end + 1;
+        }
     }
 
     /// `match x { arms }`: the arms are alternatives.
@@ -585,6 +597,9 @@ impl<L> Analyzer<'_, '_, L> {
             let mut arrow = i;
             while arrow < close && !t.is_joint(arrow, '=', '>') {
                 arrow = t.next(arrow);
+            }
+            if arrow >= close {
+                break;
             }
             let body = arrow + 2;
             let (body_end, next) = if t.is_open(body, '{') {
@@ -876,3 +891,121 @@ fn simplify(step: Step) -> Step {
 
 /// Router methods whose first argument is a route path.
 const ROUTE_METHODS: &[&str] = &["route", "at", "resource", "nest", "route_service"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::lex::lex;
+
+    fn facts(src: &str) -> CodeFacts<Range<usize>> {
+        analyze(&lex(src).unwrap(), &|span| span)
+    }
+
+    fn call(name: &str, qual: Option<&str>, method: bool) -> Step {
+        Step::Call {
+            name: sym(name),
+            qual: qual.map(sym),
+            method,
+        }
+    }
+
+    #[test]
+    fn functions_calls_and_alternatives() {
+        let src = r#"
+            struct App;
+            impl<T: Fn() -> u8> Handler for App where T: Send {
+                pub async fn start(&self) { if ready() { startup::run::<u8>(x) } else if other() { a() } else { b() } }
+            }
+            fn main() { match cmd() { Cmd::Serve => { axum::serve(l, app).await }, Cmd::Migrate => migrate(), } }
+            #[cfg(test)]
+            mod tests { fn hidden() { axum::serve(l, app); } }
+            #[tokio::test]
+            async fn also_hidden() { axum::serve(l, app); }
+        "#;
+        let f = facts(src);
+        let names: Vec<Sym> = f.fns.iter().map(|f| f.name).collect();
+        assert_eq!(names, [sym("start"), sym("main")]);
+        assert_eq!(f.fns[0].owner, Some(sym("App")));
+        assert_eq!(
+            f.fns[0].body,
+            Step::Seq(vec![
+                call("ready", None, false),
+                call("other", None, false),
+                Step::Alt(vec![
+                    call("run", Some("startup"), false),
+                    call("a", None, false),
+                    call("b", None, false),
+                ]),
+            ])
+        );
+        assert!(f.fns[1].is_entry);
+        assert_eq!(
+            f.fns[1].body,
+            Step::Seq(vec![
+                call("cmd", None, false),
+                Step::Alt(vec![
+                    Step::Seq(vec![Step::Event(0), call("serve", Some("axum"), false)]),
+                    call("migrate", None, false),
+                ]),
+            ])
+        );
+        assert_eq!(f.events.len(), 1, "test code is skipped");
+        assert_eq!(f.events[0].label, "axum::serve");
+        assert_eq!(&src[f.events[0].span.clone()], "axum::serve");
+    }
+
+    #[test]
+    fn migrations_signals_and_routes() {
+        let src = r#"
+            use nix::sys::signal::SIGTERM;
+            #[get("/admin/migrate")]
+            async fn migrate_now() {}
+            async fn run(pool: Pool) {
+                sqlx::migrate!("./migrations").run(&pool).await.unwrap();
+                let app = Router::new().route("/reset-db", post(handlers::reset_db)).route(&format!("/x"), get(x));
+                tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {} }
+                let kinds = [SignalKind::terminate()];
+                HttpServer::new(app).disable_signals();
+            }
+        "#;
+        let f = facts(src);
+        let kinds: Vec<EventKind> = f.events.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [EventKind::Migrate, EventKind::Serve(Server::SignalAware)]
+        );
+        assert_eq!(f.events[0].label, "sqlx::migrate!(..).run()");
+        let routes: Vec<(&str, Vec<&str>)> = f
+            .routes
+            .iter()
+            .map(|r| {
+                (
+                    r.path.as_str(),
+                    r.handlers.iter().map(|h| h.0.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(routes, [("/reset-db", vec!["reset_db"]), ("/x", vec!["x"])]);
+        let attr = f.fns[0].route.as_ref().expect("attribute route");
+        assert_eq!(attr.path, "/admin/migrate");
+        assert_eq!(attr.handlers[0].0, "migrate_now");
+        assert_eq!(f.ctrl_c.len(), 1);
+        assert_eq!(&src[f.ctrl_c[0].1.clone()], "tokio::signal::ctrl_c");
+        assert_eq!(f.sigterm.len(), 1, "`use` of SIGTERM is not handling it");
+        assert!(f.disables_signals);
+    }
+
+    #[test]
+    fn long_else_if_chains_stay_flat() {
+        let mut src = String::from("fn main() { if a() { x() }");
+        for _ in 0..50_000 {
+            src.push_str(" else if a() { x() }");
+        }
+        src.push_str(" }");
+        let f = facts(&src);
+        let Step::Seq(steps) = &f.fns[0].body else {
+            panic!("{:?}", f.fns[0].body)
+        };
+        assert!(matches!(steps.last(), Some(Step::Alt(arms)) if arms.len() == 50_002));
+    }
+}

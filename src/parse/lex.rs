@@ -241,12 +241,18 @@ impl<'a> Tokens<'a> {
 
     /// The value of a string literal token (escapes resolved), `None` for other tokens.
     pub fn str_value(&self, i: usize) -> Option<Cow<'a, str>> {
+        let kind = self.kind(i)?;
+        if !matches!(kind, Kind::Str | Kind::RawStr) {
+            return None;
+        }
         let text = self.text(i);
-        match self.kind(i)? {
-            Kind::Str => Some(unescape(&text[1..text.len() - 1])),
+        // The closing quote is the last one: a suffix (`"x"suffix`) has none.
+        let close = text.rfind('"')?;
+        match kind {
+            Kind::Str => Some(unescape(text.get(1..close)?)),
             Kind::RawStr => {
                 let hashes = text[1..].bytes().take_while(|b| *b == b'#').count();
-                Some(Cow::Borrowed(&text[2 + hashes..text.len() - 1 - hashes]))
+                text.get(2 + hashes..close).map(Cow::Borrowed)
             }
             _ => None,
         }
@@ -638,6 +644,9 @@ mod tests {
         assert_eq!(t.str_value(1).unwrap(), "a\"b\nA😀");
         assert_eq!(t.str_value(3).unwrap(), "raw \"x\"");
         assert_eq!(t.str_value(5).unwrap(), "line continued");
+        let suffixed = lex("\"x\"é r\"y\"_s").unwrap();
+        assert_eq!(suffixed.str_value(0).unwrap(), "x");
+        assert_eq!(suffixed.str_value(1).unwrap(), "y");
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Check for SigintOnlyShutdown {
                         CtrlC::CtrlcCrate => "enable the `termination` feature of `ctrlc` (`ctrlc = { version = \"3\", features = [\"termination\"] }`) so the handler also runs on SIGTERM",
                     },
                 );
-                if let (CtrlC::Tokio, Some(call)) = (kind, call) {
+                if *kind == CtrlC::Tokio {
                     d.with_fix(
                         "wait for SIGTERM as well as Ctrl-C",
                         vec![Edit {
