@@ -180,6 +180,11 @@ pub struct ParseFailure {
 /// stay far below this.
 pub const MAX_NESTING: usize = 128;
 
+/// The largest Rust file whose full syntax tree is built (a tree takes about a
+/// hundred times the file's size); larger files, almost always generated, are
+/// read at token level only.
+pub const MAX_SYNTAX_TREE_BYTES: usize = 1 << 20;
+
 /// The most operators and nesting keywords a Rust file may chain without a
 /// `;`, `,` or brace between them (`!!!!x`, `a = a = a`, `&&&&T`, `|| || x`):
 /// syn parses such chains recursively.
@@ -428,6 +433,15 @@ impl<'a> SourceFile<'a> {
         self.tokens()?;
         self.ast
             .get_or_init(|| {
+                if self.text.len() > MAX_SYNTAX_TREE_BYTES {
+                    return Err(ParseFailure {
+                        span: 0..0,
+                        message: format!(
+                            "over {} MiB, too large to build a syntax tree for (generated code?); token-level checks still read it",
+                            MAX_SYNTAX_TREE_BYTES >> 20
+                        ),
+                    });
+                }
                 rust::parse(self.text).map_err(|e| ParseFailure {
                     span: e.offset..e.offset,
                     message: e.message,

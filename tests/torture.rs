@@ -86,8 +86,22 @@ fn build(root: &Path) {
         ">".repeat(100_000)
     );
     write(root, "chained/src/generic.rs", generics.as_bytes());
-    let assigns = format!("fn f() {{ {}1; }}\n", "a = ".repeat(1_900));
+    // `File` makes a rule (TF1101) ask for the syntax tree.
+    let assigns = format!(
+        "use std::fs::File;\nfn f() {{ {}1; }}\n",
+        "a = ".repeat(1_900)
+    );
     write(root, "chained/src/assign.rs", assigns.as_bytes());
+    let else_ifs = format!(
+        "use std::fs::File;\nfn f() {{ if a() {{ x() }}{} }}\n",
+        " else if a() { x() }".repeat(50_000)
+    );
+    write(root, "chained/src/else_if.rs", else_ifs.as_bytes());
+    let generated = format!(
+        "use std::fs::File;\n{}",
+        "static A: u8 = 1;\n".repeat(120_000)
+    );
+    write(root, "generated/src/tables.rs", generated.as_bytes());
     // Links and special files.
     std::fs::create_dir_all(root.join("links")).unwrap();
     symlink("loop", root.join("links/loop")).unwrap();
@@ -186,12 +200,14 @@ fn hostile_repository() {
         "nested/src/main.rs",
         "chained/src/not.rs",
         "chained/src/generic.rs",
+        "generated/src/tables.rs",
     ] {
         let reported = at(path, "TF0001") + at(path, "TF0004");
         assert_eq!(reported, 1, "{path}:\n{stdout}");
     }
     // Long but parseable chains are linted, within the worker's stack.
     assert_eq!(at("chained/src/assign.rs", "TF0001"), 0, "{stdout}");
+    assert_eq!(at("chained/src/else_if.rs", "TF0001"), 0, "{stdout}");
     // Files a root user can still read are linted; otherwise they are reported.
     let locked = at("locked/Dockerfile", "TF0201") + at("locked/Dockerfile", "TF0004");
     assert_eq!(locked, 1, "{stdout}");
