@@ -1,5 +1,6 @@
-//! Rust through `syn`, with byte spans (`proc-macro2` span-locations), test code
-//! stripped once, and helpers shared by the Rust rules.
+//! Rust through `syn`, with byte spans (`proc-macro2` span-locations) and test
+//! code stripped once; token-level readers of the lexed file (string literals,
+//! command sites); and helpers shared by the Rust rules.
 
 use std::ops::Range;
 
