@@ -374,6 +374,8 @@ pub struct SourceFile<'a> {
     launches: OnceCell<Vec<Launch<'a>>>,
     /// The Rust syntax tree, built on first use.
     ast: OnceCell<Result<syn::File, ParseFailure>>,
+    /// Rust string literals, read from the tokens on first use.
+    literals: OnceCell<Vec<rust::StrLit>>,
 }
 
 impl<'a> SourceFile<'a> {
@@ -393,6 +395,7 @@ impl<'a> SourceFile<'a> {
             parsed,
             launches: OnceCell::new(),
             ast: OnceCell::new(),
+            literals: OnceCell::new(),
         }
     }
 
@@ -423,6 +426,13 @@ impl<'a> SourceFile<'a> {
             Parsed::Rust(t) => Some(t),
             _ => None,
         }
+    }
+
+    /// The string literals of a Rust file (see [`rust::string_literals`]), read
+    /// once however many rules ask; empty for other kinds.
+    pub fn string_literals(&self) -> &[rust::StrLit] {
+        self.literals
+            .get_or_init(|| self.tokens().map(rust::string_literals).unwrap_or_default())
     }
 
     /// The Rust syntax tree (test code removed), for Rust files syn accepts.

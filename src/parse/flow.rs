@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use crate::parse::lex::{Kind, Tokens};
-use crate::parse::rust::skip_attributes;
+use crate::parse::rust::{attribute_groups, skip_attributes};
 
 /// A hashed identifier (FNV-1a), for resolving calls by name.
 pub type Sym = u64;
@@ -733,19 +733,6 @@ const KEYWORDS: &[&str] = &[
     "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use",
     "where", "while", "yield",
 ];
-
-/// The `[` of each attribute from `from` to `to`.
-fn attribute_groups(t: &Tokens<'_>, from: usize, to: usize) -> Vec<usize> {
-    let mut groups = Vec::new();
-    let mut i = from;
-    while i < to
-        && let Some(open) = t.attribute(i)
-    {
-        groups.push(open);
-        i = t.pair(open) + 1;
-    }
-    groups
-}
 
 /// The keyword naming the item at `i` (`fn`, `impl`, `mod`, …), past visibility
 /// and qualifiers (`pub(crate) async unsafe extern "C" fn`).

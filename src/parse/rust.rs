@@ -236,9 +236,10 @@ fn walk_code(
     let mut default_impl: Option<usize> = None;
     let mut i = from;
     while i < to {
-        if let Some(open) = t.attribute(i) {
+        if t.attribute(i).is_some() {
+            let groups = attribute_groups(t, i, to);
             i = skip_attributes(t, i, to);
-            if t.is_test_attr(open) {
+            if groups.iter().any(|&open| t.is_test_attr(open)) {
                 i = t.item_end(i, to);
             }
             continue;
@@ -276,6 +277,19 @@ pub fn skip_attributes(t: &Tokens<'_>, mut i: usize, to: usize) -> usize {
         i = t.pair(open) + 1;
     }
     i
+}
+
+/// The `[` of each attribute from `from` to `to`.
+pub fn attribute_groups(t: &Tokens<'_>, from: usize, to: usize) -> Vec<usize> {
+    let mut groups = Vec::new();
+    let mut i = from;
+    while i < to
+        && let Some(open) = t.attribute(i)
+    {
+        groups.push(open);
+        i = t.pair(open) + 1;
+    }
+    groups
 }
 
 /// For `impl … Default for … {`, the index of the `{`.

@@ -50,8 +50,7 @@ const CONFIG_EXTS: &[&str] = &["toml", "yaml", "yml", "json", "ini", "env", "ron
 
 impl Check for EnvironmentNameBranching {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(tokens) = file.tokens() else { return };
-        let literals = rust::string_literals(tokens);
+        let literals = file.string_literals();
         // Every branch this rule reports compares with a literal environment name.
         let mut v = Branches(Vec::new());
         if literals.iter().any(|l| env_name(&l.value).is_some())

@@ -2,7 +2,6 @@
 
 use std::net::Ipv4Addr;
 
-use crate::parse::rust;
 use crate::rules::f04_backing_services::hardcoded_backing_service::backing_scheme;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
@@ -50,8 +49,7 @@ const DEPLOY_SUFFIXES: &[&str] = &[
 
 impl Check for HardcodedDeployValue {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(tokens) = file.tokens() else { return };
-        for lit in rust::string_literals(tokens) {
+        for lit in file.string_literals() {
             if lit.fallback || backing_scheme(&lit.value).is_some() {
                 continue;
             }

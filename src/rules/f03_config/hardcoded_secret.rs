@@ -6,7 +6,7 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use super::secrets;
-use crate::parse::rust::{self, StrLit};
+use crate::parse::rust::StrLit;
 use crate::parse::yaml::{self, DocKind, Node};
 use crate::rules::{Check, Ctx};
 use crate::source::{FileKind, SourceFile};
@@ -136,8 +136,7 @@ const RUST_HELP: &str =
     "read it from the environment (`std::env::var`) or a secret store at startup";
 
 fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
-    let Some(tokens) = file.tokens() else { return };
-    let literals = rust::string_literals(tokens);
+    let literals = file.string_literals();
     // A name only matters for a value that looks like a secret; URLs and token
     // formats are found in every literal below with the same message.
     let keyed_may_count =

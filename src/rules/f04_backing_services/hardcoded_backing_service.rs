@@ -1,6 +1,5 @@
 //! TF0401 hardcoded-backing-service: a literal datastore, cache, queue or mail locator in code.
 
-use crate::parse::rust;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -62,8 +61,7 @@ const PORTS: &[(&str, &str)] = &[
 
 impl Check for HardcodedBackingService {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(tokens) = file.tokens() else { return };
-        for lit in rust::string_literals(tokens) {
+        for lit in file.string_literals() {
             if lit.fallback {
                 continue;
             }

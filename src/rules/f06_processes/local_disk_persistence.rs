@@ -7,7 +7,7 @@ use crate::parse::image::ImageRef;
 use crate::parse::rust::{self, StrLit, literal_str, path_ends_with};
 use crate::parse::yaml::{self, DocKind};
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
+use crate::source::{FileKind, SourceFile};
 
 declare_rule! {
     LocalDiskPersistence {
@@ -47,7 +47,7 @@ const WORKLOADS: &[&str] = &[
 
 impl Check for LocalDiskPersistence {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        if let Some(tokens) = file.tokens() {
+        if file.kind == FileKind::Rust {
             let mut v = Writes(Vec::new());
             // Every writer call names one of these (`File::create`, `fs::write`, `sled::open`).
             if ["create", "write", "open"]
@@ -57,9 +57,9 @@ impl Check for LocalDiskPersistence {
             {
                 v.visit_file(ast);
             }
-            for lit in rust::string_literals(tokens) {
+            for lit in file.string_literals() {
                 if !lit.fallback && is_sqlite_file(&lit.value) {
-                    v.0.push(lit);
+                    v.0.push(lit.clone());
                 }
             }
             for lit in v.0 {

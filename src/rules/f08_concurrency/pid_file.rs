@@ -19,7 +19,6 @@ declare_rule! {
 
 impl Check for PidFile {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let Some(tokens) = file.tokens() else { return };
         let mut v = PidFiles(Vec::new());
         let apis = ["pid_file", "Pidfile", "PidFile", "Pidlock"];
         if apis.iter().any(|a| file.text.contains(a))
@@ -27,7 +26,7 @@ impl Check for PidFile {
         {
             v.visit_file(ast);
         }
-        let literals = rust::string_literals(tokens);
+        let literals = file.string_literals();
         let pid_paths = literals
             .iter()
             .filter(|l| is_pid_path(&l.value))
