@@ -13,6 +13,7 @@ use crate::config::{self, ConfigError, Overrides};
 use crate::diagnostic::Severity;
 use crate::diff::Changes;
 use crate::engine::{self, Request};
+use crate::evidence;
 use crate::fix;
 use crate::project;
 use crate::render::{self, Format, Output};
@@ -88,6 +89,9 @@ struct CheckArgs {
     /// Rules not to run, comma-separated.
     #[arg(long, value_delimiter = ',', env = "TWELVE_LINT_IGNORE")]
     ignore: Option<Vec<String>>,
+    /// Also run preview rules (not yet proven on real repositories; `twelve-lint rules` marks them).
+    #[arg(long, env = "TWELVE_LINT_PREVIEW")]
+    preview: bool,
     /// Lowest severity that fails the run (exit 1) [default: warning].
     #[arg(long, value_enum, env = "TWELVE_LINT_FAIL_ON")]
     fail_on: Option<Level>,
@@ -236,6 +240,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     let overrides = Overrides {
         select: args.select,
         ignore: args.ignore,
+        preview: args.preview.then_some(true),
         fail_on: args.fail_on.map(Severity::from),
         exclude: args.exclude,
         max_file_size: args.max_file_size,
@@ -403,8 +408,11 @@ fn init(force: bool) -> Result<i32, String> {
 /// The commented starter configuration `init` writes.
 const STARTER_CONFIG: &str = r#"# twelve-lint configuration. Every key is optional; see the README.
 
-# Rules to run: codes, factor prefixes or names. Default: every rule.
+# Rules to run: codes, factor prefixes or names. Default: every stable rule.
 # select = ["TF02", "TF03", "TF09"]
+
+# Also run preview rules, not yet proven on real repositories (`twelve-lint rules` marks them).
+# preview = false
 
 # Rules not to run.
 # ignore = ["TF0305"]
@@ -437,14 +445,29 @@ exclude = ["target/", "vendor/"]
 
 /// The rule list in `format`.
 fn rules_listing(format: RulesFormat) -> String {
+    let precision = evidence::all();
+    let measured = |m: &rules::Meta| precision.get(m.code).copied().unwrap_or_default();
     match format {
         RulesFormat::Table => {
-            let mut s = String::new();
+            let mut s = format!(
+                "{:<7} {:<8} {:<8} {:<14} {:<30} {}\n",
+                "CODE", "LEVEL", "STATUS", "PRECISION", "NAME", "SUMMARY"
+            );
             for r in RULES {
                 let m = r.meta();
+                let p = if m.factor == 0 {
+                    "-".to_string()
+                } else {
+                    measured(m).summary()
+                };
                 s.push_str(&format!(
-                    "{:<7} {:<8} {:<30} {}\n",
-                    m.code, m.severity, m.name, m.summary
+                    "{:<7} {:<8} {:<8} {:<14} {:<30} {}\n",
+                    m.code,
+                    m.severity.as_str(),
+                    m.stability.as_str(),
+                    p,
+                    m.name,
+                    m.summary
                 ));
             }
             s
@@ -454,9 +477,11 @@ fn rules_listing(format: RulesFormat) -> String {
                 .iter()
                 .map(|r| {
                     let m = r.meta();
+                    let p = measured(m);
                     serde_json::json!({
                         "code": m.code, "name": m.name, "factor": m.factor, "factor_name": m.factor_name(),
-                        "severity": m.severity, "summary": m.summary,
+                        "severity": m.severity, "stability": m.stability, "since": m.since, "summary": m.summary,
+                        "precision": {"findings": p.findings, "tp": p.tp, "fp": p.fp, "noise": p.noise},
                         "kinds": m.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
                         "options": m.options.iter().map(|o| serde_json::json!({"name": o.name, "doc": o.doc})).collect::<Vec<_>>(),
                     })
@@ -468,17 +493,25 @@ fn rules_listing(format: RulesFormat) -> String {
     }
 }
 
-/// The README's rule table, generated from the registry.
+/// The README's rule table, generated from the registry and the ecosystem evidence.
 pub fn rule_table() -> String {
-    let mut s =
-        String::from("| Code | Name | Factor | Severity | Fires when |\n|---|---|---|---|---|\n");
+    let precision = evidence::all();
+    let mut s = String::from(
+        "| Code | Name | Factor | Severity | Stability | Precision | Fires when |\n|---|---|---|---|---|---|---|\n",
+    );
     for r in RULES {
         let m = r.meta();
+        let p = match m.factor {
+            0 => "—".to_string(),
+            _ => precision.get(m.code).copied().unwrap_or_default().summary(),
+        };
         s.push_str(&format!(
-            "| [{code}](rules/{code}.md) | `{}` | {} | {} | {} |\n",
+            "| [{code}](rules/{code}.md) | `{}` | {} | {} | {} | {} | {} |\n",
             m.name,
             rules::factor_label(m.factor),
             m.severity,
+            m.stability.as_str(),
+            p,
             m.summary.replace('|', "\\|"),
             code = m.code
         ));

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Severity;
-use crate::rules::{RULES, Rule, RuleOptions};
+use crate::rules::{RULES, Rule, RuleOptions, Stability};
 
 /// Config file names, in lookup order within a directory.
 pub const FILE_NAMES: [&str; 2] = ["twelve-lint.toml", ".twelve-lint.toml"];
@@ -22,10 +22,12 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FileConfig {
-    /// Rules to run: codes, factor prefixes (`TF03`) or names. Default: all.
+    /// Rules to run: codes, factor prefixes (`TF03`) or names. Default: all stable rules.
     pub select: Option<Vec<Spanned<String>>>,
     /// Rules not to run.
     pub ignore: Option<Vec<Spanned<String>>>,
+    /// Also run preview rules.
+    pub preview: Option<bool>,
     /// Lowest severity that makes the exit code 1.
     pub fail_on: Option<Severity>,
     /// Glob patterns (relative to the root) of paths not to lint.
@@ -103,6 +105,7 @@ pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
 pub struct Overrides {
     pub select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
+    pub preview: Option<bool>,
     pub fail_on: Option<Severity>,
     pub exclude: Option<Vec<String>>,
     pub max_file_size: Option<u64>,
@@ -170,14 +173,18 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
     let mut max_file_size = DEFAULT_MAX_FILE_SIZE;
     let mut include_tests = false;
     let mut select: Option<Vec<&'static str>> = None;
+    let mut named: Vec<String> = Vec::new();
     let mut ignore: Vec<&'static str> = Vec::new();
+    let mut preview = false;
 
     for (name, text) in sources {
         let cfg = parse(name, text)?;
         let src = Source { name, text };
         if let Some(list) = &cfg.select {
             select = Some(selectors(&src, "select", list)?);
+            named = list.iter().map(|s| s.get_ref().clone()).collect();
         }
+        preview = cfg.preview.unwrap_or(preview);
         if let Some(list) = &cfg.ignore {
             ignore.extend(selectors(&src, "ignore", list)?);
         }
@@ -213,7 +220,9 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
     };
     if let Some(list) = &cli.select {
         select = Some(plain_selectors(&cli_src, "--select", list)?);
+        named = list.clone();
     }
+    preview = cli.preview.unwrap_or(preview);
     if let Some(list) = &cli.ignore {
         ignore.extend(plain_selectors(&cli_src, "--ignore", list)?);
     }
@@ -248,6 +257,16 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
         // The tool's own diagnostics stay on unless ignored explicitly.
         rules.retain(|r| select.contains(&r.meta().code) || r.meta().factor == 0);
     }
+    // A preview rule runs with preview on, or when selected by its own code or name
+    // (a factor prefix such as `TF03` selects only the stable rules of the factor).
+    rules.retain(|r| {
+        let m = r.meta();
+        preview
+            || m.stability == Stability::Stable
+            || named.iter().any(|n| {
+                n.trim().eq_ignore_ascii_case(m.code) || n.trim().eq_ignore_ascii_case(m.name)
+            })
+    });
     rules.retain(|r| !ignore.contains(&r.meta().code));
     Ok(Settings {
         rules,
@@ -420,7 +439,11 @@ mod tests {
 
     #[test]
     fn selection_layers_and_keeps_tool_rules() {
-        let s = resolve(&src("select = [\"TF02\"]\n"), &Overrides::default()).unwrap();
+        let s = resolve(
+            &src("preview = true\nselect = [\"TF02\"]\n"),
+            &Overrides::default(),
+        )
+        .unwrap();
         assert!(s.is_enabled("TF0201"));
         assert!(!s.is_enabled("TF0301"));
         assert!(s.is_enabled("TF0001"));
@@ -428,7 +451,7 @@ mod tests {
             select: Some(vec!["hardcoded-secret".into()]),
             ..Overrides::default()
         };
-        let s = resolve(&src("select = [\"TF02\"]\n"), &cli).unwrap();
+        let s = resolve(&src("preview = true\nselect = [\"TF02\"]\n"), &cli).unwrap();
         assert!(s.is_enabled("TF0301") && !s.is_enabled("TF0201"));
         let err = resolve(&src("ignore = [\"TF99\"]\n"), &Overrides::default())
             .err()
@@ -436,6 +459,53 @@ mod tests {
         assert!(
             err.0.starts_with("twelve-lint.toml:1:") && err.0.contains("TF99"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn preview_rules_need_preview_or_their_own_code() {
+        let preview = RULES
+            .iter()
+            .map(|r| r.meta())
+            .find(|m| m.stability == Stability::Preview)
+            .expect("some rule is in preview");
+        let prefix = &preview.code[..4];
+        assert!(
+            !resolve(&[], &Overrides::default())
+                .unwrap()
+                .is_enabled(preview.code)
+        );
+        let by_prefix = resolve(
+            &src(&format!("select = [\"{prefix}\"]\n")),
+            &Overrides::default(),
+        );
+        assert!(!by_prefix.unwrap().is_enabled(preview.code));
+        for text in [
+            format!("select = [\"{}\"]\n", preview.code),
+            format!("select = [\"{}\"]\n", preview.name),
+            "preview = true\n".to_string(),
+        ] {
+            assert!(
+                resolve(&src(&text), &Overrides::default())
+                    .unwrap()
+                    .is_enabled(preview.code),
+                "{text}"
+            );
+        }
+        let cli = Overrides {
+            preview: Some(true),
+            ..Overrides::default()
+        };
+        let s = resolve(&src(&format!("select = [\"{prefix}\"]\n")), &cli).unwrap();
+        assert!(s.is_enabled(preview.code));
+        let cli = Overrides {
+            ignore: Some(vec![preview.code.to_string()]),
+            ..Overrides::default()
+        };
+        assert!(
+            !resolve(&src("preview = true\n"), &cli)
+                .unwrap()
+                .is_enabled(preview.code)
         );
     }
 

@@ -7,6 +7,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod engine;
+pub mod evidence;
 pub mod fingerprint;
 pub mod fix;
 pub mod launch;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{git_commit_all, repo_with, run, twelve_lint};
+use common::{git_commit_all, repo_with, run, twelve_lint_preview};
 
 const TWO_FINDINGS: &[u8] =
     b"FROM rust:latest\nRUN cargo build --release\nCMD ./target/release/app\n";
@@ -14,12 +14,13 @@ fn baseline_hides_known_findings_and_counts_stale_entries() {
     let base = dir.path().join("twelve-lint-baseline.json");
     let base = base.to_str().unwrap();
     let (code, _, err) =
-        run(twelve_lint(dir.path()).args(["--isolated", "--write-baseline", base]));
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--write-baseline", base]));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("wrote 2 finding(s)"), "{err}");
 
     // Unchanged: nothing new, both baselined, exit 0.
-    let (code, out, err) = run(twelve_lint(dir.path()).args(["--isolated", "--baseline", base]));
+    let (code, out, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--baseline", base]));
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
     assert!(err.contains("2 baselined"), "{err}");
 
@@ -29,7 +30,8 @@ fn baseline_hides_known_findings_and_counts_stale_entries() {
         b"# build\n\nFROM rust:latest\nRUN cargo build --release\nCMD ./target/release/app\nFROM debian\n",
     )
     .unwrap();
-    let (code, out, err) = run(twelve_lint(dir.path()).args(["--isolated", "--baseline", base]));
+    let (code, out, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--baseline", base]));
     assert_eq!(code, 1);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("Dockerfile:6:6: TF0201"), "{out}");
@@ -40,8 +42,9 @@ fn baseline_hides_known_findings_and_counts_stale_entries() {
     );
 
     // Rewriting prunes it.
-    run(twelve_lint(dir.path()).args(["--isolated", "--write-baseline", base]));
-    let (code, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--baseline", base]));
+    run(twelve_lint_preview(dir.path()).args(["--isolated", "--write-baseline", base]));
+    let (code, _, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--baseline", base]));
     assert_eq!(code, 0);
     assert!(
         err.contains("2 baselined") && !err.contains("no longer"),
@@ -67,7 +70,7 @@ fn diff_mode_reports_only_changed_lines() {
     std::fs::create_dir_all(dir.path().join("svc")).unwrap();
     std::fs::write(dir.path().join("svc/Dockerfile"), b"FROM alpine\n").unwrap();
     git_commit_all(dir.path());
-    let (code, out, err) = run(twelve_lint(dir.path()).args([
+    let (code, out, err) = run(twelve_lint_preview(dir.path()).args([
         "--isolated",
         "--diff",
         "main-base",
@@ -81,7 +84,8 @@ fn diff_mode_reports_only_changed_lines() {
         .collect();
     assert_eq!(lines, ["Dockerfile:2:6", "svc/Dockerfile:1:6"], "{out}");
 
-    let (code, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--diff", "no-such-ref"]));
+    let (code, _, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--diff", "no-such-ref"]));
     assert_eq!(code, 2);
     assert!(
         err.contains("`no-such-ref` is not a commit") && err.contains("git fetch"),
@@ -103,9 +107,11 @@ fn whole_repo_mode_reports_only_named_files_with_project_context() {
         ("other/Dockerfile", b"FROM rust:latest\n"),
     ]);
     let args = ["--isolated", "--select", "TF0703,TF0201", "Dockerfile"];
-    let (_, alone, _) = run(twelve_lint(dir.path()).args(args));
+    let (_, alone, _) = run(twelve_lint_preview(dir.path()).args(args));
     assert_eq!(alone, "", "without the Rust file the mismatch is invisible");
-    let (code, out, _) = run(twelve_lint(dir.path()).arg("--whole-repo").args(args));
+    let (code, out, _) = run(twelve_lint_preview(dir.path())
+        .arg("--whole-repo")
+        .args(args));
     assert_eq!(code, 1);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("Dockerfile:2:8: TF0703"), "{out}");
@@ -126,12 +132,12 @@ fn fix_rewrites_and_relint_is_clean() {
         ),
     ]);
     let select = ["--isolated", "--select", "TF0902,TF0903,TF0804"];
-    let (code, before, _) = run(twelve_lint(dir.path()).args(select));
+    let (code, before, _) = run(twelve_lint_preview(dir.path()).args(select));
     assert_eq!(code, 1);
     assert_eq!(before.lines().count(), 3, "{before}");
 
     // The preview changes nothing on disk.
-    let (code, diff, err) = run(twelve_lint(dir.path())
+    let (code, diff, err) = run(twelve_lint_preview(dir.path())
         .args(select)
         .args(["--fix", "--dry-run"]));
     assert_eq!(code, 1, "{err}");
@@ -141,10 +147,10 @@ fn fix_rewrites_and_relint_is_clean() {
         "{diff}"
     );
     assert!(err.contains("would fix 3 finding(s) in 3 file(s)"), "{err}");
-    let (_, again, _) = run(twelve_lint(dir.path()).args(select));
+    let (_, again, _) = run(twelve_lint_preview(dir.path()).args(select));
     assert_eq!(again, before);
 
-    let (code, out, err) = run(twelve_lint(dir.path()).args(select).arg("--fix"));
+    let (code, out, err) = run(twelve_lint_preview(dir.path()).args(select).arg("--fix"));
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
     assert!(err.contains("fixed 3 finding(s) in 3 file(s)"), "{err}");
     let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
@@ -163,7 +169,7 @@ fn fix_rewrites_and_relint_is_clean() {
         "{main}"
     );
     // Everything fixed is gone, and nothing else broke: the full rule set finds no parse errors.
-    let (_, all, _) = run(twelve_lint(dir.path()).args([
+    let (_, all, _) = run(twelve_lint_preview(dir.path()).args([
         "--isolated",
         "--select",
         "TF0001,TF0902,TF0903,TF0804",
@@ -174,7 +180,7 @@ fn fix_rewrites_and_relint_is_clean() {
 #[test]
 fn init_completions_and_man() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, _, err) = run(twelve_lint(dir.path()).arg("init"));
+    let (code, _, err) = run(twelve_lint_preview(dir.path()).arg("init"));
     assert_eq!(code, 0, "{err}");
     let written = std::fs::read_to_string(dir.path().join("twelve-lint.toml")).unwrap();
     assert!(written.contains("fail-on = \"warning\""), "{written}");
@@ -184,21 +190,21 @@ fn init_completions_and_man() {
         b"FROM rust:1.82\nCMD [\"/app\"]\n",
     )
     .unwrap();
-    let (code, _, err) = run(&mut twelve_lint(dir.path()));
+    let (code, _, err) = run(&mut twelve_lint_preview(dir.path()));
     assert_ne!(code, 2, "{err}");
-    let (code, _, err) = run(twelve_lint(dir.path()).arg("init"));
+    let (code, _, err) = run(twelve_lint_preview(dir.path()).arg("init"));
     assert_eq!(code, 2);
     assert!(err.contains("already exists"), "{err}");
 
     for shell in ["bash", "zsh", "fish"] {
-        let (code, out, _) = run(twelve_lint(dir.path()).args(["completions", shell]));
+        let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["completions", shell]));
         assert_eq!(code, 0);
         assert!(
             out.contains("twelve-lint") && out.contains("fail-on"),
             "{shell}"
         );
     }
-    let (code, man, _) = run(twelve_lint(dir.path()).arg("man"));
+    let (code, man, _) = run(twelve_lint_preview(dir.path()).arg("man"));
     assert_eq!(code, 0);
     assert!(
         man.starts_with(".ie") && man.contains(".TH twelve-lint 1"),

@@ -2,25 +2,26 @@
 
 mod common;
 
-use common::{repo_with, run, twelve_lint};
+use common::{repo_with, run, twelve_lint, twelve_lint_preview};
 
 const BAD_DOCKERFILE: &[u8] = b"FROM rust\nCMD [\"app\"]\n";
 
 #[test]
 fn exit_codes_follow_the_threshold() {
     let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
-    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated"]));
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["--isolated"]));
     assert_eq!(code, 1, "{out}");
     assert_eq!(
         out,
         "Dockerfile:1:6: TF0201 [warning] base image `rust` has no tag, so it floats to whatever `latest` is at build time\n"
     );
-    let (code, _, _) = run(twelve_lint(dir.path()).args(["--isolated", "--fail-on", "error"]));
+    let (code, _, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--fail-on", "error"]));
     assert_eq!(code, 0);
-    let (code, _, _) = run(twelve_lint(dir.path()).args(["--isolated", "--exit-zero"]));
+    let (code, _, _) = run(twelve_lint_preview(dir.path()).args(["--isolated", "--exit-zero"]));
     assert_eq!(code, 0);
     let clean = repo_with(&[("Dockerfile", b"FROM rust:1.83\n")]);
-    let (code, out, err) = run(twelve_lint(clean.path()).args(["--isolated"]));
+    let (code, out, err) = run(twelve_lint_preview(clean.path()).args(["--isolated"]));
     assert_eq!((code, out.as_str()), (0, ""));
     assert!(
         err.contains("0 error(s), 0 warning(s), 0 note(s) in 1 file(s)"),
@@ -31,10 +32,11 @@ fn exit_codes_follow_the_threshold() {
 #[test]
 fn notes_do_not_fail_by_default() {
     let dir = repo_with(&[("compose.yaml", b"services: [\n")]);
-    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated"]));
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["--isolated"]));
     assert_eq!(code, 0);
     assert!(out.contains("TF0001 [note]"), "{out}");
-    let (code, _, _) = run(twelve_lint(dir.path()).args(["--isolated", "--fail-on", "note"]));
+    let (code, _, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--fail-on", "note"]));
     assert_eq!(code, 1);
 }
 
@@ -47,7 +49,7 @@ fn usage_and_config_errors_exit_2() {
             b"fail-on = \"warning\"\nselekt = [\"TF02\"]\n",
         ),
     ]);
-    let (code, _, err) = run(&mut twelve_lint(dir.path()));
+    let (code, _, err) = run(&mut twelve_lint_preview(dir.path()));
     assert_eq!(code, 2);
     assert!(
         err.contains("twelve-lint.toml:2:")
@@ -55,15 +57,17 @@ fn usage_and_config_errors_exit_2() {
             && err.contains("`select`"),
         "{err}"
     );
-    let (code, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF99"]));
+    let (code, _, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--select", "TF99"]));
     assert_eq!(code, 2);
     assert!(err.contains("unknown rule selector `TF99`"), "{err}");
-    let (code, _, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "xml"]));
+    let (code, _, _) = run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "xml"]));
     assert_eq!(code, 2);
-    let (code, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "does-not-exist"]));
+    let (code, _, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "does-not-exist"]));
     assert_eq!(code, 2);
     assert!(err.contains("does-not-exist"), "{err}");
-    let (code, _, err) = run(twelve_lint(dir.path()).args(["rule", "TF9999"]));
+    let (code, _, err) = run(twelve_lint_preview(dir.path()).args(["rule", "TF9999"]));
     assert_eq!(code, 2);
     assert!(err.contains("unknown rule"), "{err}");
 }
@@ -71,11 +75,11 @@ fn usage_and_config_errors_exit_2() {
 #[test]
 fn environment_variables_configure_like_flags() {
     let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
-    let (code, out, _) = run(twelve_lint(dir.path())
+    let (code, out, _) = run(twelve_lint_preview(dir.path())
         .args(["--isolated"])
         .env("TWELVE_LINT_IGNORE", "TF02"));
     assert_eq!((code, out.as_str()), (0, ""));
-    let (code, out, _) = run(twelve_lint(dir.path())
+    let (code, out, _) = run(twelve_lint_preview(dir.path())
         .args(["--isolated"])
         .env("TWELVE_LINT_FORMAT", "github"));
     assert_eq!(code, 1);
@@ -83,7 +87,7 @@ fn environment_variables_configure_like_flags() {
         out.starts_with("::warning file=Dockerfile,line=1,col=6,"),
         "{out}"
     );
-    let (_, out, _) = run(twelve_lint(dir.path())
+    let (_, out, _) = run(twelve_lint_preview(dir.path())
         .args(["--isolated"])
         .env("TWELVE_LINT_SEVERITY", "TF0201=error"));
     assert!(out.contains("TF0201 [error]"), "{out}");
@@ -98,7 +102,7 @@ fn config_file_options_and_overrides() {
         ("corp/Dockerfile", b"FROM corp/base\n"),
         ("app/Dockerfile", BAD_DOCKERFILE),
     ]);
-    let (code, out, _) = run(&mut twelve_lint(dir.path()));
+    let (code, out, _) = run(&mut twelve_lint_preview(dir.path()));
     assert_eq!(code, 1);
     assert_eq!(
         out.lines().collect::<Vec<_>>(),
@@ -106,7 +110,8 @@ fn config_file_options_and_overrides() {
             "app/Dockerfile:1:6: TF0201 [warning] base image `rust` has no tag, so it floats to whatever `latest` is at build time"
         ]
     );
-    let (_, out, _) = run(twelve_lint(dir.path()).args(["--option", "exclude = [\"app/\"]"]));
+    let (_, out, _) =
+        run(twelve_lint_preview(dir.path()).args(["--option", "exclude = [\"app/\"]"]));
     assert_eq!(out, "");
 }
 
@@ -116,11 +121,12 @@ fn gitignored_files_are_skipped_unless_named_or_no_ignore() {
         (".gitignore", b"generated/\n"),
         ("generated/Dockerfile", BAD_DOCKERFILE),
     ]);
-    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated"]));
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["--isolated"]));
     assert_eq!((code, out.as_str()), (0, ""));
-    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--no-ignore"]));
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["--isolated", "--no-ignore"]));
     assert_eq!(code, 1, "{out}");
-    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "generated/Dockerfile"]));
+    let (code, out, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "generated/Dockerfile"]));
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("generated/Dockerfile:1:6: TF0201"), "{out}");
 }
@@ -128,14 +134,14 @@ fn gitignored_files_are_skipped_unless_named_or_no_ignore() {
 #[test]
 fn paths_are_relative_to_the_repository_root() {
     let dir = repo_with(&[("svc/api/Dockerfile", BAD_DOCKERFILE)]);
-    let (_, out, _) = run(twelve_lint(&dir.path().join("svc")).args(["--isolated", "api"]));
+    let (_, out, _) = run(twelve_lint_preview(&dir.path().join("svc")).args(["--isolated", "api"]));
     assert!(out.starts_with("svc/api/Dockerfile:1:6:"), "{out}");
 }
 
 #[test]
 fn json_format_is_stable_and_complete() {
     let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
-    let (_, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "json"]));
+    let (_, out, _) = run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["version"], 1);
     let d = &v["diagnostics"][0];
@@ -163,7 +169,8 @@ fn sarif_has_rules_regions_fingerprints_and_suppressions() {
         "Dockerfile",
         b"FROM rust\n# twelve-lint: ignore[TF0201] mirrored and pinned by the platform\nFROM debian\n",
     )]);
-    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "sarif"]));
+    let (code, out, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "sarif"]));
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["version"], "2.1.0");
@@ -196,7 +203,8 @@ fn sarif_has_rules_regions_fingerprints_and_suppressions() {
 fn fingerprints_survive_unrelated_lines_moving() {
     let fp = |dockerfile: &[u8]| {
         let dir = repo_with(&[("Dockerfile", dockerfile)]);
-        let (_, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "json"]));
+        let (_, out, _) =
+            run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "json"]));
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         v["diagnostics"][0]["fingerprint"]
             .as_str()
@@ -210,7 +218,8 @@ fn fingerprints_survive_unrelated_lines_moving() {
 #[test]
 fn human_format_renders_snippets_without_colour_when_piped() {
     let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
-    let (_, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "human"]));
+    let (_, out, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "human"]));
     assert!(out.contains("TF0201"), "{out}");
     assert!(out.contains("[Dockerfile:1:6]"), "{out}");
     assert!(out.contains(" 1 │ FROM rust"), "{out}");
@@ -224,19 +233,19 @@ fn human_format_renders_snippets_without_colour_when_piped() {
 #[test]
 fn rules_and_rule_subcommands() {
     let dir = repo_with(&[]);
-    let (code, out, _) = run(twelve_lint(dir.path()).args(["rules"]));
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["rules"]));
     assert_eq!(code, 0);
     assert!(out.contains("TF0201") && out.contains("unpinned-base-image"));
-    let (_, out, _) = run(twelve_lint(dir.path()).args(["rules", "--format", "json"]));
+    let (_, out, _) = run(twelve_lint_preview(dir.path()).args(["rules", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(v.as_array().unwrap().iter().any(|r| r["code"] == "TF0301"));
-    let (_, out, _) = run(twelve_lint(dir.path()).args(["rules", "--format", "markdown"]));
+    let (_, out, _) = run(twelve_lint_preview(dir.path()).args(["rules", "--format", "markdown"]));
     assert!(out.starts_with("| Code |"));
-    let (code, out, _) = run(twelve_lint(dir.path()).args(["rule", "hardcoded-secret"]));
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["rule", "hardcoded-secret"]));
     assert_eq!(code, 0);
     assert!(out.starts_with("# TF0301 hardcoded-secret"));
     let (code, out, _) =
-        run(twelve_lint(dir.path()).args(["check", "--isolated", "--format", "concise"]));
+        run(twelve_lint_preview(dir.path()).args(["check", "--isolated", "--format", "concise"]));
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
@@ -244,7 +253,8 @@ fn rules_and_rule_subcommands() {
 fn terminal_escapes_in_files_never_reach_the_output_raw() {
     let dir = repo_with(&[("Dockerfile", b"FROM rust \x1b[31m\n")]);
     for format in ["human", "concise", "github"] {
-        let (_, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", format]));
+        let (_, out, _) =
+            run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", format]));
         assert!(!out.contains('\u{1b}'), "{format}: {out:?}");
     }
 }
@@ -267,9 +277,56 @@ fn output_is_identical_across_runs_and_job_counts() {
     let outputs: Vec<String> = ["1", "2", "8", "2"]
         .iter()
         .map(|jobs| {
-            run(twelve_lint(dir.path()).args(["--isolated", "--format", "sarif", "--jobs", jobs])).1
+            run(twelve_lint_preview(dir.path()).args([
+                "--isolated",
+                "--format",
+                "sarif",
+                "--jobs",
+                jobs,
+            ]))
+            .1
         })
         .collect();
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
     assert_eq!(outputs[0].matches("\"ruleId\"").count(), 80);
+}
+
+/// A default run enables stable rules only; preview rules need `--preview`, the config key,
+/// the environment variable, or their own code.
+#[test]
+fn preview_rules_run_only_when_asked_for() {
+    let dir = repo_with(&[("Dockerfile", b"FROM rust:latest\nCMD [\"app\"]\n")]);
+    let finding = "Dockerfile:1:6: TF0201";
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "concise"]));
+    assert_eq!((code, out.as_str()), (0, ""), "TF0201 is in preview");
+    for args in [
+        &["--preview"][..],
+        &["--select", "TF0201"],
+        &["--select", "unpinned-base-image"],
+        &["--option", "preview = true"],
+    ] {
+        let (code, out, err) = run(twelve_lint(dir.path())
+            .args(["--isolated", "--format", "concise"])
+            .args(args));
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(out.starts_with(finding), "{args:?}: {out}");
+    }
+    let (_, out, _) = run(twelve_lint(dir.path()).args([
+        "--isolated",
+        "--format",
+        "concise",
+        "--select",
+        "TF02",
+    ]));
+    assert!(
+        out.is_empty(),
+        "a factor prefix selects stable rules only: {out}"
+    );
+    let (code, out, _) = run(twelve_lint(dir.path())
+        .env("TWELVE_LINT_PREVIEW", "true")
+        .args(["--isolated", "--format", "concise"]));
+    assert!(code == 1 && out.starts_with(finding), "{out}");
+    let (_, table, _) = run(twelve_lint(dir.path()).args(["rules"]));
+    let row = table.lines().find(|l| l.starts_with("TF0201")).unwrap();
+    assert!(row.contains("preview"), "{row}");
 }

@@ -5,7 +5,8 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::repo;
-use twelve_lint::rules::{FACTORS, RULES};
+use twelve_lint::evidence;
+use twelve_lint::rules::{FACTORS, RULES, Stability};
 
 const SECTIONS: [&str; 5] = [
     "## What it does",
@@ -161,10 +162,15 @@ fn readme_rule_table_is_current() {
         .expect("README has the rules:begin marker")
         + begin.len();
     let stop = readme.find(end).expect("README has the rules:end marker");
+    if readme[start..stop] != table && std::env::var_os("TWELVE_LINT_BLESS").is_some() {
+        let blessed = format!("{}{table}{}", &readme[..start], &readme[stop..]);
+        std::fs::write(repo().join("README.md"), blessed).unwrap();
+        return;
+    }
     assert_eq!(
         &readme[start..stop],
         table,
-        "README rule table is stale: replace it with `twelve-lint rules --format markdown`"
+        "README rule table is stale: run `TWELVE_LINT_BLESS=1 cargo test --test meta`"
     );
 }
 
@@ -196,5 +202,61 @@ fn every_fixture_file_is_committed() {
         missing.is_empty(),
         "fixture files not in the git index (use `git add -f`):\n{}",
         missing.join("\n")
+    );
+}
+
+/// A stable rule has earned it: every ecosystem finding reviewed, and the verdicts reach the bar.
+#[test]
+fn stable_rules_meet_the_ecosystem_bar() {
+    let precision = evidence::all();
+    for r in RULES {
+        let m = r.meta();
+        if m.factor == 0 || m.stability != Stability::Stable {
+            continue;
+        }
+        let unreviewed = evidence::unreviewed(m.code);
+        assert!(
+            unreviewed.is_empty(),
+            "{} is stable but ecosystem findings lack a verdict in ecosystem/ledger.tsv:\n{}",
+            m.code,
+            unreviewed.join("\n")
+        );
+        let p = precision.get(m.code).copied().unwrap_or_default();
+        assert!(
+            p.meets_bar(),
+            "{} is stable but its ecosystem precision {} does not reach the bar; make it preview",
+            m.code,
+            p.summary()
+        );
+    }
+}
+
+/// Each doc page ends with its `## Stability` section, generated from the metadata and the
+/// ledger. `TWELVE_LINT_BLESS=1 cargo test --test meta` rewrites stale sections.
+#[test]
+fn doc_pages_state_stability_and_precision() {
+    let precision = evidence::all();
+    let bless = std::env::var_os("TWELVE_LINT_BLESS").is_some();
+    let mut stale = Vec::new();
+    for r in RULES {
+        let m = r.meta();
+        let p = precision.get(m.code).copied().unwrap_or_default();
+        let section = format!("## Stability\n\n{}\n", evidence::stability_paragraph(m, p));
+        let path = repo().join(m.doc_path());
+        let page = std::fs::read_to_string(&path).unwrap();
+        let body = page
+            .find("## Stability\n")
+            .map_or(page.as_str(), |i| &page[..i]);
+        let want = format!("{}\n{section}", body.trim_end());
+        if page != want {
+            if bless {
+                std::fs::write(&path, &want).unwrap();
+            }
+            stale.push(m.code);
+        }
+    }
+    assert!(
+        stale.is_empty() || bless,
+        "stale `## Stability` sections in rules/ for {stale:?}; run `TWELVE_LINT_BLESS=1 cargo test --test meta`"
     );
 }

@@ -9,7 +9,7 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{run, twelve_lint};
+use common::{run, twelve_lint_preview};
 
 fn write(root: &Path, rel: impl AsRef<Path>, bytes: &[u8]) {
     let p = root.join(rel);
@@ -151,7 +151,7 @@ fn hostile_repository() {
     let root = dir.path();
     build(root);
     let started = Instant::now();
-    let mut cmd = twelve_lint(root);
+    let mut cmd = twelve_lint_preview(root);
     cmd.args(["--isolated", "--format", "json", "."]);
     let (status, stdout, stderr) = run(&mut cmd);
     let elapsed = started.elapsed();

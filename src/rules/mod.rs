@@ -2,12 +2,15 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use crate::diagnostic::{Condition, Diagnostic, Edit, Fix, Location, Related, Severity};
 use crate::project::Project;
 use crate::source::{FileKind, SourceFile};
 
 /// Declare a rule: its type, its metadata (`Type::META`) and its `Rule` impl.
 /// The doc page `rules/<code>.md` is embedded. `security` and `options` are optional.
+/// New rules start as `stability: Preview`; see [`Stability`] for the bar to `Stable`.
 macro_rules! declare_rule {
     (
         $(#[$attr:meta])*
@@ -16,6 +19,8 @@ macro_rules! declare_rule {
             name: $name:literal,
             factor: $factor:literal,
             severity: $sev:ident,
+            stability: $stability:ident,
+            since: $since:literal,
             kinds: [$($kind:ident),* $(,)?],
             summary: $summary:literal
             $(, security: $security:literal)?
@@ -33,6 +38,8 @@ macro_rules! declare_rule {
                 name: $name,
                 factor: $factor,
                 severity: $crate::diagnostic::Severity::$sev,
+                stability: $crate::rules::Stability::$stability,
+                since: $since,
                 kinds: &[$($crate::source::FileKind::$kind),*],
                 summary: $summary,
                 doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
@@ -98,6 +105,28 @@ pub struct RuleOption {
     pub doc: &'static str,
 }
 
+/// Whether a default run enables a rule.
+///
+/// A rule becomes `Stable` only when the ecosystem ledger shows it is nearly always right
+/// on real repositories (see `ecosystem/README.md` and [`crate::evidence`]). `Preview` rules
+/// run with `--preview`, `preview = true`, `TWELVE_LINT_PREVIEW`, or when selected by code or name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stability {
+    Stable,
+    Preview,
+}
+
+impl Stability {
+    /// The lowercase name used in listings and docs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stability::Stable => "stable",
+            Stability::Preview => "preview",
+        }
+    }
+}
+
 /// What a rule is: code, name, factor, default severity, the files it reads, its doc.
 #[derive(Debug)]
 pub struct Meta {
@@ -108,6 +137,10 @@ pub struct Meta {
     /// Factor number 1..=12, 0 for the tool's own rules.
     pub factor: u8,
     pub severity: Severity,
+    /// Whether a default run enables it.
+    pub stability: Stability,
+    /// The version that introduced it.
+    pub since: &'static str,
     /// File kinds the rule needs parsed (per-file checks and project facts).
     pub kinds: &'static [FileKind],
     /// One-line summary.

@@ -23,6 +23,14 @@ pub fn twelve_lint(dir: &Path) -> Command {
     cmd
 }
 
+/// [`twelve_lint`] with preview rules on: most tests exercise the tool's machinery (formats,
+/// baselines, config) through rules that are still in preview.
+pub fn twelve_lint_preview(dir: &Path) -> Command {
+    let mut cmd = twelve_lint(dir);
+    cmd.env("TWELVE_LINT_PREVIEW", "true");
+    cmd
+}
+
 /// Run and capture; returns (exit code, stdout, stderr).
 pub fn run(cmd: &mut Command) -> (i32, String, String) {
     let Output {

@@ -10,6 +10,8 @@ declare_rule! {
         name: "parse-error",
         factor: 0,
         severity: Note,
+        stability: Stable,
+        since: "0.1.0",
         kinds: [],
         summary: "a file of a kind twelve-lint lints cannot be parsed",
     }
@@ -22,6 +24,8 @@ declare_rule! {
         name: "unused-suppression",
         factor: 0,
         severity: Note,
+        stability: Stable,
+        since: "0.1.0",
         kinds: [],
         summary: "a suppression comment or annotation suppresses nothing, names an unknown rule, or is malformed",
     }
@@ -34,6 +38,8 @@ declare_rule! {
         name: "suppression-without-reason",
         factor: 0,
         severity: Note,
+        stability: Stable,
+        since: "0.1.0",
         kinds: [],
         summary: "a suppression gives no reason",
     }
@@ -46,6 +52,8 @@ declare_rule! {
         name: "skipped-file",
         factor: 0,
         severity: Note,
+        stability: Stable,
+        since: "0.1.0",
         kinds: [],
         summary: "a file of a kind twelve-lint lints could not be read: unreadable, binary, not UTF-8, too large or not a regular file",
     }
@@ -58,6 +66,8 @@ declare_rule! {
         name: "internal-error",
         factor: 0,
         severity: Error,
+        stability: Stable,
+        since: "0.1.0",
         kinds: [],
         summary: "a rule failed on a file; the run went on without it",
     }

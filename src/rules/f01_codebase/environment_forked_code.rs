@@ -12,6 +12,8 @@ declare_rule! {
         name: "environment-forked-code",
         factor: 1,
         severity: Note,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Dockerfile, Rust],
         summary: "per-environment copies of code or build files that diverge",
     }

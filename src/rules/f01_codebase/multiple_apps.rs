@@ -11,6 +11,8 @@ declare_rule! {
         name: "multiple-apps",
         factor: 1,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Cargo],
         summary: "the repository holds more than one independent deployable app",
     }

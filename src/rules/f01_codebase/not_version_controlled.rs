@@ -10,6 +10,8 @@ declare_rule! {
         name: "not-version-controlled",
         factor: 1,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Cargo, Dockerfile],
         summary: "the linted root is not inside a git repository",
     }

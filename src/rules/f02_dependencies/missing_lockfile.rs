@@ -11,6 +11,8 @@ declare_rule! {
         name: "missing-lockfile",
         factor: 2,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Cargo],
         summary: "a package with a binary target has no committed `Cargo.lock`",
     }

@@ -9,6 +9,8 @@ declare_rule! {
         name: "path-dependency-outside-repo",
         factor: 2,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Cargo],
         summary: "Cargo `path =` dependency that leaves the repository root",
     }

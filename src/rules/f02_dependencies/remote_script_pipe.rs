@@ -11,6 +11,8 @@ declare_rule! {
         name: "remote-script-pipe",
         factor: 2,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Dockerfile, Shell],
         summary: "`curl … | sh`, `wget -O- … | bash` in `RUN` or entrypoint scripts",
     }

@@ -9,6 +9,8 @@ declare_rule! {
         name: "undeclared-system-tool",
         factor: 2,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Dockerfile, Cargo],
         summary: "Rust runs a system tool that no Dockerfile of the app installs",
     }

@@ -12,6 +12,8 @@ declare_rule! {
         name: "unpinned-git-dependency",
         factor: 2,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Cargo],
         summary: "Cargo git dependency with no `rev` or `tag` (a `branch` alone is unpinned)",
     }

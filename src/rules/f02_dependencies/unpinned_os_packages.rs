@@ -10,6 +10,8 @@ declare_rule! {
         name: "unpinned-os-packages",
         factor: 2,
         severity: Note,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Dockerfile],
         summary: "`apt-get install` / `apk add` / `yum install` without version pins",
     }

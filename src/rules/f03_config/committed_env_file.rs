@@ -11,6 +11,8 @@ declare_rule! {
         name: "committed-env-file",
         factor: 3,
         severity: Error,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Env],
         summary: "a `.env` file (not an example or template) tracked in git with non-empty values",
     }

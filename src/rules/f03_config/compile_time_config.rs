@@ -12,6 +12,8 @@ declare_rule! {
         name: "compile-time-config",
         factor: 3,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust],
         summary: "`env!`/`option_env!` of a non-`CARGO_*` variable: deploy config baked into the build",
     }

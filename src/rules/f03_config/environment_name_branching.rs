@@ -12,6 +12,8 @@ declare_rule! {
         name: "environment-name-branching",
         factor: 3,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust],
         summary: "code branches on a deploy-environment name or loads config groups by environment name",
     }

@@ -12,6 +12,8 @@ declare_rule! {
         name: "hardcoded-deploy-value",
         factor: 3,
         severity: Note,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust],
         summary: "deploy-specific literals in code: internal hostnames, non-loopback IPs, bucket names",
     }

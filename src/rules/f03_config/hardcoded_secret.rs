@@ -17,6 +17,8 @@ declare_rule! {
         name: "hardcoded-secret",
         factor: 3,
         severity: Error,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [
         Rust,
         Yaml,

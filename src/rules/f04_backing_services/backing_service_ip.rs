@@ -13,6 +13,8 @@ declare_rule! {
         name: "backing-service-ip",
         factor: 4,
         severity: Note,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Yaml],
         summary: "compose or Kubernetes env points a service at a fixed IP instead of a service name",
     }

@@ -9,6 +9,8 @@ declare_rule! {
         name: "hardcoded-backing-service",
         factor: 4,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust],
         summary: "a literal locator of a datastore, cache, queue or mail service in deployed code",
     }

@@ -11,6 +11,8 @@ declare_rule! {
         name: "build-at-runtime",
         factor: 5,
         severity: Error,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Dockerfile, Yaml, Shell],
         summary: "`CMD`/`ENTRYPOINT`, compose `command` or Kubernetes `command`/`args` builds or installs at start",
     }

@@ -11,6 +11,8 @@ declare_rule! {
         name: "fetch-at-runtime",
         factor: 5,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Dockerfile, Yaml, Shell],
         summary: "`git clone`, `curl -o`, `wget` of code or binaries when the container starts",
     }

@@ -11,6 +11,8 @@ declare_rule! {
         name: "mutable-image-reference",
         factor: 5,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Yaml],
         summary: "compose or Kubernetes `image:` without a tag or with `:latest`",
     }

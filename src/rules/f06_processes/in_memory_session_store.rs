@@ -11,6 +11,8 @@ declare_rule! {
         name: "in-memory-session-store",
         factor: 6,
         severity: Error,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "session middleware backed by process memory (`tower_sessions::MemoryStore`, …) in a server",
     }

@@ -15,6 +15,8 @@ declare_rule! {
         name: "local-disk-persistence",
         factor: 6,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo, Yaml, Dockerfile],
         summary: "server code persisting data to local paths, Kubernetes `hostPath` volumes, Dockerfile `VOLUME` for app data",
     }

@@ -13,6 +13,8 @@ declare_rule! {
         name: "process-local-state",
         factor: 6,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "global mutable collections in a server (`static X: Lazy<Mutex<HashMap<..>>>`, `lazy_static!`, static `DashMap`)",
     }

@@ -10,6 +10,8 @@ declare_rule! {
         name: "sticky-sessions",
         factor: 6,
         severity: Error,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Yaml],
         summary: "Service `sessionAffinity: ClientIP`, ingress or proxy affinity annotations and labels",
     }

@@ -10,6 +10,8 @@ declare_rule! {
         name: "hardcoded-listen-address",
         factor: 7,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml],
         summary: "a server binds a literal port (`bind(\"0.0.0.0:8080\")`) that no env or config lookup feeds",
     }

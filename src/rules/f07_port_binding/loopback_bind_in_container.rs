@@ -10,6 +10,8 @@ declare_rule! {
         name: "loopback-bind-in-container",
         factor: 7,
         severity: Error,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml],
         summary: "an app that ships a Dockerfile or deployment binds `127.0.0.1`/`localhost`",
     }

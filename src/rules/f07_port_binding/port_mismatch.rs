@@ -16,6 +16,8 @@ declare_rule! {
         name: "port-mismatch",
         factor: 7,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml],
         summary: "Dockerfile `EXPOSE`, k8s `containerPort`/probe ports, compose ports and the app's default port disagree",
     }

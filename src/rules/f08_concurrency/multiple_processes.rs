@@ -12,6 +12,8 @@ declare_rule! {
         name: "multiple-processes-per-container",
         factor: 8,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Dockerfile, Yaml, Shell],
         summary: "supervisord/s6/runit, `&` backgrounding or `service x start &&` in a start command",
     }

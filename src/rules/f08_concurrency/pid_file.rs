@@ -12,6 +12,8 @@ declare_rule! {
         name: "pid-file",
         factor: 8,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust],
         summary: "the app writes a PID file",
     }

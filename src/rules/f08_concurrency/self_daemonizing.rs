@@ -12,6 +12,8 @@ declare_rule! {
         name: "self-daemonizing",
         factor: 8,
         severity: Error,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust],
         summary: "the app daemonizes itself (`daemonize` crate, `fork`/`setsid`, `nix::unistd::daemon`)",
     }

@@ -14,6 +14,8 @@ declare_rule! {
         name: "unscalable-service",
         factor: 8,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Yaml],
         summary: "compose `container_name` or fixed host port on an app service; Kubernetes `hostPort`/`hostNetwork` on a Deployment",
     }

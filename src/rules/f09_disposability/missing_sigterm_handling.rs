@@ -13,6 +13,8 @@ declare_rule! {
         name: "missing-sigterm-handling",
         factor: 9,
         severity: Error,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "a long-running server binary has no SIGTERM-aware shutdown anywhere in its crate",
     }

@@ -10,6 +10,8 @@ declare_rule! {
         name: "no-grace-period",
         factor: 9,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Dockerfile, Yaml],
         summary: "k8s `terminationGracePeriodSeconds: 0`, compose `stop_grace_period: 0s` or `stop_signal: SIGKILL`, `STOPSIGNAL SIGKILL`",
     }

@@ -11,6 +11,8 @@ declare_rule! {
         name: "shell-form-entrypoint",
         factor: 9,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Dockerfile],
         summary: "Dockerfile `CMD`/`ENTRYPOINT` in shell form (PID 1 is `/bin/sh`, SIGTERM is not forwarded) without `exec`",
     }

@@ -15,6 +15,8 @@ declare_rule! {
         name: "sigint-only-shutdown",
         factor: 9,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "a server's shutdown waits only on `tokio::signal::ctrl_c()` / SIGINT; orchestrators send SIGTERM",
     }

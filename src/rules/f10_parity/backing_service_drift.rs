@@ -14,6 +14,8 @@ declare_rule! {
         name: "backing-service-drift",
         factor: 10,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Yaml, Env],
         summary: "the same backing service runs different images or major versions in development (compose, `.env`) and production (Kubernetes, production compose), or dev substitutes SQLite for a server database",
     }

@@ -16,6 +16,8 @@ declare_rule! {
         name: "build-profile-service-switch",
         factor: 10,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust],
         summary: "`cfg(debug_assertions)`, `cfg!(debug_assertions)` or a dev-only feature selects a different backing service (SQLite vs Postgres, in-memory vs Redis)",
     }

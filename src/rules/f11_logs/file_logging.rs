@@ -17,6 +17,8 @@ declare_rule! {
         name: "file-logging",
         factor: 11,
         severity: Error,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml, Shell],
         summary: "logs written to files: tracing-appender, log4rs, simplelog, fern, flexi_logger, slog or env_logger file sinks, `log4rs.yaml` file appenders, `CMD app > file`",
     }

@@ -15,6 +15,8 @@ declare_rule! {
         name: "in-app-log-routing",
         factor: 11,
         severity: Note,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "the app routes its own logs to a collector (syslog, GELF, Loki, journald, Fluentd, Elasticsearch) instead of writing the stream to stdout",
     }

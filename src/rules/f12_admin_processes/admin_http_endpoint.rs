@@ -13,6 +13,8 @@ declare_rule! {
         name: "admin-http-endpoint",
         factor: 12,
         severity: Warning,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "HTTP routes that run admin tasks (`/admin/migrate`, `/reset-db`, `/seed`, `/flush-cache`) in the web process",
     }

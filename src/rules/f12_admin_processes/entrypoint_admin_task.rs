@@ -10,6 +10,8 @@ declare_rule! {
         name: "entrypoint-admin-task",
         factor: 12,
         severity: Note,
+        stability: Preview,
+        since: "0.1.0",
         kinds: [Dockerfile, Yaml, Shell],
         summary: "a container start command runs admin tasks (migrations, seeding) before the app on every start",
     }
