@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Severity;
+use crate::model::role::{self, Role};
 use crate::rules::{RULES, Rule, RuleOptions, Stability};
 
 /// Config file names, in lookup order within a directory.
@@ -42,6 +43,8 @@ pub struct FileConfig {
     pub overrides: Option<Vec<Override>>,
     /// Per-rule options: `[rules.TF0201]`.
     pub rules: Option<BTreeMap<Spanned<String>, toml::Table>>,
+    /// Corrections to the deployment model: `[roles] production = ["tools/release/**"]`.
+    pub roles: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
 }
 
 /// `[[overrides]]`: rules ignored or re-levelled for some paths.
@@ -125,6 +128,8 @@ pub struct Settings {
     pub options: HashMap<&'static str, RuleOptions>,
     pub max_file_size: u64,
     pub include_tests: bool,
+    /// `[roles]` globs, later files first: the first match decides a file's role.
+    pub roles: Vec<(Role, GlobSet)>,
 }
 
 /// A resolved `[[overrides]]` entry.
@@ -153,6 +158,28 @@ impl Settings {
     pub fn is_enabled(&self, code: &str) -> bool {
         self.rules.iter().any(|r| r.meta().code == code)
     }
+
+    /// The role of the file at `rel`: the config's `[roles]` first, then the deployment
+    /// model's signals (path; opening comments when `text` is given; README notices).
+    pub fn role_of(
+        &self,
+        rel: &str,
+        text: Option<&str>,
+        notices: Option<&role::Notices>,
+    ) -> role::Decision {
+        if let Some((r, _)) = self.roles.iter().find(|(_, globs)| globs.is_match(rel)) {
+            return role::Decision {
+                role: *r,
+                signal: "`[roles]` in the config".to_string(),
+            };
+        }
+        role::of_file(rel, text, notices)
+    }
+
+    /// True when findings of production-scoped rules are dropped in files of `role`.
+    pub fn silences(&self, role: Role) -> bool {
+        role != Role::Production && !self.include_tests
+    }
 }
 
 impl Default for Settings {
@@ -172,6 +199,7 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
     let mut options = HashMap::new();
     let mut max_file_size = DEFAULT_MAX_FILE_SIZE;
     let mut include_tests = false;
+    let mut roles = Vec::new();
     let mut select: Option<Vec<&'static str>> = None;
     let mut named: Vec<String> = Vec::new();
     let mut ignore: Vec<&'static str> = Vec::new();
@@ -201,6 +229,27 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
         }
         for o in cfg.overrides.iter().flatten() {
             overrides.push(path_override(&src, o)?);
+        }
+        for (key, patterns) in cfg.roles.iter().flatten() {
+            let r = Role::from_name(key.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+                src.error(
+                    key.span(),
+                    format!(
+                        "unknown role `{}` in `[roles]`; expected one of {}",
+                        key.get_ref(),
+                        names.join(", ")
+                    ),
+                )
+            })?;
+            let mut set = GlobSetBuilder::new();
+            for pattern in patterns {
+                set.add(glob(&src, pattern)?);
+            }
+            let set = set
+                .build()
+                .map_err(|e| ConfigError(format!("{name}: roles: {e}")))?;
+            roles.insert(0, (r, set));
         }
         for (key, table) in cfg.rules.iter().flatten() {
             let rule = crate::rules::by_code_or_name(key.get_ref()).ok_or_else(|| {
@@ -279,6 +328,7 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
         options,
         max_file_size,
         include_tests,
+        roles,
     })
 }
 
@@ -506,6 +556,31 @@ mod tests {
             !resolve(&src("preview = true\n"), &cli)
                 .unwrap()
                 .is_enabled(preview.code)
+        );
+    }
+
+    #[test]
+    fn roles_correct_the_model() {
+        let s = resolve(
+            &src("[roles]\nproduction = [\"tools/release/**\"]\ntest = [\"qa/\"]\n"),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            s.role_of("tools/release/Dockerfile", None, None).role,
+            Role::Production
+        );
+        assert_eq!(s.role_of("qa/compose.yaml", None, None).role, Role::Test);
+        assert_eq!(
+            s.role_of("tools/gen/Dockerfile", None, None).role,
+            Role::Tooling
+        );
+        let err = resolve(&src("[roles]\nstaging = [\"x\"]\n"), &Overrides::default())
+            .err()
+            .unwrap();
+        assert!(
+            err.0.starts_with("twelve-lint.toml:2:") && err.0.contains("development"),
+            "{err}"
         );
     }
 

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, SuppressionInfo};
+use crate::model::role::Notices;
 use crate::project::{self, Fact, FileEntry, Project};
-use crate::rules::{self, Ctx, Meta, f00_tool};
+use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
 use crate::source::{self, FileKind, ParseFailure, SourceFile};
 use crate::suppress::{self, Suppression};
 use crate::text::LineIndex;
@@ -110,6 +111,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         .iter()
         .flat_map(|r| r.meta().kinds.iter().copied())
         .collect();
+    let notices = Notices::new(req.root.clone());
     let (tx, rx) = mpsc::channel::<FileResult>();
     let mut walk = ignore::WalkBuilder::new(&req.paths[0]);
     for p in &req.paths[1..] {
@@ -126,8 +128,9 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     walk.build_parallel().run(|| {
         let tx = tx.clone();
         let needed = &needed;
+        let notices = &notices;
         Box::new(move |entry| {
-            if let Some(result) = visit(entry, req, settings, needed) {
+            if let Some(result) = visit(entry, req, settings, needed, notices) {
                 req.progress.fetch_add(1, Ordering::Relaxed);
                 let _ = tx.send(result);
             }
@@ -174,6 +177,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         d.condition
             .is_none_or(|c| project.holds(c, &d.location.path))
     });
+    drop_outside_scope(&mut diagnostics, &project.files, settings);
     let files_linted = project.files.len();
     let diagnostics = finish(diagnostics, suppressions, settings);
     Report {
@@ -184,12 +188,30 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     }
 }
 
+/// Drop findings of production-scoped rules in files the deployment model says are not
+/// production (tests, dev and CI setups, docs, archived, vendored, generated, tooling).
+fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], settings: &Settings) {
+    let silenced: HashSet<&str> = files
+        .iter()
+        .filter(|f| settings.silences(f.role.role))
+        .map(|f| f.path.as_str())
+        .collect();
+    if silenced.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        rules::by_code_or_name(d.code).is_none_or(|r| r.meta().scope == Scope::AllFiles)
+            || !silenced.contains(d.location.path.as_str())
+    });
+}
+
 /// Handle one walk entry on a walker thread.
 fn visit(
     entry: Result<ignore::DirEntry, ignore::Error>,
     req: &Request,
     settings: &Settings,
     needed: &HashSet<FileKind>,
+    notices: &Notices,
 ) -> Option<FileResult> {
     let entry = match entry {
         Ok(e) => e,
@@ -204,7 +226,9 @@ fn visit(
         }
     };
     let rel = relative(&req.root, entry.path());
-    if settings.exclude.is_match(&rel) || (!settings.include_tests && source::is_test_path(&rel)) {
+    if settings.exclude.is_match(&rel)
+        || (!settings.include_tests && settings.role_of(&rel, None, None).role.is_test_material())
+    {
         return None;
     }
     let kind = source::classify(entry.path())?;
@@ -219,6 +243,7 @@ fn visit(
         Some(FileEntry {
             path: rel.clone(),
             kind,
+            role: settings.role_of(&rel, None, Some(notices)),
         })
     };
     if file_type.is_symlink() {
@@ -239,7 +264,14 @@ fn visit(
         Ok(text) => text,
         Err(reason) => return Some(skipped(&rel, reason, entry_of())),
     };
-    Some(lint_text(&rel, kind, &text, settings, &req.root))
+    Some(lint_text(
+        &rel,
+        kind,
+        &text,
+        settings,
+        &req.root,
+        Some(notices),
+    ))
 }
 
 /// Lint the text of one file named `rel` (classified by name) with the per-file
@@ -249,7 +281,7 @@ pub fn lint_one(rel: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
     let Some(kind) = source::classify(Path::new(rel)) else {
         return Vec::new();
     };
-    lint_text(rel, kind, text, settings, Path::new(".")).diagnostics
+    lint_text(rel, kind, text, settings, Path::new("."), None).diagnostics
 }
 
 /// Lint one file's text: parse once, run the per-file rules, collect suppressions.
@@ -259,6 +291,7 @@ fn lint_text(
     text: &str,
     settings: &Settings,
     root: &Path,
+    notices: Option<&Notices>,
 ) -> FileResult {
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
@@ -323,6 +356,7 @@ fn lint_text(
         entry: Some(FileEntry {
             path: rel.to_string(),
             kind,
+            role: settings.role_of(rel, Some(text), notices),
         }),
         diagnostics,
         suppressions,

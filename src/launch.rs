@@ -6,6 +6,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
+use crate::model::role::{self, Role};
 use crate::parse::dockerfile::{Args, Instruction};
 use crate::parse::yaml::{self, DocKind, Node};
 use crate::shell::{self, SHELLS};
@@ -288,13 +289,10 @@ fn from_yaml<'f>(file: &SourceFile<'_>, doc: &Node<'_>, kind: &DocKind) -> Vec<L
     out
 }
 
-/// Compose files for development: `docker-compose.dev.yml`, `compose.override.yaml`,
-/// `docker-compose.local.yml`, `docker-compose.test.yml`.
+/// Compose files that are not production by their path (`docker-compose.dev.yml`,
+/// `compose.override.yaml`, `ci/compose.yaml`), from the deployment model.
 pub fn is_dev_compose_file(path: &str) -> bool {
-    file_name_has_part(
-        path,
-        &["dev", "development", "local", "override", "test", "ci"],
-    )
+    role::of_path(path).role != Role::Production
 }
 
 /// True when the file name, split at `.`, `-` and `_`, has one of `parts`

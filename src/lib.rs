@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod fingerprint;
 pub mod fix;
 pub mod launch;
+pub mod model;
 pub mod parse;
 pub mod program;
 pub mod project;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Condition, Location};
+use crate::model::role::Decision;
 use crate::parse::cargo::{DepKind, Manifest};
 use crate::parse::flow::{self, CodeFacts};
 use crate::parse::image::ImageRef;
@@ -21,6 +22,8 @@ pub struct FileEntry {
     /// Path relative to the project root, `/`-separated.
     pub path: String,
     pub kind: FileKind,
+    /// Its role in the deployment model, and why.
+    pub role: Decision,
 }
 
 /// A `Cargo.toml`.

@@ -122,31 +122,6 @@ fn is_dockerfile_name(lower: &str) -> bool {
     })
 }
 
-/// True when a path is test, benchmark or example material rather than deployed code.
-pub fn is_test_path(rel: &str) -> bool {
-    let mut parts = rel.split('/').peekable();
-    while let Some(part) = parts.next() {
-        let is_last = parts.peek().is_none();
-        let test_dir = matches!(
-            part,
-            "tests" | "test" | "benches" | "examples" | "testdata" | "fixtures" | "e2e"
-        ) || ["-tests", "_tests", "-test", "_test", "-e2e"]
-            .iter()
-            .any(|s| part.ends_with(s));
-        if !is_last && test_dir {
-            return true;
-        }
-        if is_last {
-            let stem = part.strip_suffix(".rs").unwrap_or(part);
-            return stem == "tests"
-                || stem == "test"
-                || stem.ends_with("_test")
-                || stem.ends_with("_tests");
-        }
-    }
-    false
-}
-
 /// A YAML document and what it describes.
 pub struct YamlDoc {
     pub node: yaml::Node<'static>,
@@ -528,16 +503,5 @@ mod tests {
         assert_eq!(k("k8s/deploy.yml"), Some(FileKind::Yaml));
         assert_eq!(k("src/main.rs"), Some(FileKind::Rust));
         assert_eq!(k("config/app.toml"), Some(FileKind::Toml));
-    }
-
-    #[test]
-    fn test_paths() {
-        assert!(is_test_path("tests/it.rs"));
-        assert!(is_test_path("crates/a/tests/fixtures/Dockerfile"));
-        assert!(is_test_path("src/foo_test.rs"));
-        assert!(is_test_path("examples/demo/src/main.rs"));
-        assert!(is_test_path("client-integration-tests/docker-compose.yml"));
-        assert!(!is_test_path("src/main.rs"));
-        assert!(!is_test_path("src/latest.rs"));
     }
 }

@@ -118,17 +118,17 @@ fn config_file_options_and_overrides() {
 #[test]
 fn gitignored_files_are_skipped_unless_named_or_no_ignore() {
     let dir = repo_with(&[
-        (".gitignore", b"generated/\n"),
-        ("generated/Dockerfile", BAD_DOCKERFILE),
+        (".gitignore", b"out/\n"),
+        ("out/Dockerfile", BAD_DOCKERFILE),
     ]);
     let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["--isolated"]));
     assert_eq!((code, out.as_str()), (0, ""));
     let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["--isolated", "--no-ignore"]));
     assert_eq!(code, 1, "{out}");
     let (code, out, _) =
-        run(twelve_lint_preview(dir.path()).args(["--isolated", "generated/Dockerfile"]));
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "out/Dockerfile"]));
     assert_eq!(code, 1, "{out}");
-    assert!(out.starts_with("generated/Dockerfile:1:6: TF0201"), "{out}");
+    assert!(out.starts_with("out/Dockerfile:1:6: TF0201"), "{out}");
 }
 
 #[test]
@@ -295,14 +295,14 @@ fn output_is_identical_across_runs_and_job_counts() {
 /// the environment variable, or their own code.
 #[test]
 fn preview_rules_run_only_when_asked_for() {
-    let dir = repo_with(&[("Dockerfile", b"FROM rust:latest\nCMD [\"app\"]\n")]);
-    let finding = "Dockerfile:1:6: TF0201";
+    let dir = repo_with(&[("Dockerfile", b"FROM rust:1.80\nCMD ./app --serve\n")]);
+    let finding = "Dockerfile:2:1: TF0903";
     let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "concise"]));
-    assert_eq!((code, out.as_str()), (0, ""), "TF0201 is in preview");
+    assert_eq!((code, out.as_str()), (0, ""), "TF0903 is in preview");
     for args in [
         &["--preview"][..],
-        &["--select", "TF0201"],
-        &["--select", "unpinned-base-image"],
+        &["--select", "TF0903"],
+        &["--select", "shell-form-entrypoint"],
         &["--option", "preview = true"],
     ] {
         let (code, out, err) = run(twelve_lint(dir.path())
@@ -327,6 +327,13 @@ fn preview_rules_run_only_when_asked_for() {
         .args(["--isolated", "--format", "concise"]));
     assert!(code == 1 && out.starts_with(finding), "{out}");
     let (_, table, _) = run(twelve_lint(dir.path()).args(["rules"]));
-    let row = table.lines().find(|l| l.starts_with("TF0201")).unwrap();
-    assert!(row.contains("preview"), "{row}");
+    let row = |code: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(code))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("TF0903").contains("preview"), "{}", row("TF0903"));
+    assert!(row("TF0201").contains("stable"), "{}", row("TF0201"));
 }

@@ -101,7 +101,7 @@ fn build(root: &Path) {
         "use std::fs::File;\n{}",
         "static A: u8 = 1;\n".repeat(120_000)
     );
-    write(root, "generated/src/tables.rs", generated.as_bytes());
+    write(root, "gen/src/tables.rs", generated.as_bytes());
     // Links and special files.
     std::fs::create_dir_all(root.join("links")).unwrap();
     symlink("loop", root.join("links/loop")).unwrap();
@@ -200,7 +200,7 @@ fn hostile_repository() {
         "nested/src/main.rs",
         "chained/src/not.rs",
         "chained/src/generic.rs",
-        "generated/src/tables.rs",
+        "gen/src/tables.rs",
     ] {
         let reported = at(path, "TF0001") + at(path, "TF0004");
         assert_eq!(reported, 1, "{path}:\n{stdout}");

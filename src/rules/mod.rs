@@ -9,7 +9,8 @@ use crate::project::Project;
 use crate::source::{FileKind, SourceFile};
 
 /// Declare a rule: its type, its metadata (`Type::META`) and its `Rule` impl.
-/// The doc page `rules/<code>.md` is embedded. `security` and `options` are optional.
+/// The doc page `rules/<code>.md` is embedded. `scope` (default `Production`), `security`
+/// and `options` are optional.
 /// New rules start as `stability: Preview`; see [`Stability`] for the bar to `Stable`.
 macro_rules! declare_rule {
     (
@@ -23,6 +24,7 @@ macro_rules! declare_rule {
             since: $since:literal,
             kinds: [$($kind:ident),* $(,)?],
             summary: $summary:literal
+            $(, scope: $scope:ident)?
             $(, security: $security:literal)?
             $(, options: $options:expr)?
             $(,)?
@@ -43,6 +45,7 @@ macro_rules! declare_rule {
                 kinds: &[$($crate::source::FileKind::$kind),*],
                 summary: $summary,
                 doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
+                scope: declare_rule!(@or $({ $crate::rules::Scope::$scope })? { $crate::rules::Scope::Production }),
                 security: declare_rule!(@or $({ $security })? { false }),
                 options: declare_rule!(@or $({ $options })? { &[] }),
             };
@@ -127,6 +130,18 @@ impl Stability {
     }
 }
 
+/// Which files a rule reports in, by their role in the deployment model
+/// ([`crate::model::role`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Production files only: findings in test, dev, CI, docs, example, archived, vendored,
+    /// generated, tooling and build-script files are dropped.
+    Production,
+    /// Every file, whatever its role (suppression hygiene, comparisons across environments).
+    AllFiles,
+}
+
 /// What a rule is: code, name, factor, default severity, the files it reads, its doc.
 #[derive(Debug)]
 pub struct Meta {
@@ -145,6 +160,8 @@ pub struct Meta {
     pub kinds: &'static [FileKind],
     /// One-line summary.
     pub summary: &'static str,
+    /// Which files it reports in.
+    pub scope: Scope,
     /// The rule's Markdown page (`rules/<CODE>.md`).
     pub doc: &'static str,
     /// True for rules that find credentials (SARIF `security-severity`).

@@ -28,6 +28,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [],
         summary: "a suppression comment or annotation suppresses nothing, names an unknown rule, or is malformed",
+        scope: AllFiles,
     }
 }
 
@@ -42,6 +43,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [],
         summary: "a suppression gives no reason",
+        scope: AllFiles,
     }
 }
 
@@ -70,6 +72,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [],
         summary: "a rule failed on a file; the run went on without it",
+        scope: AllFiles,
     }
 }
 

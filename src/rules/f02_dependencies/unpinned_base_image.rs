@@ -13,7 +13,7 @@ declare_rule! {
         name: "unpinned-base-image",
         factor: 2,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Dockerfile],
         summary: "Dockerfile `FROM` without a tag or with `:latest`",

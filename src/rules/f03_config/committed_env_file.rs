@@ -15,6 +15,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Env],
         summary: "a `.env` file (not an example or template) tracked in git with non-empty values",
+        scope: AllFiles,
     }
 }
 

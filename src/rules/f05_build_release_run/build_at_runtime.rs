@@ -10,7 +10,7 @@ declare_rule! {
         code: "TF0501",
         name: "build-at-runtime",
         factor: 5,
-        severity: Error,
+        severity: Warning,
         stability: Preview,
         since: "0.1.0",
         kinds: [Dockerfile, Yaml, Shell],

@@ -10,7 +10,7 @@ declare_rule! {
         code: "TF0602",
         name: "in-memory-session-store",
         factor: 6,
-        severity: Error,
+        severity: Warning,
         stability: Preview,
         since: "0.1.0",
         kinds: [Rust, Cargo],

@@ -9,7 +9,7 @@ declare_rule! {
         code: "TF0601",
         name: "sticky-sessions",
         factor: 6,
-        severity: Error,
+        severity: Warning,
         stability: Preview,
         since: "0.1.0",
         kinds: [Yaml],

@@ -9,7 +9,7 @@ declare_rule! {
         code: "TF0702",
         name: "loopback-bind-in-container",
         factor: 7,
-        severity: Error,
+        severity: Warning,
         stability: Preview,
         since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml],

@@ -11,7 +11,7 @@ declare_rule! {
         code: "TF0801",
         name: "self-daemonizing",
         factor: 8,
-        severity: Error,
+        severity: Warning,
         stability: Preview,
         since: "0.1.0",
         kinds: [Rust],

@@ -18,6 +18,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Yaml, Env],
         summary: "the same backing service runs different images or major versions in development (compose, `.env`) and production (Kubernetes, production compose), or dev substitutes SQLite for a server database",
+        scope: AllFiles,
     }
 }
 

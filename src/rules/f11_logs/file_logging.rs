@@ -16,7 +16,7 @@ declare_rule! {
         code: "TF1101",
         name: "file-logging",
         factor: 11,
-        severity: Error,
+        severity: Warning,
         stability: Preview,
         since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml, Shell],

@@ -1,0 +1,518 @@
+//! The role of every file: is it part of what runs in production, and if not, what is it?
+//!
+//! One answer, asked by the walk (test material is not read), by the engine (findings in
+//! files that are not production are dropped for rules scoped to production), and by
+//! `twelve-lint deployments`, which prints each decision with the signal behind it.
+//! A team corrects the model with the config's `[roles]` globs.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+/// What a file is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Deployed code and deployment files: what runs in production.
+    Production,
+    /// Local development setups: dev compose files, devcontainers, dev images.
+    Development,
+    /// Continuous integration: workflows, CI images and compose files.
+    Ci,
+    /// Tests and their harnesses: unit and integration tests, e2e, regression, fixtures.
+    Test,
+    /// Examples, samples and tutorials.
+    Example,
+    /// Documentation and documentation sites.
+    Docs,
+    /// Benchmarks.
+    Bench,
+    /// Cargo build scripts (`build.rs`), which run at compile time.
+    BuildScript,
+    /// Developer tooling: xtask crates, release and maintenance tools.
+    Tooling,
+    /// Third-party code kept in the repository.
+    Vendored,
+    /// Archived or deprecated material nobody maintains.
+    Archived,
+    /// Generated files.
+    Generated,
+}
+
+impl Role {
+    /// Every role, in order, for config keys and listings.
+    pub const ALL: [Role; 12] = [
+        Role::Production,
+        Role::Development,
+        Role::Ci,
+        Role::Test,
+        Role::Example,
+        Role::Docs,
+        Role::Bench,
+        Role::BuildScript,
+        Role::Tooling,
+        Role::Vendored,
+        Role::Archived,
+        Role::Generated,
+    ];
+
+    /// The kebab-case name used in the config, JSON and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Production => "production",
+            Role::Development => "development",
+            Role::Ci => "ci",
+            Role::Test => "test",
+            Role::Example => "example",
+            Role::Docs => "docs",
+            Role::Bench => "bench",
+            Role::BuildScript => "build-script",
+            Role::Tooling => "tooling",
+            Role::Vendored => "vendored",
+            Role::Archived => "archived",
+            Role::Generated => "generated",
+        }
+    }
+
+    /// The role named `name` (kebab-case).
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// Test, benchmark and example material: not read at all unless `include-tests`.
+    pub fn is_test_material(self) -> bool {
+        matches!(self, Role::Test | Role::Bench | Role::Example)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A role and the signal that decided it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Decision {
+    pub role: Role,
+    /// Why, for `twelve-lint deployments`: `directory \`tests/\``, `file name part \`dev\``.
+    pub signal: String,
+}
+
+impl Decision {
+    fn new(role: Role, signal: impl Into<String>) -> Self {
+        Decision {
+            role,
+            signal: signal.into(),
+        }
+    }
+
+    /// A production file: no signal said otherwise.
+    pub fn production() -> Self {
+        Decision::new(Role::Production, "no signal of another role")
+    }
+}
+
+/// Directory names, in their common spellings, and the role they give what is under them.
+const DIRECTORIES: &[(Role, &[&str])] = &[
+    (
+        Role::Test,
+        &[
+            "tests",
+            "test",
+            "testdata",
+            "test_data",
+            "test-data",
+            "testing",
+            "fixtures",
+            "e2e",
+            "integration",
+            "integration-tests",
+            "regression",
+            "playwright",
+            "cypress",
+        ],
+    ),
+    (
+        Role::Bench,
+        &["benches", "bench", "benchmark", "benchmarks"],
+    ),
+    (
+        Role::Example,
+        &[
+            "examples",
+            "example",
+            "samples",
+            "sample",
+            "tutorial",
+            "tutorials",
+        ],
+    ),
+    (Role::Docs, &["docs", "doc", "website", "book"]),
+    (
+        Role::Archived,
+        &["_archived", "archived", "archive", "deprecated"],
+    ),
+    (
+        Role::Vendored,
+        &[
+            "vendor",
+            "vendored",
+            "third_party",
+            "third-party",
+            "thirdparty",
+        ],
+    ),
+    (Role::Development, &[".devcontainer", "devcontainer", "dev"]),
+    (
+        Role::Ci,
+        &[".github", ".circleci", ".gitlab", ".buildkite", ".ci", "ci"],
+    ),
+    (Role::Tooling, &["xtask", "tools"]),
+    (Role::Generated, &["generated"]),
+];
+
+/// Suffixes of directory names that mark test material: `client-integration-tests/`, `api_test/`.
+const TEST_DIRECTORY_SUFFIXES: &[&str] = &["-tests", "_tests", "-test", "_test", "-e2e", "_e2e"];
+
+/// Parts of a deployment file's name (split at `.`, `-`, `_`) and the role they give it:
+/// `docker-compose.dev.yml`, `Dockerfile.ci`, `compose.override.yaml`, `development.env`.
+const NAME_PARTS: &[(Role, &[&str])] = &[
+    (
+        Role::Development,
+        &[
+            "dev",
+            "development",
+            "local",
+            "override",
+            "debug",
+            "devcontainer",
+        ],
+    ),
+    (Role::Test, &["test", "tests", "e2e", "integration"]),
+    (Role::Ci, &["ci"]),
+];
+
+/// Phrases in a file's opening comments that say it is not for production.
+const HEADER_PHRASES: &[(Role, &[&str])] = &[
+    (
+        Role::Development,
+        &[
+            "local development",
+            "local dev",
+            "for development",
+            "development only",
+            "development purposes",
+            "dev only",
+            "not for production",
+            "not meant for production",
+            "not intended for production",
+            "do not use in production",
+            "don't use in production",
+            "not suitable for production",
+        ],
+    ),
+    (
+        Role::Test,
+        &["for testing", "testing only", "test only", "for tests"],
+    ),
+    (
+        Role::Generated,
+        &[
+            "@generated",
+            "do not edit",
+            "code generated",
+            "autogenerated",
+        ],
+    ),
+];
+
+/// How many opening lines are read for header comments.
+const HEADER_LINES: usize = 15;
+
+/// Phrases of a README notice that forbid production use of what the directory holds
+/// (`These samples must not be deployed in production environments.`).
+const README_NOTICES: &[&str] = &[
+    "must not be deployed in production",
+    "should not be deployed in production",
+    "must not be used in production",
+    "should not be used in production",
+    "not meant for production",
+    "not intended for production",
+    "not for production use",
+    "do not use in production",
+    "not suitable for production",
+];
+
+/// README file names looked up in each directory.
+const README_NAMES: &[&str] = &["README.md", "readme.md", "Readme.md", "README"];
+
+/// The opening bytes of a README that are searched for a notice.
+const README_HEAD_BYTES: u64 = 4096;
+
+/// README notices of the directories of a repository, read on first use.
+pub struct Notices {
+    root: PathBuf,
+    by_dir: Mutex<HashMap<String, Option<Decision>>>,
+}
+
+impl Notices {
+    /// Notices of the repository at `root`.
+    pub fn new(root: PathBuf) -> Self {
+        Notices {
+            root,
+            by_dir: Mutex::default(),
+        }
+    }
+
+    /// The role a README in the root or a directory above `rel` gives it, if any.
+    pub fn of(&self, rel: &str) -> Option<Decision> {
+        let mut dir = String::new();
+        let mut dirs = vec![String::new()];
+        for part in rel.split('/').collect::<Vec<_>>().split_last()?.1 {
+            dir = if dir.is_empty() {
+                (*part).to_string()
+            } else {
+                format!("{dir}/{part}")
+            };
+            dirs.push(dir.clone());
+        }
+        dirs.iter().find_map(|d| self.of_dir(d))
+    }
+
+    fn of_dir(&self, dir: &str) -> Option<Decision> {
+        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(dir.to_string())
+            .or_insert_with(|| self.read_notice(dir))
+            .clone()
+    }
+
+    fn read_notice(&self, dir: &str) -> Option<Decision> {
+        let base = self.root.join(dir);
+        // A regular file only: a symbolic link could point outside the repository.
+        let name = README_NAMES.iter().find(|n| {
+            std::fs::symlink_metadata(base.join(n)).is_ok_and(|m| m.file_type().is_file())
+        })?;
+        let mut head = String::new();
+        let file = std::fs::File::open(base.join(name)).ok()?;
+        // A README that is not UTF-8 has no notice we can read.
+        file.take(README_HEAD_BYTES)
+            .read_to_string(&mut head)
+            .ok()?;
+        let lower = head.to_ascii_lowercase();
+        let phrase = README_NOTICES.iter().find(|p| lower.contains(*p))?;
+        let shown = if dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        };
+        Some(Decision::new(
+            Role::Development,
+            format!("{shown} says \"{phrase}\""),
+        ))
+    }
+}
+
+/// The role a path alone gives a file (directories, then the file name).
+pub fn of_path(rel: &str) -> Decision {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let (name, dirs) = parts.split_last().unwrap_or((&"", &[]));
+    // Inside a crate's `src/`, module directories (`src/docs/`, `src/tools/`) are code;
+    // only test directories keep their meaning there.
+    let mut in_src = false;
+    for dir in dirs {
+        let lower = dir.to_ascii_lowercase();
+        if let Some((role, _)) = DIRECTORIES
+            .iter()
+            .filter(|(role, _)| !in_src || role.is_test_material())
+            .find(|(_, names)| names.contains(&lower.as_str()))
+        {
+            return Decision::new(*role, format!("directory `{dir}/`"));
+        }
+        in_src |= lower == "src";
+        if TEST_DIRECTORY_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
+            return Decision::new(Role::Test, format!("directory `{dir}/`"));
+        }
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower == "build.rs" {
+        return Decision::new(Role::BuildScript, "Cargo build script `build.rs`");
+    }
+    if let Some(stem) = lower.strip_suffix(".rs") {
+        if stem == "tests" || stem == "test" || stem.ends_with("_test") || stem.ends_with("_tests")
+        {
+            return Decision::new(Role::Test, format!("test file name `{name}`"));
+        }
+        return Decision::production();
+    }
+    for (role, words) in NAME_PARTS {
+        if let Some(part) = lower.split(['.', '-', '_']).find(|p| words.contains(p)) {
+            return Decision::new(*role, format!("file name part `{part}`"));
+        }
+    }
+    Decision::production()
+}
+
+/// The role of a file from its path and, when the path says production, its opening
+/// comments (with `text`) and the README notices of its directories (with `notices`).
+pub fn of_file(rel: &str, text: Option<&str>, notices: Option<&Notices>) -> Decision {
+    let by_path = of_path(rel);
+    if by_path.role != Role::Production {
+        return by_path;
+    }
+    text.and_then(|t| header(t, rel.ends_with(".rs")))
+        .or_else(|| notices.and_then(|n| n.of(rel)))
+        .unwrap_or(by_path)
+}
+
+/// A role stated by the file's opening comment lines (`#`, `//`, `/*`, `*`, `<!--`).
+/// Only code can be generated: a generated manifest is still what gets deployed.
+fn header(text: &str, code: bool) -> Option<Decision> {
+    for line in text.lines().take(HEADER_LINES) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let comment = ["#", "//", "/*", "*", "<!--", "--"]
+            .iter()
+            .find_map(|m| trimmed.strip_prefix(m));
+        let Some(comment) = comment else {
+            // The header ends at the first line of content.
+            return None;
+        };
+        let lower = comment.to_ascii_lowercase();
+        for (role, phrases) in HEADER_PHRASES {
+            if *role == Role::Generated && !code {
+                continue;
+            }
+            if let Some(phrase) = phrases.iter().find(|p| lower.contains(*p)) {
+                return Some(Decision::new(
+                    *role,
+                    format!("opening comment says \"{phrase}\""),
+                ));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(rel: &str) -> Role {
+        of_path(rel).role
+    }
+
+    #[test]
+    fn directories_decide_first() {
+        assert_eq!(role("tests/it.rs"), Role::Test);
+        assert_eq!(role("crates/a/tests/fixtures/Dockerfile"), Role::Test);
+        assert_eq!(
+            role("client-integration-tests/docker-compose.yml"),
+            Role::Test
+        );
+        assert_eq!(role("examples/demo/src/main.rs"), Role::Example);
+        assert_eq!(role("_archived/nfs/Dockerfile"), Role::Archived);
+        assert_eq!(role(".devcontainer/Dockerfile"), Role::Development);
+        assert_eq!(role("website/Dockerfile"), Role::Docs);
+        assert_eq!(role("vendor/x/src/lib.rs"), Role::Vendored);
+        assert_eq!(role("xtask/src/main.rs"), Role::Tooling);
+        assert_eq!(role("benches/b.rs"), Role::Bench);
+        assert_eq!(role("scripts/regression/compose.yaml"), Role::Test);
+        assert_eq!(role("crates/a/src/tests/mod.rs"), Role::Test);
+    }
+
+    #[test]
+    fn file_names_of_deployment_files() {
+        assert_eq!(role("docker-compose.dev.yml"), Role::Development);
+        assert_eq!(role("compose.override.yaml"), Role::Development);
+        assert_eq!(role("Dockerfile.ci"), Role::Ci);
+        assert_eq!(role("docker-compose.e2e.yaml"), Role::Test);
+        assert_eq!(role("development.env"), Role::Development);
+        assert_eq!(role("build.rs"), Role::BuildScript);
+        assert_eq!(role("src/foo_test.rs"), Role::Test);
+    }
+
+    #[test]
+    fn near_misses_stay_production() {
+        for rel in [
+            "src/main.rs",
+            "src/latest.rs",
+            "src/dev.rs",
+            "src/testing_utils_prod.rs",
+            "docker-compose.yml",
+            "docker-compose.prod.yml",
+            "Dockerfile",
+            "deploy/k8s/deployment.yaml",
+            "contest/Dockerfile",
+            "devices/Dockerfile",
+            "src/tools.rs",
+            "crates/api/src/tools/mod.rs",
+            "src/docs/render.rs",
+        ] {
+            assert_eq!(role(rel), Role::Production, "{rel}");
+        }
+    }
+
+    #[test]
+    fn opening_comments_state_a_role() {
+        let dev = "# Docker compose file for local development only\nservices:\n  db:\n";
+        assert_eq!(
+            of_file("docker-compose.yml", Some(dev), None).role,
+            Role::Development
+        );
+        let late = "services:\n  db:\n# for local development\n";
+        assert_eq!(
+            of_file("docker-compose.yml", Some(late), None).role,
+            Role::Production
+        );
+        let generated = "// @generated by prost\npub struct A;\n";
+        assert_eq!(
+            of_file("src/pb.rs", Some(generated), None).role,
+            Role::Generated
+        );
+        let manifest = "# Code generated by kustomize. DO NOT EDIT.\napiVersion: v1\n";
+        assert_eq!(
+            of_file("release/app.yaml", Some(manifest), None).role,
+            Role::Production
+        );
+        let plain = "# syntax=docker/dockerfile:1\nFROM rust:1.80\n";
+        assert_eq!(
+            of_file("Dockerfile", Some(plain), None).role,
+            Role::Production
+        );
+    }
+
+    #[test]
+    fn readme_notices_cover_their_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let samples = dir.path().join("samples-not-by-path/app");
+        std::fs::create_dir_all(&samples).unwrap();
+        std::fs::write(
+            dir.path().join("samples-not-by-path/README.md"),
+            "# Samples\n\n> These samples must not be deployed in production environments.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("README.md"),
+            "# App\n\nFor local development, run `docker compose up`.\n",
+        )
+        .unwrap();
+        let notices = Notices::new(dir.path().to_path_buf());
+        let d = of_file("samples-not-by-path/app/compose.yaml", None, Some(&notices));
+        assert_eq!(d.role, Role::Development);
+        assert!(
+            d.signal.contains("samples-not-by-path/README.md"),
+            "{}",
+            d.signal
+        );
+        let d = of_file("deploy/compose.yaml", None, Some(&notices));
+        assert_eq!(d.role, Role::Production, "a how-to line is not a notice");
+    }
+}
