@@ -181,13 +181,25 @@ pub fn string_literals(t: &Tokens<'_>) -> Vec<StrLit> {
     out
 }
 
-/// Literal program names passed to `Command::new` (std, tokio, async-std) or
-/// duct's `cmd!`, with the literal's span.
+/// Literal program names passed to a process builder's `Command::new` (std, tokio,
+/// async-std, smol) or duct's `cmd!`, with the literal's span.
+///
+/// `Command` is resolved, not matched by name: a call counts when written through a
+/// `process` module (`std::process::Command::new`, `process::Command::new`), or when the
+/// file imports `Command` (or an alias of it) from a `process` module. clap's
+/// `Command::new("serve")` builds a subcommand and runs nothing.
 pub fn commands(t: &Tokens<'_>) -> Vec<(String, Range<usize>)> {
     let is_str = |i: usize| matches!(t.kind(i), Some(Kind::Str | Kind::RawStr));
+    let local_names = process_command_names(t);
     let mut out = Vec::new();
     walk_code(t, 0, t.len(), false, &mut |i, _| {
-        let command_new = t.is_ident(i, "Command")
+        let qualified = i >= 3 && t.is_joint(i - 2, ':', ':');
+        let names_process_command = if qualified {
+            t.is_ident(i, "Command") && t.is_ident(i - 3, "process")
+        } else {
+            t.kind(i) == Some(Kind::Ident) && local_names.iter().any(|n| *n == t.text(i))
+        };
+        let command_new = names_process_command
             && t.is_joint(i + 1, ':', ':')
             && t.is_ident(i + 3, "new")
             && t.is_open(i + 4, '(')
@@ -210,6 +222,74 @@ pub fn commands(t: &Tokens<'_>) -> Vec<(String, Range<usize>)> {
         }
     });
     out
+}
+
+/// The names under which a file's `use` declarations bring a process builder `Command`
+/// into scope: `use std::process::Command;` gives `Command`, `use tokio::process::Command
+/// as Cmd;` gives `Cmd`, `use std::process::*;` gives `Command`.
+fn process_command_names<'a>(t: &Tokens<'a>) -> Vec<&'a str> {
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if t.is_ident(i, "use") {
+            let end = (i + 1..t.len())
+                .find(|&j| t.is_punct(j, ';'))
+                .unwrap_or(t.len());
+            use_tree(t, i + 1, end, false, &mut names);
+            i = end;
+        }
+        i += 1;
+    }
+    names
+}
+
+/// Walk the use tree in tokens `from..to`; `in_process` is true below a `process` segment.
+fn use_tree<'a>(
+    t: &Tokens<'a>,
+    from: usize,
+    to: usize,
+    in_process: bool,
+    names: &mut Vec<&'a str>,
+) {
+    let mut in_process = in_process;
+    let mut i = from;
+    while i < to {
+        if t.is_open(i, '{') {
+            let close = t.pair(i).min(to);
+            let mut start = i + 1;
+            let mut j = i + 1;
+            while j < close {
+                if t.is_punct(j, ',') {
+                    use_tree(t, start, j, in_process, names);
+                    start = j + 1;
+                    j += 1;
+                } else {
+                    j = t.next(j);
+                }
+            }
+            use_tree(t, start, close, in_process, names);
+            return;
+        }
+        if t.is_punct(i, '*') && in_process {
+            names.push("Command");
+            return;
+        }
+        if t.kind(i) == Some(Kind::Ident) {
+            let last = !t.is_joint(i + 1, ':', ':');
+            if last {
+                if in_process && t.is_ident(i, "Command") {
+                    let alias = (t.is_ident(i + 1, "as") && t.kind(i + 2) == Some(Kind::Ident))
+                        .then(|| t.text(i + 2));
+                    names.push(alias.unwrap_or("Command"));
+                }
+                return;
+            }
+            in_process = t.is_ident(i, "process");
+            i += 3;
+            continue;
+        }
+        i += 1;
+    }
 }
 
 /// Methods whose arguments are fallbacks for a missing value.
@@ -441,6 +521,35 @@ mod tests {
         assert_eq!(values, ["one", "two {}"]);
         assert_eq!(&src[lits[0].span.clone()], "\"one\"");
         assert_eq!(&src[lits[1].sub_span(0..3)], "two");
+    }
+
+    #[test]
+    fn command_resolves_through_use_declarations() {
+        let programs = |src: &str| -> Vec<String> {
+            let tokens = crate::parse::lex::lex(src).unwrap();
+            commands(&tokens).into_iter().map(|(p, _)| p).collect()
+        };
+        let std = "use std::process::{Command, Stdio};\nfn f() { Command::new(\"git\"); }\n";
+        assert_eq!(programs(std), ["git"]);
+        let nested =
+            "use std::{io, process::{Stdio, Command}};\nfn f() { Command::new(\"git\"); }\n";
+        assert_eq!(programs(nested), ["git"]);
+        let alias = "use tokio::process::Command as Cmd;\nfn f() { Cmd::new(\"ffmpeg\"); }\n";
+        assert_eq!(programs(alias), ["ffmpeg"]);
+        let glob = "use std::process::*;\nfn f() { Command::new(\"sh\"); }\n";
+        assert_eq!(programs(glob), ["sh"]);
+        let qualified =
+            "fn f() { std::process::Command::new(\"git\"); process::Command::new(\"tar\"); }\n";
+        assert_eq!(programs(qualified), ["git", "tar"]);
+        // clap's builder and unresolved names run nothing.
+        let clap = "use clap::{Arg, Command};\nfn cli() -> Command { Command::new(\"serve\") }\n";
+        assert!(programs(clap).is_empty());
+        let clap_path = "fn cli() { clap::Command::new(\"serve\"); }\n";
+        assert!(programs(clap_path).is_empty());
+        let unresolved = "fn f() { Command::new(\"git\"); }\n";
+        assert!(programs(unresolved).is_empty());
+        let duct = "fn f() { cmd!(\"git status\"); }\n";
+        assert_eq!(programs(duct), ["git"]);
     }
 
     #[test]
