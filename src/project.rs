@@ -524,7 +524,10 @@ fn within<'m>(
 
 /// True when `path` is `dir` or below it (root-relative, `""` is the root).
 pub fn is_within(path: &str, dir: &str) -> bool {
-    dir.is_empty() || path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+    dir.is_empty()
+        || dir == "."
+        || path == dir
+        || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
 }
 
 /// The files `git` tracks below `root`, relative to it.

@@ -115,6 +115,18 @@ fn whole_repo_mode_reports_only_named_files_with_project_context() {
     assert_eq!(code, 1);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("Dockerfile:2:8: TF0703"), "{out}");
+    // The repository root named as the path: every finding, not none.
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args([
+        "--isolated",
+        "--select",
+        "TF0703,TF0201",
+        "--whole-repo",
+        ".",
+    ]));
+    assert_eq!(code, 1, "{out}");
+    let (_, plain, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--select", "TF0703,TF0201"]));
+    assert_eq!((out.lines().count(), out.as_str()), (2, plain.as_str()));
 }
 
 #[test]
