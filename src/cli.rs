@@ -15,6 +15,7 @@ use crate::diff::Changes;
 use crate::engine::{self, Request};
 use crate::evidence;
 use crate::fix;
+use crate::model;
 use crate::project;
 use crate::render::{self, Format, Output};
 use crate::rules::{self, RULES};
@@ -50,12 +51,35 @@ enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff), e.g. `twelve-lint man > twelve-lint.1`.
     Man,
+    /// Show the deployment model: every file's role (production, development, test, ...) and the signal that decided it.
+    Deployments(DeploymentsArgs),
     /// Write a commented starter twelve-lint.toml in the current directory.
     Init {
         /// Overwrite an existing twelve-lint.toml.
         #[arg(long)]
         force: bool,
     },
+}
+
+/// Options of `deployments`.
+#[derive(Debug, Args)]
+struct DeploymentsArgs {
+    /// The repository or directories to describe (default: the current directory).
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = DeploymentsFormat::Text)]
+    format: DeploymentsFormat,
+    /// Config file to use instead of discovering twelve-lint.toml (its `[roles]` correct the model).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore config files.
+    #[arg(long)]
+    isolated: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DeploymentsFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -193,6 +217,7 @@ pub fn main() -> i32 {
             }
         }
         Some(Command::Init { force }) => init(force),
+        Some(Command::Deployments(args)) => deployments(args),
         Some(Command::Rule { rule }) => match rules::by_code_or_name(&rule) {
             Some(r) => print(r.meta().doc),
             None => Err(format!(
@@ -216,27 +241,98 @@ fn print(text: &str) -> Result<i32, String> {
     Ok(0)
 }
 
-fn check(args: CheckArgs) -> Result<i32, String> {
-    let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
-    req.no_ignore = args.no_ignore;
-    req.jobs = args.jobs.unwrap_or(0);
+/// The config sources of a run: the discovered (or named) config file unless `isolated`,
+/// then each `--option`.
+fn config_sources(
+    req: &Request,
+    config: Option<&PathBuf>,
+    isolated: bool,
+    options: &[String],
+) -> Result<Vec<(String, String)>, String> {
     let mut sources = Vec::new();
-    if !args.isolated {
+    if !isolated {
         let start = req.paths[0].clone();
         let start = if start.is_dir() {
             start
         } else {
             start.parent().map(PathBuf::from).unwrap_or(start)
         };
-        if let Some(path) = args.config.clone().or_else(|| config::discover(&start)) {
+        if let Some(path) = config.cloned().or_else(|| config::discover(&start)) {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
             sources.push((path.display().to_string(), text));
         }
     }
-    for (i, option) in args.options.iter().enumerate() {
+    for (i, option) in options.iter().enumerate() {
         sources.push((format!("--option #{}", i + 1), option.clone()));
     }
+    Ok(sources)
+}
+
+/// `twelve-lint deployments`: the deployment model's decision for every file.
+fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
+    let req = Request::new(&args.paths).map_err(|e| e.to_string())?;
+    let sources = config_sources(&req, args.config.as_ref(), args.isolated, &[])?;
+    // Every rule, every file: the listing covers what a default run would not read.
+    let overrides = Overrides {
+        preview: Some(true),
+        include_tests: Some(true),
+        ..Overrides::default()
+    };
+    let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
+    let notices = model::role::Notices::new(req.root.clone());
+    let files = engine::walk_files(&req, &settings);
+    let decisions: Vec<(String, model::role::Decision)> = files
+        .into_iter()
+        .map(|rel| {
+            let text = engine::read_text(&req.root.join(&rel), settings.max_file_size).ok();
+            let decision = settings.role_of(&rel, text.as_deref(), Some(&notices));
+            (rel, decision)
+        })
+        .collect();
+    print(&render_deployments(&decisions, args.format))
+}
+
+fn render_deployments(
+    decisions: &[(String, model::role::Decision)],
+    format: DeploymentsFormat,
+) -> String {
+    match format {
+        DeploymentsFormat::Json => {
+            let files: Vec<_> = decisions
+                .iter()
+                .map(|(path, d)| serde_json::json!({"path": path, "role": d.role, "signal": d.signal}))
+                .collect();
+            serde_json::to_string_pretty(&serde_json::json!({ "files": files }))
+                .expect("JSON values serialize")
+                + "\n"
+        }
+        DeploymentsFormat::Text => {
+            let mut s = String::new();
+            for role in model::role::Role::ALL {
+                let of_role: Vec<_> = decisions.iter().filter(|(_, d)| d.role == role).collect();
+                if of_role.is_empty() {
+                    continue;
+                }
+                s.push_str(&format!("{role} ({} files)\n", of_role.len()));
+                for (path, d) in of_role {
+                    if role == model::role::Role::Production {
+                        s.push_str(&format!("  {path}\n"));
+                    } else {
+                        s.push_str(&format!("  {path}  ({})\n", d.signal));
+                    }
+                }
+            }
+            s
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<i32, String> {
+    let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
+    req.no_ignore = args.no_ignore;
+    req.jobs = args.jobs.unwrap_or(0);
+    let sources = config_sources(&req, args.config.as_ref(), args.isolated, &args.options)?;
     let overrides = Overrides {
         select: args.select,
         ignore: args.ignore,

@@ -113,19 +113,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         .collect();
     let notices = Notices::new(req.root.clone());
     let (tx, rx) = mpsc::channel::<FileResult>();
-    let mut walk = ignore::WalkBuilder::new(&req.paths[0]);
-    for p in &req.paths[1..] {
-        walk.add(p);
-    }
-    walk.hidden(false)
-        .require_git(false)
-        .follow_links(false)
-        .threads(req.jobs)
-        .filter_entry(|e| e.file_name() != ".git");
-    if req.no_ignore {
-        walk.standard_filters(false).hidden(false);
-    }
-    walk.build_parallel().run(|| {
+    walker(req).build_parallel().run(|| {
         let tx = tx.clone();
         let needed = &needed;
         let notices = &notices;
@@ -186,6 +174,39 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         elapsed: started.elapsed(),
         baseline: None,
     }
+}
+
+/// The walk of a request: `.gitignore`-aware unless `no_ignore`, hidden files included,
+/// symbolic links not followed, `.git/` skipped.
+fn walker(req: &Request) -> ignore::WalkBuilder {
+    let mut walk = ignore::WalkBuilder::new(&req.paths[0]);
+    for p in &req.paths[1..] {
+        walk.add(p);
+    }
+    walk.hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .threads(req.jobs)
+        .filter_entry(|e| e.file_name() != ".git");
+    if req.no_ignore {
+        walk.standard_filters(false).hidden(false);
+    }
+    walk
+}
+
+/// The root-relative paths of the regular files of a linted kind the walk of `req` visits
+/// (not excluded by `settings`), sorted.
+pub fn walk_files(req: &Request, settings: &Settings) -> Vec<String> {
+    let mut out: Vec<String> = walker(req)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter(|e| source::classify(e.path()).is_some())
+        .map(|e| relative(&req.root, e.path()))
+        .filter(|rel| !settings.exclude.is_match(rel))
+        .collect();
+    out.sort();
+    out
 }
 
 /// Drop findings of production-scoped rules in files the deployment model says are not
@@ -391,7 +412,7 @@ fn first_line(message: &str) -> &str {
 }
 
 /// Read a file as UTF-8 text (BOM removed), or say why not.
-fn read_text(path: &Path, max: u64) -> Result<String, String> {
+pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
     let size = std::fs::metadata(path)
         .map_err(|e| format!("cannot read: {e}"))?
         .len();

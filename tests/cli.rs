@@ -337,3 +337,57 @@ fn preview_rules_run_only_when_asked_for() {
     assert!(row("TF0903").contains("preview"), "{}", row("TF0903"));
     assert!(row("TF0201").contains("stable"), "{}", row("TF0201"));
 }
+
+/// `deployments` explains the role of every file with the signal that decided it.
+#[test]
+fn deployments_explains_each_files_role() {
+    let dir = repo_with(&[
+        ("Dockerfile", b"FROM rust:1.80\n"),
+        (
+            "docker-compose.dev.yml",
+            b"services:\n  app:\n    build: .\n",
+        ),
+        (".devcontainer/Dockerfile", b"FROM rust\n"),
+        ("tests/it.rs", b"#[test]\nfn t() {}\n"),
+        ("sandbox/Dockerfile", b"FROM rust\n"),
+        (
+            "twelve-lint.toml",
+            b"[roles]\ndevelopment = [\"sandbox/\"]\n",
+        ),
+    ]);
+    let (code, out, err) = run(twelve_lint(dir.path()).args(["deployments", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let role = |path: &str| {
+        let file = doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("{path} listed: {out}"));
+        (
+            file["role"].as_str().unwrap().to_string(),
+            file["signal"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(role("Dockerfile").0, "production");
+    assert_eq!(
+        role("docker-compose.dev.yml"),
+        ("development".into(), "file name part `dev`".into())
+    );
+    assert_eq!(
+        role(".devcontainer/Dockerfile"),
+        ("development".into(), "directory `.devcontainer/`".into())
+    );
+    assert_eq!(role("tests/it.rs").0, "test");
+    assert_eq!(
+        role("sandbox/Dockerfile"),
+        ("development".into(), "`[roles]` in the config".into())
+    );
+    let (_, text, _) = run(twelve_lint(dir.path()).args(["deployments"]));
+    assert!(
+        text.contains("development (3 files)\n")
+            && text.contains("  tests/it.rs  (directory `tests/`)\n"),
+        "{text}"
+    );
+}
