@@ -157,6 +157,16 @@ def lint(binary: Path, repo_dir: Path, repo: str, preview: bool) -> tuple[int, l
     return proc.returncode, findings
 
 
+def linted_paths(binary: Path, repo_dir: Path) -> list[str]:
+    """The files of kinds twelve-lint reads, from `twelve-lint deployments`."""
+    proc = subprocess.run(
+        [str(binary), "deployments", "--format", "json", "."], cwd=repo_dir, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        die(f"{repo_dir.name}: `twelve-lint deployments` exited {proc.returncode}: {proc.stderr.strip()[:500]}")
+    return [f["path"] for f in json.loads(proc.stdout)["files"]]
+
+
 def cmd_checkout(args: argparse.Namespace) -> int:
     base = Path(args.checkouts)
     base.mkdir(parents=True, exist_ok=True)
@@ -195,6 +205,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     findings: list[Finding] = []
     default_exit: dict[str, int] = {}
+    linted_files: set[tuple[str, str]] = set()
     for repo in manifest:
         repo_dir = checkout_dir(base, repo["name"])
         if not repo_dir.is_dir():
@@ -207,6 +218,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _, found = lint(binary, repo_dir, repo["name"], preview=True)
         findings += found
         default_exit[repo["name"]], _ = lint(binary, repo_dir, repo["name"], preview=False)
+        linted_files |= {(repo["name"], path) for path in linted_paths(binary, repo_dir)}
 
     current = {f.key: f for f in findings}
     if args.out:
@@ -301,9 +313,16 @@ def cmd_run(args: argparse.Namespace) -> int:
                 return True
         return False
 
+    readable = [v for v in violations if (v.repo, v.path) in linted_files]
     for label, codes in (("stable rules", stable), ("with preview", None)):
         hits = sum(found(v, codes) for v in violations)
-        print(f"  {label}: {hits}/{len(violations)}" + (f" ({100 * hits / len(violations):.0f}%)" if violations else ""))
+        in_read = sum(found(v, codes) for v in readable)
+        print(
+            f"  {label}: {hits}/{len(violations)}"
+            + (f" ({100 * hits / len(violations):.0f}%)" if violations else "")
+            + f"; in files twelve-lint reads: {in_read}/{len(readable)}"
+            + (f" ({100 * in_read / len(readable):.0f}%)" if readable else "")
+        )
     if args.verbose:
         for v in violations:
             mark = "stable" if found(v, stable) else "preview" if found(v, None) else "missed"

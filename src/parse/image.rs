@@ -32,11 +32,30 @@ impl<'a> ImageRef<'a> {
         }
     }
 
-    /// True when the reference can change under the same name: no tag or `latest`, and no digest.
+    /// True when the reference can change under the same name: no tag, `latest` or a
+    /// release channel ([`Self::channel`]), and no digest.
     pub fn is_floating(&self) -> bool {
-        !self.digest && matches!(self.tag, None | Some("latest"))
+        !self.digest && (matches!(self.tag, None | Some("latest")) || self.channel().is_some())
+    }
+
+    /// The release channel a tag follows instead of naming a version: `stable` in
+    /// `debian:stable-slim`, `lts` in `node:lts-alpine`, `sid`, `edge`, `nightly`, `main`.
+    /// A tag with a digit in any part names a version (`stable-20240101`, `3.12-slim`).
+    pub fn channel(&self) -> Option<&'a str> {
+        let tag = self.tag?;
+        let parts = || tag.split(['-', '_', '.']);
+        if self.digest || parts().any(|p| p.bytes().any(|b| b.is_ascii_digit())) {
+            return None;
+        }
+        parts().find(|p| CHANNELS.contains(&p.to_ascii_lowercase().as_str()))
     }
 }
+
+/// Tag words that follow a moving release channel or branch rather than a version.
+const CHANNELS: &[&str] = &[
+    "stable", "testing", "unstable", "sid", "rolling", "edge", "nightly", "canary", "beta",
+    "current", "lts", "main", "master", "develop", "dev",
+];
 
 /// Images of backing services (datastores, brokers, caches, mail catchers, local
 /// cloud emulators, observability backends), by base name, with the service.
@@ -176,5 +195,18 @@ mod tests {
         assert!(ImageRef::parse("redis:latest").is_floating());
         assert!(!ImageRef::parse("redis:7.2").is_floating());
         assert!(!ImageRef::parse("redis@sha256:abc").is_floating());
+        assert!(ImageRef::parse("debian:stable-slim").is_floating());
+        assert_eq!(ImageRef::parse("node:lts-alpine").channel(), Some("lts"));
+        assert_eq!(ImageRef::parse("debian:sid-slim").channel(), Some("sid"));
+        for pinned in [
+            "debian:bookworm-slim",
+            "debian:stable-20240101-slim",
+            "rust:1.80-slim",
+            "node:20-alpine",
+            "alpine:3.20",
+            "debian:stable-slim@sha256:abc",
+        ] {
+            assert!(!ImageRef::parse(pinned).is_floating(), "{pinned}");
+        }
     }
 }

@@ -16,7 +16,7 @@ declare_rule! {
         stability: Stable,
         since: "0.1.0",
         kinds: [Dockerfile],
-        summary: "Dockerfile `FROM` without a tag or with `:latest`",
+        summary: "Dockerfile `FROM` without a tag, with `:latest`, or on a moving release channel (`stable`, `lts`, `sid`)",
         options: &[RuleOption {
             name: "allowed-images",
             doc: "image names (without tag) that may float, e.g. an internal base image rebuilt on purpose",
@@ -96,7 +96,18 @@ fn check_from(
                 reference.name
             ),
         ),
-        Some(_) => return,
+        Some(tag) => match reference.channel() {
+            Some(channel) => (
+                format!(
+                    "base image `{resolved}` follows the moving `{channel}` channel, so it changes whenever a new release lands"
+                ),
+                format!(
+                    "pin a version tag or digest instead of `{tag}`, e.g. `{}:<version>`",
+                    reference.name
+                ),
+            ),
+            None => return,
+        },
     };
     let diag = cx.report(file.loc(image.span.clone()), message, help);
     for inst in used_args {

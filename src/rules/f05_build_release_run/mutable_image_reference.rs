@@ -1,4 +1,5 @@
-//! TF0502 mutable-image-reference: compose or Kubernetes `image:` without a tag or with `:latest`.
+//! TF0502 mutable-image-reference: compose or Kubernetes `image:` without a tag, with `:latest`
+//! or on a moving release channel.
 
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, DocKind};
@@ -48,16 +49,14 @@ impl Check for MutableImageReference {
                 let Some(image) = yaml::scalar_str(node) else {
                     continue;
                 };
-                if image.contains('$')
-                    || image.contains("{{")
-                    || !ImageRef::parse(image).is_floating()
-                {
+                let reference = ImageRef::parse(image);
+                if image.contains('$') || image.contains("{{") || !reference.is_floating() {
                     continue;
                 }
-                let what = if ImageRef::parse(image).tag.is_some() {
-                    "the mutable `latest` tag"
-                } else {
-                    "no tag"
+                let what = match (reference.tag, reference.channel()) {
+                    (None, _) => "no tag".to_string(),
+                    (Some(_), Some(channel)) => format!("the moving `{channel}` channel tag"),
+                    (Some(_), None) => "the mutable `latest` tag".to_string(),
                 };
                 cx.report(
                     file.loc(file.yaml_span(node)),
