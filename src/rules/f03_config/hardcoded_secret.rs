@@ -58,6 +58,12 @@ impl Check for HardcodedSecret {
         for ((start, end), (message, help)) in found.found {
             cx.report(file.loc(start..end), message, help);
         }
+        for g in found.groups {
+            let d = cx.report(file.loc(g.span), g.message, g.help);
+            for (span, message) in g.related {
+                d.with_related(file.loc(span), message);
+            }
+        }
     }
 }
 
@@ -65,8 +71,18 @@ impl Check for HardcodedSecret {
 #[derive(Default)]
 struct Findings {
     found: BTreeMap<(usize, usize), (String, &'static str)>,
+    /// Findings of one cause with several places (a Secret's credentials).
+    groups: Vec<Group>,
     /// Only published token formats count (CI workflows, example files).
     tokens_only: bool,
+}
+
+/// One finding at `span` with other places of the same cause.
+struct Group {
+    span: std::ops::Range<usize>,
+    message: String,
+    help: &'static str,
+    related: Vec<(std::ops::Range<usize>, String)>,
 }
 
 /// CI workflows and example/sample/template files: their URLs and named values are
@@ -280,10 +296,16 @@ fn yaml_values(file: &SourceFile<'_>, found: &mut Findings) {
     }
 }
 
+/// A Kubernetes Secret commits its credentials: one finding per Secret, at its first
+/// credential key, with the others as related locations. Keys that do not name a
+/// credential (`DB_HOST`, `PORT`, `USERNAME`) and hold no URL with a password, and
+/// placeholder values, are left alone;
+/// `data` values are judged after base64 decoding.
 fn k8s_secret(file: &SourceFile<'_>, node: &Node<'_>, found: &mut Findings) {
     let name = yaml::get(node, "metadata")
         .and_then(|m| yaml::str_at(m, "name"))
         .unwrap_or("?");
+    let mut credentials = Vec::new();
     for section in ["data", "stringData"] {
         for (k, v) in yaml::get(node, section)
             .and_then(yaml::mapping)
@@ -292,16 +314,43 @@ fn k8s_secret(file: &SourceFile<'_>, node: &Node<'_>, found: &mut Findings) {
             let (Some(key), Some(value)) = (yaml::scalar_str(k), yaml::scalar_text(v)) else {
                 continue;
             };
-            if secrets::is_placeholder(&value) || value.len() < 4 {
+            let value = match section {
+                "data" => secrets::base64_text(&value).unwrap_or(value),
+                _ => value,
+            };
+            let credential =
+                secrets::is_secret_name(key) || secrets::credential_url(&value).is_some();
+            if !credential || secrets::is_placeholder(&value) || value.len() < 4 {
                 continue;
             }
-            let span = file.yaml_span(v);
-            found.found.entry((span.start, span.end)).or_insert((
-                format!("Kubernetes Secret `{name}` commits the value of `{key}`"),
-                K8S_SECRET_HELP,
-            ));
+            credentials.push((file.yaml_span(v), key.to_string()));
         }
     }
+    credentials.sort_by_key(|(span, _)| span.start);
+    let Some(((first, first_key), rest)) = credentials.split_first() else {
+        return;
+    };
+    let keys: Vec<&str> = credentials.iter().map(|(_, k)| k.as_str()).collect();
+    found.groups.push(Group {
+        span: first.clone(),
+        message: format!(
+            "Kubernetes Secret `{name}` commits the value of {}",
+            match keys.len() {
+                1 => format!("`{first_key}`"),
+                n => format!("{n} credentials: `{}`", keys.join("`, `")),
+            }
+        ),
+        help: K8S_SECRET_HELP,
+        related: rest
+            .iter()
+            .map(|(span, key)| {
+                (
+                    span.clone(),
+                    format!("`{key}` is committed in the same Secret"),
+                )
+            })
+            .collect(),
+    });
 }
 
 fn yaml_node(

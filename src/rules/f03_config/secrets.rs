@@ -255,6 +255,34 @@ pub fn looks_secret(value: &str) -> bool {
 }
 
 /// Placeholders are not secrets: `${VAR}`, `$VAR`, `{{ x }}`, `<password>`, `{}`, `changeme`, `xxx`.
+/// The text a base64 value (a Kubernetes Secret's `data`) encodes, when it is UTF-8.
+pub fn base64_text(value: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut out = Vec::with_capacity(value.len() * 3 / 4);
+    for c in value
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+    {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 pub fn is_placeholder(value: &str) -> bool {
     const WORDS: &[&str] = &[
         "changeme",
@@ -314,10 +342,19 @@ pub fn is_placeholder(value: &str) -> bool {
         || lower.starts_with("example")
         || lower.starts_with("your-")
         || lower.starts_with("your_")
-        || lower.starts_with("replace")
         || lower.starts_with("insert")
-        || lower.contains("changeme")
-        || lower.contains("placeholder")
+        || lower.starts_with("please")
+        || [
+            "replace",
+            "changeme",
+            "placeholder",
+            "insecure",
+            "donotuse",
+            "do-not-use",
+            "do_not_use",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 fn is_example_host(host: &str) -> bool {
@@ -349,6 +386,16 @@ mod tests {
     }
 
     #[test]
+    fn base64_values_decode() {
+        assert_eq!(base64_text("cGFzc3dvcmQ=").as_deref(), Some("password"));
+        assert_eq!(
+            base64_text("c2VyaW91c2x5LWluc2VjdXJl").as_deref(),
+            Some("seriously-insecure")
+        );
+        assert_eq!(base64_text("not base64!"), None);
+    }
+
+    #[test]
     fn placeholders_are_not_credentials() {
         for v in [
             "postgres://app:${DB_PASSWORD}@db/app",
@@ -357,6 +404,9 @@ mod tests {
             "postgres://{user}:{password}@{host}/db",
             "redis://:changeme@cache:6379",
             "amqp://user:<password>@mq",
+            "pleasereplacethiswithrandomstring",
+            "REPLACE_LICENSE_KEY_HERE",
+            "seriously-insecure",
             "https://user:xxxx@host",
             "https://user:****@host",
             "https://alice:hunter22@example.com/",

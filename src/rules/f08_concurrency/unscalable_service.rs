@@ -2,7 +2,7 @@
 //! services; Kubernetes `hostPort`/`hostNetwork` on Deployments.
 
 use crate::diagnostic::Edit;
-use crate::launch::is_dev_compose_file;
+use crate::launch::{file_name_has_part, is_dev_compose_file};
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, ComposePort, DocKind, Node};
 use crate::rules::{Check, Ctx};
@@ -96,6 +96,10 @@ fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
                 );
             }
         }
+        // A Swarm stack publishes ports on the routing mesh, which spreads them over the
+        // replicas; only `mode: host` binds the node's port itself.
+        let swarm = file_name_has_part(file.path, &["stack", "swarm"]);
+        let mut fixed = Vec::new();
         for port in yaml::get(svc, "ports")
             .and_then(yaml::sequence)
             .unwrap_or_default()
@@ -103,21 +107,40 @@ fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
             let Some(parsed) = ComposePort::parse(port) else {
                 continue;
             };
-            let Some(published) = parsed
+            let host_mode = yaml::str_at(port, "mode") == Some("host");
+            if swarm && !host_mode {
+                continue;
+            }
+            if let Some(published) = parsed
                 .published
                 .filter(|p| !p.contains('-') && !p.contains('$'))
-            else {
-                continue;
-            };
-            let consequence = if replicas > 1 {
-                format!("with `deploy.replicas: {replicas}` all but one replica fail to bind it")
-            } else {
-                "a second replica cannot start on the same host".to_string()
-            };
-            cx.report(
+            {
+                fixed.push((port, published, parsed.target));
+            }
+        }
+        let Some(((first, _, target), rest)) = fixed.split_first() else {
+            continue;
+        };
+        let consequence = if replicas > 1 {
+            let them = if fixed.len() > 1 { "them" } else { "it" };
+            format!("with `deploy.replicas: {replicas}` all but one replica fail to bind {them}")
+        } else {
+            "a second replica cannot start on the same host".to_string()
+        };
+        let ports: Vec<&str> = fixed.iter().map(|(_, p, _)| p.as_str()).collect();
+        let d = cx.report(
+            file.loc(file.yaml_span(first)),
+            format!(
+                "service `{name}` publishes the fixed host port{} {}: {consequence}",
+                if ports.len() > 1 { "s" } else { "" },
+                ports.join(", ")
+            ),
+            format!("publish only the container port (`\"{target}\"`) or a host port range, and put a load balancer or reverse proxy in front of the replicas"),
+        );
+        for (port, published, _) in rest {
+            d.with_related(
                 file.loc(file.yaml_span(port)),
-                format!("service `{name}` publishes the fixed host port {published}: {consequence}"),
-                format!("publish only the container port (`\"{}\"`) or a host port range, and put a load balancer or reverse proxy in front of the replicas", parsed.target),
+                format!("also publishes host port {published}"),
             );
         }
     }
