@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use clap::builder::FalseyValueParser;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::{self, Baseline};
@@ -114,13 +115,13 @@ struct CheckArgs {
     #[arg(long, value_delimiter = ',', env = "TWELVE_LINT_IGNORE")]
     ignore: Option<Vec<String>>,
     /// Also run preview rules (not yet proven on real repositories; `twelve-lint rules` marks them).
-    #[arg(long, env = "TWELVE_LINT_PREVIEW")]
+    #[arg(long, env = "TWELVE_LINT_PREVIEW", value_parser = FalseyValueParser::new())]
     preview: bool,
     /// Lowest severity that fails the run (exit 1) [default: warning].
     #[arg(long, value_enum, env = "TWELVE_LINT_FAIL_ON")]
     fail_on: Option<Level>,
     /// Exit 0 even when there are findings.
-    #[arg(long, env = "TWELVE_LINT_EXIT_ZERO")]
+    #[arg(long, env = "TWELVE_LINT_EXIT_ZERO", value_parser = FalseyValueParser::new())]
     exit_zero: bool,
     /// Set a rule's severity: CODE=note|warning|error (repeatable, comma-separated).
     #[arg(
@@ -137,7 +138,7 @@ struct CheckArgs {
     #[arg(long, value_name = "BYTES", env = "TWELVE_LINT_MAX_FILE_SIZE")]
     max_file_size: Option<u64>,
     /// Lint tests/, examples/, benches/ and test modules as deployed code.
-    #[arg(long, env = "TWELVE_LINT_INCLUDE_TESTS")]
+    #[arg(long, env = "TWELVE_LINT_INCLUDE_TESTS", value_parser = FalseyValueParser::new())]
     include_tests: bool,
     /// Config file to use instead of discovering twelve-lint.toml.
     #[arg(long, value_name = "FILE", env = "TWELVE_LINT_CONFIG")]
@@ -146,10 +147,10 @@ struct CheckArgs {
     #[arg(long = "option", value_name = "TOML", env = "TWELVE_LINT_OPTION")]
     options: Vec<String>,
     /// Ignore config files.
-    #[arg(long, env = "TWELVE_LINT_ISOLATED")]
+    #[arg(long, env = "TWELVE_LINT_ISOLATED", value_parser = FalseyValueParser::new())]
     isolated: bool,
     /// Also lint files excluded by .gitignore, .ignore and hidden-file rules.
-    #[arg(long, env = "TWELVE_LINT_NO_IGNORE")]
+    #[arg(long, env = "TWELVE_LINT_NO_IGNORE", value_parser = FalseyValueParser::new())]
     no_ignore: bool,
     /// Worker threads [default: one per core].
     #[arg(long, short, env = "TWELVE_LINT_JOBS")]
@@ -158,10 +159,10 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto, env = "TWELVE_LINT_COLOR")]
     color: Color,
     /// Do not print the summary line on stderr.
-    #[arg(long, short, env = "TWELVE_LINT_QUIET")]
+    #[arg(long, short, env = "TWELVE_LINT_QUIET", value_parser = FalseyValueParser::new())]
     quiet: bool,
     /// Lint the whole repository (for cross-file rules) but report only findings in PATHS; for pre-commit, which passes changed files.
-    #[arg(long, env = "TWELVE_LINT_WHOLE_REPO")]
+    #[arg(long, env = "TWELVE_LINT_WHOLE_REPO", value_parser = FalseyValueParser::new())]
     whole_repo: bool,
     /// Report only findings on lines added or changed since the merge base with this git REF (e.g. origin/main).
     #[arg(long, value_name = "REF", env = "TWELVE_LINT_DIFF")]

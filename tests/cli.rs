@@ -391,3 +391,26 @@ fn deployments_explains_each_files_role() {
         "{text}"
     );
 }
+
+/// Boolean `TWELVE_LINT_*` variables read the way CI systems write them.
+#[test]
+fn boolean_variables_accept_common_spellings() {
+    let dir = repo_with(&[("Dockerfile", b"FROM rust:1.80\nCMD ./app --serve\n")]);
+    for (value, on) in [
+        ("1", true),
+        ("yes", true),
+        ("true", true),
+        ("on", true),
+        ("", false),
+        ("0", false),
+        ("no", false),
+        ("false", false),
+        ("off", false),
+    ] {
+        let (code, out, err) = run(twelve_lint(dir.path())
+            .env("TWELVE_LINT_PREVIEW", value)
+            .args(["--isolated", "--format", "concise"]));
+        assert_eq!(code, i32::from(on), "TWELVE_LINT_PREVIEW={value:?}: {err}");
+        assert_eq!(!out.is_empty(), on, "TWELVE_LINT_PREVIEW={value:?}: {out}");
+    }
+}
