@@ -281,15 +281,10 @@ fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
         ..Overrides::default()
     };
     let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
-    let notices = model::role::Notices::new(req.root.clone());
-    let files = engine::walk_files(&req, &settings);
-    let decisions: Vec<(String, model::role::Decision)> = files
+    let decisions: Vec<(String, model::role::Decision)> = engine::run(&req, &settings)
+        .files
         .into_iter()
-        .map(|rel| {
-            let text = engine::read_text(&req.root.join(&rel), settings.max_file_size).ok();
-            let decision = settings.role_of(&rel, text.as_deref(), Some(&notices));
-            (rel, decision)
-        })
+        .map(|f| (f.path, f.role))
         .collect();
     print(&render_deployments(&decisions, args.format))
 }

@@ -167,13 +167,21 @@ impl Settings {
         text: Option<&str>,
         notices: Option<&role::Notices>,
     ) -> role::Decision {
-        if let Some((r, _)) = self.roles.iter().find(|(_, globs)| globs.is_match(rel)) {
+        if let Some(r) = self.configured_role(rel) {
             return role::Decision {
-                role: *r,
+                role: r,
                 signal: "`[roles]` in the config".to_string(),
             };
         }
         role::of_file(rel, text, notices)
+    }
+
+    /// The role `[roles]` in the config gives `rel`, if any.
+    pub fn configured_role(&self, rel: &str) -> Option<Role> {
+        self.roles
+            .iter()
+            .find(|(_, globs)| globs.is_match(rel))
+            .map(|(r, _)| *r)
     }
 
     /// True when findings of production-scoped rules are dropped in files of `role`.

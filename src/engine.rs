@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, SuppressionInfo};
-use crate::model::role::Notices;
+use crate::model::role::{Decision, Notices, Role};
 use crate::project::{self, Fact, FileEntry, Project};
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
 use crate::source::{self, FileKind, ParseFailure, SourceFile};
@@ -82,6 +82,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Files read and linted.
     pub files_linted: usize,
+    /// The linted files with their roles in the deployment model.
+    pub files: Vec<FileEntry>,
     pub elapsed: Duration,
     /// What a `--baseline` hid, when one was given.
     pub baseline: Option<crate::baseline::Applied>,
@@ -165,12 +167,14 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         d.condition
             .is_none_or(|c| project.holds(c, &d.location.path))
     });
+    assign_package_roles(&mut project, settings);
     drop_outside_scope(&mut diagnostics, &project.files, settings);
     let files_linted = project.files.len();
     let diagnostics = finish(diagnostics, suppressions, settings);
     Report {
         diagnostics,
         files_linted,
+        files: project.files,
         elapsed: started.elapsed(),
         baseline: None,
     }
@@ -194,19 +198,45 @@ fn walker(req: &Request) -> ignore::WalkBuilder {
     walk
 }
 
-/// The root-relative paths of the regular files of a linted kind the walk of `req` visits
-/// (not excluded by `settings`), sorted.
-pub fn walk_files(req: &Request, settings: &Settings) -> Vec<String> {
-    let mut out: Vec<String> = walker(req)
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter(|e| source::classify(e.path()).is_some())
-        .map(|e| relative(&req.root, e.path()))
-        .filter(|rel| !settings.exclude.is_match(rel))
+/// Rust files of packages that no deployed binary builds are not production code
+/// ([`Project::deployed_packages`]); a `[roles]` entry in the config keeps its say.
+fn assign_package_roles(project: &mut Project, settings: &Settings) {
+    let production: HashSet<&str> = project
+        .files
+        .iter()
+        .filter(|f| f.role.role == Role::Production)
+        .map(|f| f.path.as_str())
         .collect();
-    out.sort();
-    out
+    let Some((deployed, basis)) = project.deployed_packages(|p| production.contains(p)) else {
+        return;
+    };
+    let changes: Vec<(usize, Decision)> = project
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.kind == FileKind::Rust
+                && f.role.role == Role::Production
+                && settings.configured_role(&f.path).is_none()
+        })
+        .filter_map(|(i, f)| {
+            let krate = project.crate_of(&f.path)?;
+            let index = project.crate_index(krate)?;
+            let (name, _) = krate.manifest.package.as_ref()?;
+            (!deployed.contains(&index)).then(|| {
+                (
+                    i,
+                    Decision {
+                        role: Role::NotDeployed,
+                        signal: format!("package `{name}` is not deployed: {basis}"),
+                    },
+                )
+            })
+        })
+        .collect();
+    for (i, decision) in changes {
+        project.files[i].role = decision;
+    }
 }
 
 /// Drop findings of production-scoped rules in files the deployment model says are not
@@ -412,7 +442,7 @@ fn first_line(message: &str) -> &str {
 }
 
 /// Read a file as UTF-8 text (BOM removed), or say why not.
-pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
+fn read_text(path: &Path, max: u64) -> Result<String, String> {
     let size = std::fs::metadata(path)
         .map_err(|e| format!("cannot read: {e}"))?
         .len();

@@ -354,7 +354,7 @@ impl Project {
     }
 
     /// The index of `krate` in `cargo`.
-    fn crate_index(&self, krate: &CargoFacts) -> Option<usize> {
+    pub(crate) fn crate_index(&self, krate: &CargoFacts) -> Option<usize> {
         self.cargo.iter().position(|c| c.path == krate.path)
     }
 
@@ -378,6 +378,62 @@ impl Project {
             }
             dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
         }
+    }
+
+    /// The packages deployed in production, with how that was decided: packages with a
+    /// binary that a production Dockerfile, compose service or Kubernetes container builds
+    /// or runs, and the workspace packages they depend on. Without any such file, service
+    /// packages (a server or queue-consumer framework and a binary) count as deployed;
+    /// `None` when neither exists, as the model cannot tell.
+    pub fn deployed_packages(
+        &self,
+        production: impl Fn(&str) -> bool,
+    ) -> Option<(HashSet<usize>, &'static str)> {
+        let by_files: Vec<usize> = self
+            .cargo
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.has_bin && c.manifest.package.is_some() && !c.is_tooling())
+            .filter(|(_, c)| {
+                self.dockerfiles_for(c).iter().any(|d| production(&d.path))
+                    || self.containers_for(c).iter().any(|k| production(&k.path))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let (roots, basis) = if by_files.is_empty() {
+            let services: Vec<usize> = self
+                .cargo
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.is_service() && c.has_bin)
+                .map(|(i, _)| i)
+                .collect();
+            (
+                services,
+                "no deployment file builds a package, so the service packages and their workspace dependencies count as deployed",
+            )
+        } else {
+            (
+                by_files,
+                "deployed are the packages a production Dockerfile, compose service or Kubernetes container builds or runs, and their workspace dependencies",
+            )
+        };
+        if roots.is_empty() {
+            return None;
+        }
+        let mut deployed: HashSet<usize> = HashSet::new();
+        let mut stack = roots;
+        while let Some(i) = stack.pop() {
+            if !deployed.insert(i) {
+                continue;
+            }
+            stack.extend(
+                self.workspace_deps(&self.cargo[i])
+                    .into_iter()
+                    .filter_map(|d| self.crate_index(d)),
+            );
+        }
+        Some((deployed, basis))
     }
 
     /// The other packages of this repository that `krate` depends on, in `cargo` order.

@@ -414,3 +414,31 @@ fn boolean_variables_accept_common_spellings() {
         assert_eq!(!out.is_empty(), on, "TWELVE_LINT_PREVIEW={value:?}: {out}");
     }
 }
+
+/// Rust packages that no production deployment file builds are not production code.
+#[test]
+fn deployments_marks_packages_no_image_builds() {
+    let server =
+        b"[package]\nname = \"server\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n";
+    let tool = b"[package]\nname = \"tool\"\nversion = \"0.1.0\"\n";
+    let dir = repo_with(&[
+        ("Cargo.toml", b"[workspace]\nmembers = [\"server\", \"tool\"]\n"),
+        ("server/Cargo.toml", server),
+        ("server/src/main.rs", b"fn main() {}\n"),
+        ("tool/Cargo.toml", tool),
+        ("tool/src/main.rs", b"fn main() {}\n"),
+        (
+            "Dockerfile",
+            b"FROM rust:1.83 AS build\nRUN cargo build --release -p server\nFROM debian:bookworm-slim\nCOPY --from=build /target/release/server /server\nCMD [\"/server\"]\n",
+        ),
+    ]);
+    let (code, out, err) = run(twelve_lint(dir.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  server/src/main.rs\n"), "{out}");
+    assert!(
+        out.contains(
+            "not-deployed (1 files)\n  tool/src/main.rs  (package `tool` is not deployed: "
+        ),
+        "{out}"
+    );
+}

@@ -41,11 +41,14 @@ pub enum Role {
     Archived,
     /// Generated files.
     Generated,
+    /// Rust code of a package that no deployed binary builds (a CLI or desktop app,
+    /// a test fixture crate, a maintenance tool).
+    NotDeployed,
 }
 
 impl Role {
     /// Every role, in order, for config keys and listings.
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 13] = [
         Role::Production,
         Role::Development,
         Role::Ci,
@@ -58,6 +61,7 @@ impl Role {
         Role::Vendored,
         Role::Archived,
         Role::Generated,
+        Role::NotDeployed,
     ];
 
     /// The kebab-case name used in the config, JSON and messages.
@@ -75,6 +79,7 @@ impl Role {
             Role::Vendored => "vendored",
             Role::Archived => "archived",
             Role::Generated => "generated",
+            Role::NotDeployed => "not-deployed",
         }
     }
 
