@@ -442,3 +442,32 @@ fn deployments_marks_packages_no_image_builds() {
         "{out}"
     );
 }
+
+/// The scorecard never calls a factor clean when no enabled rule covers it.
+#[test]
+fn scorecard_marks_factors_no_rule_checked() {
+    let dir = repo_with(&[("Dockerfile", b"FROM rust:1.83\nCMD [\"/app\"]\n")]);
+    let (_, out, _) = run(twelve_lint(dir.path()).args([
+        "--isolated",
+        "--select",
+        "TF02",
+        "--format",
+        "markdown",
+    ]));
+    assert!(
+        out.starts_with("## twelve-lint: 1 of 1 checked factors clean\n"),
+        "{out}"
+    );
+    assert!(out.contains("11 factor(s) not checked"), "{out}");
+    assert!(out.contains("| II. Dependencies | 1 | ✓ |"), "{out}");
+    assert!(
+        out.contains("| IX. Disposability | 0 | not checked |"),
+        "{out}"
+    );
+    let (_, out, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "markdown"]));
+    assert!(
+        out.starts_with("## twelve-lint: 12 of 12 checked factors clean\n"),
+        "{out}"
+    );
+}

@@ -20,10 +20,15 @@ impl Row {
         self.counts.iter().sum()
     }
 
-    /// `2 errors, 1 warning`, or `✓`.
+    /// True when some enabled rule covers the factor.
+    fn checked(&self) -> bool {
+        self.rules > 0
+    }
+
+    /// `2 errors, 1 warning`, `✓`, or `not checked` when no enabled rule covers the factor.
     fn verdict(&self) -> String {
         if self.total() == 0 {
-            return "✓".into();
+            return if self.checked() { "✓" } else { "not checked" }.into();
         }
         let parts: Vec<String> = [Severity::Error, Severity::Warning, Severity::Note]
             .into_iter()
@@ -66,14 +71,23 @@ fn rows(out: &Output<'_>) -> Vec<Row> {
 pub fn markdown(out: &Output<'_>) -> String {
     let rows = rows(out);
     let total: usize = rows.iter().map(Row::total).sum();
+    let checked = rows.iter().filter(|r| r.factor != 0 && r.checked()).count();
     let clean = rows
         .iter()
-        .filter(|r| r.factor != 0 && r.total() == 0)
+        .filter(|r| r.factor != 0 && r.checked() && r.total() == 0)
         .count();
     let mut s = format!(
-        "## twelve-lint: {clean} of 12 factors clean\n\n{} file(s) checked, {total} finding(s).\n\n| Factor | Rules run | Result |\n|---|---|---|\n",
+        "## twelve-lint: {clean} of {checked} checked factors clean\n\n{} file(s) checked, {total} finding(s).",
         out.report.files_linted
     );
+    if checked < 12 {
+        let _ = write!(
+            s,
+            " {} factor(s) not checked: no enabled rule covers them (`--preview` or `--select` enables more rules).",
+            12 - checked
+        );
+    }
+    s.push_str("\n\n| Factor | Rules run | Result |\n|---|---|---|\n");
     for r in &rows {
         let _ = writeln!(
             s,
