@@ -157,6 +157,23 @@ pub fn analyze<L>(tokens: &Tokens<'_>, locate: &dyn Fn(Range<usize>) -> L) -> Co
     a.facts
 }
 
+/// True when an `if` condition (tokens `from..to`) is an opt-in switch for migrations:
+/// it names one (`args.run_migrations`, `cfg.migrate_on_start`) without negating or
+/// skipping it (`!skip_migrations`, `no_migrate` keep migrating by default).
+fn opts_into_migrations(t: &Tokens<'_>, from: usize, to: usize) -> bool {
+    let words: Vec<String> = (from..to)
+        .filter_map(|i| t.ident(i))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let negated = (from..to).any(|i| t.is_punct(i, '!') && !t.is_punct(i + 1, '='))
+        || words.iter().any(|w| {
+            ["skip", "no_", "disable", "without", "not_"]
+                .iter()
+                .any(|n| w.contains(n))
+        });
+    !negated && words.iter().any(|w| w.contains("migrat"))
+}
+
 /// Methods that run migrations when called on a migrator.
 const MIGRATION_METHODS: &[&str] = &["run", "run_async", "up", "run_pending_migrations"];
 
@@ -557,7 +574,13 @@ impl<L> Analyzer<'_, '_, L> {
                 return to;
             }
             let close = t.pair(open);
-            branches.push(self.nested(|a| a.exprs(open + 1, close, true)));
+            let branch = self.nested(|a| a.exprs(open + 1, close, true));
+            // `if args.run_migrations { .. }`: an opt-in run, not every start.
+            branches.push(if opts_into_migrations(t, at + 1, open) {
+                Step::Seq(Vec::new())
+            } else {
+                branch
+            });
             let end = close + 1;
             if !t.is_ident(end, "else") {
                 branches.push(Step::Seq(Vec::new()));
