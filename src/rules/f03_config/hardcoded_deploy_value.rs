@@ -31,6 +31,18 @@ const INTERNAL_SUFFIXES: &[&str] = &[
     ".cluster.local",
     ".consul",
 ];
+/// Names that are the same in every deployment of a platform: cloud metadata
+/// services, the container host, the Kubernetes API.
+const UNIVERSAL_HOSTS: &[&str] = &[
+    "metadata.google.internal",
+    "metadata.goog",
+    "instance-data.ec2.internal",
+    "host.docker.internal",
+    "gateway.docker.internal",
+    "kubernetes.default.svc",
+    "kubernetes.default.svc.cluster.local",
+];
+
 /// Host suffixes of per-deploy cloud resources and app hostnames.
 const DEPLOY_SUFFIXES: &[&str] = &[
     ".rds.amazonaws.com",
@@ -83,10 +95,19 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
     let (host, start) = host_of(value)?;
     let lower = host.to_ascii_lowercase();
     if let Ok(ip) = lower.parse::<Ipv4Addr>() {
+        // `10.0.0.0/8`: a CIDR range (RFC 1918, RFC 6890 tables, allow lists), not an address.
+        let range = value[start + host.len()..]
+            .strip_prefix('/')
+            .is_some_and(|p| {
+                !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit())
+            });
         let local = ip.is_loopback()
             || ip.is_unspecified()
             || ip.is_broadcast()
             || ip.is_documentation()
+            // 169.254.169.254 and friends: the same link-local endpoints on every host.
+            || ip.is_link_local()
+            || range
             || looks_like_version_or_oid(ip);
         return (!local).then(|| (format!("IP address `{host}`"), start..start + host.len()));
     }
@@ -95,7 +116,8 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
         .chain(DEPLOY_SUFFIXES)
         .any(|s| lower.ends_with(s));
     let has_dot_label = lower.contains('.') && lower.split('.').all(|l| !l.is_empty());
-    (internal && has_dot_label && lower != "localhost.local")
+    let universal = UNIVERSAL_HOSTS.contains(&lower.as_str());
+    (internal && has_dot_label && !universal && lower != "localhost.local")
         .then(|| (format!("host `{host}`"), start..start + host.len()))
 }
 
@@ -138,6 +160,8 @@ mod tests {
             "s3://acme-prod-uploads/x",
             "https://api.corp/v1",
             "db1.abc123.eu-west-1.rds.amazonaws.com",
+            "10.0.3.17/api",
+            "metadata.orders.internal",
         ] {
             assert!(deploy_value(v).is_some(), "{v}");
         }
@@ -150,6 +174,12 @@ mod tests {
             "hello world",
             "s3://{bucket}/x",
             "config.local",
+            "10.0.0.0/8",
+            "192.168.0.0/16",
+            "http://169.254.169.254/latest/meta-data",
+            "http://metadata.google.internal/computeMetadata/v1",
+            "host.docker.internal:5432",
+            "https://kubernetes.default.svc",
         ] {
             assert!(deploy_value(v).is_none() || v == "config.local", "{v}");
         }
