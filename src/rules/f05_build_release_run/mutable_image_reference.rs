@@ -25,10 +25,21 @@ impl Check for MutableImageReference {
             let mut images = Vec::new();
             match &doc.kind {
                 DocKind::Compose => {
-                    for (_, svc) in yaml::compose_services(&doc.node) {
-                        // With `build:`, `image:` names the image compose builds, not one it pulls.
-                        if yaml::get(svc, "build").is_none() {
-                            images.extend(yaml::get(svc, "image"));
+                    // With `build:`, `image:` names the image compose builds, not one it pulls;
+                    // other services of the file that run that image reuse the local build.
+                    let services = yaml::compose_services(&doc.node);
+                    let built: Vec<&str> = services
+                        .iter()
+                        .filter(|(_, svc)| yaml::get(svc, "build").is_some())
+                        .filter_map(|(_, svc)| yaml::str_at(svc, "image"))
+                        .collect();
+                    for (_, svc) in &services {
+                        let image = yaml::get(svc, "image");
+                        let reuses_build = image
+                            .and_then(yaml::scalar_str)
+                            .is_some_and(|i| built.contains(&i));
+                        if yaml::get(svc, "build").is_none() && !reuses_build {
+                            images.extend(image);
                         }
                     }
                 }
