@@ -371,7 +371,7 @@ impl<L> Analyzer<'_, '_, L> {
         let body = skip_attributes(t, i, to);
         let end = t.item_end(body, to);
         let attrs: Vec<usize> = attribute_groups(t, i, body);
-        if attrs.iter().any(|&a| t.is_test_attr(a)) {
+        if attrs.iter().any(|&a| t.excludes_from_production(a)) {
             return end;
         }
         let kw = item_keyword(t, body, end);
@@ -475,7 +475,7 @@ impl<L> Analyzer<'_, '_, L> {
             if t.attribute(i).is_some() {
                 let after = skip_attributes(t, i, to);
                 let attrs = attribute_groups(t, i, after);
-                if attrs.iter().any(|&a| t.is_test_attr(a)) {
+                if attrs.iter().any(|&a| t.excludes_from_production(a)) {
                     i = t.item_end(after, to);
                 } else if stmt_start && starts_item(t, after) {
                     i = self.item(i, to).max(after);

@@ -135,9 +135,12 @@ impl<'a> Tokens<'a> {
         self.is_open(open, '[').then_some(open)
     }
 
-    /// True when the attribute whose `[` is at `open` marks test-only code:
-    /// `#[test]`, `#[tokio::test]`, `#[cfg(test)]` (not `#[cfg(not(test))]`).
-    pub fn is_test_attr(&self, open: usize) -> bool {
+    /// True when the attribute whose `[` is at `open` keeps its item out of a production
+    /// build for a Linux server: test attributes (`#[test]`, `#[tokio::test]`), and a `cfg`
+    /// whose predicate is false there (`#[cfg(test)]`, `#[cfg(windows)]`,
+    /// `#[cfg(target_os = "macos")]`, `#[cfg(all(unix, test))]`). Predicates on features
+    /// and other settings are unknown, so their items count as production.
+    pub fn excludes_from_production(&self, open: usize) -> bool {
         let (path, after) = self.path(open + 1);
         let path = self.names(&path);
         if path.last() == Some(&"test") {
@@ -146,10 +149,58 @@ impl<'a> Tokens<'a> {
         if path != ["cfg"] || !self.is_open(after, '(') {
             return false;
         }
-        let words: Vec<&str> = (after + 1..self.pair(after))
-            .filter_map(|j| self.ident(j))
-            .collect();
-        words.contains(&"test") && !words.contains(&"not")
+        self.cfg_holds(after + 1, self.pair(after)) == Some(false)
+    }
+
+    /// The value of the cfg predicate in tokens `from..to` for a Linux production build:
+    /// `Some(false)` when it cannot hold, `None` when it depends on something unknown.
+    fn cfg_holds(&self, from: usize, to: usize) -> Option<bool> {
+        let Some(name) = self.ident(from) else {
+            return None;
+        };
+        if self.is_open(from + 1, '(') {
+            let close = self.pair(from + 1).min(to);
+            let mut args = Vec::new();
+            let mut test_support = false;
+            let mut start = from + 2;
+            let mut j = start;
+            while j <= close {
+                if j == close || self.is_punct(j, ',') {
+                    if start < j {
+                        args.push(self.cfg_holds(start, j));
+                        test_support |= j == start + 1 && self.is_ident(start, "test");
+                    }
+                    start = j + 1;
+                    j += 1;
+                } else {
+                    j = self.next(j);
+                }
+            }
+            return match name {
+                "not" => args.first().copied().flatten().map(|v| !v),
+                // `any(test, feature = "testsuite")`: test support shared through a feature.
+                "any" if test_support => Some(false),
+                "all" if args.contains(&Some(false)) => Some(false),
+                "all" if args.iter().all(|a| *a == Some(true)) => Some(true),
+                "any" if args.contains(&Some(true)) => Some(true),
+                "any" if args.iter().all(|a| *a == Some(false)) => Some(false),
+                _ => None,
+            };
+        }
+        if self.is_punct(from + 1, '=') {
+            let value = self.str_value(from + 2)?;
+            return match name {
+                "target_os" => Some(value == "linux"),
+                "target_family" => Some(value == "unix"),
+                "target_arch" if value.starts_with("wasm") => Some(false),
+                _ => None,
+            };
+        }
+        match name {
+            "test" | "windows" | "doctest" | "miri" => Some(false),
+            "unix" => Some(true),
+            _ => None,
+        }
     }
 
     /// The identifiers of tokens `idx`.
@@ -647,6 +698,40 @@ mod tests {
         let suffixed = lex("\"x\"é r\"y\"_s").unwrap();
         assert_eq!(suffixed.str_value(0).unwrap(), "x");
         assert_eq!(suffixed.str_value(1).unwrap(), "y");
+    }
+
+    #[test]
+    fn cfg_predicates_for_a_linux_production_build() {
+        let excluded = |attr: &str| {
+            let src = format!("{attr}\nfn f() {{}}\n");
+            let t = lex(&src).unwrap();
+            let open = t.attribute(0).unwrap();
+            t.excludes_from_production(open)
+        };
+        for attr in [
+            "#[test]",
+            "#[tokio::test]",
+            "#[cfg(test)]",
+            "#[cfg(windows)]",
+            "#[cfg(target_os = \"macos\")]",
+            "#[cfg(not(unix))]",
+            "#[cfg(all(unix, test))]",
+            "#[cfg(any(windows, target_os = \"ios\"))]",
+            "#[cfg(target_arch = \"wasm32\")]",
+            "#[cfg(any(test, feature = \"testsuite\"))]",
+        ] {
+            assert!(excluded(attr), "{attr}");
+        }
+        for attr in [
+            "#[cfg(not(test))]",
+            "#[cfg(unix)]",
+            "#[cfg(target_os = \"linux\")]",
+            "#[cfg(feature = \"postgres\")]",
+            "#[cfg(debug_assertions)]",
+            "#[derive(Debug)]",
+        ] {
+            assert!(!excluded(attr), "{attr}");
+        }
     }
 
     #[test]

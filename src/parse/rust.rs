@@ -319,7 +319,7 @@ fn walk_code(
         if t.attribute(i).is_some() {
             let groups = attribute_groups(t, i, to);
             i = skip_attributes(t, i, to);
-            if groups.iter().any(|&open| t.is_test_attr(open)) {
+            if groups.iter().any(|&open| t.excludes_from_production(open)) {
                 i = t.item_end(i, to);
             }
             continue;
