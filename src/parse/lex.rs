@@ -155,9 +155,7 @@ impl<'a> Tokens<'a> {
     /// The value of the cfg predicate in tokens `from..to` for a Linux production build:
     /// `Some(false)` when it cannot hold, `None` when it depends on something unknown.
     fn cfg_holds(&self, from: usize, to: usize) -> Option<bool> {
-        let Some(name) = self.ident(from) else {
-            return None;
-        };
+        let name = self.ident(from)?;
         if self.is_open(from + 1, '(') {
             let close = self.pair(from + 1).min(to);
             let mut args = Vec::new();
