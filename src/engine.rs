@@ -424,16 +424,28 @@ fn parse_error(
     lines: &LineIndex,
     failure: &ParseFailure,
 ) {
+    // A Helm or Go template is not YAML until it is rendered.
+    let template = kind == FileKind::Yaml && text.contains("{{");
+    let message = first_line(&failure.message);
+    let (message, help) = if template {
+        (
+            format!(
+                "cannot parse this template (`{{{{ … }}}}`) as YAML before it is rendered: {message}"
+            ),
+            "render it (`helm template`, `kustomize build`) and lint the output; rules that need this file's structure skipped it",
+        )
+    } else {
+        (
+            format!("cannot parse this {} file: {message}", kind.name()),
+            "fix the syntax; rules that need this file's structure skipped it",
+        )
+    };
     push(
         diagnostics,
         f00_tool::ParseError::META,
         Location::new(rel, text, lines, failure.span.clone()),
-        format!(
-            "cannot parse this {} file: {}",
-            kind.name(),
-            first_line(&failure.message)
-        ),
-        "fix the syntax; rules that need this file's structure skipped it",
+        message,
+        help,
     );
 }
 
