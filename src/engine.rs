@@ -250,9 +250,14 @@ fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], se
     if silenced.is_empty() {
         return;
     }
+    let production_only: HashSet<&str> = rules::RULES
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.scope == Scope::Production)
+        .map(|m| m.code)
+        .collect();
     diagnostics.retain(|d| {
-        rules::by_code_or_name(d.code).is_none_or(|r| r.meta().scope == Scope::AllFiles)
-            || !silenced.contains(d.location.path.as_str())
+        !production_only.contains(d.code) || !silenced.contains(d.location.path.as_str())
     });
 }
 
