@@ -197,15 +197,53 @@ impl<'p> Scope<'p> {
     }
 
     /// What running the function at (file, index) may do.
+    ///
+    /// The call graph is walked with an explicit stack, so call chains of any
+    /// depth cannot overflow the thread's stack. Callees are summarised before
+    /// their caller; a call back into a function still being summarised (a
+    /// cycle) reads as doing nothing more.
     pub fn function(&self, fi: usize, ni: usize) -> Summary {
         if let Some(s) = self.memo.borrow().get(&(fi, ni)) {
             return *s;
         }
-        // A call cycle reads as doing nothing more.
         self.memo.borrow_mut().insert((fi, ni), Summary::default());
-        let summary = self.step(fi, &self.files[fi].facts.fns[ni].body);
-        self.memo.borrow_mut().insert((fi, ni), summary);
-        summary
+        let mut stack = vec![((fi, ni), self.calls_of(fi, ni), 0)];
+        while let Some((func, callees, next)) = stack.last_mut() {
+            let pending = callees[*next..]
+                .iter()
+                .position(|c| !self.memo.borrow().contains_key(c));
+            match pending {
+                Some(skip) => {
+                    let callee = callees[*next + skip];
+                    *next += skip + 1;
+                    self.memo.borrow_mut().insert(callee, Summary::default());
+                    stack.push((callee, self.calls_of(callee.0, callee.1), 0));
+                }
+                None => {
+                    let (cf, cn) = *func;
+                    let summary = self.step(cf, &self.files[cf].facts.fns[cn].body);
+                    self.memo.borrow_mut().insert((cf, cn), summary);
+                    stack.pop();
+                }
+            }
+        }
+        self.memo.borrow()[&(fi, ni)]
+    }
+
+    /// Every function a call in the body of (file, index) may reach.
+    fn calls_of(&self, fi: usize, ni: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut todo = vec![&self.files[fi].facts.fns[ni].body];
+        while let Some(step) = todo.pop() {
+            match step {
+                Step::Seq(steps) | Step::Alt(steps) => todo.extend(steps),
+                Step::Call { name, qual, method } => {
+                    out.extend(self.callees(*name, *qual, *method))
+                }
+                Step::Event(_) => {}
+            }
+        }
+        out
     }
 
     /// The event behind a reference.
@@ -237,8 +275,8 @@ impl<'p> Scope<'p> {
             Step::Call { name, qual, method } => self
                 .callees(*name, *qual, *method)
                 .into_iter()
-                .fold(Summary::default(), |acc, (cf, cn)| {
-                    acc.or(self.function(cf, cn))
+                .fold(Summary::default(), |acc, callee| {
+                    acc.or(self.memo.borrow().get(&callee).copied().unwrap_or_default())
                 }),
         }
     }

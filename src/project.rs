@@ -355,19 +355,28 @@ impl Project {
 
     /// The index of `krate` in `cargo`.
     pub(crate) fn crate_index(&self, krate: &CargoFacts) -> Option<usize> {
-        self.cargo.iter().position(|c| c.path == krate.path)
+        self.package_dirs()
+            .get(&krate.dir)
+            .copied()
+            .filter(|&i| self.cargo[i].path == krate.path)
+            .or_else(|| self.cargo.iter().position(|c| c.path == krate.path))
     }
 
-    /// The `Cargo.toml` whose package directory holds `path` (nearest ancestor).
-    pub fn crate_of(&self, path: &str) -> Option<&CargoFacts> {
-        let dirs = self.crate_dirs.get_or_init(|| {
+    /// Package directory → index in `cargo`.
+    fn package_dirs(&self) -> &HashMap<String, usize> {
+        self.crate_dirs.get_or_init(|| {
             self.cargo
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| c.manifest.package.is_some())
                 .map(|(i, c)| (c.dir.clone(), i))
                 .collect()
-        });
+        })
+    }
+
+    /// The `Cargo.toml` whose package directory holds `path` (nearest ancestor).
+    pub fn crate_of(&self, path: &str) -> Option<&CargoFacts> {
+        let dirs = self.package_dirs();
         let mut dir = path;
         loop {
             if let Some(&i) = dirs.get(dir) {
@@ -427,17 +436,24 @@ impl Project {
             if !deployed.insert(i) {
                 continue;
             }
-            stack.extend(
-                self.workspace_deps(&self.cargo[i])
-                    .into_iter()
-                    .filter_map(|d| self.crate_index(d)),
-            );
+            stack.extend(self.workspace_dep_indexes(&self.cargo[i]));
         }
         Some((deployed, basis))
     }
 
     /// The other packages of this repository that `krate` depends on, in `cargo` order.
     pub fn workspace_deps(&self, krate: &CargoFacts) -> Vec<&CargoFacts> {
+        self.workspace_dep_indexes(krate)
+            .into_iter()
+            .map(|i| &self.cargo[i])
+            .collect()
+    }
+
+    /// Indexes in `cargo` of the packages [`Project::workspace_deps`] returns. A
+    /// dependency resolves by its `path` when it gives one, else by its name when one
+    /// package of the repository has that name: same-named packages are told apart
+    /// only by path, as Cargo does.
+    fn workspace_dep_indexes(&self, krate: &CargoFacts) -> Vec<usize> {
         let packages = self.packages.get_or_init(|| {
             let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
             for (i, c) in self.cargo.iter().enumerate() {
@@ -451,14 +467,24 @@ impl Project {
             .manifest
             .dependencies
             .iter()
-            .filter_map(|d| packages.get(&d.name))
-            .flatten()
-            .copied()
+            .filter_map(|d| {
+                let named = packages.get(&d.name)?;
+                match &d.path {
+                    Some((rel, _)) => {
+                        let dir = join_path(&krate.dir, rel);
+                        named.iter().copied().find(|&i| self.cargo[i].dir == dir)
+                    }
+                    None => match named.as_slice() {
+                        [only] => Some(*only),
+                        _ => None,
+                    },
+                }
+            })
             .filter(|&i| self.cargo[i].path != krate.path)
             .collect();
         found.sort_unstable();
         found.dedup();
-        found.into_iter().map(|i| &self.cargo[i]).collect()
+        found
     }
 
     /// The run-time facts of the Rust files of `krate`.

@@ -10,18 +10,44 @@ pub struct Pos {
     pub col: u32,
 }
 
-/// Byte offsets of line starts, for turning byte offsets into [`Pos`].
+/// Byte offsets of line starts, for turning byte offsets into [`Pos`] and back.
+/// Conversions take constant time whatever the line length: text that is not all
+/// ASCII keeps the byte offset of every [`CHAR_STRIDE`]-th character.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Character index of each line start; empty when the text is ASCII.
+    line_chars: Vec<usize>,
+    /// Byte offset of characters 0, `CHAR_STRIDE`, 2·`CHAR_STRIDE`, …; empty when ASCII.
+    char_marks: Vec<usize>,
 }
+
+/// Characters between two entries of [`LineIndex::char_marks`].
+const CHAR_STRIDE: usize = 64;
 
 impl LineIndex {
     /// Index the line starts of `text` (a line ends at `\n`).
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_newlines(text.as_bytes()));
-        LineIndex { starts }
+        let (mut line_chars, mut char_marks) = (Vec::new(), Vec::new());
+        if !text.is_ascii() {
+            line_chars.reserve(starts.len());
+            line_chars.push(0);
+            for (ci, (bi, c)) in text.char_indices().enumerate() {
+                if ci % CHAR_STRIDE == 0 {
+                    char_marks.push(bi);
+                }
+                if c == '\n' {
+                    line_chars.push(ci + 1);
+                }
+            }
+        }
+        LineIndex {
+            starts,
+            line_chars,
+            char_marks,
+        }
     }
 
     /// The 0-based line holding byte `offset`.
@@ -65,24 +91,42 @@ impl LineIndex {
     pub fn pos(&self, text: &str, offset: usize) -> Pos {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let start = self.starts[line];
-        let col = text[start..offset].chars().count() + 1;
+        let col = match self.line_chars.get(line) {
+            Some(first) => self.char_at(text, offset) - first,
+            None => offset - self.starts[line],
+        };
         Pos {
             line: line as u32 + 1,
-            col: col as u32,
+            col: col as u32 + 1,
         }
     }
 
     /// The byte offset of 1-based `line` and 0-based character column `col` (clamped).
     pub fn offset_of(&self, text: &str, line: usize, col: usize) -> usize {
-        let range = self.line_range(text, line.saturating_sub(1));
-        let line_text = &text[range.clone()];
-        range.start
-            + line_text
-                .char_indices()
-                .nth(col)
-                .map(|(i, _)| i)
-                .unwrap_or(line_text.len())
+        let line = line.saturating_sub(1).min(self.starts.len() - 1);
+        let range = self.line_range(text, line);
+        let at = match self.line_chars.get(line) {
+            Some(first) => self.byte_of_char(text, first + col),
+            None => range.start + col,
+        };
+        at.clamp(range.start, range.end)
+    }
+
+    /// The character index of byte `offset` (a char boundary) in non-ASCII text.
+    fn char_at(&self, text: &str, offset: usize) -> usize {
+        let mark = self.char_marks.partition_point(|&b| b <= offset) - 1;
+        mark * CHAR_STRIDE + text[self.char_marks[mark]..offset].chars().count()
+    }
+
+    /// The byte offset of character `index` (or the text's end) in non-ASCII text.
+    fn byte_of_char(&self, text: &str, index: usize) -> usize {
+        let Some(&from) = self.char_marks.get(index / CHAR_STRIDE) else {
+            return text.len();
+        };
+        text[from..]
+            .char_indices()
+            .nth(index % CHAR_STRIDE)
+            .map_or(text.len(), |(i, _)| from + i)
     }
 }
 
@@ -142,5 +186,27 @@ mod tests {
         assert_eq!(idx.pos(text, 8), Pos { line: 3, col: 1 });
         assert_eq!(&text[idx.line_range(text, 1)], "çd");
         assert_eq!(idx.offset_of(text, 2, 1), 5);
+        assert_eq!(idx.offset_of(text, 2, 9), 6);
+    }
+
+    #[test]
+    fn positions_on_long_lines_with_wide_characters() {
+        let text: String = (0..1000)
+            .map(|i| if i % 3 == 0 { 'é' } else { 'a' })
+            .collect();
+        let text = format!("x\n{text}\n");
+        let idx = LineIndex::new(&text);
+        for col in [0, 1, 63, 64, 65, 500, 999] {
+            let offset = idx.offset_of(&text, 2, col);
+            let expected = 2 + text[2..].char_indices().nth(col).unwrap().0;
+            assert_eq!(offset, expected, "column {col}");
+            assert_eq!(
+                idx.pos(&text, offset),
+                Pos {
+                    line: 2,
+                    col: col as u32 + 1
+                }
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! blank lines, heredocs (`RUN <<EOF`), exec vs shell form and `--flags`, with a
 //! byte span for every instruction, flag and word.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// A parsed Dockerfile.
@@ -170,26 +171,24 @@ impl Dockerfile {
             .collect()
     }
 
-    /// The final stage and the earlier stages it is built `FROM`, last first.
+    /// The final stage and the earlier stages it is built `FROM`, last first. As
+    /// in BuildKit, `FROM name` names the latest stage before it called `name`.
     pub fn runtime_stages(&self) -> Vec<Stage<'_>> {
         let stages = self.stages();
-        let mut chain = Vec::new();
-        let mut current = stages.last().copied();
-        while let Some(stage) = current {
-            chain.push(stage);
+        let mut named: HashMap<String, usize> = HashMap::new();
+        let mut base_of: Vec<Option<usize>> = Vec::with_capacity(stages.len());
+        for (i, stage) in stages.iter().enumerate() {
             let base = stage.image().map(|w| w.value.to_ascii_lowercase());
-            current = stages
-                .iter()
-                .rev()
-                .find(|s| {
-                    s.alias().is_some() && s.alias() == base && !std::ptr::eq(s.from, stage.from)
-                })
-                .copied()
-                .filter(|s| {
-                    !chain
-                        .iter()
-                        .any(|c: &Stage<'_>| std::ptr::eq(c.from, s.from))
-                });
+            base_of.push(base.and_then(|b| named.get(&b).copied()));
+            if let Some(alias) = stage.alias() {
+                named.insert(alias, i);
+            }
+        }
+        let mut chain = Vec::new();
+        let mut current = stages.len().checked_sub(1);
+        while let Some(i) = current {
+            chain.push(stages[i]);
+            current = base_of[i];
         }
         chain
     }

@@ -2,7 +2,10 @@
 //! bounded alias expansion. Documents are classified as Kubernetes objects,
 //! compose files or other YAML.
 
+use std::collections::HashMap;
+
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr_parser::Event;
 
 /// A YAML node with its position.
 pub type Node<'a> = MarkedYaml<'a>;
@@ -28,6 +31,9 @@ pub struct ParseError {
 
 /// Parse every document of `text`; empty documents (e.g. after a trailing `---`) are dropped.
 pub fn parse(text: &str) -> Result<Vec<Node<'static>>, ParseError> {
+    if text.contains('&') {
+        within_expansion_budget(text)?;
+    }
     let docs = MarkedYaml::load_from_str(text).map_err(|e| ParseError {
         line: e.marker().line(),
         col: e.marker().col(),
@@ -37,6 +43,62 @@ pub fn parse(text: &str) -> Result<Vec<Node<'static>>, ParseError> {
         .into_iter()
         .filter(|d| !matches!(d.data, YamlData::Value(Scalar::Null)))
         .collect())
+}
+
+/// Nodes that anchors and aliases may add to a document beyond those written in it,
+/// besides [`EXPANSION_PER_BYTE`] per byte of the file.
+const EXPANSION_BASE: u64 = 100_000;
+/// See [`EXPANSION_BASE`].
+const EXPANSION_PER_BYTE: u64 = 1;
+
+/// Checks, before any tree is built, that anchors and aliases cannot make the
+/// loaded documents much larger than the text. The loader copies an anchored node
+/// when it is defined and again at every alias, in keys as in values, so each of
+/// those copies is counted at its full expanded size; an alias bomb (in keys or
+/// values) or a pile of nested anchors is refused with a parse error.
+fn within_expansion_budget(text: &str) -> Result<(), ParseError> {
+    let budget = EXPANSION_BASE + EXPANSION_PER_BYTE * text.len() as u64;
+    let mut sizes: HashMap<usize, u64> = HashMap::new();
+    // The open collections: anchor id and expanded size so far.
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut copied: u64 = 0;
+    for event in saphyr_parser::Parser::new_from_str(text) {
+        let Ok((event, span)) = event else {
+            // The loader reports the syntax error with its position.
+            return Ok(());
+        };
+        let (anchor, size) = match event {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => open.pop().unwrap_or((0, 1)),
+            Event::Scalar(_, _, anchor, _) => (anchor, 1),
+            Event::Alias(id) => {
+                let size = sizes.get(&id).copied().unwrap_or(1);
+                copied = copied.saturating_add(size);
+                (0, size)
+            }
+            _ => continue,
+        };
+        if anchor > 0 {
+            sizes.insert(anchor, size);
+            copied = copied.saturating_add(size);
+        }
+        if let Some((_, parent)) = open.last_mut() {
+            *parent = parent.saturating_add(size);
+        }
+        if copied > budget {
+            return Err(ParseError {
+                line: span.start.line(),
+                col: span.start.col(),
+                message: format!(
+                    "anchors and aliases expand to over {budget} copied nodes (an alias bomb?); not loaded"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// True for the file names docker compose looks for (and common variants).

@@ -11,8 +11,12 @@ pub fn repo() -> PathBuf {
 }
 
 /// A command running the built binary with a clean environment.
+/// `TWELVE_LINT_TEST_BIN` runs the tests against another build instead
+/// (to check that a test fails without the fix it guards).
 pub fn twelve_lint(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_twelve-lint"));
+    let bin = std::env::var_os("TWELVE_LINT_TEST_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_twelve-lint").into());
+    let mut cmd = Command::new(bin);
     cmd.current_dir(dir);
     for (key, _) in std::env::vars() {
         if key.starts_with("TWELVE_LINT_") {

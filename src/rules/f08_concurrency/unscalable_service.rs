@@ -26,14 +26,23 @@ const SCALED: &[&str] = &["Deployment", "ReplicaSet"];
 
 /// The whole line (with its newline) holding a `key: value` entry whose value
 /// spans `value`, when nothing else is on it: safe to delete.
-fn own_line(text: &str, value: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
-    let start = text[..value.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[value.end..]
-        .find('\n')
-        .map_or(text.len(), |i| value.end + i + 1);
-    let line = &text[start..end];
-    let key = line.trim_start();
-    (key.starts_with("container_name:") && !text[value.start..value.end].contains('\n'))
+fn own_line(
+    file: &SourceFile<'_>,
+    value: std::ops::Range<usize>,
+) -> Option<std::ops::Range<usize>> {
+    let line = file.lines.line_of(value.start);
+    if line != file.lines.line_of(value.end) {
+        return None;
+    }
+    let start = file.lines.line_start(line);
+    let end = if line + 1 < file.lines.len() {
+        file.lines.line_start(line + 1)
+    } else {
+        file.text.len()
+    };
+    file.text[start..end]
+        .trim_start()
+        .starts_with("container_name:")
         .then_some(start..end)
 }
 
@@ -86,7 +95,7 @@ fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
                 format!("service `{name}` has a fixed `container_name`: `docker compose up --scale {name}=2` fails, and only one copy can run per host"),
                 "remove `container_name`; other services reach it by its service name, which load-balances over every replica",
             );
-            if let Some(line) = own_line(file.text, span) {
+            if let Some(line) = own_line(file, span) {
                 d.with_fix(
                     "remove `container_name`",
                     vec![Edit {

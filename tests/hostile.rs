@@ -1,0 +1,166 @@
+//! Hostile repositories generated at scale. Time must grow linearly (or as N log N)
+//! with the input: each shape is generated at sizes N and 4N, and the ratio of the run
+//! times stays under [`MAX_RATIO`] (16 for quadratic growth); the shapes are timed one
+//! after another in one test, not against each other. Memory stays bounded: shapes
+//! that once took gigabytes or overflowed a stack run under a 1 GB address-space limit.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::{run, twelve_lint_preview};
+
+/// Time ratio allowed between sizes 4N and N.
+const MAX_RATIO: f64 = 6.0;
+
+/// A generated repository: (path, content) pairs for size `n`.
+type Shape = fn(usize) -> Vec<(String, String)>;
+
+/// Service crate whose `main` starts a call chain `n` functions deep.
+fn call_chain(n: usize) -> Vec<(String, String)> {
+    let mut src = String::from("fn main() { f0(); }\n");
+    for i in 0..n {
+        src.push_str(&format!("fn f{i}() {{ f{}(); }}\n", i + 1));
+    }
+    src.push_str(&format!(
+        "fn f{n}() {{ HttpServer::new(|| App::new()).bind((\"0.0.0.0\", 8080)).unwrap().run(); }}\n"
+    ));
+    vec![
+        (
+            "Cargo.toml".into(),
+            "[package]\nname = \"svc\"\nversion = \"0.1.0\"\n[dependencies]\nactix-web = \"4\"\n"
+                .into(),
+        ),
+        ("src/main.rs".into(), src),
+    ]
+}
+
+/// A Dockerfile whose every stage is built `FROM` the one before.
+fn stage_chain(n: usize) -> Vec<(String, String)> {
+    let mut df = String::from("FROM debian:12 AS s0\n");
+    for i in 0..n {
+        df.push_str(&format!("FROM s{i} AS s{}\nRUN true\n", i + 1));
+    }
+    vec![("Dockerfile".into(), df)]
+}
+
+/// `n` service crates that share one package name and depend on it.
+fn same_name_crates(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .flat_map(|i| {
+            [
+                (
+                    format!("c{i}/Cargo.toml"),
+                    "[package]\nname = \"dup\"\nversion = \"0.1.0\"\n[dependencies]\nactix-web = \"4\"\ndup = \"0.1\"\n".into(),
+                ),
+                (
+                    format!("c{i}/src/main.rs"),
+                    "fn main() { f(); }\nfn f() { HttpServer::new(|| App::new()).bind((\"0.0.0.0\", 8080)).unwrap().run(); }\n".into(),
+                ),
+            ]
+        })
+        .collect()
+}
+
+/// A compose file written as minified JSON: every service on one line.
+fn minified_compose(n: usize) -> Vec<(String, String)> {
+    let services: Vec<String> = (0..n)
+        .map(|i| format!(r#""s{i}": {{"image": "app{i}:1", "container_name": "c{i}"}}"#))
+        .collect();
+    vec![(
+        "docker-compose.yml".into(),
+        format!("{{\"services\": {{{}}}}}\n", services.join(", ")),
+    )]
+}
+
+/// Anchored sequences nested 100 deep, each holding `n / 100` scalars and no alias.
+fn nested_anchors(n: usize) -> Vec<(String, String)> {
+    let per_level = "1,".repeat(n / 100);
+    let open: String = (0..100).map(|i| format!("&a{i} [{per_level}")).collect();
+    vec![(
+        "data.yaml".into(),
+        format!("x: {open}{}\n", "]".repeat(100)),
+    )]
+}
+
+fn generate(root: &Path, files: &[(String, String)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Lint `dir` under an address-space limit (`ulimit -v`: KB or `unlimited`);
+/// the run must exit 0 or 1 with a JSON report.
+fn lint(dir: &Path, limit: &str) -> serde_json::Value {
+    let plain = twelve_lint_preview(dir);
+    let mut cmd = std::process::Command::new("sh");
+    cmd.current_dir(dir)
+        .arg("-c")
+        .arg(format!("ulimit -v {limit} && exec \"$@\""))
+        .arg("sh");
+    cmd.arg(plain.get_program());
+    for (key, value) in plain.get_envs() {
+        match value {
+            Some(v) => cmd.env(key, v),
+            None => cmd.env_remove(key),
+        };
+    }
+    cmd.args(["--isolated", "--format", "json", "."]);
+    let (status, stdout, stderr) = run(&mut cmd);
+    assert!(status == 0 || status == 1, "exit {status}\n{stderr}");
+    serde_json::from_str(&stdout).expect("a JSON report")
+}
+
+/// The fastest of three runs over `files`.
+fn time(files: &[(String, String)]) -> Duration {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), files);
+    (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            lint(dir.path(), "unlimited");
+            started.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+/// Address space each memory shape runs in: 1 GB.
+const MEMORY_LIMIT: &str = "1048576";
+
+#[test]
+fn time_grows_linearly() {
+    let shapes: &[(&str, Shape, usize)] = &[
+        ("stage chain", stage_chain, 400),
+        ("same-named crates", same_name_crates, 60),
+        ("minified compose", minified_compose, 1_500),
+    ];
+    let mut failures = Vec::new();
+    for &(name, shape, n) in shapes {
+        let small = time(&shape(n));
+        let large = time(&shape(4 * n));
+        let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-3);
+        eprintln!("{name}: {small:?} at N={n}, {large:?} at 4N: ×{ratio:.1}");
+        if ratio > MAX_RATIO {
+            failures.push(format!("{name}: ×{ratio:.1} ({small:?} → {large:?})"));
+        }
+    }
+    assert!(failures.is_empty(), "super-linear: {failures:?}");
+}
+
+#[test]
+fn memory_stays_bounded() {
+    let shapes: &[(&str, Vec<(String, String)>)] = &[
+        ("call chain", call_chain(38_000)),
+        ("nested anchors", nested_anchors(250_000)),
+    ];
+    for (name, files) in shapes {
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), files);
+        let report = lint(dir.path(), MEMORY_LIMIT);
+        assert!(report["diagnostics"].is_array(), "{name}: {report}");
+    }
+}
