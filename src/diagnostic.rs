@@ -173,6 +173,39 @@ pub struct Diagnostic {
     /// A safe, mechanical fix (`--fix`, SARIF `fixes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Box<Fix>>,
+    /// What was left out of this finding to keep the report bounded.
+    #[serde(skip)]
+    pub omitted: Omitted,
+}
+
+/// The most findings one rule reports in one file; the rest are counted on the last.
+pub const MAX_FINDINGS_PER_FILE: usize = 200;
+/// The most related locations one finding keeps; the rest are counted.
+pub const MAX_RELATED: usize = 20;
+
+/// Findings and related locations left out beyond [`MAX_FINDINGS_PER_FILE`] and
+/// [`MAX_RELATED`], so that hostile input cannot grow a report without bound.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Omitted {
+    /// Further findings of the same rule in the same file.
+    pub findings: usize,
+    /// Further related locations of this finding.
+    pub related: usize,
+}
+
+impl Omitted {
+    /// The sentence a message ends with when something was left out.
+    pub fn note(self) -> Option<String> {
+        let part = |n: usize, what: &str| (n > 0).then(|| format!("{n} more {what}"));
+        let parts: Vec<String> = [
+            part(self.findings, "findings of this rule in this file"),
+            part(self.related, "related locations"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| format!(" ({} not shown)", parts.join(" and ")))
+    }
 }
 
 /// A mechanical fix: non-overlapping replacements in the finding's file.

@@ -591,6 +591,11 @@ fn finish(
         .into_iter()
         .filter_map(|d| level(d, settings))
         .collect();
+    for d in &mut out {
+        if let Some(note) = d.omitted.note() {
+            d.message.push_str(&note);
+        }
+    }
     let mut used: HashSet<(String, usize)> = HashSet::new();
     for d in &mut out {
         let Some(list) = suppressions.get(&d.location.path) else {

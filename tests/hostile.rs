@@ -84,6 +84,34 @@ fn nested_anchors(n: usize) -> Vec<(String, String)> {
     )]
 }
 
+/// A binary running `n` programs, and `n / 10` Dockerfiles that could build it: each
+/// finding relates to every Dockerfile.
+fn commands_and_dockerfiles(n: usize) -> Vec<(String, String)> {
+    let calls: String = (0..n)
+        .map(|i| format!("    Command::new(\"tool{i}\").status().unwrap();\n"))
+        .collect();
+    let mut files = vec![
+        (
+            "Cargo.toml".into(),
+            "[package]\nname = \"cmdx\"\nversion = \"0.1.0\"\n".into(),
+        ),
+        (
+            "src/main.rs".into(),
+            format!("use std::process::Command;\nfn main() {{\n{calls}}}\n"),
+        ),
+    ];
+    for j in 0..n / 10 {
+        files.push((
+            format!("d{j}/Dockerfile"),
+            format!(
+                "FROM debian:12\nCOPY . .\nCMD [\"/cmdx\"]\n{}",
+                "RUN echo padding\n".repeat(20)
+            ),
+        ));
+    }
+    files
+}
+
 fn generate(root: &Path, files: &[(String, String)]) {
     for (rel, text) in files {
         let path = root.join(rel);
@@ -156,6 +184,7 @@ fn memory_stays_bounded() {
     let shapes: &[(&str, Vec<(String, String)>)] = &[
         ("call chain", call_chain(38_000)),
         ("nested anchors", nested_anchors(250_000)),
+        ("commands × Dockerfiles", commands_and_dockerfiles(3_000)),
     ];
     for (name, files) in shapes {
         let dir = tempfile::tempdir().unwrap();

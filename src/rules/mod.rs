@@ -1,10 +1,13 @@
 //! Rules: metadata plus pure checks, one file per rule, one folder per factor.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::diagnostic::{Condition, Diagnostic, Edit, Fix, Location, Related, Severity};
+use crate::diagnostic::{
+    Condition, Diagnostic, Edit, Fix, Location, MAX_FINDINGS_PER_FILE, MAX_RELATED, Omitted,
+    Related, Severity,
+};
 use crate::project::Project;
 use crate::source::{FileKind, SourceFile};
 
@@ -210,6 +213,10 @@ pub struct Ctx<'a> {
     meta: &'static Meta,
     options: Option<&'a RuleOptions>,
     out: &'a mut Vec<Diagnostic>,
+    /// Per path: findings reported so far, and the index in `out` of the last kept.
+    per_file: HashMap<String, (usize, usize)>,
+    /// Where findings past [`MAX_FINDINGS_PER_FILE`] are written and forgotten.
+    overflow: Option<Diagnostic>,
 }
 
 impl<'a> Ctx<'a> {
@@ -219,7 +226,13 @@ impl<'a> Ctx<'a> {
         options: Option<&'a RuleOptions>,
         out: &'a mut Vec<Diagnostic>,
     ) -> Self {
-        Ctx { meta, options, out }
+        Ctx {
+            meta,
+            options,
+            out,
+            per_file: HashMap::new(),
+            overflow: None,
+        }
     }
 
     /// Report a finding; returns it so related locations can be added.
@@ -229,7 +242,15 @@ impl<'a> Ctx<'a> {
         message: impl Into<String>,
         help: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.out.push(Diagnostic {
+        let (count, last) = match self.per_file.get_mut(&location.path) {
+            Some(entry) => entry,
+            None => self
+                .per_file
+                .entry(location.path.clone())
+                .or_insert((0, usize::MAX)),
+        };
+        *count += 1;
+        let diagnostic = Diagnostic {
             location,
             code: self.meta.code,
             severity: self.meta.severity,
@@ -240,7 +261,14 @@ impl<'a> Ctx<'a> {
             fingerprint: String::new(),
             condition: None,
             fix: None,
-        });
+            omitted: Omitted::default(),
+        };
+        if *count > MAX_FINDINGS_PER_FILE {
+            self.out[*last].omitted.findings += 1;
+            return self.overflow.insert(diagnostic);
+        }
+        *last = self.out.len();
+        self.out.push(diagnostic);
         self.out.last_mut().expect("just pushed")
     }
 
@@ -275,8 +303,12 @@ impl Diagnostic {
         self
     }
 
-    /// Add a related location (builder style).
+    /// Add a related location (builder style); past [`MAX_RELATED`] it is only counted.
     pub fn with_related(&mut self, location: Location, message: impl Into<String>) -> &mut Self {
+        if self.related.len() >= MAX_RELATED {
+            self.omitted.related += 1;
+            return self;
+        }
         self.related.push(Related {
             location,
             message: message.into(),
