@@ -1,6 +1,6 @@
 //! TF0201 unpinned-base-image: `FROM` without a tag or with `:latest`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::parse::dockerfile::{Instruction, Word};
 use crate::parse::image::ImageRef;
@@ -44,12 +44,12 @@ impl Check for UnpinnedBaseImage {
                 args.insert(name, (default, inst));
             }
         }
-        let mut stages: Vec<String> = Vec::new();
+        let mut earlier_stages: HashSet<String> = HashSet::new();
         for stage in df.stages() {
-            stages.extend(stage.alias());
             if let Some(image) = stage.image() {
-                check_from(file, cx, &image, &args, &stages, &allowed);
+                check_from(file, cx, &image, &args, &earlier_stages, &allowed);
             }
+            earlier_stages.extend(stage.alias());
         }
     }
 }
@@ -59,7 +59,7 @@ fn check_from(
     cx: &mut Ctx<'_>,
     image: &Word,
     args: &HashMap<String, (Option<String>, &Instruction)>,
-    stages: &[String],
+    earlier_stages: &HashSet<String>,
     allowed: &[String],
 ) {
     let mut used_args = Vec::new();
@@ -67,12 +67,7 @@ fn check_from(
         return; // depends on a build argument without a default: decided at build time
     };
     let lower = resolved.to_ascii_lowercase();
-    let current_stage = stages.last().map(String::as_str);
-    if lower == "scratch"
-        || stages
-            .iter()
-            .any(|s| *s == lower && Some(s.as_str()) != current_stage)
-    {
+    if lower == "scratch" || earlier_stages.contains(&lower) {
         return;
     }
     let reference = ImageRef::parse(&resolved);
