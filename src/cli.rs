@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use clap::builder::FalseyValueParser;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::{self, Baseline};
@@ -115,13 +115,13 @@ struct CheckArgs {
     #[arg(long, value_delimiter = ',', env = "TWELVE_LINT_IGNORE")]
     ignore: Option<Vec<String>>,
     /// Also run preview rules (not yet proven on real repositories; `twelve-lint rules` marks them).
-    #[arg(long, env = "TWELVE_LINT_PREVIEW", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_PREVIEW", value_parser = switch)]
     preview: bool,
     /// Lowest severity that fails the run (exit 1) [default: warning].
     #[arg(long, value_enum, env = "TWELVE_LINT_FAIL_ON")]
     fail_on: Option<Level>,
     /// Exit 0 even when there are findings.
-    #[arg(long, env = "TWELVE_LINT_EXIT_ZERO", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_EXIT_ZERO", value_parser = switch)]
     exit_zero: bool,
     /// Set a rule's severity: CODE=note|warning|error (repeatable, comma-separated).
     #[arg(
@@ -138,7 +138,7 @@ struct CheckArgs {
     #[arg(long, value_name = "BYTES", env = "TWELVE_LINT_MAX_FILE_SIZE")]
     max_file_size: Option<u64>,
     /// Lint tests/, examples/, benches/ and test modules as deployed code.
-    #[arg(long, env = "TWELVE_LINT_INCLUDE_TESTS", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_INCLUDE_TESTS", value_parser = switch)]
     include_tests: bool,
     /// Config file to use instead of discovering twelve-lint.toml.
     #[arg(long, value_name = "FILE", env = "TWELVE_LINT_CONFIG")]
@@ -147,10 +147,10 @@ struct CheckArgs {
     #[arg(long = "option", value_name = "TOML", env = "TWELVE_LINT_OPTION")]
     options: Vec<String>,
     /// Ignore config files.
-    #[arg(long, env = "TWELVE_LINT_ISOLATED", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_ISOLATED", value_parser = switch)]
     isolated: bool,
     /// Also lint files excluded by .gitignore, .ignore and hidden-file rules.
-    #[arg(long, env = "TWELVE_LINT_NO_IGNORE", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_NO_IGNORE", value_parser = switch)]
     no_ignore: bool,
     /// Worker threads [default: one per core].
     #[arg(long, short, env = "TWELVE_LINT_JOBS")]
@@ -159,10 +159,10 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto, env = "TWELVE_LINT_COLOR")]
     color: Color,
     /// Do not print the summary line on stderr.
-    #[arg(long, short, env = "TWELVE_LINT_QUIET", value_parser = FalseyValueParser::new())]
+    #[arg(long, short, env = "TWELVE_LINT_QUIET", value_parser = switch)]
     quiet: bool,
     /// Lint the whole repository (for cross-file rules) but report only findings in PATHS; for pre-commit, which passes changed files.
-    #[arg(long, env = "TWELVE_LINT_WHOLE_REPO", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_WHOLE_REPO", value_parser = switch)]
     whole_repo: bool,
     /// Report only findings on lines added or changed since the merge base with this git REF (e.g. origin/main).
     #[arg(long, value_name = "REF", env = "TWELVE_LINT_DIFF")]
@@ -179,6 +179,9 @@ struct CheckArgs {
     /// With --fix: print the fixes as a diff instead of writing them (exit 1 when there are some).
     #[arg(long, requires = "fix")]
     dry_run: bool,
+    /// Print credential values in messages and snippets instead of `****`.
+    #[arg(long, env = "TWELVE_LINT_SHOW_SECRETS", value_parser = switch)]
+    show_secrets: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -198,9 +201,55 @@ impl From<Level> for Severity {
     }
 }
 
+/// A switch's value: `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off`, empty for off.
+fn switch(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err("expected 1, true, yes, on or 0, false, no, off".into()),
+    }
+}
+
+/// Parse the command line. A bad value read from a `TWELVE_LINT_*` variable is
+/// reported under the variable's name, not only the flag's.
+fn parse() -> Cli {
+    Cli::try_parse().unwrap_or_else(|e| {
+        if matches!(
+            e.kind(),
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation
+        ) && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+            && let Some(var) = env_source(arg)
+        {
+            let text = e.render().to_string();
+            eprint!(
+                "{}",
+                text.replacen(&format!("'{arg}'"), &format!("{var} (read for '{arg}')"), 1)
+            );
+            std::process::exit(e.exit_code());
+        }
+        e.exit()
+    })
+}
+
+/// The environment variable `arg` (as clap names it, `--fail-on <FAIL_ON>`) was read
+/// from, when it was not given on the command line.
+fn env_source(arg: &str) -> Option<String> {
+    let long = arg.strip_prefix("--")?.split(' ').next()?;
+    let on_command_line =
+        std::env::args().any(|a| a == format!("--{long}") || a.starts_with(&format!("--{long}=")));
+    let cmd = Cli::command();
+    let var = cmd
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long))?
+        .get_env()?
+        .to_string_lossy()
+        .into_owned();
+    (!on_command_line && std::env::var_os(&var).is_some()).then_some(var)
+}
+
 /// Run the command line; returns the exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = parse();
     let result = match cli.command {
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
@@ -370,6 +419,9 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         }
         if let Some(path) = &args.baseline {
             report.baseline = Some(Baseline::read(path)?.apply(&mut report.diagnostics));
+        }
+        if !args.show_secrets {
+            report.redact_secrets();
         }
         Ok(report)
     };

@@ -130,6 +130,35 @@ impl Location {
         }
     }
 
+    /// Replace every occurrence of `secret` in the snippet with [`MASK`], keeping the
+    /// span on the same text (a span edge inside a secret moves to the mask's edge).
+    pub fn mask(&mut self, secret: &str) {
+        if secret.is_empty() || !self.snippet.text.contains(secret) {
+            return;
+        }
+        let old = std::mem::take(&mut self.snippet.text);
+        let hits: Vec<usize> = old.match_indices(secret).map(|(i, _)| i).collect();
+        let moved = |file_pos: usize, is_end: bool| -> usize {
+            let Some(p) = file_pos.checked_sub(self.snippet.offset) else {
+                return file_pos;
+            };
+            let mut shift = 0isize;
+            for &h in &hits {
+                if p >= h + secret.len() {
+                    shift += MASK.len() as isize - secret.len() as isize;
+                } else if p > h {
+                    let edge = if is_end { MASK.len() } else { 0 };
+                    return (h as isize + shift) as usize + self.snippet.offset + edge;
+                }
+            }
+            (p as isize + shift) as usize + self.snippet.offset
+        };
+        let start = moved(self.bytes.start, false);
+        let end = moved(self.bytes.end, true).max(start);
+        self.bytes = start..end;
+        self.snippet.text = old.replace(secret, MASK);
+    }
+
     /// The text of the span itself, when the snippet holds it.
     pub fn span_text(&self) -> Option<&str> {
         let from = self.bytes.start.checked_sub(self.snippet.offset)?;
@@ -173,6 +202,9 @@ pub struct Diagnostic {
     /// A safe, mechanical fix (`--fix`, SARIF `fixes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Box<Fix>>,
+    /// Credential values the finding's text or snippets may show; see [`Diagnostic::redact`].
+    #[serde(skip)]
+    pub secrets: Vec<String>,
 }
 
 /// A mechanical fix: non-overlapping replacements in the finding's file.
@@ -197,7 +229,23 @@ pub enum Condition {
     InService,
 }
 
+/// What replaces a credential value in every output.
+pub const MASK: &str = "****";
+
 impl Diagnostic {
+    /// Replace each of `secrets` with [`MASK`] in the message, help and snippets.
+    pub fn redact(&mut self, secrets: &[String]) {
+        for secret in secrets.iter().filter(|s| !s.is_empty()) {
+            self.message = self.message.replace(secret.as_str(), MASK);
+            self.help = self.help.replace(secret.as_str(), MASK);
+            self.location.mask(secret);
+            for r in &mut self.related {
+                r.message = r.message.replace(secret.as_str(), MASK);
+                r.location.mask(secret);
+            }
+        }
+    }
+
     /// Sort key: path, line, column, code, message.
     pub fn sort_key(&self) -> (&str, Pos, &str, &str) {
         (

@@ -94,6 +94,22 @@ impl Report {
     pub fn active(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.suppressed.is_none())
     }
+
+    /// Mask every credential value any finding recorded, in every finding (a secret can
+    /// sit on a line another rule reports).
+    pub fn redact_secrets(&mut self) {
+        let mut secrets: Vec<String> = self
+            .diagnostics
+            .iter()
+            .flat_map(|d| d.secrets.iter().cloned())
+            .collect();
+        // Longest first, so a secret holding another is masked whole.
+        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        secrets.dedup();
+        for d in &mut self.diagnostics {
+            d.redact(&secrets);
+        }
+    }
 }
 
 /// What one file contributed.

@@ -413,6 +413,22 @@ fn boolean_variables_accept_common_spellings() {
         assert_eq!(code, i32::from(on), "TWELVE_LINT_PREVIEW={value:?}: {err}");
         assert_eq!(!out.is_empty(), on, "TWELVE_LINT_PREVIEW={value:?}: {out}");
     }
+    // A value that is no switch is an error naming the variable it came from.
+    let (code, _, err) = run(twelve_lint(dir.path())
+        .env("TWELVE_LINT_PREVIEW", "maybe")
+        .args(["--isolated"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("invalid value 'maybe' for TWELVE_LINT_PREVIEW (read for '--preview')"),
+        "{err}"
+    );
+    let (code, _, err) = run(twelve_lint(dir.path())
+        .env("TWELVE_LINT_FAIL_ON", "fatal")
+        .args(["--isolated"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("TWELVE_LINT_FAIL_ON"), "{err}");
+    let (_, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--fail-on", "fatal"]));
+    assert!(!err.contains("TWELVE_LINT_FAIL_ON"), "{err}");
 }
 
 /// Rust packages that no production deployment file builds are not production code.
@@ -470,4 +486,67 @@ fn scorecard_marks_factors_no_rule_checked() {
         out.starts_with("## twelve-lint: 12 of 12 checked factors clean\n"),
         "{out}"
     );
+}
+
+/// Credential values never reach a report unless `--show-secrets` asks for them: every
+/// format of every secret fixture is searched for the values the secret rules found.
+#[test]
+fn secrets_are_masked_in_every_format() {
+    let password = regex::Regex::new(r"://[^\s:/@]*:([^\s/@]+)@").unwrap();
+    let cases = [
+        "TF0301/fail-dockerfile-and-env",
+        "TF0301/fail-rust",
+        "TF0301/fail-secret-manifest",
+        "TF0301/fail-tokens-and-named-secrets",
+        "TF0301/fail-yaml",
+        "TF0304/fail-committed-env",
+        "TF0401/fail-hardcoded-locators",
+    ];
+    for case in cases {
+        let dir = common::scratch_repo(&common::repo().join("fixtures").join(case));
+        let lint = |args: &[&str]| {
+            run(twelve_lint_preview(dir.path())
+                .args(["--isolated", "--select", "TF03,TF04,TF0301,TF0304,TF0401"])
+                .args(args))
+            .1
+        };
+        let sarif: serde_json::Value =
+            serde_json::from_str(&lint(&["--show-secrets", "--format", "sarif"])).unwrap();
+        let mut secrets = Vec::new();
+        for r in sarif["runs"][0]["results"].as_array().unwrap() {
+            let places = std::iter::once(&r["locations"][0])
+                .chain(r["relatedLocations"].as_array().into_iter().flatten());
+            for place in places {
+                let snippet = place["physicalLocation"]["region"]["snippet"]["text"]
+                    .as_str()
+                    .unwrap_or_default();
+                if r["ruleId"] == "TF0301" {
+                    secrets.push(snippet.to_string());
+                }
+                let text = format!("{snippet} {}", r["message"]["text"]);
+                secrets.extend(password.captures_iter(&text).map(|c| c[1].to_string()));
+            }
+        }
+        secrets.retain(|s| !s.is_empty() && s != "****");
+        assert!(!secrets.is_empty(), "{case}: the fixture holds secrets");
+        let shown = lint(&["--show-secrets", "--format", "human"]);
+        for s in &secrets {
+            assert!(
+                shown.contains(s.as_str()),
+                "{case}: --show-secrets shows {s}"
+            );
+        }
+        for format in ["human", "concise", "json", "sarif", "github", "markdown"] {
+            let out = lint(&["--format", format]);
+            if matches!(format, "human" | "sarif") {
+                assert!(out.contains("****"), "{case} {format}: {out}");
+            }
+            for s in &secrets {
+                assert!(
+                    !out.contains(s.as_str()),
+                    "{case} {format} shows {s}:\n{out}"
+                );
+            }
+        }
+    }
 }

@@ -240,6 +240,7 @@ impl<'a> Ctx<'a> {
             fingerprint: String::new(),
             condition: None,
             fix: None,
+            secrets: Vec::new(),
         });
         self.out.last_mut().expect("just pushed")
     }
@@ -272,6 +273,13 @@ impl Diagnostic {
             description: description.into(),
             edits,
         }));
+        self
+    }
+
+    /// Record a credential value the finding shows, masked in every output unless
+    /// `--show-secrets` (builder style).
+    pub fn with_secret(&mut self, value: impl Into<String>) -> &mut Self {
+        self.secrets.push(value.into());
         self
     }
 
