@@ -12,7 +12,7 @@ use std::sync::{Once, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Location, SuppressionInfo};
+use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::model::role::{Decision, Notices, Role};
 use crate::project::{self, Fact, FileEntry, Project};
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -448,6 +448,11 @@ fn parse_error(
     // A Helm or Go template is not YAML until it is rendered.
     let template = kind == FileKind::Yaml && text.contains("{{");
     let message = first_line(&failure.message);
+    // A compose file or manifest that does not parse deploys nothing as written: a
+    // warning, so the default `--fail-on` catches it.
+    let manifest = kind == FileKind::Yaml
+        && !template
+        && crate::parse::yaml::is_manifest_candidate(rel.rsplit('/').next().unwrap_or(rel), text);
     let (message, help) = if template {
         (
             format!(
@@ -461,13 +466,15 @@ fn parse_error(
             "fix the syntax; rules that need this file's structure skipped it",
         )
     };
-    push(
-        diagnostics,
-        f00_tool::ParseError::META,
+    let mut cx = Ctx::new(f00_tool::ParseError::META, None, diagnostics);
+    let d = cx.report(
         Location::new(rel, text, lines, failure.span.clone()),
         message,
         help,
     );
+    if manifest {
+        d.severity = Severity::Warning;
+    }
 }
 
 fn first_line(message: &str) -> &str {

@@ -31,13 +31,51 @@ fn exit_codes_follow_the_threshold() {
 
 #[test]
 fn notes_do_not_fail_by_default() {
-    let dir = repo_with(&[("compose.yaml", b"services: [\n")]);
+    let dir = repo_with(&[("settings.yaml", b"level: [\n")]);
     let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["--isolated"]));
     assert_eq!(code, 0);
     assert!(out.contains("TF0001 [note]"), "{out}");
     let (code, _, _) =
         run(twelve_lint_preview(dir.path()).args(["--isolated", "--fail-on", "note"]));
     assert_eq!(code, 1);
+}
+
+/// A compose file or Kubernetes manifest that does not parse fails the default gate;
+/// a template that needs rendering stays a note.
+#[test]
+fn broken_manifests_are_warnings() {
+    let dir = repo_with(&[
+        ("compose.yaml", b"services: [\n"),
+        (
+            "k8s/app.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nspec: {\n",
+        ),
+        ("stack.yml", b"services:\n  web: [image: app\n"),
+        (
+            "chart/templates/svc.yaml",
+            b"apiVersion: v1\nkind: Service\n{{- if .x }}\n  a: [\n",
+        ),
+    ]);
+    let (code, out, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--select", "TF0001,TF0502"]));
+    assert_eq!(code, 1, "{out}");
+    let found: Vec<&str> = out
+        .lines()
+        .map(|l| l.split(": TF0001 ").next().unwrap_or(l))
+        .collect();
+    assert_eq!(found.len(), 4, "{out}");
+    for path in ["compose.yaml", "k8s/app.yaml", "stack.yml"] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(path) && l.contains("TF0001 [warning]")),
+            "{path}: {out}"
+        );
+    }
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("chart/templates/svc.yaml") && l.contains("TF0001 [note]")),
+        "{out}"
+    );
 }
 
 #[test]
