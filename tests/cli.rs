@@ -524,6 +524,21 @@ fn scorecard_marks_factors_no_rule_checked() {
         out.starts_with("## twelve-lint: 12 of 12 checked factors clean\n"),
         "{out}"
     );
+    let (_, out, _) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF02", "--format", "human"]));
+    assert!(out.contains("  II. Dependencies             ✓\n"), "{out}");
+    assert!(
+        out.contains("  IX. Disposability            not checked\n"),
+        "{out}"
+    );
+    let (_, out, _) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF02", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let factors = v["summary"]["factors"].as_array().unwrap();
+    assert_eq!(factors.len(), 12);
+    assert_eq!(factors[1]["status"], "clean");
+    assert_eq!(factors[8]["status"], "not-checked");
+    assert_eq!(factors[8]["rules"], 0);
 }
 
 /// Credential values never reach a report unless `--show-secrets` asks for them: every
