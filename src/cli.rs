@@ -402,6 +402,9 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         Some(reference) => Some(Changes::since(&req.root, reference)?),
         None => None,
     };
+    if let Some(warning) = changes.as_ref().and_then(|c| c.warning.as_ref()) {
+        eprintln!("twelve-lint: warning: {warning}");
+    }
     let lint = || -> Result<engine::Report, String> {
         let progress = (!args.quiet && std::io::stderr().is_terminal())
             .then(|| Progress::start(req.progress.clone()));

@@ -83,6 +83,7 @@ fn diff_mode_reports_only_changed_lines() {
         .map(|l| l.split(": TF").next().unwrap())
         .collect();
     assert_eq!(lines, ["Dockerfile:2:6", "svc/Dockerfile:1:6"], "{out}");
+    assert!(!err.contains("merge base"), "{err}");
 
     let (code, _, err) =
         run(twelve_lint_preview(dir.path()).args(["--isolated", "--diff", "no-such-ref"]));
@@ -91,6 +92,104 @@ fn diff_mode_reports_only_changed_lines() {
         err.contains("`no-such-ref` is not a commit") && err.contains("git fetch"),
         "{err}"
     );
+}
+
+/// Run the git command line in `dir`; returns its trimmed stdout.
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A CI checkout as actions/checkout makes it (`fetch-depth: 1`): only the pull
+/// request's commit, no base branch. Upstream `main` has moved on since `feature`
+/// branched; the feature adds an unpinned image on line 2.
+fn shallow_ci_checkout() -> (tempfile::TempDir, tempfile::TempDir, String) {
+    let up = tempfile::tempdir().unwrap();
+    let u = up.path();
+    git(u, &["init", "-q", "-b", "main"]);
+    git(u, &["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    std::fs::write(u.join("Dockerfile"), "FROM rust:1.80\n").unwrap();
+    git(u, &["add", "-A"]);
+    git(u, &["commit", "-qm", "base"]);
+    git(u, &["checkout", "-qb", "feature"]);
+    std::fs::write(u.join("Dockerfile"), "FROM rust:1.80\nFROM alpine\n").unwrap();
+    git(u, &["commit", "-qam", "feature"]);
+    git(u, &["checkout", "-q", "main"]);
+    std::fs::write(u.join("README"), "moved on\n").unwrap();
+    git(u, &["add", "-A"]);
+    git(u, &["commit", "-qm", "main moves on"]);
+    let main_sha = git(u, &["rev-parse", "HEAD"]);
+    let ci = tempfile::tempdir().unwrap();
+    let c = ci.path();
+    git(c, &["init", "-q"]);
+    git(
+        c,
+        &[
+            "remote",
+            "add",
+            "origin",
+            &format!("file://{}", u.display()),
+        ],
+    );
+    git(c, &["fetch", "-q", "--depth=1", "origin", "feature"]);
+    git(c, &["checkout", "-q", "FETCH_HEAD"]);
+    (up, ci, main_sha)
+}
+
+/// `--diff` in a shallow CI clone: for each ref form the error's hint is a command that
+/// works, and with the base fetched but no merge base the run compares with the base
+/// itself and says so.
+#[test]
+fn diff_mode_hints_work_for_each_ref_form_in_a_shallow_clone() {
+    let hint = regex::Regex::new(r"`(git fetch [^`]*)`").unwrap();
+    for form in ["origin/main", "main", "sha"] {
+        let (_up, ci, main_sha) = shallow_ci_checkout();
+        let reference = if form == "sha" {
+            main_sha.as_str()
+        } else {
+            form
+        };
+        let lint = || {
+            run(twelve_lint_preview(ci.path()).args([
+                "--isolated",
+                "--select",
+                "TF0201",
+                "--diff",
+                reference,
+            ]))
+        };
+        let (code, _, err) = lint();
+        assert_eq!(code, 2, "{form}: {err}");
+        let command = &hint
+            .captures(&err)
+            .unwrap_or_else(|| panic!("{form}: {err}"))[1];
+        let expected = match form {
+            "origin/main" => "git fetch --depth=1 origin main".to_string(),
+            "main" => "git fetch --depth=1 origin main:main".to_string(),
+            _ => format!("git fetch --depth=1 origin {main_sha}"),
+        };
+        assert_eq!(command, expected, "{form}");
+        let args: Vec<&str> = command.split(' ').skip(1).collect();
+        git(ci.path(), &args);
+        let (code, out, err) = lint();
+        assert_eq!(code, 1, "{form}: {err}");
+        assert!(out.starts_with("Dockerfile:2:6: TF0201"), "{form}: {out}");
+        assert_eq!(out.lines().count(), 1, "{form}: {out}");
+        assert!(
+            err.contains("warning: --diff: no merge base"),
+            "{form}: {err}"
+        );
+    }
 }
 
 #[test]
