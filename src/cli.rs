@@ -18,7 +18,7 @@ use crate::evidence;
 use crate::fix;
 use crate::model;
 use crate::project;
-use crate::render::{self, Format, Output};
+use crate::render::{self, Format, Output, Snippets};
 use crate::rules::{self, RULES};
 
 const EXIT_CODES: &str = "Exit codes:\n  0  no finding at or above --fail-on\n  1  findings at or above --fail-on\n  2  usage, configuration or internal error";
@@ -179,6 +179,12 @@ struct CheckArgs {
     /// With --fix: print the fixes as a diff instead of writing them (exit 1 when there are some).
     #[arg(long, requires = "fix")]
     dry_run: bool,
+    /// Human format: a source snippet for every finding (full), or for the first finding of a rule in a file with one line for the others (concise).
+    #[arg(long, value_enum, default_value_t = Snippets::Full, env = "TWELVE_LINT_OUTPUT_FORMAT")]
+    output_format: Snippets,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long, env = "TWELVE_LINT_STATISTICS", value_parser = switch)]
+    statistics: bool,
     /// Print credential values in messages and snippets instead of `****`.
     #[arg(long, env = "TWELVE_LINT_SHOW_SECRETS", value_parser = switch)]
     show_secrets: bool,
@@ -472,14 +478,20 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         Color::Never => false,
         Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let text = render::render(
-        format,
-        &Output {
-            report: &report,
-            settings: &settings,
-            color,
-        },
-    );
+    let text = if args.statistics {
+        render::statistics(&report)
+    } else {
+        render::render(
+            format,
+            &Output {
+                report: &report,
+                settings: &settings,
+                color,
+                width: wrap_width(to_terminal),
+                snippets: args.output_format,
+            },
+        )
+    };
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
@@ -494,6 +506,20 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     Ok(if failing && !args.exit_zero { 1 } else { 0 })
 }
 
+/// The width human output wraps at: `COLUMNS` when set, else the terminal's; none
+/// when the output is not a terminal.
+fn wrap_width(to_terminal: bool) -> Option<usize> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok());
+    columns.filter(|w| *w > 0).or_else(|| {
+        to_terminal
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(w, _)| usize::from(w.0))
+    })
+}
+
 /// A file counter on stderr, shown only when a run takes longer than a second.
 struct Progress {
     done: Arc<AtomicBool>,
@@ -502,6 +528,7 @@ struct Progress {
 
 impl Progress {
     fn start(count: Arc<AtomicUsize>) -> Self {
+        interrupt::clear_line_on_ctrl_c(true);
         let done = Arc::new(AtomicBool::new(false));
         let flag = done.clone();
         let thread = std::thread::spawn(move || {
@@ -534,7 +561,40 @@ impl Drop for Progress {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        interrupt::clear_line_on_ctrl_c(false);
     }
+}
+
+/// Ctrl-C while the progress line is up: clear the line, then die of SIGINT as usual.
+#[cfg(unix)]
+mod interrupt {
+    extern "C" fn on_interrupt(_: libc::c_int) {
+        const CLEAR: &[u8] = b"\r\x1b[2K";
+        // SAFETY: write, signal and raise are async-signal-safe.
+        unsafe {
+            libc::write(2, CLEAR.as_ptr().cast(), CLEAR.len());
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::raise(libc::SIGINT);
+        }
+    }
+
+    /// Install (`on`) or remove the handler.
+    pub fn clear_line_on_ctrl_c(on: bool) {
+        let handler = if on {
+            on_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t
+        } else {
+            libc::SIG_DFL
+        };
+        // SAFETY: the handler only calls async-signal-safe functions.
+        unsafe {
+            libc::signal(libc::SIGINT, handler);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod interrupt {
+    pub fn clear_line_on_ctrl_c(_: bool) {}
 }
 
 /// `twelve-lint init`: write the starter config.

@@ -603,3 +603,122 @@ fn secrets_are_masked_in_every_format() {
         }
     }
 }
+
+/// The human format at 80 and 120 columns, and piped (no wrapping) with one-line
+/// repeats: one heading per rule and file, the help and rule page once per rule,
+/// words never split. `TWELVE_LINT_BLESS=1` rewrites the snapshots.
+#[test]
+fn human_format_snapshots() {
+    let dir = repo_with(&[
+        (
+            "Dockerfile",
+            b"FROM rust\nRUN cargo build\nFROM debian\nFROM alpine\n",
+        ),
+        ("svc/Dockerfile", b"FROM node\n"),
+    ]);
+    for (name, columns, snippets) in [
+        ("human-80", Some("80"), "full"),
+        ("human-120", Some("120"), "full"),
+        ("human-piped-concise", None, "concise"),
+    ] {
+        let mut cmd = twelve_lint(dir.path());
+        cmd.args([
+            "--isolated",
+            "--select",
+            "TF0201",
+            "--format",
+            "human",
+            "--output-format",
+            snippets,
+        ]);
+        cmd.env_remove("COLUMNS");
+        if let Some(c) = columns {
+            cmd.env("COLUMNS", c);
+        }
+        let (_, out, _) = run(&mut cmd);
+        let path = common::repo().join(format!("tests/snapshots/{name}.txt"));
+        if std::env::var_os("TWELVE_LINT_BLESS").is_some() {
+            std::fs::write(&path, &out).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(out, expected, "{name}");
+        if let Some(c) = columns {
+            let width: usize = c.parse().unwrap();
+            for line in out.lines() {
+                assert!(line.chars().count() <= width, "{name}: {line}");
+            }
+        }
+        assert_eq!(out.matches("rules/TF0201.md").count(), 1, "{name}");
+        assert_eq!(out.matches("help: ").count(), 1, "{name}");
+    }
+}
+
+/// `--statistics` counts findings per rule, most frequent first, marking fixable ones.
+#[test]
+fn statistics_count_findings_per_rule() {
+    let dir = repo_with(&[
+        ("Dockerfile", b"FROM rust\nFROM debian\nCMD ./app --serve\n"),
+        ("svc/Dockerfile", b"FROM node\n"),
+    ]);
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args([
+        "--isolated",
+        "--select",
+        "TF0201,TF0903",
+        "--statistics",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "3  TF0201      unpinned-base-image\n1  TF0903  [*] shell-form-entrypoint\n"
+    );
+}
+
+/// Ctrl-C while the progress line is up leaves the terminal clean: the line is cleared
+/// before the process dies. Needs util-linux `script` for a terminal; skipped without it.
+#[test]
+fn interrupting_clears_the_progress_line() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let line: String = (0..60)
+        .map(|j| {
+            format!(
+                "pub fn f{j}(x: u32) -> u32 {{ let s = \"redis://u:p{j}x@cache/0\"; x + {j} }}\n"
+            )
+        })
+        .collect();
+    let files: Vec<(String, Vec<u8>)> = (0..300)
+        .map(|i| {
+            (
+                format!("c{}/src/m{i}.rs", i % 10),
+                line.clone().into_bytes(),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .collect();
+    let dir = repo_with(&refs);
+    let log = tempfile::tempdir().unwrap();
+    let typescript = log.path().join("typescript");
+    let command = format!(
+        "timeout -s INT 2.5 {} --preview --isolated --jobs 1 --format concise . > /dev/null",
+        env!("CARGO_BIN_EXE_twelve-lint")
+    );
+    let status = std::process::Command::new("script")
+        .current_dir(dir.path())
+        .args(["-qfc", &command])
+        .arg(&typescript)
+        .output()
+        .expect("script runs");
+    let shown = String::from_utf8_lossy(&std::fs::read(&typescript).unwrap()).into_owned();
+    let last = shown
+        .rfind("files linted")
+        .unwrap_or_else(|| panic!("no progress line: {status:?} {shown:?}"));
+    assert!(shown[last..].contains("\r\u{1b}[2K"), "{shown:?}");
+}
