@@ -656,27 +656,58 @@ fn rules_listing(format: RulesFormat) -> String {
     let measured = |m: &rules::Meta| precision.get(m.code).copied().unwrap_or_default();
     match format {
         RulesFormat::Table => {
-            let mut s = format!(
-                "{:<7} {:<8} {:<8} {:<14} {:<30} {}\n",
-                "CODE", "LEVEL", "STATUS", "PRECISION", "NAME", "SUMMARY"
-            );
-            for r in RULES {
-                let m = r.meta();
-                let p = if m.factor == 0 {
-                    "-".to_string()
-                } else {
-                    measured(m).summary()
-                };
-                s.push_str(&format!(
-                    "{:<7} {:<8} {:<8} {:<14} {:<30} {}\n",
-                    m.code,
-                    m.severity.as_str(),
-                    m.stability.as_str(),
-                    p,
-                    m.name,
-                    m.summary
-                ));
+            let rows: Vec<[String; 7]> = RULES
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    let p = if m.factor == 0 {
+                        "-".to_string()
+                    } else {
+                        measured(m).summary()
+                    };
+                    let fix = if m.fixable { "[*]" } else { "" };
+                    [
+                        m.code,
+                        m.severity.as_str(),
+                        m.stability.as_str(),
+                        &p,
+                        fix,
+                        m.name,
+                        m.summary,
+                    ]
+                    .map(str::to_string)
+                })
+                .collect();
+            let header = [
+                "CODE",
+                "LEVEL",
+                "STATUS",
+                "PRECISION",
+                "FIX",
+                "NAME",
+                "SUMMARY",
+            ]
+            .map(str::to_string);
+            let mut widths = [0; 7];
+            for row in std::iter::once(&header).chain(&rows) {
+                for (w, cell) in widths.iter_mut().zip(row) {
+                    *w = (*w).max(cell.chars().count());
+                }
             }
+            let mut s = String::new();
+            for row in std::iter::once(&header).chain(&rows) {
+                let mut line = String::new();
+                for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+                    if i + 1 == row.len() {
+                        line.push_str(cell);
+                    } else {
+                        line.push_str(&format!("{cell:<w$}  "));
+                    }
+                }
+                s.push_str(line.trim_end());
+                s.push('\n');
+            }
+            s.push_str("\n[*] --fix can fix some findings of the rule\n");
             s
         }
         RulesFormat::Json => {
@@ -689,6 +720,7 @@ fn rules_listing(format: RulesFormat) -> String {
                         "code": m.code, "name": m.name, "factor": m.factor, "factor_name": m.factor_name(),
                         "severity": m.severity, "stability": m.stability, "since": m.since, "summary": m.summary,
                         "precision": {"findings": p.findings, "tp": p.tp, "fp": p.fp, "noise": p.noise},
+                        "fixable": m.fixable,
                         "kinds": m.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
                         "options": m.options.iter().map(|o| serde_json::json!({"name": o.name, "doc": o.doc})).collect::<Vec<_>>(),
                     })

@@ -722,3 +722,36 @@ fn interrupting_clears_the_progress_line() {
         .unwrap_or_else(|| panic!("no progress line: {status:?} {shown:?}"));
     assert!(shown[last..].contains("\r\u{1b}[2K"), "{shown:?}");
 }
+
+/// `rules` is an aligned table with a fixable marker.
+#[test]
+fn rules_table_is_aligned_and_marks_fixable_rules() {
+    let dir = repo_with(&[]);
+    let (_, table, _) = run(twelve_lint(dir.path()).arg("rules"));
+    let rows: Vec<&str> = table.lines().take_while(|l| !l.is_empty()).collect();
+    let name_at = rows[0].find("NAME").unwrap();
+    let summary_at = rows[0].find("SUMMARY").unwrap();
+    for row in &rows[1..] {
+        let code = &row[..6];
+        let name = row[name_at..].split(' ').next().unwrap();
+        assert!(
+            !name.is_empty() && row.as_bytes()[name_at - 1] == b' ',
+            "{row}"
+        );
+        assert_ne!(row.as_bytes()[summary_at], b' ', "{code}: {row}");
+        assert_eq!(row.as_bytes()[summary_at - 1], b' ', "{code}: {row}");
+    }
+    let row = |code: &str| *rows.iter().find(|l| l.starts_with(code)).unwrap();
+    assert!(row("TF0903").contains("[*]"), "{}", row("TF0903"));
+    assert!(!row("TF0201").contains("[*]"), "{}", row("TF0201"));
+    let (_, json, _) = run(twelve_lint(dir.path()).args(["rules", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let fixable: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["fixable"] == true)
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(fixable, ["TF0804", "TF0902", "TF0903"]);
+}

@@ -26,6 +26,7 @@ macro_rules! declare_rule {
             summary: $summary:literal
             $(, scope: $scope:ident)?
             $(, security: $security:literal)?
+            $(, fixable: $fixable:literal)?
             $(, options: $options:expr)?
             $(,)?
         }
@@ -47,6 +48,7 @@ macro_rules! declare_rule {
                 doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
                 scope: declare_rule!(@or $({ $crate::rules::Scope::$scope })? { $crate::rules::Scope::Production }),
                 security: declare_rule!(@or $({ $security })? { false }),
+                fixable: declare_rule!(@or $({ $fixable })? { false }),
                 options: declare_rule!(@or $({ $options })? { &[] }),
             };
         }
@@ -166,6 +168,8 @@ pub struct Meta {
     pub doc: &'static str,
     /// True for rules that find credentials (SARIF `security-severity`).
     pub security: bool,
+    /// True for rules some of whose findings carry a mechanical fix (`--fix`).
+    pub fixable: bool,
     pub options: &'static [RuleOption],
 }
 
