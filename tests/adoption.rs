@@ -232,6 +232,7 @@ fn whole_repo_mode_reports_only_named_files_with_project_context() {
 fn fix_rewrites_and_relint_is_clean() {
     let dir = repo_with(&[
         ("Dockerfile", b"FROM debian:12\nCMD /usr/local/bin/api --port 8080\n"),
+        ("worker/Dockerfile", b"FROM debian:12\nWORKDIR /srv\nUSER app\nCMD ./worker"),
         (
             "compose.yaml",
             b"services:\n  api:\n    image: registry.example.com/api:1.2\n    container_name: api\n    ports:\n      - \"8080\"\n",
@@ -245,7 +246,7 @@ fn fix_rewrites_and_relint_is_clean() {
     let select = ["--isolated", "--select", "TF0902,TF0903,TF0804"];
     let (code, before, _) = run(twelve_lint_preview(dir.path()).args(select));
     assert_eq!(code, 1);
-    assert_eq!(before.lines().count(), 3, "{before}");
+    assert_eq!(before.lines().count(), 4, "{before}");
 
     // The preview changes nothing on disk.
     let (code, diff, err) = run(twelve_lint_preview(dir.path())
@@ -254,16 +255,34 @@ fn fix_rewrites_and_relint_is_clean() {
     assert_eq!(code, 1, "{err}");
     assert!(diff.contains("-CMD /usr/local/bin/api --port 8080\n+CMD [\"/usr/local/bin/api\", \"--port\", \"8080\"]\n"), "{diff}");
     assert!(
-        diff.contains("@@ -4,1 +4,0 @@\n-    container_name: api\n"),
+        diff.contains("@@ -1,6 +1,5 @@\n services:\n   api:\n     image: registry.example.com/api:1.2\n-    container_name: api\n     ports:\n       - \"8080\"\n"),
         "{diff}"
     );
-    assert!(err.contains("would fix 3 finding(s) in 3 file(s)"), "{err}");
+    assert!(
+        diff.contains("-CMD ./worker\n\\ No newline at end of file\n+CMD [\"./worker\"]\n\\ No newline at end of file\n"),
+        "{diff}"
+    );
+    assert!(err.contains("would fix 4 finding(s) in 4 file(s)"), "{err}");
+    // git takes the diff as it is printed.
+    let patch = dir.path().join(".git/fix.patch");
+    std::fs::write(&patch, &diff).unwrap();
+    let check = std::process::Command::new("git")
+        .current_dir(dir.path())
+        .args(["apply", "--check", "-v"])
+        .arg(&patch)
+        .output()
+        .expect("git runs");
+    assert!(
+        check.status.success(),
+        "git apply --check: {}\n{diff}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     let (_, again, _) = run(twelve_lint_preview(dir.path()).args(select));
     assert_eq!(again, before);
 
     let (code, out, err) = run(twelve_lint_preview(dir.path()).args(select).arg("--fix"));
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
-    assert!(err.contains("fixed 3 finding(s) in 3 file(s)"), "{err}");
+    assert!(err.contains("fixed 4 finding(s) in 4 file(s)"), "{err}");
     let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     assert_eq!(
         dockerfile,
