@@ -42,10 +42,13 @@ pub struct FileConfig {
     /// Per-path overrides.
     pub overrides: Option<Vec<Override>>,
     /// Per-rule options: `[rules.TF0201]`.
-    pub rules: Option<BTreeMap<Spanned<String>, toml::Table>>,
+    pub rules: Option<BTreeMap<Spanned<String>, OptionTable>>,
     /// Corrections to the deployment model: `[roles] production = ["tools/release/**"]`.
     pub roles: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
 }
+
+/// One rule's options as written, with spans for messages.
+pub type OptionTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 /// `[[overrides]]`: rules ignored or re-levelled for some paths.
 #[derive(Debug, Deserialize)]
@@ -266,8 +269,11 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
                     format!("unknown rule `{}` in `[rules]`; {HINT}", key.get_ref()),
                 )
             })?;
-            validate_options(&src, key, rule, table)?;
-            options.insert(rule.meta().code, table.clone().into_iter().collect());
+            validate_options(&src, rule, table)?;
+            let values = table
+                .iter()
+                .map(|(k, v)| (k.get_ref().clone(), v.get_ref().clone()));
+            options.insert(rule.meta().code, values.collect());
         }
     }
 
@@ -431,14 +437,15 @@ fn path_override(src: &Source<'_>, o: &Override) -> Result<PathOverride, ConfigE
     })
 }
 
+/// Check a rule's options; errors point at the offending option or value.
 fn validate_options(
     src: &Source<'_>,
-    key: &Spanned<String>,
     rule: &dyn Rule,
-    table: &toml::Table,
+    table: &OptionTable,
 ) -> Result<(), ConfigError> {
     let meta = rule.meta();
-    for (name, value) in table {
+    for (key, value) in table {
+        let name = key.get_ref();
         let known: Vec<&str> = meta.options.iter().map(|o| o.name).collect();
         if !known.contains(&name.as_str()) {
             let valid = if known.is_empty() {
@@ -452,11 +459,12 @@ fn validate_options(
             ));
         }
         let is_list = value
+            .get_ref()
             .as_array()
             .is_some_and(|a| a.iter().all(|v| v.is_str()));
         if !is_list {
             return Err(src.error(
-                key.span(),
+                value.span(),
                 format!(
                     "option `{name}` of rule {} must be a list of strings",
                     meta.code
@@ -605,11 +613,24 @@ mod tests {
             None
         );
         let err = resolve(
-            &src("[rules.TF0201]\nnope = [\"x\"]\n"),
+            &src("[rules.TF0201]\nallowed-images = [\"a\"]\nnope = [\"x\"]\n"),
             &Overrides::default(),
         )
         .err()
         .unwrap();
-        assert!(err.0.contains("allowed-images"), "{err}");
+        assert!(
+            err.0.starts_with("twelve-lint.toml:3:") && err.0.contains("allowed-images"),
+            "{err}"
+        );
+        let err = resolve(
+            &src("[rules.TF0201]\n\nallowed-images = \"corp/base\"\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(
+            err.0.starts_with("twelve-lint.toml:3:") && err.0.contains("list of strings"),
+            "{err}"
+        );
     }
 }
