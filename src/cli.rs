@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::{self, Baseline};
 use crate::config::{self, ConfigError, Overrides};
@@ -25,7 +26,7 @@ const EXIT_CODES: &str = "Exit codes:\n  0  no finding at or above --fail-on\n  
 
 /// Lint a repository for Twelve-Factor App violations.
 #[derive(Debug, Parser)]
-#[command(name = "twelve-lint", version, about, args_conflicts_with_subcommands = true, after_help = EXIT_CODES)]
+#[command(name = "twelve-lint", version, about, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -218,8 +219,11 @@ fn switch(value: &str) -> Result<bool, String> {
 
 /// Parse the command line. A bad value read from a `TWELVE_LINT_*` variable is
 /// reported under the variable's name, not only the flag's.
-fn parse() -> Cli {
-    Cli::try_parse().unwrap_or_else(|e| {
+fn parse() -> (Cli, ArgMatches) {
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    parsed.unwrap_or_else(|e| {
         if matches!(
             e.kind(),
             ErrorKind::InvalidValue | ErrorKind::ValueValidation
@@ -253,9 +257,77 @@ fn env_source(arg: &str) -> Option<String> {
     (!on_command_line && std::env::var_os(&var).is_some()).then_some(var)
 }
 
+/// Options of `check` written before a command, as in `twelve-lint --format json rules`:
+/// `--format` carries over to `rules` and `deployments`; any other is an error, never
+/// silently dropped.
+fn leading_options(cli: &mut Cli, matches: &ArgMatches) -> Result<(), String> {
+    let (Some(command), Some((name, sub))) = (&mut cli.command, matches.subcommand()) else {
+        return Ok(());
+    };
+    let given: Vec<String> = Cli::command()
+        .get_arguments()
+        .filter(|a| matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine))
+        .map(|a| match a.get_long() {
+            Some(long) => format!("--{long}"),
+            None => a.get_id().to_string().to_uppercase(),
+        })
+        .collect();
+    let own_format = || sub.value_source("format") == Some(ValueSource::CommandLine);
+    let carried = match (command, cli.check.format) {
+        (Command::Rules { format }, Some(top)) => {
+            if !own_format() {
+                *format = match top {
+                    Format::Human | Format::Concise => RulesFormat::Table,
+                    Format::Json => RulesFormat::Json,
+                    Format::Markdown => RulesFormat::Markdown,
+                    Format::Sarif | Format::Github => {
+                        return Err("`rules` prints a table, json or markdown".into());
+                    }
+                };
+            }
+            true
+        }
+        (Command::Deployments(args), Some(top)) => {
+            if !own_format() {
+                args.format = match top {
+                    Format::Human | Format::Concise => DeploymentsFormat::Text,
+                    Format::Json => DeploymentsFormat::Json,
+                    _ => return Err("`deployments` prints text or json".into()),
+                };
+            }
+            true
+        }
+        _ => false,
+    };
+    let rest: Vec<&str> = given
+        .iter()
+        .map(String::as_str)
+        .filter(|g| !(carried && *g == "--format"))
+        .collect();
+    if rest.is_empty() {
+        return Ok(());
+    }
+    if name == "check" {
+        return Err(format!(
+            "{} must come after `check`: `twelve-lint check {} …`",
+            rest.join(", "),
+            rest.join(" … ")
+        ));
+    }
+    Err(format!(
+        "{} before `{name}` {} not an option of `twelve-lint {name}`; options of `check` go after `check` or with no command",
+        rest.join(", "),
+        if rest.len() == 1 { "is" } else { "are" }
+    ))
+}
+
 /// Run the command line; returns the exit code.
 pub fn main() -> i32 {
-    let cli = parse();
+    let (mut cli, matches) = parse();
+    if let Err(message) = leading_options(&mut cli, &matches) {
+        eprintln!("twelve-lint: error: {message}");
+        return 2;
+    }
     let result = match cli.command {
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
@@ -277,7 +349,8 @@ pub fn main() -> i32 {
         Some(Command::Rule { rule }) => match rules::by_code_or_name(&rule) {
             Some(r) => print(r.meta().doc),
             None => Err(format!(
-                "unknown rule `{rule}`; `twelve-lint rules` lists them"
+                "unknown rule `{rule}`; {}`twelve-lint rules` lists them",
+                config::rule_suggestion(&rule)
             )),
         },
     };
@@ -380,6 +453,22 @@ fn render_deployments(
 }
 
 fn check(args: CheckArgs) -> Result<i32, String> {
+    for path in args.paths.iter().filter(|p| !p.exists()) {
+        let commands = Cli::command();
+        let mut names = commands.get_subcommands().map(|c| c.get_name());
+        let given = path.to_string_lossy();
+        if names.any(|n| n == given) {
+            return Err(format!(
+                "`{given}` is a command, not a file: a command comes before any path (`twelve-lint {given} …`)"
+            ));
+        }
+        let names = commands.get_subcommands().map(|c| c.get_name());
+        if let Some(name) = crate::text::did_you_mean(&given, names) {
+            return Err(format!(
+                "`{given}` is neither a file nor a command; did you mean `twelve-lint {name}`?"
+            ));
+        }
+    }
     let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
     req.no_ignore = args.no_ignore;
     req.jobs = args.jobs.unwrap_or(0);

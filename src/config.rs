@@ -99,11 +99,27 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
     toml::from_str(text).map_err(|e| {
         let src = Source { name, text };
+        let message = format!("{}{}", e.message(), key_suggestion(e.message()));
         match e.span() {
-            Some(span) => src.error(span, e.message()),
-            None => ConfigError(format!("{name}: {}", e.message())),
+            Some(span) => src.error(span, message),
+            None => ConfigError(format!("{name}: {message}")),
         }
     })
+}
+
+/// `; did you mean `select`?` for serde's "unknown field `selekt`, expected one of
+/// `select`, …" when the key is a likely typo of one of them.
+fn key_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return String::new();
+    };
+    let Some((given, expected)) = rest.split_once('`') else {
+        return String::new();
+    };
+    let candidates = expected.split('`').skip(1).step_by(2);
+    crate::text::did_you_mean(given, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
 }
 
 /// Settings the command line adds on top of the config file (`None` = not given).
@@ -244,10 +260,13 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
         for (key, patterns) in cfg.roles.iter().flatten() {
             let r = Role::from_name(key.get_ref()).ok_or_else(|| {
                 let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+                let guess = crate::text::did_you_mean(key.get_ref(), names.iter().copied())
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
                 src.error(
                     key.span(),
                     format!(
-                        "unknown role `{}` in `[roles]`; expected one of {}",
+                        "unknown role `{}` in `[roles]`; {guess}expected one of {}",
                         key.get_ref(),
                         names.join(", ")
                     ),
@@ -266,7 +285,11 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
             let rule = crate::rules::by_code_or_name(key.get_ref()).ok_or_else(|| {
                 src.error(
                     key.span(),
-                    format!("unknown rule `{}` in `[rules]`; {HINT}", key.get_ref()),
+                    format!(
+                        "unknown rule `{}` in `[rules]`; {}{HINT}",
+                        key.get_ref(),
+                        rule_suggestion(key.get_ref())
+                    ),
                 )
             })?;
             validate_options(&src, rule, table)?;
@@ -348,6 +371,18 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
 
 const HINT: &str = "expected a rule code (TF0301), a factor prefix (TF03) or a rule name (hardcoded-secret); `twelve-lint rules` lists them";
 
+/// `did you mean `X`? ` for a likely typo of a rule code, factor prefix or name.
+pub fn rule_suggestion(given: &str) -> String {
+    let prefixes: Vec<String> = (0..=12).map(|f| format!("TF{f:02}")).collect();
+    let candidates = RULES
+        .iter()
+        .flat_map(|r| [r.meta().code, r.meta().name])
+        .chain(prefixes.iter().map(String::as_str));
+    crate::text::did_you_mean(given, candidates)
+        .map(|c| format!("did you mean `{c}`? "))
+        .unwrap_or_default()
+}
+
 /// Codes named by one selector.
 fn selector(
     src: &Source<'_>,
@@ -364,8 +399,9 @@ fn selector(
         return Err(src.error(
             sel.span(),
             format!(
-                "unknown rule selector `{}` in `{key}`; {HINT}",
-                sel.get_ref()
+                "unknown rule selector `{}` in `{key}`; {}{HINT}",
+                sel.get_ref(),
+                rule_suggestion(sel.get_ref())
             ),
         ));
     }
@@ -451,7 +487,10 @@ fn validate_options(
             let valid = if known.is_empty() {
                 "it takes no options".to_string()
             } else {
-                format!("valid options: {}", known.join(", "))
+                let guess = crate::text::did_you_mean(name, known.iter().copied())
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
+                format!("{guess}valid options: {}", known.join(", "))
             };
             return Err(src.error(
                 key.span(),
@@ -492,7 +531,35 @@ mod tests {
         .err()
         .unwrap();
         assert!(err.0.starts_with("twelve-lint.toml:2:"), "{err}");
-        assert!(err.0.contains("select"), "{err}");
+        assert!(err.0.ends_with("; did you mean `select`?"), "{err}");
+        let err = resolve(
+            &src("select = [\"TF0210\", \"hardcoded-secrets\"]\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.0.contains("did you mean `TF0201`?"), "{err}");
+        let err = resolve(
+            &src("select = [\"hardcoded-secrets\"]\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.0.contains("did you mean `hardcoded-secret`?"), "{err}");
+        let err = resolve(
+            &src("[rules.TF0201]\nallowed-image = []\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.0.contains("did you mean `allowed-images`?"), "{err}");
+        let err = resolve(
+            &src("select = [\"TF0201\"]\nzzz = 1\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(!err.0.contains("did you mean"), "{err}");
     }
 
     #[test]

@@ -755,3 +755,61 @@ fn rules_table_is_aligned_and_marks_fixable_rules() {
         .collect();
     assert_eq!(fixable, ["TF0804", "TF0902", "TF0903"]);
 }
+
+/// Likely typos get a "did you mean": rule codes and names, flags, commands.
+#[test]
+fn typos_get_a_suggestion() {
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    for (args, expected) in [
+        (&["--select", "TF0210"][..], "did you mean `TF0201`?"),
+        (
+            &["--ignore", "unpinned-base-imag"],
+            "did you mean `unpinned-base-image`?",
+        ),
+        (
+            &["rule", "hardcoded-secrets"],
+            "did you mean `hardcoded-secret`?",
+        ),
+        (&["--previw"], "a similar argument exists: '--preview'"),
+        (&["rulez"], "did you mean `twelve-lint rules`?"),
+        (&["--isolated", "--option", "selekt = []"], "did you mean `select`?"),
+    ] {
+        let (code, _, err) = run(twelve_lint(dir.path()).args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
+
+/// Options before a command: `--format` carries over to `rules` and `deployments`;
+/// anything else is an error, never silently dropped or taken for a path.
+#[test]
+fn options_before_a_command() {
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    let (code, out, err) = run(twelve_lint(dir.path()).args(["--format", "json", "rules"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|r| r["code"] == "TF0201"));
+    let (_, out, _) = run(twelve_lint(dir.path()).args(["--format", "markdown", "rules"]));
+    assert!(out.starts_with("| Code |"), "{out}");
+    let (_, out, _) = run(twelve_lint(dir.path()).args(["--format", "json", "deployments"]));
+    assert!(out.starts_with("{\n  \"files\""), "{out}");
+    for (args, expected) in [
+        (
+            &["--select", "TF02", "rules"][..],
+            "--select before `rules` is not an option",
+        ),
+        (
+            &["--format", "sarif", "rules"],
+            "`rules` prints a table, json or markdown",
+        ),
+        (
+            &["--isolated", "check"],
+            "--isolated must come after `check`",
+        ),
+        (&["Dockerfile", "rules"], "`rules` is a command, not a file"),
+    ] {
+        let (code, _, err) = run(twelve_lint(dir.path()).args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
