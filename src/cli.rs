@@ -524,6 +524,9 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         Ok(report)
     };
     let mut report = lint()?;
+    if report.files_linted == 0 {
+        eprintln!("twelve-lint: warning: {}", nothing_linted(&settings));
+    }
     if let Some(path) = &args.write_baseline {
         let n = baseline::write(path, &report.diagnostics)?;
         if !args.quiet {
@@ -607,6 +610,21 @@ fn wrap_width(to_terminal: bool) -> Option<usize> {
             .flatten()
             .map(|(w, _)| usize::from(w.0))
     })
+}
+
+/// Why a run linted no file, so an empty run is never mistaken for a clean one.
+fn nothing_linted(settings: &config::Settings) -> String {
+    let mut kinds: Vec<&str> = settings
+        .rules
+        .iter()
+        .flat_map(|r| r.meta().kinds.iter().map(|k| k.name()))
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    format!(
+        "nothing was linted: no file under the given paths is of a kind the enabled rules read ({}); check the paths and `exclude`, or enable more rules (`--preview`, `--select`)",
+        kinds.join(", ")
+    )
 }
 
 /// A file counter on stderr, shown only when a run takes longer than a second.

@@ -772,7 +772,10 @@ fn typos_get_a_suggestion() {
         ),
         (&["--previw"], "a similar argument exists: '--preview'"),
         (&["rulez"], "did you mean `twelve-lint rules`?"),
-        (&["--isolated", "--option", "selekt = []"], "did you mean `select`?"),
+        (
+            &["--isolated", "--option", "selekt = []"],
+            "did you mean `select`?",
+        ),
     ] {
         let (code, _, err) = run(twelve_lint(dir.path()).args(args));
         assert_eq!(code, 2, "{args:?}: {err}");
@@ -812,4 +815,22 @@ fn options_before_a_command() {
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(expected), "{args:?}: {err}");
     }
+}
+
+/// A run that linted nothing says so: an empty directory, or paths and excludes that
+/// leave no file of a kind the enabled rules read.
+#[test]
+fn nothing_linted_is_a_warning() {
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(twelve_lint(empty.path()).arg("--isolated"));
+    assert_eq!(code, 0);
+    assert!(err.contains("warning: nothing was linted"), "{err}");
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    let (_, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--exclude", "Docker*"]));
+    assert!(
+        err.contains("warning: nothing was linted") && err.contains("(dockerfile)"),
+        "{err}"
+    );
+    let (_, _, err) = run(twelve_lint(dir.path()).arg("--isolated"));
+    assert!(!err.contains("nothing was linted"), "{err}");
 }
