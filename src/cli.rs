@@ -74,7 +74,7 @@ struct DeploymentsArgs {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Ignore config files.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "config")]
     isolated: bool,
 }
 
@@ -148,7 +148,7 @@ struct CheckArgs {
     #[arg(long = "option", value_name = "TOML", env = "TWELVE_LINT_OPTION")]
     options: Vec<String>,
     /// Ignore config files.
-    #[arg(long, env = "TWELVE_LINT_ISOLATED", value_parser = switch)]
+    #[arg(long, env = "TWELVE_LINT_ISOLATED", value_parser = switch, conflicts_with = "config")]
     isolated: bool,
     /// Also lint files excluded by .gitignore, .ignore and hidden-file rules.
     #[arg(long, env = "TWELVE_LINT_NO_IGNORE", value_parser = switch)]
@@ -386,7 +386,11 @@ fn config_sources(
         } else {
             start.parent().map(PathBuf::from).unwrap_or(start)
         };
-        if let Some(path) = config.cloned().or_else(|| config::discover(&start)) {
+        let path = match config {
+            Some(path) => Some(path.clone()),
+            None => config::discover(&start).map_err(|ConfigError(m)| m)?,
+        };
+        if let Some(path) = path {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
             sources.push((path.display().to_string(), text));

@@ -88,11 +88,27 @@ impl Source<'_> {
 }
 
 /// Find the config file for `start`: the nearest `twelve-lint.toml` or `.twelve-lint.toml`
-/// in `start` or one of its ancestors.
-pub fn discover(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .find_map(|dir| FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()))
+/// in `start` or one of its ancestors. Both in one directory is an error naming both.
+pub fn discover(start: &Path) -> Result<Option<PathBuf>, ConfigError> {
+    for dir in start.ancestors() {
+        let found: Vec<PathBuf> = FILE_NAMES
+            .iter()
+            .map(|n| dir.join(n))
+            .filter(|p| p.is_file())
+            .collect();
+        match found.as_slice() {
+            [] => {}
+            [one] => return Ok(Some(one.clone())),
+            [a, b, ..] => {
+                return Err(ConfigError(format!(
+                    "two config files in one directory, {} and {}; keep one",
+                    a.display(),
+                    b.display()
+                )));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Parse config text named `name` (a path or `--option`).

@@ -834,3 +834,31 @@ fn nothing_linted_is_a_warning() {
     let (_, _, err) = run(twelve_lint(dir.path()).arg("--isolated"));
     assert!(!err.contains("nothing was linted"), "{err}");
 }
+
+/// Config conflicts are errors, not silent choices: `--isolated` with `--config`, and
+/// two config files in one directory.
+#[test]
+fn config_conflicts_are_errors() {
+    let dir = repo_with(&[
+        ("Dockerfile", BAD_DOCKERFILE),
+        ("twelve-lint.toml", b"fail-on = \"error\"\n"),
+    ]);
+    let (code, _, err) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--config", "twelve-lint.toml"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("'--isolated' cannot be used with '--config <FILE>'"),
+        "{err}"
+    );
+    let (code, _, _) = run(twelve_lint(dir.path()).args(["--config", "twelve-lint.toml"]));
+    assert_eq!(code, 0);
+    std::fs::write(dir.path().join(".twelve-lint.toml"), "fail-on = \"note\"\n").unwrap();
+    let (code, _, err) = run(&mut twelve_lint(dir.path()));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("two config files in one directory")
+            && err.contains("twelve-lint.toml and ")
+            && err.contains(".twelve-lint.toml; keep one"),
+        "{err}"
+    );
+}
