@@ -862,3 +862,28 @@ fn config_conflicts_are_errors() {
         "{err}"
     );
 }
+
+/// TF0101 (outside git) points at what defines the project: the deployed file nearest
+/// the root, a `Cargo.toml` or Dockerfile before other files such as `.env`.
+#[test]
+fn not_version_controlled_is_anchored_at_the_project_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        (".env", "LOG=info\n"),
+        ("Dockerfile", "FROM rust:1.80\n"),
+        (".devcontainer/Cargo.toml", "[package]\nname = \"dev\"\n"),
+        ("svc/Cargo.toml", "[package]\nname = \"svc\"\n"),
+    ] {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let (_, out, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--select", "TF0101,TF0304"]));
+    let found: Vec<&str> = out.lines().filter(|l| l.contains("TF0101")).collect();
+    assert_eq!(
+        found,
+        ["Dockerfile:1:1: TF0101 [warning] this project is not inside a git repository"],
+        "{out}{err}"
+    );
+}
