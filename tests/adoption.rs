@@ -341,3 +341,37 @@ fn init_completions_and_man() {
         "{man}"
     );
 }
+
+/// `--whole-repo` reports the findings in what each path form names, from the root
+/// and from a subdirectory.
+#[test]
+fn whole_repo_accepts_every_path_form() {
+    let dir = repo_with(&[
+        ("Dockerfile", b"FROM rust\nFROM debian\n"),
+        ("svc/Dockerfile", b"FROM node\n"),
+    ]);
+    let root = dir.path().to_str().unwrap().to_string();
+    let svc_file = format!("{root}/svc/Dockerfile");
+    for (cwd, path, expected) in [
+        ("", ".", 3),
+        ("", "./", 3),
+        ("", root.as_str(), 3),
+        ("", "Dockerfile", 2),
+        ("", "./Dockerfile", 2),
+        ("", "svc", 1),
+        ("", "svc/", 1),
+        ("", svc_file.as_str(), 1),
+        ("svc", ".", 1),
+        ("svc", "..", 3),
+        ("svc", "../Dockerfile", 2),
+    ] {
+        let (_, out, err) = run(twelve_lint_preview(&dir.path().join(cwd)).args([
+            "--isolated",
+            "--select",
+            "TF0201",
+            "--whole-repo",
+            path,
+        ]));
+        assert_eq!(out.lines().count(), expected, "{cwd}/ {path}: {out}{err}");
+    }
+}
