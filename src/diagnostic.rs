@@ -256,3 +256,32 @@ impl Diagnostic {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(text: &str, span: Range<usize>) -> Location {
+        Location::new("f", text, &LineIndex::new(text), span)
+    }
+
+    #[test]
+    fn masking_keeps_the_span_on_the_same_text() {
+        let text = "x\nurl = \"redis://u:hunter22@db\" # hunter22\n";
+        // The span is the secret itself.
+        let start = text.find("hunter22").unwrap();
+        let mut l = loc(text, start..start + 8);
+        l.mask("hunter22");
+        assert_eq!(l.snippet.text, "url = \"redis://u:****@db\" # ****");
+        assert_eq!(l.span_text(), Some("****"));
+        // The span holds the secret, and a later copy of it follows.
+        let start = text.find("redis").unwrap();
+        let mut l = loc(text, start..start + 21);
+        l.mask("hunter22");
+        assert_eq!(l.span_text(), Some("redis://u:****@db"));
+        // A span starting inside the secret moves to the mask's start.
+        let mut l = loc(text, start + 12..start + 21);
+        l.mask("hunter22");
+        assert_eq!(l.span_text(), Some("****@db"));
+    }
+}
