@@ -602,8 +602,8 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     Ok(if failing && !args.exit_zero { 1 } else { 0 })
 }
 
-/// The width human output wraps at: `COLUMNS` when set, else the terminal's; none
-/// when the output is not a terminal.
+/// The width human output wraps at: `COLUMNS` when set, else the terminal's when
+/// writing to one; none otherwise.
 fn wrap_width(to_terminal: bool) -> Option<usize> {
     let columns = std::env::var("COLUMNS")
         .ok()

@@ -235,12 +235,17 @@ pub const MASK: &str = "****";
 impl Diagnostic {
     /// Replace each of `secrets` with [`MASK`] in the message, help and snippets.
     pub fn redact(&mut self, secrets: &[String]) {
+        fn mask_text(text: &mut String, secret: &str) {
+            if text.contains(secret) {
+                *text = text.replace(secret, MASK);
+            }
+        }
         for secret in secrets.iter().filter(|s| !s.is_empty()) {
-            self.message = self.message.replace(secret.as_str(), MASK);
-            self.help = self.help.replace(secret.as_str(), MASK);
+            mask_text(&mut self.message, secret);
+            mask_text(&mut self.help, secret);
             self.location.mask(secret);
             for r in &mut self.related {
-                r.message = r.message.replace(secret.as_str(), MASK);
+                mask_text(&mut r.message, secret);
                 r.location.mask(secret);
             }
         }

@@ -3,7 +3,7 @@
 //! suppressions → sorted diagnostics.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -95,18 +95,34 @@ impl Report {
         self.diagnostics.iter().filter(|d| d.suppressed.is_none())
     }
 
-    /// Mask every credential value any finding recorded, in every finding (a secret can
-    /// sit on a line another rule reports).
+    /// Mask every credential value a finding recorded in every finding of the same file
+    /// (a secret can sit on a line another rule reports), message and snippets alike.
     pub fn redact_secrets(&mut self) {
-        let mut secrets: Vec<String> = self
-            .diagnostics
-            .iter()
-            .flat_map(|d| d.secrets.iter().cloned())
-            .collect();
-        // Longest first, so a secret holding another is masked whole.
-        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        secrets.dedup();
+        let mut by_path: HashMap<String, Vec<String>> = HashMap::new();
+        for d in self.diagnostics.iter().filter(|d| !d.secrets.is_empty()) {
+            let paths = std::iter::once(&d.location)
+                .chain(d.related.iter().map(|r| &r.location))
+                .map(|l| l.path.clone());
+            for path in paths {
+                by_path
+                    .entry(path)
+                    .or_default()
+                    .extend(d.secrets.iter().cloned());
+            }
+        }
         for d in &mut self.diagnostics {
+            let mut secrets: Vec<String> = std::iter::once(&d.location)
+                .chain(d.related.iter().map(|r| &r.location))
+                .filter_map(|l| by_path.get(&l.path))
+                .flatten()
+                .cloned()
+                .collect();
+            if secrets.is_empty() {
+                continue;
+            }
+            // Longest first, so a secret holding another is masked whole.
+            secrets.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+            secrets.dedup();
             d.redact(&secrets);
         }
     }

@@ -1,6 +1,6 @@
 //! rustc-style snippets through miette.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 
 use miette::{
@@ -30,14 +30,15 @@ pub fn render(out: &Output<'_>) -> String {
         .with_width(out.width.unwrap_or(usize::MAX / 2));
     // Findings of one rule in one file, in order of their first finding.
     let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
+    let mut group_of: HashMap<(&str, &str), usize> = HashMap::new();
     for d in out.report.active() {
-        match groups
-            .iter_mut()
-            .find(|g| g[0].code == d.code && g[0].location.path == d.location.path)
-        {
-            Some(g) => g.push(d),
-            None => groups.push(vec![d]),
-        }
+        let i = *group_of
+            .entry((d.code, d.location.path.as_str()))
+            .or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        groups[i].push(d);
     }
     let mut explained = HashSet::new();
     let mut s = String::new();
