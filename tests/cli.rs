@@ -691,7 +691,7 @@ fn interrupting_clears_the_progress_line() {
             )
         })
         .collect();
-    let files: Vec<(String, Vec<u8>)> = (0..300)
+    let files: Vec<(String, Vec<u8>)> = (0..600)
         .map(|i| {
             (
                 format!("c{}/src/m{i}.rs", i % 10),
