@@ -670,11 +670,16 @@ fn finish(
                 .filter(|sel| !rules::RULES.iter().any(|r| r.meta().matches(sel)))
                 .collect();
             if !unknown.is_empty() {
+                let mut message = format!("suppression names unknown rule {}", quoted(&unknown));
+                let guess = crate::config::rule_suggestion(unknown[0]);
+                if !guess.is_empty() {
+                    message = format!("{message}; {}", guess.trim_end());
+                }
                 push(
                     &mut extra,
                     f00_tool::UnusedSuppression::META,
                     s.location.clone(),
-                    format!("suppression names unknown rule {}", quoted(&unknown)),
+                    message,
                     "use a rule code (TF0301), factor prefix (TF03) or rule name; `twelve-lint rules` lists them",
                 );
                 continue;

@@ -781,6 +781,17 @@ fn typos_get_a_suggestion() {
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(expected), "{args:?}: {err}");
     }
+    let dir = repo_with(&[(
+        "Dockerfile",
+        b"# twelve-lint: ignore[TF0210] pinned upstream\nFROM rust\n",
+    )]);
+    let (_, out, _) = run(twelve_lint(dir.path()).arg("--isolated"));
+    assert!(
+        out.contains(
+            "TF0002 [note] suppression names unknown rule `TF0210`; did you mean `TF0201`?"
+        ),
+        "{out}"
+    );
 }
 
 /// Options before a command: `--format` carries over to `rules` and `deployments`;
