@@ -1,5 +1,6 @@
 //! The command line: `twelve-lint [check] [PATHS]`, `twelve-lint rules`, `twelve-lint rule CODE`.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -220,8 +221,13 @@ fn switch(value: &str) -> Result<bool, String> {
 /// Parse the command line. A bad value read from a `TWELVE_LINT_*` variable is
 /// reported under the variable's name, not only the flag's.
 fn parse() -> (Cli, ArgMatches) {
+    let args: Vec<OsString> = std::env::args_os().collect();
     let parsed = Cli::command()
-        .try_get_matches()
+        .try_get_matches_from(&args)
+        .and_then(|m| match without_check(&args, &m) {
+            Some(args) => Cli::command().try_get_matches_from(args),
+            None => Ok(m),
+        })
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
     parsed.unwrap_or_else(|e| {
         if matches!(
@@ -255,6 +261,23 @@ fn env_source(arg: &str) -> Option<String> {
         .to_string_lossy()
         .into_owned();
     (!on_command_line && std::env::var_os(&var).is_some()).then_some(var)
+}
+
+/// `twelve-lint --format json check .` means `twelve-lint --format json .`: the
+/// arguments without the `check` that follows options, when there are such options.
+fn without_check(args: &[OsString], matches: &ArgMatches) -> Option<Vec<OsString>> {
+    if matches.subcommand_name() != Some("check") {
+        return None;
+    }
+    let last = Cli::command()
+        .get_arguments()
+        .filter(|a| matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine))
+        .filter_map(|a| matches.indices_of(a.get_id().as_str())?.max())
+        .max()?;
+    let at = (last + 1..args.len()).find(|&i| args[i] == "check")?;
+    let mut rest = args.to_vec();
+    rest.remove(at);
+    Some(rest)
 }
 
 /// Options of `check` written before a command, as in `twelve-lint --format json rules`:
@@ -307,15 +330,8 @@ fn leading_options(cli: &mut Cli, matches: &ArgMatches) -> Result<(), String> {
     if rest.is_empty() {
         return Ok(());
     }
-    if name == "check" {
-        return Err(format!(
-            "{} must come after `check`: `twelve-lint check {} …`",
-            rest.join(", "),
-            rest.join(" … ")
-        ));
-    }
     Err(format!(
-        "{} before `{name}` {} not an option of `twelve-lint {name}`; options of `check` go after `check` or with no command",
+        "{} before `{name}` {} not an option of `twelve-lint {name}`; options of `check` go with `check` or no command",
         rest.join(", "),
         if rest.len() == 1 { "is" } else { "are" }
     ))

@@ -794,8 +794,8 @@ fn typos_get_a_suggestion() {
     );
 }
 
-/// Options before a command: `--format` carries over to `rules` and `deployments`;
-/// anything else is an error, never silently dropped or taken for a path.
+/// Options before a command: they apply to `check`, `--format` carries over to `rules`
+/// and `deployments`, and anything else is an error, never dropped or taken for a path.
 #[test]
 fn options_before_a_command() {
     let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
@@ -807,6 +807,16 @@ fn options_before_a_command() {
     assert!(out.starts_with("| Code |"), "{out}");
     let (_, out, _) = run(twelve_lint(dir.path()).args(["--format", "json", "deployments"]));
     assert!(out.starts_with("{\n  \"files\""), "{out}");
+    let (code, out, err) = run(twelve_lint(dir.path()).args([
+        "--format",
+        "json",
+        "check",
+        "--isolated",
+        "Dockerfile",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "TF0201");
     for (args, expected) in [
         (
             &["--select", "TF02", "rules"][..],
@@ -815,10 +825,6 @@ fn options_before_a_command() {
         (
             &["--format", "sarif", "rules"],
             "`rules` prints a table, json or markdown",
-        ),
-        (
-            &["--isolated", "check"],
-            "--isolated must come after `check`",
         ),
         (&["Dockerfile", "rules"], "`rules` is a command, not a file"),
     ] {
