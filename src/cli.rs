@@ -1,13 +1,15 @@
 //! The command line: `twelve-lint [check] [PATHS]`, `twelve-lint rules`, `twelve-lint rule CODE`.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use clap::builder::FalseyValueParser;
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::baseline::{self, Baseline};
 use crate::config::{self, ConfigError, Overrides};
@@ -18,14 +20,14 @@ use crate::evidence;
 use crate::fix;
 use crate::model;
 use crate::project;
-use crate::render::{self, Format, Output};
+use crate::render::{self, Format, Output, Snippets};
 use crate::rules::{self, RULES};
 
 const EXIT_CODES: &str = "Exit codes:\n  0  no finding at or above --fail-on\n  1  findings at or above --fail-on\n  2  usage, configuration or internal error";
 
 /// Lint a repository for Twelve-Factor App violations.
 #[derive(Debug, Parser)]
-#[command(name = "twelve-lint", version, about, args_conflicts_with_subcommands = true, after_help = EXIT_CODES)]
+#[command(name = "twelve-lint", version, about, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -73,7 +75,7 @@ struct DeploymentsArgs {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Ignore config files.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "config")]
     isolated: bool,
 }
 
@@ -115,13 +117,13 @@ struct CheckArgs {
     #[arg(long, value_delimiter = ',', env = "TWELVE_LINT_IGNORE")]
     ignore: Option<Vec<String>>,
     /// Also run preview rules (not yet proven on real repositories; `twelve-lint rules` marks them).
-    #[arg(long, env = "TWELVE_LINT_PREVIEW", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_PREVIEW", value_parser = switch)]
     preview: bool,
     /// Lowest severity that fails the run (exit 1) [default: warning].
     #[arg(long, value_enum, env = "TWELVE_LINT_FAIL_ON")]
     fail_on: Option<Level>,
     /// Exit 0 even when there are findings.
-    #[arg(long, env = "TWELVE_LINT_EXIT_ZERO", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_EXIT_ZERO", value_parser = switch)]
     exit_zero: bool,
     /// Set a rule's severity: CODE=note|warning|error (repeatable, comma-separated).
     #[arg(
@@ -138,7 +140,7 @@ struct CheckArgs {
     #[arg(long, value_name = "BYTES", env = "TWELVE_LINT_MAX_FILE_SIZE")]
     max_file_size: Option<u64>,
     /// Lint tests/, examples/, benches/ and test modules as deployed code.
-    #[arg(long, env = "TWELVE_LINT_INCLUDE_TESTS", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_INCLUDE_TESTS", value_parser = switch)]
     include_tests: bool,
     /// Config file to use instead of discovering twelve-lint.toml.
     #[arg(long, value_name = "FILE", env = "TWELVE_LINT_CONFIG")]
@@ -147,10 +149,10 @@ struct CheckArgs {
     #[arg(long = "option", value_name = "TOML", env = "TWELVE_LINT_OPTION")]
     options: Vec<String>,
     /// Ignore config files.
-    #[arg(long, env = "TWELVE_LINT_ISOLATED", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_ISOLATED", value_parser = switch, conflicts_with = "config")]
     isolated: bool,
     /// Also lint files excluded by .gitignore, .ignore and hidden-file rules.
-    #[arg(long, env = "TWELVE_LINT_NO_IGNORE", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_NO_IGNORE", value_parser = switch)]
     no_ignore: bool,
     /// Worker threads [default: one per core].
     #[arg(long, short, env = "TWELVE_LINT_JOBS")]
@@ -159,10 +161,10 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto, env = "TWELVE_LINT_COLOR")]
     color: Color,
     /// Do not print the summary line on stderr.
-    #[arg(long, short, env = "TWELVE_LINT_QUIET", value_parser = FalseyValueParser::new())]
+    #[arg(long, short, env = "TWELVE_LINT_QUIET", value_parser = switch)]
     quiet: bool,
     /// Lint the whole repository (for cross-file rules) but report only findings in PATHS; for pre-commit, which passes changed files.
-    #[arg(long, env = "TWELVE_LINT_WHOLE_REPO", value_parser = FalseyValueParser::new())]
+    #[arg(long, env = "TWELVE_LINT_WHOLE_REPO", value_parser = switch)]
     whole_repo: bool,
     /// Report only findings on lines added or changed since the merge base with this git REF (e.g. origin/main).
     #[arg(long, value_name = "REF", env = "TWELVE_LINT_DIFF")]
@@ -179,6 +181,15 @@ struct CheckArgs {
     /// With --fix: print the fixes as a diff instead of writing them (exit 1 when there are some).
     #[arg(long, requires = "fix")]
     dry_run: bool,
+    /// Human format: a source snippet for every finding (full), or for the first finding of a rule in a file with one line for the others (concise).
+    #[arg(long, value_enum, default_value_t = Snippets::Full, env = "TWELVE_LINT_OUTPUT_FORMAT")]
+    output_format: Snippets,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long, env = "TWELVE_LINT_STATISTICS", value_parser = switch)]
+    statistics: bool,
+    /// Print credential values in messages and snippets instead of `****`.
+    #[arg(long, env = "TWELVE_LINT_SHOW_SECRETS", value_parser = switch)]
+    show_secrets: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -198,9 +209,141 @@ impl From<Level> for Severity {
     }
 }
 
+/// A switch's value: `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off`, empty for off.
+fn switch(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err("expected 1, true, yes, on or 0, false, no, off".into()),
+    }
+}
+
+/// Parse the command line. A bad value read from a `TWELVE_LINT_*` variable is
+/// reported under the variable's name, not only the flag's.
+fn parse() -> (Cli, ArgMatches) {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let parsed = Cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| match without_check(&args, &m) {
+            Some(args) => Cli::command().try_get_matches_from(args),
+            None => Ok(m),
+        })
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    parsed.unwrap_or_else(|e| {
+        if matches!(
+            e.kind(),
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation
+        ) && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+            && let Some(var) = env_source(arg)
+        {
+            let text = e.render().to_string();
+            eprint!(
+                "{}",
+                text.replacen(&format!("'{arg}'"), &format!("{var} (read for '{arg}')"), 1)
+            );
+            std::process::exit(e.exit_code());
+        }
+        e.exit()
+    })
+}
+
+/// The environment variable `arg` (as clap names it, `--fail-on <FAIL_ON>`) was read
+/// from, when it was not given on the command line.
+fn env_source(arg: &str) -> Option<String> {
+    let long = arg.strip_prefix("--")?.split(' ').next()?;
+    let on_command_line =
+        std::env::args().any(|a| a == format!("--{long}") || a.starts_with(&format!("--{long}=")));
+    let cmd = Cli::command();
+    let var = cmd
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long))?
+        .get_env()?
+        .to_string_lossy()
+        .into_owned();
+    (!on_command_line && std::env::var_os(&var).is_some()).then_some(var)
+}
+
+/// `twelve-lint --format json check .` means `twelve-lint --format json .`: the
+/// arguments without the `check` that follows options, when there are such options.
+fn without_check(args: &[OsString], matches: &ArgMatches) -> Option<Vec<OsString>> {
+    if matches.subcommand_name() != Some("check") {
+        return None;
+    }
+    let last = Cli::command()
+        .get_arguments()
+        .filter(|a| matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine))
+        .filter_map(|a| matches.indices_of(a.get_id().as_str())?.max())
+        .max()?;
+    let at = (last + 1..args.len()).find(|&i| args[i] == "check")?;
+    let mut rest = args.to_vec();
+    rest.remove(at);
+    Some(rest)
+}
+
+/// Options of `check` written before a command, as in `twelve-lint --format json rules`:
+/// `--format` carries over to `rules` and `deployments`; any other is an error, never
+/// silently dropped.
+fn leading_options(cli: &mut Cli, matches: &ArgMatches) -> Result<(), String> {
+    let (Some(command), Some((name, sub))) = (&mut cli.command, matches.subcommand()) else {
+        return Ok(());
+    };
+    let given: Vec<String> = Cli::command()
+        .get_arguments()
+        .filter(|a| matches.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine))
+        .map(|a| match a.get_long() {
+            Some(long) => format!("--{long}"),
+            None => a.get_id().to_string().to_uppercase(),
+        })
+        .collect();
+    let own_format = || sub.value_source("format") == Some(ValueSource::CommandLine);
+    let carried = match (command, cli.check.format) {
+        (Command::Rules { format }, Some(top)) => {
+            if !own_format() {
+                *format = match top {
+                    Format::Human | Format::Concise => RulesFormat::Table,
+                    Format::Json => RulesFormat::Json,
+                    Format::Markdown => RulesFormat::Markdown,
+                    Format::Sarif | Format::Github => {
+                        return Err("`rules` prints a table, json or markdown".into());
+                    }
+                };
+            }
+            true
+        }
+        (Command::Deployments(args), Some(top)) => {
+            if !own_format() {
+                args.format = match top {
+                    Format::Human | Format::Concise => DeploymentsFormat::Text,
+                    Format::Json => DeploymentsFormat::Json,
+                    _ => return Err("`deployments` prints text or json".into()),
+                };
+            }
+            true
+        }
+        _ => false,
+    };
+    let rest: Vec<&str> = given
+        .iter()
+        .map(String::as_str)
+        .filter(|g| !(carried && *g == "--format"))
+        .collect();
+    if rest.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} before `{name}` {} not an option of `twelve-lint {name}`; options of `check` go with `check` or no command",
+        rest.join(", "),
+        if rest.len() == 1 { "is" } else { "are" }
+    ))
+}
+
 /// Run the command line; returns the exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let (mut cli, matches) = parse();
+    if let Err(message) = leading_options(&mut cli, &matches) {
+        eprintln!("twelve-lint: error: {message}");
+        return 2;
+    }
     let result = match cli.command {
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
@@ -222,7 +365,8 @@ pub fn main() -> i32 {
         Some(Command::Rule { rule }) => match rules::by_code_or_name(&rule) {
             Some(r) => print(r.meta().doc),
             None => Err(format!(
-                "unknown rule `{rule}`; `twelve-lint rules` lists them"
+                "unknown rule `{rule}`; {}`twelve-lint rules` lists them",
+                config::rule_suggestion(&rule)
             )),
         },
     };
@@ -258,7 +402,11 @@ fn config_sources(
         } else {
             start.parent().map(PathBuf::from).unwrap_or(start)
         };
-        if let Some(path) = config.cloned().or_else(|| config::discover(&start)) {
+        let path = match config {
+            Some(path) => Some(path.clone()),
+            None => config::discover(&start).map_err(|ConfigError(m)| m)?,
+        };
+        if let Some(path) = path {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
             sources.push((path.display().to_string(), text));
@@ -325,6 +473,22 @@ fn render_deployments(
 }
 
 fn check(args: CheckArgs) -> Result<i32, String> {
+    for path in args.paths.iter().filter(|p| !p.exists()) {
+        let commands = Cli::command();
+        let mut names = commands.get_subcommands().map(|c| c.get_name());
+        let given = path.to_string_lossy();
+        if names.any(|n| n == given) {
+            return Err(format!(
+                "`{given}` is a command, not a file: a command comes before any path (`twelve-lint {given} …`)"
+            ));
+        }
+        let names = commands.get_subcommands().map(|c| c.get_name());
+        if let Some(name) = crate::text::did_you_mean(&given, names) {
+            return Err(format!(
+                "`{given}` is neither a file nor a command; did you mean `twelve-lint {name}`?"
+            ));
+        }
+    }
     let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
     req.no_ignore = args.no_ignore;
     req.jobs = args.jobs.unwrap_or(0);
@@ -353,6 +517,9 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         Some(reference) => Some(Changes::since(&req.root, reference)?),
         None => None,
     };
+    if let Some(warning) = changes.as_ref().and_then(|c| c.warning.as_ref()) {
+        eprintln!("twelve-lint: warning: {warning}");
+    }
     let lint = || -> Result<engine::Report, String> {
         let progress = (!args.quiet && std::io::stderr().is_terminal())
             .then(|| Progress::start(req.progress.clone()));
@@ -371,9 +538,15 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         if let Some(path) = &args.baseline {
             report.baseline = Some(Baseline::read(path)?.apply(&mut report.diagnostics));
         }
+        if !args.show_secrets {
+            report.redact_secrets();
+        }
         Ok(report)
     };
     let mut report = lint()?;
+    if report.files_linted == 0 {
+        eprintln!("twelve-lint: warning: {}", nothing_linted(&settings));
+    }
     if let Some(path) = &args.write_baseline {
         let n = baseline::write(path, &report.diagnostics)?;
         if !args.quiet {
@@ -417,14 +590,20 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         Color::Never => false,
         Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let text = render::render(
-        format,
-        &Output {
-            report: &report,
-            settings: &settings,
-            color,
-        },
-    );
+    let text = if args.statistics {
+        render::statistics(&report)
+    } else {
+        render::render(
+            format,
+            &Output {
+                report: &report,
+                settings: &settings,
+                color,
+                width: wrap_width(to_terminal),
+                snippets: args.output_format,
+            },
+        )
+    };
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
@@ -439,6 +618,35 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     Ok(if failing && !args.exit_zero { 1 } else { 0 })
 }
 
+/// The width human output wraps at: `COLUMNS` when set, else the terminal's when
+/// writing to one; none otherwise.
+fn wrap_width(to_terminal: bool) -> Option<usize> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok());
+    columns.filter(|w| *w > 0).or_else(|| {
+        to_terminal
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(w, _)| usize::from(w.0))
+    })
+}
+
+/// Why a run linted no file, so an empty run is never mistaken for a clean one.
+fn nothing_linted(settings: &config::Settings) -> String {
+    let mut kinds: Vec<&str> = settings
+        .rules
+        .iter()
+        .flat_map(|r| r.meta().kinds.iter().map(|k| k.name()))
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    format!(
+        "nothing was linted: no file under the given paths is of a kind the enabled rules read ({}); check the paths and `exclude`, or enable more rules (`--preview`, `--select`)",
+        kinds.join(", ")
+    )
+}
+
 /// A file counter on stderr, shown only when a run takes longer than a second.
 struct Progress {
     done: Arc<AtomicBool>,
@@ -447,6 +655,7 @@ struct Progress {
 
 impl Progress {
     fn start(count: Arc<AtomicUsize>) -> Self {
+        interrupt::clear_line_on_ctrl_c(true);
         let done = Arc::new(AtomicBool::new(false));
         let flag = done.clone();
         let thread = std::thread::spawn(move || {
@@ -479,7 +688,40 @@ impl Drop for Progress {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        interrupt::clear_line_on_ctrl_c(false);
     }
+}
+
+/// Ctrl-C while the progress line is up: clear the line, then die of SIGINT as usual.
+#[cfg(unix)]
+mod interrupt {
+    extern "C" fn on_interrupt(_: libc::c_int) {
+        const CLEAR: &[u8] = b"\r\x1b[2K";
+        // SAFETY: write, signal and raise are async-signal-safe.
+        unsafe {
+            libc::write(2, CLEAR.as_ptr().cast(), CLEAR.len());
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::raise(libc::SIGINT);
+        }
+    }
+
+    /// Install (`on`) or remove the handler.
+    pub fn clear_line_on_ctrl_c(on: bool) {
+        let handler = if on {
+            on_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t
+        } else {
+            libc::SIG_DFL
+        };
+        // SAFETY: the handler only calls async-signal-safe functions.
+        unsafe {
+            libc::signal(libc::SIGINT, handler);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod interrupt {
+    pub fn clear_line_on_ctrl_c(_: bool) {}
 }
 
 /// `twelve-lint init`: write the starter config.
@@ -541,27 +783,58 @@ fn rules_listing(format: RulesFormat) -> String {
     let measured = |m: &rules::Meta| precision.get(m.code).copied().unwrap_or_default();
     match format {
         RulesFormat::Table => {
-            let mut s = format!(
-                "{:<7} {:<8} {:<8} {:<14} {:<30} {}\n",
-                "CODE", "LEVEL", "STATUS", "PRECISION", "NAME", "SUMMARY"
-            );
-            for r in RULES {
-                let m = r.meta();
-                let p = if m.factor == 0 {
-                    "-".to_string()
-                } else {
-                    measured(m).summary()
-                };
-                s.push_str(&format!(
-                    "{:<7} {:<8} {:<8} {:<14} {:<30} {}\n",
-                    m.code,
-                    m.severity.as_str(),
-                    m.stability.as_str(),
-                    p,
-                    m.name,
-                    m.summary
-                ));
+            let rows: Vec<[String; 7]> = RULES
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    let p = if m.factor == 0 {
+                        "-".to_string()
+                    } else {
+                        measured(m).summary()
+                    };
+                    let fix = if m.fixable { "[*]" } else { "" };
+                    [
+                        m.code,
+                        m.severity.as_str(),
+                        m.stability.as_str(),
+                        &p,
+                        fix,
+                        m.name,
+                        m.summary,
+                    ]
+                    .map(str::to_string)
+                })
+                .collect();
+            let header = [
+                "CODE",
+                "LEVEL",
+                "STATUS",
+                "PRECISION",
+                "FIX",
+                "NAME",
+                "SUMMARY",
+            ]
+            .map(str::to_string);
+            let mut widths = [0; 7];
+            for row in std::iter::once(&header).chain(&rows) {
+                for (w, cell) in widths.iter_mut().zip(row) {
+                    *w = (*w).max(cell.chars().count());
+                }
             }
+            let mut s = String::new();
+            for row in std::iter::once(&header).chain(&rows) {
+                let mut line = String::new();
+                for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+                    if i + 1 == row.len() {
+                        line.push_str(cell);
+                    } else {
+                        line.push_str(&format!("{cell:<w$}  "));
+                    }
+                }
+                s.push_str(line.trim_end());
+                s.push('\n');
+            }
+            s.push_str("\n[*] --fix can fix some findings of the rule\n");
             s
         }
         RulesFormat::Json => {
@@ -574,6 +847,7 @@ fn rules_listing(format: RulesFormat) -> String {
                         "code": m.code, "name": m.name, "factor": m.factor, "factor_name": m.factor_name(),
                         "severity": m.severity, "stability": m.stability, "since": m.since, "summary": m.summary,
                         "precision": {"findings": p.findings, "tp": p.tp, "fp": p.fp, "noise": p.noise},
+                        "fixable": m.fixable,
                         "kinds": m.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
                         "options": m.options.iter().map(|o| serde_json::json!({"name": o.name, "doc": o.doc})).collect::<Vec<_>>(),
                     })

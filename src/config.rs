@@ -42,10 +42,13 @@ pub struct FileConfig {
     /// Per-path overrides.
     pub overrides: Option<Vec<Override>>,
     /// Per-rule options: `[rules.TF0201]`.
-    pub rules: Option<BTreeMap<Spanned<String>, toml::Table>>,
+    pub rules: Option<BTreeMap<Spanned<String>, OptionTable>>,
     /// Corrections to the deployment model: `[roles] production = ["tools/release/**"]`.
     pub roles: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
 }
+
+/// One rule's options as written, with spans for messages.
+pub type OptionTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 /// `[[overrides]]`: rules ignored or re-levelled for some paths.
 #[derive(Debug, Deserialize)]
@@ -85,22 +88,54 @@ impl Source<'_> {
 }
 
 /// Find the config file for `start`: the nearest `twelve-lint.toml` or `.twelve-lint.toml`
-/// in `start` or one of its ancestors.
-pub fn discover(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .find_map(|dir| FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file()))
+/// in `start` or one of its ancestors. Both in one directory is an error naming both.
+pub fn discover(start: &Path) -> Result<Option<PathBuf>, ConfigError> {
+    for dir in start.ancestors() {
+        let found: Vec<PathBuf> = FILE_NAMES
+            .iter()
+            .map(|n| dir.join(n))
+            .filter(|p| p.is_file())
+            .collect();
+        match found.as_slice() {
+            [] => {}
+            [one] => return Ok(Some(one.clone())),
+            [a, b, ..] => {
+                return Err(ConfigError(format!(
+                    "two config files in one directory, {} and {}; keep one",
+                    a.display(),
+                    b.display()
+                )));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Parse config text named `name` (a path or `--option`).
 pub fn parse(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
     toml::from_str(text).map_err(|e| {
         let src = Source { name, text };
+        let message = format!("{}{}", e.message(), key_suggestion(e.message()));
         match e.span() {
-            Some(span) => src.error(span, e.message()),
-            None => ConfigError(format!("{name}: {}", e.message())),
+            Some(span) => src.error(span, message),
+            None => ConfigError(format!("{name}: {message}")),
         }
     })
+}
+
+/// `; did you mean `select`?` for serde's "unknown field `selekt`, expected one of
+/// `select`, …" when the key is a likely typo of one of them.
+fn key_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return String::new();
+    };
+    let Some((given, expected)) = rest.split_once('`') else {
+        return String::new();
+    };
+    let candidates = expected.split('`').skip(1).step_by(2);
+    crate::text::did_you_mean(given, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
 }
 
 /// Settings the command line adds on top of the config file (`None` = not given).
@@ -241,10 +276,13 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
         for (key, patterns) in cfg.roles.iter().flatten() {
             let r = Role::from_name(key.get_ref()).ok_or_else(|| {
                 let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+                let guess = crate::text::did_you_mean(key.get_ref(), names.iter().copied())
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
                 src.error(
                     key.span(),
                     format!(
-                        "unknown role `{}` in `[roles]`; expected one of {}",
+                        "unknown role `{}` in `[roles]`; {guess}expected one of {}",
                         key.get_ref(),
                         names.join(", ")
                     ),
@@ -263,11 +301,18 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
             let rule = crate::rules::by_code_or_name(key.get_ref()).ok_or_else(|| {
                 src.error(
                     key.span(),
-                    format!("unknown rule `{}` in `[rules]`; {HINT}", key.get_ref()),
+                    format!(
+                        "unknown rule `{}` in `[rules]`; {}{HINT}",
+                        key.get_ref(),
+                        rule_suggestion(key.get_ref())
+                    ),
                 )
             })?;
-            validate_options(&src, key, rule, table)?;
-            options.insert(rule.meta().code, table.clone().into_iter().collect());
+            validate_options(&src, rule, table)?;
+            let values = table
+                .iter()
+                .map(|(k, v)| (k.get_ref().clone(), v.get_ref().clone()));
+            options.insert(rule.meta().code, values.collect());
         }
     }
 
@@ -342,6 +387,18 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
 
 const HINT: &str = "expected a rule code (TF0301), a factor prefix (TF03) or a rule name (hardcoded-secret); `twelve-lint rules` lists them";
 
+/// `did you mean `X`? ` for a likely typo of a rule code, factor prefix or name.
+pub fn rule_suggestion(given: &str) -> String {
+    let prefixes: Vec<String> = (0..=12).map(|f| format!("TF{f:02}")).collect();
+    let candidates = RULES
+        .iter()
+        .flat_map(|r| [r.meta().code, r.meta().name])
+        .chain(prefixes.iter().map(String::as_str));
+    crate::text::did_you_mean(given, candidates)
+        .map(|c| format!("did you mean `{c}`? "))
+        .unwrap_or_default()
+}
+
 /// Codes named by one selector.
 fn selector(
     src: &Source<'_>,
@@ -358,8 +415,9 @@ fn selector(
         return Err(src.error(
             sel.span(),
             format!(
-                "unknown rule selector `{}` in `{key}`; {HINT}",
-                sel.get_ref()
+                "unknown rule selector `{}` in `{key}`; {}{HINT}",
+                sel.get_ref(),
+                rule_suggestion(sel.get_ref())
             ),
         ));
     }
@@ -431,20 +489,24 @@ fn path_override(src: &Source<'_>, o: &Override) -> Result<PathOverride, ConfigE
     })
 }
 
+/// Check a rule's options; errors point at the offending option or value.
 fn validate_options(
     src: &Source<'_>,
-    key: &Spanned<String>,
     rule: &dyn Rule,
-    table: &toml::Table,
+    table: &OptionTable,
 ) -> Result<(), ConfigError> {
     let meta = rule.meta();
-    for (name, value) in table {
+    for (key, value) in table {
+        let name = key.get_ref();
         let known: Vec<&str> = meta.options.iter().map(|o| o.name).collect();
         if !known.contains(&name.as_str()) {
             let valid = if known.is_empty() {
                 "it takes no options".to_string()
             } else {
-                format!("valid options: {}", known.join(", "))
+                let guess = crate::text::did_you_mean(name, known.iter().copied())
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
+                format!("{guess}valid options: {}", known.join(", "))
             };
             return Err(src.error(
                 key.span(),
@@ -452,11 +514,12 @@ fn validate_options(
             ));
         }
         let is_list = value
+            .get_ref()
             .as_array()
             .is_some_and(|a| a.iter().all(|v| v.is_str()));
         if !is_list {
             return Err(src.error(
-                key.span(),
+                value.span(),
                 format!(
                     "option `{name}` of rule {} must be a list of strings",
                     meta.code
@@ -484,7 +547,35 @@ mod tests {
         .err()
         .unwrap();
         assert!(err.0.starts_with("twelve-lint.toml:2:"), "{err}");
-        assert!(err.0.contains("select"), "{err}");
+        assert!(err.0.ends_with("; did you mean `select`?"), "{err}");
+        let err = resolve(
+            &src("select = [\"TF0210\", \"hardcoded-secrets\"]\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.0.contains("did you mean `TF0201`?"), "{err}");
+        let err = resolve(
+            &src("select = [\"hardcoded-secrets\"]\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.0.contains("did you mean `hardcoded-secret`?"), "{err}");
+        let err = resolve(
+            &src("[rules.TF0201]\nallowed-image = []\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.0.contains("did you mean `allowed-images`?"), "{err}");
+        let err = resolve(
+            &src("select = [\"TF0201\"]\nzzz = 1\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(!err.0.contains("did you mean"), "{err}");
     }
 
     #[test]
@@ -605,11 +696,24 @@ mod tests {
             None
         );
         let err = resolve(
-            &src("[rules.TF0201]\nnope = [\"x\"]\n"),
+            &src("[rules.TF0201]\nallowed-images = [\"a\"]\nnope = [\"x\"]\n"),
             &Overrides::default(),
         )
         .err()
         .unwrap();
-        assert!(err.0.contains("allowed-images"), "{err}");
+        assert!(
+            err.0.starts_with("twelve-lint.toml:3:") && err.0.contains("allowed-images"),
+            "{err}"
+        );
+        let err = resolve(
+            &src("[rules.TF0201]\n\nallowed-images = \"corp/base\"\n"),
+            &Overrides::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(
+            err.0.starts_with("twelve-lint.toml:3:") && err.0.contains("list of strings"),
+            "{err}"
+        );
     }
 }

@@ -130,6 +130,35 @@ impl Location {
         }
     }
 
+    /// Replace every occurrence of `secret` in the snippet with [`MASK`], keeping the
+    /// span on the same text (a span edge inside a secret moves to the mask's edge).
+    pub fn mask(&mut self, secret: &str) {
+        if secret.is_empty() || !self.snippet.text.contains(secret) {
+            return;
+        }
+        let old = std::mem::take(&mut self.snippet.text);
+        let hits: Vec<usize> = old.match_indices(secret).map(|(i, _)| i).collect();
+        let moved = |file_pos: usize, is_end: bool| -> usize {
+            let Some(p) = file_pos.checked_sub(self.snippet.offset) else {
+                return file_pos;
+            };
+            let mut shift = 0isize;
+            for &h in &hits {
+                if p >= h + secret.len() {
+                    shift += MASK.len() as isize - secret.len() as isize;
+                } else if p > h {
+                    let edge = if is_end { MASK.len() } else { 0 };
+                    return (h as isize + shift) as usize + self.snippet.offset + edge;
+                }
+            }
+            (p as isize + shift) as usize + self.snippet.offset
+        };
+        let start = moved(self.bytes.start, false);
+        let end = moved(self.bytes.end, true).max(start);
+        self.bytes = start..end;
+        self.snippet.text = old.replace(secret, MASK);
+    }
+
     /// The text of the span itself, when the snippet holds it.
     pub fn span_text(&self) -> Option<&str> {
         let from = self.bytes.start.checked_sub(self.snippet.offset)?;
@@ -176,6 +205,9 @@ pub struct Diagnostic {
     /// What was left out of this finding to keep the report bounded.
     #[serde(skip)]
     pub omitted: Omitted,
+    /// Credential values the finding's text or snippets may show; see [`Diagnostic::redact`].
+    #[serde(skip)]
+    pub secrets: Vec<String>,
 }
 
 /// The most findings one rule reports in one file; the rest are counted on the last.
@@ -230,7 +262,28 @@ pub enum Condition {
     InService,
 }
 
+/// What replaces a credential value in every output.
+pub const MASK: &str = "****";
+
 impl Diagnostic {
+    /// Replace each of `secrets` with [`MASK`] in the message, help and snippets.
+    pub fn redact(&mut self, secrets: &[String]) {
+        fn mask_text(text: &mut String, secret: &str) {
+            if text.contains(secret) {
+                *text = text.replace(secret, MASK);
+            }
+        }
+        for secret in secrets.iter().filter(|s| !s.is_empty()) {
+            mask_text(&mut self.message, secret);
+            mask_text(&mut self.help, secret);
+            self.location.mask(secret);
+            for r in &mut self.related {
+                mask_text(&mut r.message, secret);
+                r.location.mask(secret);
+            }
+        }
+    }
+
     /// Sort key: path, line, column, code, message.
     pub fn sort_key(&self) -> (&str, Pos, &str, &str) {
         (
@@ -239,5 +292,34 @@ impl Diagnostic {
             self.code,
             &self.message,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(text: &str, span: Range<usize>) -> Location {
+        Location::new("f", text, &LineIndex::new(text), span)
+    }
+
+    #[test]
+    fn masking_keeps_the_span_on_the_same_text() {
+        let text = "x\nurl = \"redis://u:hunter22@db\" # hunter22\n";
+        // The span is the secret itself.
+        let start = text.find("hunter22").unwrap();
+        let mut l = loc(text, start..start + 8);
+        l.mask("hunter22");
+        assert_eq!(l.snippet.text, "url = \"redis://u:****@db\" # ****");
+        assert_eq!(l.span_text(), Some("****"));
+        // The span holds the secret, and a later copy of it follows.
+        let start = text.find("redis").unwrap();
+        let mut l = loc(text, start..start + 21);
+        l.mask("hunter22");
+        assert_eq!(l.span_text(), Some("redis://u:****@db"));
+        // A span starting inside the secret moves to the mask's start.
+        let mut l = loc(text, start + 12..start + 21);
+        l.mask("hunter22");
+        assert_eq!(l.span_text(), Some("****@db"));
     }
 }

@@ -14,6 +14,35 @@ pub struct Changes {
     lines: HashMap<String, BTreeSet<u32>>,
     /// The commit compared against, for messages.
     pub base: String,
+    /// Why the comparison is not with the merge base, when it is not.
+    pub warning: Option<String>,
+}
+
+/// The command that fetches `reference` so `--diff` can resolve it: `origin/main` is
+/// branch `main` of remote `origin`, a hex string is a commit, anything else a branch
+/// or tag fetched under its own name.
+fn fetch_hint(repo: &Repository, reference: &str) -> String {
+    let remotes: Vec<String> = repo
+        .remotes()
+        .map(|r| r.iter().flatten().flatten().map(str::to_string).collect())
+        .unwrap_or_default();
+    if let Some((remote, branch)) = reference.split_once('/')
+        && remotes.iter().any(|r| r == remote)
+    {
+        return format!("git fetch --depth=1 {remote} {branch}");
+    }
+    let remote = remotes
+        .iter()
+        .find(|r| *r == "origin")
+        .or(remotes.first())
+        .map_or("origin", String::as_str);
+    let is_commit =
+        (7..=40).contains(&reference.len()) && reference.bytes().all(|b| b.is_ascii_hexdigit());
+    if is_commit {
+        format!("git fetch --depth=1 {remote} {reference}")
+    } else {
+        format!("git fetch --depth=1 {remote} {reference}:{reference}")
+    }
 }
 
 impl Changes {
@@ -30,13 +59,20 @@ impl Changes {
             .revparse_single(reference)
             .and_then(|o| o.peel_to_commit())
             .map_err(|_| {
-                format!("--diff: `{reference}` is not a commit here; in a shallow CI clone fetch it first (`git fetch --depth=1 origin {reference}`)")
+                format!(
+                    "--diff: `{reference}` is not a commit here; in a shallow CI clone fetch it first (`{}`), or check out with full history (`fetch-depth: 0`)",
+                    fetch_hint(&repo, reference)
+                )
             })?;
         let head = repo.head().and_then(|h| h.peel_to_commit()).ok();
+        let merge_base = head.and_then(|h| repo.merge_base(h.id(), target.id()).ok());
         // A shallow clone may not reach the merge base: compare with the reference itself.
-        let base = head
-            .and_then(|h| repo.merge_base(h.id(), target.id()).ok())
-            .unwrap_or(target.id());
+        let warning = merge_base.is_none().then(|| {
+            format!(
+                "--diff: no merge base of HEAD and `{reference}` (a shallow clone?); comparing with `{reference}` itself, so lines it changed since the branch point count as changed too (fetch more history, e.g. `fetch-depth: 0`, for an exact diff)"
+            )
+        });
+        let base = merge_base.unwrap_or(target.id());
         let tree = repo
             .find_commit(base)
             .and_then(|c| c.tree())
@@ -52,6 +88,7 @@ impl Changes {
         let mut changes = Changes {
             lines: HashMap::new(),
             base: base.to_string(),
+            warning,
         };
         diff.foreach(
             &mut |_, _| true,

@@ -3,7 +3,7 @@
 //! suppressions → sorted diagnostics.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use std::sync::{Once, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Location, SuppressionInfo};
+use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::model::role::{Decision, Notices, Role};
 use crate::project::{self, Fact, FileEntry, Project};
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -93,6 +93,38 @@ impl Report {
     /// Findings that are not suppressed.
     pub fn active(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.suppressed.is_none())
+    }
+
+    /// Mask every credential value a finding recorded in every finding of the same file
+    /// (a secret can sit on a line another rule reports), message and snippets alike.
+    pub fn redact_secrets(&mut self) {
+        let mut by_path: HashMap<String, Vec<String>> = HashMap::new();
+        for d in self.diagnostics.iter().filter(|d| !d.secrets.is_empty()) {
+            let paths = std::iter::once(&d.location)
+                .chain(d.related.iter().map(|r| &r.location))
+                .map(|l| l.path.clone());
+            for path in paths {
+                by_path
+                    .entry(path)
+                    .or_default()
+                    .extend(d.secrets.iter().cloned());
+            }
+        }
+        for d in &mut self.diagnostics {
+            let mut secrets: Vec<String> = std::iter::once(&d.location)
+                .chain(d.related.iter().map(|r| &r.location))
+                .filter_map(|l| by_path.get(&l.path))
+                .flatten()
+                .cloned()
+                .collect();
+            if secrets.is_empty() {
+                continue;
+            }
+            // Longest first, so a secret holding another is masked whole.
+            secrets.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+            secrets.dedup();
+            d.redact(&secrets);
+        }
     }
 }
 
@@ -432,6 +464,11 @@ fn parse_error(
     // A Helm or Go template is not YAML until it is rendered.
     let template = kind == FileKind::Yaml && text.contains("{{");
     let message = first_line(&failure.message);
+    // A compose file or manifest that does not parse deploys nothing as written: a
+    // warning, so the default `--fail-on` catches it.
+    let manifest = kind == FileKind::Yaml
+        && !template
+        && crate::parse::yaml::is_manifest_candidate(rel.rsplit('/').next().unwrap_or(rel), text);
     let (message, help) = if template {
         (
             format!(
@@ -445,13 +482,15 @@ fn parse_error(
             "fix the syntax; rules that need this file's structure skipped it",
         )
     };
-    push(
-        diagnostics,
-        f00_tool::ParseError::META,
+    let mut cx = Ctx::new(f00_tool::ParseError::META, None, diagnostics);
+    let d = cx.report(
         Location::new(rel, text, lines, failure.span.clone()),
         message,
         help,
     );
+    if manifest {
+        d.severity = Severity::Warning;
+    }
 }
 
 fn first_line(message: &str) -> &str {
@@ -636,11 +675,16 @@ fn finish(
                 .filter(|sel| !rules::RULES.iter().any(|r| r.meta().matches(sel)))
                 .collect();
             if !unknown.is_empty() {
+                let mut message = format!("suppression names unknown rule {}", quoted(&unknown));
+                let guess = crate::config::rule_suggestion(unknown[0]);
+                if !guess.is_empty() {
+                    message = format!("{message}; {}", guess.trim_end());
+                }
                 push(
                     &mut extra,
                     f00_tool::UnusedSuppression::META,
                     s.location.clone(),
-                    format!("suppression names unknown rule {}", quoted(&unknown)),
+                    message,
                     "use a rule code (TF0301), factor prefix (TF03) or rule name; `twelve-lint rules` lists them",
                 );
                 continue;

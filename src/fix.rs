@@ -103,12 +103,18 @@ pub fn preview(root: &Path, diagnostics: &[Diagnostic]) -> Result<(String, Summa
     ))
 }
 
-/// Hunks covering the whole changed lines, with no context; edits that share
-/// a line are one hunk.
+/// Lines of unchanged context around each change in a diff, as `diff -u` prints.
+const CONTEXT: usize = 3;
+
+/// Unified-diff hunks with [`CONTEXT`] lines of context (so `git apply` takes them);
+/// edits that share a line, or whose context overlaps, are one hunk.
 fn hunks(f: &FileFix) -> String {
+    let old_lines: Vec<&str> = f.old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = f.new.split_inclusive('\n').collect();
+    let line_of = |text: &str, at: usize| text[..at].matches('\n').count();
     let line_bounds = |r: &Range<usize>| {
         let start = f.old[..r.start].rfind('\n').map_or(0, |i| i + 1);
-        // A range that already ends a line (a deleted line) ends the hunk there.
+        // A range that already ends a line (a deleted line) ends the change there.
         let end = if r.end > r.start && f.old.as_bytes()[r.end - 1] == b'\n' {
             r.end
         } else {
@@ -118,7 +124,7 @@ fn hunks(f: &FileFix) -> String {
         };
         (start, end)
     };
-    // (old start, old end, bytes this hunk's edits add)
+    // Whole changed lines: (old start, old end, bytes the edits add).
     let mut groups: Vec<(usize, usize, isize)> = Vec::new();
     for (r, len) in &f.changed {
         let (start, end) = line_bounds(r);
@@ -131,37 +137,69 @@ fn hunks(f: &FileFix) -> String {
             _ => groups.push((start, end, grow)),
         }
     }
-    let mut out = String::new();
+    // The same changes as line ranges of the old and the new text.
+    let mut changes: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     let mut growth: isize = 0;
-    let mut line_shift: isize = 0;
     for (start, end, grow) in groups {
         let new_start = (start as isize + growth) as usize;
         let new_end = (end as isize + growth + grow) as usize;
-        let old_lines: Vec<&str> = f.old[start..end].lines().collect();
-        let new_lines: Vec<&str> = f
+        let old_from = line_of(&f.old, start);
+        let new_from = line_of(&f.new, new_start);
+        let old_count = f.old[start..end].split_inclusive('\n').count();
+        let new_count = f
             .new
             .get(new_start..new_end)
             .unwrap_or("")
-            .lines()
-            .collect();
-        let old_line = f.old[..start].matches('\n').count() + 1;
-        let new_line = (old_line as isize + line_shift) as usize;
+            .split_inclusive('\n')
+            .count();
+        changes.push((
+            old_from..old_from + old_count,
+            new_from..new_from + new_count,
+        ));
+        growth += grow;
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < changes.len() {
+        let mut j = i;
+        while j + 1 < changes.len() && changes[j + 1].0.start <= changes[j].0.end + 2 * CONTEXT {
+            j += 1;
+        }
+        let old_from = changes[i].0.start.saturating_sub(CONTEXT);
+        let old_to = (changes[j].0.end + CONTEXT).min(old_lines.len());
+        let new_from = changes[i].1.start - (changes[i].0.start - old_from);
+        let new_to = changes[j].1.end + (old_to - changes[j].0.end);
+        let header_start = |from: usize, to: usize| if to > from { from + 1 } else { from };
         let _ = writeln!(
             out,
-            "@@ -{old_line},{} +{new_line},{} @@",
-            old_lines.len(),
-            new_lines.len()
+            "@@ -{},{} +{},{} @@",
+            header_start(old_from, old_to),
+            old_to - old_from,
+            header_start(new_from, new_to),
+            new_to - new_from
         );
-        for l in &old_lines {
-            let _ = writeln!(out, "-{l}");
+        let mut at = old_from;
+        for (old, new) in &changes[i..=j] {
+            diff_lines(&mut out, ' ', &old_lines[at..old.start]);
+            diff_lines(&mut out, '-', &old_lines[old.clone()]);
+            diff_lines(&mut out, '+', &new_lines[new.clone()]);
+            at = old.end;
         }
-        for l in &new_lines {
-            let _ = writeln!(out, "+{l}");
-        }
-        growth += grow;
-        line_shift += new_lines.len() as isize - old_lines.len() as isize;
+        diff_lines(&mut out, ' ', &old_lines[at..old_to]);
+        i = j + 1;
     }
     out
+}
+
+/// Diff body lines with `prefix`, marking a last line that has no newline.
+fn diff_lines(out: &mut String, prefix: char, lines: &[&str]) {
+    for l in lines {
+        out.push(prefix);
+        out.push_str(l);
+        if !l.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -169,7 +207,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edits_on_one_line_make_one_hunk() {
+    fn edits_with_overlapping_context_make_one_hunk() {
         let old = "a b c\nkeep\ngone\n".to_string();
         let f = FileFix {
             path: "x".into(),
@@ -177,9 +215,6 @@ mod tests {
             changed: vec![(0..1, 1), (4..5, 1), (11..16, 0)],
             old,
         };
-        assert_eq!(
-            hunks(&f),
-            "@@ -1,1 +1,1 @@\n-a b c\n+A b C\n@@ -3,1 +3,0 @@\n-gone\n"
-        );
+        assert_eq!(hunks(&f), "@@ -1,3 +1,2 @@\n-a b c\n+A b C\n keep\n-gone\n");
     }
 }

@@ -172,6 +172,26 @@ pub fn identifier_words(key: &str) -> Vec<String> {
     words
 }
 
+/// The candidate closest to `given` (case-insensitive), if it is a likely typo:
+/// at most two edits, and fewer than half of its characters.
+pub fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let given = given.trim().to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&given, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d > 0 && *d <= 2 && *d * 2 < c.chars().count().max(given.chars().count()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

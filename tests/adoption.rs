@@ -83,6 +83,7 @@ fn diff_mode_reports_only_changed_lines() {
         .map(|l| l.split(": TF").next().unwrap())
         .collect();
     assert_eq!(lines, ["Dockerfile:2:6", "svc/Dockerfile:1:6"], "{out}");
+    assert!(!err.contains("merge base"), "{err}");
 
     let (code, _, err) =
         run(twelve_lint_preview(dir.path()).args(["--isolated", "--diff", "no-such-ref"]));
@@ -91,6 +92,104 @@ fn diff_mode_reports_only_changed_lines() {
         err.contains("`no-such-ref` is not a commit") && err.contains("git fetch"),
         "{err}"
     );
+}
+
+/// Run the git command line in `dir`; returns its trimmed stdout.
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A CI checkout as actions/checkout makes it (`fetch-depth: 1`): only the pull
+/// request's commit, no base branch. Upstream `main` has moved on since `feature`
+/// branched; the feature adds an unpinned image on line 2.
+fn shallow_ci_checkout() -> (tempfile::TempDir, tempfile::TempDir, String) {
+    let up = tempfile::tempdir().unwrap();
+    let u = up.path();
+    git(u, &["init", "-q", "-b", "main"]);
+    git(u, &["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    std::fs::write(u.join("Dockerfile"), "FROM rust:1.80\n").unwrap();
+    git(u, &["add", "-A"]);
+    git(u, &["commit", "-qm", "base"]);
+    git(u, &["checkout", "-qb", "feature"]);
+    std::fs::write(u.join("Dockerfile"), "FROM rust:1.80\nFROM alpine\n").unwrap();
+    git(u, &["commit", "-qam", "feature"]);
+    git(u, &["checkout", "-q", "main"]);
+    std::fs::write(u.join("README"), "moved on\n").unwrap();
+    git(u, &["add", "-A"]);
+    git(u, &["commit", "-qm", "main moves on"]);
+    let main_sha = git(u, &["rev-parse", "HEAD"]);
+    let ci = tempfile::tempdir().unwrap();
+    let c = ci.path();
+    git(c, &["init", "-q"]);
+    git(
+        c,
+        &[
+            "remote",
+            "add",
+            "origin",
+            &format!("file://{}", u.display()),
+        ],
+    );
+    git(c, &["fetch", "-q", "--depth=1", "origin", "feature"]);
+    git(c, &["checkout", "-q", "FETCH_HEAD"]);
+    (up, ci, main_sha)
+}
+
+/// `--diff` in a shallow CI clone: for each ref form the error's hint is a command that
+/// works, and with the base fetched but no merge base the run compares with the base
+/// itself and says so.
+#[test]
+fn diff_mode_hints_work_for_each_ref_form_in_a_shallow_clone() {
+    let hint = regex::Regex::new(r"`(git fetch [^`]*)`").unwrap();
+    for form in ["origin/main", "main", "sha"] {
+        let (_up, ci, main_sha) = shallow_ci_checkout();
+        let reference = if form == "sha" {
+            main_sha.as_str()
+        } else {
+            form
+        };
+        let lint = || {
+            run(twelve_lint_preview(ci.path()).args([
+                "--isolated",
+                "--select",
+                "TF0201",
+                "--diff",
+                reference,
+            ]))
+        };
+        let (code, _, err) = lint();
+        assert_eq!(code, 2, "{form}: {err}");
+        let command = &hint
+            .captures(&err)
+            .unwrap_or_else(|| panic!("{form}: {err}"))[1];
+        let expected = match form {
+            "origin/main" => "git fetch --depth=1 origin main".to_string(),
+            "main" => "git fetch --depth=1 origin main:main".to_string(),
+            _ => format!("git fetch --depth=1 origin {main_sha}"),
+        };
+        assert_eq!(command, expected, "{form}");
+        let args: Vec<&str> = command.split(' ').skip(1).collect();
+        git(ci.path(), &args);
+        let (code, out, err) = lint();
+        assert_eq!(code, 1, "{form}: {err}");
+        assert!(out.starts_with("Dockerfile:2:6: TF0201"), "{form}: {out}");
+        assert_eq!(out.lines().count(), 1, "{form}: {out}");
+        assert!(
+            err.contains("warning: --diff: no merge base"),
+            "{form}: {err}"
+        );
+    }
 }
 
 #[test]
@@ -133,6 +232,7 @@ fn whole_repo_mode_reports_only_named_files_with_project_context() {
 fn fix_rewrites_and_relint_is_clean() {
     let dir = repo_with(&[
         ("Dockerfile", b"FROM debian:12\nCMD /usr/local/bin/api --port 8080\n"),
+        ("worker/Dockerfile", b"FROM debian:12\nWORKDIR /srv\nUSER app\nCMD ./worker"),
         (
             "compose.yaml",
             b"services:\n  api:\n    image: registry.example.com/api:1.2\n    container_name: api\n    ports:\n      - \"8080\"\n",
@@ -146,7 +246,7 @@ fn fix_rewrites_and_relint_is_clean() {
     let select = ["--isolated", "--select", "TF0902,TF0903,TF0804"];
     let (code, before, _) = run(twelve_lint_preview(dir.path()).args(select));
     assert_eq!(code, 1);
-    assert_eq!(before.lines().count(), 3, "{before}");
+    assert_eq!(before.lines().count(), 4, "{before}");
 
     // The preview changes nothing on disk.
     let (code, diff, err) = run(twelve_lint_preview(dir.path())
@@ -155,16 +255,34 @@ fn fix_rewrites_and_relint_is_clean() {
     assert_eq!(code, 1, "{err}");
     assert!(diff.contains("-CMD /usr/local/bin/api --port 8080\n+CMD [\"/usr/local/bin/api\", \"--port\", \"8080\"]\n"), "{diff}");
     assert!(
-        diff.contains("@@ -4,1 +4,0 @@\n-    container_name: api\n"),
+        diff.contains("@@ -1,6 +1,5 @@\n services:\n   api:\n     image: registry.example.com/api:1.2\n-    container_name: api\n     ports:\n       - \"8080\"\n"),
         "{diff}"
     );
-    assert!(err.contains("would fix 3 finding(s) in 3 file(s)"), "{err}");
+    assert!(
+        diff.contains("-CMD ./worker\n\\ No newline at end of file\n+CMD [\"./worker\"]\n\\ No newline at end of file\n"),
+        "{diff}"
+    );
+    assert!(err.contains("would fix 4 finding(s) in 4 file(s)"), "{err}");
+    // git takes the diff as it is printed.
+    let patch = dir.path().join(".git/fix.patch");
+    std::fs::write(&patch, &diff).unwrap();
+    let check = std::process::Command::new("git")
+        .current_dir(dir.path())
+        .args(["apply", "--check", "-v"])
+        .arg(&patch)
+        .output()
+        .expect("git runs");
+    assert!(
+        check.status.success(),
+        "git apply --check: {}\n{diff}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     let (_, again, _) = run(twelve_lint_preview(dir.path()).args(select));
     assert_eq!(again, before);
 
     let (code, out, err) = run(twelve_lint_preview(dir.path()).args(select).arg("--fix"));
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
-    assert!(err.contains("fixed 3 finding(s) in 3 file(s)"), "{err}");
+    assert!(err.contains("fixed 4 finding(s) in 4 file(s)"), "{err}");
     let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     assert_eq!(
         dockerfile,
@@ -222,4 +340,38 @@ fn init_completions_and_man() {
         man.starts_with(".ie") && man.contains(".TH twelve-lint 1"),
         "{man}"
     );
+}
+
+/// `--whole-repo` reports the findings in what each path form names, from the root
+/// and from a subdirectory.
+#[test]
+fn whole_repo_accepts_every_path_form() {
+    let dir = repo_with(&[
+        ("Dockerfile", b"FROM rust\nFROM debian\n"),
+        ("svc/Dockerfile", b"FROM node\n"),
+    ]);
+    let root = dir.path().to_str().unwrap().to_string();
+    let svc_file = format!("{root}/svc/Dockerfile");
+    for (cwd, path, expected) in [
+        ("", ".", 3),
+        ("", "./", 3),
+        ("", root.as_str(), 3),
+        ("", "Dockerfile", 2),
+        ("", "./Dockerfile", 2),
+        ("", "svc", 1),
+        ("", "svc/", 1),
+        ("", svc_file.as_str(), 1),
+        ("svc", ".", 1),
+        ("svc", "..", 3),
+        ("svc", "../Dockerfile", 2),
+    ] {
+        let (_, out, err) = run(twelve_lint_preview(&dir.path().join(cwd)).args([
+            "--isolated",
+            "--select",
+            "TF0201",
+            "--whole-repo",
+            path,
+        ]));
+        assert_eq!(out.lines().count(), expected, "{cwd}/ {path}: {out}{err}");
+    }
 }

@@ -31,13 +31,51 @@ fn exit_codes_follow_the_threshold() {
 
 #[test]
 fn notes_do_not_fail_by_default() {
-    let dir = repo_with(&[("compose.yaml", b"services: [\n")]);
+    let dir = repo_with(&[("settings.yaml", b"level: [\n")]);
     let (code, out, _) = run(twelve_lint_preview(dir.path()).args(["--isolated"]));
     assert_eq!(code, 0);
     assert!(out.contains("TF0001 [note]"), "{out}");
     let (code, _, _) =
         run(twelve_lint_preview(dir.path()).args(["--isolated", "--fail-on", "note"]));
     assert_eq!(code, 1);
+}
+
+/// A compose file or Kubernetes manifest that does not parse fails the default gate;
+/// a template that needs rendering stays a note.
+#[test]
+fn broken_manifests_are_warnings() {
+    let dir = repo_with(&[
+        ("compose.yaml", b"services: [\n"),
+        (
+            "k8s/app.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nspec: {\n",
+        ),
+        ("stack.yml", b"services:\n  web: [image: app\n"),
+        (
+            "chart/templates/svc.yaml",
+            b"apiVersion: v1\nkind: Service\n{{- if .x }}\n  a: [\n",
+        ),
+    ]);
+    let (code, out, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--select", "TF0001,TF0502"]));
+    assert_eq!(code, 1, "{out}");
+    let found: Vec<&str> = out
+        .lines()
+        .map(|l| l.split(": TF0001 ").next().unwrap_or(l))
+        .collect();
+    assert_eq!(found.len(), 4, "{out}");
+    for path in ["compose.yaml", "k8s/app.yaml", "stack.yml"] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(path) && l.contains("TF0001 [warning]")),
+            "{path}: {out}"
+        );
+    }
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("chart/templates/svc.yaml") && l.contains("TF0001 [note]")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -413,6 +451,22 @@ fn boolean_variables_accept_common_spellings() {
         assert_eq!(code, i32::from(on), "TWELVE_LINT_PREVIEW={value:?}: {err}");
         assert_eq!(!out.is_empty(), on, "TWELVE_LINT_PREVIEW={value:?}: {out}");
     }
+    // A value that is no switch is an error naming the variable it came from.
+    let (code, _, err) = run(twelve_lint(dir.path())
+        .env("TWELVE_LINT_PREVIEW", "maybe")
+        .args(["--isolated"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("invalid value 'maybe' for TWELVE_LINT_PREVIEW (read for '--preview')"),
+        "{err}"
+    );
+    let (code, _, err) = run(twelve_lint(dir.path())
+        .env("TWELVE_LINT_FAIL_ON", "fatal")
+        .args(["--isolated"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("TWELVE_LINT_FAIL_ON"), "{err}");
+    let (_, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--fail-on", "fatal"]));
+    assert!(!err.contains("TWELVE_LINT_FAIL_ON"), "{err}");
 }
 
 /// Rust packages that no production deployment file builds are not production code.
@@ -469,5 +523,384 @@ fn scorecard_marks_factors_no_rule_checked() {
     assert!(
         out.starts_with("## twelve-lint: 12 of 12 checked factors clean\n"),
         "{out}"
+    );
+    let (_, out, _) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF02", "--format", "human"]));
+    assert!(out.contains("  II. Dependencies             ✓\n"), "{out}");
+    assert!(
+        out.contains("  IX. Disposability            not checked\n"),
+        "{out}"
+    );
+    let (_, out, _) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF02", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let factors = v["summary"]["factors"].as_array().unwrap();
+    assert_eq!(factors.len(), 12);
+    assert_eq!(factors[1]["status"], "clean");
+    assert_eq!(factors[8]["status"], "not-checked");
+    assert_eq!(factors[8]["rules"], 0);
+}
+
+/// Credential values never reach a report unless `--show-secrets` asks for them: every
+/// format of every secret fixture is searched for the values the secret rules found.
+#[test]
+fn secrets_are_masked_in_every_format() {
+    let password = regex::Regex::new(r"://[^\s:/@]*:([^\s/@]+)@").unwrap();
+    let cases = [
+        "TF0301/fail-dockerfile-and-env",
+        "TF0301/fail-rust",
+        "TF0301/fail-secret-manifest",
+        "TF0301/fail-tokens-and-named-secrets",
+        "TF0301/fail-yaml",
+        "TF0304/fail-committed-env",
+        "TF0401/fail-hardcoded-locators",
+    ];
+    for case in cases {
+        let dir = common::scratch_repo(&common::repo().join("fixtures").join(case));
+        let lint = |args: &[&str]| {
+            run(twelve_lint_preview(dir.path())
+                .args(["--isolated", "--select", "TF03,TF04,TF0301,TF0304,TF0401"])
+                .args(args))
+            .1
+        };
+        let sarif: serde_json::Value =
+            serde_json::from_str(&lint(&["--show-secrets", "--format", "sarif"])).unwrap();
+        let mut secrets = Vec::new();
+        for r in sarif["runs"][0]["results"].as_array().unwrap() {
+            let places = std::iter::once(&r["locations"][0])
+                .chain(r["relatedLocations"].as_array().into_iter().flatten());
+            for place in places {
+                let snippet = place["physicalLocation"]["region"]["snippet"]["text"]
+                    .as_str()
+                    .unwrap_or_default();
+                if r["ruleId"] == "TF0301" {
+                    secrets.push(snippet.to_string());
+                }
+                let text = format!("{snippet} {}", r["message"]["text"]);
+                secrets.extend(password.captures_iter(&text).map(|c| c[1].to_string()));
+            }
+        }
+        secrets.retain(|s| !s.is_empty() && s != "****");
+        assert!(!secrets.is_empty(), "{case}: the fixture holds secrets");
+        let shown = lint(&["--show-secrets", "--format", "human"]);
+        for s in &secrets {
+            assert!(
+                shown.contains(s.as_str()),
+                "{case}: --show-secrets shows {s}"
+            );
+        }
+        for format in ["human", "concise", "json", "sarif", "github", "markdown"] {
+            let out = lint(&["--format", format]);
+            if matches!(format, "human" | "sarif") {
+                assert!(out.contains("****"), "{case} {format}: {out}");
+            }
+            for s in &secrets {
+                assert!(
+                    !out.contains(s.as_str()),
+                    "{case} {format} shows {s}:\n{out}"
+                );
+            }
+        }
+    }
+}
+
+/// The human format at 80 and 120 columns, and piped (no wrapping) with one-line
+/// repeats: one heading per rule and file, the help and rule page once per rule,
+/// words never split. `TWELVE_LINT_BLESS=1` rewrites the snapshots.
+#[test]
+fn human_format_snapshots() {
+    let dir = repo_with(&[
+        (
+            "Dockerfile",
+            b"FROM rust\nRUN cargo build\nFROM debian\nFROM alpine\n",
+        ),
+        ("svc/Dockerfile", b"FROM node\n"),
+    ]);
+    for (name, columns, snippets) in [
+        ("human-80", Some("80"), "full"),
+        ("human-120", Some("120"), "full"),
+        ("human-piped-concise", None, "concise"),
+    ] {
+        let mut cmd = twelve_lint(dir.path());
+        cmd.args([
+            "--isolated",
+            "--select",
+            "TF0201",
+            "--format",
+            "human",
+            "--output-format",
+            snippets,
+        ]);
+        cmd.env_remove("COLUMNS");
+        if let Some(c) = columns {
+            cmd.env("COLUMNS", c);
+        }
+        let (_, out, _) = run(&mut cmd);
+        let path = common::repo().join(format!("tests/snapshots/{name}.txt"));
+        if std::env::var_os("TWELVE_LINT_BLESS").is_some() {
+            std::fs::write(&path, &out).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(out, expected, "{name}");
+        if let Some(c) = columns {
+            let width: usize = c.parse().unwrap();
+            for line in out.lines() {
+                assert!(line.chars().count() <= width, "{name}: {line}");
+            }
+        }
+        assert_eq!(out.matches("rules/TF0201.md").count(), 1, "{name}");
+        assert_eq!(out.matches("help: ").count(), 1, "{name}");
+    }
+}
+
+/// `--statistics` counts findings per rule, most frequent first, marking fixable ones.
+#[test]
+fn statistics_count_findings_per_rule() {
+    let dir = repo_with(&[
+        ("Dockerfile", b"FROM rust\nFROM debian\nCMD ./app --serve\n"),
+        ("svc/Dockerfile", b"FROM node\n"),
+    ]);
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args([
+        "--isolated",
+        "--select",
+        "TF0201,TF0903",
+        "--statistics",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "3  TF0201      unpinned-base-image\n1  TF0903  [*] shell-form-entrypoint\n"
+    );
+}
+
+/// Ctrl-C while the progress line is up leaves the terminal clean: the line is cleared
+/// before the process dies. Needs util-linux `script` for a terminal; skipped without it.
+#[test]
+fn interrupting_clears_the_progress_line() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let line: String = (0..60)
+        .map(|j| {
+            format!(
+                "pub fn f{j}(x: u32) -> u32 {{ let s = \"redis://u:p{j}x@cache/0\"; x + {j} }}\n"
+            )
+        })
+        .collect();
+    let files: Vec<(String, Vec<u8>)> = (0..600)
+        .map(|i| {
+            (
+                format!("c{}/src/m{i}.rs", i % 10),
+                line.clone().into_bytes(),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .collect();
+    let dir = repo_with(&refs);
+    let log = tempfile::tempdir().unwrap();
+    let typescript = log.path().join("typescript");
+    let command = format!(
+        "timeout -s INT 2.5 {} --preview --isolated --jobs 1 --format concise . > /dev/null",
+        env!("CARGO_BIN_EXE_twelve-lint")
+    );
+    let status = std::process::Command::new("script")
+        .current_dir(dir.path())
+        .args(["-qfc", &command])
+        .arg(&typescript)
+        .output()
+        .expect("script runs");
+    let shown = String::from_utf8_lossy(&std::fs::read(&typescript).unwrap()).into_owned();
+    let last = shown
+        .rfind("files linted")
+        .unwrap_or_else(|| panic!("no progress line: {status:?} {shown:?}"));
+    assert!(shown[last..].contains("\r\u{1b}[2K"), "{shown:?}");
+}
+
+/// `rules` is an aligned table with a fixable marker.
+#[test]
+fn rules_table_is_aligned_and_marks_fixable_rules() {
+    let dir = repo_with(&[]);
+    let (_, table, _) = run(twelve_lint(dir.path()).arg("rules"));
+    let rows: Vec<&str> = table.lines().take_while(|l| !l.is_empty()).collect();
+    let name_at = rows[0].find("NAME").unwrap();
+    let summary_at = rows[0].find("SUMMARY").unwrap();
+    for row in &rows[1..] {
+        let code = &row[..6];
+        let name = row[name_at..].split(' ').next().unwrap();
+        assert!(
+            !name.is_empty() && row.as_bytes()[name_at - 1] == b' ',
+            "{row}"
+        );
+        assert_ne!(row.as_bytes()[summary_at], b' ', "{code}: {row}");
+        assert_eq!(row.as_bytes()[summary_at - 1], b' ', "{code}: {row}");
+    }
+    let row = |code: &str| *rows.iter().find(|l| l.starts_with(code)).unwrap();
+    assert!(row("TF0903").contains("[*]"), "{}", row("TF0903"));
+    assert!(!row("TF0201").contains("[*]"), "{}", row("TF0201"));
+    let (_, json, _) = run(twelve_lint(dir.path()).args(["rules", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let fixable: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["fixable"] == true)
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(fixable, ["TF0804", "TF0902", "TF0903"]);
+}
+
+/// Likely typos get a "did you mean": rule codes and names, flags, commands.
+#[test]
+fn typos_get_a_suggestion() {
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    for (args, expected) in [
+        (&["--select", "TF0210"][..], "did you mean `TF0201`?"),
+        (
+            &["--ignore", "unpinned-base-imag"],
+            "did you mean `unpinned-base-image`?",
+        ),
+        (
+            &["rule", "hardcoded-secrets"],
+            "did you mean `hardcoded-secret`?",
+        ),
+        (&["--previw"], "a similar argument exists: '--preview'"),
+        (&["rulez"], "did you mean `twelve-lint rules`?"),
+        (
+            &["--isolated", "--option", "selekt = []"],
+            "did you mean `select`?",
+        ),
+    ] {
+        let (code, _, err) = run(twelve_lint(dir.path()).args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    let dir = repo_with(&[(
+        "Dockerfile",
+        b"# twelve-lint: ignore[TF0210] pinned upstream\nFROM rust\n",
+    )]);
+    let (_, out, _) = run(twelve_lint(dir.path()).arg("--isolated"));
+    assert!(
+        out.contains(
+            "TF0002 [note] suppression names unknown rule `TF0210`; did you mean `TF0201`?"
+        ),
+        "{out}"
+    );
+}
+
+/// Options before a command: they apply to `check`, `--format` carries over to `rules`
+/// and `deployments`, and anything else is an error, never dropped or taken for a path.
+#[test]
+fn options_before_a_command() {
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    let (code, out, err) = run(twelve_lint(dir.path()).args(["--format", "json", "rules"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|r| r["code"] == "TF0201"));
+    let (_, out, _) = run(twelve_lint(dir.path()).args(["--format", "markdown", "rules"]));
+    assert!(out.starts_with("| Code |"), "{out}");
+    let (_, out, _) = run(twelve_lint(dir.path()).args(["--format", "json", "deployments"]));
+    assert!(out.starts_with("{\n  \"files\""), "{out}");
+    let (code, out, err) = run(twelve_lint(dir.path()).args([
+        "--format",
+        "json",
+        "check",
+        "--isolated",
+        "Dockerfile",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "TF0201");
+    for (args, expected) in [
+        (
+            &["--select", "TF02", "rules"][..],
+            "--select before `rules` is not an option",
+        ),
+        (
+            &["--format", "sarif", "rules"],
+            "`rules` prints a table, json or markdown",
+        ),
+        (&["Dockerfile", "rules"], "`rules` is a command, not a file"),
+    ] {
+        let (code, _, err) = run(twelve_lint(dir.path()).args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
+
+/// A run that linted nothing says so: an empty directory, or paths and excludes that
+/// leave no file of a kind the enabled rules read.
+#[test]
+fn nothing_linted_is_a_warning() {
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(twelve_lint(empty.path()).arg("--isolated"));
+    assert_eq!(code, 0);
+    assert!(err.contains("warning: nothing was linted"), "{err}");
+    let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
+    let (_, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--exclude", "Docker*"]));
+    assert!(
+        err.contains("warning: nothing was linted") && err.contains("(dockerfile)"),
+        "{err}"
+    );
+    let (_, _, err) = run(twelve_lint(dir.path()).arg("--isolated"));
+    assert!(!err.contains("nothing was linted"), "{err}");
+}
+
+/// Config conflicts are errors, not silent choices: `--isolated` with `--config`, and
+/// two config files in one directory.
+#[test]
+fn config_conflicts_are_errors() {
+    let dir = repo_with(&[
+        ("Dockerfile", BAD_DOCKERFILE),
+        ("twelve-lint.toml", b"fail-on = \"error\"\n"),
+    ]);
+    let (code, _, err) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--config", "twelve-lint.toml"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("'--isolated' cannot be used with '--config <FILE>'"),
+        "{err}"
+    );
+    let (code, _, _) = run(twelve_lint(dir.path()).args(["--config", "twelve-lint.toml"]));
+    assert_eq!(code, 0);
+    std::fs::write(dir.path().join(".twelve-lint.toml"), "fail-on = \"note\"\n").unwrap();
+    let (code, _, err) = run(&mut twelve_lint(dir.path()));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("two config files in one directory")
+            && err.contains("twelve-lint.toml and ")
+            && err.contains(".twelve-lint.toml; keep one"),
+        "{err}"
+    );
+}
+
+/// TF0101 (outside git) points at what defines the project: the deployed file nearest
+/// the root, a `Cargo.toml` or Dockerfile before other files such as `.env`.
+#[test]
+fn not_version_controlled_is_anchored_at_the_project_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        (".env", "LOG=info\n"),
+        ("Dockerfile", "FROM rust:1.80\n"),
+        (".devcontainer/Cargo.toml", "[package]\nname = \"dev\"\n"),
+        ("svc/Cargo.toml", "[package]\nname = \"svc\"\n"),
+    ] {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let (_, out, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--select", "TF0101,TF0304"]));
+    let found: Vec<&str> = out.lines().filter(|l| l.contains("TF0101")).collect();
+    assert_eq!(
+        found,
+        ["Dockerfile:1:1: TF0101 [warning] this project is not inside a git repository"],
+        "{out}{err}"
     );
 }

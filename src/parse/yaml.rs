@@ -116,6 +116,18 @@ pub fn is_compose_name(file_name: &str) -> bool {
     })
 }
 
+/// True when YAML text that may not parse is meant as a compose file or a Kubernetes
+/// manifest: a compose file name, a top-level `services:`, or `apiVersion:` and `kind:` keys.
+pub fn is_manifest_candidate(file_name: &str, text: &str) -> bool {
+    let has_key = |key: &str| {
+        text.lines()
+            .any(|l| l.trim_start_matches(['-', ' ']).starts_with(key))
+    };
+    is_compose_name(file_name)
+        || text.lines().any(|l| l.starts_with("services:"))
+        || (has_key("apiVersion:") && has_key("kind:"))
+}
+
 /// Classify one document of a file named `file_name`.
 pub fn classify(doc: &Node<'_>, file_name: &str) -> DocKind {
     if let (Some(_), Some(kind)) = (str_at(doc, "apiVersion"), str_at(doc, "kind")) {
@@ -282,6 +294,12 @@ mod tests {
         assert_eq!(classify(&compose[0], "stack.yml"), DocKind::Compose);
         assert!(is_compose_name("docker-compose.prod.yml"));
         assert!(!is_compose_name("values.yaml"));
+        assert!(is_manifest_candidate(
+            "app.yaml",
+            "apiVersion: v1\nkind: [Pod\n"
+        ));
+        assert!(is_manifest_candidate("stack.yml", "services:\n  web: [\n"));
+        assert!(!is_manifest_candidate("config.yaml", "level: [\n"));
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! rustc-style snippets through miette.
 
-use std::fmt;
+use std::collections::{HashMap, HashSet};
+use std::fmt::{self, Write as _};
 
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
     MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Output, help_uri, meta, sanitize};
+use super::{Output, Snippets, help_uri, meta, sanitize};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 
+/// Findings rustc-style: one heading per rule and file, the rule's help and page the
+/// first time the rule appears, a snippet per finding (`full`) or for the first of a
+/// group only (`concise`), text wrapped at `out.width` (none when unset).
 pub fn render(out: &Output<'_>) -> String {
     let theme = if out.color {
         GraphicalTheme::unicode()
@@ -18,15 +22,63 @@ pub fn render(out: &Output<'_>) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_urls(true)
-        .with_context_lines(1);
-    let mut s = String::new();
+        .with_context_lines(1)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_wrap_lines(out.width.is_some())
+        .with_width(out.width.unwrap_or(usize::MAX / 2));
+    // Findings of one rule in one file, in order of their first finding.
+    let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
+    let mut group_of: HashMap<(&str, &str), usize> = HashMap::new();
     for d in out.report.active() {
-        let report = Finding::new(d);
-        if handler.render_report(&mut s, &report).is_ok() {
-            s.push('\n');
-        } else {
-            s.push_str(&super::concise::render_one(d));
+        let i = *group_of
+            .entry((d.code, d.location.path.as_str()))
+            .or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        groups[i].push(d);
+    }
+    let mut explained = HashSet::new();
+    let mut s = String::new();
+    for group in groups {
+        let first = group[0];
+        let m = meta(first);
+        let mut heading = format!("{}({})", first.code, m.name);
+        if group.len() > 1 {
+            let _ = write!(
+                heading,
+                ": {} findings in {}",
+                group.len(),
+                sanitize(&first.location.path)
+            );
+        }
+        let explain = explained.insert(first.code);
+        for (i, d) in group.iter().enumerate() {
+            let mut finding = Finding::new(d);
+            if i == 0 {
+                finding.code = Some(heading.clone());
+            }
+            if i == 0 && explain {
+                finding.help = Some(format!("{}\nsee {}", sanitize(&d.help), help_uri(m)));
+            }
+            if i > 0 && out.snippets == Snippets::Concise {
+                finding.message = format!(
+                    "{}:{}:{}: {}",
+                    sanitize(&d.location.path),
+                    d.location.start.line,
+                    d.location.start.col,
+                    finding.message
+                );
+                finding.place = None;
+                finding.related.clear();
+            }
+            if handler.render_report(&mut s, &finding).is_ok() {
+                s.push('\n');
+            } else {
+                s.push_str(&super::concise::render_one(d));
+            }
         }
     }
     s.push_str(&super::scorecard::text(out));
@@ -58,12 +110,11 @@ impl Place {
 }
 
 struct Finding {
-    code: String,
+    code: Option<String>,
     message: String,
     severity: miette::Severity,
-    help: String,
-    url: String,
-    place: Place,
+    help: Option<String>,
+    place: Option<Place>,
     related: Vec<Note>,
 }
 
@@ -73,19 +124,19 @@ struct Note {
 }
 
 impl Finding {
+    /// The finding with its snippet; no heading or help.
     fn new(d: &Diagnostic) -> Self {
         let m = meta(d);
         Finding {
-            code: format!("{}({})", d.code, m.name),
+            code: None,
             message: sanitize(&d.message),
             severity: match d.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Note => miette::Severity::Advice,
             },
-            help: sanitize(&d.help),
-            url: help_uri(m),
-            place: Place::new(&d.location, m.name.replace('-', " ")),
+            help: None,
+            place: Some(Place::new(&d.location, m.name.replace('-', " "))),
             related: d
                 .related
                 .iter()
@@ -114,22 +165,24 @@ impl std::error::Error for Finding {}
 
 impl MietteDiagnostic for Finding {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.code))
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.help))
-    }
-    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.url))
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.place.source)
+        self.place.as_ref().map(|p| &p.source as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(self.place.label.clone())))
+        let place = self.place.as_ref()?;
+        Some(Box::new(std::iter::once(place.label.clone())))
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn MietteDiagnostic> + 'a>> {
         Some(Box::new(

@@ -16,6 +16,20 @@ pub fn render(out: &Output<'_>) -> String {
         .map(diagnostic)
         .collect();
     let count = |s: Severity| report.active().filter(|d| d.severity == s).count();
+    let factors: Vec<Value> = super::scorecard::rows(out)
+        .iter()
+        .filter(|r| r.factor != 0)
+        .map(|r| {
+            json!({
+                "factor": r.factor,
+                "rules": r.rules,
+                "status": r.status(),
+                "error": r.counts[Severity::Error as usize],
+                "warning": r.counts[Severity::Warning as usize],
+                "note": r.counts[Severity::Note as usize],
+            })
+        })
+        .collect();
     let doc = json!({
         "version": 1,
         "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
@@ -27,6 +41,7 @@ pub fn render(out: &Output<'_>) -> String {
             "warning": count(Severity::Warning),
             "note": count(Severity::Note),
             "suppressed": suppressed.len(),
+            "factors": factors,
         },
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialize");

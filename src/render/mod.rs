@@ -33,12 +33,26 @@ pub enum Format {
     Markdown,
 }
 
+/// Which findings of the human format get a source snippet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Snippets {
+    /// Every finding.
+    #[default]
+    Full,
+    /// The first finding of a rule in a file; the others get one line each.
+    Concise,
+}
+
 /// Everything a renderer needs.
 pub struct Output<'a> {
     pub report: &'a Report,
     pub settings: &'a Settings,
     /// Colour for the human format.
     pub color: bool,
+    /// The width the human format wraps text at; `None` does not wrap.
+    pub width: Option<usize>,
+    /// Snippets in the human format.
+    pub snippets: Snippets,
 }
 
 /// Render `out` in `format`.
@@ -84,6 +98,29 @@ pub fn summary(report: &Report) -> String {
         }
     }
     line
+}
+
+/// Finding counts per rule, most frequent first, like `ruff --statistics`:
+/// count, code, `[*]` when some of them have a fix, rule name.
+pub fn statistics(report: &Report) -> String {
+    let mut rows: Vec<(usize, &str, bool, &str)> = Vec::new();
+    for d in report.active() {
+        match rows.iter_mut().find(|r| r.1 == d.code) {
+            Some(r) => {
+                r.0 += 1;
+                r.2 |= d.fix.is_some();
+            }
+            None => rows.push((1, d.code, d.fix.is_some(), meta(d).name)),
+        }
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let width = rows.first().map_or(1, |r| r.0.to_string().len());
+    rows.iter()
+        .map(|(n, code, fixable, name)| {
+            let mark = if *fixable { "[*]" } else { "   " };
+            format!("{n:>width$}  {code}  {mark} {name}\n")
+        })
+        .collect()
 }
 
 /// The rule metadata of a diagnostic's code.

@@ -9,10 +9,10 @@ use crate::diagnostic::Severity;
 use crate::rules::factor_label;
 
 /// Findings of one factor.
-struct Row {
-    factor: u8,
-    rules: usize,
-    counts: [usize; 3],
+pub(super) struct Row {
+    pub factor: u8,
+    pub rules: usize,
+    pub counts: [usize; 3],
 }
 
 impl Row {
@@ -23,6 +23,15 @@ impl Row {
     /// True when some enabled rule covers the factor.
     fn checked(&self) -> bool {
         self.rules > 0
+    }
+
+    /// `clean`, `findings`, or `not-checked` when no enabled rule covers the factor.
+    pub fn status(&self) -> &'static str {
+        match (self.checked(), self.total()) {
+            (_, n) if n > 0 => "findings",
+            (true, _) => "clean",
+            (false, _) => "not-checked",
+        }
     }
 
     /// `2 errors, 1 warning`, `✓`, or `not checked` when no enabled rule covers the factor.
@@ -43,7 +52,7 @@ impl Row {
 }
 
 /// One row per factor (I–XII), then the tool's own findings when there are any.
-fn rows(out: &Output<'_>) -> Vec<Row> {
+pub(super) fn rows(out: &Output<'_>) -> Vec<Row> {
     let mut rows: Vec<Row> = (1..=12)
         .chain(std::iter::once(0))
         .map(|factor| Row {

@@ -29,6 +29,7 @@ macro_rules! declare_rule {
             summary: $summary:literal
             $(, scope: $scope:ident)?
             $(, security: $security:literal)?
+            $(, fixable: $fixable:literal)?
             $(, options: $options:expr)?
             $(,)?
         }
@@ -50,6 +51,7 @@ macro_rules! declare_rule {
                 doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
                 scope: declare_rule!(@or $({ $crate::rules::Scope::$scope })? { $crate::rules::Scope::Production }),
                 security: declare_rule!(@or $({ $security })? { false }),
+                fixable: declare_rule!(@or $({ $fixable })? { false }),
                 options: declare_rule!(@or $({ $options })? { &[] }),
             };
         }
@@ -169,6 +171,8 @@ pub struct Meta {
     pub doc: &'static str,
     /// True for rules that find credentials (SARIF `security-severity`).
     pub security: bool,
+    /// True for rules some of whose findings carry a mechanical fix (`--fix`).
+    pub fixable: bool,
     pub options: &'static [RuleOption],
 }
 
@@ -262,6 +266,7 @@ impl<'a> Ctx<'a> {
             condition: None,
             fix: None,
             omitted: Omitted::default(),
+            secrets: Vec::new(),
         };
         if *count > MAX_FINDINGS_PER_FILE {
             self.out[*last].omitted.findings += 1;
@@ -300,6 +305,13 @@ impl Diagnostic {
             description: description.into(),
             edits,
         }));
+        self
+    }
+
+    /// Record a credential value the finding shows, masked in every output unless
+    /// `--show-secrets` (builder style).
+    pub fn with_secret(&mut self, value: impl Into<String>) -> &mut Self {
+        self.secrets.push(value.into());
         self
     }
 

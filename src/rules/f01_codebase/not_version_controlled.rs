@@ -1,8 +1,10 @@
 //! TF0101 not-version-controlled: the linted root is not inside a git repository.
 
 use crate::diagnostic::Location;
+use crate::model::role::Role;
 use crate::project::Project;
 use crate::rules::{Check, Ctx};
+use crate::source::FileKind;
 
 declare_rule! {
     NotVersionControlled {
@@ -22,14 +24,21 @@ impl Check for NotVersionControlled {
         if project.in_git {
             return;
         }
-        // Point at the project's main manifest when there is one, else its first file.
+        // Point at what defines the project: a deployed file nearest the root, a
+        // `Cargo.toml` before a Dockerfile before anything else.
         let anchor = project
             .files
             .iter()
             .min_by_key(|f| {
+                let rank = match f.kind {
+                    FileKind::Cargo => 0,
+                    FileKind::Dockerfile => 1,
+                    _ => 2,
+                };
                 (
+                    f.role.role != Role::Production,
                     f.path.matches('/').count(),
-                    f.path != "Cargo.toml",
+                    rank,
                     f.path.clone(),
                 )
             })

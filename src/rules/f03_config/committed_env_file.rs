@@ -55,6 +55,13 @@ impl Check for CommittedEnvFile {
                 format!("`{}` is committed with {} value(s)", env.path, env.values.len()),
                 "remove it from git (`git rm --cached`), add it to .gitignore, and commit a `.env.example` with placeholders instead",
             );
+            for (key, value, _) in &env.values {
+                if let Some(url) = secrets::credential_url(value) {
+                    d.with_secret(&value[url.password]);
+                } else if secrets::is_secret_name(key) && secrets::looks_secret(value) {
+                    d.with_secret(value.as_str());
+                }
+            }
             match secret {
                 Some((key, _, loc)) => {
                     d.message

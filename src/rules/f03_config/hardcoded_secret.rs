@@ -55,13 +55,17 @@ impl Check for HardcodedSecret {
             }
             FileKind::Cargo | FileKind::Shell => {}
         }
+        let text = |span: &Range<usize>| file.text.get(span.clone()).unwrap_or_default();
         for ((start, end), (message, help)) in found.found {
-            cx.report(file.loc(start..end), message, help);
+            cx.report(file.loc(start..end), message, help)
+                .with_secret(text(&(start..end)));
         }
         for g in found.groups {
-            let d = cx.report(file.loc(g.span), g.message, g.help);
+            let d = cx.report(file.loc(g.span.clone()), g.message, g.help);
+            d.with_secret(text(&g.span));
             for (span, message) in g.related {
-                d.with_related(file.loc(span), message);
+                d.with_secret(text(&span))
+                    .with_related(file.loc(span), message);
             }
         }
     }

@@ -1,5 +1,6 @@
 //! TF0401 hardcoded-backing-service: a literal datastore, cache, queue or mail locator in code.
 
+use crate::rules::f03_config::secrets::credential_url;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -72,11 +73,14 @@ impl Check for HardcodedBackingService {
             else {
                 continue;
             };
-            cx.report(
+            let d = cx.report(
                 file.loc(lit.span.clone()),
-                format!("{service} locator `{}` is hardcoded", redact(&lit.value)),
+                format!("{service} locator `{}` is hardcoded", lit.value),
                 "read it from an environment variable (e.g. `DATABASE_URL`) so the service can be swapped without a code change; a literal is fine only as an `unwrap_or` local default",
             );
+            if let Some(c) = credential_url(&lit.value) {
+                d.with_secret(&lit.value[c.password]);
+            }
         }
     }
 }
@@ -107,18 +111,6 @@ fn backing_host_port(value: &str) -> Option<&'static str> {
         .flatten()
 }
 
-/// The locator with any password masked.
-fn redact(value: &str) -> String {
-    match super::super::f03_config::secrets::credential_url(value) {
-        Some(c) => format!(
-            "{}****{}",
-            &value[..c.password.start],
-            &value[c.password.end..]
-        ),
-        None => value.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,9 +123,5 @@ mod tests {
         assert_eq!(backing_scheme("postgres://{}/{}"), None);
         assert_eq!(backing_host_port("localhost:9092"), Some("Kafka"));
         assert_eq!(backing_host_port("0.0.0.0:8080"), None);
-        assert_eq!(
-            redact("postgres://app:pw1234@db/x"),
-            "postgres://app:****@db/x"
-        );
     }
 }

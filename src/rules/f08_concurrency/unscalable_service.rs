@@ -18,6 +18,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Yaml],
         summary: "compose `container_name` or fixed host port on an app service; Kubernetes `hostPort`/`hostNetwork` on a Deployment",
+        fixable: true,
     }
 }
 

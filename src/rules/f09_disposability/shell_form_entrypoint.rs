@@ -15,6 +15,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Dockerfile],
         summary: "Dockerfile `CMD`/`ENTRYPOINT` in shell form (PID 1 is `/bin/sh`, SIGTERM is not forwarded) without `exec`",
+        fixable: true,
     }
 }
 
