@@ -541,6 +541,9 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         if !args.show_secrets {
             report.redact_secrets();
         }
+        if args.write_baseline.is_none() && !args.fix && !args.statistics {
+            report.limit(engine::MAX_REPORTED);
+        }
         Ok(report)
     };
     let mut report = lint()?;
@@ -614,7 +617,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     if !args.quiet && matches!(format, Format::Human | Format::Concise) {
         eprintln!("{}", render::summary(&report));
     }
-    let failing = report.active().any(|d| d.severity >= settings.fail_on);
+    let failing = report.fails(settings.fail_on);
     Ok(if failing && !args.exit_zero { 1 } else { 0 })
 }
 

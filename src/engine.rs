@@ -87,9 +87,36 @@ pub struct Report {
     pub elapsed: Duration,
     /// What a `--baseline` hid, when one was given.
     pub baseline: Option<crate::baseline::Applied>,
+    /// Active findings past [`MAX_REPORTED`], per severity (see [`Report::limit`]).
+    pub not_shown: [usize; 3],
 }
 
+/// The most findings a report shows; the rest are counted.
+pub const MAX_REPORTED: usize = 10_000;
+
 impl Report {
+    /// Keep the first `max` findings, counting the active ones left out, so that no
+    /// input can make the output unbounded. Counts and the exit code still see them.
+    pub fn limit(&mut self, max: usize) {
+        for d in self.diagnostics.drain(max.min(self.diagnostics.len())..) {
+            if d.suppressed.is_none() {
+                self.not_shown[d.severity as usize] += 1;
+            }
+        }
+    }
+
+    /// Active findings of severity `s`, shown or not.
+    pub fn count(&self, s: Severity) -> usize {
+        self.active().filter(|d| d.severity == s).count() + self.not_shown[s as usize]
+    }
+
+    /// True when an active finding, shown or not, is at least `severity`.
+    pub fn fails(&self, severity: Severity) -> bool {
+        [Severity::Note, Severity::Warning, Severity::Error]
+            .into_iter()
+            .any(|s| s >= severity && self.count(s) > 0)
+    }
+
     /// Findings that are not suppressed.
     pub fn active(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.suppressed.is_none())
@@ -209,6 +236,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         files: project.files,
         elapsed: started.elapsed(),
         baseline: None,
+        not_shown: [0; 3],
     }
 }
 

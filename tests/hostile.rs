@@ -193,3 +193,35 @@ fn memory_stays_bounded() {
         assert!(report["diagnostics"].is_array(), "{name}: {report}");
     }
 }
+
+/// A rule reports at most 200 findings per file, and a report shows at most 10,000:
+/// the rest are counted, in the message, the summary and the exit code.
+#[test]
+fn findings_are_capped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = |services: usize| -> String {
+        let body: String = (0..services)
+            .map(|i| format!("  s{i}:\n    image: app{i}\n"))
+            .collect();
+        format!("services:\n{body}")
+    };
+    let mut files = vec![("big/docker-compose.yml".to_string(), compose(300))];
+    files.extend((0..55).map(|i| (format!("d{i}/docker-compose.yml"), compose(200))));
+    generate(dir.path(), &files);
+    let report = lint(dir.path(), MEMORY_LIMIT);
+    let diags = report["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 10_000);
+    let big: Vec<_> = diags
+        .iter()
+        .filter(|d| d["path"] == "big/docker-compose.yml" && d["code"] == "TF0502")
+        .collect();
+    assert_eq!(big.len(), 200);
+    let last = big.last().unwrap()["message"].as_str().unwrap();
+    assert!(
+        last.ends_with("(100 more findings of this rule in this file not shown)"),
+        "{last}"
+    );
+    let warnings = report["summary"]["warning"].as_u64().unwrap();
+    assert!(warnings > 10_000, "{warnings}");
+    assert_eq!(report["summary"]["not_shown"], warnings - 10_000);
+}

@@ -15,7 +15,7 @@ pub fn render(out: &Output<'_>) -> String {
         .filter(|d| d.suppressed.is_some())
         .map(diagnostic)
         .collect();
-    let count = |s: Severity| report.active().filter(|d| d.severity == s).count();
+    let count = |s: Severity| report.count(s);
     let factors: Vec<Value> = super::scorecard::rows(out)
         .iter()
         .filter(|r| r.factor != 0)
@@ -40,6 +40,7 @@ pub fn render(out: &Output<'_>) -> String {
             "error": count(Severity::Error),
             "warning": count(Severity::Warning),
             "note": count(Severity::Note),
+            "not_shown": report.not_shown.iter().sum::<usize>(),
             "suppressed": suppressed.len(),
             "factors": factors,
         },

@@ -69,7 +69,7 @@ pub fn render(format: Format, out: &Output<'_>) -> String {
 
 /// The one-line summary printed on stderr for human and concise output.
 pub fn summary(report: &Report) -> String {
-    let count = |s: Severity| report.active().filter(|d| d.severity == s).count();
+    let count = |s: Severity| report.count(s);
     let suppressed = report.diagnostics.len() - report.active().count();
     let mut line = format!(
         "{} error(s), {} warning(s), {} note(s) in {} file(s) linted in {:.2}s",
@@ -96,6 +96,14 @@ pub fn summary(report: &Report) -> String {
                 }
             );
         }
+    }
+    let not_shown: usize = report.not_shown.iter().sum();
+    if not_shown > 0 {
+        let _ = write!(
+            line,
+            "; {not_shown} finding(s) not shown (a report shows at most {}; narrow the run with --select or paths)",
+            crate::engine::MAX_REPORTED
+        );
     }
     line
 }
