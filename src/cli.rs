@@ -373,7 +373,7 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("twelve-lint: error: {message}");
+            eprintln!("twelve-lint: error: {}", render::sanitize(&message));
             2
         }
     }
@@ -518,7 +518,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         None => None,
     };
     if let Some(warning) = changes.as_ref().and_then(|c| c.warning.as_ref()) {
-        eprintln!("twelve-lint: warning: {warning}");
+        eprintln!("twelve-lint: warning: {}", render::sanitize(warning));
     }
     let lint = || -> Result<engine::Report, String> {
         let progress = (!args.quiet && std::io::stderr().is_terminal())

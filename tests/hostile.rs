@@ -225,3 +225,60 @@ fn findings_are_capped_and_counted() {
     assert!(warnings > 10_000, "{warnings}");
     assert_eq!(report["summary"]["not_shown"], warnings - 10_000);
 }
+
+/// Paths, names and values from the repository cannot issue CI workflow commands,
+/// drive the terminal or add markup in any format.
+#[test]
+fn output_cannot_issue_ci_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = "\"##[error]x<img src=y>![a](b)\"";
+    generate(
+        dir.path(),
+        &[
+            (
+                "::error title=forged::pwned/docker-compose.yml".into(),
+                format!(
+                    "services:\n  {service}:\n    build: .\n    container_name: \"c\\e[31m##[add-mask]\"\n"
+                ),
+            ),
+            (
+                "::error title=forged::pwned/Dockerfile".into(),
+                "FROM rust:latest\nCMD [\"/app\"]\n".into(),
+            ),
+        ],
+    );
+    for format in ["human", "concise", "github", "markdown", "json", "sarif"] {
+        let mut cmd = twelve_lint_preview(dir.path());
+        cmd.args(["--isolated", "--format", format, "--color", "always", "."]);
+        let (status, stdout, stderr) = run(&mut cmd);
+        assert_eq!(status, 1, "{format}: {stderr}");
+        assert!(
+            stdout.contains("pwned"),
+            "{format}: the hostile files were linted\n{stdout}"
+        );
+        for (stream, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+            assert!(!text.contains("##["), "{format} {stream}:\n{text}");
+            for line in text.lines() {
+                let own = format == "github"
+                    && stream == "stdout"
+                    && ["::error file=", "::warning file=", "::notice file="]
+                        .iter()
+                        .any(|p| line.starts_with(p));
+                assert!(
+                    own || !line.trim_start().starts_with("::"),
+                    "{format} {stream}: {line}"
+                );
+            }
+        }
+        if format != "human" {
+            assert!(!stdout.contains('\u{1b}'), "{format}: raw escape\n{stdout}");
+        }
+        if format == "markdown" {
+            let raw = stdout.replace("\\<img", "").replace("\\!\\[", "");
+            assert!(
+                !raw.contains("<img") && !raw.contains("!["),
+                "markup passed through:\n{stdout}"
+            );
+        }
+    }
+}

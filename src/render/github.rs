@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Output, meta};
+use super::{Output, meta, sanitize};
 use crate::diagnostic::Severity;
 
 pub fn render(out: &Output<'_>) -> String {
@@ -29,9 +29,10 @@ pub fn render(out: &Output<'_>) -> String {
     s
 }
 
-/// Escape a workflow-command message.
+/// Escape a workflow-command message, [`sanitize`]d first.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    sanitize(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -45,9 +45,7 @@ pub fn render(out: &Output<'_>) -> String {
             "factors": factors,
         },
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
-    s.push('\n');
-    s
+    super::json_document(&doc)
 }
 
 fn diagnostic(d: &Diagnostic) -> Value {

@@ -56,14 +56,16 @@ pub struct Output<'a> {
 }
 
 /// Render `out` in `format`.
+/// Text formats go through [`break_commands`] as a whole, after wrapping and layout,
+/// so no line can carry a workflow command that twelve-lint did not mean.
 pub fn render(format: Format, out: &Output<'_>) -> String {
     match format {
-        Format::Human => human::render(out),
-        Format::Concise => concise::render(out),
+        Format::Human => break_commands(human::render(out), false),
+        Format::Concise => break_commands(concise::render(out), false),
         Format::Json => json::render(out),
         Format::Sarif => sarif::render(out),
-        Format::Github => github::render(out),
-        Format::Markdown => scorecard::markdown(out),
+        Format::Github => break_commands(github::render(out), true),
+        Format::Markdown => break_commands(scorecard::markdown(out), false),
     }
 }
 
@@ -149,17 +151,78 @@ pub fn help_uri(meta: &Meta) -> String {
     )
 }
 
-/// Replace terminal control characters so echoed file content cannot drive the terminal.
-/// Byte lengths are preserved, so spans into the text stay valid.
+/// Make text from the repository safe to print, keeping its byte length so spans into
+/// it stay valid: terminal control characters become `?` (C1 controls `¿`), so echoed
+/// content cannot drive the terminal; and CI workflow commands are broken, so that no
+/// line can start with `::` and no `##[` appears (GitHub Actions and Azure Pipelines
+/// read those from any log line).
 pub fn sanitize(text: &str) -> String {
-    text.chars()
+    let mapped: String = text
+        .chars()
         .map(|c| match c {
             '\n' | '\t' => c.to_string(),
             c if (c as u32) < 0x20 || c as u32 == 0x7F => "?".to_string(),
             c if (0x80..0xA0).contains(&(c as u32)) => "¿".to_string(),
             c => c.to_string(),
         })
-        .collect()
+        .collect();
+    break_commands(mapped, false)
+}
+
+/// Break CI workflow commands in `text` without changing its length: `##[` anywhere
+/// becomes `#?[`, and `::` starting a line (after blanks) becomes `?:` unless
+/// `line_commands` (the `github` format, whose own lines are commands).
+fn break_commands(text: String, line_commands: bool) -> String {
+    if !text.contains("##[") && !text.contains("::") {
+        return text;
+    }
+    // Only ASCII bytes are rewritten, with ASCII, so the text stays UTF-8.
+    let mut bytes = text.into_bytes();
+    let mut line_start = true;
+    for i in 0..bytes.len() {
+        let rest = &bytes[i..];
+        if rest.starts_with(b"##[") {
+            bytes[i + 1] = b'?';
+        } else if line_start && !line_commands && rest.starts_with(b"::") {
+            bytes[i] = b'?';
+        }
+        line_start = match bytes[i] {
+            b'\n' => true,
+            b' ' | b'\t' => line_start,
+            _ => false,
+        };
+    }
+    String::from_utf8(bytes).expect("ASCII replaced by ASCII")
+}
+
+/// [`sanitize`]d text escaped for Markdown, so that file content cannot add links,
+/// images, HTML or formatting to a job summary.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in sanitize(text).chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '!' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' => out.push_str("&amp;"),
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `doc` as pretty JSON text ending in a newline, in which no `##[` appears (a `#`
+/// inside a JSON string is written `\u0023`, the same value), so printing it to a CI
+/// log cannot issue a command. Pretty JSON never starts a line with `::`.
+pub fn json_document(doc: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(doc).expect("JSON values serialize");
+    if s.contains("##[") {
+        s = s.replace("##[", "#\\u0023[");
+    }
+    s.push('\n');
+    s
 }
 
 #[cfg(test)]
@@ -172,5 +235,34 @@ mod tests {
         let clean = sanitize(raw);
         assert_eq!(clean.len(), raw.len());
         assert!(!clean.contains('\u{1b}') && !clean.contains('\u{9b}'));
+    }
+
+    #[test]
+    fn sanitize_breaks_workflow_commands() {
+        for raw in [
+            "::error title=x::forged",
+            "  ::add-mask::x",
+            "a\n::warning::b",
+            "x ##[error]y",
+            "###[group]",
+            "#\u{1b}#[error]",
+        ] {
+            let clean = sanitize(raw);
+            assert_eq!(clean.len(), raw.len(), "{raw}");
+            assert!(!clean.contains("##["), "{clean}");
+            assert!(
+                clean.lines().all(|l| !l.trim_start().starts_with("::")),
+                "{clean}"
+            );
+        }
+        assert_eq!(sanitize("a::b ## c #[d]"), "a::b ## c #[d]");
+    }
+
+    #[test]
+    fn markdown_text_escapes_markup() {
+        assert_eq!(
+            markdown_text("![x](http://e) <img> `c` a|b"),
+            "\\!\\[x\\](http://e) \\<img\\> \\`c\\` a\\|b"
+        );
     }
 }

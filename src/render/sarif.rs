@@ -32,9 +32,7 @@ pub fn render(out: &Output<'_>) -> String {
             "results": results,
         }],
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
-    s.push('\n');
-    s
+    super::json_document(&doc)
 }
 
 fn level(s: Severity) -> &'static str {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Output, meta, sanitize};
+use super::{Output, markdown_text, meta, sanitize};
 use crate::diagnostic::Severity;
 use crate::rules::factor_label;
 
@@ -119,7 +119,7 @@ pub fn markdown(out: &Output<'_>) -> String {
                     .replace('|', "\\|")
                     .replace('`', "'"),
                 d.location.start.line,
-                sanitize(&d.message).replace('|', "\\|").replace('\n', " "),
+                markdown_text(&d.message),
             );
         }
     }
