@@ -404,11 +404,10 @@ fn config_sources(
         };
         let path = match config {
             Some(path) => Some(path.clone()),
-            None => config::discover(&start).map_err(|ConfigError(m)| m)?,
+            None => config::discover(&start, &req.root).map_err(|ConfigError(m)| m)?,
         };
         if let Some(path) = path {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+            let text = config::read(&path).map_err(|ConfigError(m)| m)?;
             sources.push((path.display().to_string(), text));
         }
     }

@@ -18,6 +18,9 @@ use crate::rules::{RULES, Rule, RuleOptions, Stability};
 pub const FILE_NAMES: [&str; 2] = ["twelve-lint.toml", ".twelve-lint.toml"];
 /// Files larger than this are skipped unless `max-file-size` says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+/// The most a config file can raise `max-file-size` to (the command line can go
+/// further): a repository under review cannot make the run read arbitrarily large files.
+pub const MAX_FILE_SIZE_CEILING: u64 = 64 * 1024 * 1024;
 
 /// The config file's schema. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -88,14 +91,26 @@ impl Source<'_> {
 }
 
 /// Find the config file for `start`: the nearest `twelve-lint.toml` or `.twelve-lint.toml`
-/// in `start` or one of its ancestors. Both in one directory is an error naming both.
-pub fn discover(start: &Path) -> Result<Option<PathBuf>, ConfigError> {
+/// in `start` or one of its ancestors up to `root` (the git work tree, or the linted
+/// root outside git), never above it. Both in one directory is an error naming both,
+/// and so is a config file that is a symbolic link: links are never followed.
+pub fn discover(start: &Path, root: &Path) -> Result<Option<PathBuf>, ConfigError> {
+    let within = start.starts_with(root);
     for dir in start.ancestors() {
+        if within && !dir.starts_with(root) {
+            break;
+        }
         let found: Vec<PathBuf> = FILE_NAMES
             .iter()
             .map(|n| dir.join(n))
-            .filter(|p| p.is_file())
+            .filter(|p| p.symlink_metadata().is_ok())
             .collect();
+        if let Some(link) = found.iter().find(|p| !p.is_file() || p.is_symlink()) {
+            return Err(ConfigError(format!(
+                "config file {} is not a regular file (links are not followed); remove it or pass --config",
+                link.display()
+            )));
+        }
         match found.as_slice() {
             [] => {}
             [one] => return Ok(Some(one.clone())),
@@ -107,8 +122,31 @@ pub fn discover(start: &Path) -> Result<Option<PathBuf>, ConfigError> {
                 )));
             }
         }
+        if !within {
+            break;
+        }
     }
     Ok(None)
+}
+
+/// The largest config file read.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
+/// Read a config file, refusing one over [`MAX_CONFIG_SIZE`].
+pub fn read(path: &Path) -> Result<String, ConfigError> {
+    use std::io::Read as _;
+    let fail = |e: &dyn std::fmt::Display| {
+        ConfigError(format!("cannot read config {}: {e}", path.display()))
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
+    let mut text = String::new();
+    file.take(MAX_CONFIG_SIZE + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| fail(&e))?;
+    if text.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(fail(&format!("over the {MAX_CONFIG_SIZE}-byte limit")));
+    }
+    Ok(text)
 }
 
 /// Parse config text named `name` (a path or `--option`).
@@ -260,7 +298,9 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
             ignore.extend(selectors(&src, "ignore", list)?);
         }
         fail_on = cfg.fail_on.unwrap_or(fail_on);
-        max_file_size = cfg.max_file_size.unwrap_or(max_file_size);
+        max_file_size = cfg
+            .max_file_size
+            .map_or(max_file_size, |n| n.min(MAX_FILE_SIZE_CEILING));
         include_tests = cfg.include_tests.unwrap_or(include_tests);
         for pattern in cfg.exclude.iter().flatten() {
             exclude.add(glob(&src, pattern)?);

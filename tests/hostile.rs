@@ -282,3 +282,63 @@ fn output_cannot_issue_ci_commands() {
         }
     }
 }
+
+/// Config is read only from inside the repository, never through a link, and only up
+/// to a size; a repository's config cannot raise `max-file-size` past the ceiling.
+#[test]
+fn config_stays_inside_the_repository() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outer.path().join("twelve-lint.toml"),
+        "ignore = [\"TF0201\"]\n",
+    )
+    .unwrap();
+    let repo = outer.path().join("repo");
+    generate(
+        &repo,
+        &[(
+            "Dockerfile".into(),
+            "FROM rust:latest\nCMD [\"/app\"]\n".into(),
+        )],
+    );
+    common::git_commit_all(&repo);
+    let lint_repo = || {
+        let mut cmd = twelve_lint_preview(&repo);
+        cmd.args(["--format", "concise", "."]);
+        run(&mut cmd)
+    };
+    let (status, stdout, stderr) = lint_repo();
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stdout.contains("TF0201"),
+        "config above the git root applied:\n{stdout}"
+    );
+
+    std::os::unix::fs::symlink(
+        outer.path().join("twelve-lint.toml"),
+        repo.join("twelve-lint.toml"),
+    )
+    .unwrap();
+    let (status, _, stderr) = lint_repo();
+    assert_eq!(status, 2, "a linked config was read: {stderr}");
+    assert!(stderr.contains("links are not followed"), "{stderr}");
+    std::fs::remove_file(repo.join("twelve-lint.toml")).unwrap();
+
+    let huge = format!("# {}\n", "x".repeat(2 * 1024 * 1024));
+    std::fs::write(repo.join("twelve-lint.toml"), huge).unwrap();
+    let (status, _, stderr) = lint_repo();
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("byte limit"), "{stderr}");
+
+    std::fs::write(
+        repo.join("twelve-lint.toml"),
+        "max-file-size = 1000000000\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("big.yaml"), "a: 1\n".repeat(14 * 1024 * 1024)).unwrap();
+    let (_, stdout, stderr) = lint_repo();
+    assert!(
+        stdout.contains("big.yaml:1:1: TF0004"),
+        "the config raised the size limit past the ceiling:\n{stdout}{stderr}"
+    );
+}
