@@ -173,8 +173,14 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         .flat_map(|r| r.meta().kinds.iter().copied())
         .collect();
     let notices = Notices::new(req.root.clone());
+    let tracked = if req.in_git {
+        project::tracked_files(&req.root)
+    } else {
+        Default::default()
+    };
+    let oversized = oversized_ignore_files(&req.root, &tracked);
     let (tx, rx) = mpsc::channel::<FileResult>();
-    walker(req).build_parallel().run(|| {
+    walker(req, oversized.is_empty()).build_parallel().run(|| {
         let tx = tx.clone();
         let needed = &needed;
         let notices = &notices;
@@ -188,6 +194,34 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     });
     drop(tx);
     let mut results: Vec<FileResult> = rx.into_iter().collect();
+    results.extend(oversized.iter().map(|rel| {
+        skipped(
+            rel,
+            format!(
+                "ignore file over {MAX_IGNORE_FILE_SIZE} bytes; no ignore file was applied in this run"
+            ),
+            None,
+        )
+    }));
+    if !req.no_ignore {
+        let walked: HashSet<&str> = results
+            .iter()
+            .filter_map(|r| r.entry.as_ref().map(|e| e.path.as_str()))
+            .collect();
+        let ignored: Vec<FileResult> = tracked
+            .iter()
+            .filter(|rel| !walked.contains(rel.as_str()))
+            .filter_map(|rel| {
+                let path = req.root.join(rel);
+                if !req.paths.iter().any(|p| path.starts_with(p)) {
+                    return None;
+                }
+                let file_type = path.symlink_metadata().ok()?.file_type();
+                visit_path(&path, file_type, req, settings, &needed, &notices)
+            })
+            .collect();
+        results.extend(ignored);
+    }
     results.sort_by(|a, b| a.entry.cmp(&b.entry));
 
     let mut diagnostics = Vec::new();
@@ -195,11 +229,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     let mut project = Project {
         root: req.root.clone(),
         in_git: req.in_git,
-        tracked: if req.in_git {
-            project::tracked_files(&req.root)
-        } else {
-            Default::default()
-        },
+        tracked,
         ..Project::default()
     };
     for r in results {
@@ -240,9 +270,31 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     }
 }
 
-/// The walk of a request: `.gitignore`-aware unless `no_ignore`, hidden files included,
-/// symbolic links not followed, `.git/` skipped.
-fn walker(req: &Request) -> ignore::WalkBuilder {
+/// The largest ignore file (`.gitignore`, `.ignore`) a walk applies.
+pub const MAX_IGNORE_FILE_SIZE: u64 = 1024 * 1024;
+
+/// Tracked ignore files over [`MAX_IGNORE_FILE_SIZE`]: with one, a walk applies none,
+/// as the walker would read each whole.
+fn oversized_ignore_files(root: &Path, tracked: &HashSet<String>) -> Vec<String> {
+    let mut found: Vec<String> = tracked
+        .iter()
+        .filter(|rel| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            matches!(name, ".gitignore" | ".ignore")
+                && root
+                    .join(rel)
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.len() > MAX_IGNORE_FILE_SIZE)
+        })
+        .cloned()
+        .collect();
+    found.sort();
+    found
+}
+
+/// The walk of a request: `.gitignore`-aware unless `no_ignore` or not `apply_ignore_files`,
+/// hidden files included, symbolic links not followed, `.git/` skipped.
+fn walker(req: &Request, apply_ignore_files: bool) -> ignore::WalkBuilder {
     let mut walk = ignore::WalkBuilder::new(&req.paths[0]);
     for p in &req.paths[1..] {
         walk.add(p);
@@ -252,7 +304,7 @@ fn walker(req: &Request) -> ignore::WalkBuilder {
         .follow_links(false)
         .threads(req.jobs)
         .filter_entry(|e| e.file_name() != ".git");
-    if req.no_ignore {
+    if req.no_ignore || !apply_ignore_files {
         walk.standard_filters(false).hidden(false);
     }
     walk
@@ -341,17 +393,35 @@ fn visit(
             ));
         }
     };
-    let rel = relative(&req.root, entry.path());
+    visit_path(
+        entry.path(),
+        entry.file_type()?,
+        req,
+        settings,
+        needed,
+        notices,
+    )
+}
+
+/// Lint the file at `path` (absolute, of type `file_type`) if a rule needs its kind.
+fn visit_path(
+    path: &Path,
+    file_type: std::fs::FileType,
+    req: &Request,
+    settings: &Settings,
+    needed: &HashSet<FileKind>,
+    notices: &Notices,
+) -> Option<FileResult> {
+    let rel = relative(&req.root, path);
     if settings.exclude.is_match(&rel)
         || (!settings.include_tests && settings.role_of(&rel, None, None).role.is_test_material())
     {
         return None;
     }
-    let kind = source::classify(entry.path())?;
+    let kind = source::classify(path)?;
     if !needed.contains(&kind) {
         return None;
     }
-    let file_type = entry.file_type()?;
     if file_type.is_dir() {
         return None;
     }
@@ -376,7 +446,7 @@ fn visit(
             entry_of(),
         ));
     }
-    let text = match read_text(entry.path(), settings.max_file_size) {
+    let text = match read_text(path, settings.max_file_size) {
         Ok(text) => text,
         Err(reason) => return Some(skipped(&rel, reason, entry_of())),
     };
