@@ -27,7 +27,7 @@ const EXIT_CODES: &str = "Exit codes:\n  0  no finding at or above --fail-on\n  
 
 /// Lint a repository for Twelve-Factor App violations.
 #[derive(Debug, Parser)]
-#[command(name = "twelve-lint", version, about, after_help = EXIT_CODES)]
+#[command(name = "twelve-lint", version = env!("TWELVE_LINT_VERSION"), about, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
