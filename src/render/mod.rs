@@ -133,6 +133,14 @@ pub fn statistics(report: &Report) -> String {
         .collect()
 }
 
+/// The active findings, the most severe first (report order within a severity), for
+/// formats that show only the first few.
+pub fn by_severity(report: &Report) -> Vec<&Diagnostic> {
+    let mut active: Vec<&Diagnostic> = report.active().collect();
+    active.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    active
+}
+
 /// The rule metadata of a diagnostic's code.
 pub fn meta(d: &Diagnostic) -> &'static Meta {
     RULES
