@@ -303,7 +303,11 @@ fn leading_options(cli: &mut Cli, matches: &ArgMatches) -> Result<(), String> {
                     Format::Human | Format::Concise => RulesFormat::Table,
                     Format::Json => RulesFormat::Json,
                     Format::Markdown => RulesFormat::Markdown,
-                    Format::Sarif | Format::Github => {
+                    Format::Sarif
+                    | Format::Github
+                    | Format::Gitlab
+                    | Format::Rdjson
+                    | Format::Junit => {
                         return Err("`rules` prints a table, json or markdown".into());
                     }
                 };

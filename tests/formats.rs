@@ -1,4 +1,5 @@
-//! The CI formats: annotation and table caps.
+//! The CI formats: annotation and table caps, GitLab Code Quality, rdjson and JUnit.
+//! `.ci/formats-check` validates the same formats against their published schemas.
 
 mod common;
 
@@ -64,5 +65,77 @@ fn markdown_table_stops_at_a_hundred_rows() {
     assert!(
         out.contains("\n3 more finding(s) not listed: the table shows the first 100"),
         "{out}"
+    );
+}
+
+#[test]
+fn gitlab_issues_carry_fingerprints_severities_and_lines() {
+    let dir = repo_with(&[
+        ("Dockerfile", b"FROM rust\nCMD [\"/app\"]\n"),
+        ("settings.yaml", b"key: [\n"),
+    ]);
+    let issues: serde_json::Value = serde_json::from_str(&lint(dir.path(), "gitlab")).unwrap();
+    let issues = issues.as_array().expect("an array of issues");
+    assert_eq!(issues.len(), 2);
+    let image = issues.iter().find(|i| i["check_name"] == "TF0201").unwrap();
+    assert_eq!(image["severity"], "minor");
+    assert_eq!(image["location"]["path"], "Dockerfile");
+    assert_eq!(image["location"]["lines"]["begin"], 1);
+    assert!(
+        image["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("TF0201 unpinned-base-image: base image `rust`"),
+        "{image}"
+    );
+    let parse = issues.iter().find(|i| i["check_name"] == "TF0001").unwrap();
+    assert_eq!(parse["severity"], "info");
+    assert_ne!(image["fingerprint"], parse["fingerprint"]);
+    let clean = repo_with(&[("Dockerfile", b"FROM rust:1.83\n")]);
+    assert_eq!(lint(clean.path(), "gitlab"), "[]\n");
+}
+
+#[test]
+fn rdjson_columns_count_utf8_bytes() {
+    // `é` is two bytes: the image name starts at character 9 but byte 10.
+    let dir = repo_with(&[("Dockerfile", "# é\nFROM é/rust\n".as_bytes())]);
+    let doc: serde_json::Value = serde_json::from_str(&lint(dir.path(), "rdjson")).unwrap();
+    assert_eq!(doc["source"]["name"], "twelve-lint");
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["code"]["value"], "TF0201");
+    assert_eq!(d["severity"], "WARNING");
+    assert_eq!(d["location"]["path"], "Dockerfile");
+    let range = &d["location"]["range"];
+    assert_eq!(
+        (
+            range["start"]["line"].as_u64(),
+            range["start"]["column"].as_u64()
+        ),
+        (Some(2), Some(6))
+    );
+    assert_eq!(range["end"]["column"], 13, "{range}");
+}
+
+#[test]
+fn junit_has_a_failed_case_per_finding_and_escapes_text() {
+    let dir = repo_with(&[
+        ("Dockerfile", b"FROM rust\nCMD [\"/app\"]\n"),
+        ("a&b/Dockerfile", b"FROM rust\n"),
+    ]);
+    let xml = lint(dir.path(), "junit");
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"twelve-lint\" tests=\"2\" failures=\"2\""), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<failure type=\"warning\"").count(), 2, "{xml}");
+    assert!(
+        xml.contains("<testsuite name=\"a&amp;b/Dockerfile\""),
+        "{xml}"
+    );
+    assert!(!xml.contains("a&b"), "{xml}");
+    let clean = repo_with(&[("Dockerfile", b"FROM rust:1.83\n")]);
+    let xml = lint(clean.path(), "junit");
+    assert!(xml.contains("tests=\"1\" failures=\"0\""), "{xml}");
+    assert!(
+        xml.contains("<testcase name=\"no findings in 1 file(s)\""),
+        "{xml}"
     );
 }
