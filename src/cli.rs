@@ -745,8 +745,13 @@ fn init(force: bool) -> Result<i32, String> {
     Ok(0)
 }
 
-/// The commented starter configuration `init` writes.
-const STARTER_CONFIG: &str = r#"# twelve-lint configuration. Every key is optional; see the README.
+/// The commented starter configuration `init` writes; its first line points editors
+/// (Taplo, Even Better TOML) at the JSON Schema of this version.
+const STARTER_CONFIG: &str = concat!(
+    "#:schema https://raw.githubusercontent.com/twelve-lint/twelve-lint/v",
+    env!("CARGO_PKG_VERSION"),
+    "/twelve-lint.schema.json\n",
+    r#"# twelve-lint configuration. Every key is optional; see the README.
 
 # Rules to run: codes, factor prefixes or names. Default: every stable rule.
 # select = ["TF02", "TF03", "TF09"]
@@ -781,7 +786,8 @@ exclude = ["target/", "vendor/"]
 # Rule options.
 # [rules.TF0201]
 # allowed-images = ["gcr.io/distroless/cc"]
-"#;
+"#
+);
 
 /// The rule list in `format`.
 fn rules_listing(format: RulesFormat) -> String {

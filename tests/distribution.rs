@@ -88,6 +88,15 @@ fn recipes_name_this_version() {
         if let Some((_, pin)) = line.split_once("twelve-lint==") {
             assert_eq!(pin.trim(), version, "pip recipe: {line}");
         }
+        if let Some(url) = line.strip_prefix("#:schema ") {
+            assert_eq!(
+                url,
+                format!(
+                    "https://raw.githubusercontent.com/twelve-lint/twelve-lint/v{version}/twelve-lint.schema.json"
+                ),
+                "schema line: {line}"
+            );
+        }
         if let Some((_, tag)) = line.split_once("ghcr.io/twelve-lint/twelve-lint:") {
             assert_eq!(tag.split(' ').next(), Some(version), "image recipe: {line}");
         }
