@@ -27,7 +27,7 @@ const EXIT_CODES: &str = "Exit codes:\n  0  no finding at or above --fail-on\n  
 
 /// Lint a repository for Twelve-Factor App violations.
 #[derive(Debug, Parser)]
-#[command(name = "twelve-lint", version, about, after_help = EXIT_CODES)]
+#[command(name = "twelve-lint", version = env!("TWELVE_LINT_VERSION"), about, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -303,7 +303,11 @@ fn leading_options(cli: &mut Cli, matches: &ArgMatches) -> Result<(), String> {
                     Format::Human | Format::Concise => RulesFormat::Table,
                     Format::Json => RulesFormat::Json,
                     Format::Markdown => RulesFormat::Markdown,
-                    Format::Sarif | Format::Github => {
+                    Format::Sarif
+                    | Format::Github
+                    | Format::Gitlab
+                    | Format::Rdjson
+                    | Format::Junit => {
                         return Err("`rules` prints a table, json or markdown".into());
                     }
                 };
@@ -741,8 +745,13 @@ fn init(force: bool) -> Result<i32, String> {
     Ok(0)
 }
 
-/// The commented starter configuration `init` writes.
-const STARTER_CONFIG: &str = r#"# twelve-lint configuration. Every key is optional; see the README.
+/// The commented starter configuration `init` writes; its first line points editors
+/// (Taplo, Even Better TOML) at the JSON Schema of this version.
+const STARTER_CONFIG: &str = concat!(
+    "#:schema https://raw.githubusercontent.com/twelve-lint/twelve-lint/v",
+    env!("CARGO_PKG_VERSION"),
+    "/twelve-lint.schema.json\n",
+    r#"# twelve-lint configuration. Every key is optional; see the README.
 
 # Rules to run: codes, factor prefixes or names. Default: every stable rule.
 # select = ["TF02", "TF03", "TF09"]
@@ -777,7 +786,8 @@ exclude = ["target/", "vendor/"]
 # Rule options.
 # [rules.TF0201]
 # allowed-images = ["gcr.io/distroless/cc"]
-"#;
+"#
+);
 
 /// The rule list in `format`.
 fn rules_listing(format: RulesFormat) -> String {

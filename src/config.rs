@@ -23,30 +23,41 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 pub const MAX_FILE_SIZE_CEILING: u64 = 64 * 1024 * 1024;
 
 /// The config file's schema. Every key is optional.
+/// `twelve-lint.schema.json` is generated from it (`config::tests`).
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FileConfig {
     /// Rules to run: codes, factor prefixes (`TF03`) or names. Default: all stable rules.
+    #[cfg_attr(test, schemars(with = "Option<Vec<String>>"))]
     pub select: Option<Vec<Spanned<String>>>,
     /// Rules not to run.
+    #[cfg_attr(test, schemars(with = "Option<Vec<String>>"))]
     pub ignore: Option<Vec<Spanned<String>>>,
     /// Also run preview rules.
     pub preview: Option<bool>,
     /// Lowest severity that makes the exit code 1.
     pub fail_on: Option<Severity>,
     /// Glob patterns (relative to the root) of paths not to lint.
+    #[cfg_attr(test, schemars(with = "Option<Vec<String>>"))]
     pub exclude: Option<Vec<Spanned<String>>>,
     /// Files larger than this many bytes are skipped with a note.
     pub max_file_size: Option<u64>,
     /// Lint test, benchmark and example code as if it were deployed.
     pub include_tests: Option<bool>,
     /// Per-rule severity: `TF0206 = "warning"`.
+    #[cfg_attr(test, schemars(with = "Option<BTreeMap<String, Severity>>"))]
     pub severity: Option<BTreeMap<Spanned<String>, Severity>>,
     /// Per-path overrides.
     pub overrides: Option<Vec<Override>>,
     /// Per-rule options: `[rules.TF0201]`.
+    #[cfg_attr(
+        test,
+        schemars(with = "Option<BTreeMap<String, BTreeMap<String, serde_json::Value>>>")
+    )]
     pub rules: Option<BTreeMap<Spanned<String>, OptionTable>>,
     /// Corrections to the deployment model: `[roles] production = ["tools/release/**"]`.
+    #[cfg_attr(test, schemars(with = "Option<BTreeMap<String, Vec<String>>>"))]
     pub roles: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
 }
 
@@ -55,10 +66,17 @@ pub type OptionTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 /// `[[overrides]]`: rules ignored or re-levelled for some paths.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Override {
+    /// Glob patterns (relative to the root) of the paths this override applies to.
+    #[cfg_attr(test, schemars(with = "Vec<String>"))]
     pub paths: Vec<Spanned<String>>,
+    /// Rules not to run on these paths.
+    #[cfg_attr(test, schemars(with = "Option<Vec<String>>"))]
     pub ignore: Option<Vec<Spanned<String>>>,
+    /// Per-rule severity on these paths.
+    #[cfg_attr(test, schemars(with = "Option<BTreeMap<String, Severity>>"))]
     pub severity: Option<BTreeMap<Spanned<String>, Severity>>,
 }
 
@@ -576,6 +594,55 @@ mod tests {
 
     fn src(text: &str) -> Vec<(String, String)> {
         vec![("twelve-lint.toml".to_string(), text.to_string())]
+    }
+
+    /// Removes the `null` schemars allows for `Option` fields: TOML has no null, a setting is
+    /// left unset by leaving its key out.
+    fn drop_null(schema: &mut serde_json::Value) {
+        use serde_json::Value;
+        let Value::Object(map) = schema else { return };
+        if let Some(Value::Array(types)) = map.get_mut("type") {
+            types.retain(|t| t != "null");
+            if types.len() == 1 {
+                let only = types.remove(0);
+                map.insert("type".into(), only);
+            }
+        }
+        if let Some(Value::Array(any)) = map.get("anyOf")
+            && let [one, null] = any.as_slice()
+            && null == &serde_json::json!({ "type": "null" })
+        {
+            let one = one.clone();
+            map.remove("anyOf");
+            if let Value::Object(one) = one {
+                map.extend(one);
+            }
+        }
+        for value in map.values_mut() {
+            match value {
+                Value::Object(_) => drop_null(value),
+                Value::Array(items) => items.iter_mut().for_each(drop_null),
+                _ => {}
+            }
+        }
+    }
+
+    /// `twelve-lint.schema.json` (for editors: `#:schema` in twelve-lint.toml) is generated
+    /// from [`FileConfig`]; `TWELVE_LINT_BLESS=1 cargo test --lib config` rewrites it.
+    #[test]
+    fn committed_json_schema_is_current() {
+        let mut schema = serde_json::to_value(schemars::schema_for!(FileConfig)).unwrap();
+        drop_null(&mut schema);
+        schema["title"] = serde_json::json!("twelve-lint.toml");
+        let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("twelve-lint.schema.json");
+        if std::env::var_os("TWELVE_LINT_BLESS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        assert!(
+            std::fs::read_to_string(&path).is_ok_and(|committed| committed == text),
+            "twelve-lint.schema.json is stale: TWELVE_LINT_BLESS=1 cargo test --lib config"
+        );
     }
 
     #[test]

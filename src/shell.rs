@@ -119,10 +119,10 @@ pub fn commands(script: &str) -> Vec<Command> {
                         words: std::mem::take(&mut words),
                         sep,
                     });
-                } else if sep == Sep::Background {
-                    if let Some(last) = out.last_mut() {
-                        last.sep = sep;
-                    }
+                } else if sep == Sep::Background
+                    && let Some(last) = out.last_mut()
+                {
+                    last.sep = sep;
                 }
             }
             _ => {
@@ -210,14 +210,13 @@ fn has_version_suffix(w: &str) -> bool {
 fn package_name(manager: &str, w: &str) -> String {
     let cut = w.find(['=', '~', '<', '>']).unwrap_or(w.len());
     let mut name = &w[..cut];
-    if manager == "yum" {
-        if let Some(i) = name
+    if manager == "yum"
+        && let Some(i) = name
             .match_indices('-')
             .find(|(i, _)| name[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
             .map(|(i, _)| i)
-        {
-            name = &name[..i];
-        }
+    {
+        name = &name[..i];
     }
     name.to_string()
 }

@@ -904,3 +904,27 @@ fn not_version_controlled_is_anchored_at_the_project_manifest() {
         "{out}{err}"
     );
 }
+
+/// `--version` names the commit of a build from a git checkout, and only the version otherwise.
+#[test]
+fn version_names_the_commit_of_a_checkout() {
+    let dir = repo_with(&[]);
+    let (code, out, _) = run(twelve_lint(dir.path()).arg("--version"));
+    assert_eq!(code, 0);
+    let version = concat!("twelve-lint ", env!("CARGO_PKG_VERSION"));
+    let head = std::process::Command::new("git")
+        .arg("-C")
+        .arg(common::repo())
+        .args(["log", "-1", "--format=%H %cs"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success() && common::repo().join(".git").exists());
+    match head {
+        Some(head) => {
+            let head = String::from_utf8_lossy(&head.stdout);
+            let (hash, date) = head.trim().split_once(' ').expect("hash and date");
+            assert_eq!(out, format!("{version} ({} {date})\n", &hash[..9]));
+        }
+        None => assert_eq!(out, format!("{version}\n")),
+    }
+}

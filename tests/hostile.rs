@@ -265,7 +265,9 @@ fn output_cannot_issue_ci_commands() {
             ),
         ],
     );
-    for format in ["human", "concise", "github", "markdown", "json", "sarif"] {
+    for format in [
+        "human", "concise", "github", "markdown", "json", "sarif", "gitlab", "rdjson", "junit",
+    ] {
         let mut cmd = twelve_lint_preview(dir.path());
         cmd.args(["--isolated", "--format", format, "--color", "always", "."]);
         let (status, stdout, stderr) = run(&mut cmd);

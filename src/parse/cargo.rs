@@ -63,10 +63,10 @@ impl Manifest {
     pub fn from_table(table: &DeTable<'_>) -> Self {
         let mut m = Manifest::default();
         if let Some(pkg) = table.get("package").and_then(|p| p.get_ref().as_table()) {
-            if let Some(name) = pkg.get("name") {
-                if let Some(s) = name.get_ref().as_str() {
-                    m.package = Some((s.to_string(), name.span()));
-                }
+            if let Some(name) = pkg.get("name")
+                && let Some(s) = name.get_ref().as_str()
+            {
+                m.package = Some((s.to_string(), name.span()));
             }
             m.is_fuzz = pkg
                 .get("metadata")

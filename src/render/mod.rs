@@ -11,8 +11,11 @@ use crate::rules::{Meta, RULES};
 
 mod concise;
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod rdjson;
 mod sarif;
 mod scorecard;
 
@@ -31,6 +34,12 @@ pub enum Format {
     Github,
     /// A per-factor scorecard and findings table in Markdown (for `$GITHUB_STEP_SUMMARY`).
     Markdown,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`).
+    Gitlab,
+    /// reviewdog's Diagnostic Format (`reviewdog -f=rdjson`).
+    Rdjson,
+    /// JUnit XML (test-report views of GitLab, Jenkins, Azure Pipelines).
+    Junit,
 }
 
 /// Which findings of the human format get a source snippet.
@@ -66,6 +75,9 @@ pub fn render(format: Format, out: &Output<'_>) -> String {
         Format::Sarif => sarif::render(out),
         Format::Github => break_commands(github::render(out), true),
         Format::Markdown => break_commands(scorecard::markdown(out), false),
+        Format::Gitlab => gitlab::render(out),
+        Format::Rdjson => rdjson::render(out),
+        Format::Junit => break_commands(junit::render(out), false),
     }
 }
 
@@ -131,6 +143,14 @@ pub fn statistics(report: &Report) -> String {
             format!("{n:>width$}  {code}  {mark} {name}\n")
         })
         .collect()
+}
+
+/// The active findings, the most severe first (report order within a severity), for
+/// formats that show only the first few.
+pub fn by_severity(report: &Report) -> Vec<&Diagnostic> {
+    let mut active: Vec<&Diagnostic> = report.active().collect();
+    active.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    active
 }
 
 /// The rule metadata of a diagnostic's code.

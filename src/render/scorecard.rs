@@ -76,7 +76,11 @@ pub(super) fn rows(out: &Output<'_>) -> Vec<Row> {
     rows
 }
 
-/// The Markdown report: scorecard, then the findings.
+/// The most findings the Markdown table lists, so that a job summary or pull-request comment
+/// stays small (GitHub caps both).
+const TABLE_ROWS: usize = 100;
+
+/// The Markdown report: scorecard, then the findings, the most severe first.
 pub fn markdown(out: &Output<'_>) -> String {
     let rows = rows(out);
     let total: usize = rows.iter().map(Row::total).sum();
@@ -108,7 +112,7 @@ pub fn markdown(out: &Output<'_>) -> String {
     }
     if total > 0 {
         s.push_str("\n| Severity | Rule | Location | Finding |\n|---|---|---|---|\n");
-        for d in out.report.active() {
+        for d in super::by_severity(out.report).into_iter().take(TABLE_ROWS) {
             let _ = writeln!(
                 s,
                 "| {} | [{}]({}) | `{}:{}` | {} |",
@@ -120,6 +124,13 @@ pub fn markdown(out: &Output<'_>) -> String {
                     .replace('`', "'"),
                 d.location.start.line,
                 markdown_text(&d.message),
+            );
+        }
+        if total > TABLE_ROWS {
+            let _ = writeln!(
+                s,
+                "\n{} more finding(s) not listed: the table shows the first {TABLE_ROWS}, most severe first (`--format concise` or SARIF has them all).",
+                total - TABLE_ROWS
             );
         }
     }

@@ -31,14 +31,15 @@ impl Check for RemoteScriptPipe {
                     }
                 }
             }
-        } else if file.kind == FileKind::Shell && is_entrypoint_script(file.path) {
-            if let Some(r) = shell::remote_script_pipe(file.text) {
-                cx.report(
-                    file.loc(r),
-                    MESSAGE.replace("build time", "container start"),
-                    HELP,
-                );
-            }
+        } else if file.kind == FileKind::Shell
+            && is_entrypoint_script(file.path)
+            && let Some(r) = shell::remote_script_pipe(file.text)
+        {
+            cx.report(
+                file.loc(r),
+                MESSAGE.replace("build time", "container start"),
+                HELP,
+            );
         }
     }
 }
