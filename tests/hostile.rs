@@ -112,6 +112,14 @@ fn commands_and_dockerfiles(n: usize) -> Vec<(String, String)> {
     files
 }
 
+/// An env file of `n` secrets.
+fn many_secrets(n: usize) -> Vec<(String, String)> {
+    let lines: String = (0..n)
+        .map(|i| format!("API_KEY_{i}=sk_live_{i:08}abcdefghijklmnopqrstuv\n"))
+        .collect();
+    vec![("deploy/prod.env".into(), lines)]
+}
+
 fn generate(root: &Path, files: &[(String, String)]) {
     for (rel, text) in files {
         let path = root.join(rel);
@@ -183,6 +191,7 @@ fn time_grows_linearly() {
         ("stage chain", stage_chain, 1_500),
         ("same-named crates", same_name_crates, 60),
         ("minified compose", minified_compose, 1_500),
+        ("many secrets", many_secrets, 4_000),
     ];
     let mut failures = Vec::new();
     for &(name, shape, n) in shapes {

@@ -75,6 +75,10 @@ impl Check for HardcodedSecret {
 #[derive(Default)]
 struct Findings {
     found: BTreeMap<(usize, usize), (String, &'static str)>,
+    /// The spans of `found` not inside another, start → end. None holds another, so
+    /// their ends grow with their starts: a span inside any found span is inside the
+    /// last of these that starts at or before it, found in logarithmic time.
+    outermost: BTreeMap<usize, usize>,
     /// Findings of one cause with several places (a Secret's credentials).
     groups: Vec<Group>,
     /// Only published token formats count (CI workflows, example files).
@@ -135,11 +139,22 @@ impl Findings {
                 })
         };
         if let Some((span, message)) = finding
-            && !self
-                .found
-                .keys()
-                .any(|k| k.0 <= span.start && span.end <= k.1)
+            && self
+                .outermost
+                .range(..=span.start)
+                .next_back()
+                .is_none_or(|(_, &end)| span.end > end)
         {
+            let inside: Vec<usize> = self
+                .outermost
+                .range(span.start..span.end.max(span.start + 1))
+                .filter(|(_, end)| **end <= span.end)
+                .map(|(start, _)| *start)
+                .collect();
+            for start in inside {
+                self.outermost.remove(&start);
+            }
+            self.outermost.insert(span.start, span.end);
             self.found.insert((span.start, span.end), (message, help));
         }
     }
