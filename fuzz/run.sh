@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run every fuzz target for SECONDS (default 600), seeded from fixtures/.
+# Run every fuzz target for SECONDS (default 600), seeded from fixtures/ and from
+# the hostile shapes in fuzz/seeds/ (alias bombs in keys, long lines, chains).
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); the stable toolchain is enough
 # with RUSTC_BOOTSTRAP=1 and no sanitizer. Crashes land in fuzz/artifacts/.
 # usage: fuzz/run.sh [SECONDS] [TARGET...]
@@ -15,6 +16,7 @@ seed() { # target, find args...
   local t=$1; shift
   mkdir -p "corpus/$t"
   find ../fixtures "$@" -type f -size -64k -exec cp -n {} "corpus/$t/" \; 2>/dev/null || true
+  if [ -d "seeds/$t" ]; then cp -n "seeds/$t"/* "corpus/$t/"; fi
 }
 seed dockerfile -name 'Dockerfile*'
 seed yaml \( -name '*.yml' -o -name '*.yaml' \)
@@ -25,6 +27,6 @@ seed suppression -name expected.txt
 seed config -name twelve-lint.toml
 for t in "${targets[@]}"; do
   echo "== $t for ${secs}s"
-  cargo fuzz run -s none "$t" "corpus/$t" -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1 \
+  cargo fuzz run -s none "$t" "corpus/$t" -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 2>&1 \
     | grep -a -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)' || true
 done

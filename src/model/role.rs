@@ -134,6 +134,7 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
             "test-data",
             "testing",
             "fixtures",
+            "fuzz",
             "e2e",
             "integration",
             "integration-tests",
