@@ -744,9 +744,9 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                     location: file.loc(span),
                 })
                 .collect();
-            let listens: Vec<ListenFact> = listen::may_listen(file.text)
-                .then(|| file.rust())
-                .flatten()
+            // The tree is there when the engine admitted it ([`listen::PREFILTER`]).
+            let listens: Vec<ListenFact> = file
+                .rust()
                 .map(listen::listens)
                 .unwrap_or_default()
                 .into_iter()
