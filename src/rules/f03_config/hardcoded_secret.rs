@@ -6,7 +6,7 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use super::secrets;
-use crate::parse::lex::Tokens;
+use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::StrLit;
 use crate::parse::yaml::{self, DocKind, Node};
 use crate::prefilter::Prefilter;
@@ -173,12 +173,25 @@ fn verbatim(raw: &str, value: &str, span: Range<usize>) -> impl Fn(Range<usize>)
 }
 
 /// The tree only adds findings of a secret-looking literal bound to a secret name (URLs and
-/// token formats are found in every literal without it): some string literal passes
-/// [`secrets::looks_secret`] and some identifier (the key: a binding, const, field or method
-/// name) passes [`secrets::is_secret_name`].
+/// token formats are found in every literal without it): an identifier passing
+/// [`secrets::is_secret_name`] (the key: a binding, const, field, method or assigned name)
+/// followed, with no `;` between, by a string literal passing [`secrets::looks_secret`]
+/// (every form [`KeyedLiterals`] reads puts the literal after its key in one statement).
 fn may_be_keyed(t: &Tokens<'_>) -> bool {
-    let literal = (0..t.len()).any(|i| t.str_value(i).is_some_and(|v| secrets::looks_secret(&v)));
-    literal && (0..t.len()).any(|i| t.ident(i).is_some_and(may_name_secret))
+    let mut keyed = false;
+    for i in 0..t.len() {
+        match t.kind(i) {
+            Some(Kind::Punct(';')) => keyed = false,
+            Some(Kind::Ident) => keyed = keyed || t.ident(i).is_some_and(may_name_secret),
+            Some(Kind::Str | Kind::RawStr)
+                if keyed && t.str_value(i).is_some_and(|v| secrets::looks_secret(&v)) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A cheap necessary condition of [`secrets::is_secret_name`], then the real test: a secret
