@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::model::role::{Decision, Notices, Role};
 use crate::prefilter::{Prefilter, Table};
-use crate::project::{self, Fact, FileEntry, Project};
+use crate::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
 use crate::source::{self, FileKind, ParseFailure, SourceFile};
 use crate::suppress::{self, Suppression};
@@ -388,8 +388,17 @@ fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], se
 /// fact extractor's.
 fn prefilter_table(settings: &Settings) -> Table {
     let mut list: Vec<Prefilter> = settings.rules.iter().map(|r| r.meta().tree).collect();
-    list.push(crate::parse::listen::PREFILTER);
+    list.push(if wanted_facts(settings).listens {
+        crate::parse::listen::PREFILTER
+    } else {
+        Prefilter::NoTree
+    });
     Table::new(&list)
+}
+
+/// The Rust facts the enabled rules read.
+fn wanted_facts(settings: &Settings) -> Wanted {
+    Wanted::of(settings.rules.iter().flat_map(|r| r.meta().facts))
 }
 
 /// Handle one walk entry on a walker thread.
@@ -546,7 +555,7 @@ fn lint_text(
                 f00_tool::InternalError::META,
                 &mut diagnostics,
                 Some((rel, "fact extraction")),
-                |_| project::extract(&file, root),
+                |_| project::extract(&file, root, wanted_facts(settings)),
             )
             .flatten();
             if let Some(failure) = file.rust_failure() {

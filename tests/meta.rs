@@ -301,3 +301,44 @@ fn every_rule_reading_the_syntax_tree_declares_its_prefilter() {
     }
     assert!(checked >= 10, "only {checked} rules read the syntax tree?");
 }
+
+/// Rust files yield only the run-time facts an enabled rule declares it reads (`facts:` in
+/// `declare_rule!`): a project check reading listen sites, command sites or the call flow
+/// declares it.
+#[test]
+fn every_rule_reading_rust_facts_declares_them() {
+    use twelve_lint::project::RustFact;
+    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(&repo().join("src/rules"), &mut files);
+    for rule in RULES {
+        let meta = rule.meta();
+        let Some(text) = files
+            .iter()
+            .find(|t| t.contains(&format!("code: \"{}\"", meta.code)))
+        else {
+            continue;
+        };
+        for (fact, reads) in [
+            (RustFact::Listens, text.contains(".listens")),
+            (RustFact::Commands, text.contains("project.commands")),
+            (RustFact::Flow, text.contains("use crate::program")),
+        ] {
+            assert_eq!(
+                meta.facts.contains(&fact),
+                reads,
+                "{}: declares {fact:?} in `facts:` exactly when it reads them",
+                meta.code
+            );
+        }
+    }
+}

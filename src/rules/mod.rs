@@ -13,7 +13,8 @@ use crate::source::{FileKind, SourceFile};
 
 /// Declare a rule: its type, its metadata (`Type::META`) and its `Rule` impl.
 /// The doc page `rules/<code>.md` is embedded. `scope` (default `Production`), `security`,
-/// `fixable`, `options` and `tree` (default `NoTree`, see [`crate::prefilter`]) are optional.
+/// `fixable`, `options`, `tree` (default `NoTree`, see [`crate::prefilter`]) and `facts` (the
+/// Rust run-time facts its project check reads, [`crate::project::RustFact`]) are optional.
 /// New rules start as `stability: Preview`; see [`Stability`] for the bar to `Stable`.
 macro_rules! declare_rule {
     (
@@ -32,6 +33,7 @@ macro_rules! declare_rule {
             $(, fixable: $fixable:literal)?
             $(, options: $options:expr)?
             $(, tree: $tree:expr)?
+            $(, facts: [$($fact:ident),* $(,)?])?
             $(,)?
         }
     ) => {
@@ -55,6 +57,7 @@ macro_rules! declare_rule {
                 fixable: declare_rule!(@or $({ $fixable })? { false }),
                 options: declare_rule!(@or $({ $options })? { &[] }),
                 tree: declare_rule!(@or $({ $tree })? { $crate::prefilter::Prefilter::NoTree }),
+                facts: &[$($($crate::project::RustFact::$fact),*)?],
             };
         }
 
@@ -179,6 +182,9 @@ pub struct Meta {
     /// When a Rust file is worth a syntax tree for this rule; `NoTree` for rules that read
     /// none ([`SourceFile::rust`] gives them nothing).
     pub tree: crate::prefilter::Prefilter,
+    /// The Rust run-time facts its project check reads; Rust files yield only the facts some
+    /// enabled rule reads.
+    pub facts: &'static [crate::project::RustFact],
 }
 
 impl Meta {
