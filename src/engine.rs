@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::model::role::{Decision, Notices, Role};
-use crate::project::{self, Fact, FileEntry, Project};
+use crate::prefilter::{Prefilter, Table};
+use crate::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
 use crate::source::{self, FileKind, ParseFailure, SourceFile};
 use crate::suppress::{self, Suppression};
@@ -179,13 +180,15 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         Default::default()
     };
     let oversized = oversized_ignore_files(&req.root, &tracked);
+    let prefilters = prefilter_table(settings);
     let (tx, rx) = mpsc::channel::<FileResult>();
     walker(req, oversized.is_empty()).build_parallel().run(|| {
         let tx = tx.clone();
         let needed = &needed;
         let notices = &notices;
+        let prefilters = &prefilters;
         Box::new(move |entry| {
-            if let Some(result) = visit(entry, req, settings, needed, notices) {
+            if let Some(result) = visit(entry, req, settings, needed, notices, prefilters) {
                 req.progress.fetch_add(1, Ordering::Relaxed);
                 let _ = tx.send(result);
             }
@@ -217,7 +220,15 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
                     return None;
                 }
                 let file_type = path.symlink_metadata().ok()?.file_type();
-                visit_path(&path, file_type, req, settings, &needed, &notices)
+                visit_path(
+                    &path,
+                    file_type,
+                    req,
+                    settings,
+                    &needed,
+                    &notices,
+                    &prefilters,
+                )
             })
             .collect();
         results.extend(ignored);
@@ -373,6 +384,23 @@ fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], se
     });
 }
 
+/// The prefilters of the enabled rules, in `settings.rules` order, then the listen-site
+/// fact extractor's.
+fn prefilter_table(settings: &Settings) -> Table {
+    let mut list: Vec<Prefilter> = settings.rules.iter().map(|r| r.meta().tree).collect();
+    list.push(if wanted_facts(settings).listens {
+        crate::parse::listen::PREFILTER
+    } else {
+        Prefilter::NoTree
+    });
+    Table::new(&list)
+}
+
+/// The Rust facts the enabled rules read.
+fn wanted_facts(settings: &Settings) -> Wanted {
+    Wanted::of(settings.rules.iter().flat_map(|r| r.meta().facts))
+}
+
 /// Handle one walk entry on a walker thread.
 fn visit(
     entry: Result<ignore::DirEntry, ignore::Error>,
@@ -380,6 +408,7 @@ fn visit(
     settings: &Settings,
     needed: &HashSet<FileKind>,
     notices: &Notices,
+    prefilters: &Table,
 ) -> Option<FileResult> {
     let entry = match entry {
         Ok(e) => e,
@@ -400,6 +429,7 @@ fn visit(
         settings,
         needed,
         notices,
+        prefilters,
     )
 }
 
@@ -411,6 +441,7 @@ fn visit_path(
     settings: &Settings,
     needed: &HashSet<FileKind>,
     notices: &Notices,
+    prefilters: &Table,
 ) -> Option<FileResult> {
     let rel = relative(&req.root, path);
     if settings.exclude.is_match(&rel)
@@ -457,6 +488,7 @@ fn visit_path(
         settings,
         &req.root,
         Some(notices),
+        prefilters,
     ))
 }
 
@@ -467,7 +499,8 @@ pub fn lint_one(rel: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
     let Some(kind) = source::classify(Path::new(rel)) else {
         return Vec::new();
     };
-    lint_text(rel, kind, text, settings, Path::new("."), None).diagnostics
+    let prefilters = prefilter_table(settings);
+    lint_text(rel, kind, text, settings, Path::new("."), None, &prefilters).diagnostics
 }
 
 /// Lint one file's text: parse once, run the per-file rules, collect suppressions.
@@ -478,6 +511,7 @@ fn lint_text(
     settings: &Settings,
     root: &Path,
     notices: Option<&Notices>,
+    prefilters: &Table,
 ) -> FileResult {
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
@@ -492,22 +526,36 @@ fn lint_text(
     match parsed {
         Some(Ok(parsed)) => {
             let file = SourceFile::new(rel, kind, text, &lines, &parsed);
-            for rule in settings
+            // One pass over the identifiers decides which rules may build the syntax tree.
+            let triggers = file.tokens().map_or(0, |t| prefilters.scan(t));
+            let admits = |index: usize| {
+                file.tokens().is_some_and(|t| {
+                    prefilters.admits(index, triggers, t, || file.string_literals())
+                })
+            };
+            for (index, rule) in settings
                 .rules
                 .iter()
-                .filter(|r| r.meta().kinds.contains(&kind))
+                .enumerate()
+                .filter(|(_, r)| r.meta().kinds.contains(&kind))
             {
                 let meta = rule.meta();
+                if kind == FileKind::Rust {
+                    file.gate_tree(admits(index));
+                }
                 let options = settings.options.get(meta.code);
                 guarded(meta, &mut diagnostics, Some((rel, meta.code)), |out| {
                     rule.check_file(&file, &mut Ctx::new(meta, options, out))
                 });
             }
+            if kind == FileKind::Rust {
+                file.gate_tree(admits(settings.rules.len()));
+            }
             fact = guarded(
                 f00_tool::InternalError::META,
                 &mut diagnostics,
                 Some((rel, "fact extraction")),
-                |_| project::extract(&file, root),
+                |_| project::extract(&file, root, wanted_facts(settings)),
             )
             .flatten();
             if let Some(failure) = file.rust_failure() {

@@ -13,6 +13,7 @@ pub mod fix;
 pub mod launch;
 pub mod model;
 pub mod parse;
+pub mod prefilter;
 pub mod program;
 pub mod project;
 pub mod render;

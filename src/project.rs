@@ -168,6 +168,48 @@ impl ListenFact {
     }
 }
 
+/// The kinds of run-time fact a Rust file may contribute; each is extracted only when an
+/// enabled rule declares it reads it (`facts:` in `declare_rule!`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RustFact {
+    /// `Command::new("tool")` sites ([`Project::commands`]).
+    Commands,
+    /// Listen sites ([`Project::listens`]; they need the syntax tree).
+    Listens,
+    /// Call-flow facts for whole-program questions ([`Project::code`], [`crate::program`]).
+    Flow,
+}
+
+/// Which Rust facts to extract.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Wanted {
+    pub commands: bool,
+    pub listens: bool,
+    pub flow: bool,
+}
+
+impl Wanted {
+    /// Every fact.
+    pub const ALL: Wanted = Wanted {
+        commands: true,
+        listens: true,
+        flow: true,
+    };
+
+    /// The facts `facts` name.
+    pub fn of<'a>(facts: impl IntoIterator<Item = &'a RustFact>) -> Wanted {
+        let mut w = Wanted::default();
+        for f in facts {
+            match f {
+                RustFact::Commands => w.commands = true,
+                RustFact::Listens => w.listens = true,
+                RustFact::Flow => w.flow = true,
+            }
+        }
+        w
+    }
+}
+
 /// What a Rust file contributes.
 #[derive(Debug, Clone)]
 pub struct RustFacts {
@@ -627,7 +669,8 @@ pub fn tracked_files(root: &Path) -> HashSet<String> {
 }
 
 /// Extract the facts project rules need from a parsed file.
-pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
+/// For Rust files, only the facts in `wanted`.
+pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fact> {
     let dir = file
         .path
         .rsplit_once('/')
@@ -737,14 +780,21 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
         }
         FileKind::Rust => {
             let tokens = file.tokens()?;
-            let commands: Vec<CommandUse> = rust::commands(tokens)
+            let found = if wanted.commands {
+                rust::commands(tokens)
+            } else {
+                Vec::new()
+            };
+            let commands: Vec<CommandUse> = found
                 .into_iter()
                 .map(|(tool, span)| CommandUse {
                     tool,
                     location: file.loc(span),
                 })
                 .collect();
-            let listens: Vec<ListenFact> = listen::may_listen(file.text)
+            // The tree is there when the engine admitted it ([`listen::PREFILTER`]).
+            let listens: Vec<ListenFact> = wanted
+                .listens
                 .then(|| file.rust())
                 .flatten()
                 .map(listen::listens)
@@ -758,11 +808,14 @@ pub fn extract(file: &SourceFile<'_>, root: &Path) -> Option<Fact> {
                     port: l.port,
                 })
                 .collect();
-            let facts = flow::analyze(tokens, &|span| file.loc(span));
-            let code = (!facts.is_empty()).then(|| CodeFile {
-                path: file.path.to_string(),
-                facts,
-            });
+            let code = wanted
+                .flow
+                .then(|| flow::analyze(tokens, &|span| file.loc(span)))
+                .filter(|facts| !facts.is_empty())
+                .map(|facts| CodeFile {
+                    path: file.path.to_string(),
+                    facts,
+                });
             (!commands.is_empty() || !listens.is_empty() || code.is_some()).then_some(Fact::Rust(
                 RustFacts {
                     commands,

@@ -1,6 +1,6 @@
 //! File kinds, classification by path, and a parsed file as rules see it.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 use std::path::Path;
 
@@ -351,6 +351,8 @@ pub struct SourceFile<'a> {
     ast: OnceCell<Result<syn::File, ParseFailure>>,
     /// Rust string literals, read from the tokens on first use.
     literals: OnceCell<Vec<rust::StrLit>>,
+    /// False while the rule being run is not admitted to the syntax tree by its prefilter.
+    tree_gate: Cell<bool>,
 }
 
 impl<'a> SourceFile<'a> {
@@ -371,6 +373,7 @@ impl<'a> SourceFile<'a> {
             launches: OnceCell::new(),
             ast: OnceCell::new(),
             literals: OnceCell::new(),
+            tree_gate: Cell::new(true),
         }
     }
 
@@ -410,12 +413,21 @@ impl<'a> SourceFile<'a> {
             .get_or_init(|| self.tokens().map(rust::string_literals).unwrap_or_default())
     }
 
+    /// Admit (or not) the rule about to run to the syntax tree: the engine sets this from
+    /// the rule's [`crate::prefilter::Prefilter`].
+    pub fn gate_tree(&self, admitted: bool) {
+        self.tree_gate.set(admitted);
+    }
+
     /// The Rust syntax tree (test code removed), for Rust files syn accepts.
-    /// Built on the first call, so a rule that needs only tokens, or whose
-    /// cheap text test rules a file out, costs no parse. Spans are valid on
-    /// this thread until [`rust::release_spans`].
+    /// Built on the first call of an admitted rule (see [`SourceFile::gate_tree`]), so a
+    /// rule that needs only tokens, or whose prefilter rules the file out, costs no parse.
+    /// Spans are valid on this thread until [`rust::release_spans`].
     pub fn rust(&self) -> Option<&syn::File> {
         self.tokens()?;
+        if !self.tree_gate.get() {
+            return None;
+        }
         self.ast
             .get_or_init(|| {
                 if self.text.len() > MAX_SYNTAX_TREE_BYTES {

@@ -260,3 +260,85 @@ fn doc_pages_state_stability_and_precision() {
         "stale `## Stability` sections in rules/ for {stale:?}; run `TWELVE_LINT_BLESS=1 cargo test --test meta`"
     );
 }
+
+/// Every rule that reads the Rust syntax tree declares when a file is worth one
+/// (`tree:` in `declare_rule!`, see `src/prefilter.rs`), and a rule that declares one reads
+/// it: without a prefilter a rule gets no tree.
+#[test]
+fn every_rule_reading_the_syntax_tree_declares_its_prefilter() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push((
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(&repo().join("src/rules"), &mut files);
+    let mut checked = 0;
+    for rule in RULES {
+        let meta = rule.meta();
+        let Some((path, text)) = files
+            .iter()
+            .find(|(_, t)| t.contains(&format!("code: \"{}\"", meta.code)))
+        else {
+            continue;
+        };
+        let reads_tree = text.contains(".rust()");
+        let declared = !matches!(meta.tree, twelve_lint::prefilter::Prefilter::NoTree);
+        assert_eq!(
+            reads_tree, declared,
+            "{} ({path}): a rule reads the syntax tree (`file.rust()`) exactly when it declares `tree:`",
+            meta.code
+        );
+        checked += usize::from(reads_tree);
+    }
+    assert!(checked >= 10, "only {checked} rules read the syntax tree?");
+}
+
+/// Rust files yield only the run-time facts an enabled rule declares it reads (`facts:` in
+/// `declare_rule!`): a project check reading listen sites, command sites or the call flow
+/// declares it.
+#[test]
+fn every_rule_reading_rust_facts_declares_them() {
+    use twelve_lint::project::RustFact;
+    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(&repo().join("src/rules"), &mut files);
+    for rule in RULES {
+        let meta = rule.meta();
+        let Some(text) = files
+            .iter()
+            .find(|t| t.contains(&format!("code: \"{}\"", meta.code)))
+        else {
+            continue;
+        };
+        for (fact, reads) in [
+            (RustFact::Listens, text.contains(".listens")),
+            (RustFact::Commands, text.contains("project.commands")),
+            (RustFact::Flow, text.contains("use crate::program")),
+        ] {
+            assert_eq!(
+                meta.facts.contains(&fact),
+                reads,
+                "{}: declares {fact:?} in `facts:` exactly when it reads them",
+                meta.code
+            );
+        }
+    }
+}

@@ -86,19 +86,19 @@ fn build(root: &Path) {
         ">".repeat(100_000)
     );
     write(root, "chained/src/generic.rs", generics.as_bytes());
-    // `File` makes a rule (TF1101) ask for the syntax tree.
+    // `rolling` admits a rule (TF1101) to the syntax tree (its declared prefilter).
     let assigns = format!(
-        "use std::fs::File;\nfn f() {{ {}1; }}\n",
+        "use tracing_appender::rolling;\nfn f() {{ {}1; }}\n",
         "a = ".repeat(1_900)
     );
     write(root, "chained/src/assign.rs", assigns.as_bytes());
     let else_ifs = format!(
-        "use std::fs::File;\nfn f() {{ if a() {{ x() }}{} }}\n",
+        "use tracing_appender::rolling;\nfn f() {{ if a() {{ x() }}{} }}\n",
         " else if a() { x() }".repeat(50_000)
     );
     write(root, "chained/src/else_if.rs", else_ifs.as_bytes());
     let generated = format!(
-        "use std::fs::File;\n{}",
+        "use tracing_appender::rolling;\n{}",
         "static A: u8 = 1;\n".repeat(120_000)
     );
     write(root, "gen/src/tables.rs", generated.as_bytes());

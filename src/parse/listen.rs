@@ -17,6 +17,7 @@ use proc_macro2::TokenTree;
 use syn::visit::Visit;
 
 use crate::parse::rust::{call_path, call_path_span, path_ends_with, span_range};
+use crate::prefilter::Prefilter;
 
 /// Where the host or port of a listen address comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,21 +58,21 @@ pub fn is_loopback(host: &str) -> bool {
     h == "localhost" || h == "::1" || h.starts_with("127.")
 }
 
-/// False when `text` cannot hold a listen site: each one names one of these
-/// (`HttpServer` contains `Server`; warp's `.run` needs `serve` in its chain).
-pub fn may_listen(text: &str) -> bool {
-    [
-        "TcpListener",
-        "Server",
-        "axum_server",
-        "serve",
-        "listen",
-        "figment",
-        "Config",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
-}
+/// When a file may hold a listen site: each one names one of these identifiers
+/// (see the `Finder` below: `TcpListener::bind`, `Server::bind`, `axum_server::bind`,
+/// `HttpServer::new(..).bind`, warp's `serve(..).run`, tonic's `.serve`, tide's `.listen`,
+/// Rocket's `figment().merge` and `Config { port, .. }`).
+pub const PREFILTER: Prefilter = Prefilter::Idents(&[
+    "TcpListener",
+    "Server",
+    "axum_server",
+    "HttpServer",
+    "serve",
+    "serve_with_shutdown",
+    "listen",
+    "figment",
+    "Config + port",
+]);
 
 /// Every listen site of a file.
 pub fn listens(file: &syn::File) -> Vec<Listen> {

@@ -12,8 +12,9 @@ use crate::project::Project;
 use crate::source::{FileKind, SourceFile};
 
 /// Declare a rule: its type, its metadata (`Type::META`) and its `Rule` impl.
-/// The doc page `rules/<code>.md` is embedded. `scope` (default `Production`), `security`
-/// and `options` are optional.
+/// The doc page `rules/<code>.md` is embedded. `scope` (default `Production`), `security`,
+/// `fixable`, `options`, `tree` (default `NoTree`, see [`crate::prefilter`]) and `facts` (the
+/// Rust run-time facts its project check reads, [`crate::project::RustFact`]) are optional.
 /// New rules start as `stability: Preview`; see [`Stability`] for the bar to `Stable`.
 macro_rules! declare_rule {
     (
@@ -31,6 +32,8 @@ macro_rules! declare_rule {
             $(, security: $security:literal)?
             $(, fixable: $fixable:literal)?
             $(, options: $options:expr)?
+            $(, tree: $tree:expr)?
+            $(, facts: [$($fact:ident),* $(,)?])?
             $(,)?
         }
     ) => {
@@ -53,6 +56,8 @@ macro_rules! declare_rule {
                 security: declare_rule!(@or $({ $security })? { false }),
                 fixable: declare_rule!(@or $({ $fixable })? { false }),
                 options: declare_rule!(@or $({ $options })? { &[] }),
+                tree: declare_rule!(@or $({ $tree })? { $crate::prefilter::Prefilter::NoTree }),
+                facts: &[$($($crate::project::RustFact::$fact),*)?],
             };
         }
 
@@ -174,6 +179,12 @@ pub struct Meta {
     /// True for rules some of whose findings carry a mechanical fix (`--fix`).
     pub fixable: bool,
     pub options: &'static [RuleOption],
+    /// When a Rust file is worth a syntax tree for this rule; `NoTree` for rules that read
+    /// none ([`SourceFile::rust`] gives them nothing).
+    pub tree: crate::prefilter::Prefilter,
+    /// The Rust run-time facts its project check reads; Rust files yield only the facts some
+    /// enabled rule reads.
+    pub facts: &'static [crate::project::RustFact],
 }
 
 impl Meta {

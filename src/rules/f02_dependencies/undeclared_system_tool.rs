@@ -13,6 +13,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Dockerfile, Cargo],
         summary: "Rust runs a system tool that no Dockerfile of the app installs",
+        facts: [Commands],
     }
 }
 

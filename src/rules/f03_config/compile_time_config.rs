@@ -2,7 +2,9 @@
 
 use syn::visit::Visit;
 
+use crate::parse::lex::Tokens;
 use crate::parse::rust;
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -16,6 +18,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "`env!`/`option_env!` of a non-`CARGO_*` variable: deploy config baked into the build",
+        tree: Prefilter::Tokens(uses_env_macro),
     }
 }
 
@@ -48,12 +51,6 @@ impl Check for CompileTimeConfig {
         if file.path.ends_with("build.rs") {
             return;
         }
-        let Some(t) = file.tokens() else { return };
-        let uses_env_macro = (0..t.len())
-            .any(|i| matches!(t.ident(i), Some("env" | "option_env")) && t.is_punct(i + 1, '!'));
-        if !uses_env_macro {
-            return;
-        }
         let Some(ast) = file.rust() else { return };
         let mut v = EnvMacros(Vec::new());
         v.visit_file(ast);
@@ -69,6 +66,11 @@ impl Check for CompileTimeConfig {
             );
         }
     }
+}
+
+/// `env!` or `option_env!` somewhere in the tokens.
+fn uses_env_macro(t: &Tokens<'_>) -> bool {
+    (0..t.len()).any(|i| matches!(t.ident(i), Some("env" | "option_env")) && t.is_punct(i + 1, '!'))
 }
 
 fn is_build_metadata(name: &str) -> bool {

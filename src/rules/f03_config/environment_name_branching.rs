@@ -3,6 +3,7 @@
 use syn::visit::Visit;
 
 use crate::parse::rust::{self, expr_words};
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -16,6 +17,8 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "code branches on a deploy-environment name or loads config groups by environment name",
+        // Every branch this rule reports compares with a literal environment name.
+        tree: Prefilter::Literals(|value| env_name(value).is_some()),
     }
 }
 
@@ -53,11 +56,8 @@ const CONFIG_EXTS: &[&str] = &["toml", "yaml", "yml", "json", "ini", "env", "ron
 impl Check for EnvironmentNameBranching {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let literals = file.string_literals();
-        // Every branch this rule reports compares with a literal environment name.
         let mut v = Branches(Vec::new());
-        if literals.iter().any(|l| env_name(&l.value).is_some())
-            && let Some(ast) = file.rust()
-        {
+        if let Some(ast) = file.rust() {
             v.visit_file(ast);
         }
         for (span, name) in v.0 {

@@ -6,8 +6,10 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use super::secrets;
+use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::StrLit;
 use crate::parse::yaml::{self, DocKind, Node};
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::{FileKind, SourceFile};
 
@@ -28,6 +30,7 @@ declare_rule! {
     ],
         summary: "a credential committed in code or deploy files",
         security: true,
+        tree: Prefilter::Tokens(may_be_keyed),
     }
 }
 
@@ -169,16 +172,67 @@ fn verbatim(raw: &str, value: &str, span: Range<usize>) -> impl Fn(Range<usize>)
     }
 }
 
+/// The tree only adds findings of a secret-looking literal bound to a secret name (URLs and
+/// token formats are found in every literal without it): an identifier passing
+/// [`secrets::is_secret_name`] (the key: a binding, const, field, method or assigned name)
+/// followed, with no `;` between, by a string literal passing [`secrets::looks_secret`]
+/// (every form [`KeyedLiterals`] reads puts the literal after its key in one statement).
+fn may_be_keyed(t: &Tokens<'_>) -> bool {
+    let mut keyed = false;
+    for i in 0..t.len() {
+        match t.kind(i) {
+            Some(Kind::Punct(';')) => keyed = false,
+            Some(Kind::Ident) => keyed = keyed || t.ident(i).is_some_and(may_name_secret),
+            Some(Kind::Str | Kind::RawStr)
+                if keyed && t.str_value(i).is_some_and(|v| secrets::looks_secret(&v)) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A cheap necessary condition of [`secrets::is_secret_name`], then the real test: a secret
+/// word (or compound) appears in the name's letters, lower-cased and with everything else
+/// removed.
+fn may_name_secret(name: &str) -> bool {
+    const FRAGMENTS: &[&[u8]] = &[
+        b"pass",
+        b"pwd",
+        b"secret",
+        b"token",
+        b"apikey",
+        b"credential",
+        b"privatekey",
+        b"accesskey",
+        b"signingkey",
+        b"encryptionkey",
+        b"masterkey",
+        b"authkey",
+        b"dsn",
+    ];
+    let letters: Vec<u8> = name
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let fragment = !name.is_ascii()
+        || FRAGMENTS
+            .iter()
+            .any(|f| letters.windows(f.len()).any(|w| w == *f));
+    fragment && secrets::is_secret_name(name)
+}
+
 const RUST_HELP: &str =
     "read it from the environment (`std::env::var`) or a secret store at startup";
 
 fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
     let literals = file.string_literals();
-    // A name only matters for a value that looks like a secret; URLs and token
-    // formats are found in every literal below with the same message.
-    let keyed_may_count =
-        !found.tokens_only && literals.iter().any(|l| secrets::looks_secret(&l.value));
-    if keyed_may_count && let Some(ast) = file.rust() {
+    if !found.tokens_only
+        && let Some(ast) = file.rust()
+    {
         let mut keyed = KeyedLiterals(Vec::new());
         keyed.visit_file(ast);
         for (key, lit) in keyed.0 {

@@ -2,6 +2,7 @@
 
 use syn::visit::Visit;
 
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -15,6 +16,10 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "session middleware backed by process memory (`tower_sessions::MemoryStore`, …) in a server",
+        // `Stores` reports a path naming one of `STORES`.
+        tree: Prefilter::Idents(&[
+            "MemoryStore|MemoryStorage|MemorySessionStore|SessionNullPool",
+        ]),
     }
 }
 

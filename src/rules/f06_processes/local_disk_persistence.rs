@@ -6,6 +6,7 @@ use syn::visit::Visit;
 use crate::parse::image::ImageRef;
 use crate::parse::rust::{self, StrLit, literal_str, path_ends_with};
 use crate::parse::yaml::{self, DocKind};
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::{FileKind, SourceFile};
 
@@ -19,6 +20,15 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo, Yaml, Dockerfile],
         summary: "server code persisting data to local paths, Kubernetes `hostPath` volumes, Dockerfile `VOLUME` for app data",
+        // A call of `WRITERS` names both its segments; an `OpenOptions` chain ends in `open`.
+        tree: Prefilter::Idents(&[
+            "File + create|create_new",
+            "fs + write|create_dir|create_dir_all",
+            "sled|Connection + open",
+            "DB + open|open_default",
+            "Database + create",
+            "OpenOptions + open",
+        ]),
     }
 }
 
@@ -51,12 +61,7 @@ impl Check for LocalDiskPersistence {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         if file.kind == FileKind::Rust {
             let mut v = Writes(Vec::new());
-            // Every writer call names one of these (`File::create`, `fs::write`, `sled::open`).
-            if ["create", "write", "open"]
-                .iter()
-                .any(|w| file.text.contains(w))
-                && let Some(ast) = file.rust()
-            {
+            if let Some(ast) = file.rust() {
                 v.visit_file(ast);
             }
             for lit in file.string_literals() {

@@ -4,6 +4,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
 use crate::parse::rust::span_range;
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -17,6 +18,11 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "global mutable collections in a server (`static X: Lazy<Mutex<HashMap<..>>>`, `lazy_static!`, static `DashMap`)",
+        // A `static` (or `static ref`) whose type names a collection of `COLLECTIONS` and
+        // `mut` or a wrapper of `MUTABLE`.
+        tree: Prefilter::Idents(&[
+            "static + HashMap|BTreeMap|HashSet|BTreeSet|Vec|VecDeque|IndexMap|IndexSet|LruCache|DashMap|DashSet|AHashMap|FxHashMap|Slab|SlotMap + mut|Mutex|RwLock|FairMutex|ReentrantMutex|DashMap|DashSet|ArcSwap",
+        ]),
     }
 }
 
@@ -85,10 +91,6 @@ const INFRASTRUCTURE_NAMES: &[&str] = &[
 
 impl Check for ProcessLocalState {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        // Only `static` items (or `lazy_static!`'s `static ref`) holding a collection count.
-        if !file.text.contains("static") || !COLLECTIONS.iter().any(|c| file.text.contains(c)) {
-            return;
-        }
         let Some(ast) = file.rust() else { return };
         let mut v = Statics(Vec::new());
         v.visit_file(ast);

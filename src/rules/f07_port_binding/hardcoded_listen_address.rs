@@ -14,6 +14,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml],
         summary: "a server binds a literal port (`bind(\"0.0.0.0:8080\")`) that no env or config lookup feeds",
+        facts: [Listens],
     }
 }
 

@@ -14,6 +14,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml],
         summary: "an app that ships a Dockerfile or deployment binds `127.0.0.1`/`localhost`",
+        facts: [Listens],
     }
 }
 

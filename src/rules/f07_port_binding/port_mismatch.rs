@@ -20,6 +20,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml],
         summary: "Dockerfile `EXPOSE`, k8s `containerPort`/probe ports, compose ports and the app's default port disagree",
+        facts: [Listens],
     }
 }
 

@@ -3,6 +3,7 @@
 use syn::visit::Visit;
 
 use crate::parse::rust::{self, literal_str, path_ends_with};
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -16,16 +17,14 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "the app writes a PID file",
+        tree: Prefilter::Idents(&["pid_file", "Pidfile|PidFile|Pidlock + new"]),
     }
 }
 
 impl Check for PidFile {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let mut v = PidFiles(Vec::new());
-        let apis = ["pid_file", "Pidfile", "PidFile", "Pidlock"];
-        if apis.iter().any(|a| file.text.contains(a))
-            && let Some(ast) = file.rust()
-        {
+        if let Some(ast) = file.rust() {
             v.visit_file(ast);
         }
         let literals = file.string_literals();

@@ -3,6 +3,7 @@
 use syn::visit::Visit;
 
 use crate::parse::rust::{self, path_ends_with};
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -16,17 +17,12 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "the app daemonizes itself (`daemonize` crate, `fork`/`setsid`, `nix::unistd::daemon`)",
+        tree: Prefilter::Idents(&["daemon", "fork", "setsid", "Daemonize + new"]),
     }
 }
 
 impl Check for SelfDaemonizing {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        if !["daemon", "Daemon", "fork", "setsid"]
-            .iter()
-            .any(|w| file.text.contains(w))
-        {
-            return;
-        }
         let Some(ast) = file.rust() else { return };
         // Bare `fork()`/`setsid()`/`daemon()` count when the file imports them from a
         // system crate; qualified calls are recognised by their path.

@@ -17,6 +17,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "a long-running server binary has no SIGTERM-aware shutdown anywhere in its crate",
+        facts: [Flow],
     }
 }
 

@@ -20,6 +20,7 @@ declare_rule! {
         kinds: [Rust, Cargo],
         summary: "a server's shutdown waits only on `tokio::signal::ctrl_c()` / SIGINT; orchestrators send SIGTERM",
         fixable: true,
+        facts: [Flow],
     }
 }
 

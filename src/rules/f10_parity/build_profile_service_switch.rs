@@ -6,7 +6,9 @@ use std::ops::Range;
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
+use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::span_range;
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -20,6 +22,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "`cfg(debug_assertions)`, `cfg!(debug_assertions)` or a dev-only feature selects a different backing service (SQLite vs Postgres, in-memory vs Redis)",
+        tree: Prefilter::Tokens(may_switch),
     }
 }
 
@@ -60,9 +63,6 @@ fn is_dev_feature(name: &str) -> bool {
 
 impl Check for BuildProfileServiceSwitch {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        if !file.text.contains("debug_assertions") && !file.text.contains("feature") {
-            return;
-        }
         let Some(ast) = file.rust() else { return };
         let mut v = Switches(Vec::new());
         v.visit_file(ast);
@@ -78,6 +78,36 @@ impl Check for BuildProfileServiceSwitch {
             );
         }
     }
+}
+
+/// The token-level conditions of every finding: a profile gate (an identifier or literal
+/// holding `debug_assertions`, or `feature` then one token then a dev feature's literal, as
+/// [`profile_gate`] reads them) and a backing-service word of [`SERVICES`] inside an
+/// identifier or string literal (as [`Words::word`] reads them).
+fn may_switch(t: &Tokens<'_>) -> bool {
+    let literal = |i: usize| matches!(t.kind(i), Some(Kind::Str | Kind::RawStr | Kind::OtherLit));
+    let gate = (0..t.len()).any(|i| match t.kind(i) {
+        Some(Kind::Ident) => {
+            let w = t.text(i);
+            (w.len() >= 16 && w.contains("debug_assertions"))
+                || (w == "feature" && {
+                    let lit = t.next(i + 1);
+                    literal(lit) && is_dev_feature(t.text(lit).trim_matches('"'))
+                })
+        }
+        _ => literal(i) && t.text(i).contains("debug_assertions"),
+    });
+    let names_service = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        SERVICES.iter().any(|(key, _)| w.contains(key))
+    };
+    gate && (0..t.len()).any(|i| match t.kind(i) {
+        Some(Kind::Ident) => names_service(t.text(i)),
+        _ => {
+            literal(i)
+                && (names_service(t.text(i)) || t.str_value(i).is_some_and(|v| names_service(&v)))
+        }
+    })
 }
 
 /// (gate as written, its span, services named in the gated code).

@@ -7,6 +7,7 @@ use syn::visit::Visit;
 
 use crate::parse::rust::{call_path, call_path_span, span_range};
 use crate::parse::yaml;
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::shell::{Command, Sep};
 use crate::source::SourceFile;
@@ -21,6 +22,17 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml, Shell],
         summary: "logs written to files: tracing-appender, log4rs, simplelog, fern, flexi_logger, slog or env_logger file sinks, `log4rs.yaml` file appenders, `CMD app > file`",
+        // Every sink of `Sinks` names a file-logging call, or a `File` under a writer.
+        tree: Prefilter::Idents(&[
+            "rolling",
+            "RollingFileAppender",
+            "FileAppender",
+            "log_file",
+            "log_to_file",
+            "log_to_file_and_writer",
+            "FileLoggerBuilder",
+            "File|OpenOptions + WriteLogger|non_blocking|Pipe|PlainDecorator|PlainSyncDecorator|Json|with_writer|chain|writer",
+        ]),
     }
 }
 
@@ -28,11 +40,7 @@ const HELP: &str = "write logs unbuffered to stdout/stderr (`tracing_subscriber:
 
 impl Check for FileLogging {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        // Every sink below names one of these: a file API or a file-logging crate's call.
-        let sink_words = ["rolling", "File", "OpenOptions", "log_file", "log_to_file"];
-        if sink_words.iter().any(|w| file.text.contains(w))
-            && let Some(ast) = file.rust()
-        {
+        if let Some(ast) = file.rust() {
             let mut v = Sinks::default();
             v.visit_file(ast);
             for (what, span) in v.found {

@@ -6,6 +6,7 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use crate::parse::rust::span_range;
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
 
@@ -19,6 +20,13 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "the app routes its own logs to a collector (syslog, GELF, Loki, journald, Fluentd, Elasticsearch) instead of writing the stream to stdout",
+        // A use or path of a routing crate names it.
+        tree: Prefilter::Idents(&[
+            "syslog", "syslog_tracing", "slog_syslog", "log4rs_syslog", "tracing_syslog",
+            "tracing_gelf", "gelf", "gelf_logger", "tracing_loki", "loki_logger",
+            "tracing_journald", "systemd_journal_logger", "fluentd", "tracing_fluentd",
+            "elasticsearch_logger", "tracing_elasticsearch",
+        ]),
     }
 }
 
@@ -44,9 +52,6 @@ const ROUTERS: &[(&str, &str)] = &[
 
 impl Check for InAppLogRouting {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        if !ROUTERS.iter().any(|(c, _)| file.text.contains(c)) {
-            return;
-        }
         let Some(ast) = file.rust() else { return };
         let mut v = Uses::default();
         v.visit_file(ast);

@@ -17,6 +17,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "HTTP routes that run admin tasks (`/admin/migrate`, `/reset-db`, `/seed`, `/flush-cache`) in the web process",
+        facts: [Flow],
     }
 }
 

@@ -16,6 +16,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "the server binary runs schema migrations during startup instead of a one-off binary, subcommand or Job",
+        facts: [Flow],
     }
 }
 
