@@ -173,22 +173,25 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         .iter()
         .flat_map(|r| r.meta().kinds.iter().copied())
         .collect();
-    let notices = Notices::new(req.root.clone());
     let tracked = if req.in_git {
         project::tracked_files(&req.root)
     } else {
         Default::default()
     };
     let oversized = oversized_ignore_files(&req.root, &tracked);
-    let prefilters = prefilter_table(settings);
+    let walk = Walk {
+        req,
+        settings,
+        needed,
+        notices: Notices::new(req.root.clone()),
+        prefilters: prefilter_table(settings),
+    };
     let (tx, rx) = mpsc::channel::<FileResult>();
     walker(req, oversized.is_empty()).build_parallel().run(|| {
         let tx = tx.clone();
-        let needed = &needed;
-        let notices = &notices;
-        let prefilters = &prefilters;
+        let walk = &walk;
         Box::new(move |entry| {
-            if let Some(result) = visit(entry, req, settings, needed, notices, prefilters) {
+            if let Some(result) = walk.visit(entry) {
                 req.progress.fetch_add(1, Ordering::Relaxed);
                 let _ = tx.send(result);
             }
@@ -220,15 +223,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
                     return None;
                 }
                 let file_type = path.symlink_metadata().ok()?.file_type();
-                visit_path(
-                    &path,
-                    file_type,
-                    req,
-                    settings,
-                    &needed,
-                    &notices,
-                    &prefilters,
-                )
+                walk.visit_path(&path, file_type)
             })
             .collect();
         results.extend(ignored);
@@ -401,95 +396,86 @@ fn wanted_facts(settings: &Settings) -> Wanted {
     Wanted::of(settings.rules.iter().flat_map(|r| r.meta().facts))
 }
 
-/// Handle one walk entry on a walker thread.
-fn visit(
-    entry: Result<ignore::DirEntry, ignore::Error>,
-    req: &Request,
-    settings: &Settings,
-    needed: &HashSet<FileKind>,
-    notices: &Notices,
-    prefilters: &Table,
-) -> Option<FileResult> {
-    let entry = match entry {
-        Ok(e) => e,
-        Err(err) => {
-            let path =
-                error_path(&err).map_or_else(|| ".".to_string(), |p| relative(&req.root, &p));
-            return Some(skipped(
-                &path,
-                format!("cannot walk this path: {err}"),
-                None,
-            ));
-        }
-    };
-    visit_path(
-        entry.path(),
-        entry.file_type()?,
-        req,
-        settings,
-        needed,
-        notices,
-        prefilters,
-    )
+/// What every file of a walk is linted with.
+struct Walk<'a> {
+    req: &'a Request,
+    settings: &'a Settings,
+    /// The kinds the enabled rules read.
+    needed: HashSet<FileKind>,
+    notices: Notices,
+    prefilters: Table,
 }
 
-/// Lint the file at `path` (absolute, of type `file_type`) if a rule needs its kind.
-fn visit_path(
-    path: &Path,
-    file_type: std::fs::FileType,
-    req: &Request,
-    settings: &Settings,
-    needed: &HashSet<FileKind>,
-    notices: &Notices,
-    prefilters: &Table,
-) -> Option<FileResult> {
-    let rel = relative(&req.root, path);
-    if settings.exclude.is_match(&rel)
-        || (!settings.include_tests && settings.role_of(&rel, None, None).role.is_test_material())
-    {
-        return None;
+impl Walk<'_> {
+    /// Handle one walk entry on a walker thread.
+    fn visit(&self, entry: Result<ignore::DirEntry, ignore::Error>) -> Option<FileResult> {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = error_path(&err)
+                    .map_or_else(|| ".".to_string(), |p| relative(&self.req.root, &p));
+                return Some(skipped(
+                    &path,
+                    format!("cannot walk this path: {err}"),
+                    None,
+                ));
+            }
+        };
+        self.visit_path(entry.path(), entry.file_type()?)
     }
-    let kind = source::classify(path)?;
-    if !needed.contains(&kind) {
-        return None;
-    }
-    if file_type.is_dir() {
-        return None;
-    }
-    let entry_of = || {
-        Some(FileEntry {
-            path: rel.clone(),
+
+    /// Lint the file at `path` (absolute, of type `file_type`) if a rule needs its kind.
+    fn visit_path(&self, path: &Path, file_type: std::fs::FileType) -> Option<FileResult> {
+        let (req, settings) = (self.req, self.settings);
+        let rel = relative(&req.root, path);
+        if settings.exclude.is_match(&rel)
+            || (!settings.include_tests
+                && settings.role_of(&rel, None, None).role.is_test_material())
+        {
+            return None;
+        }
+        let kind = source::classify(path)?;
+        if !self.needed.contains(&kind) {
+            return None;
+        }
+        if file_type.is_dir() {
+            return None;
+        }
+        let entry_of = || {
+            Some(FileEntry {
+                path: rel.clone(),
+                kind,
+                role: settings.role_of(&rel, None, Some(&self.notices)),
+            })
+        };
+        if file_type.is_symlink() {
+            return Some(skipped(
+                &rel,
+                "symbolic link not followed; lint its target instead".into(),
+                entry_of(),
+            ));
+        }
+        if !file_type.is_file() {
+            return Some(skipped(
+                &rel,
+                "not a regular file (FIFO, socket or device); not read".into(),
+                entry_of(),
+            ));
+        }
+        let text = match read_text(path, settings.max_file_size) {
+            Ok(text) => text,
+            Err(reason) => return Some(skipped(&rel, reason, entry_of())),
+        };
+        Some(lint_text(
+            &rel,
             kind,
-            role: settings.role_of(&rel, None, Some(notices)),
-        })
-    };
-    if file_type.is_symlink() {
-        return Some(skipped(
-            &rel,
-            "symbolic link not followed; lint its target instead".into(),
-            entry_of(),
-        ));
+            &text,
+            settings,
+            &req.root,
+            Some(&self.notices),
+            &self.prefilters,
+        ))
     }
-    if !file_type.is_file() {
-        return Some(skipped(
-            &rel,
-            "not a regular file (FIFO, socket or device); not read".into(),
-            entry_of(),
-        ));
-    }
-    let text = match read_text(path, settings.max_file_size) {
-        Ok(text) => text,
-        Err(reason) => return Some(skipped(&rel, reason, entry_of())),
-    };
-    Some(lint_text(
-        &rel,
-        kind,
-        &text,
-        settings,
-        &req.root,
-        Some(notices),
-        prefilters,
-    ))
 }
 
 /// Lint the text of one file named `rel` (classified by name) with the per-file
