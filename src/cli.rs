@@ -517,7 +517,11 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         named
     });
     let changes = match &args.diff {
-        Some(reference) => Some(Changes::since(&req.root, reference)?),
+        Some(reference) => Some(Changes::since(
+            &req.root,
+            reference,
+            settings.max_file_size,
+        )?),
         None => None,
     };
     if let Some(warning) = changes.as_ref().and_then(|c| c.warning.as_ref()) {

@@ -47,7 +47,9 @@ fn fetch_hint(repo: &Repository, reference: &str) -> String {
 
 impl Changes {
     /// The changes of the work tree at `root` since the merge base of `HEAD` and `reference`.
-    pub fn since(root: &Path, reference: &str) -> Result<Self, String> {
+    /// Only files of kinds twelve-lint lints, up to `max_size` bytes, are line-diffed:
+    /// a large changed file of another kind costs nothing.
+    pub fn since(root: &Path, reference: &str, max_size: u64) -> Result<Self, String> {
         let repo = Repository::open(root).map_err(|e| {
             format!(
                 "--diff needs a git repository at {}: {}",
@@ -82,13 +84,35 @@ impl Changes {
             .recurse_untracked_dirs(true)
             .show_untracked_content(true)
             .context_lines(0);
-        let diff = repo
+        let changed = repo
             .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
             .map_err(|e| format!("--diff: {}", e.message()))?;
+        let linted: Vec<String> = changed
+            .deltas()
+            .filter_map(|d| d.new_file().path().map(Path::to_path_buf))
+            .filter(|p| crate::source::classify(p).is_some())
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        opts.disable_pathspec_match(true)
+            .max_size(i64::try_from(max_size).unwrap_or(i64::MAX));
+        for path in &linted {
+            opts.pathspec(path);
+        }
+        let diff = if linted.is_empty() {
+            None
+        } else {
+            Some(
+                repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
+                    .map_err(|e| format!("--diff: {}", e.message()))?,
+            )
+        };
         let mut changes = Changes {
             lines: HashMap::new(),
             base: base.to_string(),
             warning,
+        };
+        let Some(diff) = diff else {
+            return Ok(changes);
         };
         diff.foreach(
             &mut |_, _| true,

@@ -426,3 +426,31 @@ fn tracked_files_are_linted_whatever_ignore_files_say() {
         .collect();
     assert_eq!(notes, ["svc/.ignore"], "{report}");
 }
+
+/// `--diff` line-diffs only changed files of linted kinds within the size limit; a
+/// large changed file of another kind beside them does not stop the linted change
+/// from being reported.
+#[test]
+fn diff_reads_only_linted_files() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(
+        dir.path(),
+        &[(
+            "Dockerfile".into(),
+            "FROM rust:1.82\nCMD [\"/app\"]\n".into(),
+        )],
+    );
+    common::git_commit_all(dir.path());
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM rust:latest\nCMD [\"/app\"]\n",
+    )
+    .unwrap();
+    let line = format!("{}\n", "a".repeat(79));
+    std::fs::write(dir.path().join("notes.txt"), line.repeat(100_000)).unwrap();
+    let mut cmd = twelve_lint_preview(dir.path());
+    cmd.args(["--diff", "HEAD", "--format", "concise", "."]);
+    let (status, stdout, stderr) = run(&mut cmd);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stdout.contains("Dockerfile:1:6: TF0201"), "{stdout}");
+}
