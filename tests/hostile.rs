@@ -128,15 +128,12 @@ fn generate(root: &Path, files: &[(String, String)]) {
     }
 }
 
-/// Lint `dir` under an address-space limit (`ulimit -v`: KB or `unlimited`);
-/// the run must exit 0 or 1 with a JSON report.
-fn lint(dir: &Path, limit: &str) -> serde_json::Value {
+/// A shell running `script` in `dir`, where `"$@"` is the binary (with the
+/// environment [`twelve_lint_preview`] gives it) linting `dir` as JSON.
+fn in_shell(dir: &Path, script: &str) -> std::process::Command {
     let plain = twelve_lint_preview(dir);
     let mut cmd = std::process::Command::new("sh");
-    cmd.current_dir(dir)
-        .arg("-c")
-        .arg(format!("ulimit -v {limit} && exec \"$@\""))
-        .arg("sh");
+    cmd.current_dir(dir).arg("-c").arg(script).arg("sh");
     cmd.arg(plain.get_program());
     for (key, value) in plain.get_envs() {
         match value {
@@ -145,6 +142,13 @@ fn lint(dir: &Path, limit: &str) -> serde_json::Value {
         };
     }
     cmd.args(["--isolated", "--format", "json", "."]);
+    cmd
+}
+
+/// Lint `dir` under an address-space limit (`ulimit -v`: KB or `unlimited`);
+/// the run must exit 0 or 1 with a JSON report.
+fn lint(dir: &Path, limit: &str) -> serde_json::Value {
+    let mut cmd = in_shell(dir, &format!("ulimit -v {limit} && exec \"$@\""));
     let (status, stdout, stderr) = run(&mut cmd);
     assert!(status == 0 || status == 1, "exit {status}\n{stderr}");
     serde_json::from_str(&stdout).expect("a JSON report")
@@ -157,14 +161,7 @@ fn time(files: &[(String, String)]) -> Duration {
     generate(dir.path(), files);
     (0..3)
         .map(|_| {
-            let plain = twelve_lint_preview(dir.path());
-            let mut cmd = std::process::Command::new("sh");
-            cmd.current_dir(dir.path())
-                .arg("-c")
-                .arg("\"$@\" >/dev/null 2>&1; times")
-                .arg("sh")
-                .arg(plain.get_program())
-                .args(["--preview", "--isolated", "--format", "json", "."]);
+            let mut cmd = in_shell(dir.path(), "\"$@\" >/dev/null 2>&1; times");
             let (_, stdout, _) = run(&mut cmd);
             // `times`: the shell's own user and system time, then its children's.
             let children = stdout.lines().nth(1).expect("children's times");
