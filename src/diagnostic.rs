@@ -116,6 +116,13 @@ impl Location {
         }
     }
 
+    /// The text the span covers, when its snippet holds it.
+    pub fn text(&self) -> Option<&str> {
+        let from = self.bytes.start.checked_sub(self.snippet.offset)?;
+        let to = self.bytes.end.checked_sub(self.snippet.offset)?;
+        self.snippet.text.get(from..to)
+    }
+
     /// A location for a whole file or a place we have no text for: line 1, column 1.
     pub fn file(path: &str) -> Self {
         let start = Pos { line: 1, col: 1 };

@@ -1,26 +1,49 @@
 //! Whole-program questions about a crate's binaries: does `main` start a server,
 //! does it run migrations before serving, is SIGTERM handled anywhere. Calls are
-//! resolved by name within the crate and the workspace crates it depends on.
+//! linked only where they resolve ([`crate::model::names`]) within the crate and
+//! the workspace crates it depends on, and every event found through calls
+//! keeps the chain of calls that reaches it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Location;
-use crate::parse::flow::{Event, EventKind, Server, Step, Sym, sym};
+use crate::model::names::{FnId, Names, Package};
+use crate::parse::flow::{Call, Event, EventKind, Server, Step, Sym, Target, sym};
 use crate::project::{CargoFacts, CodeFile, Project};
 
 /// An event found through the call graph: (file index, event index) in a [`Scope`].
 pub type EventRef = (usize, usize);
 
+/// A call site: (file index, call index) in a [`Scope`].
+pub type CallRef = (usize, usize);
+
+/// An event a function reaches, and the call it is reached through (`None`
+/// when it is in the function's own body).
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    pub event: EventRef,
+    via: Option<(CallRef, FnId)>,
+}
+
+/// A migration followed, on the same path, by a server start; `via` is the call
+/// through which the function reaches the place where both are reached.
+#[derive(Debug, Clone, Copy)]
+pub struct MigrateThenServe {
+    pub migrate: Reach,
+    pub serve: Reach,
+    via: Option<(CallRef, FnId)>,
+}
+
 /// What running a function may do.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Summary {
     /// The strongest server start reached (first of equals).
-    pub serve: Option<(Server, EventRef)>,
+    pub serve: Option<(Server, Reach)>,
     /// The first migration reached.
-    pub migrate: Option<EventRef>,
+    pub migrate: Option<Reach>,
     /// A migration followed, on the same path, by a server start.
-    pub migrate_then_serve: Option<(EventRef, EventRef)>,
+    pub migrate_then_serve: Option<MigrateThenServe>,
 }
 
 impl Summary {
@@ -32,7 +55,13 @@ impl Summary {
             migrate_then_serve: self
                 .migrate_then_serve
                 .or(next.migrate_then_serve)
-                .or_else(|| Some((self.migrate?, next.serve?.1))),
+                .or_else(|| {
+                    Some(MigrateThenServe {
+                        migrate: self.migrate?,
+                        serve: next.serve?.1,
+                        via: None,
+                    })
+                }),
         }
     }
 
@@ -44,12 +73,22 @@ impl Summary {
             migrate_then_serve: self.migrate_then_serve.or(other.migrate_then_serve),
         }
     }
+
+    /// A callee's summary as its caller sees it, through the call `call`.
+    fn through(self, call: CallRef, callee: FnId) -> Summary {
+        let via = Some((call, callee));
+        let reach = |r: Reach| Reach { via, ..r };
+        Summary {
+            serve: self.serve.map(|(kind, r)| (kind, reach(r))),
+            migrate: self.migrate.map(reach),
+            migrate_then_serve: self
+                .migrate_then_serve
+                .map(|p| MigrateThenServe { via, ..p }),
+        }
+    }
 }
 
-fn stronger(
-    a: Option<(Server, EventRef)>,
-    b: Option<(Server, EventRef)>,
-) -> Option<(Server, EventRef)> {
+fn stronger(a: Option<(Server, Reach)>, b: Option<(Server, Reach)>) -> Option<(Server, Reach)> {
     match (a, b) {
         (Some(x), Some(y)) if y.0 > x.0 => Some(y),
         (x, y) => x.or(y),
@@ -60,6 +99,8 @@ fn stronger(
 pub struct ServerBin<'p> {
     /// The file holding `main`.
     pub bin: &'p str,
+    /// Its entry function.
+    pub entry: FnId,
     pub run: Summary,
 }
 
@@ -76,10 +117,12 @@ pub fn servers(project: &Project) -> Vec<(Scope<'_>, Vec<ServerBin<'_>>)> {
                 .binaries()
                 .into_iter()
                 .filter_map(|bin| {
-                    let run = scope.run(&bin);
-                    run.serve
-                        .is_some()
-                        .then_some(ServerBin { bin: bin.path, run })
+                    let run = scope.function(bin.entry);
+                    run.serve.is_some().then_some(ServerBin {
+                        bin: bin.path,
+                        entry: bin.entry,
+                        run,
+                    })
                 })
                 .collect();
             (!servers.is_empty()).then_some((scope, servers))
@@ -91,30 +134,51 @@ pub fn servers(project: &Project) -> Vec<(Scope<'_>, Vec<ServerBin<'_>>)> {
 pub struct Binary<'p> {
     /// The file holding `main`.
     pub path: &'p str,
-    /// Index of the file in the scope.
-    file: usize,
-    /// Index of the entry function in the file.
-    entry: usize,
+    entry: FnId,
 }
 
-/// The code of a crate and the workspace crates it depends on.
+/// The code of a crate and the workspace crates it depends on, directly or not.
 pub struct Scope<'p> {
     pub krate: &'p CargoFacts,
     pub files: Vec<&'p CodeFile>,
     /// How many of `files` belong to the crate itself (they come first).
     own: usize,
-    by_name: HashMap<Sym, Vec<(usize, usize)>>,
-    memo: RefCell<HashMap<(usize, usize), Summary>>,
+    names: Names<'p>,
+    by_name: HashMap<Sym, Vec<FnId>>,
+    memo: RefCell<HashMap<FnId, Summary>>,
 }
 
 impl<'p> Scope<'p> {
     /// The scope of `krate` in `project`.
     pub fn new(project: &'p Project, krate: &'p CargoFacts) -> Self {
-        let deps = project.workspace_deps(krate);
-        let mut files: Vec<&CodeFile> = project.code_of(krate).collect();
-        let own = files.len();
-        files.extend(deps.iter().flat_map(|d| project.code_of(d)));
-        let mut by_name: HashMap<Sym, Vec<(usize, usize)>> = HashMap::new();
+        let mut crates = vec![krate];
+        let mut seen: HashSet<&str> = HashSet::from([krate.path.as_str()]);
+        let mut next = 0;
+        while next < crates.len() {
+            for dep in project.workspace_deps(crates[next]) {
+                if seen.insert(dep.path.as_str()) {
+                    crates.push(dep);
+                }
+            }
+            next += 1;
+        }
+        let mut files = Vec::new();
+        let mut package = Vec::new();
+        for (i, c) in crates.iter().enumerate() {
+            for f in project.code_of(c) {
+                files.push(f);
+                package.push(i);
+            }
+        }
+        let own = package.iter().take_while(|&&p| p == 0).count();
+        let packages: Vec<Package<'_>> = crates
+            .iter()
+            .map(|c| Package {
+                name: c.manifest.package.as_ref().map_or("", |p| p.0.as_str()),
+                dir: &c.dir,
+            })
+            .collect();
+        let mut by_name: HashMap<Sym, Vec<FnId>> = HashMap::new();
         for (fi, file) in files.iter().enumerate() {
             for (ni, f) in file.facts.fns.iter().enumerate() {
                 by_name.entry(f.name).or_default().push((fi, ni));
@@ -122,6 +186,7 @@ impl<'p> Scope<'p> {
         }
         Scope {
             krate,
+            names: Names::new(files.clone(), &package, &packages),
             files,
             own,
             by_name,
@@ -172,16 +237,10 @@ impl<'p> Scope<'p> {
                 let entry = f.facts.fns.iter().position(|f| f.is_entry)?;
                 Some(Binary {
                     path: f.path.as_str(),
-                    file: fi,
-                    entry,
+                    entry: (fi, entry),
                 })
             })
             .collect()
-    }
-
-    /// What running `bin` may do.
-    pub fn run(&self, bin: &Binary<'_>) -> Summary {
-        self.function(bin.file, bin.entry)
     }
 
     /// What running the function named `name` may do (every function of that name).
@@ -191,23 +250,21 @@ impl<'p> Scope<'p> {
             .get(&key)
             .into_iter()
             .flatten()
-            .fold(Summary::default(), |acc, &(fi, ni)| {
-                acc.or(self.function(fi, ni))
-            })
+            .fold(Summary::default(), |acc, &id| acc.or(self.function(id)))
     }
 
-    /// What running the function at (file, index) may do.
+    /// What running the function `id` may do.
     ///
     /// The call graph is walked with an explicit stack, so call chains of any
     /// depth cannot overflow the thread's stack. Callees are summarised before
     /// their caller; a call back into a function still being summarised (a
     /// cycle) reads as doing nothing more.
-    pub fn function(&self, fi: usize, ni: usize) -> Summary {
-        if let Some(s) = self.memo.borrow().get(&(fi, ni)) {
+    pub fn function(&self, id: FnId) -> Summary {
+        if let Some(s) = self.memo.borrow().get(&id) {
             return *s;
         }
-        self.memo.borrow_mut().insert((fi, ni), Summary::default());
-        let mut stack = vec![((fi, ni), self.calls_of(fi, ni), 0)];
+        self.memo.borrow_mut().insert(id, Summary::default());
+        let mut stack = vec![(id, self.callees_of(id), 0)];
         while let Some((func, callees, next)) = stack.last_mut() {
             let pending = callees[*next..]
                 .iter()
@@ -217,29 +274,27 @@ impl<'p> Scope<'p> {
                     let callee = callees[*next + skip];
                     *next += skip + 1;
                     self.memo.borrow_mut().insert(callee, Summary::default());
-                    stack.push((callee, self.calls_of(callee.0, callee.1), 0));
+                    stack.push((callee, self.callees_of(callee), 0));
                 }
                 None => {
-                    let (cf, cn) = *func;
-                    let summary = self.step(cf, &self.files[cf].facts.fns[cn].body);
-                    self.memo.borrow_mut().insert((cf, cn), summary);
+                    let func = *func;
+                    let summary = self.step(func, &self.names.function(func).body);
+                    self.memo.borrow_mut().insert(func, summary);
                     stack.pop();
                 }
             }
         }
-        self.memo.borrow()[&(fi, ni)]
+        self.memo.borrow()[&id]
     }
 
-    /// Every function a call in the body of (file, index) may reach.
-    fn calls_of(&self, fi: usize, ni: usize) -> Vec<(usize, usize)> {
+    /// Every function a call in the body of `id` may reach.
+    fn callees_of(&self, id: FnId) -> Vec<FnId> {
         let mut out = Vec::new();
-        let mut todo = vec![&self.files[fi].facts.fns[ni].body];
+        let mut todo = vec![&self.names.function(id).body];
         while let Some(step) = todo.pop() {
             match step {
                 Step::Seq(steps) | Step::Alt(steps) => todo.extend(steps),
-                Step::Call { name, qual, method } => {
-                    out.extend(self.callees(*name, *qual, *method))
-                }
+                Step::Call(ci) => out.extend(self.names.callees(id, *ci)),
                 Step::Event(_) => {}
             }
         }
@@ -251,64 +306,126 @@ impl<'p> Scope<'p> {
         &self.files[fi].facts.events[ei]
     }
 
-    fn step(&self, fi: usize, step: &Step) -> Summary {
+    /// The call behind a reference.
+    pub fn call(&self, (fi, ci): CallRef) -> &'p Call<Location> {
+        &self.files[fi].facts.calls[ci]
+    }
+
+    /// The calls from function `from` down to where `reach` (read from each
+    /// function's summary by `pick`) is in a function's own body.
+    pub fn chain(
+        &self,
+        mut reach: Option<Reach>,
+        pick: impl Fn(&Summary) -> Option<Reach>,
+    ) -> Vec<CallRef> {
+        let mut calls = Vec::new();
+        let memo = self.memo.borrow();
+        while let Some(Reach {
+            via: Some((call, callee)),
+            ..
+        }) = reach
+        {
+            if calls.len() > memo.len() {
+                break;
+            }
+            calls.push(call);
+            reach = memo.get(&callee).and_then(&pick);
+        }
+        calls
+    }
+
+    /// The calls from a function down to the one whose own body holds both
+    /// halves of `pair`, and that function's pair.
+    pub fn pair_chain(&self, mut pair: MigrateThenServe) -> (Vec<CallRef>, MigrateThenServe) {
+        let mut calls = Vec::new();
+        let memo = self.memo.borrow();
+        while let Some((call, callee)) = pair.via {
+            let Some(inner) = memo.get(&callee).and_then(|s| s.migrate_then_serve) else {
+                break;
+            };
+            if calls.len() > memo.len() {
+                break;
+            }
+            calls.push(call);
+            pair = inner;
+        }
+        (calls, pair)
+    }
+
+    /// How a chain of calls from `entry` reads in a message: `, through main →
+    /// startup::run → .init`, or nothing when there is no call.
+    pub fn through(&self, entry: FnId, calls: &[CallRef]) -> String {
+        if calls.is_empty() {
+            return String::new();
+        }
+        let entry = self.names.function(entry);
+        let start = if entry.is_entry { "main" } else { "the entry" };
+        calls
+            .iter()
+            .fold(format!(", through {start}"), |mut text, &c| {
+                text.push_str(" → ");
+                text.push_str(&self.call_label(c));
+                text
+            })
+    }
+
+    /// The related locations of a chain: each call, labelled.
+    pub fn chain_related(&self, calls: &[CallRef]) -> Vec<(Location, String)> {
+        calls
+            .iter()
+            .map(|&c| {
+                (
+                    self.call(c).span.clone(),
+                    format!("calls `{}`", self.call_label(c)),
+                )
+            })
+            .collect()
+    }
+
+    /// A call as written: `startup::run` or `.init`.
+    fn call_label(&self, c: CallRef) -> String {
+        let call = self.call(c);
+        let text = call.span.text().unwrap_or("…");
+        match call.target {
+            Target::Method { .. } => format!(".{text}"),
+            Target::Path(_) => text.to_string(),
+        }
+    }
+
+    fn step(&self, id: FnId, step: &Step) -> Summary {
         match step {
             Step::Seq(steps) => steps
                 .iter()
-                .fold(Summary::default(), |acc, s| acc.then(self.step(fi, s))),
+                .fold(Summary::default(), |acc, s| acc.then(self.step(id, s))),
             Step::Alt(steps) => steps
                 .iter()
-                .fold(Summary::default(), |acc, s| acc.or(self.step(fi, s))),
+                .fold(Summary::default(), |acc, s| acc.or(self.step(id, s))),
             Step::Event(ei) => {
-                let r = Some((fi, *ei));
-                match self.files[fi].facts.events[*ei].kind {
+                let reach = Reach {
+                    event: (id.0, *ei),
+                    via: None,
+                };
+                match self.files[id.0].facts.events[*ei].kind {
                     EventKind::Serve(server) => Summary {
-                        serve: r.map(|r| (server, r)),
+                        serve: Some((server, reach)),
                         ..Summary::default()
                     },
                     EventKind::Migrate => Summary {
-                        migrate: r,
+                        migrate: Some(reach),
                         ..Summary::default()
                     },
                 }
             }
-            Step::Call { name, qual, method } => self
-                .callees(*name, *qual, *method)
-                .into_iter()
-                .fold(Summary::default(), |acc, callee| {
-                    acc.or(self.memo.borrow().get(&callee).copied().unwrap_or_default())
-                }),
-        }
-    }
-
-    /// Functions a call may reach: methods for `.name()`, `Type::name` for a
-    /// qualified call when the type has one, else free functions named `name`.
-    fn callees(&self, name: Sym, qual: Option<Sym>, method: bool) -> Vec<(usize, usize)> {
-        let Some(all) = self.by_name.get(&name) else {
-            return Vec::new();
-        };
-        let func = |&(fi, ni): &(usize, usize)| &self.files[fi].facts.fns[ni];
-        if method {
-            return all
-                .iter()
-                .copied()
-                .filter(|c| func(c).owner.is_some())
-                .collect();
-        }
-        if let Some(q) = qual {
-            let typed: Vec<_> = all
-                .iter()
-                .copied()
-                .filter(|c| func(c).owner == Some(q))
-                .collect();
-            if !typed.is_empty() {
-                return typed;
+            Step::Call(ci) => {
+                self.names
+                    .callees(id, *ci)
+                    .into_iter()
+                    .fold(Summary::default(), |acc, callee| {
+                        let summary = self.memo.borrow().get(&callee).copied().unwrap_or_default();
+                        acc.or(summary.through((id.0, *ci), callee))
+                    })
             }
         }
-        all.iter()
-            .copied()
-            .filter(|c| func(c).owner.is_none())
-            .collect()
     }
 
     /// True when code in the scope names SIGTERM, or the `ctrlc` dependency has

@@ -7,10 +7,12 @@
 //! Call targets are kept as name hashes, resolved later by name within the crate,
 //! so the facts of a whole workspace stay small.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::{attribute_groups, skip_attributes};
+use crate::parse::uses::{Import, Use, uses};
 
 /// A hashed identifier (FNV-1a), for resolving calls by name.
 pub type Sym = u64;
@@ -29,15 +31,52 @@ pub enum Step {
     Seq(Vec<Step>),
     /// One of the steps (branches of an `if` or `match`).
     Alt(Vec<Step>),
-    /// A call to a function named `name`: `qual` is the path segment before it
-    /// (`Server::run` → `Server`, `app::run` → `app`), `method` for `.name(..)`.
-    Call {
-        name: Sym,
-        qual: Option<Sym>,
-        method: bool,
-    },
+    /// A call: index into [`CodeFacts::calls`].
+    Call(usize),
     /// An event: index into [`CodeFacts::events`].
     Event(usize),
+}
+
+/// A call that may reach a function of the workspace, as written.
+#[derive(Debug, Clone)]
+pub struct Call<L> {
+    pub target: Target,
+    /// The called path or method name.
+    pub span: L,
+}
+
+/// What a call names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `a::b::f(..)`: the path's segments (generic arguments dropped).
+    Path(Box<[Sym]>),
+    /// `receiver.name(..)`.
+    Method { name: Sym, recv: Recv },
+}
+
+/// The receiver of a method call, as far as its type can be known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recv {
+    /// `self.m()`.
+    SelfValue,
+    /// `x.m()`: a parameter or `let` binding.
+    Local(Sym),
+    /// `self.field.m()`.
+    Field(Sym),
+    /// `Type::f(..).m()`, through `.await` and `?`: the associated call's path.
+    Assoc(Box<[Sym]>),
+}
+
+/// A type, as far as method calls need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// A named type, its path as written (`Pool`, `db::Pool`, `Self::Pool`),
+    /// through references, smart pointers, `Result` and `Option`.
+    Named(Box<[Sym]>),
+    /// `impl A + B`, `dyn A`: the traits.
+    Traits(Box<[Sym]>),
+    /// What the call at this index in [`CodeFacts::calls`] returns.
+    Returned(usize),
 }
 
 /// A notable thing code does.
@@ -73,8 +112,19 @@ pub struct Event<L> {
 #[derive(Debug, Clone)]
 pub struct FnFlow<L> {
     pub name: Sym,
-    /// The type of the `impl` block a method belongs to.
+    /// The inline modules it sits in within its file (`mod a { mod b { fn f } }` → `a, b`).
+    pub module: Box<[Sym]>,
+    /// The type of the `impl` block a method belongs to, or the trait whose
+    /// default method it is.
     pub owner: Option<Sym>,
+    /// The trait of a trait `impl` or trait definition it belongs to.
+    pub in_trait: Option<Sym>,
+    /// Type parameters of the function and its `impl`, with their trait bounds.
+    pub generics: Vec<(Sym, Box<[Sym]>)>,
+    /// Parameters and `let` bindings whose type is known.
+    pub locals: Vec<(Sym, Ty)>,
+    /// The type it returns (through `Result`/`Option`), `Self` included.
+    pub returns: Option<Ty>,
     /// `fn main` or a `#[rocket::launch]` function.
     pub is_entry: bool,
     /// The HTTP route of a `#[get("/path")]`-style handler attribute.
@@ -117,6 +167,14 @@ impl Route<Range<usize>> {
 pub struct CodeFacts<L> {
     pub fns: Vec<FnFlow<L>>,
     pub events: Vec<Event<L>>,
+    pub calls: Vec<Call<L>>,
+    /// The file's `use` declarations.
+    pub imports: Vec<Import>,
+    /// Named struct fields and associated types (`type Pool = Db;` in an
+    /// `impl`) with a known type: (struct or implementing type, name, type).
+    pub fields: Vec<(Sym, Sym, Ty)>,
+    /// Trait implementations: (trait, type).
+    pub impls: Vec<(Sym, Sym)>,
     /// Places that name SIGTERM (`SignalKind::terminate()`, `SIGTERM`, `TERM_SIGNALS`).
     pub sigterm: Vec<L>,
     /// SIGINT-only shutdown triggers: kind, the call's path, and the whole
@@ -139,18 +197,30 @@ impl<L> CodeFacts<L> {
 
 /// Read a lexed file; `locate` turns byte spans into locations.
 pub fn analyze<L>(tokens: &Tokens<'_>, locate: &dyn Fn(Range<usize>) -> L) -> CodeFacts<L> {
+    let uses = uses(tokens);
     let mut a = Analyzer {
         t: tokens,
         locate,
         facts: CodeFacts {
             fns: Vec::new(),
             events: Vec::new(),
+            calls: Vec::new(),
+            imports: uses.iter().map(Use::import).collect(),
+            fields: Vec::new(),
+            impls: Vec::new(),
             sigterm: Vec::new(),
             ctrl_c: Vec::new(),
             disables_signals: false,
             routes: Vec::new(),
         },
+        uses,
         owner: None,
+        in_trait: None,
+        module: Vec::new(),
+        generics: Vec::new(),
+        locals: Vec::new(),
+        returned: Vec::new(),
+        call_at: HashMap::new(),
         frames: vec![Vec::new()],
     };
     a.items(0, tokens.len());
@@ -223,13 +293,27 @@ struct Analyzer<'l, 't, L> {
     t: &'l Tokens<'t>,
     locate: &'l dyn Fn(Range<usize>) -> L,
     facts: CodeFacts<L>,
+    /// The file's `use` declarations, as written.
+    uses: Vec<Use<'t>>,
     /// The type of the `impl` block being read.
     owner: Option<Sym>,
+    /// The trait of the `impl` or `trait` block being read.
+    in_trait: Option<Sym>,
+    /// The inline modules being read.
+    module: Vec<Sym>,
+    /// Type parameters in scope, with their bounds.
+    generics: Vec<(Sym, Box<[Sym]>)>,
+    /// Typed parameters and bindings of the function being read.
+    locals: Vec<(Sym, Ty)>,
+    /// Bindings initialised by a call, with the token of the call's name.
+    returned: Vec<(Sym, usize)>,
+    /// The call recorded at each call name token.
+    call_at: HashMap<usize, usize>,
     /// Steps of the code being read, innermost last.
     frames: Vec<Vec<Step>>,
 }
 
-impl<L> Analyzer<'_, '_, L> {
+impl<'t, L> Analyzer<'_, 't, L> {
     fn push(&mut self, step: Step) {
         if let Some(frame) = self.frames.last_mut() {
             frame.push(step);
@@ -254,9 +338,10 @@ impl<L> Analyzer<'_, '_, L> {
 
     /// A call through a path (`axum::serve(..)`, `run(..)`), after its arguments;
     /// `span` is the path, `call` the whole call expression.
-    fn path_call(&mut self, path: &[&str], span: Range<usize>, call: Range<usize>) {
+    fn path_call(&mut self, path: &[&str], name_at: usize, span: Range<usize>, call: Range<usize>) {
         let Some(&name) = path.last() else { return };
-        let tail2 = path[path.len().saturating_sub(2)..].join("::");
+        let api = self.external_path(path);
+        let tail2 = api[api.len().saturating_sub(2)..].join("::");
         let serve = match tail2.as_str() {
             "TcpListener::bind" => Some(Server::Socket),
             "axum::serve"
@@ -298,21 +383,51 @@ impl<L> Analyzer<'_, '_, L> {
             self.facts.ctrl_c.push((kind, at, whole));
         }
         if tail2 == "SignalKind::terminate" {
-            self.facts.sigterm.push((self.locate)(span));
+            self.facts.sigterm.push((self.locate)(span.clone()));
         }
-        let qual = (path.len() >= 2)
-            .then(|| path[path.len() - 2])
-            .filter(|k| !matches!(*k, "crate" | "self" | "super" | "Self"))
-            .map(sym);
-        self.push(Step::Call {
-            name: sym(name),
-            qual,
-            method: false,
-        });
+        // `Some(..)`, `Ok(..)`, `Point(..)`: constructors, not functions.
+        if path.len() > 1 || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            let target = Target::Path(path.iter().map(|s| sym(s)).collect());
+            self.call(target, name_at, span);
+        }
     }
 
-    /// A method call (`.serve(..)`, `.run(&pool)`), after its receiver and arguments.
-    fn method_call(&mut self, method: &str, receiver: &Receiver, span: Range<usize>) {
+    /// `path` with its first segment replaced by what the file's `use`
+    /// declarations import under that name (`serve` → `axum::serve`); empty when
+    /// it names an item of the crate itself (`crate::`, `self::`, `super::`), which
+    /// is never a library's API.
+    fn external_path<'p>(&self, path: &[&'p str]) -> Vec<&'p str>
+    where
+        't: 'p,
+    {
+        let Some((first, rest)) = path.split_first() else {
+            return Vec::new();
+        };
+        let expanded: Vec<&str> = match self.uses.iter().find(|u| u.alias == Some(*first)) {
+            Some(u) => u.path.iter().chain(rest).copied().collect(),
+            None => path.to_vec(),
+        };
+        if matches!(expanded.first(), Some(&("crate" | "self" | "super"))) {
+            return Vec::new();
+        }
+        expanded
+    }
+
+    /// Record a call that may reach a workspace function; `name` is the token
+    /// of its name.
+    fn call(&mut self, target: Target, name: usize, span: Range<usize>) {
+        self.facts.calls.push(Call {
+            target,
+            span: (self.locate)(span),
+        });
+        let ci = self.facts.calls.len() - 1;
+        self.call_at.insert(name, ci);
+        self.push(Step::Call(ci));
+    }
+
+    /// A method call (`.serve(..)`, `.run(&pool)`), after its receiver and arguments;
+    /// `dot` is the `.` before the method name.
+    fn method_call(&mut self, method: &str, dot: usize, span: Range<usize>) {
         match method {
             "serve"
             | "serve_with_shutdown"
@@ -332,8 +447,13 @@ impl<L> Analyzer<'_, '_, L> {
                 );
             }
             m if MIGRATION_METHODS.contains(&m)
-                && receiver.words.iter().any(|w| w.contains("migrat")) =>
+                && self
+                    .receiver(dot)
+                    .words
+                    .iter()
+                    .any(|w| w.contains("migrat")) =>
             {
+                let receiver = self.receiver(dot);
                 let label = format!("{}.{method}()", receiver.name.as_deref().unwrap_or(""));
                 self.event(EventKind::Migrate, label, span.clone());
             }
@@ -348,13 +468,47 @@ impl<L> Analyzer<'_, '_, L> {
             "catch_signals" => self.facts.sigterm.push((self.locate)(span.clone())),
             _ => {}
         }
-        if !COMMON_METHODS.contains(&method) {
-            self.push(Step::Call {
-                name: sym(method),
-                qual: None,
-                method: true,
+        if !COMMON_METHODS.contains(&method)
+            && let Some(recv) = self.typed_receiver(dot)
+        {
+            let name = sym(method);
+            self.call(Target::Method { name, recv }, dot + 1, span);
+        }
+    }
+
+    /// The receiver of the method call whose `.` is at `dot`, when its type can
+    /// be known: `self`, a binding, `self.field`, or `Type::f(..)` (through
+    /// `.await` and `?`).
+    fn typed_receiver(&self, dot: usize) -> Option<Recv> {
+        let t = self.t;
+        let start = self.receiver_start(dot);
+        if start + 1 == dot {
+            return Some(match t.ident(start)? {
+                "self" => Recv::SelfValue,
+                name => Recv::Local(sym(name)),
             });
         }
+        if start + 3 == dot && t.is_ident(start, "self") && t.is_punct(start + 1, '.') {
+            return t.ident(start + 2).map(|f| Recv::Field(sym(f)));
+        }
+        let (segments, after) = t.path(start);
+        if segments.len() < 2 || !t.is_open(after, '(') {
+            return None;
+        }
+        let mut end = t.pair(after) + 1;
+        loop {
+            if t.is_punct(end, '?') {
+                end += 1;
+            } else if t.is_punct(end, '.') && t.is_ident(end + 1, "await") {
+                end += 2;
+            } else {
+                break;
+            }
+        }
+        (end == dot).then(|| {
+            let path = t.names(&segments);
+            Recv::Assoc(path.iter().map(|s| sym(s)).collect())
+        })
     }
 
     /// Items from token `from` to `to` (a file, a module, an `impl` or `trait` body).
@@ -378,12 +532,36 @@ impl<L> Analyzer<'_, '_, L> {
         match kw.and_then(|k| t.ident(k)) {
             Some("fn") => self.function(&attrs, kw.unwrap_or(body), end),
             Some("impl") => self.impl_block(body, end),
-            Some("mod" | "trait") => {
-                if let Some(open) = (body..end).find(|&j| t.is_open(j, '{')) {
+            Some(kind @ ("mod" | "trait")) => {
+                let at = kw.unwrap_or(body);
+                let (Some(name), Some(open)) = (
+                    t.ident(at + 1).map(sym),
+                    (body..end).find(|&j| t.is_open(j, '{')),
+                ) else {
+                    return end;
+                };
+                if kind == "mod" {
+                    self.module.push(name);
                     self.items(open + 1, t.pair(open));
+                    self.module.pop();
+                } else {
+                    let outer = (self.owner, self.in_trait);
+                    (self.owner, self.in_trait) = (Some(name), Some(name));
+                    self.items(open + 1, t.pair(open));
+                    (self.owner, self.in_trait) = outer;
                 }
             }
-            Some("use" | "type" | "extern") => {}
+            Some("struct") => self.struct_fields(kw.unwrap_or(body), end),
+            Some("type") => {
+                let at = kw.unwrap_or(body);
+                if let (Some(owner), Some(name)) = (self.owner, t.ident(at + 1))
+                    && t.is_punct(at + 2, '=')
+                    && let Some(ty) = type_of(t, at + 3, end.saturating_sub(1))
+                {
+                    self.facts.fields.push((owner, sym(name), ty));
+                }
+            }
+            Some("use" | "extern" | "enum" | "union") => {}
             _ => {
                 // Statics, consts, item macros: their facts count, their calls run nowhere.
                 self.frames.push(Vec::new());
@@ -400,12 +578,37 @@ impl<L> Analyzer<'_, '_, L> {
         let Some(name) = t.ident(fn_at + 1) else {
             return;
         };
-        let Some(open) = (fn_at + 2..end).find(|&j| t.is_open(j, '(')) else {
+        let generics = self.generics.len();
+        let mut open = fn_at + 2;
+        if t.is_punct(open, '<') {
+            let close = t.angle_end(open);
+            self.type_params(open + 1, close.saturating_sub(1));
+            open = close;
+        }
+        if !t.is_open(open, '(') {
+            self.generics.truncate(generics);
             return;
-        };
+        }
         let Some(block) = (t.next(open)..end).find(|&j| t.is_open(j, '{')) else {
+            self.generics.truncate(generics);
             return;
         };
+        let sig_end = (t.next(open)..block)
+            .find(|&j| t.is_ident(j, "where"))
+            .unwrap_or(block);
+        if sig_end < block {
+            self.type_params(sig_end + 1, block);
+        }
+        let returns = (t.is_joint(t.next(open), '-', '>'))
+            .then(|| type_of(t, t.next(open) + 2, sig_end))
+            .flatten();
+        let outer_locals = std::mem::take(&mut self.locals);
+        let outer_returned = std::mem::take(&mut self.returned);
+        for (from, to) in comma_parts(t, open + 1, t.pair(open)) {
+            if let Some(local) = typed_name(t, skip_attributes(t, from, to), to) {
+                self.locals.push(local);
+            }
+        }
         let attr_name = |a: usize| t.path(a + 1).0.last().and_then(|&k| t.ident(k));
         let is_launch = attrs.iter().any(|&a| attr_name(a) == Some("launch"));
         let route = attrs
@@ -423,13 +626,27 @@ impl<L> Analyzer<'_, '_, L> {
             a.exprs(block + 1, t.pair(block), true);
         });
         let is_entry = name == "main" || is_launch;
+        let mut locals = std::mem::replace(&mut self.locals, outer_locals);
+        for (name, at) in std::mem::replace(&mut self.returned, outer_returned) {
+            if let Some(&ci) = self.call_at.get(&at) {
+                locals.push((name, Ty::Returned(ci)));
+            }
+        }
+        let generics_here = self.generics.split_off(generics);
         // A function that calls nothing and does nothing adds nothing to a call graph.
         if body == Step::Seq(Vec::new()) && !is_entry && route.is_none() {
             return;
         }
+        let mut all_generics = self.generics.clone();
+        all_generics.extend(generics_here);
         self.facts.fns.push(FnFlow {
             name: sym(name),
+            module: self.module.clone().into_boxed_slice(),
             owner: self.owner,
+            in_trait: self.in_trait,
+            generics: all_generics,
+            locals,
+            returns,
             is_entry,
             route,
             body,
@@ -443,12 +660,17 @@ impl<L> Analyzer<'_, '_, L> {
             return;
         };
         let mut ty = impl_at + 1;
+        let generics = self.generics.len();
         if t.is_punct(ty, '<') {
-            ty = t.angle_end(ty);
+            let close = t.angle_end(ty);
+            self.type_params(ty + 1, close.saturating_sub(1));
+            ty = close;
         }
+        let mut trait_at = None;
         let mut j = ty;
         while j < open && !t.is_ident(j, "where") {
             if t.is_ident(j, "for") {
+                trait_at = Some(ty);
                 ty = j + 1;
                 break;
             }
@@ -458,11 +680,54 @@ impl<L> Analyzer<'_, '_, L> {
                 t.next(j)
             };
         }
-        let outer = self.owner;
+        if let Some(w) = (ty..open).find(|&j| t.is_ident(j, "where")) {
+            self.type_params(w + 1, open);
+        }
+        let last_name = |at: usize| t.path(at).0.last().and_then(|&k| t.ident(k)).map(sym);
+        let outer = (self.owner, self.in_trait);
         // Only a named type owns methods (`impl X for &Y` does not).
-        self.owner = t.path(ty).0.last().and_then(|&k| t.ident(k)).map(sym);
+        self.owner = last_name(ty);
+        self.in_trait = trait_at.and_then(last_name);
+        if let (Some(tr), Some(owner)) = (self.in_trait, self.owner) {
+            self.facts.impls.push((tr, owner));
+        }
         self.items(open + 1, t.pair(open));
-        self.owner = outer;
+        (self.owner, self.in_trait) = outer;
+        self.generics.truncate(generics);
+    }
+
+    /// `struct S { a: A, b: B }` at `struct_at`: the fields' types.
+    fn struct_fields(&mut self, struct_at: usize, end: usize) {
+        let t = self.t;
+        let Some(name) = t.ident(struct_at + 1).map(sym) else {
+            return;
+        };
+        let Some(open) = (struct_at + 2..end).find(|&j| t.is_open(j, '{')) else {
+            return;
+        };
+        for (from, to) in comma_parts(t, open + 1, t.pair(open)) {
+            let from = skip_attributes(t, from, to);
+            if let Some((field, ty)) = typed_name(t, from, to) {
+                self.facts.fields.push((name, field, ty));
+            }
+        }
+    }
+
+    /// Type parameters and `where` predicates from `from` to `to`
+    /// (`A: Tr + 'a, B, const N: usize`), pushed onto the generics in scope.
+    fn type_params(&mut self, from: usize, to: usize) {
+        let t = self.t;
+        for (from, to) in comma_parts(t, from, to) {
+            let Some(name) = t.ident(from).filter(|n| *n != "const") else {
+                continue;
+            };
+            let bounds = if t.is_punct(from + 1, ':') && !t.is_punct(from + 2, ':') {
+                trait_names(t, from + 2, to)
+            } else {
+                Box::default()
+            };
+            self.generics.push((sym(name), bounds));
+        }
     }
 
     /// Expressions and statements from `from` to `to`; `block` when they are
@@ -511,6 +776,7 @@ impl<L> Analyzer<'_, '_, L> {
         let word = t.text(i);
         match word {
             "if" => return self.if_expr(i, to),
+            "let" => self.let_binding(i, to),
             "match" => return self.match_expr(i, to),
             "SIGTERM" | "TERM_SIGNALS" => self.facts.sigterm.push((self.locate)(t.span(i))),
             _ => {}
@@ -544,18 +810,44 @@ impl<L> Analyzer<'_, '_, L> {
             self.facts.routes.push(route.locate(self.locate));
         }
         if method {
-            let receiver = if MIGRATION_METHODS.contains(&name) {
-                self.receiver(i - 1)
-            } else {
-                Receiver::default()
-            };
-            self.method_call(name, &receiver, t.span(i));
+            self.method_call(name, i - 1, t.span(i));
         } else {
             let span = t.span(i).start..t.span(last).end;
             let call = span.start..t.span(close).end;
-            self.path_call(&path, span, call);
+            self.path_call(&path, last, span, call);
         }
         close + 1
+    }
+
+    /// `let x: T = ..;` or `let x = T::new(..)?;` / `T { .. }`: remember `x`'s type.
+    fn let_binding(&mut self, let_at: usize, to: usize) {
+        let t = self.t;
+        let mut at = let_at + 1;
+        while matches!(t.ident(at), Some("mut" | "ref")) {
+            at += 1;
+        }
+        let Some(name) = t.ident(at) else { return };
+        let mut end = at + 1;
+        while end < to && !t.is_punct(end, ';') {
+            end = t.next(end);
+        }
+        let ty = if t.is_punct(at + 1, ':') && !t.is_punct(at + 2, ':') {
+            let eq = (at + 2..end).find(|&j| t.is_punct(j, '=') && !t.is_punct(j + 1, '='));
+            type_of(t, at + 2, eq.unwrap_or(end))
+        } else if t.is_punct(at + 1, '=') && !t.is_punct(at + 2, '=') {
+            let built = constructed_type(t, at + 2, end);
+            if built.is_none()
+                && let Some(call) = final_call(t, at + 2, end)
+            {
+                self.returned.push((sym(name), call));
+            }
+            built
+        } else {
+            None
+        };
+        if let Some(ty) = ty {
+            self.locals.push((sym(name), ty));
+        }
     }
 
     /// `if a { .. } else if b { .. } else { .. }`: the branches are alternatives,
@@ -649,6 +941,30 @@ impl<L> Analyzer<'_, '_, L> {
     /// name when it is a path (`MIGRATIONS`) or a macro (`sqlx::migrate!(..)`).
     fn receiver(&self, dot: usize) -> Receiver {
         let t = self.t;
+        let start = self.receiver_start(dot);
+        let mut words = Vec::new();
+        for k in start..dot {
+            if let Some(w) = t.ident(k) {
+                words.push(w.to_ascii_lowercase());
+            } else if let Some(v) = t.str_value(k) {
+                words.push(v.to_ascii_lowercase());
+            }
+        }
+        let (segments, after) = t.path(start);
+        let path = t.names(&segments).join("::");
+        let name = if after == dot && !segments.is_empty() {
+            Some(path)
+        } else if t.is_punct(after, '!') && t.next(after + 1) == dot {
+            Some(format!("{path}!(..)"))
+        } else {
+            None
+        };
+        Receiver { words, name }
+    }
+
+    /// Where the receiver of the method call whose `.` is at `dot` starts.
+    fn receiver_start(&self, dot: usize) -> usize {
+        let t = self.t;
         let mut start = dot;
         while start > 0 {
             let k = start - 1;
@@ -668,24 +984,7 @@ impl<L> Analyzer<'_, '_, L> {
             }
             start = k;
         }
-        let mut words = Vec::new();
-        for k in start..dot {
-            if let Some(w) = t.ident(k) {
-                words.push(w.to_ascii_lowercase());
-            } else if let Some(v) = t.str_value(k) {
-                words.push(v.to_ascii_lowercase());
-            }
-        }
-        let (segments, after) = t.path(start);
-        let path = t.names(&segments).join("::");
-        let name = if after == dot && !segments.is_empty() {
-            Some(path)
-        } else if t.is_punct(after, '!') && t.next(after + 1) == dot {
-            Some(format!("{path}!(..)"))
-        } else {
-            None
-        };
-        Receiver { words, name }
+        start
     }
 
     /// The route of a handler attribute at `open` (`#[get("/x")]`, `#[route("/x", ..)]`).
@@ -873,10 +1172,178 @@ fn handler_names(t: &Tokens<'_>, from: usize, to: usize) -> Vec<(String, Sym)> {
 
 /// The receiver of a method call: its words, and its name when it is a path
 /// (`MIGRATIONS`) or a macro (`sqlx::migrate!(..)`).
-#[derive(Default)]
 struct Receiver {
     words: Vec<String>,
     name: Option<String>,
+}
+
+/// The comma-separated parts of tokens `from..to`, as ranges, skipping groups
+/// and generic arguments.
+fn comma_parts(t: &Tokens<'_>, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut start = from;
+    let mut j = from;
+    while j < to {
+        if t.is_punct(j, ',') {
+            parts.push((start, j));
+            start = j + 1;
+            j += 1;
+        } else if t.is_punct(j, '<') {
+            j = t.angle_end(j).max(j + 1);
+        } else {
+            j = t.next(j);
+        }
+    }
+    if start < to {
+        parts.push((start, to));
+    }
+    parts
+}
+
+/// `name: Type` (a field or a parameter, through `mut` and `&`) with a known type.
+fn typed_name(t: &Tokens<'_>, mut from: usize, to: usize) -> Option<(Sym, Ty)> {
+    while matches!(t.ident(from), Some("mut" | "ref" | "pub")) || t.is_punct(from, '&') {
+        from = if t.is_ident(from, "pub") && t.is_open(from + 1, '(') {
+            t.pair(from + 1) + 1
+        } else {
+            from + 1
+        };
+    }
+    let name = t.ident(from)?;
+    (t.is_punct(from + 1, ':') && !t.is_punct(from + 2, ':'))
+        .then(|| type_of(t, from + 2, to))
+        .flatten()
+        .map(|ty| (sym(name), ty))
+}
+
+/// The type an initialiser in tokens `from..to` builds: `T::f(..)` or `T { .. }`
+/// (a type is capitalised), through `.await`, `?`, `.unwrap()`, `.expect(..)`
+/// and pointer constructors (`Arc::new(..)`).
+fn constructed_type(t: &Tokens<'_>, from: usize, to: usize) -> Option<Ty> {
+    let (segments, after) = t.path(from);
+    let names = t.names(&segments);
+    let mut end = match t.kind(after) {
+        Some(Kind::Open('(' | '{')) => t.pair(after) + 1,
+        _ => return None,
+    };
+    loop {
+        if t.is_punct(end, '?') {
+            end += 1;
+        } else if t.is_punct(end, '.') && t.is_ident(end + 1, "await") {
+            end += 2;
+        } else if t.is_punct(end, '.')
+            && matches!(t.ident(end + 1), Some("unwrap" | "expect"))
+            && t.is_open(end + 2, '(')
+        {
+            end = t.pair(end + 2) + 1;
+        } else {
+            break;
+        }
+    }
+    if end != to {
+        return None;
+    }
+    let written = match (t.is_open(after, '{'), names.as_slice()) {
+        (true, _) => &names[..],
+        (false, [path @ .., _]) => path,
+        (false, []) => return None,
+    };
+    let ty = written.last()?;
+    if !ty.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    if POINTERS.contains(ty) && t.is_open(after, '(') {
+        return constructed_type(t, after + 1, t.pair(after));
+    }
+    Some(Ty::Named(written.iter().map(|s| sym(s)).collect()))
+}
+
+/// Pointer types a method call sees through.
+const POINTERS: &[&str] = &["Arc", "Rc", "Box", "Pin", "Data", "State", "Extension"];
+
+/// The type written in tokens `from..to`, as far as method calls need it.
+fn type_of(t: &Tokens<'_>, mut from: usize, to: usize) -> Option<Ty> {
+    while from < to
+        && (t.is_punct(from, '&')
+            || t.is_ident(from, "mut")
+            || t.kind(from) == Some(Kind::Lifetime))
+    {
+        from += 1;
+    }
+    if matches!(t.ident(from), Some("impl" | "dyn")) {
+        let traits = trait_names(t, from + 1, to);
+        return (!traits.is_empty()).then_some(Ty::Traits(traits));
+    }
+    let (segments, after) = t.path(from);
+    let last = t.ident(*segments.last()?)?;
+    let wrapper = POINTERS.contains(&last) || last.ends_with("Result") || last == "Option";
+    if wrapper && t.is_punct(after, '<') {
+        let close = t.angle_end(after).saturating_sub(1);
+        let first = comma_parts(t, after + 1, close).first().copied();
+        return first.and_then(|(from, to)| type_of(t, from, to));
+    }
+    Some(Ty::Named(t.names(&segments).into_iter().map(sym).collect()))
+}
+
+/// The name token of the call an initialiser in tokens `from..to` ends with,
+/// through `.await`, `?`, `.unwrap()` and `.expect(..)`: `a.b().connect().await?`
+/// → `connect`.
+fn final_call(t: &Tokens<'_>, from: usize, to: usize) -> Option<usize> {
+    let mut end = to;
+    loop {
+        if end > from && t.is_punct(end - 1, '?') {
+            end -= 1;
+        } else if end > from + 1 && t.is_ident(end - 1, "await") && t.is_punct(end - 2, '.') {
+            end -= 2;
+        } else if end > from + 2
+            && t.is_open(t.pair(end - 1), '(')
+            && matches!(t.ident(t.pair(end - 1) - 1), Some("unwrap" | "expect"))
+            && t.is_punct(t.pair(end - 1) - 2, '.')
+        {
+            end = t.pair(end - 1) - 2;
+        } else {
+            break;
+        }
+    }
+    let close = end.checked_sub(1)?;
+    if close < from || !matches!(t.kind(close), Some(Kind::Close(')'))) {
+        return None;
+    }
+    let name = t.pair(close).checked_sub(1)?;
+    (name >= from && t.ident(name).is_some()).then_some(name)
+}
+
+/// The traits named in the bounds `A + B<X> + 'a + ?Sized` in tokens `from..to`
+/// (their last path segments).
+fn trait_names(t: &Tokens<'_>, from: usize, to: usize) -> Box<[Sym]> {
+    let mut out = Vec::new();
+    let mut j = from;
+    while j < to {
+        if t.is_punct(j, '?') {
+            j = t.path(j + 1).1.max(j + 1);
+            continue;
+        }
+        if t.ident(j).is_some() {
+            let (segments, after) = t.path(j);
+            if let Some(&last) = segments.last()
+                && let Some(name) = t.ident(last)
+                && !matches!(name, "Send" | "Sync" | "Sized" | "Clone" | "Unpin")
+            {
+                out.push(sym(name));
+            }
+            j = if t.is_punct(after, '<') {
+                t.angle_end(after)
+            } else if matches!(t.kind(after), Some(Kind::Open(_))) {
+                t.next(after)
+            } else {
+                after
+            }
+            .max(j + 1);
+            continue;
+        }
+        j += 1;
+    }
+    out.into_boxed_slice()
 }
 
 /// Drop empty sequences and unwrap single-step ones.
@@ -911,12 +1378,8 @@ mod tests {
         analyze(&lex(src).unwrap(), &|span| span)
     }
 
-    fn call(name: &str, qual: Option<&str>, method: bool) -> Step {
-        Step::Call {
-            name: sym(name),
-            qual: qual.map(sym),
-            method,
-        }
+    fn path(p: &str) -> Target {
+        Target::Path(p.split("::").map(sym).collect())
     }
 
     #[test]
@@ -936,26 +1399,39 @@ mod tests {
         let names: Vec<Sym> = f.fns.iter().map(|f| f.name).collect();
         assert_eq!(names, [sym("start"), sym("main")]);
         assert_eq!(f.fns[0].owner, Some(sym("App")));
+        assert_eq!(f.fns[0].in_trait, Some(sym("Handler")));
+        assert_eq!(f.impls, [(sym("Handler"), sym("App"))]);
+        let targets: Vec<Target> = f.calls.iter().map(|c| c.target.clone()).collect();
+        assert_eq!(
+            targets,
+            [
+                path("ready"),
+                path("startup::run"),
+                path("other"),
+                path("a"),
+                path("b"),
+                path("cmd"),
+                path("axum::serve"),
+                path("migrate"),
+            ]
+        );
+        assert_eq!(&src[f.calls[1].span.clone()], "startup::run");
         assert_eq!(
             f.fns[0].body,
             Step::Seq(vec![
-                call("ready", None, false),
-                call("other", None, false),
-                Step::Alt(vec![
-                    call("run", Some("startup"), false),
-                    call("a", None, false),
-                    call("b", None, false),
-                ]),
+                Step::Call(0),
+                Step::Call(2),
+                Step::Alt(vec![Step::Call(1), Step::Call(3), Step::Call(4)]),
             ])
         );
         assert!(f.fns[1].is_entry);
         assert_eq!(
             f.fns[1].body,
             Step::Seq(vec![
-                call("cmd", None, false),
+                Step::Call(5),
                 Step::Alt(vec![
-                    Step::Seq(vec![Step::Event(0), call("serve", Some("axum"), false)]),
-                    call("migrate", None, false),
+                    Step::Seq(vec![Step::Event(0), Step::Call(6)]),
+                    Step::Call(7),
                 ]),
             ])
         );
@@ -1003,6 +1479,79 @@ mod tests {
         assert_eq!(&src[f.ctrl_c[0].1.clone()], "tokio::signal::ctrl_c");
         assert_eq!(f.sigterm.len(), 1, "`use` of SIGTERM is not handling it");
         assert!(f.disables_signals);
+    }
+
+    #[test]
+    fn receivers_types_generics_and_modules() {
+        let src = r#"
+            struct State { db: Arc<Database>, name: String }
+            mod inner {
+                pub async fn launch<Db: Database>(s: &Settings, store: impl Store + Send) where Db: Clone {
+                    let db = Db::new(s).await?;
+                    let pool = Pool::connect(&s.url).await.unwrap();
+                    let cfg: Config = load();
+                    db.run(); pool.query(); cfg.apply(); store.put(); self.db.init(); self.go();
+                    Server::new(x).bind();
+                    something().other();
+                }
+            }
+            trait Store { fn put(&self) { self.flush(); } }
+        "#;
+        let f = facts(src);
+        let named = |p: &str| Ty::Named(p.split("::").map(sym).collect());
+        assert_eq!(
+            f.fields,
+            [
+                (sym("State"), sym("db"), named("Database")),
+                (sym("State"), sym("name"), named("String")),
+            ]
+        );
+        let launch = &f.fns[0];
+        assert_eq!(&*launch.module, [sym("inner")]);
+        assert_eq!(
+            launch.generics,
+            [
+                (sym("Db"), Box::from([sym("Database")])),
+                (sym("Db"), Box::from([])),
+            ]
+        );
+        let locals: Vec<Sym> = launch.locals.iter().map(|l| l.0).collect();
+        assert_eq!(
+            locals,
+            [sym("s"), sym("store"), sym("db"), sym("pool"), sym("cfg")]
+        );
+        assert_eq!(launch.locals[1].1, Ty::Traits(Box::from([sym("Store")])));
+        assert_eq!(launch.locals[2].1, named("Db"));
+        assert_eq!(launch.locals[3].1, named("Pool"));
+        let method = |name: &str, recv: Recv| Target::Method {
+            name: sym(name),
+            recv,
+        };
+        let targets: Vec<Target> = f.calls.iter().map(|c| c.target.clone()).collect();
+        assert_eq!(
+            targets,
+            [
+                path("Db::new"),
+                path("Pool::connect"),
+                path("load"),
+                method("run", Recv::Local(sym("db"))),
+                method("query", Recv::Local(sym("pool"))),
+                method("apply", Recv::Local(sym("cfg"))),
+                method("put", Recv::Local(sym("store"))),
+                method("init", Recv::Field(sym("db"))),
+                method("go", Recv::SelfValue),
+                path("Server::new"),
+                method("bind", Recv::Assoc(Box::from([sym("Server"), sym("new")]))),
+                path("something"),
+                method("flush", Recv::SelfValue),
+            ],
+            "`something().other()` has an unknown receiver and reaches nothing"
+        );
+        let put = &f.fns[1];
+        assert_eq!(
+            (put.owner, put.in_trait),
+            (Some(sym("Store")), Some(sym("Store")))
+        );
     }
 
     #[test]

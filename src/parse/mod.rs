@@ -8,4 +8,5 @@ pub mod image;
 pub mod lex;
 pub mod listen;
 pub mod rust;
+pub mod uses;
 pub mod yaml;

@@ -7,6 +7,7 @@ use std::ops::Range;
 use proc_macro2::{Span, TokenStream, TokenTree};
 
 use crate::parse::lex::{Kind, Tokens};
+use crate::parse::uses::uses;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
@@ -228,68 +229,14 @@ pub fn commands(t: &Tokens<'_>) -> Vec<(String, Range<usize>)> {
 /// into scope: `use std::process::Command;` gives `Command`, `use tokio::process::Command
 /// as Cmd;` gives `Cmd`, `use std::process::*;` gives `Command`.
 fn process_command_names<'a>(t: &Tokens<'a>) -> Vec<&'a str> {
-    let mut names = Vec::new();
-    let mut i = 0;
-    while i < t.len() {
-        if t.is_ident(i, "use") {
-            let end = (i + 1..t.len())
-                .find(|&j| t.is_punct(j, ';'))
-                .unwrap_or(t.len());
-            use_tree(t, i + 1, end, false, &mut names);
-            i = end;
-        }
-        i += 1;
-    }
-    names
-}
-
-/// Walk the use tree in tokens `from..to`; `in_process` is true below a `process` segment.
-fn use_tree<'a>(
-    t: &Tokens<'a>,
-    from: usize,
-    to: usize,
-    in_process: bool,
-    names: &mut Vec<&'a str>,
-) {
-    let mut in_process = in_process;
-    let mut i = from;
-    while i < to {
-        if t.is_open(i, '{') {
-            let close = t.pair(i).min(to);
-            let mut start = i + 1;
-            let mut j = i + 1;
-            while j < close {
-                if t.is_punct(j, ',') {
-                    use_tree(t, start, j, in_process, names);
-                    start = j + 1;
-                    j += 1;
-                } else {
-                    j = t.next(j);
-                }
-            }
-            use_tree(t, start, close, in_process, names);
-            return;
-        }
-        if t.is_punct(i, '*') && in_process {
-            names.push("Command");
-            return;
-        }
-        if t.kind(i) == Some(Kind::Ident) {
-            let last = !t.is_joint(i + 1, ':', ':');
-            if last {
-                if in_process && t.is_ident(i, "Command") {
-                    let alias = (t.is_ident(i + 1, "as") && t.kind(i + 2) == Some(Kind::Ident))
-                        .then(|| t.text(i + 2));
-                    names.push(alias.unwrap_or("Command"));
-                }
-                return;
-            }
-            in_process = t.is_ident(i, "process");
-            i += 3;
-            continue;
-        }
-        i += 1;
-    }
+    uses(t)
+        .into_iter()
+        .filter_map(|u| match (u.alias, u.path.as_slice()) {
+            (Some(alias), [.., "process", "Command"]) => Some(alias),
+            (None, [.., "process"]) => Some("Command"),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Methods whose arguments are fallbacks for a missing value.

@@ -62,9 +62,10 @@ impl Check for MissingSigtermHandling {
                 continue;
             }
             for server in &servers {
-                let Some(serve) = server.run.serve.map(|(_, e)| scope.event(e)) else {
+                let Some((_, reach)) = server.run.serve else {
                     continue;
                 };
+                let serve = scope.event(reach.event);
                 if !seen.insert((serve.span.path.clone(), serve.span.bytes.start)) {
                     continue;
                 }
@@ -73,14 +74,19 @@ impl Check for MissingSigtermHandling {
                 } else {
                     ""
                 };
-                cx.report(
+                let calls = scope.chain(Some(reach), |s| s.serve.map(|(_, r)| r));
+                let through = scope.through(server.entry, &calls);
+                let d = cx.report(
                     serve.span.clone(),
                     format!(
-                        "the binary `{}` runs a server here (`{}`{disabled}), but nothing in its crate handles SIGTERM: on every deploy or scale-in SIGTERM kills it mid-request (or, as PID 1 in a container, is ignored until SIGKILL)",
+                        "the binary `{}` runs a server here (`{}`{disabled}){through}, but nothing in its crate handles SIGTERM: on every deploy or scale-in SIGTERM kills it mid-request (or, as PID 1 in a container, is ignored until SIGKILL)",
                         server.bin, serve.label
                     ),
                     "shut down gracefully on SIGTERM: wait on `tokio::signal::unix::signal(SignalKind::terminate())` (with `ctrl_c()` in a `tokio::select!`) and pass that future to `with_graceful_shutdown`",
                 );
+                for (location, label) in scope.chain_related(&calls) {
+                    d.with_related(location, label);
+                }
             }
         }
     }

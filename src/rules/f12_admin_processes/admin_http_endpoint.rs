@@ -105,7 +105,7 @@ fn why_admin(scope: &Scope<'_>, route: &Route<Location>) -> Option<String> {
         if let Some(m) = scope.function_named(name).migrate {
             return Some(format!(
                 "calls `{name}`, which runs migrations (`{}`)",
-                scope.event(m).label
+                scope.event(m.event).label
             ));
         }
         if let Some(task) = admin_task(name) {

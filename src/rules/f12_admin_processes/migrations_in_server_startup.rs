@@ -25,22 +25,46 @@ impl Check for MigrationsInServerStartup {
         let mut seen = BTreeSet::new();
         for (scope, servers) in servers(project) {
             for server in &servers {
-                let Some((migrate, serve)) = server.run.migrate_then_serve else {
+                let Some(pair) = server.run.migrate_then_serve else {
                     continue;
                 };
-                let (migrate, serve) = (scope.event(migrate), scope.event(serve));
-                if !seen.insert((migrate.span.path.clone(), migrate.span.bytes.start)) {
+                // Reported at the call on the path that migrates and then serves;
+                // the other calls of the chain, the migration and the server start are related.
+                let (mut calls, pair) = scope.pair_chain(pair);
+                let tail = scope.chain(Some(pair.migrate), |s| s.migrate);
+                let (migrate, serve) = (
+                    scope.event(pair.migrate.event),
+                    scope.event(pair.serve.event),
+                );
+                let at = tail.first().map_or(&migrate.span, |&c| &scope.call(c).span);
+                if !seen.insert((at.path.clone(), at.bytes.start)) {
                     continue;
                 }
-                cx.report(
-                    migrate.span.clone(),
+                calls.extend(&tail);
+                let through = scope.through(server.entry, &calls);
+                let d = cx.report(
+                    at.clone(),
                     format!(
-                        "the server binary `{}` runs database migrations (`{}`) on every start, before it serves: each replica races to migrate, a slow or failing migration blocks or crash-loops the rollout, and old and new code cannot run side by side",
+                        "the server binary `{}` runs database migrations (`{}`) on every start, before it serves{through}: each replica races to migrate, a slow or failing migration blocks or crash-loops the rollout, and old and new code cannot run side by side",
                         server.bin, migrate.label
                     ),
                     "run migrations as a one-off admin process from the same release: a `migrate` subcommand or a `src/bin/migrate.rs` binary, run as a Kubernetes Job, Helm hook, release phase or `docker compose run`",
-                )
-                .with_related(serve.span.clone(), format!("then serves here (`{}`)", serve.label));
+                );
+                for (location, label) in scope.chain_related(&calls) {
+                    if location != *at {
+                        d.with_related(location, label);
+                    }
+                }
+                if !tail.is_empty() {
+                    d.with_related(
+                        migrate.span.clone(),
+                        format!("migrates here (`{}`)", migrate.label),
+                    );
+                }
+                d.with_related(
+                    serve.span.clone(),
+                    format!("then serves here (`{}`)", serve.label),
+                );
             }
         }
     }

@@ -1,0 +1,575 @@
+//! Name resolution over a crate and the workspace crates it depends on: which
+//! workspace functions a call can reach.
+//!
+//! An edge exists only when the callee resolves to a workspace item:
+//! - a path (`crate::db::connect`, `db::connect`, `Pool::new`, `Self::f`, a
+//!   `use`d name or glob, a re-export) resolves through the module tree of the
+//!   crates in scope; a path into an external crate reaches nothing;
+//! - a method resolves through its receiver's type (`self`, a typed parameter or
+//!   binding, a struct field, `Type::new(..)`); an unknown receiver reaches nothing;
+//! - a call on a type parameter or `impl`/`dyn` trait reaches every workspace
+//!   implementation of its traits.
+
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostic::Location;
+use crate::parse::flow::{FnFlow, Recv, Sym, Target, Ty, sym};
+use crate::project::CodeFile;
+
+/// A function: (file index, function index) in the resolver's files.
+pub type FnId = (usize, usize);
+
+/// A module: (package index, path from the package root).
+type ModuleKey = (usize, Box<[Sym]>);
+
+/// How many rooted lookups one call's resolution may make: globs and
+/// re-exports can fan out, and a hostile module tree must not make that grow
+/// past a constant per call.
+const BUDGET: usize = 64;
+
+/// How many calls deep a receiver's type is followed (`a().b().c()`).
+const MAX_DEPTH: usize = 4;
+
+/// Resolution tables for a set of files, each in a package.
+pub struct Names<'p> {
+    files: Vec<&'p CodeFile>,
+    /// Each file's package (index into the packages) and module path.
+    modules: Vec<(usize, Box<[Sym]>)>,
+    /// Extern crate names (`my_crate`) → package.
+    crates: HashMap<Sym, usize>,
+    /// Free functions by (package, module path, name).
+    free: HashMap<(ModuleKey, Sym), Vec<FnId>>,
+    /// Methods and associated functions by (type or trait, name).
+    methods: HashMap<(Sym, Sym), Vec<FnId>>,
+    /// Trait (see [`Names::trait_key`]) → types implementing it.
+    impls: HashMap<Sym, Vec<Sym>>,
+    /// Type → traits it implements.
+    traits_of: HashMap<Sym, Vec<Sym>>,
+    /// Default methods by (trait, name).
+    defaults: HashMap<(Sym, Sym), Vec<FnId>>,
+    /// Every (package, module path) that exists, with the files defining it.
+    module_files: HashMap<ModuleKey, Vec<usize>>,
+    /// (struct, field) or (implementing type, associated type) → type, and the
+    /// file it is written in.
+    fields: HashMap<(Sym, Sym), (usize, Ty)>,
+}
+
+/// Where a path is written: the file, package and module.
+#[derive(Debug, Clone)]
+struct Site {
+    fi: usize,
+    pkg: usize,
+    module: Box<[Sym]>,
+}
+
+/// A package in scope: its extern name and directory.
+pub struct Package<'a> {
+    pub name: &'a str,
+    pub dir: &'a str,
+}
+
+impl<'p> Names<'p> {
+    /// Tables for `files`, where `package[i]` is the index in `packages` of file `i`.
+    pub fn new(files: Vec<&'p CodeFile>, package: &[usize], packages: &[Package<'_>]) -> Self {
+        let crates = packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (sym(&p.name.replace('-', "_")), i))
+            .collect();
+        let modules: Vec<(usize, Box<[Sym]>)> = files
+            .iter()
+            .zip(package)
+            .map(|(f, &p)| (p, file_module(&f.path, packages[p].dir)))
+            .collect();
+        let mut names = Names {
+            files,
+            modules,
+            crates,
+            free: HashMap::new(),
+            methods: HashMap::new(),
+            impls: HashMap::new(),
+            traits_of: HashMap::new(),
+            defaults: HashMap::new(),
+            module_files: HashMap::new(),
+            fields: HashMap::new(),
+        };
+        names.index();
+        names
+    }
+
+    fn index(&mut self) {
+        let mut seen_impls = HashSet::new();
+        for (fi, file) in self.files.iter().enumerate() {
+            let (pkg, module) = &self.modules[fi];
+            for depth in 0..=module.len() {
+                let key = (*pkg, module[..depth].into());
+                let entry = self.module_files.entry(key).or_default();
+                if depth == module.len() {
+                    entry.push(fi);
+                }
+            }
+            for (ni, f) in file.facts.fns.iter().enumerate() {
+                let full: Box<[Sym]> = module.iter().chain(f.module.iter()).copied().collect();
+                for depth in module.len()..=full.len() {
+                    self.module_files
+                        .entry((*pkg, full[..depth].into()))
+                        .or_default();
+                }
+                if let (Some(tr), true) = (f.in_trait, f.in_trait == f.owner) {
+                    self.defaults
+                        .entry((self.trait_key(fi, tr), f.name))
+                        .or_default()
+                        .push((fi, ni));
+                    continue;
+                }
+                match f.owner {
+                    Some(owner) => self
+                        .methods
+                        .entry((owner, f.name))
+                        .or_default()
+                        .push((fi, ni)),
+                    None => self
+                        .free
+                        .entry(((*pkg, full), f.name))
+                        .or_default()
+                        .push((fi, ni)),
+                }
+            }
+            for &(tr, ty) in &file.facts.impls {
+                let tr = self.trait_key(fi, tr);
+                if seen_impls.insert((tr, ty)) {
+                    self.impls.entry(tr).or_default().push(ty);
+                    self.traits_of.entry(ty).or_default().push(tr);
+                }
+            }
+            for (owner, field, ty) in &file.facts.fields {
+                self.fields.insert((*owner, *field), (fi, ty.clone()));
+            }
+        }
+    }
+
+    /// A trait named `name` in file `fi`, told apart from same-named traits of
+    /// other crates: the crate its `use` declaration names (the file's own
+    /// crate when it is not imported by name) and the name.
+    fn trait_key(&self, fi: usize, name: Sym) -> Sym {
+        let own = self.modules[fi].0;
+        let import = self.files[fi]
+            .facts
+            .imports
+            .iter()
+            .find(|i| i.alias == Some(name));
+        let krate = match import.and_then(|i| i.path.first()) {
+            Some(&first) if ![sym("crate"), sym("self"), sym("super")].contains(&first) => {
+                self.crates.get(&first).map_or(first, |&p| p as Sym)
+            }
+            _ => own as Sym,
+        };
+        name ^ krate.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// The files, in the order of their indexes.
+    pub fn files(&self) -> &[&'p CodeFile] {
+        &self.files
+    }
+
+    /// The function behind an id.
+    pub fn function(&self, (fi, ni): FnId) -> &'p FnFlow<Location> {
+        &self.files[fi].facts.fns[ni]
+    }
+
+    /// The workspace functions the call `ci` in function `id` may reach.
+    pub fn callees(&self, id: FnId, ci: usize) -> Vec<FnId> {
+        self.callees_within(id, ci, 0)
+    }
+
+    /// [`Names::callees`], `depth` calls deep in working out a receiver's type.
+    fn callees_within(&self, id: FnId, ci: usize, depth: usize) -> Vec<FnId> {
+        let f = self.function(id);
+        match &self.files[id.0].facts.calls[ci].target {
+            Target::Path(path) => self.path(id.0, f, path),
+            Target::Method { name, recv } => self.method(id, *name, recv, depth),
+        }
+    }
+
+    /// A type with what a call returns worked out (as far as `MAX_DEPTH`
+    /// calls), with the place its path was written in.
+    fn known(&self, id: FnId, ty: &Ty, depth: usize) -> Option<(Site, Ty)> {
+        let Ty::Returned(ci) = ty else {
+            return Some((self.site(id), ty.clone()));
+        };
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        self.callees_within(id, *ci, depth + 1)
+            .into_iter()
+            .find_map(|callee| {
+                let g = self.function(callee);
+                let self_ty = sym("Self");
+                match g.returns.as_ref()? {
+                    Ty::Named(path) if path[..] == [self_ty] => {
+                        Some((self.site(callee), Ty::Named(Box::new([g.owner?]))))
+                    }
+                    Ty::Named(path) if path.len() == 2 && path[0] == self_ty => {
+                        let (fi, ty) = self.fields.get(&(g.owner?, path[1]))?;
+                        Some((self.file_site(*fi), ty.clone()))
+                    }
+                    Ty::Returned(_) => None,
+                    other => Some((self.site(callee), other.clone())),
+                }
+            })
+    }
+
+    /// Where a function is written, for resolving the paths in it.
+    fn site(&self, id: FnId) -> Site {
+        let (pkg, module) = self.module_of(id.0, self.function(id));
+        Site {
+            fi: id.0,
+            pkg,
+            module,
+        }
+    }
+
+    /// The top of file `fi`, for resolving the paths written there.
+    fn file_site(&self, fi: usize) -> Site {
+        let (pkg, module) = self.modules[fi].clone();
+        Site { fi, pkg, module }
+    }
+
+    /// The module a function of file `fi` sits in.
+    fn module_of(&self, fi: usize, f: &FnFlow<Location>) -> (usize, Box<[Sym]>) {
+        let (pkg, module) = &self.modules[fi];
+        (
+            *pkg,
+            module.iter().chain(f.module.iter()).copied().collect(),
+        )
+    }
+
+    fn path(&self, fi: usize, f: &FnFlow<Location>, path: &[Sym]) -> Vec<FnId> {
+        let Some((&first, rest)) = path.split_first() else {
+            return Vec::new();
+        };
+        if first == sym("Self") {
+            let home = self.module_of(fi, f);
+            return match (f.owner, rest) {
+                (Some(owner), [name]) => self.methods_in(Some((home.0, &home.1)), owner, *name),
+                _ => Vec::new(),
+            };
+        }
+        if let ([name], Some(bounds)) = (rest, generic_bounds(f, first)) {
+            return self.trait_methods(fi, bounds, *name);
+        }
+        let (pkg, module) = self.module_of(fi, f);
+        let budget = Cell::new(BUDGET);
+        if rest.is_empty() {
+            let local = self.lookup(pkg, &module, path, &budget);
+            if !local.is_empty() {
+                return local;
+            }
+        }
+        self.imported(fi, pkg, &module, path, &budget)
+            .unwrap_or_else(|| self.rooted(pkg, &module, path, &budget))
+    }
+
+    /// `path` through the `use` declarations of file `fi`: its first segment
+    /// imported by name, else through the file's globs. `None` when no import
+    /// names the first segment and no glob reaches it.
+    fn imported(
+        &self,
+        fi: usize,
+        pkg: usize,
+        module: &[Sym],
+        path: &[Sym],
+        budget: &Cell<usize>,
+    ) -> Option<Vec<FnId>> {
+        let (&first, rest) = path.split_first()?;
+        let imports = &self.files[fi].facts.imports;
+        if let Some(import) = imports.iter().find(|i| i.alias == Some(first)) {
+            let full: Vec<Sym> = import.path.iter().chain(rest).copied().collect();
+            return Some(self.rooted(pkg, module, &full, budget));
+        }
+        let globbed: Vec<FnId> = imports
+            .iter()
+            .filter(|i| i.alias.is_none())
+            .flat_map(|glob| {
+                let full: Vec<Sym> = glob.path.iter().chain(path).copied().collect();
+                self.rooted(pkg, module, &full, budget)
+            })
+            .collect();
+        (!globbed.is_empty()).then_some(globbed)
+    }
+
+    /// A path rooted as a `use` path is: at `crate`, `self`, `super`, a crate
+    /// name, or a name of the current module.
+    fn rooted(&self, pkg: usize, module: &[Sym], path: &[Sym], budget: &Cell<usize>) -> Vec<FnId> {
+        if budget.get() == 0 {
+            return Vec::new();
+        }
+        budget.set(budget.get() - 1);
+        let Some((&first, rest)) = path.split_first() else {
+            return Vec::new();
+        };
+        if first == sym("crate") {
+            return self.lookup(pkg, &[], rest, budget);
+        }
+        if first == sym("self") {
+            return self.lookup(pkg, module, rest, budget);
+        }
+        if first == sym("super") {
+            let parent = &module[..module.len().saturating_sub(1)];
+            return self.rooted(pkg, parent, &[&[sym("self")], rest].concat(), budget);
+        }
+        if let Some(&krate) = self.crates.get(&first) {
+            return self.lookup(krate, &[], rest, budget);
+        }
+        let here = self.lookup(pkg, module, path, budget);
+        if !here.is_empty() || rest.len() != 1 {
+            return here;
+        }
+        // `Type::f` on a type of the current module.
+        self.methods_in(Some((pkg, module)), first, rest[0])
+    }
+
+    /// `path` looked up inside `module` of package `pkg`: a function, a child
+    /// module, a type's associated function, or a re-export.
+    fn lookup(&self, pkg: usize, module: &[Sym], path: &[Sym], budget: &Cell<usize>) -> Vec<FnId> {
+        let Some((&first, rest)) = path.split_first() else {
+            return Vec::new();
+        };
+        if rest.is_empty() {
+            if let Some(found) = self.free.get(&((pkg, module.into()), first)) {
+                return found.clone();
+            }
+        } else {
+            let child: Box<[Sym]> = module.iter().chain([&first]).copied().collect();
+            if self.module_files.contains_key(&(pkg, child.clone())) {
+                return self.lookup(pkg, &child, rest, budget);
+            }
+            if let [name] = rest {
+                let found = self.methods_in(Some((pkg, module)), first, *name);
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+        }
+        // A re-export: `pub use inner::f;` or `pub use inner::*;` in the module.
+        self.module_files
+            .get(&(pkg, module.into()))
+            .into_iter()
+            .flatten()
+            .find_map(|&fi| {
+                self.imported(fi, pkg, module, path, budget)
+                    .filter(|found| !found.is_empty())
+            })
+            .unwrap_or_default()
+    }
+
+    fn method(&self, id: FnId, name: Sym, recv: &Recv, depth: usize) -> Vec<FnId> {
+        let f = self.function(id);
+        let here = || self.site(id);
+        let (site, ty) = match recv {
+            Recv::SelfValue => match (f.owner, f.in_trait) {
+                (Some(owner), Some(tr)) if owner == tr => (here(), Ty::Traits(Box::new([tr]))),
+                (Some(owner), _) => (here(), Ty::Named(Box::new([owner]))),
+                (None, _) => return Vec::new(),
+            },
+            Recv::Local(x) => {
+                let Some((_, ty)) = f.locals.iter().rev().find(|(n, _)| n == x) else {
+                    return Vec::new();
+                };
+                let Some(known) = self.known(id, ty, depth) else {
+                    return Vec::new();
+                };
+                known
+            }
+            Recv::Field(x) => {
+                let Some((fi, ty)) = f.owner.and_then(|o| self.fields.get(&(o, *x))) else {
+                    return Vec::new();
+                };
+                (self.file_site(*fi), ty.clone())
+            }
+            Recv::Assoc(path) => match path.as_ref() {
+                [.., ty, _] if *ty == sym("Self") => match f.owner {
+                    Some(owner) => (here(), Ty::Named(Box::new([owner]))),
+                    None => return Vec::new(),
+                },
+                [ty @ .., _] if !ty.is_empty() => (here(), Ty::Named(ty.into())),
+                _ => return Vec::new(),
+            },
+        };
+        match ty {
+            Ty::Named(path) => match (path.as_ref(), generic_bounds(f, path[0])) {
+                ([_], Some(bounds)) => self.trait_methods(id.0, bounds, name),
+                _ => self.typed_methods(&site, &path, name),
+            },
+            Ty::Traits(traits) => self.trait_methods(site.fi, &traits, name),
+            Ty::Returned(_) => Vec::new(),
+        }
+    }
+
+    /// `name` on the type written as `path` at `site`.
+    fn typed_methods(&self, site: &Site, path: &[Sym], name: Sym) -> Vec<FnId> {
+        let Some((&ty, module)) = path.split_last() else {
+            return Vec::new();
+        };
+        let home = if module.is_empty() {
+            let imported = self.files[site.fi]
+                .facts
+                .imports
+                .iter()
+                .find(|i| i.alias == Some(ty));
+            match imported {
+                Some(import) => {
+                    let prefix = &import.path[..import.path.len().saturating_sub(1)];
+                    self.module_home(site, prefix, MAX_DEPTH)
+                }
+                None => Some((site.pkg, site.module.clone())),
+            }
+        } else {
+            self.module_home(site, module, MAX_DEPTH)
+        };
+        self.methods_in(home.as_ref().map(|(p, m)| (*p, &m[..])), ty, name)
+    }
+
+    /// The package and module the module path `path`, written at `site`, names.
+    fn module_home(&self, site: &Site, path: &[Sym], depth: usize) -> Option<(usize, Box<[Sym]>)> {
+        let (&first, rest) = path.split_first()?;
+        let join = |base: &[Sym], rest: &[Sym]| base.iter().chain(rest).copied().collect();
+        if first == sym("crate") {
+            return Some((site.pkg, rest.into()));
+        }
+        if first == sym("self") {
+            return Some((site.pkg, join(&site.module, rest)));
+        }
+        if first == sym("super") {
+            let parent = &site.module[..site.module.len().saturating_sub(1)];
+            return Some((site.pkg, join(parent, rest)));
+        }
+        if let Some(&krate) = self.crates.get(&first) {
+            return Some((krate, rest.into()));
+        }
+        let import = self.files[site.fi]
+            .facts
+            .imports
+            .iter()
+            .find(|i| i.alias == Some(first));
+        match import {
+            Some(import) if depth > 0 => {
+                let full: Vec<Sym> = import.path.iter().chain(rest).copied().collect();
+                self.module_home(site, &full, depth - 1)
+            }
+            Some(_) => None,
+            None => Some((site.pkg, join(&site.module, path))),
+        }
+    }
+
+    /// `name` on the type `ty` defined in `home` (package, module) when known:
+    /// the methods whose `impl` is there; else, or when none is, the methods of
+    /// every type of that name as long as they all sit in one module (same-named
+    /// types of different modules are not guessed between).
+    fn methods_in(&self, home: Option<(usize, &[Sym])>, ty: Sym, name: Sym) -> Vec<FnId> {
+        let all = self.type_methods(ty, name);
+        let module = |&id: &FnId| self.module_of(id.0, self.function(id));
+        if let Some((pkg, home)) = home {
+            let there: Vec<FnId> = all
+                .iter()
+                .copied()
+                .filter(|id| {
+                    let (p, m) = module(id);
+                    p == pkg && *m == *home
+                })
+                .collect();
+            if !there.is_empty() {
+                return there;
+            }
+        }
+        let mut modules = all.iter().map(module);
+        let first = modules.next();
+        if modules.all(|m| Some(&m) == first.as_ref()) {
+            all
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// `name` on a type of that name: its own methods, else the default
+    /// methods of the traits it implements.
+    fn type_methods(&self, ty: Sym, name: Sym) -> Vec<FnId> {
+        if let Some(found) = self.methods.get(&(ty, name)) {
+            return found.clone();
+        }
+        self.traits_of
+            .get(&ty)
+            .into_iter()
+            .flatten()
+            .filter_map(|tr| self.defaults.get(&(*tr, name)))
+            .flatten()
+            .copied()
+            .collect()
+    }
+
+    /// `name` on a value known only by the traits it implements (named in
+    /// file `fi`): every workspace implementation, and the traits' default methods.
+    fn trait_methods(&self, fi: usize, traits: &[Sym], name: Sym) -> Vec<FnId> {
+        let mut out = Vec::new();
+        for &tr in traits {
+            let tr = self.trait_key(fi, tr);
+            out.extend(self.defaults.get(&(tr, name)).into_iter().flatten());
+            for ty in self.impls.get(&tr).into_iter().flatten() {
+                out.extend(self.methods.get(&(*ty, name)).into_iter().flatten());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The trait bounds of the type parameter `name` of `f`, if it is one.
+fn generic_bounds(f: &FnFlow<Location>, name: Sym) -> Option<&[Sym]> {
+    f.generics
+        .iter()
+        .rev()
+        .find(|(g, _)| *g == name)
+        .map(|(_, bounds)| bounds.as_ref())
+}
+
+/// The module path of a file in a package at `dir`: `src/a/b.rs` and
+/// `src/a/b/mod.rs` are `a::b`; crate roots (`lib.rs`, `main.rs`, `src/bin/*`)
+/// and files outside `src/` are the root.
+fn file_module(path: &str, dir: &str) -> Box<[Sym]> {
+    let rel = if dir.is_empty() {
+        path
+    } else {
+        path.strip_prefix(dir)
+            .and_then(|p| p.strip_prefix('/'))
+            .unwrap_or(path)
+    };
+    let Some(rel) = rel.strip_prefix("src/") else {
+        return Box::default();
+    };
+    if rel.starts_with("bin/") {
+        return Box::default();
+    }
+    let rel = rel.strip_suffix(".rs").unwrap_or(rel);
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    if matches!(parts.last(), Some(&("mod" | "lib" | "main"))) {
+        parts.pop();
+    }
+    parts.into_iter().map(sym).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths_of_files() {
+        let m = |p: &str, d: &str| file_module(p, d).to_vec();
+        assert_eq!(m("src/lib.rs", ""), Vec::<Sym>::new());
+        assert_eq!(m("api/src/db/mod.rs", "api"), vec![sym("db")]);
+        assert_eq!(m("api/src/db/pool.rs", "api"), vec![sym("db"), sym("pool")]);
+        assert_eq!(m("api/src/bin/migrate.rs", "api"), Vec::<Sym>::new());
+        assert_eq!(m("version.rs", ""), Vec::<Sym>::new());
+    }
+}
