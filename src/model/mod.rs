@@ -1,4 +1,7 @@
-//! The deployment model: what the repository deploys, and the role of every file.
-//! Rules ask it whether code or a file is production instead of keeping their own lists.
+//! The deployment model: what the repository deploys, the role of every file, and what a
+//! configuration value is (a reference, a placeholder, a weak default or a literal).
+//! Rules ask it whether code or a file is production, and what a value is, instead of
+//! keeping their own lists.
 
 pub mod role;
+pub mod value;
