@@ -272,6 +272,9 @@ fn is_weak(lower: &str) -> bool {
                 .any(|w| SELF_DESCRIBING.contains(&w))
 }
 
+/// The longest value [`is_sequential`] considers.
+const MAX_DUMMY_LEN: usize = 40;
+
 /// One character repeated (`0000`, `aaaa`) or counting up (`123456`, `abcdef`).
 fn is_run(b: &[u8]) -> bool {
     b.len() >= 3
@@ -279,12 +282,13 @@ fn is_run(b: &[u8]) -> bool {
             || b.windows(2).all(|w| w[1] == w[0].wrapping_add(1)))
 }
 
-/// At most two runs end to end: `abcd1234`, `123456789`, `aaaa1111`.
+/// At most two runs end to end: `abcd1234`, `123456789`, `aaaa1111`. Only short values
+/// are split in two, which keeps this linear.
 fn is_sequential(b: &[u8]) -> bool {
-    if b.len() < 4 {
-        return false;
+    if b.len() < 4 || is_run(b) {
+        return b.len() >= 4;
     }
-    (1..b.len()).any(|i| is_run(&b[..i]) && is_run(&b[i..])) || is_run(b)
+    b.len() <= MAX_DUMMY_LEN && (1..b.len()).any(|i| is_run(&b[..i]) && is_run(&b[i..]))
 }
 
 #[cfg(test)]
@@ -354,6 +358,7 @@ mod tests {
             "abcd1234",
             "aaaa",
             "my-secret-token",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             "super-long-and-secret-random-key-needed-to-verify-message-integrity",
         ] {
             assert_eq!(kind(v), ValueKind::Weak, "{v}");
