@@ -124,6 +124,8 @@ pub struct DockerFacts {
     pub exposes: Vec<PortDecl>,
     /// `ENV` settings of the runtime stages: (name, value).
     pub env: Vec<(String, String)>,
+    /// `COPY` and `ADD` of the runtime stages: their sources as written, and where.
+    pub copies: Vec<(Vec<String>, Location)>,
     /// Every word of its build steps and what it provides, for [`Self::mentions`].
     pub words: HashSet<String>,
 }
@@ -718,6 +720,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
             let mut provides = BTreeSet::new();
             let mut exposes = Vec::new();
             let mut env = Vec::new();
+            let mut copies = Vec::new();
             for stage in df.runtime_stages() {
                 if let Some(image) = stage.image() {
                     let name = image.value.split(['@']).next().unwrap_or_default();
@@ -755,6 +758,16 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                             if let Some(dest) = words.last() {
                                 provides.insert(basename(&dest.value));
                             }
+                            let sources = &words[..words.len().saturating_sub(1)];
+                            copies.push((
+                                sources.iter().map(|w| w.value.clone()).collect(),
+                                file.loc(
+                                    inst.keyword_span.start
+                                        ..words
+                                            .last()
+                                            .map_or(inst.keyword_span.end, |w| w.span.end),
+                                ),
+                            ));
                         }
                         _ => {}
                     }
@@ -775,6 +788,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 provides,
                 exposes,
                 env,
+                copies,
                 words,
             }))
         }

@@ -176,7 +176,16 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
     (Role::Development, &[".devcontainer", "devcontainer", "dev"]),
     (
         Role::Ci,
-        &[".github", ".circleci", ".gitlab", ".buildkite", ".ci", "ci"],
+        &[
+            ".github",
+            ".circleci",
+            ".gitlab",
+            ".buildkite",
+            ".woodpecker",
+            ".drone",
+            ".ci",
+            "ci",
+        ],
     ),
     (Role::Tooling, &["xtask", "tools"]),
     (Role::Generated, &["generated"]),
@@ -186,7 +195,8 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
 const TEST_DIRECTORY_SUFFIXES: &[&str] = &["-tests", "_tests", "-test", "_test", "-e2e", "_e2e"];
 
 /// Parts of a deployment file's name (split at `.`, `-`, `_`) and the role they give it:
-/// `docker-compose.dev.yml`, `Dockerfile.ci`, `compose.override.yaml`, `development.env`.
+/// `docker-compose.dev.yml`, `Dockerfile.ci`, `compose.override.yaml`, `development.env`,
+/// `config.example.toml` (an example of something: not its first part).
 const NAME_PARTS: &[(Role, &[&str])] = &[
     (
         Role::Development,
@@ -199,8 +209,12 @@ const NAME_PARTS: &[(Role, &[&str])] = &[
             "devcontainer",
         ],
     ),
-    (Role::Test, &["test", "tests", "e2e", "integration"]),
-    (Role::Ci, &["ci"]),
+    (
+        Role::Test,
+        &["test", "tests", "testing", "e2e", "integration"],
+    ),
+    (Role::Ci, &["ci", "woodpecker", "drone", "travis"]),
+    (Role::Example, &["example", "examples", "sample", "samples"]),
 ];
 
 /// Phrases in a file's opening comments that say it is not for production.
@@ -220,11 +234,24 @@ const HEADER_PHRASES: &[(Role, &[&str])] = &[
             "do not use in production",
             "don't use in production",
             "not suitable for production",
+            "localhost only",
         ],
     ),
     (
         Role::Test,
-        &["for testing", "testing only", "test only", "for tests"],
+        &[
+            "for testing",
+            "testing only",
+            "test only",
+            "for tests",
+            "for end-to-end tests",
+            "for the end-to-end tests",
+            "by the end-to-end tests",
+            "for e2e tests",
+            "by the e2e tests",
+            "for integration tests",
+            "by the integration tests",
+        ],
     ),
     (
         Role::Generated,
@@ -346,6 +373,9 @@ pub fn of_path(rel: &str) -> Decision {
         }
     }
     let lower = name.to_ascii_lowercase();
+    if is_lockfile(&lower) {
+        return Decision::new(Role::Generated, format!("lockfile `{name}`"));
+    }
     if lower == "build.rs" {
         return Decision::new(Role::BuildScript, "Cargo build script `build.rs`");
     }
@@ -357,11 +387,25 @@ pub fn of_path(rel: &str) -> Decision {
         return Decision::production();
     }
     for (role, words) in NAME_PARTS {
-        if let Some(part) = lower.split(['.', '-', '_']).find(|p| words.contains(p)) {
+        // `config.example.toml` is an example of a config; a file named `example.yaml` may
+        // be the one a project deploys.
+        let skip = usize::from(*role == Role::Example);
+        if let Some(part) = lower
+            .split(['.', '-', '_'])
+            .filter(|p| !p.is_empty())
+            .skip(skip)
+            .find(|p| words.contains(p))
+        {
             return Decision::new(*role, format!("file name part `{part}`"));
         }
     }
     Decision::production()
+}
+
+/// Lockfiles written by package managers: `Cargo.lock`, `pnpm-lock.yaml`, `yarn.lock`.
+fn is_lockfile(lower: &str) -> bool {
+    let stem = lower.rsplit_once('.').map_or(lower, |(stem, _)| stem);
+    lower.ends_with(".lock") || stem.ends_with("-lock") || lower == "go.sum"
 }
 
 /// The role of a file from its path and, when the path says production, its opening
@@ -439,10 +483,18 @@ mod tests {
         assert_eq!(role("docker-compose.dev.yml"), Role::Development);
         assert_eq!(role("compose.override.yaml"), Role::Development);
         assert_eq!(role("Dockerfile.ci"), Role::Ci);
+        assert_eq!(role(".woodpecker.yml"), Role::Ci);
+        assert_eq!(role(".drone.yml"), Role::Ci);
+        assert_eq!(role("server/testing-docker-compose.yml"), Role::Test);
         assert_eq!(role("docker-compose.e2e.yaml"), Role::Test);
         assert_eq!(role("development.env"), Role::Development);
         assert_eq!(role("build.rs"), Role::BuildScript);
         assert_eq!(role("src/foo_test.rs"), Role::Test);
+        assert_eq!(role("config/settings.example.toml"), Role::Example);
+        assert_eq!(role("deploy/compose.sample.yaml"), Role::Example);
+        assert_eq!(role(".env.example"), Role::Example);
+        assert_eq!(role("web/pnpm-lock.yaml"), Role::Generated);
+        assert_eq!(role("Cargo.lock"), Role::Generated);
     }
 
     #[test]
@@ -460,6 +512,7 @@ mod tests {
             "devices/Dockerfile",
             "src/tools.rs",
             "crates/api/src/tools/mod.rs",
+            "kubernetes/example.yaml",
             "src/docs/render.rs",
         ] {
             assert_eq!(role(rel), Role::Production, "{rel}");
@@ -486,6 +539,16 @@ mod tests {
         let manifest = "# Code generated by kustomize. DO NOT EDIT.\napiVersion: v1\n";
         assert_eq!(
             of_file("release/app.yaml", Some(manifest), None).role,
+            Role::Production
+        );
+        let e2e = "# This compose file was constructed as a base for\n# use by the End-to-end tests.\nservices:\n";
+        assert_eq!(
+            of_file("docker/docker-compose.mysql.yaml", Some(e2e), None).role,
+            Role::Test
+        );
+        let mentions = "# Unlike the other file (an end-to-end test harness), this runs a server.\nservices:\n";
+        assert_eq!(
+            of_file("docker/docker-compose.one-shot.yaml", Some(mentions), None).role,
             Role::Production
         );
         let plain = "# syntax=docker/dockerfile:1\nFROM rust:1.80\n";

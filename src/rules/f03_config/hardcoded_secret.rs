@@ -1,17 +1,22 @@
 //! TF0301 hardcoded-secret: credentials committed in code or deploy files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use syn::visit::Visit;
 
-use super::secrets;
+use super::deployed_config;
+use super::secrets::{self, Context};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::value::{self, ValueKind};
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::StrLit;
 use crate::parse::yaml::{self, DocKind, Node};
 use crate::prefilter::Prefilter;
+use crate::project::Project;
 use crate::rules::{Check, Ctx};
-use crate::source::{FileKind, SourceFile};
+use crate::source::{self, FileKind, SourceFile};
+use crate::text::LineIndex;
 
 declare_rule! {
     HardcodedSecret {
@@ -36,10 +41,61 @@ declare_rule! {
 
 impl Check for HardcodedSecret {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let mut found = Findings {
-            tokens_only: is_documentation_or_ci(file.path),
-            ..Findings::default()
-        };
+        report(file, collect(file, Context::AtRest), None, cx);
+    }
+
+    /// Config files deployed as written (copied into a production image, a chart's default
+    /// values) are read again as deployed settings: what only counts there, such as a weak
+    /// default, is reported with what deploys the file as related location.
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for config in deployed_config::deployed_configs(project) {
+            let Ok(i) = project
+                .files
+                .binary_search_by(|f| f.path.as_str().cmp(config.path))
+            else {
+                continue;
+            };
+            let kind = project.files[i].kind;
+            let Some(text) = read_config(&project.root.join(config.path)) else {
+                continue;
+            };
+            let lines = LineIndex::new(&text);
+            let Ok(parsed) = source::parse(kind, config.path, &text, &lines) else {
+                continue;
+            };
+            let file = SourceFile::new(config.path, kind, &text, &lines, &parsed);
+            let mut deployed = collect(&file, Context::Deployed);
+            let at_rest = collect(&file, Context::AtRest);
+            deployed
+                .found
+                .retain(|span, _| !at_rest.found.contains_key(span));
+            deployed.groups.clear();
+            report(&file, deployed, Some((&config.by, config.how)), cx);
+        }
+    }
+}
+
+/// The largest config file read again for [`HardcodedSecret::check_project`].
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// The text of a regular file of at most [`MAX_CONFIG_BYTES`]; a symbolic link could point
+/// outside the repository.
+fn read_config(path: &std::path::Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_CONFIG_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+/// The credentials of `file`, reading its config settings (TOML, YAML that is neither compose
+/// nor Kubernetes) in context `config`.
+fn collect(file: &SourceFile<'_>, config: Context) -> Findings {
+    let mut found = Findings {
+        config,
+        ..Findings::default()
+    };
+    {
         match file.kind {
             FileKind::Rust => rust_values(file, &mut found),
             FileKind::Yaml => yaml_values(file, &mut found),
@@ -47,7 +103,7 @@ impl Check for HardcodedSecret {
             FileKind::Env => {
                 for e in file.env() {
                     let span = e.value_span.clone();
-                    found.check(Some(&e.key), &e.value, &verbatim(&file.text[span.clone()], &e.value, span),
+                    found.check(Some(&e.key), &e.value, Context::AtRest, &verbatim(&file.text[span.clone()], &e.value, span),
                         "keep this file out of git (commit a `.env.example` with placeholders) and inject the value from the environment");
                 }
             }
@@ -58,24 +114,77 @@ impl Check for HardcodedSecret {
             }
             FileKind::Cargo | FileKind::Shell => {}
         }
-        let text = |span: &Range<usize>| file.text.get(span.clone()).unwrap_or_default();
-        for ((start, end), (message, help)) in found.found {
-            cx.report(file.loc(start..end), message, help)
-                .with_secret(text(&(start..end)));
-        }
-        for g in found.groups {
-            let d = cx.report(file.loc(g.span.clone()), g.message, g.help);
-            d.with_secret(text(&g.span));
-            for (span, message) in g.related {
-                d.with_secret(text(&span))
-                    .with_related(file.loc(span), message);
+    }
+    found
+}
+
+/// Report what was found in `file`; `deployed_by` is what deploys the file as written.
+/// One credential committed in several places of a file (a database password given to the
+/// database and to its clients) is one finding, at its first place; so are all the
+/// credentials of a config file deployed as written, whose cause is the file.
+fn report(
+    file: &SourceFile<'_>,
+    found: Findings,
+    deployed_by: Option<(&Location, &str)>,
+    cx: &mut Ctx<'_>,
+) {
+    let text = |span: &Range<usize>| file.text.get(span.clone()).unwrap_or_default();
+    let mut by_cause: HashMap<&str, usize> = HashMap::new();
+    let mut reports: Vec<Group> = Vec::new();
+    for ((start, end), (message, help)) in found.found {
+        let secret = text(&(start..end));
+        let cause = if deployed_by.is_some() { "" } else { secret };
+        match by_cause.get(cause) {
+            Some(&i) => {
+                let same = text(&reports[i].span) == secret;
+                reports[i].related.push((
+                    start..end,
+                    if same {
+                        "the same credential, committed again".to_string()
+                    } else {
+                        message
+                    },
+                ));
             }
+            None => {
+                by_cause.insert(cause, reports.len());
+                reports.push(Group {
+                    span: start..end,
+                    message,
+                    help,
+                    related: Vec::new(),
+                    redact: true,
+                });
+            }
+        }
+    }
+    for g in reports.into_iter().chain(found.groups) {
+        let d = cx.report(file.loc(g.span.clone()), g.message, g.help);
+        if g.redact {
+            redact(d, text(&g.span));
+        }
+        if let Some((by, how)) = deployed_by {
+            d.with_related(by.clone(), how);
+        }
+        for (span, message) in g.related {
+            if g.redact {
+                redact(d, text(&span));
+            }
+            d.with_related(file.loc(span), message);
         }
     }
 }
 
+/// Record `value` for masking in the output, unless it is a weak default: a well-known
+/// value such as `postgres` protects nothing by being masked, and masking it would garble
+/// every message that names it.
+fn redact(d: &mut Diagnostic, value: &str) {
+    if value::kind(value) != ValueKind::Weak {
+        d.with_secret(value);
+    }
+}
+
 /// Findings keyed by span, so one literal is reported once.
-#[derive(Default)]
 struct Findings {
     found: BTreeMap<(usize, usize), (String, &'static str)>,
     /// The spans of `found` not inside another, start → end. None holds another, so
@@ -84,8 +193,19 @@ struct Findings {
     outermost: BTreeMap<usize, usize>,
     /// Findings of one cause with several places (a Secret's credentials).
     groups: Vec<Group>,
-    /// Only published token formats count (CI workflows, example files).
-    tokens_only: bool,
+    /// The context of config settings: TOML and YAML that is neither compose nor Kubernetes.
+    config: Context,
+}
+
+impl Default for Findings {
+    fn default() -> Self {
+        Findings {
+            found: BTreeMap::new(),
+            outermost: BTreeMap::new(),
+            groups: Vec::new(),
+            config: Context::AtRest,
+        }
+    }
 }
 
 /// One finding at `span` with other places of the same cause.
@@ -94,33 +214,22 @@ struct Group {
     message: String,
     help: &'static str,
     related: Vec<(std::ops::Range<usize>, String)>,
-}
-
-/// CI workflows and example/sample/template files: their URLs and named values are
-/// test services and documentation, but a real token format is still a leak.
-fn is_documentation_or_ci(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    path.starts_with(".github/")
-        || path.starts_with(".gitlab-ci")
-        || path.starts_with(".circleci/")
-        || name
-            .split(['.', '-', '_'])
-            .any(|p| matches!(p, "example" | "examples" | "sample" | "template" | "tmpl"))
+    /// False when its places hold no credential value to mask (a build argument's name).
+    redact: bool,
 }
 
 impl Findings {
-    /// Check `value` (stored under `key`, if any); `map` turns value ranges into file ranges.
+    /// Check `value` (stored under `key`, if any, in `context`); `map` turns value ranges
+    /// into file ranges.
     fn check(
         &mut self,
         key: Option<&str>,
         value: &str,
+        context: Context,
         map: &dyn Fn(Range<usize>) -> Range<usize>,
         help: &'static str,
     ) {
-        let finding = if self.tokens_only {
-            secrets::token(value)
-                .map(|(kind, range)| (map(range), format!("{kind} committed in the repository")))
-        } else if let Some(url) = secrets::credential_url(value) {
+        let finding = if let Some(url) = secrets::credential_url_in(value, context) {
             let whose = if url.user.is_empty() {
                 String::new()
             } else {
@@ -133,12 +242,14 @@ impl Findings {
         } else if let Some((kind, range)) = secrets::token(value) {
             Some((map(range), format!("{kind} committed in the repository")))
         } else {
-            key.filter(|k| secrets::is_secret_name(k) && secrets::looks_secret(value))
-                .map(|key| {
-                    (
-                        map(0..value.len()),
-                        format!("`{key}` is set to a literal secret"),
-                    )
+            key.filter(|k| secrets::is_secret_name(k))
+                .and_then(|key| Some((key, secrets::secret_value(value, context)?)))
+                .map(|(key, kind)| {
+                    let what = match kind {
+                        ValueKind::Weak => "a weak default credential that is deployed as written",
+                        _ => "a literal secret",
+                    };
+                    (map(0..value.len()), format!("`{key}` is set to {what}"))
                 })
         };
         if let Some((span, message)) = finding
@@ -230,17 +341,27 @@ const RUST_HELP: &str =
 
 fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
     let literals = file.string_literals();
-    if !found.tokens_only
-        && let Some(ast) = file.rust()
-    {
+    if let Some(ast) = file.rust() {
         let mut keyed = KeyedLiterals(Vec::new());
         keyed.visit_file(ast);
         for (key, lit) in keyed.0 {
-            found.check(Some(&key), &lit.value, &|r| lit.sub_span(r), RUST_HELP);
+            found.check(
+                Some(&key),
+                &lit.value,
+                Context::AtRest,
+                &|r| lit.sub_span(r),
+                RUST_HELP,
+            );
         }
     }
     for lit in literals {
-        found.check(None, &lit.value, &|r| lit.sub_span(r), RUST_HELP);
+        found.check(
+            None,
+            &lit.value,
+            Context::AtRest,
+            &|r| lit.sub_span(r),
+            RUST_HELP,
+        );
     }
 }
 
@@ -365,7 +486,20 @@ fn yaml_values(file: &SourceFile<'_>, found: &mut Findings) {
             DocKind::Compose => COMPOSE_HELP,
             DocKind::Other => YAML_HELP,
         };
-        yaml_node(file, &doc.node, None, found, help, 0);
+        let deployed = match &doc.kind {
+            DocKind::Compose => Some("environment"),
+            DocKind::Kubernetes(_) => Some("env"),
+            DocKind::Other => None,
+        };
+        yaml_node(
+            file,
+            &doc.node,
+            None,
+            (deployed, found.config),
+            found,
+            help,
+            0,
+        );
     }
 }
 
@@ -391,9 +525,10 @@ fn k8s_secret(file: &SourceFile<'_>, node: &Node<'_>, found: &mut Findings) {
                 "data" => secrets::base64_text(&value).unwrap_or(value),
                 _ => value,
             };
-            let credential =
-                secrets::is_secret_name(key) || secrets::credential_url(&value).is_some();
-            if !credential || secrets::is_placeholder(&value) || value.len() < 4 {
+            let credential = secrets::credential_url_in(&value, Context::Deployed).is_some()
+                || (secrets::is_secret_name(key)
+                    && secrets::secret_value(&value, Context::Deployed).is_some());
+            if !credential {
                 continue;
             }
             credentials.push((file.yaml_span(v), key.to_string()));
@@ -423,13 +558,19 @@ fn k8s_secret(file: &SourceFile<'_>, node: &Node<'_>, found: &mut Findings) {
                 )
             })
             .collect(),
+        redact: true,
     });
 }
+
+/// The key under which a document's settings are deployed as written (`environment` in
+/// compose, `env` in Kubernetes), and the context of the node being read.
+type Settings = (Option<&'static str>, Context);
 
 fn yaml_node(
     file: &SourceFile<'_>,
     node: &Node<'_>,
     key: Option<&str>,
+    (deployed_key, context): Settings,
     found: &mut Findings,
     help: &'static str,
     depth: usize,
@@ -443,11 +584,32 @@ fn yaml_node(
         for (k, v) in entries {
             let k = yaml::scalar_str(k);
             let effective = if k == Some("value") { named.or(k) } else { k };
-            yaml_node(file, v, effective, found, help, depth + 1);
+            let context = if k.is_some() && k == deployed_key {
+                Context::Deployed
+            } else {
+                context
+            };
+            yaml_node(
+                file,
+                v,
+                effective,
+                (deployed_key, context),
+                found,
+                help,
+                depth + 1,
+            );
         }
     } else if let Some(items) = yaml::sequence(node) {
         for item in items {
-            yaml_node(file, item, key, found, help, depth + 1);
+            yaml_node(
+                file,
+                item,
+                key,
+                (deployed_key, context),
+                found,
+                help,
+                depth + 1,
+            );
         }
     } else if let Some(value) = yaml::scalar_str(node) {
         let span = file.yaml_span(node);
@@ -460,11 +622,12 @@ fn yaml_node(
                 found.check(
                     Some(k),
                     v,
+                    context,
                     &|r: Range<usize>| map(r.start + offset..r.end + offset),
                     help,
                 );
             }
-            None => found.check(key, value, &verbatim(raw, value, span), help),
+            None => found.check(key, value, context, &verbatim(raw, value, span), help),
         }
     }
 }
@@ -477,23 +640,89 @@ fn is_env_name(k: &str) -> bool {
 
 const DOCKER_HELP: &str = "pass it at run time (orchestrator secrets, `docker run -e`) or use a BuildKit secret mount (`RUN --mount=type=secret`)";
 
+const BUILD_ARG_HELP: &str = "keep the value out of the image: use it in the step that needs it through a BuildKit secret mount (`RUN --mount=type=secret`), or pass it at run time";
+
 fn dockerfile_values(file: &SourceFile<'_>, found: &mut Findings) {
     let Some(df) = file.dockerfile() else { return };
+    persisted_build_secrets(file, df, found);
     for inst in df
         .instructions
         .iter()
         .filter(|i| matches!(i.keyword.as_str(), "ENV" | "ARG" | "LABEL"))
     {
+        // An `ENV` value is baked into the image and runs; `ARG` and `LABEL` values are seen.
+        let context = match inst.keyword.as_str() {
+            "ENV" => Context::Deployed,
+            _ => Context::AtRest,
+        };
         for setting in inst.pairs(file.text) {
             let raw = file.text.get(setting.span.clone()).unwrap_or_default();
             found.check(
                 setting.key.as_deref(),
                 &setting.value,
+                context,
                 &verbatim(raw, &setting.value, setting.span.clone()),
                 DOCKER_HELP,
             );
         }
     }
+}
+
+/// A secret build argument copied into an `ENV` of a runtime stage (`ARG NPM_TOKEN` then
+/// `ENV NPM_TOKEN=$NPM_TOKEN`): the value given at build time is stored in the image's
+/// config, readable by everyone who can pull it. One finding at the `ENV` value, with the
+/// `ARG` as related location.
+fn persisted_build_secrets(
+    file: &SourceFile<'_>,
+    df: &crate::parse::dockerfile::Dockerfile,
+    found: &mut Findings,
+) {
+    for stage in df.runtime_stages() {
+        let mut args: Vec<(String, Range<usize>)> = Vec::new();
+        for inst in stage.body {
+            let settings = inst.pairs(file.text);
+            match inst.keyword.as_str() {
+                "ARG" => args.extend(
+                    settings
+                        .into_iter()
+                        // `ARG NAME` has no `=`: the word is the name.
+                        .map(|s| (s.key.unwrap_or(s.value), inst.span.clone())),
+                ),
+                "ENV" => {
+                    for setting in settings {
+                        let Some(key) = setting.key else { continue };
+                        let Some((arg, at)) = args.iter().find(|(name, _)| {
+                            refers_to(&setting.value, name)
+                                && (secrets::is_secret_name(name) || secrets::is_secret_name(&key))
+                        }) else {
+                            continue;
+                        };
+                        found.groups.push(Group {
+                            span: setting.span.clone(),
+                            message: format!(
+                                "build argument `{arg}` is persisted in the image as `ENV {key}`"
+                            ),
+                            help: BUILD_ARG_HELP,
+                            related: vec![(at.clone(), format!("`{arg}` is declared here"))],
+                            redact: false,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// True when `value` expands the variable `name` (`$NAME`, `${NAME}`, `${NAME:-x}`).
+fn refers_to(value: &str, name: &str) -> bool {
+    value.match_indices('$').any(|(i, _)| {
+        let rest = &value[i + 1..];
+        let rest = rest.strip_prefix('{').unwrap_or(rest);
+        rest.strip_prefix(name).is_some_and(|after| {
+            !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+    })
 }
 
 const TOML_HELP: &str = "keep secrets out of committed config: read them from the environment and leave a placeholder here";
@@ -513,7 +742,14 @@ fn toml_values(
             DeValue::String(s) => {
                 let span = value.span();
                 let raw = file.text.get(span.clone()).unwrap_or_default();
-                found.check(Some(key.get_ref()), s, &verbatim(raw, s, span), TOML_HELP);
+                let context = found.config;
+                found.check(
+                    Some(key.get_ref()),
+                    s,
+                    context,
+                    &verbatim(raw, s, span),
+                    TOML_HELP,
+                );
             }
             DeValue::Table(t) => toml_values(file, t, found, depth + 1),
             DeValue::Array(items) => {
@@ -523,7 +759,8 @@ fn toml_values(
                         DeValue::String(s) => {
                             let span = item.span();
                             let raw = file.text.get(span.clone()).unwrap_or_default();
-                            found.check(None, s, &verbatim(raw, s, span), TOML_HELP);
+                            let context = found.config;
+                            found.check(None, s, context, &verbatim(raw, s, span), TOML_HELP);
                         }
                         _ => {}
                     }

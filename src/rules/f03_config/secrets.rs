@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::model::value::{self, ValueKind};
 use crate::text::identifier_words;
 
 /// A `scheme://user:password@host` URL with a real-looking password.
@@ -25,13 +26,24 @@ static CREDENTIAL_URL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Find a credential URL whose password is not a placeholder.
+/// Find a credential URL whose password is not a placeholder, in code or a file at rest.
 pub fn credential_url(value: &str) -> Option<CredentialUrl<'_>> {
+    credential_url_in(value, Context::AtRest)
+}
+
+/// Find a credential URL whose password counts in `context` ([`secret_value`]): a
+/// service's well-known default login (`guest:guest@`, `postgres:postgres@`) and
+/// `example.com` hosts never do.
+pub fn credential_url_in(value: &str, context: Context) -> Option<CredentialUrl<'_>> {
     for caps in CREDENTIAL_URL.captures_iter(value) {
         let (scheme, user, password) = (caps.get(1)?, caps.get(2)?, caps.get(3)?);
-        // `postgres:postgres@`, `guest:guest@`: a service's well-known default, not a secret.
         let default_credentials = password.as_str() == user.as_str();
-        if is_placeholder(password.as_str()) || default_credentials || is_example_host(&caps[4]) {
+        let counts = match value::kind(password.as_str()) {
+            ValueKind::Literal => true,
+            ValueKind::Weak => context == Context::Deployed,
+            _ => false,
+        };
+        if !counts || default_credentials || is_example_host(&caps[4]) {
             continue;
         }
         return Some(CredentialUrl {
@@ -105,6 +117,8 @@ const SECRET_WORDS: &[&str] = &[
     "masterkey",
     "authkey",
     "dsn",
+    "salt",
+    "keyseed",
 ];
 /// Key endings that make a secret-named key hold something else (a path, a duration, a name).
 const NOT_SECRET_ENDINGS: &[&str] = &[
@@ -162,8 +176,12 @@ const NOT_SECRET_STARTS: &[&str] = &[
     "rotate", "require", "allow", "show", "has", "is", "with", "skip", "no", "max", "min",
 ];
 
-/// True when a key (`DB_PASSWORD`, `apiKey`, `client-secret`) names a credential.
+/// True when a key (`DB_PASSWORD`, `apiKey`, `client-secret`) names a credential that is
+/// not public by design ([`value::is_public_key_name`]).
 pub fn is_secret_name(key: &str) -> bool {
+    if value::is_public_key_name(key) {
+        return false;
+    }
     let mut words = identifier_words(key);
     // `TOKEN_PREFIX_V1`, `API_KEY_2`: a trailing version or index is not the key's meaning.
     while words.len() > 1 && words.last().is_some_and(|w| is_version_word(w)) {
@@ -198,63 +216,70 @@ fn is_version_word(w: &str) -> bool {
     !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Where a value sits, which decides whether a weak default counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Code, or a file whose values are samples unless they look generated.
+    AtRest,
+    /// A setting of a production deployment (a compose service's `environment:`, a
+    /// Kubernetes `env:` or Secret, a Dockerfile `ENV`): what it holds is the credential
+    /// that runs, weak defaults included.
+    Deployed,
+}
+
 /// True when `value`, stored under a secret-named key, looks like a real credential.
 pub fn looks_secret(value: &str) -> bool {
+    secret_value(value, Context::AtRest).is_some()
+}
+
+/// The kind of `value`, stored under a secret-named key in `context`, when it is a
+/// committed credential: a [`ValueKind::Literal`] that looks generated, or, in a deployed
+/// setting, any literal or [`ValueKind::Weak`] default. `${VAR:-default}` is judged by its
+/// default, which is what runs when `VAR` is unset.
+pub fn secret_value(value: &str, context: Context) -> Option<ValueKind> {
     let v = value.trim();
-    if v.len() < 6 || is_placeholder(v) || v.contains(char::is_whitespace) {
-        return false;
+    if let Some(default) = value::interpolation_default(v) {
+        return secret_value(default, context);
     }
+    let kind = value::kind(v);
+    let counts = match (kind, context) {
+        (ValueKind::Literal, Context::AtRest) => {
+            v.len() >= 6 && !v.contains(char::is_whitespace) && !is_word(v) && !is_other_thing(v)
+        }
+        (ValueKind::Literal, Context::Deployed) => !is_other_thing(v),
+        (ValueKind::Weak, Context::Deployed) => true,
+        _ => false,
+    };
+    counts.then_some(kind)
+}
+
+/// Short all-letter values (`masterKey`, `hunter`) are names, not generated secrets.
+fn is_word(v: &str) -> bool {
+    v.len() < 16
+        && v.chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
+}
+
+/// A value under a secret-named key that holds something else: a boolean or number, a
+/// path, a URL without a password, an HTTP header name (`x-api-key`), or a public key
+/// format.
+fn is_other_thing(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     let is_bool_or_number = matches!(
         lower.as_str(),
-        "true" | "false" | "yes" | "no" | "null" | "none"
+        "true" | "false" | "yes" | "no" | "on" | "off"
     ) || v.chars().all(|c| c.is_ascii_digit() || c == '.');
     let is_path =
         v.starts_with('/') || v.starts_with("./") || v.starts_with("~/") || v.starts_with("file:");
     let is_plain_url = v.contains("://") && credential_url(v).is_none();
-    // `SECRET_KEY_BASE`, `MY_API_TOKEN`: the name of another variable, not a value.
-    let is_identifier = v
-        .chars()
-        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        && v.contains('_');
-    let is_reference = lower.starts_with("secret:")
-        || lower.starts_with("vault:")
-        || lower.starts_with("arn:")
-        || lower.starts_with("projects/")
-        || lower.starts_with("sm://");
-    let is_example = lower.contains("example");
-    // `my-secret-token`, `super-long-and-secret-key`: a value that describes itself is a placeholder.
-    let self_describing = lower.split(['-', '_', '.']).any(|w| {
-        matches!(
-            w,
-            "secret"
-                | "password"
-                | "token"
-                | "key"
-                | "changeme"
-                | "dummy"
-                | "fake"
-                | "test"
-                | "dev"
-                | "local"
-                | "insecure"
-        )
-    });
-    // Short all-letter values (`masterKey`, `postgres`) are names, not generated secrets.
-    let short_word = v.len() < 16
-        && v.chars()
-            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_');
-    !(is_bool_or_number
-        || is_path
-        || is_plain_url
-        || is_identifier
-        || is_reference
-        || is_example
-        || self_describing
-        || short_word)
+    let is_header_name = lower.starts_with("x-")
+        && lower.len() > 2
+        && lower
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    is_bool_or_number || is_path || is_plain_url || is_header_name || value::is_public_key_value(v)
 }
 
-/// Placeholders are not secrets: `${VAR}`, `$VAR`, `{{ x }}`, `<password>`, `{}`, `changeme`, `xxx`.
 /// The text a base64 value (a Kubernetes Secret's `data`) encodes, when it is UTF-8.
 pub fn base64_text(value: &str) -> Option<String> {
     let mut bits: u32 = 0;
@@ -283,78 +308,10 @@ pub fn base64_text(value: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// True when `value` is not a credential whatever its key: empty, a reference, a marker or a
+/// weak default ([`value::kind`]).
 pub fn is_placeholder(value: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "changeme",
-        "change_me",
-        "change-me",
-        "changeit",
-        "password",
-        "passwd",
-        "pass",
-        "pwd",
-        "secret",
-        "example",
-        "placeholder",
-        "redacted",
-        "dummy",
-        "your_password",
-        "yourpassword",
-        "your-password",
-        "todo",
-        "tbd",
-        "fixme",
-        "none",
-        "null",
-        "nil",
-        "undefined",
-        "notset",
-        "not-set",
-        "unset",
-        "empty",
-        "default",
-        "test",
-        "testing",
-        "sample",
-        "fake",
-        "foo",
-        "bar",
-        "foobar",
-        "mypassword",
-        "my-secret",
-        "mysecret",
-    ];
-    let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    v.is_empty()
-        || v.starts_with('$')
-        || v.contains("${")
-        || v.contains("$(")
-        || v.contains("{{")
-        || v.contains("%(")
-        || (v.starts_with('<') && v.ends_with('>'))
-        || (v.starts_with('{') && v.ends_with('}'))
-        || (v.starts_with('[') && v.ends_with(']'))
-        || (v.starts_with('%') && v.len() <= 24)
-        || v.chars()
-            .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '#' | '-' | '_' | '0'))
-        || WORDS.contains(&lower.as_str())
-        || lower.starts_with("example")
-        || lower.starts_with("your-")
-        || lower.starts_with("your_")
-        || lower.starts_with("insert")
-        || lower.starts_with("please")
-        || [
-            "replace",
-            "changeme",
-            "placeholder",
-            "insecure",
-            "donotuse",
-            "do-not-use",
-            "do_not_use",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
+    value::kind(value) != ValueKind::Literal
 }
 
 fn is_example_host(host: &str) -> bool {

@@ -1,0 +1,422 @@
+//! What a configuration value is, judged one way for every rule that reads values:
+//! a reference to a value kept elsewhere, a marker waiting to be filled in, a weak
+//! default that works but protects nothing, or a literal.
+//!
+//! Whether a weak default matters is decided by where it is: in a file the deployment
+//! model ([`super::role`]) calls production and that is deployed as written (a compose
+//! service's `environment:`, a Kubernetes `env:`, a config file copied into an image) it is
+//! the credential that runs; anywhere else it is a sample.
+
+use crate::text::identifier_words;
+
+/// What a value is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    /// Nothing, or only whitespace.
+    Empty,
+    /// Taken from elsewhere at deploy or run time: `${VAR}`, `$VAR`, `$(cat …)`,
+    /// `{{ .Values.x }}`, `${{ secrets.X }}`, `%VAR%`, `vault:…`, `ssm:…`, `op://…`,
+    /// `SECRET[backend.key]`, `arn:…`, or the upper-case name of another variable or of a
+    /// token replaced at deploy time (`SECRET_KEY_BASE`, `GOOGLE_API_KEY_VAL`).
+    Reference,
+    /// A marker asking to be replaced, which cannot be the real value: `<password>`,
+    /// `REPLACE_ME`, `YOUR_KEY_HERE`, `your-token`, `xxxx`, `****`, `{}`, `TODO`,
+    /// `example`, `do-not-use-insecure`.
+    Placeholder,
+    /// A value that works but protects nothing: a dictionary or well-known default
+    /// credential (`password`, `postgres`, `changeme`, `admin`), a sequential or dummy
+    /// value (`123456`, `abcd1234`, `aaaa`), or one that describes itself
+    /// (`my-secret-token`, `secret0`).
+    Weak,
+    /// Anything else.
+    Literal,
+}
+
+/// The kind of `value` (surrounding whitespace ignored).
+pub fn kind(value: &str) -> ValueKind {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    if v.is_empty() {
+        ValueKind::Empty
+    } else if is_reference(v, &lower) {
+        ValueKind::Reference
+    } else if is_marker(v, &lower) {
+        ValueKind::Placeholder
+    } else if is_variable_name(v) {
+        ValueKind::Reference
+    } else if is_weak(&lower) {
+        ValueKind::Weak
+    } else {
+        ValueKind::Literal
+    }
+}
+
+/// The default of a value that is one shell-style interpolation with a fallback:
+/// `${VAR:-default}` and `${VAR-default}` give `default`, which is what runs when `VAR`
+/// is unset. `None` for anything else.
+pub fn interpolation_default(value: &str) -> Option<&str> {
+    let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
+    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let rest = &inner[name_end..];
+    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
+    // A nested interpolation is one value, not a default followed by more text.
+    (!default.contains(['$', '}'])).then_some(default)
+}
+
+/// True when a key names a credential that is public by design: publishable and
+/// search-only keys, browser and client tokens meant for front ends, public keys.
+pub fn is_public_key_name(key: &str) -> bool {
+    let words = identifier_words(key);
+    let has = |w: &str| words.iter().any(|x| x == w);
+    has("public")
+        || has("publishable")
+        || has("browser")
+        || has("anon")
+        || (has("search") && has("only"))
+        || words
+            .windows(2)
+            .any(|p| p[0] == "client" && p[1] == "token")
+}
+
+/// True when a value has a published public-key format: Stripe publishable keys
+/// (`pk_live_…`, `pk_test_…`) and Datadog browser client tokens (`pub` and 32 hex digits).
+pub fn is_public_key_value(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with("pk_live_")
+        || v.starts_with("pk_test_")
+        || v.strip_prefix("pub")
+            .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Prefixes of secret-store references.
+const REFERENCE_PREFIXES: &[&str] = &[
+    "vault:",
+    "ssm:",
+    "op://",
+    "secret:",
+    "secrets:",
+    "arn:",
+    "projects/",
+    "sm://",
+    "ref+",
+    "awssm:",
+    "gcpsm:",
+    "azurekv:",
+    "keyvault:",
+];
+
+fn is_reference(v: &str, lower: &str) -> bool {
+    v.starts_with('$')
+        || v.contains("${")
+        || v.contains("$(")
+        || v.contains("{{")
+        || v.contains("%(")
+        || v.starts_with("SECRET[")
+        || (v.starts_with('%') && v.ends_with('%') && v.len() > 2 && v.len() <= 40)
+        || REFERENCE_PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
+/// `SECRET_KEY_BASE`, `API_TOKEN_VAL`: upper-case words joined by `_`.
+fn is_variable_name(v: &str) -> bool {
+    v.contains('_')
+        && v.starts_with(|c: char| c.is_ascii_uppercase())
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Whole values that only mark a missing one.
+const MARKER_WORDS: &[&str] = &[
+    "placeholder",
+    "redacted",
+    "todo",
+    "tbd",
+    "fixme",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "notset",
+    "not-set",
+    "not_set",
+    "unset",
+    "empty",
+    "-",
+    "~",
+];
+
+/// Fragments that make any value a marker.
+const MARKER_FRAGMENTS: &[&str] = &[
+    "replace",
+    "placeholder",
+    "example",
+    "insecure",
+    "donotuse",
+    "do-not-use",
+    "do_not_use",
+    "notasecret",
+    "not-a-secret",
+    "not_a_secret",
+];
+
+fn is_marker(v: &str, lower: &str) -> bool {
+    (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with('{') && v.ends_with('}'))
+        || (v.starts_with('[') && v.ends_with(']'))
+        || v.chars()
+            .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '#' | '-' | '_' | '0' | '?'))
+        || lower.starts_with("xxx")
+        || MARKER_WORDS.contains(&lower)
+        || ["your", "insert", "please", "put", "enter", "add"]
+            .iter()
+            .any(|p| starts_with_word(lower, p))
+        || ["here", "goes_here", "goeshere"]
+            .iter()
+            .any(|s| lower.len() > s.len() && ends_with_word(lower, s))
+        || MARKER_FRAGMENTS.iter().any(|f| lower.contains(f))
+}
+
+/// `your-token`, `your_key`, `yourpassword`: `prefix` then a separator or the rest glued on.
+fn starts_with_word(lower: &str, prefix: &str) -> bool {
+    lower.strip_prefix(prefix).is_some_and(|rest| {
+        rest.starts_with(['-', '_', ' ', '.'])
+            || (prefix == "your" && rest.len() >= 3 && rest.bytes().all(|b| b.is_ascii_lowercase()))
+    })
+}
+
+/// `MY_KEY_HERE`, `key-goes-here`: `suffix` after a separator.
+fn ends_with_word(lower: &str, suffix: &str) -> bool {
+    lower
+        .strip_suffix(suffix)
+        .is_some_and(|rest| rest.ends_with(['-', '_', ' ', '.']))
+}
+
+/// Dictionary, default and sample credentials, compared after trailing digits are removed
+/// (`password123`, `secret0`, `admin1`).
+const WEAK_WORDS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "change_it",
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "supersecret",
+    "super-secret",
+    "super_secret",
+    "topsecret",
+    "mysecret",
+    "my-secret",
+    "my_secret",
+    "mypassword",
+    "my-password",
+    "my_password",
+    "default",
+    "test",
+    "testing",
+    "sample",
+    "fake",
+    "dummy",
+    "foo",
+    "bar",
+    "baz",
+    "foobar",
+    "admin",
+    "administrator",
+    "root",
+    "toor",
+    "guest",
+    "user",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "redis",
+    "rabbitmq",
+    "minio",
+    "minioadmin",
+    "letmein",
+    "welcome",
+    "qwerty",
+    "abc",
+    "abcd",
+    "abcdef",
+    "token",
+    "key",
+    "apikey",
+    "api-key",
+    "api_key",
+];
+
+/// Words that make a separated value describe itself (`my-secret-token`, `dev_key`).
+const SELF_DESCRIBING: &[&str] = &[
+    "secret", "password", "token", "key", "changeme", "dummy", "fake", "test", "dev", "local",
+    "sample", "demo",
+];
+
+fn is_weak(lower: &str) -> bool {
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    WEAK_WORDS.contains(&stem)
+        || lower.contains("changeme")
+        || (stem.is_empty() && is_run(lower.as_bytes()))
+        || is_sequential(lower.as_bytes())
+        || lower
+            .split(['-', '_', '.'])
+            .filter(|w| !w.is_empty())
+            .count()
+            > 1
+            && lower
+                .split(['-', '_', '.'])
+                .any(|w| SELF_DESCRIBING.contains(&w))
+}
+
+/// The longest value [`is_sequential`] considers.
+const MAX_DUMMY_LEN: usize = 40;
+
+/// One character repeated (`0000`, `aaaa`) or counting up (`123456`, `abcdef`).
+fn is_run(b: &[u8]) -> bool {
+    b.len() >= 3
+        && (b.windows(2).all(|w| w[0] == w[1])
+            || b.windows(2).all(|w| w[1] == w[0].wrapping_add(1)))
+}
+
+/// At most two runs end to end: `abcd1234`, `123456789`, `aaaa1111`. Only short values
+/// are split in two, which keeps this linear.
+fn is_sequential(b: &[u8]) -> bool {
+    if b.len() < 4 || is_run(b) {
+        return b.len() >= 4;
+    }
+    b.len() <= MAX_DUMMY_LEN && (1..b.len()).any(|i| is_run(&b[..i]) && is_run(&b[i..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        for v in [
+            "${DB_PASSWORD}",
+            "$DB_PASSWORD",
+            "$(cat /run/secrets/db)",
+            "{{ .Values.password }}",
+            "${{ secrets.TOKEN }}",
+            "%DB_PASS%",
+            "vault:secret/data/app#password",
+            "ssm:/prod/db/password",
+            "op://vault/item/password",
+            "SECRET[backend.token]",
+            "arn:aws:secretsmanager:eu-west-1:1:secret:db",
+            "SECRET_KEY_BASE",
+            "GOOGLE_API_KEY_VAL",
+        ] {
+            assert_eq!(kind(v), ValueKind::Reference, "{v}");
+        }
+    }
+
+    #[test]
+    fn markers() {
+        for v in [
+            "<password>",
+            "<image_url>",
+            "REPLACE_LICENSE_KEY_HERE",
+            "YOUR_API_KEY_HERE",
+            "your-token",
+            "yourpassword",
+            "xxxxxxxx",
+            "xxx-token",
+            "****",
+            "x",
+            "{}",
+            "{password}",
+            "TODO",
+            "pleasereplacethiswithrandomstring",
+            "seriously-insecure",
+            "AKIAIOSFODNN7EXAMPLE",
+            "-",
+        ] {
+            assert_eq!(kind(v), ValueKind::Placeholder, "{v}");
+        }
+    }
+
+    #[test]
+    fn weak_defaults() {
+        for v in [
+            "password",
+            "postgres",
+            "changeme",
+            "changeit",
+            "changeme_secret_key",
+            "supersecret",
+            "secret0",
+            "password123",
+            "minio123",
+            "admin",
+            "123456",
+            "abcd1234",
+            "aaaa",
+            "my-secret-token",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "super-long-and-secret-random-key-needed-to-verify-message-integrity",
+        ] {
+            assert_eq!(kind(v), ValueKind::Weak, "{v}");
+        }
+    }
+
+    #[test]
+    fn literals() {
+        for v in [
+            "Zq8vR2mT4wLk",
+            "hunter22-Prod",
+            "correcthorsebattery",
+            "RanD0m STR1ng",
+            "P3FWhhEsJiEDCuEHpmcN9DHcK4hVfBvb",
+            "heretic",
+            "yours",
+            "adder",
+        ] {
+            assert_eq!(kind(v), ValueKind::Literal, "{v}");
+        }
+    }
+
+    #[test]
+    fn interpolation_defaults() {
+        assert_eq!(
+            interpolation_default("${SYNC_MASTER_SECRET:-changeme_secret_key}"),
+            Some("changeme_secret_key")
+        );
+        assert_eq!(interpolation_default("${PW-hunter2}"), Some("hunter2"));
+        assert_eq!(interpolation_default("${PW}"), None);
+        assert_eq!(interpolation_default("${PW:?required}"), None);
+        assert_eq!(interpolation_default("${A:-${B}}"), None);
+        assert_eq!(interpolation_default("x${A:-b}"), None);
+    }
+
+    #[test]
+    fn public_keys() {
+        for k in [
+            "typesense_public_dev_apikey",
+            "STRIPE_PUBLISHABLE_KEY",
+            "search_only_api_key",
+            "client_token",
+            "clientToken",
+            "BROWSER_API_KEY",
+            "SUPABASE_ANON_KEY",
+        ] {
+            assert!(is_public_key_name(k), "{k}");
+        }
+        for k in [
+            "client_secret",
+            "API_KEY",
+            "search_api_key",
+            "publication_token",
+        ] {
+            assert!(!is_public_key_name(k), "{k}");
+        }
+        assert!(is_public_key_value("pubcee1dc56e7f5bd03397cc3624eb7961c"));
+        assert!(is_public_key_value("pk_live_abc"));
+        assert!(!is_public_key_value("sk_live_abc"));
+    }
+}
