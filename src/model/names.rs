@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Location;
 use crate::parse::flow::{FnFlow, Recv, Sym, Target, Ty, sym};
+use crate::parse::uses::Import;
 use crate::project::CodeFile;
 
 /// A function: (file index, function index) in the resolver's files.
@@ -154,18 +155,22 @@ impl<'p> Names<'p> {
     /// crate when it is not imported by name) and the name.
     fn trait_key(&self, fi: usize, name: Sym) -> Sym {
         let own = self.modules[fi].0;
-        let import = self.files[fi]
-            .facts
-            .imports
-            .iter()
-            .find(|i| i.alias == Some(name));
-        let krate = match import.and_then(|i| i.path.first()) {
+        let krate = match self.import_of(fi, name).and_then(|i| i.path.first()) {
             Some(&first) if ![sym("crate"), sym("self"), sym("super")].contains(&first) => {
                 self.crates.get(&first).map_or(first, |&p| p as Sym)
             }
             _ => own as Sym,
         };
         name ^ krate.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// The `use` declaration of file `fi` that brings `alias` into scope.
+    fn import_of(&self, fi: usize, alias: Sym) -> Option<&'p Import> {
+        self.files[fi]
+            .facts
+            .imports
+            .iter()
+            .find(|i| i.alias == Some(alias))
     }
 
     /// The files, in the order of their indexes.
@@ -284,7 +289,7 @@ impl<'p> Names<'p> {
     ) -> Option<Vec<FnId>> {
         let (&first, rest) = path.split_first()?;
         let imports = &self.files[fi].facts.imports;
-        if let Some(import) = imports.iter().find(|i| i.alias == Some(first)) {
+        if let Some(import) = self.import_of(fi, first) {
             let full: Vec<Sym> = import.path.iter().chain(rest).copied().collect();
             return Some(self.rooted(pkg, module, &full, budget));
         }
@@ -413,12 +418,7 @@ impl<'p> Names<'p> {
             return Vec::new();
         };
         let home = if module.is_empty() {
-            let imported = self.files[site.fi]
-                .facts
-                .imports
-                .iter()
-                .find(|i| i.alias == Some(ty));
-            match imported {
+            match self.import_of(site.fi, ty) {
                 Some(import) => {
                     let prefix = &import.path[..import.path.len().saturating_sub(1)];
                     self.module_home(site, prefix, MAX_DEPTH)
@@ -448,12 +448,7 @@ impl<'p> Names<'p> {
         if let Some(&krate) = self.crates.get(&first) {
             return Some((krate, rest.into()));
         }
-        let import = self.files[site.fi]
-            .facts
-            .imports
-            .iter()
-            .find(|i| i.alias == Some(first));
-        match import {
+        match self.import_of(site.fi, first) {
             Some(import) if depth > 0 => {
                 let full: Vec<Sym> = import.path.iter().chain(rest).copied().collect();
                 self.module_home(site, &full, depth - 1)
