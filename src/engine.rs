@@ -3,7 +3,7 @@
 //! suppressions → sorted diagnostics.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
+use crate::model::images;
 use crate::model::role::{Decision, Notices, Role};
 use crate::prefilter::{Prefilter, Table};
 use crate::project::{self, Fact, FileEntry, Project, Wanted};
@@ -251,6 +252,8 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             project.add(fact);
         }
     }
+    let tilt_images = images::replaced_by_tiltfiles(&project.root, file_dirs(&project.files));
+    project.replaced_images.extend(tilt_images);
     for rule in &settings.rules {
         let meta = rule.meta();
         let options = settings.options.get(meta.code);
@@ -260,6 +263,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     }
     diagnostics.retain(|d| {
         d.condition
+            .as_ref()
             .is_none_or(|c| project.holds(c, &d.location.path))
     });
     assign_package_roles(&mut project, settings);
@@ -274,6 +278,16 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         baseline: None,
         not_shown: [0; 3],
     }
+}
+
+/// The root and every directory holding a linted file, each once.
+fn file_dirs(files: &[FileEntry]) -> BTreeSet<&str> {
+    let mut dirs: BTreeSet<&str> = files
+        .iter()
+        .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d))
+        .collect();
+    dirs.insert("");
+    dirs
 }
 
 /// The largest ignore file (`.gitignore`, `.ignore`) a walk applies.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Condition, Location};
+use crate::model::images;
 use crate::model::role::Decision;
 use crate::parse::cargo::{DepKind, Manifest};
 use crate::parse::flow::{self, CodeFacts};
@@ -268,8 +269,16 @@ pub enum Fact {
     Cargo(Box<CargoFacts>),
     Docker(DockerFacts),
     Rust(RustFacts),
-    Containers(Vec<ContainerFacts>),
+    Yaml(YamlFacts),
     Env(EnvFacts),
+}
+
+/// What a YAML file contributes: the containers of its compose and Kubernetes documents,
+/// and the image names its skaffold or kustomize documents replace at deploy time.
+#[derive(Debug, Clone, Default)]
+pub struct YamlFacts {
+    pub containers: Vec<ContainerFacts>,
+    pub replaced_images: Vec<String>,
 }
 
 /// Everything project rules may ask about the repository.
@@ -290,6 +299,9 @@ pub struct Project {
     pub code: Vec<CodeFile>,
     pub containers: Vec<ContainerFacts>,
     pub env_files: Vec<EnvFacts>,
+    /// Image names (without tag) that skaffold, Tilt or kustomize replace at deploy time
+    /// ([`crate::model::images`]).
+    pub replaced_images: BTreeSet<String>,
     /// Package directory → index in `cargo`, built on first use.
     pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
     /// Which packages each Dockerfile names, and Dockerfiles by directory; built on first use.
@@ -313,7 +325,10 @@ impl Project {
                 self.listens.extend(r.listens);
                 self.code.extend(r.code);
             }
-            Fact::Containers(c) => self.containers.extend(c),
+            Fact::Yaml(y) => {
+                self.containers.extend(y.containers);
+                self.replaced_images.extend(y.replaced_images);
+            }
             Fact::Env(e) => self.env_files.push(e),
         }
     }
@@ -331,9 +346,10 @@ impl Project {
     }
 
     /// True when `condition` holds for the file at `path`.
-    pub fn holds(&self, condition: Condition, path: &str) -> bool {
+    pub fn holds(&self, condition: &Condition, path: &str) -> bool {
         match condition {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
+            Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
         }
     }
 
@@ -830,7 +846,17 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .iter()
                 .flat_map(|doc| containers(file, doc, &dir))
                 .collect();
-            (!containers.is_empty()).then_some(Fact::Containers(containers))
+            let replaced_images: Vec<String> = file
+                .yaml()
+                .iter()
+                .flat_map(|doc| images::replaced_in_yaml(&doc.node, &basename(file.path)))
+                .collect();
+            (!containers.is_empty() || !replaced_images.is_empty()).then_some(Fact::Yaml(
+                YamlFacts {
+                    containers,
+                    replaced_images,
+                },
+            ))
         }
         FileKind::Env => Some(Fact::Env(EnvFacts {
             path: file.path.to_string(),

@@ -1,6 +1,7 @@
 //! TF0502 mutable-image-reference: compose or Kubernetes `image:` without a tag, with `:latest`
 //! or on a moving release channel.
 
+use crate::model::images;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, DocKind};
 use crate::rules::{Check, Ctx};
@@ -61,7 +62,11 @@ impl Check for MutableImageReference {
                     continue;
                 };
                 let reference = ImageRef::parse(image);
-                if image.contains('$') || image.contains("{{") || !reference.is_floating() {
+                if image.contains('$')
+                    || image.contains("{{")
+                    || images::is_build_reference(image)
+                    || !reference.is_floating()
+                {
                     continue;
                 }
                 let what = match (reference.tag, reference.channel()) {
@@ -69,11 +74,13 @@ impl Check for MutableImageReference {
                     (Some(_), Some(channel)) => format!("the moving `{channel}` channel tag"),
                     (Some(_), None) => "the mutable `latest` tag".to_string(),
                 };
+                // skaffold, Tilt and kustomize put their own build's tag here at deploy time.
                 cx.report(
                     file.loc(file.yaml_span(node)),
                     format!("image `{image}` has {what}, so a release cannot be reproduced or rolled back"),
                     "reference an immutable release: a version tag or, better, a digest (`name@sha256:…`)",
-                );
+                )
+                .unless_replaced_at_deploy(image);
             }
         }
     }
