@@ -264,6 +264,8 @@ pub enum Condition {
     /// No deploy tool of the project replaces this image name (without tag) at deploy
     /// time ([`crate::model::images`]).
     ImageNotReplaced(String),
+    /// The file sits beside a Helm chart's `Chart.yaml`.
+    InHelmChart,
 }
 
 /// What replaces a credential value in every output.

@@ -350,6 +350,10 @@ impl Project {
         match condition {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
             Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
+            Condition::InHelmChart => {
+                let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                self.root.join(dir).join("Chart.yaml").is_file()
+            }
         }
     }
 

@@ -98,6 +98,36 @@ pub fn replaced_by_tiltfiles<'d>(
     out
 }
 
+/// True for a Helm chart's default values file, `values.yaml` (any case), which sits
+/// beside its `Chart.yaml`.
+pub fn is_helm_values_name(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    lower == "values.yaml" || lower == "values.yml"
+}
+
+/// The images a Helm values document sets by the chart convention
+/// `image: {registry, repository, tag, digest}`: each as `[registry/]repository:tag` with
+/// the node of its `tag`. An image without a string `tag`, or with an empty one, takes the
+/// chart's `appVersion` and is left out, and so is one with a `digest`.
+pub fn helm_values_images<'n, 'a>(doc: &'n Node<'a>) -> Vec<(String, &'n Node<'a>)> {
+    yaml::values_under(doc, &["image"])
+        .into_iter()
+        .filter_map(|(_, image)| {
+            let repository = yaml::str_at(image, "repository")?;
+            let tag_node = yaml::get(image, "tag")?;
+            let tag = yaml::scalar_str(tag_node).filter(|t| !t.is_empty())?;
+            if yaml::str_at(image, "digest").is_some_and(|d| !d.is_empty()) {
+                return None;
+            }
+            let reference = match yaml::str_at(image, "registry").filter(|r| !r.is_empty()) {
+                Some(registry) => format!("{registry}/{repository}:{tag}"),
+                None => format!("{repository}:{tag}"),
+            };
+            Some((reference, tag_node))
+        })
+        .collect()
+}
+
 /// True for a reference a build tool resolves when it deploys: `ko://<import path>`.
 pub fn is_build_reference(image: &str) -> bool {
     image.starts_with("ko://")
@@ -181,6 +211,19 @@ mod tests {
         );
         assert!(replaced_in_tiltfile("docker_build(").is_empty());
         assert!(replaced_in_tiltfile("docker_build('unterminated").is_empty());
+    }
+
+    #[test]
+    fn helm_values_image_convention() {
+        let text = "image:\n  repository: ghcr.io/o/app\n  tag: \"main\"\nsidecar:\n  image:\n    registry: docker.io\n    repository: o/proxy\n    tag: \"\"\nworker:\n  image:\n    repository: o/worker\n    tag: latest\n    digest: sha256:abc\n";
+        let docs = yaml::parse(text).unwrap();
+        let found: Vec<String> = helm_values_images(&docs[0])
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
+        assert_eq!(found, ["ghcr.io/o/app:main"]);
+        assert!(is_helm_values_name("values.yaml"));
+        assert!(!is_helm_values_name("values-prod.yaml"));
     }
 
     #[test]

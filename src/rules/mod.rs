@@ -319,6 +319,13 @@ impl Diagnostic {
         self
     }
 
+    /// Keep this finding only if the file sits beside a Helm chart's `Chart.yaml`
+    /// (builder style).
+    pub fn in_helm_chart(&mut self) -> &mut Self {
+        self.condition = Some(Condition::InHelmChart);
+        self
+    }
+
     /// Attach a mechanical fix (builder style).
     pub fn with_fix(&mut self, description: impl Into<String>, edits: Vec<Edit>) -> &mut Self {
         self.fix = Some(Box::new(Fix {
