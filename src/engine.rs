@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
-use crate::model::images;
 use crate::model::role::{Decision, Notices, Role};
+use crate::model::{helm, images};
 use crate::prefilter::{Prefilter, Table};
 use crate::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -577,7 +577,11 @@ fn lint_text(
             }
         }
         Some(Err(failure)) => {
-            parse_error(&mut diagnostics, rel, kind, text, &lines, &failure);
+            // A Helm template is not YAML until rendered: its chart gets one note instead
+            // (`f00_tool::ParseError`).
+            if kind != FileKind::Yaml || helm::chart_of_template(root, rel).is_none() {
+                parse_error(&mut diagnostics, rel, kind, text, &lines, &failure);
+            }
             let (found, _) = suppress::scan_comments(rel, kind, text, &lines);
             suppressions = found;
         }
