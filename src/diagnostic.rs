@@ -266,6 +266,9 @@ pub enum Condition {
     ImageNotReplaced(String),
     /// The file sits beside a Helm chart's `Chart.yaml`.
     InHelmChart,
+    /// No committed `Cargo.lock` in the file's directory or above pins a commit of this
+    /// git repository URL.
+    GitSourceUnlocked(String),
 }
 
 /// What replaces a credential value in every output.

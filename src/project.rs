@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
 use crate::model::images;
@@ -302,6 +302,8 @@ pub struct Project {
     /// Image names (without tag) that skaffold, Tilt or kustomize replace at deploy time
     /// ([`crate::model::images`]).
     pub replaced_images: BTreeSet<String>,
+    /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
+    pub(crate) lock_texts: Mutex<HashMap<String, Option<String>>>,
     /// Package directory → index in `cargo`, built on first use.
     pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
     /// Which packages each Dockerfile names, and Dockerfiles by directory; built on first use.
@@ -350,11 +352,43 @@ impl Project {
         match condition {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
             Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
+            Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::InHelmChart => {
                 let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
                 self.root.join(dir).join("Chart.yaml").is_file()
             }
         }
+    }
+
+    /// True when a committed `Cargo.lock` in the directory of `path` or above pins a commit
+    /// of the git repository at `url` (`source = "git+<url>…#<sha>"`).
+    pub fn lock_pins_git_source(&self, path: &str, url: &str) -> bool {
+        let base = url.trim_end_matches('/');
+        let base = base.strip_suffix(".git").unwrap_or(base);
+        let needle = format!("\"git+{base}");
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        ancestors(dir)
+            .map(|d| {
+                if d.is_empty() {
+                    "Cargo.lock".to_string()
+                } else {
+                    format!("{d}/Cargo.lock")
+                }
+            })
+            .filter(|lock| !self.in_git || self.is_tracked(lock))
+            .any(|lock| {
+                let mut cache = self.lock_texts.lock().unwrap_or_else(|e| e.into_inner());
+                let text = cache
+                    .entry(lock.clone())
+                    .or_insert_with(|| std::fs::read_to_string(self.root.join(&lock)).ok());
+                text.as_deref().is_some_and(|t| {
+                    t.match_indices(&needle).any(|(at, _)| {
+                        let rest = &t[at + needle.len()..];
+                        let rest = rest.strip_prefix(".git").unwrap_or(rest);
+                        rest.starts_with(['?', '#'])
+                    })
+                })
+            })
     }
 
     /// Dockerfiles that build `krate`: they name its package or a binary in a build
