@@ -263,11 +263,19 @@ pub struct Edit {
 }
 
 /// A fact about the project a per-file finding depends on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Condition {
     /// The file belongs to a crate that runs as a long-lived service (see
     /// [`crate::project::CargoFacts::is_service`]).
     InService,
+    /// No deploy tool of the project replaces this image name (without tag) at deploy
+    /// time ([`crate::model::images`]).
+    ImageNotReplaced(String),
+    /// The file sits beside a Helm chart's `Chart.yaml`.
+    InHelmChart,
+    /// No committed `Cargo.lock` in the file's directory or above pins a commit of this
+    /// git repository URL.
+    GitSourceUnlocked(String),
 }
 
 /// What replaces a credential value in every output.

@@ -3,7 +3,7 @@
 //! suppressions → sorted diagnostics.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::model::role::{Decision, Notices, Role};
+use crate::model::{helm, images};
 use crate::prefilter::{Prefilter, Table};
 use crate::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -251,6 +252,8 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             project.add(fact);
         }
     }
+    let tilt_images = images::replaced_by_tiltfiles(&project.root, file_dirs(&project.files));
+    project.replaced_images.extend(tilt_images);
     for rule in &settings.rules {
         let meta = rule.meta();
         let options = settings.options.get(meta.code);
@@ -260,6 +263,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     }
     diagnostics.retain(|d| {
         d.condition
+            .as_ref()
             .is_none_or(|c| project.holds(c, &d.location.path))
     });
     assign_package_roles(&mut project, settings);
@@ -274,6 +278,16 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         baseline: None,
         not_shown: [0; 3],
     }
+}
+
+/// The root and every directory holding a linted file, each once.
+fn file_dirs(files: &[FileEntry]) -> BTreeSet<&str> {
+    let mut dirs: BTreeSet<&str> = files
+        .iter()
+        .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d))
+        .collect();
+    dirs.insert("");
+    dirs
 }
 
 /// The largest ignore file (`.gitignore`, `.ignore`) a walk applies.
@@ -563,7 +577,11 @@ fn lint_text(
             }
         }
         Some(Err(failure)) => {
-            parse_error(&mut diagnostics, rel, kind, text, &lines, &failure);
+            // A Helm template is not YAML until rendered: its chart gets one note instead
+            // (`f00_tool::ParseError`).
+            if kind != FileKind::Yaml || helm::chart_of_template(root, rel).is_none() {
+                parse_error(&mut diagnostics, rel, kind, text, &lines, &failure);
+            }
             let (found, _) = suppress::scan_comments(rel, kind, text, &lines);
             suppressions = found;
         }

@@ -82,6 +82,37 @@ impl Launch<'_> {
             .is_some_and(|(w, _)| w == "exec")
     }
 
+    /// True for an exec-form `ENTRYPOINT` that runs its arguments as a command: an init
+    /// shim or privilege dropper with nothing after it (`["tini", "--"]`,
+    /// `["dumb-init"]`, `["gosu", "app"]`) or an entrypoint script alone
+    /// (`["/docker-entrypoint.sh"]`, which by convention ends in `exec "$@"`). `CMD` then
+    /// names the command it starts.
+    pub fn runs_its_arguments(&self) -> bool {
+        if !self.exec_form || self.shell_wrapped {
+            return false;
+        }
+        let words = shell::commands(&self.text)
+            .into_iter()
+            .next()
+            .map(|c| c.words)
+            .unwrap_or_default();
+        let Some((first, _)) = words.first() else {
+            return false;
+        };
+        let program = first.rsplit('/').next().unwrap_or(first);
+        let rest: Vec<&str> = words[1..]
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        match program {
+            "tini" | "tini-static" | "dumb-init" | "catatonit" => rest.is_empty(),
+            // `gosu USER COMMAND…`, `su-exec USER[:GROUP] COMMAND…`
+            "gosu" | "su-exec" => rest.len() == 1,
+            _ => words.len() == 1 && (program.ends_with(".sh") || is_entrypoint_script(program)),
+        }
+    }
+
     /// The simple commands of the launch, with separators (split once).
     pub fn commands(&self) -> &[shell::Command] {
         self.commands.get_or_init(|| shell::commands(&self.text))
@@ -405,5 +436,24 @@ mod tests {
             false,
         );
         assert_eq!(shell::commands(&plain.text)[0].words.len(), 3);
+    }
+
+    #[test]
+    fn entrypoints_that_run_their_arguments() {
+        let entrypoint = |words: &[&str]| {
+            let items = words.iter().map(|w| (w.to_string(), 0..w.len())).collect();
+            from_items(items, Origin::Dockerfile, "ENTRYPOINT", 0..1, false).runs_its_arguments()
+        };
+        assert!(entrypoint(&["tini", "--"]));
+        assert!(entrypoint(&["/sbin/tini", "-g", "--"]));
+        assert!(entrypoint(&["dumb-init"]));
+        assert!(entrypoint(&["gosu", "app"]));
+        assert!(entrypoint(&["/docker-entrypoint.sh"]));
+        assert!(!entrypoint(&["tini", "--", "/usr/local/bin/app"]));
+        assert!(!entrypoint(&["gosu", "app", "/usr/local/bin/app"]));
+        assert!(!entrypoint(&["/usr/local/bin/app"]));
+        assert!(!entrypoint(&["/docker-entrypoint.sh", "serve"]));
+        assert!(!entrypoint(&["/bin/sh", "-c", "exec app"]));
+        assert!(!entrypoint(&[]));
     }
 }

@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
+use crate::model::images;
 use crate::model::role::Decision;
 use crate::parse::cargo::{DepKind, Manifest};
 use crate::parse::flow::{self, CodeFacts};
@@ -270,8 +271,16 @@ pub enum Fact {
     Cargo(Box<CargoFacts>),
     Docker(DockerFacts),
     Rust(RustFacts),
-    Containers(Vec<ContainerFacts>),
+    Yaml(YamlFacts),
     Env(EnvFacts),
+}
+
+/// What a YAML file contributes: the containers of its compose and Kubernetes documents,
+/// and the image names its skaffold or kustomize documents replace at deploy time.
+#[derive(Debug, Clone, Default)]
+pub struct YamlFacts {
+    pub containers: Vec<ContainerFacts>,
+    pub replaced_images: Vec<String>,
 }
 
 /// Everything project rules may ask about the repository.
@@ -292,6 +301,11 @@ pub struct Project {
     pub code: Vec<CodeFile>,
     pub containers: Vec<ContainerFacts>,
     pub env_files: Vec<EnvFacts>,
+    /// Image names (without tag) that skaffold, Tilt or kustomize replace at deploy time
+    /// ([`crate::model::images`]).
+    pub replaced_images: BTreeSet<String>,
+    /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
+    pub(crate) lock_texts: Mutex<HashMap<String, Option<String>>>,
     /// Package directory → index in `cargo`, built on first use.
     pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
     /// Which packages each Dockerfile names, and Dockerfiles by directory; built on first use.
@@ -315,7 +329,10 @@ impl Project {
                 self.listens.extend(r.listens);
                 self.code.extend(r.code);
             }
-            Fact::Containers(c) => self.containers.extend(c),
+            Fact::Yaml(y) => {
+                self.containers.extend(y.containers);
+                self.replaced_images.extend(y.replaced_images);
+            }
             Fact::Env(e) => self.env_files.push(e),
         }
     }
@@ -333,10 +350,47 @@ impl Project {
     }
 
     /// True when `condition` holds for the file at `path`.
-    pub fn holds(&self, condition: Condition, path: &str) -> bool {
+    pub fn holds(&self, condition: &Condition, path: &str) -> bool {
         match condition {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
+            Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
+            Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
+            Condition::InHelmChart => {
+                let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                self.root.join(dir).join("Chart.yaml").is_file()
+            }
         }
+    }
+
+    /// True when a committed `Cargo.lock` in the directory of `path` or above pins a commit
+    /// of the git repository at `url` (`source = "git+<url>…#<sha>"`).
+    pub fn lock_pins_git_source(&self, path: &str, url: &str) -> bool {
+        let base = url.trim_end_matches('/');
+        let base = base.strip_suffix(".git").unwrap_or(base);
+        let needle = format!("\"git+{base}");
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        ancestors(dir)
+            .map(|d| {
+                if d.is_empty() {
+                    "Cargo.lock".to_string()
+                } else {
+                    format!("{d}/Cargo.lock")
+                }
+            })
+            .filter(|lock| !self.in_git || self.is_tracked(lock))
+            .any(|lock| {
+                let mut cache = self.lock_texts.lock().unwrap_or_else(|e| e.into_inner());
+                let text = cache
+                    .entry(lock.clone())
+                    .or_insert_with(|| std::fs::read_to_string(self.root.join(&lock)).ok());
+                text.as_deref().is_some_and(|t| {
+                    t.match_indices(&needle).any(|(at, _)| {
+                        let rest = &t[at + needle.len()..];
+                        let rest = rest.strip_prefix(".git").unwrap_or(rest);
+                        rest.starts_with(['?', '#'])
+                    })
+                })
+            })
     }
 
     /// Dockerfiles that build `krate`: they name its package or a binary in a build
@@ -844,7 +898,17 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .iter()
                 .flat_map(|doc| containers(file, doc, &dir))
                 .collect();
-            (!containers.is_empty()).then_some(Fact::Containers(containers))
+            let replaced_images: Vec<String> = file
+                .yaml()
+                .iter()
+                .flat_map(|doc| images::replaced_in_yaml(&doc.node, &basename(file.path)))
+                .collect();
+            (!containers.is_empty() || !replaced_images.is_empty()).then_some(Fact::Yaml(
+                YamlFacts {
+                    containers,
+                    replaced_images,
+                },
+            ))
         }
         FileKind::Env => Some(Fact::Env(EnvFacts {
             path: file.path.to_string(),

@@ -35,7 +35,22 @@ impl<'a> ImageRef<'a> {
     /// True when the reference can change under the same name: no tag, `latest` or a
     /// release channel ([`Self::channel`]), and no digest.
     pub fn is_floating(&self) -> bool {
-        !self.digest && (matches!(self.tag, None | Some("latest")) || self.channel().is_some())
+        !self.digest
+            && (matches!(self.tag, None | Some("latest"))
+                || self.channel().is_some()
+                || self.variant_only().is_some())
+    }
+
+    /// The variant a tag names instead of a version: `alpine` in `node:alpine`, `slim` in
+    /// `rust:slim`. Such a tag follows the image's newest release in that variant.
+    pub fn variant_only(&self) -> Option<&'a str> {
+        let tag = self.tag?;
+        let mut parts = tag.split(['-', '_', '.']);
+        let all_variants = !self.digest
+            && parts
+                .clone()
+                .all(|p| VARIANTS.contains(&p.to_ascii_lowercase().as_str()));
+        all_variants.then(|| parts.next()).flatten()
     }
 
     /// The release channel a tag follows instead of naming a version: `stable` in
@@ -56,6 +71,9 @@ const CHANNELS: &[&str] = &[
     "stable", "testing", "unstable", "sid", "rolling", "edge", "nightly", "canary", "beta",
     "current", "lts", "main", "master", "develop", "dev",
 ];
+
+/// Tag words that name a variant of an image, not a version.
+const VARIANTS: &[&str] = &["alpine", "slim"];
 
 /// Images of backing services (datastores, brokers, caches, mail catchers, local
 /// cloud emulators, observability backends), by base name, with the service.
@@ -196,6 +214,22 @@ mod tests {
         assert!(!ImageRef::parse("redis:7.2").is_floating());
         assert!(!ImageRef::parse("redis@sha256:abc").is_floating());
         assert!(ImageRef::parse("debian:stable-slim").is_floating());
+        assert_eq!(
+            ImageRef::parse("node:alpine").variant_only(),
+            Some("alpine")
+        );
+        assert_eq!(ImageRef::parse("rust:slim").variant_only(), Some("slim"));
+        assert!(ImageRef::parse("nginx:alpine-slim").is_floating());
+        assert_eq!(ImageRef::parse("node:20-alpine").variant_only(), None);
+        assert_eq!(ImageRef::parse("debian:bookworm-slim").variant_only(), None);
+        for channel in [
+            "nightly", "edge", "main", "master", "dev", "canary", "stable",
+        ] {
+            assert!(
+                ImageRef::parse(&format!("app:{channel}")).is_floating(),
+                "{channel}"
+            );
+        }
         assert_eq!(ImageRef::parse("node:lts-alpine").channel(), Some("lts"));
         assert_eq!(ImageRef::parse("debian:sid-slim").channel(), Some("sid"));
         for pinned in [

@@ -310,6 +310,22 @@ impl Diagnostic {
         self
     }
 
+    /// Keep this finding only if no deploy tool of the project (skaffold, Tilt, kustomize)
+    /// replaces the image name of `image` at deploy time (builder style).
+    pub fn unless_replaced_at_deploy(&mut self, image: &str) -> &mut Self {
+        self.condition = Some(Condition::ImageNotReplaced(
+            crate::model::images::image_name(image),
+        ));
+        self
+    }
+
+    /// Keep this finding only if the file sits beside a Helm chart's `Chart.yaml`
+    /// (builder style).
+    pub fn in_helm_chart(&mut self) -> &mut Self {
+        self.condition = Some(Condition::InHelmChart);
+        self
+    }
+
     /// Attach a mechanical fix (builder style).
     pub fn with_fix(&mut self, description: impl Into<String>, edits: Vec<Edit>) -> &mut Self {
         self.fix = Some(Box::new(Fix {

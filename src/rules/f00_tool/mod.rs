@@ -1,7 +1,10 @@
 //! The tool's own diagnostics. The engine emits them; they are rules so that
 //! they can be documented, selected, ignored and re-levelled like any other.
 
-use crate::rules::Check;
+use crate::diagnostic::Location;
+use crate::model::helm;
+use crate::project::Project;
+use crate::rules::{Check, Ctx};
 
 declare_rule! {
     /// A file of a kind twelve-lint lints cannot be parsed.
@@ -76,7 +79,27 @@ declare_rule! {
     }
 }
 
-impl Check for ParseError {}
+impl Check for ParseError {
+    /// One note per Helm chart: its templates are not YAML until rendered, and twelve-lint
+    /// does not render them, so they are not read.
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for (chart, templates) in helm::charts_with_templates(&project.files) {
+            let dir = chart.strip_suffix(helm::CHART_FILE).unwrap_or(chart);
+            let dir = if dir.is_empty() {
+                "."
+            } else {
+                dir.trim_end_matches('/')
+            };
+            cx.report(
+                Location::file(chart),
+                format!(
+                    "Helm chart `{dir}`: its {templates} template file(s) are not rendered, so the manifests they produce are not checked; only its `values.yaml` is read"
+                ),
+                format!("lint the rendered chart: `helm template {dir} > rendered.yaml`"),
+            );
+        }
+    }
+}
 impl Check for UnusedSuppression {}
 impl Check for SuppressionWithoutReason {}
 impl Check for SkippedFile {}

@@ -101,7 +101,18 @@ fn check_from(
                     reference.name
                 ),
             ),
-            None => return,
+            None => match reference.variant_only() {
+                Some(variant) => (
+                    format!(
+                        "base image `{resolved}` names only the `{variant}` variant, not a version, so it changes whenever a new release lands"
+                    ),
+                    format!(
+                        "pin a version with the variant, e.g. `{}:<version>-{tag}`, or a digest",
+                        reference.name
+                    ),
+                ),
+                None => return,
+            },
         },
     };
     let diag = cx.report(file.loc(image.span.clone()), message, help);

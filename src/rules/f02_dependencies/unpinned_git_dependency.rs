@@ -1,7 +1,7 @@
 //! TF0203 unpinned-git-dependency: a git dependency with no `rev` or `tag`.
 
 use super::wildcard_dependency::describe;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Condition, Severity};
 use crate::parse::cargo::DepKind;
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
@@ -40,6 +40,8 @@ impl Check for UnpinnedGitDependency {
                 format!("git {} `{}` {what} of {url}, so its code changes without a commit here", describe(dep), dep.name),
                 "pin the commit with `rev = \"<sha>\"` (or a `tag`), or depend on a published version",
             );
+            // A committed Cargo.lock pins the commit the branch pointed at.
+            d.condition = Some(Condition::GitSourceUnlocked(url.clone()));
             if dep.kind == DepKind::Dev {
                 d.severity = Severity::Note;
             }

@@ -1,6 +1,5 @@
 //! TF0202 wildcard-dependency: `*`, `>= x` with no upper bound, or an empty requirement.
 
-use crate::diagnostic::Severity;
 use crate::parse::cargo::{DepKind, Dependency};
 use crate::rules::{Check, Ctx};
 use crate::source::SourceFile;
@@ -23,21 +22,23 @@ impl Check for WildcardDependency {
         let Some(manifest) = file.manifest() else {
             return;
         };
-        for dep in &manifest.dependencies {
+        // Dev-dependencies build tests, benches and examples, never a release.
+        for dep in manifest
+            .dependencies
+            .iter()
+            .filter(|d| d.kind != DepKind::Dev)
+        {
             let Some((req, span)) = &dep.version else {
                 continue;
             };
             let Some(problem) = unbounded(req) else {
                 continue;
             };
-            let d = cx.report(
+            cx.report(
                 file.loc(span.clone()),
                 format!("{} `{}` accepts {problem}", describe(dep), dep.name),
                 "require a compatible range such as `\"1.4\"` (caret) or add an upper bound (`\">=1.4, <2\"`); Cargo.lock pins the exact version",
             );
-            if dep.kind == DepKind::Dev {
-                d.severity = Severity::Note;
-            }
         }
     }
 }

@@ -1,6 +1,8 @@
 //! TF0502 mutable-image-reference: compose or Kubernetes `image:` without a tag, with `:latest`
 //! or on a moving release channel.
 
+use crate::diagnostic::Diagnostic;
+use crate::model::images;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, DocKind};
 use crate::rules::{Check, Ctx};
@@ -60,21 +62,51 @@ impl Check for MutableImageReference {
                 let Some(image) = yaml::scalar_str(node) else {
                     continue;
                 };
-                let reference = ImageRef::parse(image);
-                if image.contains('$') || image.contains("{{") || !reference.is_floating() {
+                if image.contains('$') || image.contains("{{") || images::is_build_reference(image)
+                {
                     continue;
                 }
-                let what = match (reference.tag, reference.channel()) {
-                    (None, _) => "no tag".to_string(),
-                    (Some(_), Some(channel)) => format!("the moving `{channel}` channel tag"),
-                    (Some(_), None) => "the mutable `latest` tag".to_string(),
-                };
-                cx.report(
-                    file.loc(file.yaml_span(node)),
-                    format!("image `{image}` has {what}, so a release cannot be reproduced or rolled back"),
-                    "reference an immutable release: a version tag or, better, a digest (`name@sha256:…`)",
-                );
+                if let Some(d) = report(file, cx, node, image) {
+                    d.unless_replaced_at_deploy(image);
+                }
+            }
+            let file_name = file.path.rsplit('/').next().unwrap_or(file.path);
+            if doc.kind == DocKind::Other && images::is_helm_values_name(file_name) {
+                for (image, tag) in images::helm_values_images(&doc.node) {
+                    if image.contains("{{") {
+                        continue;
+                    }
+                    if let Some(d) = report(file, cx, tag, &image) {
+                        d.in_helm_chart();
+                    }
+                }
             }
         }
     }
+}
+
+/// Report `image` at `node` if it floats; returns the finding.
+fn report<'c>(
+    file: &SourceFile<'_>,
+    cx: &'c mut Ctx<'_>,
+    node: &yaml::Node<'_>,
+    image: &str,
+) -> Option<&'c mut Diagnostic> {
+    let reference = ImageRef::parse(image);
+    if !reference.is_floating() {
+        return None;
+    }
+    let what = match (reference.tag, reference.channel(), reference.variant_only()) {
+        (None, _, _) => "no tag".to_string(),
+        (Some(_), Some(channel), _) => format!("the moving `{channel}` channel tag"),
+        (Some(_), None, Some(variant)) => {
+            format!("only the `{variant}` variant as its tag and no version")
+        }
+        (Some(_), None, None) => "the mutable `latest` tag".to_string(),
+    };
+    Some(cx.report(
+        file.loc(file.yaml_span(node)),
+        format!("image `{image}` has {what}, so a release cannot be reproduced or rolled back"),
+        "reference an immutable release: a version tag or, better, a digest (`name@sha256:…`)",
+    ))
 }

@@ -1,5 +1,5 @@
 //! TF0804 unscalable-service: compose `container_name` or fixed host ports on app
-//! services; Kubernetes `hostPort`/`hostNetwork` on Deployments.
+//! services; Kubernetes `hostPort`/`hostNetwork` on replicated workloads.
 
 use crate::diagnostic::Edit;
 use crate::launch::{file_name_has_part, is_dev_compose_file};
@@ -17,13 +17,19 @@ declare_rule! {
         stability: Preview,
         since: "0.1.0",
         kinds: [Yaml],
-        summary: "compose `container_name` or fixed host port on an app service; Kubernetes `hostPort`/`hostNetwork` on a Deployment",
+        summary: "compose `container_name` or fixed host port on an app service; Kubernetes `hostPort`/`hostNetwork` on a replicated workload",
         fixable: true,
     }
 }
 
-/// Stateless workload kinds that are scaled by adding replicas.
-const SCALED: &[&str] = &["Deployment", "ReplicaSet"];
+/// Workload kinds that run replicas of one pod template. DaemonSets are node agents (one
+/// pod per node by design) and a bare Pod is a single instance.
+const SCALED: &[&str] = &[
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "ReplicationController",
+];
 
 /// The whole line (with its newline) holding a `key: value` entry whose value
 /// spans `value`, when nothing else is on it: safe to delete.

@@ -43,14 +43,10 @@ fn exec_form(l: &Launch<'_>) -> Option<String> {
 impl Check for ShellFormEntrypoint {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let launches = file.launches();
-        let exec_entrypoint = launches
+        let entrypoint = launches
             .iter()
-            .any(|l| l.keyword == "ENTRYPOINT" && l.exec_form && !l.shell_wrapped);
+            .find(|l| l.origin == Origin::Dockerfile && l.keyword == "ENTRYPOINT");
         for l in launches.iter().filter(|l| l.origin == Origin::Dockerfile) {
-            // With an exec-form ENTRYPOINT, CMD only supplies its arguments.
-            if l.keyword == "CMD" && exec_entrypoint {
-                continue;
-            }
             if (l.exec_form && !l.shell_wrapped) || l.starts_with_exec() {
                 continue;
             }
@@ -59,9 +55,24 @@ impl Check for ShellFormEntrypoint {
             } else {
                 "is in shell form"
             };
+            let message = match entrypoint.filter(|_| l.keyword == "CMD") {
+                // Docker appends a shell-form CMD as `/bin/sh -c "…"` to an exec-form
+                // ENTRYPOINT. One that runs its arguments starts that shell, which gets
+                // SIGTERM in the app's place; an app ENTRYPOINT only gets odd arguments, and
+                // a shell-form ENTRYPOINT ignores CMD (and is reported itself).
+                Some(e) if e.runs_its_arguments() => format!(
+                    "`CMD` is in shell form: Docker runs `{} /bin/sh -c …`, so the shell, which does not pass SIGTERM on, stands between `ENTRYPOINT` and the app, and the app is killed without a graceful shutdown",
+                    e.text
+                ),
+                Some(_) => continue,
+                None => format!(
+                    "`{}` {how}: PID 1 is the shell, which does not pass SIGTERM on, so the app is killed without a graceful shutdown",
+                    l.keyword
+                ),
+            };
             let d = cx.report(
                 file.loc(l.span.clone()),
-                format!("`{}` {how}: PID 1 is the shell, which does not pass SIGTERM on, so the app is killed without a graceful shutdown", l.keyword),
+                message,
                 "use the exec form (`CMD [\"/usr/local/bin/app\", \"serve\"]`), or start the script with `exec` so the app replaces the shell",
             );
             if let Some(exec) = exec_form(l) {
