@@ -781,7 +781,8 @@ impl<'t, L> Analyzer<'_, 't, L> {
             "SIGTERM" | "TERM_SIGNALS" => self.facts.sigterm.push((self.locate)(t.span(i))),
             _ => {}
         }
-        if KEYWORDS.contains(&word) {
+        // `crate::a::f(..)` starts a path; other keywords never name a call.
+        if KEYWORDS.contains(&word) && !(word == "crate" && t.is_joint(i + 1, ':', ':')) {
             return i + 1;
         }
         let method = i > 0 && t.is_punct(i - 1, '.');
@@ -1493,6 +1494,7 @@ mod tests {
                     db.run(); pool.query(); cfg.apply(); store.put(); self.db.init(); self.go();
                     Server::new(x).bind();
                     something().other();
+                    crate::db::migrate();
                 }
             }
             trait Store { fn put(&self) { self.flush(); } }
@@ -1543,6 +1545,7 @@ mod tests {
                 path("Server::new"),
                 method("bind", Recv::Assoc(Box::from([sym("Server"), sym("new")]))),
                 path("something"),
+                path("crate::db::migrate"),
                 method("flush", Recv::SelfValue),
             ],
             "`something().other()` has an unknown receiver and reaches nothing"

@@ -12,7 +12,7 @@ declare_rule! {
         name: "migrations-in-server-startup",
         factor: 12,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "the server binary runs schema migrations during startup instead of a one-off binary, subcommand or Job",
