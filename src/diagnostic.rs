@@ -116,13 +116,6 @@ impl Location {
         }
     }
 
-    /// The text the span covers, when its snippet holds it.
-    pub fn text(&self) -> Option<&str> {
-        let from = self.bytes.start.checked_sub(self.snippet.offset)?;
-        let to = self.bytes.end.checked_sub(self.snippet.offset)?;
-        self.snippet.text.get(from..to)
-    }
-
     /// A location for a whole file or a place we have no text for: line 1, column 1.
     pub fn file(path: &str) -> Self {
         let start = Pos { line: 1, col: 1 };
@@ -138,14 +131,15 @@ impl Location {
         }
     }
 
-    /// Replace every occurrence of `secret` in the snippet with [`MASK`], keeping the
-    /// span on the same text (a span edge inside a secret moves to the mask's edge).
+    /// Replace every occurrence of `secret` in the snippet with [`MASK`] (see
+    /// [`secret_hits`]), keeping the span on the same text (a span edge inside a
+    /// secret moves to the mask's edge).
     pub fn mask(&mut self, secret: &str) {
-        if secret.is_empty() || !self.snippet.text.contains(secret) {
+        let hits = secret_hits(&self.snippet.text, secret);
+        if hits.is_empty() {
             return;
         }
         let old = std::mem::take(&mut self.snippet.text);
-        let hits: Vec<usize> = old.match_indices(secret).map(|(i, _)| i).collect();
         let moved = |file_pos: usize, is_end: bool| -> usize {
             let Some(p) = file_pos.checked_sub(self.snippet.offset) else {
                 return file_pos;
@@ -164,7 +158,7 @@ impl Location {
         let start = moved(self.bytes.start, false);
         let end = moved(self.bytes.end, true).max(start);
         self.bytes = start..end;
-        self.snippet.text = old.replace(secret, MASK);
+        self.snippet.text = masked(&old, secret, &hits);
     }
 
     /// The text of the span itself, when the snippet holds it.
@@ -173,6 +167,39 @@ impl Location {
         let to = self.bytes.end.checked_sub(self.snippet.offset)?;
         self.snippet.text.get(from..to)
     }
+}
+
+/// Where `secret` occurs in `text` as a value of its own: an occurrence glued to
+/// letters, digits or `_` is part of a longer word (`admin_pass` inside the key
+/// name `admin_password`) and is left alone.
+fn secret_hits(text: &str, secret: &str) -> Vec<usize> {
+    if secret.is_empty() {
+        return Vec::new();
+    }
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(secret)
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + secret.len()..].chars().next();
+            let glued_before = secret.starts_with(word) && before.is_some_and(word);
+            let glued_after = secret.ends_with(word) && after.is_some_and(word);
+            !(glued_before || glued_after)
+        })
+        .collect()
+}
+
+/// `text` with `secret` at each of `hits` replaced by [`MASK`].
+fn masked(text: &str, secret: &str, hits: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for &h in hits {
+        out.push_str(&text[at..h]);
+        out.push_str(MASK);
+        at = h + secret.len();
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Another place that explains a finding (e.g. the `ARG` that set a tag).
@@ -285,8 +312,9 @@ impl Diagnostic {
     /// Replace each of `secrets` with [`MASK`] in the message, help and snippets.
     pub fn redact(&mut self, secrets: &[String]) {
         fn mask_text(text: &mut String, secret: &str) {
-            if text.contains(secret) {
-                *text = text.replace(secret, MASK);
+            let hits = secret_hits(text, secret);
+            if !hits.is_empty() {
+                *text = masked(text, secret, &hits);
             }
         }
         for secret in secrets.iter().filter(|s| !s.is_empty()) {
@@ -337,5 +365,34 @@ mod tests {
         let mut l = loc(text, start + 12..start + 21);
         l.mask("hunter22");
         assert_eq!(l.span_text(), Some("****@db"));
+    }
+
+    #[test]
+    fn a_secret_inside_a_longer_word_is_not_masked() {
+        let text = "admin_password = \"admin_pass\" # admin_pass2, (admin_pass)\n";
+        let start = text.find('"').unwrap();
+        let mut l = loc(text, start..start + 12);
+        l.mask("admin_pass");
+        assert_eq!(
+            l.snippet.text,
+            "admin_password = \"****\" # admin_pass2, (****)"
+        );
+        assert_eq!(l.span_text(), Some("\"****\""));
+        let mut d = Diagnostic {
+            location: l,
+            code: "TF0301",
+            severity: Severity::Error,
+            message: "`admin_password` is `admin_pass`".into(),
+            help: String::new(),
+            related: Vec::new(),
+            suppressed: None,
+            fingerprint: String::new(),
+            condition: None,
+            fix: None,
+            omitted: Omitted::default(),
+            secrets: Vec::new(),
+        };
+        d.redact(&["admin_pass".to_string()]);
+        assert_eq!(d.message, "`admin_password` is `****`");
     }
 }

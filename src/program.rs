@@ -385,7 +385,7 @@ impl<'p> Scope<'p> {
     /// A call as written: `startup::run` or `.init`.
     fn call_label(&self, c: CallRef) -> String {
         let call = self.call(c);
-        let text = call.span.text().unwrap_or("…");
+        let text = call.span.span_text().unwrap_or("…");
         match call.target {
             Target::Method { .. } => format!(".{text}"),
             Target::Path(_) => text.to_string(),
