@@ -140,7 +140,6 @@ pub struct Binary<'p> {
 /// The code of a crate and the workspace crates it depends on, directly or not.
 pub struct Scope<'p> {
     pub krate: &'p CargoFacts,
-    pub files: Vec<&'p CodeFile>,
     /// How many of `files` belong to the crate itself (they come first).
     own: usize,
     names: Names<'p>,
@@ -186,17 +185,21 @@ impl<'p> Scope<'p> {
         }
         Scope {
             krate,
-            names: Names::new(files.clone(), &package, &packages),
-            files,
+            names: Names::new(files, &package, &packages),
             own,
             by_name,
             memo: RefCell::new(HashMap::new()),
         }
     }
 
-    /// The crate's own files.
+    /// The files of the crate and of the workspace crates it depends on.
+    pub fn files(&self) -> &[&'p CodeFile] {
+        self.names.files()
+    }
+
+    /// The crate's own files (they come first).
     pub fn own_files(&self) -> &[&'p CodeFile] {
-        &self.files[..self.own]
+        &self.files()[..self.own]
     }
 
     /// The crate's binaries: `src/main.rs`, `src/bin/*.rs`, `src/bin/*/main.rs`
@@ -303,12 +306,12 @@ impl<'p> Scope<'p> {
 
     /// The event behind a reference.
     pub fn event(&self, (fi, ei): EventRef) -> &'p Event<Location> {
-        &self.files[fi].facts.events[ei]
+        &self.files()[fi].facts.events[ei]
     }
 
     /// The call behind a reference.
     pub fn call(&self, (fi, ci): CallRef) -> &'p Call<Location> {
-        &self.files[fi].facts.calls[ci]
+        &self.files()[fi].facts.calls[ci]
     }
 
     /// The calls from function `from` down to where `reach` (read from each
@@ -405,7 +408,7 @@ impl<'p> Scope<'p> {
                     event: (id.0, *ei),
                     via: None,
                 };
-                match self.files[id.0].facts.events[*ei].kind {
+                match self.files()[id.0].facts.events[*ei].kind {
                     EventKind::Serve(server) => Summary {
                         serve: Some((server, reach)),
                         ..Summary::default()
@@ -431,7 +434,7 @@ impl<'p> Scope<'p> {
     /// True when code in the scope names SIGTERM, or the `ctrlc` dependency has
     /// its `termination` feature.
     pub fn handles_sigterm(&self, project: &Project) -> bool {
-        self.files.iter().any(|f| !f.facts.sigterm.is_empty())
+        self.files().iter().any(|f| !f.facts.sigterm.is_empty())
             || project.cargo.iter().any(|c| {
                 (c.path == self.krate.path || c.manifest.is_workspace)
                     && c.manifest
@@ -443,6 +446,6 @@ impl<'p> Scope<'p> {
 
     /// True when some code in the scope calls `.disable_signals()`.
     pub fn disables_signals(&self) -> bool {
-        self.files.iter().any(|f| f.facts.disables_signals)
+        self.files().iter().any(|f| f.facts.disables_signals)
     }
 }

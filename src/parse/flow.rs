@@ -446,23 +446,18 @@ impl<'t, L> Analyzer<'_, 't, L> {
                     span.clone(),
                 );
             }
-            m if MIGRATION_METHODS.contains(&m)
-                && self
-                    .receiver(dot)
-                    .words
-                    .iter()
-                    .any(|w| w.contains("migrat")) =>
-            {
+            m if MIGRATION_METHODS.contains(&m) => {
                 let receiver = self.receiver(dot);
-                let label = format!("{}.{method}()", receiver.name.as_deref().unwrap_or(""));
-                self.event(EventKind::Migrate, label, span.clone());
-            }
-            "run_pending_migrations" => {
-                self.event(
-                    EventKind::Migrate,
-                    ".run_pending_migrations()",
-                    span.clone(),
-                );
+                if receiver.words.iter().any(|w| w.contains("migrat")) {
+                    let label = format!("{}.{method}()", receiver.name.as_deref().unwrap_or(""));
+                    self.event(EventKind::Migrate, label, span.clone());
+                } else if m == "run_pending_migrations" {
+                    self.event(
+                        EventKind::Migrate,
+                        ".run_pending_migrations()",
+                        span.clone(),
+                    );
+                }
             }
             "disable_signals" => self.facts.disables_signals = true,
             "catch_signals" => self.facts.sigterm.push((self.locate)(span.clone())),

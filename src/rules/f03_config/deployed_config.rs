@@ -22,12 +22,14 @@ pub struct DeployedConfig<'p> {
 
 /// Every production TOML or YAML file that is deployed as written, sorted by path.
 pub fn deployed_configs(project: &Project) -> Vec<DeployedConfig<'_>> {
-    let production = |path: &str| {
+    let file = |path: &str| {
         project
             .files
             .binary_search_by(|f| f.path.as_str().cmp(path))
-            .is_ok_and(|i| project.files[i].role.role == Role::Production)
+            .ok()
+            .map(|i| &project.files[i])
     };
+    let production = |path: &str| file(path).is_some_and(|f| f.role.role == Role::Production);
     let configs: BTreeSet<&str> = project
         .files
         .iter()
@@ -52,7 +54,7 @@ pub fn deployed_configs(project: &Project) -> Vec<DeployedConfig<'_>> {
     for path in &configs {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
         let chart = join(dir, "Chart.yaml");
-        if name == "values.yaml" && project.files.iter().any(|f| f.path == chart) {
+        if name == "values.yaml" && file(&chart).is_some() {
             found.entry(path).or_insert_with(|| DeployedConfig {
                 path,
                 by: Location::file(&chart),

@@ -57,7 +57,7 @@ impl Check for MissingSigtermHandling {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let mut seen = BTreeSet::new();
         for (scope, servers) in servers(project) {
-            let has_ctrl_c = scope.files.iter().any(|f| !f.facts.ctrl_c.is_empty());
+            let has_ctrl_c = scope.files().iter().any(|f| !f.facts.ctrl_c.is_empty());
             if has_ctrl_c || handles_sigterm(project, &scope, &servers) {
                 continue;
             }

@@ -31,7 +31,7 @@ impl Check for SigintOnlyShutdown {
             if handles_sigterm(project, &scope, &servers) {
                 continue;
             }
-            for (kind, location, call) in scope.files.iter().flat_map(|f| &f.facts.ctrl_c) {
+            for (kind, location, call) in scope.files().iter().flat_map(|f| &f.facts.ctrl_c) {
                 if !seen.insert((location.path.clone(), location.bytes.start)) {
                     continue;
                 }
