@@ -42,7 +42,47 @@ pub fn parse(text: &str) -> Result<Vec<Node<'static>>, ParseError> {
     Ok(docs
         .into_iter()
         .filter(|d| !matches!(d.data, YamlData::Value(Scalar::Null)))
+        .map(|mut d| {
+            resolve_merge_keys(&mut d);
+            d
+        })
         .collect())
+}
+
+/// Resolves merge keys (`<<: *base`, `<<: [*a, *b]`) the way compose and Kubernetes
+/// tooling read them: the merged mappings' entries join the mapping unless it already
+/// has the key, earlier sources winning over later ones. The loader has already
+/// copied each alias, so merged entries keep the position where they are written.
+/// Iterative, so nesting depth cannot exhaust the stack.
+fn resolve_merge_keys(doc: &mut Node<'_>) {
+    let merge_key = Node::value_from_str("<<");
+    let mut stack = vec![doc];
+    while let Some(node) = stack.pop() {
+        match &mut node.data {
+            YamlData::Mapping(map) => {
+                let mut sources: std::collections::VecDeque<Node<'_>> =
+                    map.remove(&merge_key).into_iter().collect();
+                while let Some(source) = sources.pop_front() {
+                    match source.data {
+                        YamlData::Mapping(entries) => {
+                            for (key, value) in entries {
+                                if key == merge_key {
+                                    sources.push_back(value);
+                                } else if !map.contains_key(&key) {
+                                    map.insert(key, value);
+                                }
+                            }
+                        }
+                        YamlData::Sequence(items) => sources.extend(items),
+                        _ => {}
+                    }
+                }
+                stack.extend(map.values_mut());
+            }
+            YamlData::Sequence(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
 }
 
 /// Nodes that anchors and aliases may add to a document beyond those written in it,
@@ -335,6 +375,23 @@ mod tests {
                 (s("8081"), "80".into()),
             ]
         );
+    }
+
+    #[test]
+    fn merge_keys_are_resolved() {
+        let text = "x-base: &base\n  image: app:latest\n  environment: &env\n    A: 1\nx-more: &more\n  <<: *base\n  restart: always\nservices:\n  web:\n    <<: [*more, {user: root}]\n    image: app:2\n";
+        let docs = parse(text).unwrap();
+        let (_, web) = compose_services(&docs[0])[0];
+        assert_eq!(str_at(web, "image"), Some("app:2"), "explicit keys win");
+        assert_eq!(str_at(web, "restart"), Some("always"));
+        assert_eq!(str_at(web, "user"), Some("root"));
+        let env = get(web, "environment").unwrap();
+        assert_eq!(
+            env.span.start.line(),
+            3,
+            "merged values keep their position"
+        );
+        assert!(get(web, "<<").is_none());
     }
 
     #[test]
