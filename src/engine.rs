@@ -773,7 +773,7 @@ fn guarded<T>(
 /// Apply severities and overrides, match suppressions, report stale ones, fingerprint, sort.
 fn finish(
     diagnostics: Vec<Diagnostic>,
-    mut suppressions: BTreeMap<String, Vec<Suppression>>,
+    suppressions: BTreeMap<String, Vec<Suppression>>,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = diagnostics
@@ -786,16 +786,25 @@ fn finish(
         }
     }
     let mut used: HashSet<(String, usize)> = HashSet::new();
+    let by_line: HashMap<&str, SuppressionIndex> = suppressions
+        .iter()
+        .map(|(path, list)| (path.as_str(), SuppressionIndex::new(list)))
+        .collect();
     for d in &mut out {
-        let Some(list) = suppressions.get(&d.location.path) else {
+        let (Some(list), Some(index)) = (
+            suppressions.get(&d.location.path),
+            by_line.get(d.location.path.as_str()),
+        ) else {
             continue;
         };
         let meta = meta_of(d.code);
-        if let Some((i, s)) = list.iter().enumerate().find(|(_, s)| {
-            s.covers(&d.location)
+        if let Some((i, s)) = index.candidates(d.location.start.line).find_map(|i| {
+            let s = &list[i];
+            (s.covers(&d.location)
                 && s.selectors
                     .iter()
-                    .any(|sel| meta.is_some_and(|m| m.matches(sel)))
+                    .any(|sel| meta.is_some_and(|m| m.matches(sel))))
+            .then_some((i, s))
         }) {
             d.suppressed = Some(SuppressionInfo {
                 kind: "inSource",
@@ -804,68 +813,130 @@ fn finish(
             used.insert((d.location.path.clone(), i));
         }
     }
-    let mut extra = Vec::new();
-    for (path, list) in &mut suppressions {
-        for (i, s) in list.drain(..).enumerate() {
-            if s.reason.is_empty() {
-                push(
-                    &mut extra,
-                    f00_tool::SuppressionWithoutReason::META,
-                    s.location.clone(),
-                    format!("suppression of {} gives no reason", s.selectors.join(", ")),
-                    "add the reason after the brackets, e.g. `twelve-lint: ignore[TF0301] test credentials for the local stack`",
-                );
-            }
-            if used.contains(&(path.clone(), i)) {
-                continue;
-            }
-            let unknown: Vec<&String> = s
-                .selectors
-                .iter()
-                .filter(|sel| !rules::RULES.iter().any(|r| r.meta().matches(sel)))
-                .collect();
-            if !unknown.is_empty() {
-                let mut message = format!("suppression names unknown rule {}", quoted(&unknown));
-                let guess = crate::config::rule_suggestion(unknown[0]);
-                if !guess.is_empty() {
-                    message = format!("{message}; {}", guess.trim_end());
-                }
-                push(
-                    &mut extra,
-                    f00_tool::UnusedSuppression::META,
-                    s.location.clone(),
-                    message,
-                    "use a rule code (TF0301), factor prefix (TF03) or rule name; `twelve-lint rules` lists them",
-                );
-                continue;
-            }
-            let all_ran = s.selectors.iter().all(|sel| {
-                settings.rules.iter().any(|r| {
-                    r.meta().matches(sel)
-                        && settings
-                            .effective(r.meta().code, path, r.meta().severity)
-                            .is_some()
-                })
-            });
-            if all_ran {
-                push(
-                    &mut extra,
-                    f00_tool::UnusedSuppression::META,
-                    s.location.clone(),
-                    format!(
-                        "suppression of {} matches no finding",
-                        s.selectors.join(", ")
-                    ),
-                    "remove the stale suppression",
-                );
-            }
-        }
-    }
-    out.extend(extra.into_iter().filter_map(|d| level(d, settings)));
+    drop(by_line);
+    out.extend(
+        suppression_notes(suppressions, &used, settings)
+            .into_iter()
+            .filter_map(|d| level(d, settings)),
+    );
     out.sort();
     out.dedup();
     crate::fingerprint::assign(&mut out);
     out
+}
+
+/// Notes on suppressions: those that give no reason, name no rule, or match no finding
+/// of a rule that ran. Capped per file like any rule's findings.
+fn suppression_notes(
+    mut suppressions: BTreeMap<String, Vec<Suppression>>,
+    used: &HashSet<(String, usize)>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut no_reason = Vec::new();
+    let mut stale = Vec::new();
+    {
+        let mut no_reason_ctx = Ctx::new(
+            f00_tool::SuppressionWithoutReason::META,
+            None,
+            &mut no_reason,
+        );
+        let mut stale_ctx = Ctx::new(f00_tool::UnusedSuppression::META, None, &mut stale);
+        for (path, list) in &mut suppressions {
+            for (i, s) in list.drain(..).enumerate() {
+                if s.reason.is_empty() {
+                    no_reason_ctx.report(
+                    s.location.clone(),
+                    format!("suppression of {} gives no reason", s.selectors.join(", ")),
+                    "add the reason after the brackets, e.g. `twelve-lint: ignore[TF0301] test credentials for the local stack`",
+                );
+                }
+                if used.contains(&(path.clone(), i)) {
+                    continue;
+                }
+                let unknown: Vec<&String> = s
+                    .selectors
+                    .iter()
+                    .filter(|sel| !rules::RULES.iter().any(|r| r.meta().matches(sel)))
+                    .collect();
+                if !unknown.is_empty() {
+                    let mut message =
+                        format!("suppression names unknown rule {}", quoted(&unknown));
+                    let guess = crate::config::rule_suggestion(unknown[0]);
+                    if !guess.is_empty() {
+                        message = format!("{message}; {}", guess.trim_end());
+                    }
+                    stale_ctx.report(
+                    s.location.clone(),
+                    message,
+                    "use a rule code (TF0301), factor prefix (TF03) or rule name; `twelve-lint rules` lists them",
+                );
+                    continue;
+                }
+                let all_ran = s.selectors.iter().all(|sel| {
+                    settings.rules.iter().any(|r| {
+                        r.meta().matches(sel)
+                            && settings
+                                .effective(r.meta().code, path, r.meta().severity)
+                                .is_some()
+                    })
+                });
+                if all_ran {
+                    stale_ctx.report(
+                        s.location.clone(),
+                        format!(
+                            "suppression of {} matches no finding",
+                            s.selectors.join(", ")
+                        ),
+                        "remove the stale suppression",
+                    );
+                }
+            }
+        }
+    }
+    let mut notes: Vec<Diagnostic> = no_reason.into_iter().chain(stale).collect();
+    for d in &mut notes {
+        if let Some(note) = d.omitted.note() {
+            d.message.push_str(&note);
+        }
+    }
+    notes
+}
+
+/// The suppressions of one file by the line they cover; file-wide and byte-range ones
+/// are candidates on every line.
+struct SuppressionIndex {
+    by_line: HashMap<u32, Vec<usize>>,
+    anywhere: Vec<usize>,
+}
+
+impl SuppressionIndex {
+    fn new(list: &[Suppression]) -> Self {
+        let mut index = SuppressionIndex {
+            by_line: HashMap::new(),
+            anywhere: Vec::new(),
+        };
+        for (i, s) in list.iter().enumerate() {
+            match s.scope {
+                suppress::Scope::Line(line) => index.by_line.entry(line).or_default().push(i),
+                _ => index.anywhere.push(i),
+            }
+        }
+        index
+    }
+
+    /// Indexes of the suppressions that may cover `line`, in the file's order.
+    fn candidates(&self, line: u32) -> impl Iterator<Item = usize> + '_ {
+        let mut all: Vec<usize> = self
+            .by_line
+            .get(&line)
+            .into_iter()
+            .flatten()
+            .chain(&self.anywhere)
+            .copied()
+            .collect();
+        all.sort_unstable();
+        all.into_iter()
+    }
 }
 
 fn level(mut d: Diagnostic, settings: &Settings) -> Option<Diagnostic> {

@@ -10,6 +10,7 @@ use toml::de::DeTable;
 
 use crate::diagnostic::Location;
 use crate::launch::{self, Launch};
+use crate::parse::lex::{Kind, Tokens};
 use crate::parse::{cargo, dockerfile, envfile, lex, rust, yaml};
 use crate::text::LineIndex;
 
@@ -225,19 +226,19 @@ fn too_deep(text: &str, yaml: bool) -> Option<usize> {
 
 /// The offset where a Rust file chains more than [`MAX_OPERATOR_RUN`]
 /// operators or keywords without a `;`, `,` or brace: a lexical over-estimate
-/// of how deep syn would recurse.
-fn long_operator_run(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
+/// of how deep syn would recurse, read on the tokens (comments and literals
+/// never count).
+fn long_operator_run(tokens: &Tokens<'_>) -> Option<usize> {
     let mut run = 0usize;
-    let mut word_start: Option<usize> = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 {
-            word_start.get_or_insert(i);
-            continue;
-        }
-        if let Some(start) = word_start.take()
-            && matches!(
-                &text[start..i],
+    for i in 0..tokens.len() {
+        let counts = match tokens.kind(i) {
+            Some(Kind::Punct(';' | ',') | Kind::Open('{') | Kind::Close('}')) => {
+                run = 0;
+                false
+            }
+            Some(Kind::Punct(c)) => "!-*&|=<>.+/%^?#@".contains(c),
+            Some(Kind::Ident) => matches!(
+                tokens.text(i),
                 "return"
                     | "break"
                     | "move"
@@ -251,23 +252,23 @@ fn long_operator_run(text: &str) -> Option<usize> {
                     | "box"
                     | "yield"
                     | "static"
-            )
-        {
+            ),
+            _ => false,
+        };
+        if counts {
             run += 1;
-        }
-        match b {
-            b';' | b',' | b'{' | b'}' => run = 0,
-            b'!' | b'-' | b'*' | b'&' | b'|' | b'=' | b'<' | b'>' | b'.' | b'+' | b'/' | b'%'
-            | b'^' | b'?' | b'#' | b'@' => {
-                run += 1;
-                if run > MAX_OPERATOR_RUN {
-                    return Some(i);
-                }
+            if run > MAX_OPERATOR_RUN {
+                return Some(tokens.span(i).start);
             }
-            _ => {}
         }
     }
     None
+}
+
+fn too_deep_message() -> String {
+    format!(
+        "nests or chains too deeply to parse safely (over {MAX_NESTING} levels of brackets or indentation, or {MAX_OPERATOR_RUN} chained operators); not parsed"
+    )
 }
 
 /// Parse `text` as `kind` (Rust: lex it).
@@ -285,19 +286,17 @@ pub fn parse<'a>(
         kind,
         FileKind::Rust | FileKind::Yaml | FileKind::Cargo | FileKind::Toml
     ) && let Some(offset) = too_deep(text, kind == FileKind::Yaml)
-        .or_else(|| long_operator_run(text).filter(|_| kind == FileKind::Rust))
     {
-        return Err(at(
-            offset,
-            format!(
-                "nests or chains too deeply to parse safely (over {MAX_NESTING} levels of brackets or indentation, or {MAX_OPERATOR_RUN} chained operators); not parsed"
-            ),
-        ));
+        return Err(at(offset, too_deep_message()));
     }
     match kind {
-        FileKind::Rust => lex::lex(text)
-            .map(Parsed::Rust)
-            .map_err(|e| at(e.offset, e.message)),
+        FileKind::Rust => {
+            let tokens = lex::lex(text).map_err(|e| at(e.offset, e.message))?;
+            match long_operator_run(&tokens) {
+                Some(offset) => Err(at(offset, too_deep_message())),
+                None => Ok(Parsed::Rust(tokens)),
+            }
+        }
         FileKind::Dockerfile => dockerfile::parse(text)
             .map(Parsed::Dockerfile)
             .map_err(|e| at(e.offset, e.message)),

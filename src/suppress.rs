@@ -76,6 +76,7 @@ pub fn scan_comments(
         FileKind::Rust => rust_comments(text),
         _ => hash_comments(text),
     };
+    let mut known_code_line = None;
     for comment in comments {
         let body = &text[comment.clone()];
         let Some(at) = body.find(MARKER) else {
@@ -101,7 +102,7 @@ pub fn scan_comments(
             .trim()
             .is_empty()
         {
-            Scope::Line(next_code_line(kind, text, lines, line) as u32 + 1)
+            Scope::Line(next_code_line(kind, text, lines, line, &mut known_code_line) as u32 + 1)
         } else {
             Scope::Line(line as u32 + 1)
         };
@@ -149,8 +150,22 @@ fn parse_directive(directive: &str) -> Option<(bool, Vec<String>, String)> {
 }
 
 /// The first line after `line` that holds code (not blank, not only a comment).
-fn next_code_line(kind: FileKind, text: &str, lines: &LineIndex, line: usize) -> usize {
-    (line + 1..lines.len())
+/// `known` is the previous answer, `(line, code line)`: comments are read in order,
+/// so a run of directive lines above one code line is scanned once, not once each.
+fn next_code_line(
+    kind: FileKind,
+    text: &str,
+    lines: &LineIndex,
+    line: usize,
+    known: &mut Option<(usize, usize)>,
+) -> usize {
+    if let Some((from, code)) = *known
+        && from <= line
+        && line < code
+    {
+        return code;
+    }
+    let code = (line + 1..lines.len())
         .find(|&l| {
             let t = text[lines.line_range(text, l)].trim_start();
             let comment = match kind {
@@ -159,7 +174,9 @@ fn next_code_line(kind: FileKind, text: &str, lines: &LineIndex, line: usize) ->
             };
             !t.is_empty() && !comment
         })
-        .unwrap_or(line + 1)
+        .unwrap_or(line + 1);
+    *known = Some((line, code));
+    code
 }
 
 /// `#` comments: a `#` at line start or after whitespace, outside quotes.

@@ -120,6 +120,103 @@ fn many_secrets(n: usize) -> Vec<(String, String)> {
     vec![("deploy/prod.env".into(), lines)]
 }
 
+/// One `EXPOSE` listing `n` ports and one `RUN` installing `n` packages.
+fn long_instruction_lines(n: usize) -> Vec<(String, String)> {
+    let ports: String = (0..n).map(|i| format!(" {}", 1024 + i % 60_000)).collect();
+    let packages: String = (0..n).map(|i| format!(" pkg{i}")).collect();
+    vec![(
+        "Dockerfile".into(),
+        format!(
+            "FROM debian:12\nEXPOSE{ports}\nRUN apt-get install -y{packages} && curl -fsSL https://x.example/i.sh | sh\nCMD [\"/app\"]\n"
+        ),
+    )]
+}
+
+/// A Rust method chain of `n` calls, each with a comma among its arguments.
+fn method_chain(n: usize) -> Vec<(String, String)> {
+    let chain = ".with(a, b)".repeat(n);
+    vec![
+        (
+            "Cargo.toml".into(),
+            "[package]\nname = \"chain\"\nversion = \"0.1.0\"\n".into(),
+        ),
+        (
+            "src/main.rs".into(),
+            format!(
+                "use std::process::Command;\nfn main() {{ let x = Command::new(\"ls\"){chain}; std::fs::write(\"/tmp/x\", \"\").unwrap(); }}\n"
+            ),
+        ),
+    ]
+}
+
+/// A workspace of `n` member crates listed by `n / 10` globs.
+fn member_globs(n: usize) -> Vec<(String, String)> {
+    let globs: Vec<String> = (0..n / 10).map(|g| format!("\"g{g}/*\"")).collect();
+    let mut files = vec![(
+        "Cargo.toml".into(),
+        format!("[workspace]\nmembers = [{}]\n", globs.join(", ")),
+    )];
+    for i in 0..n {
+        files.push((
+            format!("g{}/m{i}/Cargo.toml", i / 10),
+            format!("[package]\nname = \"m{i}\"\nversion = \"0.1.0\"\n"),
+        ));
+        files.push((
+            format!("g{}/m{i}/src/lib.rs", i / 10),
+            "pub fn f() {}\n".into(),
+        ));
+    }
+    files
+}
+
+/// A production and a development compose file of `n` backing services each, whose
+/// versions all differ.
+fn drifting_composes(n: usize) -> Vec<(String, String)> {
+    let compose = |major: usize| -> String {
+        let body: String = (0..n)
+            .map(|i| format!("  db{i}:\n    image: postgres:{}.{i}\n", major))
+            .collect();
+        format!("services:\n{body}")
+    };
+    vec![
+        ("docker-compose.yml".into(), compose(16)),
+        ("docker-compose.dev.yml".into(), compose(13)),
+    ]
+}
+
+/// `n` suppression comments in a row above one finding, in a Dockerfile and in Rust.
+fn suppression_runs(n: usize) -> Vec<(String, String)> {
+    let dockerfile = "# twelve-lint: ignore[TF0205] mirrored\n".repeat(n);
+    let rust = "// twelve-lint: ignore[TF0601] scratch\n".repeat(n);
+    vec![
+        (
+            "Dockerfile".into(),
+            format!("{dockerfile}FROM debian:latest\nCMD [\"/app\"]\n"),
+        ),
+        (
+            "Cargo.toml".into(),
+            "[package]\nname = \"sup\"\nversion = \"0.1.0\"\n".into(),
+        ),
+        (
+            "src/main.rs".into(),
+            format!("fn main() {{\n{rust}    std::fs::write(\"/tmp/x\", \"\").unwrap();\n}}\n"),
+        ),
+    ]
+}
+
+/// Directories nested `n` deep, each with its own `.gitignore`, and a Dockerfile at
+/// the bottom.
+fn nested_ignore_files(n: usize) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut dir = String::new();
+    for i in 0..n {
+        files.push((format!("{dir}.gitignore"), format!("skip{i}\n*.tmp{i}\n")));
+        dir.push_str("d/");
+    }
+    files.push((format!("{dir}Dockerfile"), "FROM debian:latest\n".into()));
+    files
+}
+
 fn generate(root: &Path, files: &[(String, String)]) {
     for (rel, text) in files {
         let path = root.join(rel);
@@ -185,10 +282,16 @@ const MEMORY_LIMIT: &str = "1048576";
 #[test]
 fn time_grows_linearly() {
     let shapes: &[(&str, Shape, usize)] = &[
-        ("stage chain", stage_chain, 1_500),
+        ("stage chain", stage_chain, 6_000),
         ("same-named crates", same_name_crates, 60),
         ("minified compose", minified_compose, 1_500),
         ("many secrets", many_secrets, 4_000),
+        ("long instruction lines", long_instruction_lines, 20_000),
+        ("method chain", method_chain, 5_000),
+        ("member globs", member_globs, 500),
+        ("drifting composes", drifting_composes, 1_000),
+        ("suppression runs", suppression_runs, 5_000),
+        ("nested ignore files", nested_ignore_files, 400),
     ];
     let mut failures = Vec::new();
     for &(name, shape, n) in shapes {

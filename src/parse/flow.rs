@@ -244,6 +244,10 @@ fn opts_into_migrations(t: &Tokens<'_>, from: usize, to: usize) -> bool {
     !negated && words.iter().any(|w| w.contains("migrat"))
 }
 
+/// The longest receiver a method call is read through, in tokens: `sqlx::migrate!("./m")`
+/// is a dozen; a receiver longer than this is left unknown.
+const MAX_RECEIVER_TOKENS: usize = 256;
+
 /// Methods that run migrations when called on a migrator.
 const MIGRATION_METHODS: &[&str] = &["run", "run_async", "up", "run_pending_migrations"];
 
@@ -448,7 +452,9 @@ impl<'t, L> Analyzer<'_, 't, L> {
             }
             m if MIGRATION_METHODS.contains(&m) => {
                 let receiver = self.receiver(dot);
-                if receiver.words.iter().any(|w| w.contains("migrat")) {
+                if let Some(receiver) =
+                    receiver.filter(|r| r.words.iter().any(|w| w.contains("migrat")))
+                {
                     let label = format!("{}.{method}()", receiver.name.as_deref().unwrap_or(""));
                     self.event(EventKind::Migrate, label, span.clone());
                 } else if m == "run_pending_migrations" {
@@ -476,7 +482,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
     /// `.await` and `?`).
     fn typed_receiver(&self, dot: usize) -> Option<Recv> {
         let t = self.t;
-        let start = self.receiver_start(dot);
+        let start = self.receiver_start(dot)?;
         if start + 1 == dot {
             return Some(match t.ident(start)? {
                 "self" => Recv::SelfValue,
@@ -933,11 +939,11 @@ impl<'t, L> Analyzer<'_, 't, L> {
         close + 1
     }
 
-    /// The receiver of the method call whose `.` is at `dot`: its words, and its
-    /// name when it is a path (`MIGRATIONS`) or a macro (`sqlx::migrate!(..)`).
-    fn receiver(&self, dot: usize) -> Receiver {
+    /// The receiver of the method call whose `.` is at `dot` (see
+    /// [`Self::receiver_start`]): its words, and its name when it is a path (`MIGRATIONS`) or a macro (`sqlx::migrate!(..)`).
+    fn receiver(&self, dot: usize) -> Option<Receiver> {
         let t = self.t;
-        let start = self.receiver_start(dot);
+        let start = self.receiver_start(dot)?;
         let mut words = Vec::new();
         for k in start..dot {
             if let Some(w) = t.ident(k) {
@@ -955,14 +961,19 @@ impl<'t, L> Analyzer<'_, 't, L> {
         } else {
             None
         };
-        Receiver { words, name }
+        Some(Receiver { words, name })
     }
 
-    /// Where the receiver of the method call whose `.` is at `dot` starts.
-    fn receiver_start(&self, dot: usize) -> usize {
+    /// Where the receiver of the method call whose `.` is at `dot` starts; `None` when
+    /// it spans more than [`MAX_RECEIVER_TOKENS`] tokens, so that each call of a long
+    /// chain costs the same and the chain stays linear.
+    fn receiver_start(&self, dot: usize) -> Option<usize> {
         let t = self.t;
         let mut start = dot;
         while start > 0 {
+            if dot - start > MAX_RECEIVER_TOKENS {
+                return None;
+            }
             let k = start - 1;
             let part = match t.kind(k) {
                 Some(Kind::Close(_)) => {
@@ -980,7 +991,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
             }
             start = k;
         }
-        start
+        (dot - start <= MAX_RECEIVER_TOKENS).then_some(start)
     }
 
     /// The route of a handler attribute at `open` (`#[get("/x")]`, `#[route("/x", ..)]`).
