@@ -423,7 +423,8 @@ fn config_sources(
 
 /// `twelve-lint deployments`: the deployment model's decision for every file.
 fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
-    let req = Request::new(&args.paths).map_err(|e| e.to_string())?;
+    let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
+    req.jobs = crate::engine::usable_threads(0)?;
     let sources = config_sources(&req, args.config.as_ref(), args.isolated, &[])?;
     // Every rule, every file: the listing covers what a default run would not read.
     let overrides = Overrides {
@@ -494,7 +495,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     }
     let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
     req.no_ignore = args.no_ignore;
-    req.jobs = args.jobs.unwrap_or(0);
+    req.jobs = crate::engine::usable_threads(args.jobs.unwrap_or(0))?;
     let sources = config_sources(&req, args.config.as_ref(), args.isolated, &args.options)?;
     let overrides = Overrides {
         select: args.select,

@@ -8,7 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Once, mpsc};
+use std::sync::{Mutex, Once, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::config::Settings;
@@ -165,6 +165,39 @@ struct FileResult {
     fact: Option<Fact>,
 }
 
+/// How many walker threads can run at once: `wanted` (0: one per CPU, at most 12),
+/// or fewer when the address-space limit (`ulimit -v`) cannot hold each thread's
+/// stack. The threads are started and held together to find out, because the walker
+/// waits forever for a worker that failed to start. An error when not even one starts.
+pub fn usable_threads(wanted: usize) -> Result<usize, String> {
+    let wanted = if wanted == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(12))
+    } else {
+        wanted
+    };
+    let mut held = Vec::new();
+    for _ in 0..wanted {
+        let (release, wait) = mpsc::channel::<()>();
+        match std::thread::Builder::new().spawn(move || {
+            let _ = wait.recv();
+        }) {
+            Ok(handle) => held.push((release, handle)),
+            Err(_) => break,
+        }
+    }
+    let started = held.len();
+    for (release, handle) in held {
+        drop(release);
+        let _ = handle.join();
+    }
+    if started == 0 {
+        return Err(
+            "cannot start a worker thread: the address-space limit (ulimit -v) is too low for its stack; raise the limit or set RUST_MIN_STACK lower".into(),
+        );
+    }
+    Ok(started)
+}
+
 /// Lint `req` with `settings`.
 pub fn run(req: &Request, settings: &Settings) -> Report {
     let started = Instant::now();
@@ -179,7 +212,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     } else {
         Default::default()
     };
-    let oversized = oversized_ignore_files(&req.root, &tracked);
+    let root_ignore = oversized_ignore_file_above(req);
     let walk = Walk {
         req,
         settings,
@@ -187,21 +220,18 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         notices: Notices::new(req.root.clone()),
         prefilters: prefilter_table(settings),
     };
-    let (tx, rx) = mpsc::channel::<FileResult>();
-    walker(req, oversized.is_empty()).build_parallel().run(|| {
-        let tx = tx.clone();
-        let walk = &walk;
-        Box::new(move |entry| {
-            if let Some(result) = walk.visit(entry) {
-                req.progress.fetch_add(1, Ordering::Relaxed);
-                let _ = tx.send(result);
-            }
-            ignore::WalkState::Continue
-        })
-    });
-    drop(tx);
-    let mut results: Vec<FileResult> = rx.into_iter().collect();
-    results.extend(oversized.iter().map(|rel| {
+    let cuts = Arc::new(Mutex::new(Vec::new()));
+    let mut results = walk_files(&walk, walker(req, &req.paths, root_ignore.is_none(), &cuts));
+    // Directories holding an oversized ignore file are walked again, without any.
+    let again: Vec<PathBuf> = lock(&cuts)
+        .iter()
+        .filter(|c| matches!(c.reason, CutReason::IgnoreFile(_)))
+        .map(|c| c.dir.clone())
+        .collect();
+    if !again.is_empty() {
+        results.extend(walk_files(&walk, walker(req, &again, false, &cuts)));
+    }
+    results.extend(root_ignore.iter().map(|rel| {
         skipped(
             rel,
             format!(
@@ -210,6 +240,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             None,
         )
     }));
+    results.extend(lock(&cuts).iter().map(|c| c.note(&req.root)));
     if !req.no_ignore {
         let walked: HashSet<&str> = results
             .iter()
@@ -293,38 +324,151 @@ fn file_dirs(files: &[FileEntry]) -> BTreeSet<&str> {
 /// The largest ignore file (`.gitignore`, `.ignore`) a walk applies.
 pub const MAX_IGNORE_FILE_SIZE: u64 = 1024 * 1024;
 
-/// Tracked ignore files over [`MAX_IGNORE_FILE_SIZE`]: with one, a walk applies none,
-/// as the walker would read each whole.
-fn oversized_ignore_files(root: &Path, tracked: &HashSet<String>) -> Vec<String> {
-    let mut found: Vec<String> = tracked
-        .iter()
-        .filter(|rel| {
-            let name = rel.rsplit('/').next().unwrap_or(rel);
-            matches!(name, ".gitignore" | ".ignore")
-                && root
-                    .join(rel)
-                    .symlink_metadata()
-                    .is_ok_and(|m| m.len() > MAX_IGNORE_FILE_SIZE)
-        })
-        .cloned()
-        .collect();
-    found.sort();
-    found
+/// The deepest directory a walk enters, counted from the root: every system call on a
+/// path costs the kernel a step per level, so deeper trees would cost their depth squared.
+pub const MAX_WALK_DEPTH: usize = 64;
+
+/// The ignore files the walker reads in a directory.
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
+/// Why a walk did not enter a directory.
+#[derive(Debug)]
+enum CutReason {
+    /// Deeper than [`MAX_WALK_DEPTH`].
+    TooDeep,
+    /// It holds this ignore file, over [`MAX_IGNORE_FILE_SIZE`]: the directory is walked
+    /// again without ignore files.
+    IgnoreFile(PathBuf),
 }
 
-/// The walk of a request: `.gitignore`-aware unless `no_ignore` or not `apply_ignore_files`,
-/// hidden files included, symbolic links not followed, `.git/` skipped.
-fn walker(req: &Request, apply_ignore_files: bool) -> ignore::WalkBuilder {
-    let mut walk = ignore::WalkBuilder::new(&req.paths[0]);
-    for p in &req.paths[1..] {
+/// A directory a walk did not enter.
+#[derive(Debug)]
+struct Cut {
+    dir: PathBuf,
+    reason: CutReason,
+}
+
+impl Cut {
+    /// The note that says so.
+    fn note(&self, root: &Path) -> FileResult {
+        match &self.reason {
+            CutReason::TooDeep => skipped(
+                &relative(root, &self.dir),
+                format!(
+                    "directory nested over {MAX_WALK_DEPTH} levels deep; nothing under it was walked (tracked files are still linted)"
+                ),
+                None,
+            ),
+            CutReason::IgnoreFile(file) => skipped(
+                &relative(root, file),
+                format!(
+                    "ignore file over {MAX_IGNORE_FILE_SIZE} bytes; not applied: everything under its directory was linted as if no ignore file were there"
+                ),
+                None,
+            ),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The first ignore file over [`MAX_IGNORE_FILE_SIZE`] in the root or a directory between
+/// it and a linted path: the walker reads those before its filter sees any entry.
+fn oversized_ignore_file_above(req: &Request) -> Option<String> {
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for path in &req.paths {
+        let mut dir = if path.is_dir() {
+            Some(path.as_path())
+        } else {
+            path.parent()
+        };
+        while let Some(d) = dir.filter(|d| d.starts_with(&req.root)) {
+            dirs.insert(d.to_path_buf());
+            dir = d.parent();
+        }
+    }
+    dirs.iter()
+        .find_map(|d| oversized_ignore_file(d))
+        .map(|f| relative(&req.root, &f))
+}
+
+/// An ignore file of `dir` over [`MAX_IGNORE_FILE_SIZE`] (a regular file; a link is
+/// not followed, by the walker either).
+fn oversized_ignore_file(dir: &Path) -> Option<PathBuf> {
+    IGNORE_FILES.iter().map(|n| dir.join(n)).find(|f| {
+        f.symlink_metadata()
+            .is_ok_and(|m| m.is_file() && m.len() > MAX_IGNORE_FILE_SIZE)
+    })
+}
+
+/// Runs `builder`'s walk in parallel, visiting each entry.
+fn walk_files(walk: &Walk<'_>, builder: ignore::WalkBuilder) -> Vec<FileResult> {
+    let (tx, rx) = mpsc::channel::<FileResult>();
+    builder.build_parallel().run(|| {
+        let tx = tx.clone();
+        Box::new(move |entry| {
+            if let Some(result) = walk.visit(entry) {
+                walk.req.progress.fetch_add(1, Ordering::Relaxed);
+                let _ = tx.send(result);
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    drop(tx);
+    rx.into_iter().collect()
+}
+
+/// The walk of `roots`: `.gitignore`-aware unless `no_ignore` or not `apply_ignore_files`,
+/// hidden files included, symbolic links not followed, `.git/` skipped. Directories
+/// deeper than [`MAX_WALK_DEPTH`], and, while ignore files apply, directories holding
+/// an oversized one, are not entered but recorded in `cuts`.
+fn walker(
+    req: &Request,
+    roots: &[PathBuf],
+    apply_ignore_files: bool,
+    cuts: &Arc<Mutex<Vec<Cut>>>,
+) -> ignore::WalkBuilder {
+    let mut walk = ignore::WalkBuilder::new(&roots[0]);
+    for p in &roots[1..] {
         walk.add(p);
     }
+    let apply = apply_ignore_files && !req.no_ignore;
+    let root = req.root.clone();
+    let cuts = Arc::clone(cuts);
     walk.hidden(false)
         .require_git(false)
         .follow_links(false)
         .threads(req.jobs)
-        .filter_entry(|e| e.file_name() != ".git");
-    if req.no_ignore || !apply_ignore_files {
+        .filter_entry(move |e| {
+            if e.file_name() == ".git" {
+                return false;
+            }
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            let depth = e
+                .path()
+                .strip_prefix(&root)
+                .map_or(e.depth(), |p| p.components().count());
+            let reason = if depth > MAX_WALK_DEPTH {
+                Some(CutReason::TooDeep)
+            } else if apply {
+                oversized_ignore_file(e.path()).map(CutReason::IgnoreFile)
+            } else {
+                None
+            };
+            let Some(reason) = reason else {
+                return true;
+            };
+            lock(&cuts).push(Cut {
+                dir: e.path().to_path_buf(),
+                reason,
+            });
+            false
+        });
+    if !apply {
         walk.standard_filters(false).hidden(false);
     }
     walk

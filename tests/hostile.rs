@@ -321,6 +321,23 @@ fn memory_stays_bounded() {
     }
 }
 
+/// Under a tight address-space limit the walk starts only the threads that fit, and
+/// when none fits it says so: it never waits forever for a worker that did not start.
+#[test]
+fn tight_address_space_never_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), &stage_chain(10));
+    for limit in ["262144", "131072"] {
+        let script = format!("ulimit -v {limit} && exec timeout 60 \"$@\"");
+        let (status, stdout, stderr) = run(&mut in_shell(dir.path(), &script));
+        match status {
+            0 | 1 => assert!(stdout.contains("\"diagnostics\""), "{limit}: {stdout}"),
+            2 => assert!(stderr.contains("address-space limit"), "{limit}: {stderr}"),
+            _ => panic!("{limit}: exit {status}\n{stderr}"),
+        }
+    }
+}
+
 /// A rule reports at most 200 findings per file, and a report shows at most 10,000:
 /// the rest are counted, in the message, the summary and the exit code.
 #[test]
@@ -525,6 +542,40 @@ fn tracked_files_are_linted_whatever_ignore_files_say() {
         .map(|d| d["path"].as_str().unwrap())
         .collect();
     assert_eq!(notes, ["svc/.ignore"], "{report}");
+}
+
+/// Outside git too, a huge ignore file is not applied (its directory is linted as if it
+/// were absent), and a directory nested deeper than the walk goes gets a note.
+#[test]
+fn walk_bounds_hold_outside_git() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}Dockerfile", "d/".repeat(70));
+    let huge: String = (0..150_000)
+        .map(|i| format!("pattern{i}/**/x*y\n"))
+        .chain(["Dockerfile\n".to_string()])
+        .collect();
+    generate(
+        dir.path(),
+        &[
+            ("svc/Dockerfile".into(), "FROM rust:latest\n".into()),
+            ("svc/.gitignore".into(), huge),
+            (deep, "FROM rust:latest\n".into()),
+        ],
+    );
+    let report = lint(dir.path(), MEMORY_LIMIT);
+    let found: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["path"].as_str().unwrap()))
+        .collect();
+    assert!(found.contains(&("TF0201", "svc/Dockerfile")), "{found:?}");
+    assert!(found.contains(&("TF0004", "svc/.gitignore")), "{found:?}");
+    let cut = "d/".repeat(65);
+    assert!(
+        found.contains(&("TF0004", cut.trim_end_matches('/'))),
+        "{found:?}"
+    );
 }
 
 /// `--diff` line-diffs only changed files of linted kinds within the size limit; a
