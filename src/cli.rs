@@ -13,7 +13,7 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
 
 use crate::baseline::{self, Baseline};
 use crate::config::{self, ConfigError, Overrides};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Severity, mask_text};
 use crate::diff::Changes;
 use crate::engine::{self, Request};
 use crate::evidence;
@@ -546,19 +546,26 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         if let Some(path) = &args.baseline {
             report.baseline = Some(Baseline::read(path)?.apply(&mut report.diagnostics));
         }
-        if !args.show_secrets {
-            report.redact_secrets();
-        }
         if args.write_baseline.is_none() && !args.fix && !args.statistics {
             report.limit(engine::MAX_REPORTED);
         }
         Ok(report)
     };
+    // Fixes are planned from the text as it is; everything shown is redacted.
+    let redact = |report: &mut engine::Report| {
+        if !args.show_secrets {
+            report.redact_secrets();
+        }
+    };
     let mut report = lint()?;
+    if !args.fix {
+        redact(&mut report);
+    }
     if report.files_linted == 0 {
         eprintln!("twelve-lint: warning: {}", nothing_linted(&settings));
     }
     if let Some(path) = &args.write_baseline {
+        redact(&mut report);
         let n = baseline::write(path, &report.diagnostics)?;
         if !args.quiet {
             eprintln!(
@@ -569,7 +576,12 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         return Ok(0);
     }
     if args.fix && args.dry_run {
-        let (diff, done) = fix::preview(&req.root, &report.diagnostics)?;
+        let (mut diff, done) = fix::preview(&req.root, &report.diagnostics)?;
+        if !args.show_secrets {
+            for secret in report.secret_values() {
+                mask_text(&mut diff, &secret);
+            }
+        }
         print(&diff)?;
         eprintln!(
             "twelve-lint: --dry-run: would fix {} finding(s) in {} file(s)",
@@ -588,6 +600,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         if done.findings > 0 {
             report = lint()?;
         }
+        redact(&mut report);
     }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();

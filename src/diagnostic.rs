@@ -172,6 +172,14 @@ impl Location {
 /// Where `secret` occurs in `text` as a value of its own: an occurrence glued to
 /// letters, digits or `_` is part of a longer word (`admin_pass` inside the key
 /// name `admin_password`) and is left alone.
+/// Replaces each whole-value occurrence of `secret` in `text` with `****`.
+pub fn mask_text(text: &mut String, secret: &str) {
+    let hits = secret_hits(text, secret);
+    if !hits.is_empty() {
+        *text = masked(text, secret, &hits);
+    }
+}
+
 fn secret_hits(text: &str, secret: &str) -> Vec<usize> {
     if secret.is_empty() {
         return Vec::new();
@@ -311,12 +319,6 @@ pub const MASK: &str = "****";
 impl Diagnostic {
     /// Replace each of `secrets` with [`MASK`] in the message, help and snippets.
     pub fn redact(&mut self, secrets: &[String]) {
-        fn mask_text(text: &mut String, secret: &str) {
-            let hits = secret_hits(text, secret);
-            if !hits.is_empty() {
-                *text = masked(text, secret, &hits);
-            }
-        }
         for secret in secrets.iter().filter(|s| !s.is_empty()) {
             mask_text(&mut self.message, secret);
             mask_text(&mut self.help, secret);
@@ -324,6 +326,10 @@ impl Diagnostic {
             for r in &mut self.related {
                 mask_text(&mut r.message, secret);
                 r.location.mask(secret);
+            }
+            for e in self.fix.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+                mask_text(&mut e.replacement, secret);
+                e.location.mask(secret);
             }
         }
     }

@@ -124,8 +124,22 @@ impl Report {
         self.diagnostics.iter().filter(|d| d.suppressed.is_none())
     }
 
+    /// Every credential value the findings recorded, longest first (so a secret holding
+    /// another is masked whole).
+    pub fn secret_values(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .diagnostics
+            .iter()
+            .flat_map(|d| d.secrets.iter().cloned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        all.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        all.dedup();
+        all
+    }
+
     /// Mask every credential value a finding recorded in every finding of the same file
-    /// (a secret can sit on a line another rule reports), message and snippets alike.
+    /// (a secret can sit on a line another rule reports): messages, snippets and fixes.
     pub fn redact_secrets(&mut self) {
         let mut by_path: HashMap<String, Vec<String>> = HashMap::new();
         for d in self.diagnostics.iter().filter(|d| !d.secrets.is_empty()) {

@@ -541,6 +541,34 @@ fn scorecard_marks_factors_no_rule_checked() {
     assert_eq!(factors[8]["rules"], 0);
 }
 
+/// A fix that rewrites a line holding a credential is masked wherever it is shown (the
+/// dry-run diff, SARIF `fixes`, JSON), and `--fix` still writes the real text.
+#[test]
+fn fixes_are_masked_where_shown_and_exact_where_applied() {
+    let secret = "sk_live_51HxYzAbCdEfGhIjKlMnOpQr";
+    let dockerfile =
+        format!("FROM debian:12.5\nENV STRIPE_KEY={secret}\nCMD /app/server --key {secret}\n");
+    let dir = repo_with(&[("Dockerfile", dockerfile.as_bytes())]);
+    let lint = |args: &[&str]| run(twelve_lint_preview(dir.path()).arg("--isolated").args(args));
+    let (_, diff, _) = lint(&["--fix", "--dry-run"]);
+    assert!(
+        diff.contains("+CMD [\"/app/server\", \"--key\", \"****\"]"),
+        "{diff}"
+    );
+    for format in ["json", "sarif"] {
+        let (_, out, _) = lint(&["--format", format]);
+        assert!(!out.contains(secret), "{format}: {out}");
+    }
+    let (_, diff, _) = lint(&["--fix", "--dry-run", "--show-secrets"]);
+    assert!(diff.contains(secret), "{diff}");
+    lint(&["--fix"]);
+    let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        fixed.contains(&format!("CMD [\"/app/server\", \"--key\", \"{secret}\"]")),
+        "{fixed}"
+    );
+}
+
 /// Credential values never reach a report unless `--show-secrets` asks for them: every
 /// format of every secret fixture is searched for the values the secret rules found.
 #[test]
