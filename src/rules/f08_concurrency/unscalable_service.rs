@@ -1,5 +1,6 @@
-//! TF0804 unscalable-service: compose `container_name` or fixed host ports on app
-//! services; Kubernetes `hostPort`/`hostNetwork` on replicated workloads.
+//! TF0804 unscalable-service: a service that asks for several replicas but pins what
+//! only one can hold: a compose `container_name` or fixed host port, a Kubernetes
+//! `hostPort` or `hostNetwork`.
 
 use crate::diagnostic::Edit;
 use crate::launch::{file_name_has_part, is_dev_compose_file};
@@ -17,7 +18,7 @@ declare_rule! {
         stability: Preview,
         since: "0.1.0",
         kinds: [Yaml],
-        summary: "compose `container_name` or fixed host port on an app service; Kubernetes `hostPort`/`hostNetwork` on a replicated workload",
+        summary: "a service asks for several replicas but has a compose `container_name` or fixed host port, or a Kubernetes `hostPort`/`hostNetwork`",
         fixable: true,
     }
 }
@@ -80,6 +81,21 @@ pub fn is_app_service(svc: &Node<'_>) -> bool {
     })
 }
 
+/// The replicas a compose service asks for, with the setting that asks
+/// (`deploy.replicas: 3`, `scale: 3`); `None` when it sets neither.
+fn compose_replicas(svc: &Node<'_>) -> Option<(u32, String)> {
+    let count = |node: &Node<'_>| yaml::scalar_text(node)?.parse::<u32>().ok();
+    if let Some(n) = yaml::get(svc, "deploy")
+        .and_then(|d| yaml::get(d, "replicas"))
+        .and_then(count)
+    {
+        return Some((n, format!("deploy.replicas: {n}")));
+    }
+    yaml::get(svc, "scale")
+        .and_then(count)
+        .map(|n| (n, format!("scale: {n}")))
+}
+
 fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
     // Development and test stacks run one copy on a developer's machine or CI runner.
     if is_dev_compose_file(file.path) {
@@ -90,16 +106,16 @@ fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
             continue;
         }
         let name = yaml::scalar_text(name).unwrap_or_default();
-        let replicas = yaml::get(svc, "deploy")
-            .and_then(|d| yaml::get(d, "replicas"))
-            .and_then(yaml::scalar_text)
-            .and_then(|r| r.parse::<u32>().ok())
-            .unwrap_or(1);
+        // One copy on one host is what a compose file ordinarily runs; a fixed name or
+        // port only stops scaling where the file asks for more than one.
+        let Some((replicas, asked)) = compose_replicas(svc).filter(|(n, _)| *n > 1) else {
+            continue;
+        };
         if let Some(node) = yaml::get(svc, "container_name") {
             let span = file.yaml_span(node);
             let d = cx.report(
                 file.loc(span.clone()),
-                format!("service `{name}` has a fixed `container_name`: `docker compose up --scale {name}=2` fails, and only one copy can run per host"),
+                format!("service `{name}` asks for {replicas} replicas (`{asked}`) but has a fixed `container_name`: compose cannot create a second container of that name"),
                 "remove `container_name`; other services reach it by its service name, which load-balances over every replica",
             );
             if let Some(line) = own_line(file, span) {
@@ -137,12 +153,8 @@ fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
         let Some(((first, _, target), rest)) = fixed.split_first() else {
             continue;
         };
-        let consequence = if replicas > 1 {
-            let them = if fixed.len() > 1 { "them" } else { "it" };
-            format!("with `deploy.replicas: {replicas}` all but one replica fail to bind {them}")
-        } else {
-            "a second replica cannot start on the same host".to_string()
-        };
+        let them = if fixed.len() > 1 { "them" } else { "it" };
+        let consequence = format!("with `{asked}` all but one replica fail to bind {them}");
         let ports: Vec<&str> = fixed.iter().map(|(_, p, _)| p.as_str()).collect();
         let d = cx.report(
             file.loc(file.yaml_span(first)),
@@ -163,11 +175,20 @@ fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
 }
 
 fn check_kubernetes(file: &SourceFile<'_>, doc: &Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+    // Without `replicas` a workload runs one pod, which a host port does not limit.
+    let Some(replicas) = yaml::get(doc, "spec")
+        .and_then(|s| yaml::get(s, "replicas"))
+        .and_then(yaml::scalar_text)
+        .and_then(|r| r.parse::<u32>().ok())
+        .filter(|n| *n > 1)
+    else {
+        return;
+    };
     for (_, spec) in yaml::values_under(doc, &["hostNetwork"]) {
         if yaml::scalar_text(spec).as_deref() == Some("true") {
             cx.report(
                 file.loc(file.yaml_span(spec)),
-                format!("{kind} pods use `hostNetwork: true`: each pod takes the node's ports, so replicas collide and can't share a node"),
+                format!("{kind} of {replicas} replicas uses `hostNetwork: true`: each pod takes the node's ports, so no two replicas can share a node"),
                 "drop `hostNetwork` and expose the pods through a Service; reserve host networking for node agents (DaemonSets)",
             );
         }
@@ -182,7 +203,7 @@ fn check_kubernetes(file: &SourceFile<'_>, doc: &Node<'_>, kind: &str, cx: &mut 
                     let value = yaml::scalar_text(host_port).unwrap_or_default();
                     cx.report(
                         file.loc(file.yaml_span(host_port)),
-                        format!("{kind} container binds `hostPort: {value}`: two replicas can't be scheduled on the same node"),
+                        format!("{kind} of {replicas} replicas binds `hostPort: {value}`: no two replicas can be scheduled on the same node"),
                         "remove `hostPort` and route traffic through a Service (and an Ingress or LoadBalancer for outside traffic)",
                     );
                 }
