@@ -235,7 +235,7 @@ fn fix_rewrites_and_relint_is_clean() {
         ("worker/Dockerfile", b"FROM debian:12\nWORKDIR /srv\nUSER app\nCMD ./worker"),
         (
             "compose.yaml",
-            b"services:\n  api:\n    image: registry.example.com/api:1.2\n    container_name: api\n    ports:\n      - \"8080\"\n",
+            b"services:\n  api:\n    image: registry.example.com/api:1.2\n    container_name: api\n    ports:\n      - \"8080\"\n    deploy: {replicas: 2}\n",
         ),
         ("Cargo.toml", b"[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n"),
         (
@@ -255,7 +255,7 @@ fn fix_rewrites_and_relint_is_clean() {
     assert_eq!(code, 1, "{err}");
     assert!(diff.contains("-CMD /usr/local/bin/api --port 8080\n+CMD [\"/usr/local/bin/api\", \"--port\", \"8080\"]\n"), "{diff}");
     assert!(
-        diff.contains("@@ -1,6 +1,5 @@\n services:\n   api:\n     image: registry.example.com/api:1.2\n-    container_name: api\n     ports:\n       - \"8080\"\n"),
+        diff.contains("@@ -1,7 +1,6 @@\n services:\n   api:\n     image: registry.example.com/api:1.2\n-    container_name: api\n     ports:\n       - \"8080\"\n     deploy: {replicas: 2}\n"),
         "{diff}"
     );
     assert!(

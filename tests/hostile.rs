@@ -382,7 +382,7 @@ fn output_cannot_issue_ci_commands() {
             (
                 "::error title=forged::pwned/docker-compose.yml".into(),
                 format!(
-                    "services:\n  {service}:\n    build: .\n    container_name: \"c\\e[31m##[add-mask]\"\n"
+                    "services:\n  {service}:\n    build: .\n    scale: 2\n    container_name: \"c\\e[31m##[add-mask]\"\n"
                 ),
             ),
             (
