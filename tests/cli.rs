@@ -76,6 +76,14 @@ fn broken_manifests_are_warnings() {
             .any(|l| l.starts_with("chart/templates/svc.yaml") && l.contains("TF0001 [note]")),
         "{out}"
     );
+    // A default run, whose other rules read no YAML, still fails on a broken manifest.
+    let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "concise"]));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("k8s/app.yaml") && l.contains("TF0001 [warning]")),
+        "{out}"
+    );
 }
 
 #[test]

@@ -7,7 +7,9 @@ use crate::project::Project;
 use crate::rules::{Check, Ctx};
 
 declare_rule! {
-    /// A file of a kind twelve-lint lints cannot be parsed.
+    /// A file of a kind twelve-lint lints cannot be parsed. YAML is read for this rule
+    /// alone, so that a malformed compose file or Kubernetes manifest fails even a run
+    /// whose other rules read no YAML; other kinds are parsed when a rule reads them.
     ParseError {
         code: "TF0001",
         name: "parse-error",
@@ -15,7 +17,7 @@ declare_rule! {
         severity: Note,
         stability: Stable,
         since: "0.1.0",
-        kinds: [],
+        kinds: [Yaml],
         summary: "a file of a kind twelve-lint lints cannot be parsed",
     }
 }
