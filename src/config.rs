@@ -251,12 +251,15 @@ impl Settings {
     }
 
     /// The role of the file at `rel`: the config's `[roles]` first, then the deployment
-    /// model's signals (path; opening comments when `text` is given; README notices).
+    /// model's signals (path; opening comments when `text` is given; README notices;
+    /// then `content`, what the parsed file says of itself, such as a compose service
+    /// mounting the source tree).
     pub fn role_of(
         &self,
         rel: &str,
         text: Option<&str>,
         notices: Option<&role::Notices>,
+        content: Option<role::Decision>,
     ) -> role::Decision {
         if let Some(r) = self.configured_role(rel) {
             return role::Decision {
@@ -264,7 +267,11 @@ impl Settings {
                 signal: "`[roles]` in the config".to_string(),
             };
         }
-        role::of_file(rel, text, notices)
+        let decision = role::of_file(rel, text, notices);
+        match content {
+            Some(c) if decision.role == role::Role::Production => c,
+            _ => decision,
+        }
     }
 
     /// The role `[roles]` in the config gives `rel`, if any.
@@ -773,12 +780,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            s.role_of("tools/release/Dockerfile", None, None).role,
+            s.role_of("tools/release/Dockerfile", None, None, None).role,
             Role::Production
         );
-        assert_eq!(s.role_of("qa/compose.yaml", None, None).role, Role::Test);
         assert_eq!(
-            s.role_of("tools/gen/Dockerfile", None, None).role,
+            s.role_of("qa/compose.yaml", None, None, None).role,
+            Role::Test
+        );
+        assert_eq!(
+            s.role_of("tools/gen/Dockerfile", None, None, None).role,
             Role::Tooling
         );
         let err = resolve(&src("[roles]\nstaging = [\"x\"]\n"), &Overrides::default())

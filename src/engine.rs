@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
-use crate::model::role::{Decision, Notices, Role};
+use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::{helm, images};
+use crate::parse::yaml;
 use crate::prefilter::{Prefilter, Table};
 use crate::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -602,7 +603,10 @@ impl Walk<'_> {
         let rel = relative(&req.root, path);
         if settings.exclude.is_match(&rel)
             || (!settings.include_tests
-                && settings.role_of(&rel, None, None).role.is_test_material())
+                && settings
+                    .role_of(&rel, None, None, None)
+                    .role
+                    .is_test_material())
         {
             return None;
         }
@@ -617,7 +621,7 @@ impl Walk<'_> {
             Some(FileEntry {
                 path: rel.clone(),
                 kind,
-                role: settings.role_of(&rel, None, Some(&self.notices)),
+                role: settings.role_of(&rel, None, Some(&self.notices), None),
             })
         };
         if file_type.is_symlink() {
@@ -681,9 +685,15 @@ fn lint_text(
     );
     let mut suppressions = Vec::new();
     let mut fact = None;
+    let mut content_role = None;
     match parsed {
         Some(Ok(parsed)) => {
             let file = SourceFile::new(rel, kind, text, &lines, &parsed);
+            content_role = file
+                .yaml()
+                .iter()
+                .filter(|d| d.kind == yaml::DocKind::Compose)
+                .find_map(|d| role::of_compose(&d.node));
             // One pass over the identifiers decides which rules may build the syntax tree.
             let triggers = file.tokens().map_or(0, |t| prefilters.scan(t));
             let admits = |index: usize| {
@@ -752,7 +762,7 @@ fn lint_text(
         entry: Some(FileEntry {
             path: rel.to_string(),
             kind,
-            role: settings.role_of(rel, Some(text), notices),
+            role: settings.role_of(rel, Some(text), notices, content_role),
         }),
         diagnostics,
         suppressions,

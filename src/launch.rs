@@ -272,7 +272,7 @@ fn from_yaml<'f>(file: &SourceFile<'_>, doc: &Node<'_>, kind: &DocKind) -> Vec<L
         DocKind::Compose => {
             let dev_file = is_dev_compose_file(file.path);
             for (_, svc) in yaml::compose_services(doc) {
-                let dev = dev_file || mounts_source(svc);
+                let dev = dev_file || role::mounts_source(svc);
                 for key in ["entrypoint", "command"] {
                     if let Some(node) = yaml::get(svc, key) {
                         out.extend(
@@ -332,24 +332,6 @@ pub fn file_name_has_part(path: &str, parts: &[&str]) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     name.split(['.', '-', '_'])
         .any(|part| parts.contains(&part))
-}
-
-/// True when a compose service bind-mounts the source tree (`.:/app`, `./src:/app/src`):
-/// source code mounted into a container is a development setup.
-fn mounts_source(svc: &Node<'_>) -> bool {
-    let Some(volumes) = yaml::get(svc, "volumes").and_then(yaml::sequence) else {
-        return false;
-    };
-    volumes.iter().any(|v| {
-        let source = match yaml::scalar_str(v) {
-            Some(short) => short.split(':').next().map(str::to_string),
-            None => yaml::str_at(v, "source").map(str::to_string),
-        };
-        source.is_some_and(|s| {
-            let s = s.trim_end_matches('/');
-            matches!(s, "." | ".." | "./src" | "../src") || s.ends_with("/src")
-        })
-    })
 }
 
 /// A compose `command`/`entrypoint`: a list, or a string compose splits into words.

@@ -13,6 +13,8 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
+use crate::parse::yaml::{self, Node};
+
 /// What a file is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -402,6 +404,72 @@ pub fn of_path(rel: &str) -> Decision {
     Decision::production()
 }
 
+/// True when a compose service bind-mounts the source tree (`.:/app`, `./src:/app/src`):
+/// source code mounted into a container is a development setup.
+pub fn mounts_source(svc: &Node<'_>) -> bool {
+    let Some(volumes) = yaml::get(svc, "volumes").and_then(yaml::sequence) else {
+        return false;
+    };
+    volumes.iter().any(|v| {
+        let source = match yaml::scalar_str(v) {
+            Some(short) => short.split(':').next().map(str::to_string),
+            None => yaml::str_at(v, "source").map(str::to_string),
+        };
+        source.is_some_and(|s| {
+            let s = s.trim_end_matches('/');
+            matches!(s, "." | ".." | "./src" | "../src") || s.ends_with("/src")
+        })
+    })
+}
+
+/// Stage names a compose `build.target` picks for a development setup.
+const DEV_STAGES: &[&str] = &["dev", "development", "debug", "test", "testing"];
+
+/// The role a compose file's services give it, when one of them is plainly not
+/// production: it builds a development stage (`build.target: dev`), bind-mounts the
+/// source tree, or runs an emulator (a cloud service's local stand-in).
+pub fn of_compose(doc: &Node<'_>) -> Option<Decision> {
+    yaml::compose_services(doc)
+        .into_iter()
+        .find_map(|(name, svc)| {
+            let name = yaml::scalar_text(name).unwrap_or_default();
+            let target = yaml::get(svc, "build").and_then(|b| yaml::str_at(b, "target"));
+            if let Some(stage) =
+                target.filter(|t| DEV_STAGES.contains(&t.to_ascii_lowercase().as_str()))
+            {
+                return Some(Decision::new(
+                    Role::Development,
+                    format!("service `{name}` builds the `{stage}` stage"),
+                ));
+            }
+            if mounts_source(svc) {
+                return Some(Decision::new(
+                    Role::Development,
+                    format!("service `{name}` mounts the source tree"),
+                ));
+            }
+            runs_emulator(svc)
+                .then(|| Decision::new(Role::Test, format!("service `{name}` runs an emulator")))
+        })
+}
+
+/// True when a compose service runs an emulator: its image names one
+/// (`gcr.io/cloud-spanner-emulator/emulator`) or its command starts one
+/// (`gcloud beta emulators bigtable start`).
+fn runs_emulator(svc: &Node<'_>) -> bool {
+    let emulator = |text: &str| {
+        text.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "emulator" || w == "emulators")
+    };
+    let image = yaml::str_at(svc, "image").is_some_and(emulator);
+    let command = yaml::get(svc, "command").is_some_and(|c| match yaml::sequence(c) {
+        Some(items) => items.iter().filter_map(yaml::scalar_str).any(emulator),
+        None => yaml::scalar_str(c).is_some_and(emulator),
+    });
+    image || command
+}
+
 /// Lockfiles written by package managers: `Cargo.lock`, `pnpm-lock.yaml`, `yarn.lock`.
 fn is_lockfile(lower: &str) -> bool {
     let stem = lower.rsplit_once('.').map_or(lower, |(stem, _)| stem);
@@ -556,6 +624,24 @@ mod tests {
             of_file("Dockerfile", Some(plain), None).role,
             Role::Production
         );
+    }
+
+    #[test]
+    fn compose_content_states_a_role() {
+        let role = |text: &str| {
+            let docs = crate::parse::yaml::parse(text).unwrap();
+            of_compose(&docs[0]).map(|d| d.role)
+        };
+        let dev = "services:\n  app:\n    build: {context: ., target: dev}\n";
+        assert_eq!(role(dev), Some(Role::Development));
+        let mounted = "services:\n  app:\n    build: .\n    volumes: [\".:/app\"]\n";
+        assert_eq!(role(mounted), Some(Role::Development));
+        let emulator = "services:\n  db:\n    image: gcr.io/cloud-spanner-emulator/emulator:1.5\n";
+        assert_eq!(role(emulator), Some(Role::Test));
+        let started = "services:\n  bt:\n    image: google/cloud-sdk:480.0.0\n    command: gcloud beta emulators bigtable start\n";
+        assert_eq!(role(started), Some(Role::Test));
+        let release = "services:\n  app:\n    build: {context: ., target: runtime}\n    volumes: [\"./data:/data\", \"./config.toml:/etc/app.toml\"]\n  db:\n    image: postgres:16.4\n";
+        assert_eq!(role(release), None);
     }
 
     #[test]
