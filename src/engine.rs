@@ -15,6 +15,7 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::{helm, images};
+use crate::parse::flow::ExcludedModule;
 use crate::parse::yaml;
 use crate::prefilter::{Prefilter, Table};
 use crate::project::{self, Fact, FileEntry, Project, Wanted};
@@ -178,6 +179,8 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
     suppressions: Vec<Suppression>,
     fact: Option<Fact>,
+    /// Out-of-line modules a Rust file declares behind a cfg a production build excludes.
+    excluded_modules: Vec<ExcludedModule>,
 }
 
 /// How many walker threads can run at once: `wanted` (0: one per CPU, at most 12),
@@ -285,8 +288,14 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         tracked,
         ..Project::default()
     };
+    let mut excluded = Vec::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
+        if let Some(entry) = &r.entry
+            && !r.excluded_modules.is_empty()
+        {
+            excluded.push((entry.path.clone(), r.excluded_modules));
+        }
         if let Some(entry) = r.entry {
             suppressions
                 .entry(entry.path.clone())
@@ -298,6 +307,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             project.add(fact);
         }
     }
+    assign_excluded_module_roles(&mut project, &excluded, settings);
     let tilt_images = images::replaced_by_tiltfiles(&project.root, file_dirs(&project.files));
     project.replaced_images.extend(tilt_images);
     for rule in &settings.rules {
@@ -487,6 +497,75 @@ fn walker(
         walk.standard_filters(false).hidden(false);
     }
     walk
+}
+
+/// Files of modules declared behind a cfg a production build excludes
+/// (`#[cfg(test)] mod helpers;` in `src/lib.rs`: `src/helpers.rs`, `src/helpers/…`) share
+/// the exclusion: test code, or code not deployed (`#[cfg(windows)]`). A `[roles]` entry
+/// in the config keeps its say.
+fn assign_excluded_module_roles(
+    project: &mut Project,
+    excluded: &[(String, Vec<ExcludedModule>)],
+    settings: &Settings,
+) {
+    let join = |a: &str, b: &str| {
+        if a.is_empty() {
+            b.to_string()
+        } else {
+            format!("{a}/{b}")
+        }
+    };
+    // Module path without `.rs` → the decision for it and everything under it.
+    let mut bases: HashMap<String, Decision> = HashMap::new();
+    for (parent, modules) in excluded {
+        let (dir, name) = parent.rsplit_once('/').unwrap_or(("", parent));
+        let stem = name.strip_suffix(".rs").unwrap_or(name);
+        // `mod.rs`, `lib.rs`, `main.rs` and binaries in `bin/` declare modules beside
+        // themselves; any other file in a directory named after it.
+        let crate_root_like =
+            matches!(stem, "mod" | "lib" | "main") || dir == "bin" || dir.ends_with("/bin");
+        let mut dirs = Vec::new();
+        if crate_root_like {
+            dirs.push(dir.to_string());
+        }
+        if !matches!(stem, "mod" | "lib" | "main") {
+            dirs.push(join(dir, stem));
+        }
+        for m in modules {
+            let decision = Decision {
+                role: if m.test {
+                    Role::Test
+                } else {
+                    Role::NotDeployed
+                },
+                signal: format!(
+                    "`mod {};` in {parent} is behind a cfg a production build excludes",
+                    m.name
+                ),
+            };
+            for d in &dirs {
+                bases
+                    .entry(join(d, &m.name))
+                    .or_insert_with(|| decision.clone());
+            }
+        }
+    }
+    if bases.is_empty() {
+        return;
+    }
+    for f in project.files.iter_mut().filter(|f| {
+        f.kind == FileKind::Rust
+            && f.role.role == Role::Production
+            && settings.configured_role(&f.path).is_none()
+    }) {
+        let module = f.path.strip_suffix(".rs").unwrap_or(&f.path);
+        let found = std::iter::once(module)
+            .chain(module.match_indices('/').map(|(i, _)| &module[..i]))
+            .find_map(|prefix| bases.get(prefix));
+        if let Some(decision) = found {
+            f.role = decision.clone();
+        }
+    }
 }
 
 /// Rust files of packages that no deployed binary builds are not production code
@@ -686,9 +765,13 @@ fn lint_text(
     let mut suppressions = Vec::new();
     let mut fact = None;
     let mut content_role = None;
+    let mut excluded_modules = Vec::new();
     match parsed {
         Some(Ok(parsed)) => {
             let file = SourceFile::new(rel, kind, text, &lines, &parsed);
+            if let Some(tokens) = file.tokens() {
+                excluded_modules = crate::parse::flow::excluded_modules(tokens);
+            }
             content_role = file
                 .yaml()
                 .iter()
@@ -767,6 +850,7 @@ fn lint_text(
         diagnostics,
         suppressions,
         fact,
+        excluded_modules,
     }
 }
 
@@ -857,6 +941,7 @@ fn skipped(path: &str, reason: String, entry: Option<FileEntry>) -> FileResult {
         diagnostics,
         suppressions: Vec::new(),
         fact: None,
+        excluded_modules: Vec::new(),
     }
 }
 

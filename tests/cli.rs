@@ -477,6 +477,45 @@ fn boolean_variables_accept_common_spellings() {
     assert!(!err.contains("TWELVE_LINT_FAIL_ON"), "{err}");
 }
 
+/// A module declared behind a cfg a production build excludes takes its files along:
+/// `#[cfg(test)] mod helpers;` makes `helpers.rs` and `helpers/…` test code, and a
+/// `#[cfg(windows)]` module is not deployed; a module without such a cfg stays.
+#[test]
+fn deployments_follow_cfg_excluded_module_declarations() {
+    let dir = repo_with(&[
+        (
+            "Cargo.toml",
+            b"[package]\nname = \"svc\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "src/main.rs",
+            b"#[cfg(test)]\nmod helpers;\n#[cfg(windows)]\nmod service;\nmod net;\nfn main() {}\n",
+        ),
+        ("src/helpers.rs", b"pub fn h() {}\n"),
+        ("src/helpers/fake_db.rs", b"pub fn f() {}\n"),
+        ("src/service.rs", b"pub fn s() {}\n"),
+        ("src/net.rs", b"#[cfg(test)]\nmod mock;\npub fn g() {}\n"),
+        ("src/net/mock.rs", b"pub fn m() {}\n"),
+    ]);
+    let (code, out, err) = run(twelve_lint(dir.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("production (3 files)\n  Cargo.toml\n  src/main.rs\n  src/net.rs\n"),
+        "{out}"
+    );
+    for test in [
+        "src/helpers.rs",
+        "src/helpers/fake_db.rs",
+        "src/net/mock.rs",
+    ] {
+        assert!(out.contains(&format!("  {test}  (`mod ")), "{test}: {out}");
+    }
+    assert!(
+        out.contains("not-deployed (1 files)\n  src/service.rs  (`mod service;` in src/main.rs"),
+        "{out}"
+    );
+}
+
 /// Rust packages that no production deployment file builds are not production code.
 #[test]
 fn deployments_marks_packages_no_image_builds() {

@@ -195,6 +195,47 @@ impl<L> CodeFacts<L> {
     }
 }
 
+/// An out-of-line module (`mod x;`) a file declares at its top level behind an
+/// attribute a Linux production build excludes (`#[cfg(test)] mod tests;`,
+/// `#[cfg(windows)] mod service;`): its file is not production code either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcludedModule {
+    pub name: String,
+    /// The attribute is about tests (`cfg(test)`, `cfg(any(test, …))`).
+    pub test: bool,
+}
+
+/// The [`ExcludedModule`]s of a lexed file.
+pub fn excluded_modules(t: &Tokens<'_>) -> Vec<ExcludedModule> {
+    let mut out = Vec::new();
+    let to = t.len();
+    let mut i = 0;
+    while i < to {
+        let body = skip_attributes(t, i, to);
+        let end = t.item_end(body, to);
+        if let Some(k) = item_keyword(t, body, end).filter(|&k| t.is_ident(k, "mod"))
+            && let Some(name) = t.ident(k + 1)
+            && t.is_punct(k + 2, ';')
+        {
+            let excluding: Vec<usize> = attribute_groups(t, i, body)
+                .into_iter()
+                .filter(|&a| t.excludes_from_production(a))
+                .collect();
+            if !excluding.is_empty() {
+                let test = excluding
+                    .iter()
+                    .any(|&a| (a..t.pair(a)).any(|j| t.is_ident(j, "test")));
+                out.push(ExcludedModule {
+                    name: name.to_string(),
+                    test,
+                });
+            }
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
 /// Read a lexed file; `locate` turns byte spans into locations.
 pub fn analyze<L>(tokens: &Tokens<'_>, locate: &dyn Fn(Range<usize>) -> L) -> CodeFacts<L> {
     let uses = uses(tokens);
