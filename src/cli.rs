@@ -558,14 +558,13 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         }
     };
     let mut report = lint()?;
-    if !args.fix {
+    if !args.fix || args.write_baseline.is_some() {
         redact(&mut report);
     }
     if report.files_linted == 0 {
         eprintln!("twelve-lint: warning: {}", nothing_linted(&settings));
     }
     if let Some(path) = &args.write_baseline {
-        redact(&mut report);
         let n = baseline::write(path, &report.diagnostics)?;
         if !args.quiet {
             eprintln!(

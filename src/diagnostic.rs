@@ -169,10 +169,7 @@ impl Location {
     }
 }
 
-/// Where `secret` occurs in `text` as a value of its own: an occurrence glued to
-/// letters, digits or `_` is part of a longer word (`admin_pass` inside the key
-/// name `admin_password`) and is left alone.
-/// Replaces each whole-value occurrence of `secret` in `text` with `****`.
+/// Replaces each whole-value occurrence of `secret` in `text` with [`MASK`].
 pub fn mask_text(text: &mut String, secret: &str) {
     let hits = secret_hits(text, secret);
     if !hits.is_empty() {
@@ -180,6 +177,9 @@ pub fn mask_text(text: &mut String, secret: &str) {
     }
 }
 
+/// Where `secret` occurs in `text` as a value of its own: an occurrence glued to
+/// letters, digits or `_` is part of a longer word (`admin_pass` inside the key
+/// name `admin_password`) and is left alone.
 fn secret_hits(text: &str, secret: &str) -> Vec<usize> {
     if secret.is_empty() {
         return Vec::new();

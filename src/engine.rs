@@ -520,15 +520,14 @@ fn assign_excluded_module_roles(
     for (parent, modules) in excluded {
         let (dir, name) = parent.rsplit_once('/').unwrap_or(("", parent));
         let stem = name.strip_suffix(".rs").unwrap_or(name);
-        // `mod.rs`, `lib.rs`, `main.rs` and binaries in `bin/` declare modules beside
-        // themselves; any other file in a directory named after it.
-        let crate_root_like =
-            matches!(stem, "mod" | "lib" | "main") || dir == "bin" || dir.ends_with("/bin");
+        // `mod.rs`, `lib.rs` and `main.rs` declare modules beside themselves, any other
+        // file in a directory named after it; a binary in `bin/` may be either.
+        let beside = matches!(stem, "mod" | "lib" | "main");
         let mut dirs = Vec::new();
-        if crate_root_like {
+        if beside || dir == "bin" || dir.ends_with("/bin") {
             dirs.push(dir.to_string());
         }
-        if !matches!(stem, "mod" | "lib" | "main") {
+        if !beside {
             dirs.push(join(dir, stem));
         }
         for m in modules {
@@ -1033,40 +1032,8 @@ fn finish(
         .into_iter()
         .filter_map(|d| level(d, settings))
         .collect();
-    for d in &mut out {
-        if let Some(note) = d.omitted.note() {
-            d.message.push_str(&note);
-        }
-    }
-    let mut used: HashSet<(String, usize)> = HashSet::new();
-    let by_line: HashMap<&str, SuppressionIndex> = suppressions
-        .iter()
-        .map(|(path, list)| (path.as_str(), SuppressionIndex::new(list)))
-        .collect();
-    for d in &mut out {
-        let (Some(list), Some(index)) = (
-            suppressions.get(&d.location.path),
-            by_line.get(d.location.path.as_str()),
-        ) else {
-            continue;
-        };
-        let meta = meta_of(d.code);
-        if let Some((i, s)) = index.candidates(d.location.start.line).find_map(|i| {
-            let s = &list[i];
-            (s.covers(&d.location)
-                && s.selectors
-                    .iter()
-                    .any(|sel| meta.is_some_and(|m| m.matches(sel))))
-            .then_some((i, s))
-        }) {
-            d.suppressed = Some(SuppressionInfo {
-                kind: "inSource",
-                justification: s.reason.clone(),
-            });
-            used.insert((d.location.path.clone(), i));
-        }
-    }
-    drop(by_line);
+    count_omitted(&mut out);
+    let used = mark_suppressed(&mut out, &suppressions);
     out.extend(
         suppression_notes(suppressions, &used, settings)
             .into_iter()
@@ -1147,24 +1114,63 @@ fn suppression_notes(
         }
     }
     let mut notes: Vec<Diagnostic> = no_reason.into_iter().chain(stale).collect();
-    for d in &mut notes {
+    count_omitted(&mut notes);
+    notes
+}
+
+/// Append to each finding the count of the findings of its rule and file left out.
+fn count_omitted(diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
         if let Some(note) = d.omitted.note() {
             d.message.push_str(&note);
         }
     }
-    notes
+}
+
+/// Mark each finding a suppression covers (the first in the file's order); returns the
+/// suppressions used, as (path, index).
+fn mark_suppressed(
+    out: &mut [Diagnostic],
+    suppressions: &BTreeMap<String, Vec<Suppression>>,
+) -> HashSet<(String, usize)> {
+    let by_path: HashMap<&str, SuppressionIndex<'_>> = suppressions
+        .iter()
+        .map(|(path, list)| (path.as_str(), SuppressionIndex::new(list)))
+        .collect();
+    let mut used = HashSet::new();
+    for d in out {
+        let Some(index) = by_path.get(d.location.path.as_str()) else {
+            continue;
+        };
+        let meta = meta_of(d.code);
+        if let Some((i, s)) = index.candidates(d.location.start.line).find(|(_, s)| {
+            s.covers(&d.location)
+                && s.selectors
+                    .iter()
+                    .any(|sel| meta.is_some_and(|m| m.matches(sel)))
+        }) {
+            d.suppressed = Some(SuppressionInfo {
+                kind: "inSource",
+                justification: s.reason.clone(),
+            });
+            used.insert((d.location.path.clone(), i));
+        }
+    }
+    used
 }
 
 /// The suppressions of one file by the line they cover; file-wide and byte-range ones
 /// are candidates on every line.
-struct SuppressionIndex {
+struct SuppressionIndex<'s> {
+    list: &'s [Suppression],
     by_line: HashMap<u32, Vec<usize>>,
     anywhere: Vec<usize>,
 }
 
-impl SuppressionIndex {
-    fn new(list: &[Suppression]) -> Self {
+impl<'s> SuppressionIndex<'s> {
+    fn new(list: &'s [Suppression]) -> Self {
         let mut index = SuppressionIndex {
+            list,
             by_line: HashMap::new(),
             anywhere: Vec::new(),
         };
@@ -1177,8 +1183,8 @@ impl SuppressionIndex {
         index
     }
 
-    /// Indexes of the suppressions that may cover `line`, in the file's order.
-    fn candidates(&self, line: u32) -> impl Iterator<Item = usize> + '_ {
+    /// The suppressions that may cover `line`, with their indexes, in the file's order.
+    fn candidates(&self, line: u32) -> impl Iterator<Item = (usize, &'s Suppression)> + '_ {
         let mut all: Vec<usize> = self
             .by_line
             .get(&line)
@@ -1188,7 +1194,7 @@ impl SuppressionIndex {
             .copied()
             .collect();
         all.sort_unstable();
-        all.into_iter()
+        all.into_iter().map(|i| (i, &self.list[i]))
     }
 }
 

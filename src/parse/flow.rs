@@ -981,7 +981,8 @@ impl<'t, L> Analyzer<'_, 't, L> {
     }
 
     /// The receiver of the method call whose `.` is at `dot` (see
-    /// [`Self::receiver_start`]): its words, and its name when it is a path (`MIGRATIONS`) or a macro (`sqlx::migrate!(..)`).
+    /// [`Self::receiver_start`]): its words, and its name when it is a path
+    /// (`MIGRATIONS`) or a macro (`sqlx::migrate!(..)`).
     fn receiver(&self, dot: usize) -> Option<Receiver> {
         let t = self.t;
         let start = self.receiver_start(dot)?;

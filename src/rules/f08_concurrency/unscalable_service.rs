@@ -81,10 +81,14 @@ pub fn is_app_service(svc: &Node<'_>) -> bool {
     })
 }
 
+/// A whole number of replicas.
+fn count(node: &Node<'_>) -> Option<u32> {
+    yaml::scalar_text(node)?.parse().ok()
+}
+
 /// The replicas a compose service asks for, with the setting that asks
 /// (`deploy.replicas: 3`, `scale: 3`); `None` when it sets neither.
 fn compose_replicas(svc: &Node<'_>) -> Option<(u32, String)> {
-    let count = |node: &Node<'_>| yaml::scalar_text(node)?.parse::<u32>().ok();
     if let Some(n) = yaml::get(svc, "deploy")
         .and_then(|d| yaml::get(d, "replicas"))
         .and_then(count)
@@ -178,8 +182,7 @@ fn check_kubernetes(file: &SourceFile<'_>, doc: &Node<'_>, kind: &str, cx: &mut 
     // Without `replicas` a workload runs one pod, which a host port does not limit.
     let Some(replicas) = yaml::get(doc, "spec")
         .and_then(|s| yaml::get(s, "replicas"))
-        .and_then(yaml::scalar_text)
-        .and_then(|r| r.parse::<u32>().ok())
+        .and_then(count)
         .filter(|n| *n > 1)
     else {
         return;
