@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::{LineIndex, Pos};
+use crate::parse::text::{LineIndex, Pos};
 
 /// How bad a finding is. Ordered: `Note < Warning < Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -101,7 +101,7 @@ impl Location {
         let from = lines.line_start(first);
         let mut to = lines.line_range(text, last).end.max(from);
         if to - from > SNIPPET_MAX_BYTES {
-            to = crate::text::floor_char_boundary(text, from + SNIPPET_MAX_BYTES);
+            to = crate::parse::text::floor_char_boundary(text, from + SNIPPET_MAX_BYTES);
         }
         Location {
             path: path.to_string(),
@@ -237,7 +237,7 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// Set when an in-source suppression covers this finding.
     pub suppressed: Option<SuppressionInfo>,
-    /// Stable identity across unrelated edits; see [`crate::fingerprint`].
+    /// Stable identity across unrelated edits; see [`crate::engine::fingerprint`].
     pub fingerprint: String,
     /// What must hold of the project for a per-file finding to stand; checked after the walk.
     #[serde(skip)]
@@ -301,7 +301,7 @@ pub struct Edit {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Condition {
     /// The file belongs to a crate that runs as a long-lived service (see
-    /// [`crate::project::CargoFacts::is_service`]).
+    /// [`crate::model::project::CargoFacts::is_service`]).
     InService,
     /// No deploy tool of the project replaces this image name (without tag) at deploy
     /// time ([`crate::model::images`]).

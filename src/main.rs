@@ -4,7 +4,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Stack for each worker thread: syntax trees are parsed recursively, and
-/// inputs are bounded (see `source::MAX_NESTING`) to fit in this.
+/// inputs are bounded (see `parse::guard::MAX_NESTING`) to fit in this.
 const WORKER_STACK: &str = "67108864";
 
 fn main() {
@@ -12,5 +12,5 @@ fn main() {
         // SAFETY: the first statement of `main`, before any thread exists.
         unsafe { std::env::set_var("RUST_MIN_STACK", WORKER_STACK) };
     }
-    std::process::exit(twelve_lint::cli::main());
+    std::process::exit(twelve_lint::app::cli::main());
 }

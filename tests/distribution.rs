@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::repo;
-use twelve_lint::source::{FileKind, classify};
+use twelve_lint::model::source::{FileKind, classify};
 
 /// Names of every kind of file twelve-lint lints, as repositories spell them.
 const LINTED: &[&str] = &[

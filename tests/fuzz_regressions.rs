@@ -2,7 +2,7 @@
 //! prefix says which kind of file each one is. A panic inside the engine would
 //! surface as a TF0005 internal-error finding.
 
-use twelve_lint::config::Settings;
+use twelve_lint::engine::config::Settings;
 use twelve_lint::engine::lint_one;
 
 #[test]

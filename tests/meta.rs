@@ -3,9 +3,10 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use common::repo;
-use twelve_lint::evidence;
+use twelve_lint::rules::evidence;
 use twelve_lint::rules::{FACTORS, RULES, Stability};
 
 const SECTIONS: [&str; 5] = [
@@ -154,7 +155,7 @@ fn every_doc_page_and_fixture_folder_belongs_to_a_rule() {
 #[test]
 fn readme_rule_table_is_current() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let table = twelve_lint::cli::rule_table();
+    let table = twelve_lint::app::cli::rule_table();
     let begin = "<!-- rules:begin -->\n";
     let end = "<!-- rules:end -->";
     let start = readme
@@ -262,25 +263,11 @@ fn doc_pages_state_stability_and_precision() {
 }
 
 /// Every rule that reads the Rust syntax tree declares when a file is worth one
-/// (`tree:` in `declare_rule!`, see `src/prefilter.rs`), and a rule that declares one reads
+/// (`tree:` in `declare_rule!`, see `src/model/prefilter.rs`), and a rule that declares one reads
 /// it: without a prefilter a rule gets no tree.
 #[test]
 fn every_rule_reading_the_syntax_tree_declares_its_prefilter() {
-    fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                sources(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push((
-                    p.display().to_string(),
-                    std::fs::read_to_string(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    let mut files = Vec::new();
-    sources(&repo().join("src/rules"), &mut files);
+    let files = rust_sources("src/rules");
     let mut checked = 0;
     for rule in RULES {
         let meta = rule.meta();
@@ -291,7 +278,7 @@ fn every_rule_reading_the_syntax_tree_declares_its_prefilter() {
             continue;
         };
         let reads_tree = text.contains(".rust()");
-        let declared = !matches!(meta.tree, twelve_lint::prefilter::Prefilter::NoTree);
+        let declared = !matches!(meta.tree, twelve_lint::model::prefilter::Prefilter::NoTree);
         assert_eq!(
             reads_tree, declared,
             "{} ({path}): a rule reads the syntax tree (`file.rust()`) exactly when it declares `tree:`",
@@ -307,31 +294,20 @@ fn every_rule_reading_the_syntax_tree_declares_its_prefilter() {
 /// declares it.
 #[test]
 fn every_rule_reading_rust_facts_declares_them() {
-    use twelve_lint::project::RustFact;
-    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                sources(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    let mut files = Vec::new();
-    sources(&repo().join("src/rules"), &mut files);
+    use twelve_lint::model::project::RustFact;
+    let files = rust_sources("src/rules");
     for rule in RULES {
         let meta = rule.meta();
-        let Some(text) = files
+        let Some((_, text)) = files
             .iter()
-            .find(|t| t.contains(&format!("code: \"{}\"", meta.code)))
+            .find(|(_, t)| t.contains(&format!("code: \"{}\"", meta.code)))
         else {
             continue;
         };
         for (fact, reads) in [
             (RustFact::Listens, text.contains(".listens")),
             (RustFact::Commands, text.contains("project.commands")),
-            (RustFact::Flow, text.contains("use crate::program")),
+            (RustFact::Flow, text.contains("use crate::model::program")),
         ] {
             assert_eq!(
                 meta.facts.contains(&fact),
@@ -341,4 +317,163 @@ fn every_rule_reading_rust_facts_declares_them() {
             );
         }
     }
+}
+
+/// The Rust files under `dir` (relative to the repository), with their text, sorted.
+fn rust_sources(dir: &str) -> Vec<(String, String)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    let root = repo();
+    let mut out = Vec::new();
+    walk(&root, &root.join(dir), &mut out);
+    out.sort();
+    out
+}
+
+/// The layers of `src/`, lowest first (see `src/lib.rs`). A module may import only from
+/// its own layer and the layers below it.
+const LAYERS: [&str; 7] = [
+    "parse",
+    "diagnostic",
+    "model",
+    "rules",
+    "engine",
+    "render",
+    "app",
+];
+
+/// The module a file under `src/` defines (`src/model/flow.rs` → `model::flow`).
+fn module_of(rel: &str) -> String {
+    let path = rel.trim_start_matches("src/").trim_end_matches(".rs");
+    path.trim_end_matches("/mod").replace('/', "::")
+}
+
+/// Every module path a file's code (not its comments, not its unit tests) names through
+/// `crate::` or `super::`, from the crate root (`module` is the file's own module).
+fn crate_paths(module: &str, text: &str) -> Vec<Vec<String>> {
+    let code = text
+        .split("\n#[cfg(test)]\nmod tests")
+        .next()
+        .unwrap_or(text);
+    let parent: Vec<String> = match module.rsplit_once("::") {
+        Some((p, _)) => p.split("::").map(String::from).collect(),
+        None => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for line in code.lines() {
+        let mut rest = line.split("//").next().unwrap_or("");
+        while let Some(at) = rest.find("crate::").or_else(|| rest.find("super::")) {
+            let anchor = if rest[at..].starts_with("crate::") {
+                Vec::new()
+            } else {
+                parent.clone()
+            };
+            let tail = &rest[at + "crate::".len()..];
+            let end = tail
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .unwrap_or(tail.len());
+            let mut path = anchor;
+            path.extend(
+                tail[..end]
+                    .split("::")
+                    .filter(|p| !p.is_empty())
+                    .map(String::from),
+            );
+            out.push(path);
+            rest = &tail[end..];
+        }
+    }
+    out
+}
+
+/// Layers are visible and only point down: no module imports from a higher layer, no
+/// rule file imports another rule's file (what rules share lives in the model), and no
+/// two modules import each other, directly or through others.
+#[test]
+fn layers_only_import_downwards() {
+    let files: Vec<(String, String)> = rust_sources("src")
+        .into_iter()
+        .filter(|(rel, _)| rel != "src/lib.rs" && rel != "src/main.rs")
+        .collect();
+    let modules: BTreeSet<String> = files.iter().map(|(rel, _)| module_of(rel)).collect();
+    let rank = |module: &str| {
+        let top = module.split("::").next().unwrap();
+        LAYERS
+            .iter()
+            .position(|l| *l == top)
+            .unwrap_or_else(|| panic!("`{module}` is in no layer of {LAYERS:?}"))
+    };
+    let is_rule_file = |m: &str| {
+        m.split("::").nth(1).is_some_and(|f| f.starts_with('f')) && m.split("::").count() == 3
+    };
+    let mut edges: Vec<(String, String)> = Vec::new();
+    let mut wrong = Vec::new();
+    for (rel, text) in &files {
+        let from = module_of(rel);
+        for path in crate_paths(&from, text) {
+            // The longest prefix of the path that is a module of the crate.
+            let Some(to) = (1..=path.len())
+                .rev()
+                .map(|k| path[..k].join("::"))
+                .find(|m| modules.contains(m))
+            else {
+                continue;
+            };
+            if to == from
+                || from.starts_with(&format!("{to}::"))
+                || to.starts_with(&format!("{from}::"))
+            {
+                continue;
+            }
+            if rank(&to) > rank(&from) {
+                wrong.push(format!(
+                    "{rel}: `{from}` (layer {}) imports `{to}`",
+                    LAYERS[rank(&from)]
+                ));
+            }
+            if is_rule_file(&from) && is_rule_file(&to) {
+                wrong.push(format!(
+                    "{rel}: rule `{from}` imports rule `{to}`; share the helper through the model"
+                ));
+            }
+            edges.push((from.clone(), to));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers:\n{}",
+        wrong.join("\n")
+    );
+    // No cycles: repeatedly drop modules that import nothing left.
+    let mut left: BTreeSet<String> = modules.clone();
+    loop {
+        let sinks: Vec<String> = left
+            .iter()
+            .filter(|m| !edges.iter().any(|(a, b)| a == *m && left.contains(b)))
+            .cloned()
+            .collect();
+        if sinks.is_empty() {
+            break;
+        }
+        for m in sinks {
+            left.remove(&m);
+        }
+    }
+    assert!(
+        left.is_empty(),
+        "modules importing each other (directly or through others): {left:?}"
+    );
 }

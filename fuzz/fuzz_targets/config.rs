@@ -7,5 +7,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let _ = twelve_lint::config::parse("twelve-lint.toml", text);
+    let _ = twelve_lint::engine::config::parse("twelve-lint.toml", text);
 });

@@ -2,7 +2,7 @@
 //! thread with the stack twelve-lint's workers get (`RUST_MIN_STACK` in
 //! `src/main.rs`), so the harness sees what the tool sees.
 
-use twelve_lint::config::Settings;
+use twelve_lint::engine::config::Settings;
 use twelve_lint::engine::lint_one;
 
 /// Lint the files `files` makes of the input (name, text), when it is UTF-8.

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::project::FileEntry;
+use crate::model::project::FileEntry;
 
 /// The file that makes a directory a Helm chart.
 pub const CHART_FILE: &str = "Chart.yaml";
@@ -46,7 +46,7 @@ pub fn charts_with_templates(files: &[FileEntry]) -> Vec<(&str, usize)> {
 mod tests {
     use super::*;
     use crate::model::role::Decision;
-    use crate::source::FileKind;
+    use crate::model::source::FileKind;
 
     #[test]
     fn templates_of_a_chart() {

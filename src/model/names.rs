@@ -14,9 +14,10 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Location;
-use crate::parse::flow::{FnFlow, Recv, Sym, Target, Ty, sym};
+use crate::model::flow::{FnFlow, Recv, Target, Ty};
+use crate::model::project::CodeFile;
 use crate::parse::uses::Import;
-use crate::project::CodeFile;
+use crate::parse::uses::{Sym, sym};
 
 /// A function: (file index, function index) in the resolver's files.
 pub type FnId = (usize, usize);

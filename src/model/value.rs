@@ -7,7 +7,9 @@
 //! service's `environment:`, a Kubernetes `env:`, a config file copied into an image) it is
 //! the credential that runs; anywhere else it is a sample.
 
-use crate::text::identifier_words;
+use std::net::Ipv4Addr;
+
+use crate::parse::text::identifier_words;
 
 /// What a value is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -289,6 +291,13 @@ fn is_sequential(b: &[u8]) -> bool {
         return b.len() >= 4;
     }
     b.len() <= MAX_DUMMY_LEN && (1..b.len()).any(|i| is_run(&b[..i]) && is_run(&b[i..]))
+}
+
+/// `1.2.3.4` (every part one digit) reads as a version and `2.5.4.3` as an X.509
+/// object identifier (OIDs start with 0, 1 or 2), not as a deploy's address.
+pub fn looks_like_version_or_oid(ip: Ipv4Addr) -> bool {
+    let o = ip.octets();
+    o.iter().all(|o| *o < 10) || o[0] <= 2
 }
 
 #[cfg(test)]

@@ -16,6 +16,18 @@ pub enum DepKind {
     Workspace,
 }
 
+impl DepKind {
+    /// `dependency`, `dev-dependency`, ... for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DepKind::Normal => "dependency",
+            DepKind::Dev => "dev-dependency",
+            DepKind::Build => "build-dependency",
+            DepKind::Workspace => "workspace dependency",
+        }
+    }
+}
+
 /// One dependency entry.
 #[derive(Debug, Clone)]
 pub struct Dependency {

@@ -1,7 +1,7 @@
 //! A fast Rust lexer: the token-level view every Rust file gets.
 //!
 //! Rules that only need tokens (string literals, call sites, the run-time facts
-//! of [`crate::parse::flow`]) read this flat token list; the full `syn` tree is
+//! of [`crate::model::flow`]) read this flat token list; the full `syn` tree is
 //! built only for files a rule actually needs it for. Tokens borrow nothing and
 //! allocate nothing but the list: each is a kind and a byte range, and each
 //! bracket knows its partner, so a reader skips a group in one step.

@@ -1,12 +1,15 @@
-//! Front ends: one parser per file kind, each keeping byte spans.
+//! Front ends: one parser per file kind, each keeping byte spans, the shell splitter,
+//! text positions and the nesting guards that keep recursive parsers bounded. Pure: no
+//! module here imports from another layer.
 
 pub mod cargo;
 pub mod dockerfile;
 pub mod envfile;
-pub mod flow;
+pub mod guard;
 pub mod image;
 pub mod lex;
-pub mod listen;
 pub mod rust;
+pub mod shell;
+pub mod text;
 pub mod uses;
 pub mod yaml;

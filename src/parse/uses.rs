@@ -4,8 +4,17 @@
 //! over `a::b::e`. Paths keep `crate`, `self` and `super` as written; the
 //! resolver (`model::names`) anchors them to the file's module.
 
-use crate::parse::flow::{Sym, sym};
 use crate::parse::lex::{Kind, Tokens};
+
+/// A hashed identifier (FNV-1a), for resolving calls by name.
+pub type Sym = u64;
+
+/// The hash of an identifier.
+pub fn sym(name: &str) -> Sym {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
 
 /// One name a `use` declaration brings into scope, or one glob.
 #[derive(Debug, Clone, PartialEq, Eq)]

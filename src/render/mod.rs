@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use clap::ValueEnum;
 
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Report;
+use crate::engine::config::Settings;
 use crate::rules::{Meta, RULES};
 
 mod concise;

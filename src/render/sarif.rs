@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Output, help_uri};
 use crate::diagnostic::{Diagnostic, Fix, Location, Severity};
-use crate::fingerprint;
+use crate::engine::fingerprint;
 use crate::rules::Meta;
 
 pub fn render(out: &Output<'_>) -> String {

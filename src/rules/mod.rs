@@ -8,13 +8,13 @@ use crate::diagnostic::{
     Condition, Diagnostic, Edit, Fix, Location, MAX_FINDINGS_PER_FILE, MAX_RELATED, Omitted,
     Related, Severity,
 };
-use crate::project::Project;
-use crate::source::{FileKind, SourceFile};
+use crate::model::project::Project;
+use crate::model::source::{FileKind, SourceFile};
 
 /// Declare a rule: its type, its metadata (`Type::META`) and its `Rule` impl.
 /// The doc page `rules/<code>.md` is embedded. `scope` (default `Production`), `security`,
-/// `fixable`, `options`, `tree` (default `NoTree`, see [`crate::prefilter`]) and `facts` (the
-/// Rust run-time facts its project check reads, [`crate::project::RustFact`]) are optional.
+/// `fixable`, `options`, `tree` (default `NoTree`, see [`crate::model::prefilter`]) and `facts` (the
+/// Rust run-time facts its project check reads, [`crate::model::project::RustFact`]) are optional.
 /// New rules start as `stability: Preview`; see [`Stability`] for the bar to `Stable`.
 macro_rules! declare_rule {
     (
@@ -49,15 +49,15 @@ macro_rules! declare_rule {
                 severity: $crate::diagnostic::Severity::$sev,
                 stability: $crate::rules::Stability::$stability,
                 since: $since,
-                kinds: &[$($crate::source::FileKind::$kind),*],
+                kinds: &[$($crate::model::source::FileKind::$kind),*],
                 summary: $summary,
                 doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
                 scope: declare_rule!(@or $({ $crate::rules::Scope::$scope })? { $crate::rules::Scope::Production }),
                 security: declare_rule!(@or $({ $security })? { false }),
                 fixable: declare_rule!(@or $({ $fixable })? { false }),
                 options: declare_rule!(@or $({ $options })? { &[] }),
-                tree: declare_rule!(@or $({ $tree })? { $crate::prefilter::Prefilter::NoTree }),
-                facts: &[$($($crate::project::RustFact::$fact),*)?],
+                tree: declare_rule!(@or $({ $tree })? { $crate::model::prefilter::Prefilter::NoTree }),
+                facts: &[$($($crate::model::project::RustFact::$fact),*)?],
             };
         }
 
@@ -71,6 +71,7 @@ macro_rules! declare_rule {
     (@or $default:tt) => { $default };
 }
 
+pub mod evidence;
 pub mod f00_tool;
 pub mod f01_codebase;
 pub mod f02_dependencies;
@@ -121,7 +122,7 @@ pub struct RuleOption {
 /// Whether a default run enables a rule.
 ///
 /// A rule becomes `Stable` only when the ecosystem ledger shows it is nearly always right
-/// on real repositories (see `ecosystem/README.md` and [`crate::evidence`]). `Preview` rules
+/// on real repositories (see `ecosystem/README.md` and [`crate::rules::evidence`]). `Preview` rules
 /// run with `--preview`, `preview = true`, `TWELVE_LINT_PREVIEW`, or when selected by code or name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -181,10 +182,10 @@ pub struct Meta {
     pub options: &'static [RuleOption],
     /// When a Rust file is worth a syntax tree for this rule; `NoTree` for rules that read
     /// none ([`SourceFile::rust`] gives them nothing).
-    pub tree: crate::prefilter::Prefilter,
+    pub tree: crate::model::prefilter::Prefilter,
     /// The Rust run-time facts its project check reads; Rust files yield only the facts some
     /// enabled rule reads.
-    pub facts: &'static [crate::project::RustFact],
+    pub facts: &'static [crate::model::project::RustFact],
 }
 
 impl Meta {

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Location;
 use crate::model::helm;
-use crate::project::Project;
+use crate::model::project::Project;
 use crate::rules::{Check, Ctx};
 
 declare_rule! {

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::project::Project;
+use crate::model::project::Project;
+use crate::model::source::FileKind;
 use crate::rules::{Check, Ctx};
-use crate::source::FileKind;
 
 declare_rule! {
     EnvironmentForkedCode {
@@ -35,7 +35,7 @@ const ENVS: &[&str] = &[
 impl Check for EnvironmentForkedCode {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         // Dockerfiles: group `Dockerfile.<env>` / `<env>.Dockerfile` by directory.
-        let mut docker: BTreeMap<String, Vec<(&str, &crate::project::DockerFacts)>> =
+        let mut docker: BTreeMap<String, Vec<(&str, &crate::model::project::DockerFacts)>> =
             BTreeMap::new();
         for d in &project.dockerfiles {
             let (dir, name) = d.path.rsplit_once('/').unwrap_or(("", &d.path));
@@ -46,9 +46,10 @@ impl Check for EnvironmentForkedCode {
         for variants in docker.values().filter(|v| v.len() >= 2) {
             let (first_env, first) = variants[0];
             for (env, d) in &variants[1..] {
-                let base =
-                    |f: &crate::project::DockerFacts| f.stages.last().map(|s| s.image.clone());
-                let steps = |f: &crate::project::DockerFacts| {
+                let base = |f: &crate::model::project::DockerFacts| {
+                    f.stages.last().map(|s| s.image.clone())
+                };
+                let steps = |f: &crate::model::project::DockerFacts| {
                     f.stages
                         .iter()
                         .flat_map(|s| s.steps.clone())

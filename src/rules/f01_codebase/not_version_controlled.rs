@@ -1,10 +1,10 @@
 //! TF0101 not-version-controlled: the linted root is not inside a git repository.
 
 use crate::diagnostic::Location;
+use crate::model::project::Project;
 use crate::model::role::Role;
-use crate::project::Project;
+use crate::model::source::FileKind;
 use crate::rules::{Check, Ctx};
-use crate::source::FileKind;
 
 declare_rule! {
     NotVersionControlled {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::project::{CargoFacts, Project, is_within};
+use crate::model::project::{CargoFacts, Project, is_within};
 use crate::rules::{Check, Ctx};
 
 declare_rule! {

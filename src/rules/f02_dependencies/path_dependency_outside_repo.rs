@@ -1,7 +1,7 @@
 //! TF0208 path-dependency-outside-repo: `path =` leaving the repository root.
 
+use crate::model::source::SourceFile;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     PathDependencyOutsideRepo {

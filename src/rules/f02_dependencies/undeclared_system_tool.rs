@@ -1,6 +1,6 @@
 //! TF0207 undeclared-system-tool: `Command::new("ffmpeg")` with no Dockerfile installing it.
 
-use crate::project::{DockerFacts, Project, is_within};
+use crate::model::project::{DockerFacts, Project, is_within};
 use crate::rules::{Check, Ctx};
 
 declare_rule! {

@@ -2,10 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::model::source::SourceFile;
 use crate::parse::dockerfile::{Instruction, Word};
 use crate::parse::image::ImageRef;
 use crate::rules::{Check, Ctx, RuleOption};
-use crate::source::SourceFile;
 
 declare_rule! {
     UnpinnedBaseImage {

@@ -1,10 +1,9 @@
 //! TF0203 unpinned-git-dependency: a git dependency with no `rev` or `tag`.
 
-use super::wildcard_dependency::describe;
 use crate::diagnostic::{Condition, Severity};
+use crate::model::source::SourceFile;
 use crate::parse::cargo::DepKind;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     UnpinnedGitDependency {
@@ -37,7 +36,7 @@ impl Check for UnpinnedGitDependency {
             };
             let d = cx.report(
                 file.loc(span),
-                format!("git {} `{}` {what} of {url}, so its code changes without a commit here", describe(dep), dep.name),
+                format!("git {} `{}` {what} of {url}, so its code changes without a commit here", dep.kind.describe(), dep.name),
                 "pin the commit with `rev = \"<sha>\"` (or a `tag`), or depend on a published version",
             );
             // A committed Cargo.lock pins the commit the branch pointed at.

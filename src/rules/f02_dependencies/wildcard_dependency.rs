@@ -1,8 +1,8 @@
 //! TF0202 wildcard-dependency: `*`, `>= x` with no upper bound, or an empty requirement.
 
-use crate::parse::cargo::{DepKind, Dependency};
+use crate::model::source::SourceFile;
+use crate::parse::cargo::DepKind;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     WildcardDependency {
@@ -36,7 +36,7 @@ impl Check for WildcardDependency {
             };
             cx.report(
                 file.loc(span.clone()),
-                format!("{} `{}` accepts {problem}", describe(dep), dep.name),
+                format!("{} `{}` accepts {problem}", dep.kind.describe(), dep.name),
                 "require a compatible range such as `\"1.4\"` (caret) or add an upper bound (`\">=1.4, <2\"`); Cargo.lock pins the exact version",
             );
         }
@@ -61,16 +61,6 @@ fn unbounded(req: &str) -> Option<&'static str> {
             || p.chars().next().is_some_and(|c| c.is_ascii_digit())
     });
     (has_lower_only && !has_upper).then_some("every future major version (no upper bound)")
-}
-
-/// `dependency`, `dev-dependency`, ... for messages.
-pub fn describe(dep: &Dependency) -> &'static str {
-    match dep.kind {
-        DepKind::Normal => "dependency",
-        DepKind::Dev => "dev-dependency",
-        DepKind::Build => "build-dependency",
-        DepKind::Workspace => "workspace dependency",
-    }
 }
 
 #[cfg(test)]

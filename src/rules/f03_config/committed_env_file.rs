@@ -1,8 +1,8 @@
 //! TF0304 committed-env-file: a `.env` file tracked in git with values.
 
-use super::secrets;
 use crate::diagnostic::Severity;
-use crate::project::Project;
+use crate::model::project::Project;
+use crate::model::secrets;
 use crate::rules::{Check, Ctx};
 
 declare_rule! {

@@ -2,11 +2,11 @@
 
 use syn::visit::Visit;
 
+use crate::model::prefilter::Prefilter;
+use crate::model::source::SourceFile;
 use crate::parse::lex::Tokens;
 use crate::parse::rust;
-use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     CompileTimeConfig {

@@ -2,9 +2,10 @@
 
 use std::net::Ipv4Addr;
 
-use crate::rules::f04_backing_services::hardcoded_backing_service::backing_scheme;
+use crate::model::backing::backing_scheme;
+use crate::model::source::SourceFile;
+use crate::model::value::looks_like_version_or_oid;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     HardcodedDeployValue {
@@ -119,13 +120,6 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
     let universal = UNIVERSAL_HOSTS.contains(&lower.as_str());
     (internal && has_dot_label && !universal && lower != "localhost.local")
         .then(|| (format!("host `{host}`"), start..start + host.len()))
-}
-
-/// `1.2.3.4` (every part one digit) reads as a version and `2.5.4.3` as an X.509
-/// object identifier (OIDs start with 0, 1 or 2), not as a deploy's address.
-pub fn looks_like_version_or_oid(ip: Ipv4Addr) -> bool {
-    let o = ip.octets();
-    o.iter().all(|o| *o < 10) || o[0] <= 2
 }
 
 /// The host of a URL or `host[:port]` value, with its offset.

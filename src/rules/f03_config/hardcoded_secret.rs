@@ -5,18 +5,18 @@ use std::ops::Range;
 
 use syn::visit::Visit;
 
-use super::deployed_config;
-use super::secrets::{self, Context};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::model::deployed_config;
+use crate::model::prefilter::Prefilter;
+use crate::model::project::Project;
+use crate::model::secrets::{self, Context};
+use crate::model::source::{self, FileKind, SourceFile};
 use crate::model::value::{self, ValueKind};
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::StrLit;
+use crate::parse::text::LineIndex;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::prefilter::Prefilter;
-use crate::project::Project;
 use crate::rules::{Check, Ctx};
-use crate::source::{self, FileKind, SourceFile};
-use crate::text::LineIndex;
 
 declare_rule! {
     HardcodedSecret {

@@ -2,8 +2,6 @@
 
 pub mod committed_env_file;
 pub mod compile_time_config;
-pub mod deployed_config;
 pub mod environment_name_branching;
 pub mod hardcoded_deploy_value;
 pub mod hardcoded_secret;
-pub mod secrets;

@@ -2,10 +2,10 @@
 
 use std::net::Ipv4Addr;
 
+use crate::model::source::SourceFile;
+use crate::model::value::looks_like_version_or_oid;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::rules::f03_config::hardcoded_deploy_value::looks_like_version_or_oid;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     BackingServiceIp {

@@ -1,9 +1,9 @@
 //! TF0501 build-at-runtime: a container start command that compiles or installs.
 
-use crate::launch::Launch;
+use crate::model::launch::{Launch, launches};
+use crate::model::source::SourceFile;
+use crate::parse::shell::{self, Command};
 use crate::rules::{Check, Ctx};
-use crate::shell::{self, Command};
-use crate::source::SourceFile;
 
 declare_rule! {
     BuildAtRuntime {
@@ -20,7 +20,7 @@ declare_rule! {
 
 impl Check for BuildAtRuntime {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for l in file.launches().iter().filter(|l| !l.dev) {
+        for l in launches(file).iter().filter(|l| !l.dev) {
             for cmd in l.commands() {
                 if let Some(step) = build_step(cmd) {
                     report(cx, file, l, cmd, &step);

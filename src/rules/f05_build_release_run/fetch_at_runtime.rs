@@ -1,9 +1,9 @@
 //! TF0503 fetch-at-runtime: a container start command that downloads code or binaries.
 
-use crate::launch::Origin;
+use crate::model::launch::{Origin, launches};
+use crate::model::source::SourceFile;
+use crate::parse::shell::{Command, SHELLS, Sep};
 use crate::rules::{Check, Ctx};
-use crate::shell::{Command, SHELLS, Sep};
-use crate::source::SourceFile;
 
 declare_rule! {
     FetchAtRuntime {
@@ -25,7 +25,7 @@ const UNPACKERS: &[&str] = &["tar", "unzip", "gunzip", "zcat", "bsdtar"];
 
 impl Check for FetchAtRuntime {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for l in file.launches().iter().filter(|l| !l.dev) {
+        for l in launches(file).iter().filter(|l| !l.dev) {
             let cmds = l.commands();
             for (i, cmd) in cmds.iter().enumerate() {
                 let Some(fetch) = fetch(cmds, i) else {
@@ -109,7 +109,7 @@ fn fetch(cmds: &[Command], i: usize) -> Option<Fetch> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::commands;
+    use crate::parse::shell::commands;
 
     fn found(s: &str) -> Vec<String> {
         let cmds = commands(s);

@@ -3,10 +3,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::images;
+use crate::model::source::SourceFile;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, DocKind};
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     MutableImageReference {

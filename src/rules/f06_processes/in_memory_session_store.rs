@@ -2,9 +2,9 @@
 
 use syn::visit::Visit;
 
-use crate::prefilter::Prefilter;
+use crate::model::prefilter::Prefilter;
+use crate::model::source::SourceFile;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     InMemorySessionStore {

@@ -1,8 +1,8 @@
 //! TF0601 sticky-sessions: load balancing that pins clients to one process.
 
+use crate::model::source::SourceFile;
 use crate::parse::yaml::{self, DocKind, Node};
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     StickySessions {

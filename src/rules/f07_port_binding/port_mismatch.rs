@@ -4,11 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Location;
-use crate::parse::listen::Part;
+use crate::model::listen::Part;
+use crate::model::project::{CargoFacts, ListenFact, PortDecl, Project};
+use crate::model::source::SourceFile;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::project::{CargoFacts, ListenFact, PortDecl, Project};
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     PortMismatch {

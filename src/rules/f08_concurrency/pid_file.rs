@@ -2,10 +2,10 @@
 
 use syn::visit::Visit;
 
+use crate::model::prefilter::Prefilter;
+use crate::model::source::SourceFile;
 use crate::parse::rust::{self, literal_str, path_ends_with};
-use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     PidFile {

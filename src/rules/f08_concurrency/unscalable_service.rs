@@ -3,11 +3,11 @@
 //! `hostPort` or `hostNetwork`.
 
 use crate::diagnostic::Edit;
-use crate::launch::{file_name_has_part, is_dev_compose_file};
+use crate::model::launch::{file_name_has_part, is_dev_compose_file};
+use crate::model::source::SourceFile;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, ComposePort, DocKind, Node};
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     UnscalableService {

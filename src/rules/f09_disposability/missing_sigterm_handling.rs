@@ -2,9 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::parse::flow::Server;
-use crate::program::{Scope, ServerBin, servers};
-use crate::project::{CargoFacts, Project};
+use crate::model::program::{servers, shuts_down_on_sigterm};
+use crate::model::project::Project;
 use crate::rules::{Check, Ctx};
 
 declare_rule! {
@@ -21,44 +20,12 @@ declare_rule! {
     }
 }
 
-/// Runtimes that own the process and shut it down on SIGTERM themselves.
-const SIGNAL_OWNING_RUNTIMES: &[&str] = &[
-    "loco-rs",
-    "shuttle-runtime",
-    "pingora",
-    "lambda_runtime",
-    "lambda_http",
-    "spin-sdk",
-];
-
-fn owns_signals(krate: &CargoFacts) -> bool {
-    krate
-        .manifest
-        .dependencies
-        .iter()
-        .any(|d| SIGNAL_OWNING_RUNTIMES.contains(&d.name.as_str()))
-}
-
-/// True when the crate's servers shut down on SIGTERM: through code naming
-/// SIGTERM, or a framework that handles it (actix-web, Rocket) left enabled.
-pub fn handles_sigterm(project: &Project, scope: &Scope<'_>, servers: &[ServerBin<'_>]) -> bool {
-    if owns_signals(scope.krate) {
-        return true;
-    }
-    let framework = servers.iter().any(|s| {
-        s.run
-            .serve
-            .is_some_and(|(kind, _)| kind == Server::SignalAware)
-    });
-    (framework && !scope.disables_signals()) || scope.handles_sigterm(project)
-}
-
 impl Check for MissingSigtermHandling {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let mut seen = BTreeSet::new();
         for (scope, servers) in servers(project) {
             let has_ctrl_c = scope.files().iter().any(|f| !f.facts.ctrl_c.is_empty());
-            if has_ctrl_c || handles_sigterm(project, &scope, &servers) {
+            if has_ctrl_c || shuts_down_on_sigterm(project, &scope, &servers) {
                 continue;
             }
             for server in &servers {

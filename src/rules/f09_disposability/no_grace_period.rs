@@ -1,8 +1,8 @@
 //! TF0904 no-grace-period: shutdown configured to kill without a grace period.
 
+use crate::model::source::SourceFile;
 use crate::parse::yaml::{self, DocKind};
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     NoGracePeriod {

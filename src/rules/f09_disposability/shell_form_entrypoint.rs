@@ -1,9 +1,9 @@
 //! TF0903 shell-form-entrypoint: a Dockerfile start command whose PID 1 is a shell.
 
 use crate::diagnostic::Edit;
-use crate::launch::{Launch, Origin};
+use crate::model::launch::{Launch, Origin, launches};
+use crate::model::source::SourceFile;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     ShellFormEntrypoint {
@@ -42,7 +42,7 @@ fn exec_form(l: &Launch<'_>) -> Option<String> {
 
 impl Check for ShellFormEntrypoint {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        let launches = file.launches();
+        let launches = launches(file);
         let entrypoint = launches
             .iter()
             .find(|l| l.origin == Origin::Dockerfile && l.keyword == "ENTRYPOINT");

@@ -3,10 +3,9 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::Edit;
-use crate::parse::flow::CtrlC;
-use crate::program::servers;
-use crate::project::Project;
-use crate::rules::f09_disposability::missing_sigterm_handling::handles_sigterm;
+use crate::model::flow::CtrlC;
+use crate::model::program::{servers, shuts_down_on_sigterm};
+use crate::model::project::Project;
 use crate::rules::{Check, Ctx};
 
 declare_rule! {
@@ -28,7 +27,7 @@ impl Check for SigintOnlyShutdown {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let mut seen = BTreeSet::new();
         for (scope, servers) in servers(project) {
-            if handles_sigterm(project, &scope, &servers) {
+            if shuts_down_on_sigterm(project, &scope, &servers) {
                 continue;
             }
             for (kind, location, call) in scope.files().iter().flat_map(|f| &f.facts.ctrl_c) {

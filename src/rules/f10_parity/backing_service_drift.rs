@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Location;
-use crate::launch::{file_name_has_part, is_dev_compose_file};
+use crate::model::launch::{file_name_has_part, is_dev_compose_file};
+use crate::model::project::{ContainerFacts, Project};
 use crate::parse::image::ImageRef;
-use crate::project::{ContainerFacts, Project};
 use crate::rules::{Check, Ctx};
 
 declare_rule! {

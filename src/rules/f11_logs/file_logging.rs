@@ -5,12 +5,13 @@ use std::ops::Range;
 
 use syn::visit::Visit;
 
+use crate::model::launch::launches;
+use crate::model::prefilter::Prefilter;
+use crate::model::source::SourceFile;
 use crate::parse::rust::{call_path, call_path_span, span_range};
+use crate::parse::shell::{Command, Sep};
 use crate::parse::yaml;
-use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
-use crate::shell::{Command, Sep};
-use crate::source::SourceFile;
 
 declare_rule! {
     FileLogging {
@@ -74,7 +75,7 @@ impl Check for FileLogging {
                 }
             }
         }
-        for l in file.launches().iter().filter(|l| !l.dev) {
+        for l in launches(file).iter().filter(|l| !l.dev) {
             for cmd in app_commands(l.commands()) {
                 if let Some((target, span)) = file_redirect(cmd, &l.text) {
                     cx.report(

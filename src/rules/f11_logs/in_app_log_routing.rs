@@ -5,10 +5,10 @@ use std::ops::Range;
 
 use syn::visit::Visit;
 
+use crate::model::prefilter::Prefilter;
+use crate::model::source::SourceFile;
 use crate::parse::rust::span_range;
-use crate::prefilter::Prefilter;
 use crate::rules::{Check, Ctx};
-use crate::source::SourceFile;
 
 declare_rule! {
     InAppLogRouting {

@@ -1,11 +1,11 @@
 //! TF1202 admin-http-endpoint: HTTP routes that run admin tasks in the web process.
 
 use crate::diagnostic::Location;
-use crate::parse::flow::Route;
-use crate::program::Scope;
-use crate::project::Project;
+use crate::model::flow::Route;
+use crate::model::program::Scope;
+use crate::model::project::Project;
+use crate::parse::text::identifier_words;
 use crate::rules::{Check, Ctx};
-use crate::text::identifier_words;
 
 declare_rule! {
     AdminHttpEndpoint {

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::program::servers;
-use crate::project::Project;
+use crate::model::program::servers;
+use crate::model::project::Project;
 use crate::rules::{Check, Ctx};
 
 declare_rule! {

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::model::value::{self, ValueKind};
-use crate::text::identifier_words;
+use crate::parse::text::identifier_words;
 
 /// A `scheme://user:password@host` URL with a real-looking password.
 #[derive(Debug, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::rules::{Meta, Stability};
 
-const SNAPSHOT: &str = include_str!("../ecosystem/snapshot.tsv");
-const LEDGER: &str = include_str!("../ecosystem/ledger.tsv");
+const SNAPSHOT: &str = include_str!("../../ecosystem/snapshot.tsv");
+const LEDGER: &str = include_str!("../../ecosystem/ledger.tsv");
 
 /// Least share of TP among reviewed findings for a stable rule.
 pub const BAR_PRECISION_PERCENT: u32 = 90;

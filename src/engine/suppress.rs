@@ -5,9 +5,9 @@
 use std::ops::Range;
 
 use crate::diagnostic::Location;
+use crate::model::source::{FileKind, SourceFile};
+use crate::parse::text::LineIndex;
 use crate::parse::yaml;
-use crate::source::{FileKind, SourceFile};
-use crate::text::LineIndex;
 
 /// The Kubernetes annotation that suppresses rules for one object.
 pub const ANNOTATION: &str = "twelve-lint.io/ignore";

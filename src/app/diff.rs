@@ -90,7 +90,7 @@ impl Changes {
         let linted: Vec<String> = changed
             .deltas()
             .filter_map(|d| d.new_file().path().map(Path::to_path_buf))
-            .filter(|p| crate::source::classify(p).is_some())
+            .filter(|p| crate::model::source::classify(p).is_some())
             .map(|p| p.to_string_lossy().into_owned())
             .collect();
         opts.disable_pathspec_match(true)

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use crate::diagnostic::Location;
+use crate::model::project::Project;
 use crate::model::role::Role;
-use crate::project::Project;
-use crate::source::FileKind;
+use crate::model::source::FileKind;
 
 /// A config file deployed as written, and what deploys it.
 pub struct DeployedConfig<'p> {

@@ -16,8 +16,8 @@ use std::ops::Range;
 use proc_macro2::TokenTree;
 use syn::visit::Visit;
 
+use crate::model::prefilter::Prefilter;
 use crate::parse::rust::{call_path, call_path_span, path_ends_with, span_range};
-use crate::prefilter::Prefilter;
 
 /// Where the host or port of a listen address comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -189,7 +189,7 @@ fn key_suggestion(message: &str) -> String {
         return String::new();
     };
     let candidates = expected.split('`').skip(1).step_by(2);
-    crate::text::did_you_mean(given, candidates)
+    crate::parse::text::did_you_mean(given, candidates)
         .map(|c| format!("; did you mean `{c}`?"))
         .unwrap_or_default()
 }
@@ -341,7 +341,7 @@ pub fn resolve(sources: &[(String, String)], cli: &Overrides) -> Result<Settings
         for (key, patterns) in cfg.roles.iter().flatten() {
             let r = Role::from_name(key.get_ref()).ok_or_else(|| {
                 let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
-                let guess = crate::text::did_you_mean(key.get_ref(), names.iter().copied())
+                let guess = crate::parse::text::did_you_mean(key.get_ref(), names.iter().copied())
                     .map(|c| format!("did you mean `{c}`? "))
                     .unwrap_or_default();
                 src.error(
@@ -459,7 +459,7 @@ pub fn rule_suggestion(given: &str) -> String {
         .iter()
         .flat_map(|r| [r.meta().code, r.meta().name])
         .chain(prefixes.iter().map(String::as_str));
-    crate::text::did_you_mean(given, candidates)
+    crate::parse::text::did_you_mean(given, candidates)
         .map(|c| format!("did you mean `{c}`? "))
         .unwrap_or_default()
 }
@@ -568,7 +568,7 @@ fn validate_options(
             let valid = if known.is_empty() {
                 "it takes no options".to_string()
             } else {
-                let guess = crate::text::did_you_mean(name, known.iter().copied())
+                let guess = crate::parse::text::did_you_mean(name, known.iter().copied())
                     .map(|c| format!("did you mean `{c}`? "))
                     .unwrap_or_default();
                 format!("{guess}valid options: {}", known.join(", "))

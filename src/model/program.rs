@@ -8,9 +8,10 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Location;
+use crate::model::flow::{Call, Event, EventKind, Server, Step, Target};
 use crate::model::names::{FnId, Names, Package};
-use crate::parse::flow::{Call, Event, EventKind, Server, Step, Sym, Target, sym};
-use crate::project::{CargoFacts, CodeFile, Project};
+use crate::model::project::{CargoFacts, CodeFile, Project};
+use crate::parse::uses::{Sym, sym};
 
 /// An event found through the call graph: (file index, event index) in a [`Scope`].
 pub type EventRef = (usize, usize);
@@ -448,4 +449,40 @@ impl<'p> Scope<'p> {
     pub fn disables_signals(&self) -> bool {
         self.files().iter().any(|f| f.facts.disables_signals)
     }
+}
+
+/// Runtimes that own the process and shut it down on SIGTERM themselves.
+const SIGNAL_OWNING_RUNTIMES: &[&str] = &[
+    "loco-rs",
+    "shuttle-runtime",
+    "pingora",
+    "lambda_runtime",
+    "lambda_http",
+    "spin-sdk",
+];
+
+fn owns_signals(krate: &CargoFacts) -> bool {
+    krate
+        .manifest
+        .dependencies
+        .iter()
+        .any(|d| SIGNAL_OWNING_RUNTIMES.contains(&d.name.as_str()))
+}
+
+/// True when the crate's servers shut down on SIGTERM: through code naming
+/// SIGTERM, or a framework that handles it (actix-web, Rocket) left enabled.
+pub fn shuts_down_on_sigterm(
+    project: &Project,
+    scope: &Scope<'_>,
+    servers: &[ServerBin<'_>],
+) -> bool {
+    if owns_signals(scope.krate) {
+        return true;
+    }
+    let framework = servers.iter().any(|s| {
+        s.run
+            .serve
+            .is_some_and(|(kind, _)| kind == Server::SignalAware)
+    });
+    (framework && !scope.disables_signals()) || scope.handles_sigterm(project)
 }

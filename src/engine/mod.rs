@@ -11,18 +11,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once, mpsc};
 use std::time::{Duration, Instant};
 
-use crate::config::Settings;
+pub mod baseline;
+pub mod config;
+pub mod fingerprint;
+pub mod suppress;
+
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
+use crate::engine::config::Settings;
+use crate::model::flow::ExcludedModule;
+use crate::model::prefilter::{Prefilter, Table};
+use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::model::role::{self, Decision, Notices, Role};
+use crate::model::source::{self, FileKind, ParseFailure, SourceFile};
 use crate::model::{helm, images};
-use crate::parse::flow::ExcludedModule;
+use crate::parse::text::LineIndex;
 use crate::parse::yaml;
-use crate::prefilter::{Prefilter, Table};
-use crate::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
-use crate::source::{self, FileKind, ParseFailure, SourceFile};
-use crate::suppress::{self, Suppression};
-use crate::text::LineIndex;
+use suppress::Suppression;
 
 /// What to lint.
 #[derive(Debug, Clone)]
@@ -90,7 +95,7 @@ pub struct Report {
     pub files: Vec<FileEntry>,
     pub elapsed: Duration,
     /// What a `--baseline` hid, when one was given.
-    pub baseline: Option<crate::baseline::Applied>,
+    pub baseline: Option<crate::engine::baseline::Applied>,
     /// Active findings past [`MAX_REPORTED`], per severity (see [`Report::limit`]).
     pub not_shown: [usize; 3],
 }
@@ -635,7 +640,7 @@ fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], se
 fn prefilter_table(settings: &Settings) -> Table {
     let mut list: Vec<Prefilter> = settings.rules.iter().map(|r| r.meta().tree).collect();
     list.push(if wanted_facts(settings).listens {
-        crate::parse::listen::PREFILTER
+        crate::model::listen::PREFILTER
     } else {
         Prefilter::NoTree
     });
@@ -769,7 +774,7 @@ fn lint_text(
         Some(Ok(parsed)) => {
             let file = SourceFile::new(rel, kind, text, &lines, &parsed);
             if let Some(tokens) = file.tokens() {
-                excluded_modules = crate::parse::flow::excluded_modules(tokens);
+                excluded_modules = crate::model::flow::excluded_modules(tokens);
             }
             content_role = file
                 .yaml()
@@ -1041,7 +1046,7 @@ fn finish(
     );
     out.sort();
     out.dedup();
-    crate::fingerprint::assign(&mut out);
+    crate::engine::fingerprint::assign(&mut out);
     out
 }
 
@@ -1081,7 +1086,7 @@ fn suppression_notes(
                 if !unknown.is_empty() {
                     let mut message =
                         format!("suppression names unknown rule {}", quoted(&unknown));
-                    let guess = crate::config::rule_suggestion(unknown[0]);
+                    let guess = crate::engine::config::rule_suggestion(unknown[0]);
                     if !guess.is_empty() {
                         message = format!("{message}; {}", guess.trim_end());
                     }

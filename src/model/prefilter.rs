@@ -4,7 +4,7 @@
 //! reads the tree declares, in its metadata, what the file's tokens must hold for the tree
 //! to be worth building ([`Prefilter`]). The engine decides every rule's admission from one
 //! pass over the identifier tokens ([`Table::scan`]); a rule that is not admitted gets no
-//! tree from [`crate::source::SourceFile::rust`]. Identifiers are matched whole, so `serve`
+//! tree from [`crate::model::source::SourceFile::rust`]. Identifiers are matched whole, so `serve`
 //! does not match `reserved`, and tokens in comments never match.
 //!
 //! A prefilter must be a necessary condition of every finding the rule reads from the tree:

@@ -7,10 +7,10 @@ use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::model::role::{self, Role};
+use crate::model::source::{FileKind, SourceFile};
 use crate::parse::dockerfile::{Args, Instruction};
+use crate::parse::shell::{self, SHELLS};
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::shell::{self, SHELLS};
-use crate::source::{FileKind, SourceFile};
 
 /// Where a start command is declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +140,7 @@ impl Launch<'_> {
 }
 
 /// Every start command declared in `file`.
-pub(crate) fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
+pub fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
     match file.kind {
         FileKind::Dockerfile => file.dockerfile().map_or_else(Vec::new, |df| {
             let mut out = Vec::new();

@@ -9,10 +9,9 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::diagnostic::Location;
-use crate::launch::{self, Launch};
-use crate::parse::lex::{Kind, Tokens};
+use crate::parse::guard::{MAX_SYNTAX_TREE_BYTES, long_operator_run, too_deep, too_deep_message};
+use crate::parse::text::LineIndex;
 use crate::parse::{cargo, dockerfile, envfile, lex, rust, yaml};
-use crate::text::LineIndex;
 
 /// The kinds of file twelve-lint reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -151,126 +150,6 @@ pub struct ParseFailure {
     pub message: String,
 }
 
-/// The deepest nesting of brackets (and, for YAML, of indentation) a parsed
-/// file may have. Recursive-descent parsers use stack per level; real files
-/// stay far below this.
-pub const MAX_NESTING: usize = 128;
-
-/// The largest Rust file whose full syntax tree is built (a tree takes about a
-/// hundred times the file's size); larger files, almost always generated, are
-/// read at token level only.
-pub const MAX_SYNTAX_TREE_BYTES: usize = 1 << 20;
-
-/// The most operators and nesting keywords a Rust file may chain without a
-/// `;`, `,` or brace between them (`!!!!x`, `a = a = a`, `&&&&T`, `|| || x`):
-/// syn parses such chains recursively.
-pub const MAX_OPERATOR_RUN: usize = 2000;
-
-/// The offset where `text` first nests deeper than [`MAX_NESTING`]: brackets
-/// outside strings and comments, and for YAML also block indentation levels.
-fn too_deep(text: &str, yaml: bool) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    let mut comment = false;
-    let mut indents: Vec<usize> = Vec::new();
-    let mut line_start = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if yaml && line_start {
-            let mut col = bytes[i..].iter().take_while(|c| **c == b' ').count();
-            let rest = bytes.get(i + col).copied();
-            if !matches!(rest, None | Some(b'\n' | b'\r' | b'#')) {
-                while indents.last().is_some_and(|top| *top >= col) {
-                    indents.pop();
-                }
-                // Each leading `- `, `? ` or `: ` opens one more level on the same line.
-                loop {
-                    indents.push(col);
-                    if indents.len() > MAX_NESTING {
-                        return Some(i);
-                    }
-                    let at = i + col;
-                    let indicator = matches!(bytes.get(at), Some(b'-' | b'?' | b':'))
-                        && matches!(bytes.get(at + 1), Some(b' '));
-                    if !indicator {
-                        break;
-                    }
-                    col += 1 + bytes[at + 1..].iter().take_while(|c| **c == b' ').count();
-                }
-            }
-        }
-        line_start = b == b'\n';
-        match (quote, b) {
-            _ if comment => comment = b != b'\n',
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), b'\\') => i += 1,
-            (Some(_), _) => {}
-            (None, b'"') => quote = Some(b),
-            (None, b'#') if yaml => comment = true,
-            (None, b'/') if !yaml && bytes.get(i + 1) == Some(&b'/') => comment = true,
-            (None, b'{' | b'[' | b'(') => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            (None, b'}' | b']' | b')') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The offset where a Rust file chains more than [`MAX_OPERATOR_RUN`]
-/// operators or keywords without a `;`, `,` or brace: a lexical over-estimate
-/// of how deep syn would recurse, read on the tokens (comments and literals
-/// never count).
-fn long_operator_run(tokens: &Tokens<'_>) -> Option<usize> {
-    let mut run = 0usize;
-    for i in 0..tokens.len() {
-        let counts = match tokens.kind(i) {
-            Some(Kind::Punct(';' | ',') | Kind::Open('{') | Kind::Close('}')) => {
-                run = 0;
-                false
-            }
-            Some(Kind::Punct(c)) => "!-*&|=<>.+/%^?#@".contains(c),
-            Some(Kind::Ident) => matches!(
-                tokens.text(i),
-                "return"
-                    | "break"
-                    | "move"
-                    | "ref"
-                    | "mut"
-                    | "const"
-                    | "dyn"
-                    | "impl"
-                    | "fn"
-                    | "async"
-                    | "box"
-                    | "yield"
-                    | "static"
-            ),
-            _ => false,
-        };
-        if counts {
-            run += 1;
-            if run > MAX_OPERATOR_RUN {
-                return Some(tokens.span(i).start);
-            }
-        }
-    }
-    None
-}
-
-fn too_deep_message() -> String {
-    format!(
-        "nests or chains too deeply to parse safely (over {MAX_NESTING} levels of brackets or indentation, or {MAX_OPERATOR_RUN} chained operators); not parsed"
-    )
-}
-
 /// Parse `text` as `kind` (Rust: lex it).
 pub fn parse<'a>(
     kind: FileKind,
@@ -345,7 +224,6 @@ pub struct SourceFile<'a> {
     pub lines: &'a LineIndex,
     pub parsed: &'a Parsed<'a>,
     /// Start commands, read once on first use by the rules that need them.
-    launches: OnceCell<Vec<Launch<'a>>>,
     /// The Rust syntax tree, built on first use.
     ast: OnceCell<Result<syn::File, ParseFailure>>,
     /// Rust string literals, read from the tokens on first use.
@@ -369,16 +247,10 @@ impl<'a> SourceFile<'a> {
             text,
             lines,
             parsed,
-            launches: OnceCell::new(),
             ast: OnceCell::new(),
             literals: OnceCell::new(),
             tree_gate: Cell::new(true),
         }
-    }
-
-    /// What a container declared in this file runs when it starts (see [`crate::launch`]).
-    pub fn launches(&self) -> &[Launch<'a>] {
-        self.launches.get_or_init(|| launch::launches(self))
     }
 
     /// A location for byte range `bytes` of this file.
@@ -413,7 +285,7 @@ impl<'a> SourceFile<'a> {
     }
 
     /// Admit (or not) the rule about to run to the syntax tree: the engine sets this from
-    /// the rule's [`crate::prefilter::Prefilter`].
+    /// the rule's [`crate::model::prefilter::Prefilter`].
     pub fn gate_tree(&self, admitted: bool) {
         self.tree_gate.set(admitted);
     }

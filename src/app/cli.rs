@@ -11,16 +11,16 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::baseline::{self, Baseline};
-use crate::config::{self, ConfigError, Overrides};
+use crate::app::diff::Changes;
+use crate::app::fix;
 use crate::diagnostic::{Severity, mask_text};
-use crate::diff::Changes;
+use crate::engine::baseline::{self, Baseline};
+use crate::engine::config::{self, ConfigError, Overrides};
 use crate::engine::{self, Request};
-use crate::evidence;
-use crate::fix;
 use crate::model;
-use crate::project;
+use crate::model::project;
 use crate::render::{self, Format, Output, Snippets};
+use crate::rules::evidence;
 use crate::rules::{self, RULES};
 
 const EXIT_CODES: &str = "Exit codes:\n  0  no finding at or above --fail-on\n  1  findings at or above --fail-on\n  2  usage, configuration or internal error";
@@ -487,7 +487,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
             ));
         }
         let names = commands.get_subcommands().map(|c| c.get_name());
-        if let Some(name) = crate::text::did_you_mean(&given, names) {
+        if let Some(name) = crate::parse::text::did_you_mean(&given, names) {
             return Err(format!(
                 "`{given}` is neither a file nor a command; did you mean `twelve-lint {name}`?"
             ));

@@ -12,17 +12,7 @@ use std::ops::Range;
 
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::{attribute_groups, skip_attributes};
-use crate::parse::uses::{Import, Use, uses};
-
-/// A hashed identifier (FNV-1a), for resolving calls by name.
-pub type Sym = u64;
-
-/// The hash of an identifier.
-pub fn sym(name: &str) -> Sym {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+use crate::parse::uses::{Import, Sym, Use, sym, uses};
 
 /// What running a piece of code does, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,412 @@
+//! Extraction: the facts project rules need, read from one parsed file on its walker
+//! thread (syntax trees are dropped there).
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use crate::model::flow;
+use crate::model::images;
+use crate::model::listen;
+use crate::model::source::{FileKind, SourceFile, YamlDoc};
+use crate::parse::rust;
+use crate::parse::shell;
+use crate::parse::yaml::{self, ComposePort, DocKind};
+
+use super::{
+    CargoFacts, CodeFile, CommandUse, ContainerFacts, DockerFacts, EnvFacts, Fact, ListenFact,
+    PortDecl, RustFacts, StageFacts, Wanted, YamlFacts,
+};
+
+/// The files `git` tracks below `root`, relative to it.
+pub fn tracked_files(root: &Path) -> HashSet<String> {
+    let Ok(repo) = git2::Repository::open(root) else {
+        return HashSet::new();
+    };
+    let Ok(index) = repo.index() else {
+        return HashSet::new();
+    };
+    index
+        .iter()
+        .filter_map(|e| String::from_utf8(e.path).ok())
+        .collect()
+}
+
+/// Extract the facts project rules need from a parsed file.
+/// For Rust files, only the facts in `wanted`.
+pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fact> {
+    let dir = file
+        .path
+        .rsplit_once('/')
+        .map_or("", |(d, _)| d)
+        .to_string();
+    match file.kind {
+        FileKind::Cargo => {
+            let manifest = file.manifest()?.clone();
+            let abs = root.join(&dir);
+            let has_bin = manifest.package.is_some()
+                && (!manifest.bins.is_empty()
+                    || abs.join("src/main.rs").is_file()
+                    || abs.join("src/bin").is_dir());
+            let header = match &manifest.package {
+                Some((_, span)) => file.loc(span.clone()),
+                None => file.loc(0..0),
+            };
+            Some(Fact::Cargo(Box::new(CargoFacts {
+                path: file.path.to_string(),
+                dir,
+                manifest,
+                has_bin,
+                header,
+            })))
+        }
+        FileKind::Dockerfile => {
+            let df = file.dockerfile()?;
+            let stages: Vec<StageFacts> = df
+                .stages()
+                .iter()
+                .map(|s| {
+                    let image = s.image();
+                    StageFacts {
+                        image: image.as_ref().map(|w| w.value.clone()).unwrap_or_default(),
+                        location: file.loc(image.map_or(s.from.keyword_span.clone(), |w| w.span)),
+                        steps: s
+                            .body
+                            .iter()
+                            .filter(|i| i.keyword == "RUN")
+                            .map(|i| i.args.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                            .collect(),
+                    }
+                })
+                .collect();
+            let mut provides = BTreeSet::new();
+            let mut exposes = Vec::new();
+            let mut env = Vec::new();
+            let mut copies = Vec::new();
+            for stage in df.runtime_stages() {
+                if let Some(image) = stage.image() {
+                    let name = image.value.split(['@']).next().unwrap_or_default();
+                    let name = name.rsplit('/').next().unwrap_or(name);
+                    provides.insert(name.split(':').next().unwrap_or(name).to_ascii_lowercase());
+                }
+                for inst in stage.body {
+                    match inst.keyword.as_str() {
+                        "RUN" => {
+                            for script in inst.scripts() {
+                                provided_by_script(script.text, &mut provides);
+                            }
+                        }
+                        "EXPOSE" => {
+                            for w in inst.args.words() {
+                                let number = w.value.split('/').next().unwrap_or_default();
+                                if let Ok(port) = number.parse::<u16>() {
+                                    exposes.push(PortDecl {
+                                        port,
+                                        location: file.loc(w.span),
+                                    });
+                                }
+                            }
+                        }
+                        "ENV" => env.extend(
+                            inst.pairs(file.text)
+                                .into_iter()
+                                .filter_map(|s| Some((s.key?, s.value))),
+                        ),
+                        "COPY" | "ADD" => {
+                            let words = inst.args.words();
+                            for w in words.iter().take(words.len().saturating_sub(1)) {
+                                provides.insert(basename(&w.value));
+                            }
+                            if let Some(dest) = words.last() {
+                                provides.insert(basename(&dest.value));
+                            }
+                            let sources = &words[..words.len().saturating_sub(1)];
+                            copies.push((
+                                sources.iter().map(|w| w.value.clone()).collect(),
+                                file.loc(
+                                    inst.keyword_span.start
+                                        ..words
+                                            .last()
+                                            .map_or(inst.keyword_span.end, |w| w.span.end),
+                                ),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let words = stages
+                .iter()
+                .flat_map(|s: &StageFacts| s.steps.iter())
+                .flat_map(|step| {
+                    step.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                })
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            Some(Fact::Docker(DockerFacts {
+                path: file.path.to_string(),
+                stages,
+                provides,
+                exposes,
+                env,
+                copies,
+                words,
+            }))
+        }
+        FileKind::Rust => {
+            let tokens = file.tokens()?;
+            let found = if wanted.commands {
+                rust::commands(tokens)
+            } else {
+                Vec::new()
+            };
+            let commands: Vec<CommandUse> = found
+                .into_iter()
+                .map(|(tool, span)| CommandUse {
+                    tool,
+                    location: file.loc(span),
+                })
+                .collect();
+            // The tree is there when the engine admitted it ([`listen::PREFILTER`]).
+            let listens: Vec<ListenFact> = wanted
+                .listens
+                .then(|| file.rust())
+                .flatten()
+                .map(listen::listens)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| ListenFact {
+                    path: file.path.to_string(),
+                    location: file.loc(l.span),
+                    arg: file.loc(l.arg_span),
+                    host: l.host,
+                    port: l.port,
+                })
+                .collect();
+            let code = wanted
+                .flow
+                .then(|| flow::analyze(tokens, &|span| file.loc(span)))
+                .filter(|facts| !facts.is_empty())
+                .map(|facts| CodeFile {
+                    path: file.path.to_string(),
+                    facts,
+                });
+            (!commands.is_empty() || !listens.is_empty() || code.is_some()).then_some(Fact::Rust(
+                RustFacts {
+                    commands,
+                    listens,
+                    code,
+                },
+            ))
+        }
+        FileKind::Yaml => {
+            let containers: Vec<ContainerFacts> = file
+                .yaml()
+                .iter()
+                .flat_map(|doc| containers(file, doc, &dir))
+                .collect();
+            let replaced_images: Vec<String> = file
+                .yaml()
+                .iter()
+                .flat_map(|doc| images::replaced_in_yaml(&doc.node, &basename(file.path)))
+                .collect();
+            (!containers.is_empty() || !replaced_images.is_empty()).then_some(Fact::Yaml(
+                YamlFacts {
+                    containers,
+                    replaced_images,
+                },
+            ))
+        }
+        FileKind::Env => Some(Fact::Env(EnvFacts {
+            path: file.path.to_string(),
+            values: file
+                .env()
+                .iter()
+                .filter(|e| !e.value.is_empty())
+                .map(|e| {
+                    (
+                        e.key.clone(),
+                        e.value.clone(),
+                        file.loc(e.value_span.clone()),
+                    )
+                })
+                .collect(),
+        })),
+        _ => None,
+    }
+}
+
+/// The containers of a compose or Kubernetes document.
+fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerFacts> {
+    let mut out = Vec::new();
+    let port_decl = |node: &yaml::Node<'_>, port: &str| {
+        port.parse::<u16>().ok().map(|port| PortDecl {
+            port,
+            location: file.loc(file.yaml_span(node)),
+        })
+    };
+    match &doc.kind {
+        DocKind::Compose => {
+            for (name, svc) in yaml::compose_services(&doc.node) {
+                let mut ports: Vec<PortDecl> = yaml::get(svc, "ports")
+                    .and_then(yaml::sequence)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|n| port_decl(n, &ComposePort::parse(n)?.target))
+                    .collect();
+                ports.extend(
+                    yaml::get(svc, "expose")
+                        .and_then(yaml::sequence)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|n| port_decl(n, yaml::scalar_text(n)?.split('/').next()?)),
+                );
+                let build = yaml::get(svc, "build");
+                let context = build
+                    .and_then(|b| yaml::scalar_str(b).or_else(|| yaml::str_at(b, "context")))
+                    .map(|c| join_path(dir, c));
+                out.push(ContainerFacts {
+                    path: file.path.to_string(),
+                    name: yaml::scalar_text(name).unwrap_or_default(),
+                    image: yaml::str_at(svc, "image").map(str::to_string),
+                    build_context: context,
+                    ports,
+                    env: compose_env(svc),
+                    location: file.loc(file.yaml_span(name)),
+                    kubernetes: false,
+                    image_location: yaml::get(svc, "image").map(|n| file.loc(file.yaml_span(n))),
+                });
+            }
+        }
+        DocKind::Kubernetes(_) => {
+            for (_, list) in yaml::values_under(&doc.node, &["containers"]) {
+                for c in yaml::sequence(list).unwrap_or_default() {
+                    let ports = yaml::get(c, "ports")
+                        .and_then(yaml::sequence)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|p| {
+                            let node = yaml::get(p, "containerPort")?;
+                            port_decl(node, &yaml::scalar_text(node)?)
+                        })
+                        .collect();
+                    let env = yaml::get(c, "env")
+                        .and_then(yaml::sequence)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|e| {
+                            Some((
+                                yaml::str_at(e, "name")?.to_string(),
+                                yaml::scalar_text(yaml::get(e, "value")?)?,
+                            ))
+                        })
+                        .collect();
+                    out.push(ContainerFacts {
+                        path: file.path.to_string(),
+                        name: yaml::str_at(c, "name").unwrap_or_default().to_string(),
+                        image: yaml::str_at(c, "image").map(str::to_string),
+                        build_context: None,
+                        ports,
+                        env,
+                        location: file.loc(file.yaml_span(c)),
+                        kubernetes: true,
+                        image_location: yaml::get(c, "image").map(|n| file.loc(file.yaml_span(n))),
+                    });
+                }
+            }
+        }
+        DocKind::Other => {}
+    }
+    out
+}
+
+/// A compose service's `environment:` in map or list form.
+fn compose_env(svc: &yaml::Node<'_>) -> Vec<(String, String)> {
+    let Some(env) = yaml::get(svc, "environment") else {
+        return Vec::new();
+    };
+    if let Some(items) = yaml::sequence(env) {
+        return items
+            .iter()
+            .filter_map(|i| {
+                let (k, v) = yaml::scalar_str(i)?.split_once('=')?;
+                Some((k.to_string(), v.to_string()))
+            })
+            .collect();
+    }
+    yaml::mapping(env)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| Some((yaml::scalar_text(k)?, yaml::scalar_text(v)?)))
+        .collect()
+}
+
+/// `dir` joined with a relative path, normalised (`a/b` + `../c` → `a/c`, `.` → `a/b`).
+pub(super) fn join_path(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+fn basename(path: &str) -> String {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase()
+}
+
+/// Names a `RUN` script makes available: packages, `cargo install`ed crates,
+/// binaries downloaded or moved into a directory on the PATH.
+fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
+    for install in shell::installs(script) {
+        provides.insert(install.package.to_ascii_lowercase());
+    }
+    for cmd in shell::commands(script) {
+        let Some((at, program)) = cmd.program() else {
+            continue;
+        };
+        let args: Vec<&str> = cmd.words[at + 1..]
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect();
+        match program {
+            "cargo"
+                if args
+                    .first()
+                    .is_some_and(|a| *a == "install" || *a == "binstall") =>
+            {
+                provides.extend(
+                    args[1..]
+                        .iter()
+                        .filter(|a| !a.starts_with('-'))
+                        .map(|a| a.to_ascii_lowercase()),
+                );
+            }
+            "pip" | "pip3" | "npm" | "gem" | "go" => {
+                provides.extend(
+                    args.iter()
+                        .skip(1)
+                        .filter(|a| !a.starts_with('-'))
+                        .map(|a| basename(a)),
+                );
+            }
+            _ => {
+                // `curl -o /usr/local/bin/tool`, `mv tool /usr/local/bin/`, `ln -s … /usr/bin/tool`.
+                for a in &args {
+                    if a.contains("/bin/") {
+                        provides.insert(basename(a));
+                    }
+                }
+            }
+        }
+    }
+}

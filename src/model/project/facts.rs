@@ -1,0 +1,276 @@
+//! The facts each linted file yields for the project model.
+
+use std::collections::{BTreeSet, HashSet};
+
+use crate::diagnostic::Location;
+use crate::model::flow::CodeFacts;
+use crate::model::listen::{self, Part};
+use crate::model::role::Decision;
+use crate::model::source::FileKind;
+use crate::parse::cargo::{DepKind, Manifest};
+
+/// One linted file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileEntry {
+    /// Path relative to the project root, `/`-separated.
+    pub path: String,
+    pub kind: FileKind,
+    /// Its role in the deployment model, and why.
+    pub role: Decision,
+}
+
+/// A `Cargo.toml`.
+#[derive(Debug, Clone)]
+pub struct CargoFacts {
+    pub path: String,
+    /// Its directory relative to the root (`""` at the root).
+    pub dir: String,
+    pub manifest: Manifest,
+    /// True when the package has a binary target (`src/main.rs`, `src/bin/`, `[[bin]]`).
+    pub has_bin: bool,
+    /// The package name (or the start of the file for virtual manifests).
+    pub header: Location,
+}
+
+impl CargoFacts {
+    /// True when the package runs as a long-lived service: it depends on a web or
+    /// RPC server framework or a queue consumer (normal dependencies only).
+    pub fn is_service(&self) -> bool {
+        self.manifest.package.is_some()
+            && !self.is_tooling()
+            && self
+                .manifest
+                .dependencies
+                .iter()
+                .any(|d| d.kind == DepKind::Normal && SERVICE_CRATES.contains(&d.name.as_str()))
+    }
+
+    /// The package name and binary target names.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.manifest.bins.clone();
+        names.extend(self.manifest.package.as_ref().map(|p| p.0.clone()));
+        names
+    }
+
+    /// Developer tooling rather than an app: `xtask`, cargo-fuzz crates.
+    pub fn is_tooling(&self) -> bool {
+        let last = self.dir.rsplit('/').next().unwrap_or(&self.dir);
+        self.manifest.is_fuzz
+            || last == "fuzz"
+            || last == "xtask"
+            || self
+                .manifest
+                .package
+                .as_ref()
+                .is_some_and(|p| p.0 == "xtask")
+    }
+}
+
+/// Crates whose use makes a package a long-lived service: HTTP and RPC server
+/// frameworks and message-queue consumers.
+pub const SERVICE_CRATES: &[&str] = &[
+    "axum",
+    "actix-web",
+    "warp",
+    "rocket",
+    "tonic",
+    "poem",
+    "salvo",
+    "tide",
+    "gotham",
+    "ntex",
+    "pavex",
+    "loco-rs",
+    "dropshot",
+    "viz",
+    "trillium",
+    "thruster",
+    "rouille",
+    "tiny_http",
+    "axum-server",
+    "lapin",
+    "rdkafka",
+    "async-nats",
+    "apalis",
+    "faktory",
+];
+
+/// A build stage of a Dockerfile.
+#[derive(Debug, Clone)]
+pub struct StageFacts {
+    /// The `FROM` image as written.
+    pub image: String,
+    pub location: Location,
+    /// `RUN` scripts with whitespace collapsed, for comparing build steps.
+    pub steps: Vec<String>,
+}
+
+/// A Dockerfile.
+#[derive(Debug, Clone)]
+pub struct DockerFacts {
+    pub path: String,
+    pub stages: Vec<StageFacts>,
+    /// What the runtime stage provides: installed package names, copied or
+    /// downloaded binary names, `cargo install`ed crates and base image names.
+    pub provides: BTreeSet<String>,
+    /// `EXPOSE`d ports of the runtime stages.
+    pub exposes: Vec<PortDecl>,
+    /// `ENV` settings of the runtime stages: (name, value).
+    pub env: Vec<(String, String)>,
+    /// `COPY` and `ADD` of the runtime stages: their sources as written, and where.
+    pub copies: Vec<(Vec<String>, Location)>,
+    /// Every word of its build steps and what it provides, for [`Self::mentions`].
+    pub words: HashSet<String>,
+}
+
+impl DockerFacts {
+    /// The directory holding the Dockerfile (`""` at the root).
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+
+    /// True when any build step or copied file names `word` (a crate or binary name).
+    pub fn mentions(&self, word: &str) -> bool {
+        self.words.contains(word) || self.provides.contains(&word.to_ascii_lowercase())
+    }
+}
+
+/// `Command::new("tool")` in Rust code.
+#[derive(Debug, Clone)]
+pub struct CommandUse {
+    pub tool: String,
+    pub location: Location,
+}
+
+/// A place a Rust program listens (see [`crate::model::listen`]).
+#[derive(Debug, Clone)]
+pub struct ListenFact {
+    pub path: String,
+    /// The binding call.
+    pub location: Location,
+    /// The address argument.
+    pub arg: Location,
+    pub host: Part<String>,
+    pub port: Part<u16>,
+}
+
+impl ListenFact {
+    /// True when the host is a loopback address (literal, or the env default).
+    pub fn is_loopback(&self) -> bool {
+        self.host
+            .default_value()
+            .is_some_and(|h| listen::is_loopback(&h))
+    }
+}
+
+/// The kinds of run-time fact a Rust file may contribute; each is extracted only when an
+/// enabled rule declares it reads it (`facts:` in `declare_rule!`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RustFact {
+    /// `Command::new("tool")` sites ([`Project::commands`]).
+    Commands,
+    /// Listen sites ([`Project::listens`]; they need the syntax tree).
+    Listens,
+    /// Call-flow facts for whole-program questions ([`Project::code`], [`crate::model::program`]).
+    Flow,
+}
+
+/// Which Rust facts to extract.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Wanted {
+    pub commands: bool,
+    pub listens: bool,
+    pub flow: bool,
+}
+
+impl Wanted {
+    /// Every fact.
+    pub const ALL: Wanted = Wanted {
+        commands: true,
+        listens: true,
+        flow: true,
+    };
+
+    /// The facts `facts` name.
+    pub fn of<'a>(facts: impl IntoIterator<Item = &'a RustFact>) -> Wanted {
+        let mut w = Wanted::default();
+        for f in facts {
+            match f {
+                RustFact::Commands => w.commands = true,
+                RustFact::Listens => w.listens = true,
+                RustFact::Flow => w.flow = true,
+            }
+        }
+        w
+    }
+}
+
+/// What a Rust file contributes.
+#[derive(Debug, Clone)]
+pub struct RustFacts {
+    pub commands: Vec<CommandUse>,
+    pub listens: Vec<ListenFact>,
+    /// What its functions do (see [`crate::model::flow`]), when anything.
+    pub code: Option<CodeFile>,
+}
+
+/// The run-time facts of one Rust file.
+#[derive(Debug, Clone)]
+pub struct CodeFile {
+    pub path: String,
+    pub facts: CodeFacts<Location>,
+}
+
+/// A container port declaration in a deploy manifest.
+#[derive(Debug, Clone)]
+pub struct PortDecl {
+    pub port: u16,
+    pub location: Location,
+}
+
+/// A container declared by a compose service or a Kubernetes pod template.
+#[derive(Debug, Clone)]
+pub struct ContainerFacts {
+    pub path: String,
+    /// Compose service or Kubernetes container name.
+    pub name: String,
+    pub image: Option<String>,
+    /// Compose `build` context, root-relative.
+    pub build_context: Option<String>,
+    /// Ports the container listens on: compose container-side ports and
+    /// `expose`, Kubernetes `containerPort`s.
+    pub ports: Vec<PortDecl>,
+    /// Environment variables set for the container: (name, value).
+    pub env: Vec<(String, String)>,
+    pub location: Location,
+    /// True for a Kubernetes container, false for a compose service.
+    pub kubernetes: bool,
+    /// The `image:` value's location.
+    pub image_location: Option<Location>,
+}
+
+/// An env file with its first non-empty assignment.
+#[derive(Debug, Clone)]
+pub struct EnvFacts {
+    pub path: String,
+    /// Non-empty assignments: (key, value, location of the value).
+    pub values: Vec<(String, String, Location)>,
+}
+
+/// Facts one file contributes.
+#[derive(Debug, Clone)]
+pub enum Fact {
+    Cargo(Box<CargoFacts>),
+    Docker(DockerFacts),
+    Rust(RustFacts),
+    Yaml(YamlFacts),
+    Env(EnvFacts),
+}
+
+/// What a YAML file contributes: the containers of its compose and Kubernetes documents,
+/// and the image names its skaffold or kustomize documents replace at deploy time.
+#[derive(Debug, Clone, Default)]
+pub struct YamlFacts {
+    pub containers: Vec<ContainerFacts>,
+    pub replaced_images: Vec<String>,
+}

@@ -1,0 +1,339 @@
+//! The project model: what the walk learned, for project (cross-file) rules.
+//! Facts are extracted on the walker threads; syntax trees are dropped there.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use crate::diagnostic::Condition;
+
+mod extract;
+mod facts;
+mod index;
+
+use extract::join_path;
+pub use extract::{extract, tracked_files};
+pub use facts::*;
+pub use index::is_within;
+use index::{ContainerIndex, DockerIndex, ancestors, within};
+
+/// Everything project rules may ask about the repository.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// The project root (git work tree root when inside git).
+    pub root: PathBuf,
+    /// True when the root is inside a git work tree.
+    pub in_git: bool,
+    /// Files tracked by git (root-relative), when in git.
+    pub tracked: HashSet<String>,
+    /// Linted files, sorted by path.
+    pub files: Vec<FileEntry>,
+    pub cargo: Vec<CargoFacts>,
+    pub dockerfiles: Vec<DockerFacts>,
+    pub commands: Vec<CommandUse>,
+    pub listens: Vec<ListenFact>,
+    pub code: Vec<CodeFile>,
+    pub containers: Vec<ContainerFacts>,
+    pub env_files: Vec<EnvFacts>,
+    /// Image names (without tag) that skaffold, Tilt or kustomize replace at deploy time
+    /// ([`crate::model::images`]).
+    pub replaced_images: BTreeSet<String>,
+    /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
+    pub(crate) lock_texts: Mutex<HashMap<String, Option<String>>>,
+    /// Package directory → index in `cargo`, built on first use.
+    pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
+    /// Which packages each Dockerfile names, and Dockerfiles by directory; built on first use.
+    pub(crate) docker_index: OnceLock<DockerIndex>,
+    /// Containers by image base name and build context; built on first use.
+    pub(crate) container_index: OnceLock<ContainerIndex>,
+    /// Crate `Cargo.toml` path → indexes in `code`, built on first use.
+    pub(crate) code_by_crate: OnceLock<HashMap<String, Vec<usize>>>,
+    /// Package name → indexes in `cargo`, built on first use.
+    pub(crate) packages: OnceLock<HashMap<String, Vec<usize>>>,
+}
+
+impl Project {
+    /// Add one file's facts.
+    pub fn add(&mut self, fact: Fact) {
+        match fact {
+            Fact::Cargo(c) => self.cargo.push(*c),
+            Fact::Docker(d) => self.dockerfiles.push(d),
+            Fact::Rust(r) => {
+                self.commands.extend(r.commands);
+                self.listens.extend(r.listens);
+                self.code.extend(r.code);
+            }
+            Fact::Yaml(y) => {
+                self.containers.extend(y.containers);
+                self.replaced_images.extend(y.replaced_images);
+            }
+            Fact::Env(e) => self.env_files.push(e),
+        }
+    }
+
+    /// True when git tracks `path` (root-relative).
+    pub fn is_tracked(&self, path: &str) -> bool {
+        self.tracked.contains(path)
+    }
+
+    /// True when git ignores `path` (root-relative).
+    pub fn is_ignored(&self, path: &str) -> bool {
+        git2::Repository::open(&self.root)
+            .and_then(|r| r.status_should_ignore(Path::new(path)))
+            .unwrap_or(false)
+    }
+
+    /// True when `condition` holds for the file at `path`.
+    pub fn holds(&self, condition: &Condition, path: &str) -> bool {
+        match condition {
+            Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
+            Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
+            Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
+            Condition::InHelmChart => {
+                let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                self.root.join(dir).join("Chart.yaml").is_file()
+            }
+        }
+    }
+
+    /// True when a committed `Cargo.lock` in the directory of `path` or above pins a commit
+    /// of the git repository at `url` (`source = "git+<url>…#<sha>"`).
+    pub fn lock_pins_git_source(&self, path: &str, url: &str) -> bool {
+        let base = url.trim_end_matches('/');
+        let base = base.strip_suffix(".git").unwrap_or(base);
+        let needle = format!("\"git+{base}");
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        ancestors(dir)
+            .map(|d| {
+                if d.is_empty() {
+                    "Cargo.lock".to_string()
+                } else {
+                    format!("{d}/Cargo.lock")
+                }
+            })
+            .filter(|lock| !self.in_git || self.is_tracked(lock))
+            .any(|lock| {
+                let mut cache = self.lock_texts.lock().unwrap_or_else(|e| e.into_inner());
+                let text = cache
+                    .entry(lock.clone())
+                    .or_insert_with(|| std::fs::read_to_string(self.root.join(&lock)).ok());
+                text.as_deref().is_some_and(|t| {
+                    t.match_indices(&needle).any(|(at, _)| {
+                        let rest = &t[at + needle.len()..];
+                        let rest = rest.strip_prefix(".git").unwrap_or(rest);
+                        rest.starts_with(['?', '#'])
+                    })
+                })
+            })
+    }
+
+    /// Dockerfiles that build `krate`: they name its package or a binary in a build
+    /// step or copy, or sit in or above its directory without naming a different app.
+    pub fn dockerfiles_for(&self, krate: &CargoFacts) -> Vec<&DockerFacts> {
+        let index = self.docker_index.get_or_init(|| DockerIndex::new(self));
+        let own = self.crate_index(krate);
+        let mut candidates: Vec<usize> = own
+            .and_then(|i| index.mentioning.get(&i))
+            .cloned()
+            .unwrap_or_default();
+        candidates.extend(
+            ancestors(&krate.dir)
+                .filter_map(|d| index.by_dir.get(d))
+                .flatten(),
+        );
+        candidates.extend(within(&index.by_dir, &krate.dir));
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter(|&di| {
+                let apps = &index.apps[di];
+                if apps.iter().any(|&i| Some(i) == own) {
+                    return true;
+                }
+                let d = &self.dockerfiles[di];
+                let other_app = apps
+                    .iter()
+                    .any(|&i| self.cargo[i].has_bin && Some(i) != own);
+                !other_app && (is_within(&krate.dir, d.dir()) || is_within(d.dir(), &krate.dir))
+            })
+            .map(|di| &self.dockerfiles[di])
+            .collect()
+    }
+
+    /// Compose services and Kubernetes containers that run `krate`: built from a
+    /// context holding it, or running an image named after it.
+    pub fn containers_for(&self, krate: &CargoFacts) -> Vec<&ContainerFacts> {
+        let index = self
+            .container_index
+            .get_or_init(|| ContainerIndex::new(self));
+        let mut idx: Vec<usize> = krate
+            .names()
+            .iter()
+            .filter_map(|n| index.by_image.get(n))
+            .flatten()
+            .copied()
+            .collect();
+        // Build contexts at or above the crate's directory.
+        idx.extend(
+            ancestors(&krate.dir)
+                .filter_map(|d| index.by_context.get(d))
+                .flatten(),
+        );
+        idx.sort_unstable();
+        idx.dedup();
+        idx.into_iter().map(|i| &self.containers[i]).collect()
+    }
+
+    /// The index of `krate` in `cargo`.
+    pub(crate) fn crate_index(&self, krate: &CargoFacts) -> Option<usize> {
+        self.package_dirs()
+            .get(&krate.dir)
+            .copied()
+            .filter(|&i| self.cargo[i].path == krate.path)
+            .or_else(|| self.cargo.iter().position(|c| c.path == krate.path))
+    }
+
+    /// Package directory → index in `cargo`.
+    fn package_dirs(&self) -> &HashMap<String, usize> {
+        self.crate_dirs.get_or_init(|| {
+            self.cargo
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.manifest.package.is_some())
+                .map(|(i, c)| (c.dir.clone(), i))
+                .collect()
+        })
+    }
+
+    /// The `Cargo.toml` whose package directory holds `path` (nearest ancestor).
+    pub fn crate_of(&self, path: &str) -> Option<&CargoFacts> {
+        let dirs = self.package_dirs();
+        let mut dir = path;
+        loop {
+            if let Some(&i) = dirs.get(dir) {
+                return Some(&self.cargo[i]);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+        }
+    }
+
+    /// The packages deployed in production, with how that was decided: packages with a
+    /// binary that a production Dockerfile, compose service or Kubernetes container builds
+    /// or runs, and the workspace packages they depend on. Without any such file, service
+    /// packages (a server or queue-consumer framework and a binary) count as deployed;
+    /// `None` when neither exists, as the model cannot tell.
+    pub fn deployed_packages(
+        &self,
+        production: impl Fn(&str) -> bool,
+    ) -> Option<(HashSet<usize>, &'static str)> {
+        let by_files: Vec<usize> = self
+            .cargo
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.has_bin && c.manifest.package.is_some() && !c.is_tooling())
+            .filter(|(_, c)| {
+                self.dockerfiles_for(c).iter().any(|d| production(&d.path))
+                    || self.containers_for(c).iter().any(|k| production(&k.path))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let (roots, basis) = if by_files.is_empty() {
+            let services: Vec<usize> = self
+                .cargo
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.is_service() && c.has_bin)
+                .map(|(i, _)| i)
+                .collect();
+            (
+                services,
+                "no deployment file builds a package, so the service packages and their workspace dependencies count as deployed",
+            )
+        } else {
+            (
+                by_files,
+                "deployed are the packages a production Dockerfile, compose service or Kubernetes container builds or runs, and their workspace dependencies",
+            )
+        };
+        if roots.is_empty() {
+            return None;
+        }
+        let mut deployed: HashSet<usize> = HashSet::new();
+        let mut stack = roots;
+        while let Some(i) = stack.pop() {
+            if !deployed.insert(i) {
+                continue;
+            }
+            stack.extend(self.workspace_dep_indexes(&self.cargo[i]));
+        }
+        Some((deployed, basis))
+    }
+
+    /// The other packages of this repository that `krate` depends on, in `cargo` order.
+    pub fn workspace_deps(&self, krate: &CargoFacts) -> Vec<&CargoFacts> {
+        self.workspace_dep_indexes(krate)
+            .into_iter()
+            .map(|i| &self.cargo[i])
+            .collect()
+    }
+
+    /// Indexes in `cargo` of the packages [`Project::workspace_deps`] returns. A
+    /// dependency resolves by its `path` when it gives one, else by its name when one
+    /// package of the repository has that name: same-named packages are told apart
+    /// only by path, as Cargo does.
+    fn workspace_dep_indexes(&self, krate: &CargoFacts) -> Vec<usize> {
+        let packages = self.packages.get_or_init(|| {
+            let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, c) in self.cargo.iter().enumerate() {
+                if let Some((name, _)) = &c.manifest.package {
+                    by_name.entry(name.clone()).or_default().push(i);
+                }
+            }
+            by_name
+        });
+        let mut found: Vec<usize> = krate
+            .manifest
+            .dependencies
+            .iter()
+            .filter_map(|d| {
+                let named = packages.get(&d.name)?;
+                match &d.path {
+                    Some((rel, _)) => {
+                        let dir = join_path(&krate.dir, rel);
+                        named.iter().copied().find(|&i| self.cargo[i].dir == dir)
+                    }
+                    None => match named.as_slice() {
+                        [only] => Some(*only),
+                        _ => None,
+                    },
+                }
+            })
+            .filter(|&i| self.cargo[i].path != krate.path)
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The run-time facts of the Rust files of `krate`.
+    pub fn code_of(&self, krate: &CargoFacts) -> impl Iterator<Item = &CodeFile> {
+        let groups = self.code_by_crate.get_or_init(|| {
+            let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, f) in self.code.iter().enumerate() {
+                if let Some(c) = self.crate_of(&f.path) {
+                    groups.entry(c.path.clone()).or_default().push(i);
+                }
+            }
+            groups
+        });
+        groups
+            .get(&krate.path)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.code[i])
+    }
+}
