@@ -248,10 +248,21 @@ fn fix_rewrites_and_relint_is_clean() {
     assert_eq!(code, 1);
     assert_eq!(before.lines().count(), 4, "{before}");
 
-    // The preview changes nothing on disk.
+    // Without --unsafe-fixes, the unsafe fix (TF0804) is left alone and said so.
     let (code, diff, err) = run(twelve_lint_preview(dir.path())
         .args(select)
         .args(["--fix", "--dry-run"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(!diff.contains("container_name"), "{diff}");
+    assert!(err.contains("would fix 3 finding(s) in 3 file(s)"), "{err}");
+    assert!(err.contains("1 finding(s) have an unsafe fix"), "{err}");
+
+    // The preview changes nothing on disk.
+    let (code, diff, err) = run(twelve_lint_preview(dir.path()).args(select).args([
+        "--fix",
+        "--unsafe-fixes",
+        "--dry-run",
+    ]));
     assert_eq!(code, 1, "{err}");
     assert!(diff.contains("-CMD /usr/local/bin/api --port 8080\n+CMD [\"/usr/local/bin/api\", \"--port\", \"8080\"]\n"), "{diff}");
     assert!(
@@ -281,8 +292,14 @@ fn fix_rewrites_and_relint_is_clean() {
     assert_eq!(again, before);
 
     let (code, out, err) = run(twelve_lint_preview(dir.path()).args(select).arg("--fix"));
+    assert_eq!((code, out.lines().count()), (1, 1), "{err}");
+    assert!(out.contains("TF0804"), "{out}");
+    assert!(err.contains("fixed 3 finding(s) in 3 file(s)"), "{err}");
+    let (code, out, err) = run(twelve_lint_preview(dir.path())
+        .args(select)
+        .args(["--fix", "--unsafe-fixes"]));
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
-    assert!(err.contains("fixed 4 finding(s) in 4 file(s)"), "{err}");
+    assert!(err.contains("fixed 1 finding(s) in 1 file(s)"), "{err}");
     let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     assert_eq!(
         dockerfile,

@@ -798,9 +798,9 @@ fn interrupting_clears_the_progress_line() {
     assert!(shown[last..].contains("\r\u{1b}[2K"), "{shown:?}");
 }
 
-/// `rules` is an aligned table with a fixable marker.
+/// `rules` is an aligned table stating each rule's fix safety.
 #[test]
-fn rules_table_is_aligned_and_marks_fixable_rules() {
+fn rules_table_is_aligned_and_states_fix_safety() {
     let dir = repo_with(&[]);
     let (_, table, _) = run(twelve_lint(dir.path()).arg("rules"));
     let rows: Vec<&str> = table.lines().take_while(|l| !l.is_empty()).collect();
@@ -817,8 +817,9 @@ fn rules_table_is_aligned_and_marks_fixable_rules() {
         assert_eq!(row.as_bytes()[summary_at - 1], b' ', "{code}: {row}");
     }
     let row = |code: &str| *rows.iter().find(|l| l.starts_with(code)).unwrap();
-    assert!(row("TF0903").contains("[*]"), "{}", row("TF0903"));
-    assert!(!row("TF0201").contains("[*]"), "{}", row("TF0201"));
+    assert!(row("TF0903").contains(" safe "), "{}", row("TF0903"));
+    assert!(row("TF0804").contains(" unsafe "), "{}", row("TF0804"));
+    assert!(!row("TF0201").contains("safe "), "{}", row("TF0201"));
     let (_, json, _) = run(twelve_lint(dir.path()).args(["rules", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let fixable: Vec<&str> = v
@@ -829,6 +830,14 @@ fn rules_table_is_aligned_and_marks_fixable_rules() {
         .map(|r| r["code"].as_str().unwrap())
         .collect();
     assert_eq!(fixable, ["TF0804", "TF0902", "TF0903"]);
+    let unsafe_fixes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["fix"] == "unsafe")
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(unsafe_fixes, ["TF0804"]);
 }
 
 /// Likely typos get a "did you mean": rule codes and names, flags, commands.

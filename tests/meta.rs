@@ -477,3 +477,34 @@ fn layers_only_import_downwards() {
         "modules importing each other (directly or through others): {left:?}"
     );
 }
+
+/// A rule's page explains its fix exactly when it has one: a fixable rule's "How to fix"
+/// says what `--fix` does (and an unsafe one that it needs `--unsafe-fixes`), and a rule
+/// without a fix never promises one.
+#[test]
+fn fixable_rules_explain_their_fix() {
+    use twelve_lint::rules::FixSafety;
+    for rule in RULES {
+        let m = rule.meta();
+        let how = m
+            .doc
+            .split("## How to fix")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .unwrap_or_default();
+        let explains = how.contains("twelve-lint --fix");
+        assert_eq!(
+            explains,
+            m.fix != FixSafety::None,
+            "{}: `## How to fix` says what `twelve-lint --fix` does exactly when the rule declares `fix:` ({:?})",
+            m.code,
+            m.fix
+        );
+        assert_eq!(
+            how.contains("--unsafe-fixes"),
+            m.fix == FixSafety::Unsafe,
+            "{}: only an unsafe fix is explained with `--unsafe-fixes`",
+            m.code
+        );
+    }
+}

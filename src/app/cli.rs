@@ -21,7 +21,7 @@ use crate::model;
 use crate::model::project;
 use crate::render::{self, Format, Output, Snippets};
 use crate::rules::evidence;
-use crate::rules::{self, RULES};
+use crate::rules::{self, FixSafety, RULES};
 
 const EXIT_CODES: &str = "Exit codes:\n  0  no finding at or above --fail-on\n  1  findings at or above --fail-on\n  2  usage, configuration or internal error";
 
@@ -175,9 +175,12 @@ struct CheckArgs {
     /// Record the current findings in FILE as the baseline and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Apply safe mechanical fixes (exec-form CMD, SIGTERM-aware shutdown, container_name removal), then report what is left.
+    /// Apply safe mechanical fixes (exec-form CMD, SIGTERM-aware shutdown), then report what is left.
     #[arg(long)]
     fix: bool,
+    /// With --fix: also apply unsafe fixes, which may break what depends on the text they change (container_name removal).
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
     /// With --fix: print the fixes as a diff instead of writing them (exit 1 when there are some).
     #[arg(long, requires = "fix")]
     dry_run: bool,
@@ -575,7 +578,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         return Ok(0);
     }
     if args.fix && args.dry_run {
-        let (mut diff, done) = fix::preview(&req.root, &report.diagnostics)?;
+        let (mut diff, done) = fix::preview(&req.root, &report.diagnostics, args.unsafe_fixes)?;
         if !args.show_secrets {
             for secret in report.secret_values() {
                 mask_text(&mut diff, &secret);
@@ -586,15 +589,17 @@ fn check(args: CheckArgs) -> Result<i32, String> {
             "twelve-lint: --dry-run: would fix {} finding(s) in {} file(s)",
             done.findings, done.files
         );
+        note_unsafe_skipped(done);
         return Ok(i32::from(done.findings > 0));
     }
     if args.fix {
-        let done = fix::apply(&req.root, &report.diagnostics)?;
+        let done = fix::apply(&req.root, &report.diagnostics, args.unsafe_fixes)?;
         if !args.quiet {
             eprintln!(
                 "twelve-lint: fixed {} finding(s) in {} file(s)",
                 done.findings, done.files
             );
+            note_unsafe_skipped(done);
         }
         if done.findings > 0 {
             report = lint()?;
@@ -821,7 +826,10 @@ fn rules_listing(format: RulesFormat) -> String {
                     } else {
                         measured(m).summary()
                     };
-                    let fix = if m.fixable { "[*]" } else { "" };
+                    let fix = match m.fix {
+                        FixSafety::None => "",
+                        safety => safety.as_str(),
+                    };
                     [
                         m.code,
                         m.severity.as_str(),
@@ -863,7 +871,9 @@ fn rules_listing(format: RulesFormat) -> String {
                 s.push_str(line.trim_end());
                 s.push('\n');
             }
-            s.push_str("\n[*] --fix can fix some findings of the rule\n");
+            s.push_str(
+                "\nFIX: safe fixes are applied by --fix, unsafe ones also need --unsafe-fixes\n",
+            );
             s
         }
         RulesFormat::Json => {
@@ -876,7 +886,7 @@ fn rules_listing(format: RulesFormat) -> String {
                         "code": m.code, "name": m.name, "factor": m.factor, "factor_name": m.factor_name(),
                         "severity": m.severity, "stability": m.stability, "since": m.since, "summary": m.summary,
                         "precision": {"findings": p.findings, "tp": p.tp, "fp": p.fp, "noise": p.noise},
-                        "fixable": m.fixable,
+                        "fixable": m.fix != FixSafety::None, "fix": m.fix,
                         "kinds": m.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
                         "options": m.options.iter().map(|o| serde_json::json!({"name": o.name, "doc": o.doc})).collect::<Vec<_>>(),
                     })
@@ -889,10 +899,20 @@ fn rules_listing(format: RulesFormat) -> String {
 }
 
 /// The README's rule table, generated from the registry and the ecosystem evidence.
+/// Say how many unsafe fixes `--fix` left alone.
+fn note_unsafe_skipped(done: fix::Summary) {
+    if done.unsafe_skipped > 0 {
+        eprintln!(
+            "twelve-lint: {} finding(s) have an unsafe fix; review it with --fix --unsafe-fixes --dry-run",
+            done.unsafe_skipped
+        );
+    }
+}
+
 pub fn rule_table() -> String {
     let precision = evidence::all();
     let mut s = String::from(
-        "| Code | Name | Factor | Severity | Stability | Precision | Fires when |\n|---|---|---|---|---|---|---|\n",
+        "| Code | Name | Factor | Severity | Stability | Precision | Fix | Since | Fires when |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     for r in RULES {
         let m = r.meta();
@@ -901,12 +921,17 @@ pub fn rule_table() -> String {
             _ => precision.get(m.code).copied().unwrap_or_default().summary(),
         };
         s.push_str(&format!(
-            "| [{code}](rules/{code}.md) | `{}` | {} | {} | {} | {} | {} |\n",
+            "| [{code}](rules/{code}.md) | `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
             m.name,
             rules::factor_label(m.factor),
             m.severity,
             m.stability.as_str(),
             p,
+            match m.fix {
+                FixSafety::None => "—",
+                safety => safety.as_str(),
+            },
+            m.since,
             m.summary.replace('|', "\\|"),
             code = m.code
         ));

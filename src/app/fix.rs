@@ -1,5 +1,6 @@
 //! `--fix`: apply the mechanical fixes attached to findings, or preview them
-//! as a unified diff (`--fix --dry-run`).
+//! as a unified diff (`--fix --dry-run`). Fixes of rules whose fixes are unsafe
+//! ([`FixSafety::Unsafe`]) are applied only with `--unsafe-fixes`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -7,12 +8,16 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Edit};
+use crate::render::meta;
+use crate::rules::FixSafety;
 
 /// What fixing changed (or would change).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
     pub findings: usize,
     pub files: usize,
+    /// Findings whose fix is unsafe and was left alone (no `--unsafe-fixes`).
+    pub unsafe_skipped: usize,
 }
 
 /// One file's new text.
@@ -25,13 +30,23 @@ struct FileFix {
     changed: Vec<(Range<usize>, usize)>,
 }
 
-/// Fix the active findings that carry a fix; edits of one finding are applied
-/// together, and a finding whose edits overlap an earlier one's is skipped.
-fn plan(root: &Path, diagnostics: &[Diagnostic]) -> Result<(Vec<FileFix>, usize), String> {
+/// Fix the active findings that carry a fix (unsafe ones only when `unsafe_fixes`); edits
+/// of one finding are applied together, and a finding whose edits overlap an earlier
+/// one's is skipped.
+fn plan(
+    root: &Path,
+    diagnostics: &[Diagnostic],
+    unsafe_fixes: bool,
+) -> Result<(Vec<FileFix>, Summary), String> {
     let mut by_file: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
     let mut findings = 0;
+    let mut unsafe_skipped = 0;
     for d in diagnostics.iter().filter(|d| d.suppressed.is_none()) {
         let Some(fix) = &d.fix else { continue };
+        if meta(d).fix == FixSafety::Unsafe && !unsafe_fixes {
+            unsafe_skipped += 1;
+            continue;
+        }
         let edits = by_file.entry(d.location.path.as_str()).or_default();
         let overlaps = fix.edits.iter().any(|e| {
             edits.iter().any(|o| {
@@ -70,37 +85,41 @@ fn plan(root: &Path, diagnostics: &[Diagnostic]) -> Result<(Vec<FileFix>, usize)
             changed,
         });
     }
-    Ok((files, findings))
+    let summary = Summary {
+        findings,
+        files: files.len(),
+        unsafe_skipped,
+    };
+    Ok((files, summary))
 }
 
 /// Apply the fixes under `root`.
-pub fn apply(root: &Path, diagnostics: &[Diagnostic]) -> Result<Summary, String> {
-    let (files, findings) = plan(root, diagnostics)?;
+pub fn apply(
+    root: &Path,
+    diagnostics: &[Diagnostic],
+    unsafe_fixes: bool,
+) -> Result<Summary, String> {
+    let (files, summary) = plan(root, diagnostics, unsafe_fixes)?;
     for f in &files {
         std::fs::write(root.join(&f.path), &f.new)
             .map_err(|e| format!("cannot write {}: {e}", f.path))?;
     }
-    Ok(Summary {
-        findings,
-        files: files.len(),
-    })
+    Ok(summary)
 }
 
 /// The fixes as a unified diff, without writing anything.
-pub fn preview(root: &Path, diagnostics: &[Diagnostic]) -> Result<(String, Summary), String> {
-    let (files, findings) = plan(root, diagnostics)?;
+pub fn preview(
+    root: &Path,
+    diagnostics: &[Diagnostic],
+    unsafe_fixes: bool,
+) -> Result<(String, Summary), String> {
+    let (files, summary) = plan(root, diagnostics, unsafe_fixes)?;
     let mut out = String::new();
     for f in &files {
         let _ = writeln!(out, "--- a/{}\n+++ b/{}", f.path, f.path);
         out.push_str(&hunks(f));
     }
-    Ok((
-        out,
-        Summary {
-            findings,
-            files: files.len(),
-        },
-    ))
+    Ok((out, summary))
 }
 
 /// Lines of unchanged context around each change in a diff, as `diff -u` prints.

@@ -128,6 +128,42 @@ pub struct YamlDoc {
     pub kind: yaml::DocKind,
 }
 
+/// One container of a Kubernetes object.
+pub struct WorkloadContainer<'d> {
+    /// The list it sits in: `containers`, `initContainers` or `ephemeralContainers`.
+    pub list: &'d str,
+    /// The container's mapping.
+    pub node: &'d yaml::Node<'static>,
+}
+
+impl YamlDoc {
+    /// The services of a compose document, as (name, service) nodes; none for other documents.
+    pub fn compose_services(&self) -> Vec<(&yaml::Node<'static>, &yaml::Node<'static>)> {
+        match self.kind {
+            yaml::DocKind::Compose => yaml::compose_services(&self.node),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every container of a Kubernetes object, whatever its kind (a pod template's, a
+    /// CronJob's, a bare Pod's), in document order; none for other documents.
+    pub fn workload_containers(&self) -> Vec<WorkloadContainer<'_>> {
+        if !matches!(self.kind, yaml::DocKind::Kubernetes(_)) {
+            return Vec::new();
+        }
+        let lists = ["containers", "initContainers", "ephemeralContainers"];
+        yaml::values_under(&self.node, &lists)
+            .into_iter()
+            .flat_map(|(list, items)| {
+                yaml::sequence(items)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(move |node| WorkloadContainer { list, node })
+            })
+            .collect()
+    }
+}
+
 /// A file's parse tree.
 pub enum Parsed<'a> {
     /// Rust files are lexed; the syntax tree is built on first use ([`SourceFile::rust`]).

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{Output, help_uri};
 use crate::diagnostic::{Diagnostic, Fix, Location, Severity};
 use crate::engine::fingerprint;
-use crate::rules::Meta;
+use crate::rules::{Meta, Stability};
 
 pub fn render(out: &Output<'_>) -> String {
     let metas: Vec<&'static Meta> = out.settings.rules.iter().map(|r| r.meta()).collect();
@@ -46,7 +46,14 @@ fn level(s: Severity) -> &'static str {
 fn rule(m: &Meta) -> Value {
     let mut properties = json!({
         "tags": ["twelve-factor", format!("factor-{:02}", m.factor), m.factor_name().to_lowercase()],
-        "precision": "high",
+        // Stable rules met the ecosystem bar; preview rules have not yet.
+        "precision": match m.stability {
+            Stability::Stable => "high",
+            Stability::Preview => "medium",
+        },
+        "fix": m.fix.as_str(),
+        "since": m.since,
+        "stability": m.stability.as_str(),
     });
     if m.security {
         properties["tags"]

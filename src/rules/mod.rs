@@ -13,7 +13,7 @@ use crate::model::source::{FileKind, SourceFile};
 
 /// Declare a rule: its type, its metadata (`Type::META`) and its `Rule` impl.
 /// The doc page `rules/<code>.md` is embedded. `scope` (default `Production`), `security`,
-/// `fixable`, `options`, `tree` (default `NoTree`, see [`crate::model::prefilter`]) and `facts` (the
+/// `fix` (default `None`, see [`FixSafety`]), `options`, `tree` (default `NoTree`, see [`crate::model::prefilter`]) and `facts` (the
 /// Rust run-time facts its project check reads, [`crate::model::project::RustFact`]) are optional.
 /// New rules start as `stability: Preview`; see [`Stability`] for the bar to `Stable`.
 macro_rules! declare_rule {
@@ -30,7 +30,7 @@ macro_rules! declare_rule {
             summary: $summary:literal
             $(, scope: $scope:ident)?
             $(, security: $security:literal)?
-            $(, fixable: $fixable:literal)?
+            $(, fix: $fix:ident)?
             $(, options: $options:expr)?
             $(, tree: $tree:expr)?
             $(, facts: [$($fact:ident),* $(,)?])?
@@ -54,7 +54,7 @@ macro_rules! declare_rule {
                 doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
                 scope: declare_rule!(@or $({ $crate::rules::Scope::$scope })? { $crate::rules::Scope::Production }),
                 security: declare_rule!(@or $({ $security })? { false }),
-                fixable: declare_rule!(@or $({ $fixable })? { false }),
+                fix: declare_rule!(@or $({ $crate::rules::FixSafety::$fix })? { $crate::rules::FixSafety::None }),
                 options: declare_rule!(@or $({ $options })? { &[] }),
                 tree: declare_rule!(@or $({ $tree })? { $crate::model::prefilter::Prefilter::NoTree }),
                 facts: &[$($($crate::model::project::RustFact::$fact),*)?],
@@ -85,6 +85,7 @@ pub mod f09_disposability;
 pub mod f10_parity;
 pub mod f11_logs;
 pub mod f12_admin_processes;
+pub mod prelude;
 
 /// The twelve factors, by number (index 0 is the tool itself).
 pub const FACTORS: [&str; 13] = [
@@ -141,6 +142,31 @@ impl Stability {
     }
 }
 
+/// Whether a rule's findings carry a mechanical fix, and how far it can be trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixSafety {
+    /// No finding carries a fix.
+    None,
+    /// The fix keeps what the code or file means apart from the problem it removes; `--fix`
+    /// applies it.
+    Safe,
+    /// The fix may break something that depends on what it changes; `--fix` applies it only
+    /// with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl FixSafety {
+    /// The lowercase name used in listings, docs and SARIF (`none`, `safe`, `unsafe`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixSafety::None => "none",
+            FixSafety::Safe => "safe",
+            FixSafety::Unsafe => "unsafe",
+        }
+    }
+}
+
 /// Which files a rule reports in, by their role in the deployment model
 /// ([`crate::model::role`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -177,8 +203,8 @@ pub struct Meta {
     pub doc: &'static str,
     /// True for rules that find credentials (SARIF `security-severity`).
     pub security: bool,
-    /// True for rules some of whose findings carry a mechanical fix (`--fix`).
-    pub fixable: bool,
+    /// Whether some findings carry a mechanical fix, and whether `--fix` alone applies it.
+    pub fix: FixSafety,
     pub options: &'static [RuleOption],
     /// When a Rust file is worth a syntax tree for this rule; `NoTree` for rules that read
     /// none ([`SourceFile::rust`] gives them nothing).

@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::project::Project;
-use crate::model::source::FileKind;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     EnvironmentForkedCode {

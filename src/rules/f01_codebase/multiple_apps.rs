@@ -3,7 +3,7 @@
 use globset::Glob;
 
 use crate::model::project::{CargoFacts, Project, is_within};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     MultipleApps {

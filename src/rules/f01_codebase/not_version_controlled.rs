@@ -1,10 +1,7 @@
 //! TF0101 not-version-controlled: the linted root is not inside a git repository.
 
-use crate::diagnostic::Location;
-use crate::model::project::Project;
 use crate::model::role::Role;
-use crate::model::source::FileKind;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     NotVersionControlled {

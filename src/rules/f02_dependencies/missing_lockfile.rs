@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::project::{CargoFacts, Project, is_within};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     MissingLockfile {

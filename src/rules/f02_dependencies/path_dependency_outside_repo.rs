@@ -1,7 +1,6 @@
 //! TF0208 path-dependency-outside-repo: `path =` leaving the repository root.
 
-use crate::model::source::SourceFile;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     PathDependencyOutsideRepo {

@@ -1,9 +1,8 @@
 //! TF0205 remote-script-pipe: `curl … | sh` in `RUN` or entrypoint scripts.
 
 use crate::model::launch::is_entrypoint_script;
-use crate::model::source::{FileKind, SourceFile};
 use crate::parse::shell;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     RemoteScriptPipe {

@@ -1,7 +1,7 @@
 //! TF0207 undeclared-system-tool: `Command::new("ffmpeg")` with no Dockerfile installing it.
 
 use crate::model::project::{DockerFacts, Project, is_within};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     UndeclaredSystemTool {

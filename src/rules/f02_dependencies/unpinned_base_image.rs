@@ -2,9 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::source::SourceFile;
 use crate::parse::dockerfile::{Instruction, Word};
 use crate::parse::image::ImageRef;
+use crate::rules::prelude::*;
 use crate::rules::{Check, Ctx, RuleOption};
 
 declare_rule! {

@@ -1,9 +1,8 @@
 //! TF0203 unpinned-git-dependency: a git dependency with no `rev` or `tag`.
 
 use crate::diagnostic::{Condition, Severity};
-use crate::model::source::SourceFile;
 use crate::parse::cargo::DepKind;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     UnpinnedGitDependency {

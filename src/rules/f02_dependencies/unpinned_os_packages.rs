@@ -1,8 +1,7 @@
 //! TF0206 unpinned-os-packages: `apt-get install` / `apk add` / `yum install` without versions.
 
-use crate::model::source::SourceFile;
 use crate::parse::shell;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     UnpinnedOsPackages {

@@ -1,8 +1,7 @@
 //! TF0202 wildcard-dependency: `*`, `>= x` with no upper bound, or an empty requirement.
 
-use crate::model::source::SourceFile;
 use crate::parse::cargo::DepKind;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     WildcardDependency {

@@ -1,9 +1,8 @@
 //! TF0304 committed-env-file: a `.env` file tracked in git with values.
 
 use crate::diagnostic::Severity;
-use crate::model::project::Project;
 use crate::model::secrets;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     CommittedEnvFile {

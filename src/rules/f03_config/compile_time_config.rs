@@ -2,11 +2,9 @@
 
 use syn::visit::Visit;
 
-use crate::model::prefilter::Prefilter;
-use crate::model::source::SourceFile;
 use crate::parse::lex::Tokens;
 use crate::parse::rust;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     CompileTimeConfig {

@@ -2,10 +2,8 @@
 
 use syn::visit::Visit;
 
-use crate::model::prefilter::Prefilter;
-use crate::model::source::SourceFile;
 use crate::parse::rust::{self, expr_words};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     EnvironmentNameBranching {

@@ -3,9 +3,8 @@
 use std::net::Ipv4Addr;
 
 use crate::model::backing::backing_scheme;
-use crate::model::source::SourceFile;
 use crate::model::value::looks_like_version_or_oid;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     HardcodedDeployValue {

@@ -7,8 +7,6 @@ use syn::visit::Visit;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::deployed_config;
-use crate::model::prefilter::Prefilter;
-use crate::model::project::Project;
 use crate::model::secrets::{self, Context};
 use crate::model::source::{self, FileKind, SourceFile};
 use crate::model::value::{self, ValueKind};
@@ -16,7 +14,7 @@ use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::StrLit;
 use crate::parse::text::LineIndex;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     HardcodedSecret {

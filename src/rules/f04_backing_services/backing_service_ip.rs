@@ -2,10 +2,9 @@
 
 use std::net::Ipv4Addr;
 
-use crate::model::source::SourceFile;
 use crate::model::value::looks_like_version_or_oid;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     BackingServiceIp {
@@ -26,7 +25,7 @@ impl Check for BackingServiceIp {
             let mut envs = Vec::new();
             match &doc.kind {
                 DocKind::Compose => {
-                    for (_, svc) in yaml::compose_services(&doc.node) {
+                    for (_, svc) in doc.compose_services() {
                         envs.extend(yaml::get(svc, "environment"));
                     }
                 }

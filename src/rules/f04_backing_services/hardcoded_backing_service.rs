@@ -2,8 +2,7 @@
 
 use crate::model::backing::{backing_host_port, backing_scheme};
 use crate::model::secrets::credential_url;
-use crate::model::source::SourceFile;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     HardcodedBackingService {

@@ -1,9 +1,8 @@
 //! TF0501 build-at-runtime: a container start command that compiles or installs.
 
 use crate::model::launch::{Launch, launches};
-use crate::model::source::SourceFile;
 use crate::parse::shell::{self, Command};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     BuildAtRuntime {

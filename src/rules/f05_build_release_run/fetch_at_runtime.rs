@@ -1,9 +1,8 @@
 //! TF0503 fetch-at-runtime: a container start command that downloads code or binaries.
 
 use crate::model::launch::{Origin, launches};
-use crate::model::source::SourceFile;
 use crate::parse::shell::{Command, SHELLS, Sep};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     FetchAtRuntime {

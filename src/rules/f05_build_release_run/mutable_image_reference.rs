@@ -3,10 +3,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::images;
-use crate::model::source::SourceFile;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, DocKind};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     MutableImageReference {
@@ -29,7 +28,7 @@ impl Check for MutableImageReference {
                 DocKind::Compose => {
                     // With `build:`, `image:` names the image compose builds, not one it pulls;
                     // other services of the file that run that image reuse the local build.
-                    let services = yaml::compose_services(&doc.node);
+                    let services = doc.compose_services();
                     let built: Vec<&str> = services
                         .iter()
                         .filter(|(_, svc)| yaml::get(svc, "build").is_some())
@@ -46,14 +45,8 @@ impl Check for MutableImageReference {
                     }
                 }
                 DocKind::Kubernetes(_) => {
-                    let lists = yaml::values_under(
-                        &doc.node,
-                        &["containers", "initContainers", "ephemeralContainers"],
-                    );
-                    for (_, list) in lists {
-                        for c in yaml::sequence(list).unwrap_or_default() {
-                            images.extend(yaml::get(c, "image"));
-                        }
+                    for c in doc.workload_containers() {
+                        images.extend(yaml::get(c.node, "image"));
                     }
                 }
                 DocKind::Other => {}

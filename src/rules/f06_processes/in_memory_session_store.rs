@@ -2,9 +2,7 @@
 
 use syn::visit::Visit;
 
-use crate::model::prefilter::Prefilter;
-use crate::model::source::SourceFile;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     InMemorySessionStore {

@@ -3,12 +3,10 @@
 
 use syn::visit::Visit;
 
-use crate::model::prefilter::Prefilter;
-use crate::model::source::{FileKind, SourceFile};
 use crate::parse::image::ImageRef;
 use crate::parse::rust::{self, StrLit, literal_str, path_ends_with};
 use crate::parse::yaml::{self, DocKind};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     LocalDiskPersistence {

@@ -3,10 +3,8 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
-use crate::model::prefilter::Prefilter;
-use crate::model::source::SourceFile;
 use crate::parse::rust::span_range;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     ProcessLocalState {

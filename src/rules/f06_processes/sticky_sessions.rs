@@ -1,8 +1,7 @@
 //! TF0601 sticky-sessions: load balancing that pins clients to one process.
 
-use crate::model::source::SourceFile;
 use crate::parse::yaml::{self, DocKind, Node};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     StickySessions {
@@ -68,7 +67,7 @@ impl Check for StickySessions {
                     }
                 }
                 DocKind::Compose => {
-                    for (_, svc) in yaml::compose_services(&doc.node) {
+                    for (_, svc) in doc.compose_services() {
                         for (node, key, value) in labels(svc) {
                             if let Some(what) = sticky_setting(&key, &value) {
                                 found.push((node, what));

@@ -1,8 +1,7 @@
 //! TF0701 hardcoded-listen-address: a server binds a literal port with no env/config lookup.
 
 use crate::model::listen::Part;
-use crate::model::project::Project;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     HardcodedListenAddress {

@@ -1,8 +1,7 @@
 //! TF0702 loopback-bind-in-container: an app that ships a container binds 127.0.0.1.
 
 use crate::model::listen::Part;
-use crate::model::project::Project;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     LoopbackBindInContainer {

@@ -3,12 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::Location;
 use crate::model::listen::Part;
 use crate::model::project::{CargoFacts, ListenFact, PortDecl, Project};
-use crate::model::source::SourceFile;
-use crate::parse::yaml::{self, DocKind, Node};
-use crate::rules::{Check, Ctx};
+use crate::parse::yaml::{self, Node};
+use crate::rules::prelude::*;
 
 declare_rule! {
     PortMismatch {
@@ -30,12 +28,9 @@ impl Check for PortMismatch {
     /// Kubernetes probes aimed at a port the container does not declare.
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         for doc in file.yaml() {
-            if !matches!(doc.kind, DocKind::Kubernetes(_)) {
-                continue;
-            }
-            for (_, list) in yaml::values_under(&doc.node, &["containers"]) {
-                for c in yaml::sequence(list).unwrap_or_default() {
-                    check_probes(file, c, cx);
+            for c in doc.workload_containers() {
+                if c.list == "containers" {
+                    check_probes(file, c.node, cx);
                 }
             }
         }

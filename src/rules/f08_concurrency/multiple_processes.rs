@@ -2,9 +2,8 @@
 //! or `service x start && …` in a container's start command.
 
 use crate::model::launch::{Origin, launches};
-use crate::model::source::SourceFile;
 use crate::parse::shell::{Command, Sep};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     MultipleProcesses {

@@ -2,12 +2,10 @@
 //! only one can hold: a compose `container_name` or fixed host port, a Kubernetes
 //! `hostPort` or `hostNetwork`.
 
-use crate::diagnostic::Edit;
 use crate::model::launch::{file_name_has_part, is_dev_compose_file};
-use crate::model::source::SourceFile;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, ComposePort, DocKind, Node};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     UnscalableService {
@@ -19,7 +17,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Yaml],
         summary: "a service asks for several replicas but has a compose `container_name` or fixed host port, or a Kubernetes `hostPort`/`hostNetwork`",
-        fixable: true,
+        fix: Unsafe,
     }
 }
 
@@ -58,9 +56,9 @@ impl Check for UnscalableService {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         for doc in file.yaml() {
             match &doc.kind {
-                DocKind::Compose => check_compose(file, &doc.node, cx),
+                DocKind::Compose => check_compose(file, doc, cx),
                 DocKind::Kubernetes(kind) if SCALED.contains(&kind.as_str()) => {
-                    check_kubernetes(file, &doc.node, kind, cx)
+                    check_kubernetes(file, doc, kind, cx)
                 }
                 _ => {}
             }
@@ -100,12 +98,12 @@ fn compose_replicas(svc: &Node<'_>) -> Option<(u32, String)> {
         .map(|n| (n, format!("scale: {n}")))
 }
 
-fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
+fn check_compose(file: &SourceFile<'_>, doc: &YamlDoc, cx: &mut Ctx<'_>) {
     // Development and test stacks run one copy on a developer's machine or CI runner.
     if is_dev_compose_file(file.path) {
         return;
     }
-    for (name, svc) in yaml::compose_services(doc) {
+    for (name, svc) in doc.compose_services() {
         if !is_app_service(svc) {
             continue;
         }
@@ -178,16 +176,16 @@ fn check_compose(file: &SourceFile<'_>, doc: &Node<'_>, cx: &mut Ctx<'_>) {
     }
 }
 
-fn check_kubernetes(file: &SourceFile<'_>, doc: &Node<'_>, kind: &str, cx: &mut Ctx<'_>) {
+fn check_kubernetes(file: &SourceFile<'_>, doc: &YamlDoc, kind: &str, cx: &mut Ctx<'_>) {
     // Without `replicas` a workload runs one pod, which a host port does not limit.
-    let Some(replicas) = yaml::get(doc, "spec")
+    let Some(replicas) = yaml::get(&doc.node, "spec")
         .and_then(|s| yaml::get(s, "replicas"))
         .and_then(count)
         .filter(|n| *n > 1)
     else {
         return;
     };
-    for (_, spec) in yaml::values_under(doc, &["hostNetwork"]) {
+    for (_, spec) in yaml::values_under(&doc.node, &["hostNetwork"]) {
         if yaml::scalar_text(spec).as_deref() == Some("true") {
             cx.report(
                 file.loc(file.yaml_span(spec)),
@@ -196,9 +194,9 @@ fn check_kubernetes(file: &SourceFile<'_>, doc: &Node<'_>, kind: &str, cx: &mut 
             );
         }
     }
-    for (_, list) in yaml::values_under(doc, &["containers", "initContainers"]) {
-        for c in yaml::sequence(list).unwrap_or_default() {
-            for port in yaml::get(c, "ports")
+    for c in doc.workload_containers() {
+        if c.list != "ephemeralContainers" {
+            for port in yaml::get(c.node, "ports")
                 .and_then(yaml::sequence)
                 .unwrap_or_default()
             {

@@ -3,8 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::program::{servers, shuts_down_on_sigterm};
-use crate::model::project::Project;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     MissingSigtermHandling {

@@ -1,8 +1,7 @@
 //! TF0904 no-grace-period: shutdown configured to kill without a grace period.
 
-use crate::model::source::SourceFile;
 use crate::parse::yaml::{self, DocKind};
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     NoGracePeriod {
@@ -58,7 +57,7 @@ impl Check for NoGracePeriod {
                     }
                 }
                 DocKind::Compose => {
-                    for (name, svc) in yaml::compose_services(&doc.node) {
+                    for (name, svc) in doc.compose_services() {
                         let name = yaml::scalar_text(name).unwrap_or_default();
                         if let Some(v) = yaml::get(svc, "stop_grace_period")
                             .filter(|v| yaml::scalar_text(v).is_some_and(|t| is_zero_duration(&t)))

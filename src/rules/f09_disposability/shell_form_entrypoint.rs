@@ -1,9 +1,7 @@
 //! TF0903 shell-form-entrypoint: a Dockerfile start command whose PID 1 is a shell.
 
-use crate::diagnostic::Edit;
 use crate::model::launch::{Launch, Origin, launches};
-use crate::model::source::SourceFile;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     ShellFormEntrypoint {
@@ -15,7 +13,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Dockerfile],
         summary: "Dockerfile `CMD`/`ENTRYPOINT` in shell form (PID 1 is `/bin/sh`, SIGTERM is not forwarded) without `exec`",
-        fixable: true,
+        fix: Safe,
     }
 }
 

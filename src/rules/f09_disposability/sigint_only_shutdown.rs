@@ -2,11 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::Edit;
 use crate::model::flow::CtrlC;
 use crate::model::program::{servers, shuts_down_on_sigterm};
-use crate::model::project::Project;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     SigintOnlyShutdown {
@@ -18,7 +16,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "a server's shutdown waits only on `tokio::signal::ctrl_c()` / SIGINT; orchestrators send SIGTERM",
-        fixable: true,
+        fix: Safe,
         facts: [Flow],
     }
 }

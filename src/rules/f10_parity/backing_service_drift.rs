@@ -2,11 +2,10 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Location;
 use crate::model::launch::{file_name_has_part, is_dev_compose_file};
 use crate::model::project::{ContainerFacts, Project};
 use crate::parse::image::ImageRef;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     BackingServiceDrift {

@@ -6,11 +6,9 @@ use std::ops::Range;
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
-use crate::model::prefilter::Prefilter;
-use crate::model::source::SourceFile;
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::span_range;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     BuildProfileServiceSwitch {

@@ -6,12 +6,10 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use crate::model::launch::launches;
-use crate::model::prefilter::Prefilter;
-use crate::model::source::SourceFile;
 use crate::parse::rust::{call_path, call_path_span, span_range};
 use crate::parse::shell::{Command, Sep};
 use crate::parse::yaml;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     FileLogging {

@@ -5,10 +5,8 @@ use std::ops::Range;
 
 use syn::visit::Visit;
 
-use crate::model::prefilter::Prefilter;
-use crate::model::source::SourceFile;
 use crate::parse::rust::span_range;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     InAppLogRouting {

@@ -1,11 +1,9 @@
 //! TF1202 admin-http-endpoint: HTTP routes that run admin tasks in the web process.
 
-use crate::diagnostic::Location;
 use crate::model::flow::Route;
 use crate::model::program::Scope;
-use crate::model::project::Project;
 use crate::parse::text::identifier_words;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     AdminHttpEndpoint {

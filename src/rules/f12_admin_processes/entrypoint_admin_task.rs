@@ -1,9 +1,8 @@
 //! TF1203 entrypoint-admin-task: a start command runs an admin task before the app.
 
 use crate::model::launch::launches;
-use crate::model::source::SourceFile;
 use crate::parse::shell::Command;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     EntrypointAdminTask {

@@ -3,8 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::program::servers;
-use crate::model::project::Project;
-use crate::rules::{Check, Ctx};
+use crate::rules::prelude::*;
 
 declare_rule! {
     MigrationsInServerStartup {
