@@ -154,6 +154,10 @@ struct CheckArgs {
     /// Also lint files excluded by .gitignore, .ignore and hidden-file rules.
     #[arg(long, env = "TWELVE_LINT_NO_IGNORE", value_parser = switch)]
     no_ignore: bool,
+    /// Build a syntax tree of every Rust file for every rule that reads one, whatever its
+    /// prefilter says: slower, and the same findings (a check for contributors).
+    #[arg(long, hide = true)]
+    no_prefilters: bool,
     /// Worker threads [default: one per core].
     #[arg(long, short, env = "TWELVE_LINT_JOBS")]
     jobs: Option<usize>,
@@ -498,6 +502,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     }
     let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
     req.no_ignore = args.no_ignore;
+    req.no_prefilters = args.no_prefilters;
     req.jobs = crate::engine::usable_threads(args.jobs.unwrap_or(0))?;
     let sources = config_sources(&req, args.config.as_ref(), args.isolated, &args.options)?;
     let overrides = Overrides {

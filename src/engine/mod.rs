@@ -42,6 +42,9 @@ pub struct Request {
     pub no_ignore: bool,
     /// Worker threads; 0 = one per core.
     pub jobs: usize,
+    /// Give every rule that reads syntax trees a tree for every Rust file, whatever its
+    /// prefilter says (a check that prefilters never change the output).
+    pub no_prefilters: bool,
     /// Counts files as they are linted, for a progress display.
     pub progress: Arc<AtomicUsize>,
 }
@@ -78,6 +81,7 @@ impl Request {
             in_git: git_root.is_some(),
             root: git_root.unwrap_or(dir),
             no_ignore: false,
+            no_prefilters: false,
             jobs: 0,
             progress: Arc::default(),
         })
@@ -241,7 +245,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         settings,
         needed,
         notices: Notices::new(req.root.clone()),
-        prefilters: prefilter_table(settings),
+        prefilters: prefilter_table(settings, req.no_prefilters),
     };
     let cuts = Arc::new(Mutex::new(Vec::new()));
     let mut results = walk_files(&walk, walker(req, &req.paths, root_ignore.is_none(), &cuts));
@@ -636,15 +640,19 @@ fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], se
 }
 
 /// The prefilters of the enabled rules, in `settings.rules` order, then the listen-site
-/// fact extractor's.
-fn prefilter_table(settings: &Settings) -> Table {
+/// fact extractor's; with `admit_all`, each admits every file (see [`Table::admitting_all`]).
+fn prefilter_table(settings: &Settings, admit_all: bool) -> Table {
     let mut list: Vec<Prefilter> = settings.rules.iter().map(|r| r.meta().tree).collect();
     list.push(if wanted_facts(settings).listens {
         crate::model::listen::PREFILTER
     } else {
         Prefilter::NoTree
     });
-    Table::new(&list)
+    if admit_all {
+        Table::admitting_all(&list)
+    } else {
+        Table::new(&list)
+    }
 }
 
 /// The Rust facts the enabled rules read.
@@ -744,7 +752,7 @@ pub fn lint_one(rel: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
     let Some(kind) = source::classify(Path::new(rel)) else {
         return Vec::new();
     };
-    let prefilters = prefilter_table(settings);
+    let prefilters = prefilter_table(settings, false);
     lint_text(rel, kind, text, settings, Path::new("."), None, &prefilters).diagnostics
 }
 

@@ -45,6 +45,8 @@ type Bits = u128;
 /// A compiled prefilter: for `Idents`, terms of group masks.
 enum Compiled {
     NoTree,
+    /// Admits every file.
+    All,
     Terms(Vec<Vec<Bits>>),
     Literals(fn(&str) -> bool),
     Tokens(fn(&Tokens<'_>) -> bool),
@@ -114,6 +116,19 @@ impl Table {
         }
     }
 
+    /// Like [`Table::new`], but a prefilter other than `NoTree` admits every file: a rule
+    /// then reads a syntax tree of every Rust file, so its output shows what its prefilter
+    /// would have hidden.
+    pub fn admitting_all(prefilters: &[Prefilter]) -> Table {
+        let mut table = Table::new(prefilters);
+        for c in &mut table.compiled {
+            if !matches!(c, Compiled::NoTree) {
+                *c = Compiled::All;
+            }
+        }
+        table
+    }
+
     /// The trigger words among `tokens`' identifiers, as bits: one pass over the tokens.
     pub fn scan(&self, tokens: &Tokens<'_>) -> Bits {
         let mut bits = 0;
@@ -150,6 +165,7 @@ impl Table {
     ) -> bool {
         match &self.compiled[index] {
             Compiled::NoTree => false,
+            Compiled::All => true,
             Compiled::Terms(terms) => terms
                 .iter()
                 .any(|groups| groups.iter().all(|g| bits & g != 0)),
