@@ -213,8 +213,9 @@ impl NewRule {
                 write(&dir.join("expected.txt"), "")?;
             }
         }
+        stage(root, &[&rule_file, &doc, &fixtures]);
         println!(
-            "created {}\n        {}\n        {}/fail-{name}/ and pass-{name}/\nregistered in {} and src/rules/mod.rs\n\nnext:\n  1. write the check in {} and the prose in {}\n  2. make the fixtures real repositories: what the rule must report in fail-{name}/, near-misses in pass-{name}/\n  3. cargo xtask bless {code}     (review every line it writes)\n  4. git add -f fixtures/{code}   (fixtures may hold files .gitignore skips)\n  5. judge it on real code: see CONTRIBUTING.md, \"The ecosystem check\"",
+            "created {}\n        {}\n        {}/fail-{name}/ and pass-{name}/\nregistered in {} and src/rules/mod.rs\n\nnext:\n  1. write the check in {} and the prose in {}\n  2. make the fixtures real repositories: what the rule must report in fail-{name}/, near-misses in pass-{name}/\n  3. cargo xtask bless {code}     (review every line it writes)\n  4. git add -f fixtures/{code}   (files you add; fixtures may hold files .gitignore skips)\n  5. judge it on real code: see CONTRIBUTING.md, \"The ecosystem check\"",
             rel(root, &rule_file),
             rel(root, &doc),
             rel(root, &fixtures),
@@ -301,6 +302,17 @@ impl NewRule {
         files.dedup();
         files
     }
+}
+
+/// Tell git about the new files (`git add --intent-to-add`), fixtures included even where
+/// a `.gitignore` would skip them, so the tests that read the index see them; nothing is
+/// staged. Outside a git checkout, nothing happens.
+fn stage(root: &Path, paths: &[&Path]) {
+    let _ = Command::new("git")
+        .current_dir(root)
+        .args(["add", "--intent-to-add", "--force", "--"])
+        .args(paths)
+        .status();
 }
 
 /// `src/rules/fNN_*` of `factor`.
@@ -411,7 +423,7 @@ fn rel(root: &Path, path: &Path) -> String {
 /// Rewrite the expected outputs, then run the tests that compare against them.
 fn bless(root: &Path, code: Option<&str>) -> Result<(), String> {
     let filter = code.unwrap_or("");
-    let steps: [(&str, &[&str], &[&str]); 5] = [
+    let steps: [(&str, &[&str], &[&str]); 6] = [
         (
             "the list of fixture tests",
             &["TWELVE_LINT_BLESS"],
@@ -422,8 +434,15 @@ fn bless(root: &Path, code: Option<&str>) -> Result<(), String> {
             &["UPDATE_FIXTURES"],
             &["--test", "fixtures", filter],
         ),
+        // Twice: the doc pages are compiled in, so the table is current only once the
+        // rewritten pages are.
         (
             "doc pages' stability and the README rule table",
+            &["TWELVE_LINT_BLESS"],
+            &["--test", "meta"],
+        ),
+        (
+            "the README rule table, from the rewritten pages",
             &["TWELVE_LINT_BLESS"],
             &["--test", "meta"],
         ),
