@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::parse::lex::{Kind, Tokens};
-use crate::parse::rust::{attribute_groups, skip_attributes};
+use crate::parse::rust::{self, attribute_groups, skip_attributes};
 use crate::parse::uses::{Import, Sym, Use, sym, uses};
 
 /// What running a piece of code does, in order.
@@ -1144,8 +1144,7 @@ fn starts_item(t: &Tokens<'_>, i: usize) -> bool {
 }
 
 /// The string literal token an argument from `from` to `to` stands for, looking
-/// through `&`, parentheses, `.into()`/`.to_string()`/`.to_owned()`,
-/// `String::from`, `Path::new` and `format!`/`concat!` (their template).
+/// through `&`, parentheses and what [`rust::literal_str`] looks through.
 fn literal_str(t: &Tokens<'_>, mut from: usize, to: usize) -> Option<usize> {
     while from < to && t.is_punct(from, '&') {
         from += 1;
@@ -1157,10 +1156,8 @@ fn literal_str(t: &Tokens<'_>, mut from: usize, to: usize) -> Option<usize> {
         let mut k = from + 1;
         while k + 2 < to + 1
             && t.is_punct(k, '.')
-            && matches!(
-                t.ident(k + 1),
-                Some("into" | "to_string" | "to_owned" | "as_str" | "as_ref")
-            )
+            && t.ident(k + 1)
+                .is_some_and(|m| rust::LITERAL_PASSING_METHODS.contains(&m))
             && t.is_open(k + 2, '(')
             && t.pair(k + 2) == k + 3
         {
@@ -1172,15 +1169,13 @@ fn literal_str(t: &Tokens<'_>, mut from: usize, to: usize) -> Option<usize> {
     let path = t.names(&segments);
     if t.is_punct(after, '!') && t.is_open(after + 1, '(') && t.pair(after + 1) + 1 == to {
         let first = after + 2;
-        return (matches!(path.last(), Some(&("format" | "concat")))
+        return (path
+            .last()
+            .is_some_and(|m| rust::LITERAL_TEMPLATE_MACROS.contains(m))
             && matches!(t.kind(first), Some(Kind::Str | Kind::RawStr)))
         .then_some(first);
     }
-    let wraps = path.len() >= 2
-        && matches!(
-            (path[path.len() - 2], path[path.len() - 1]),
-            ("String" | "PathBuf" | "OsString", "from") | ("Path" | "OsStr", "new")
-        );
+    let wraps = path.len() >= 2 && rust::wraps_literal(path[path.len() - 2], path[path.len() - 1]);
     (wraps && t.is_open(after, '(') && t.pair(after) + 1 == to)
         .then(|| literal_str(t, after + 1, to - 1))
         .flatten()

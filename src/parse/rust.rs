@@ -385,9 +385,26 @@ pub fn call_path(call: &syn::ExprCall) -> Option<Vec<String>> {
     }
 }
 
+/// Methods that hand a string literal on unchanged (`"x".into()`), for both readers of
+/// literals: [`literal_str`] on syntax trees and the token-level one of `model::flow`.
+pub const LITERAL_PASSING_METHODS: [&str; 5] =
+    ["into", "to_string", "to_owned", "as_str", "as_ref"];
+
+/// Macros whose first literal is the template of the string they make.
+pub const LITERAL_TEMPLATE_MACROS: [&str; 2] = ["format", "concat"];
+
+/// True for `Type::function` calls that wrap a string literal (`String::from("x")`,
+/// `Path::new("x")`), given the last two segments of the path.
+pub fn wraps_literal(ty: &str, function: &str) -> bool {
+    matches!(
+        (ty, function),
+        ("String" | "PathBuf" | "OsString", "from") | ("Path" | "OsStr", "new")
+    )
+}
+
 /// The string literal an expression stands for, looking through `&`, parentheses,
-/// `.into()`/`.to_string()`/`.to_owned()`, `String::from`, `Path::new`, `PathBuf::from`
-/// and `format!`/`concat!` (their first literal, the template).
+/// [`LITERAL_PASSING_METHODS`], [`wraps_literal`] constructors and
+/// [`LITERAL_TEMPLATE_MACROS`] (their first literal, the template).
 pub fn literal_str(expr: &syn::Expr) -> Option<StrLit> {
     match expr {
         syn::Expr::Lit(syn::ExprLit {
@@ -399,20 +416,14 @@ pub fn literal_str(expr: &syn::Expr) -> Option<StrLit> {
         syn::Expr::Group(g) => literal_str(&g.expr),
         syn::Expr::MethodCall(m)
             if m.args.is_empty()
-                && matches!(
-                    m.method.to_string().as_str(),
-                    "into" | "to_string" | "to_owned" | "as_str" | "as_ref"
-                ) =>
+                && LITERAL_PASSING_METHODS.contains(&m.method.to_string().as_str()) =>
         {
             literal_str(&m.receiver)
         }
         syn::Expr::Call(call) if call.args.len() == 1 => {
             let path = call_path(call)?;
-            let wraps = path.len() >= 2
-                && matches!(
-                    (path[path.len() - 2].as_str(), path[path.len() - 1].as_str()),
-                    ("String" | "PathBuf" | "OsString", "from") | ("Path" | "OsStr", "new")
-                );
+            let wraps =
+                path.len() >= 2 && wraps_literal(&path[path.len() - 2], &path[path.len() - 1]);
             if wraps {
                 literal_str(&call.args[0])
             } else {
@@ -421,7 +432,7 @@ pub fn literal_str(expr: &syn::Expr) -> Option<StrLit> {
         }
         syn::Expr::Macro(m) => {
             let name = m.mac.path.segments.last()?.ident.to_string();
-            if !matches!(name.as_str(), "format" | "concat") {
+            if !LITERAL_TEMPLATE_MACROS.contains(&name.as_str()) {
                 return None;
             }
             match m.mac.tokens.clone().into_iter().next()? {
