@@ -822,7 +822,7 @@ fn rules_listing(format: RulesFormat) -> String {
     let measured = |m: &rules::Meta| precision.get(m.code).copied().unwrap_or_default();
     match format {
         RulesFormat::Table => {
-            let rows: Vec<[String; 7]> = RULES
+            let rows: Vec<[String; 8]> = RULES
                 .iter()
                 .map(|r| {
                     let m = r.meta();
@@ -839,6 +839,7 @@ fn rules_listing(format: RulesFormat) -> String {
                         m.code,
                         m.severity.as_str(),
                         m.stability.as_str(),
+                        m.since,
                         &p,
                         fix,
                         m.name,
@@ -851,13 +852,14 @@ fn rules_listing(format: RulesFormat) -> String {
                 "CODE",
                 "LEVEL",
                 "STATUS",
+                "SINCE",
                 "PRECISION",
                 "FIX",
                 "NAME",
                 "SUMMARY",
             ]
             .map(str::to_string);
-            let mut widths = [0; 7];
+            let mut widths = [0; 8];
             for row in std::iter::once(&header).chain(&rows) {
                 for (w, cell) in widths.iter_mut().zip(row) {
                     *w = (*w).max(cell.chars().count());
