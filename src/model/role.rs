@@ -219,6 +219,27 @@ const NAME_PARTS: &[(Role, &[&str])] = &[
     (Role::Example, &["example", "examples", "sample", "samples"]),
 ];
 
+/// File name parts that say a deployment file is the production one
+/// (`docker-compose.prod.yml`, `stack.yml`), as against a plain `docker-compose.yml`
+/// that may be either.
+const PRODUCTION_NAME_PARTS: &[&str] = &[
+    "prod",
+    "production",
+    "staging",
+    "stage",
+    "release",
+    "deploy",
+    "stack",
+    "swarm",
+];
+
+/// True when `path`'s file name says it is a production deployment file.
+pub fn names_production(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.split(['.', '-', '_'])
+        .any(|part| PRODUCTION_NAME_PARTS.contains(&part))
+}
+
 /// Phrases in a file's opening comments that say it is not for production.
 const HEADER_PHRASES: &[(Role, &[&str])] = &[
     (

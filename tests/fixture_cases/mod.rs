@@ -130,6 +130,7 @@ cases! {
     TF0904__pass_graceful: "TF0904" / "pass-graceful",
     TF1001__fail_profile_switch: "TF1001" / "fail-profile-switch",
     TF1001__pass_config_choice: "TF1001" / "pass-config-choice",
+    TF1002__fail_dev_stack_named_for_production: "TF1002" / "fail-dev-stack-named-for-production",
     TF1002__fail_drift: "TF1002" / "fail-drift",
     TF1002__pass_aligned: "TF1002" / "pass-aligned",
     TF1101__fail_file_sinks: "TF1101" / "fail-file-sinks",

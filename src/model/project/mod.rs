@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use crate::diagnostic::Condition;
+use crate::model::role::Role;
 
 mod extract;
 mod facts;
@@ -53,6 +54,14 @@ pub struct Project {
 }
 
 impl Project {
+    /// The role the deployment model gives a linted file (`None` for a path not linted).
+    pub fn role_of(&self, path: &str) -> Option<Role> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| self.files[i].role.role)
+    }
+
     /// Add one file's facts.
     pub fn add(&mut self, fact: Fact) {
         match fact {

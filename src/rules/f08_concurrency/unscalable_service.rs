@@ -2,7 +2,7 @@
 //! only one can hold: a compose `container_name` or fixed host port, a Kubernetes
 //! `hostPort` or `hostNetwork`.
 
-use crate::model::launch::{file_name_has_part, is_dev_compose_file};
+use crate::model::launch::file_name_has_part;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, ComposePort, DocKind, Node};
 use crate::rules::prelude::*;
@@ -99,10 +99,6 @@ fn compose_replicas(svc: &Node<'_>) -> Option<(u32, String)> {
 }
 
 fn check_compose(file: &SourceFile<'_>, doc: &YamlDoc, cx: &mut Ctx<'_>) {
-    // Development and test stacks run one copy on a developer's machine or CI runner.
-    if is_dev_compose_file(file.path) {
-        return;
-    }
     for (name, svc) in doc.compose_services() {
         if !is_app_service(svc) {
             continue;

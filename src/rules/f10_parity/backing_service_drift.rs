@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::launch::{file_name_has_part, is_dev_compose_file};
+use crate::model::role::{self, Role};
 use crate::model::project::{ContainerFacts, Project};
 use crate::parse::image::ImageRef;
 use crate::rules::prelude::*;
@@ -21,36 +21,23 @@ declare_rule! {
     }
 }
 
-/// True for compose files that describe a deployment rather than a dev setup.
-fn is_prod_compose_file(path: &str) -> bool {
-    file_name_has_part(
-        path,
-        &[
-            "prod",
-            "production",
-            "staging",
-            "stage",
-            "release",
-            "deploy",
-            "stack",
-            "swarm",
-        ],
-    )
-}
-
-/// Which side of the parity gap a container is on: `Some(true)` production.
-fn is_prod(c: &ContainerFacts) -> Option<bool> {
-    if c.kubernetes || is_prod_compose_file(&c.path) {
-        Some(true)
-    } else if is_dev_compose_file(&c.path)
-        || c.path
-            .rsplit('/')
-            .next()
-            .is_some_and(|n| n.contains("compose"))
-    {
+/// Which side of the parity gap a container is on, `Some(true)` production, as the
+/// deployment model says: a file it does not call production is development's side; of
+/// the production files, Kubernetes manifests and compose files named for production
+/// (`docker-compose.prod.yml`) are production's, and a plain compose file is the local
+/// stack compared with them.
+fn is_prod(project: &Project, c: &ContainerFacts) -> Option<bool> {
+    let compose = c
+        .path
+        .rsplit('/')
+        .next()
+        .is_some_and(|n| n.contains("compose"));
+    if project.role_of(&c.path).is_some_and(|r| r != Role::Production) {
         Some(false)
+    } else if c.kubernetes || role::names_production(&c.path) {
+        Some(true)
     } else {
-        None
+        compose.then_some(false)
     }
 }
 
@@ -83,8 +70,8 @@ impl Check for BackingServiceDrift {
         let (prod, dev): (Vec<&ContainerFacts>, Vec<&ContainerFacts>) = project
             .containers
             .iter()
-            .filter(|c| is_prod(c).is_some())
-            .partition(|c| is_prod(c) == Some(true));
+            .filter(|c| is_prod(project, c).is_some())
+            .partition(|c| is_prod(project, c) == Some(true));
         images(&dev, &prod, cx);
         urls(project, &dev, &prod, cx);
     }
