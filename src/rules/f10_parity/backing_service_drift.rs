@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::model::role::{self, Role};
 use crate::model::project::{ContainerFacts, Project};
+use crate::model::role::{self, Role};
 use crate::parse::image::ImageRef;
 use crate::rules::prelude::*;
 
@@ -22,19 +22,23 @@ declare_rule! {
 }
 
 /// Which side of the parity gap a container is on, `Some(true)` production, as the
-/// deployment model says: a file it does not call production is development's side; of
-/// the production files, Kubernetes manifests and compose files named for production
+/// deployment model says: development, CI and test files are development's side;
+/// examples, docs, archived and vendored material are neither; of the production files,
+/// Kubernetes manifests and compose files named for production
 /// (`docker-compose.prod.yml`) are production's, and a plain compose file is the local
 /// stack compared with them.
 fn is_prod(project: &Project, c: &ContainerFacts) -> Option<bool> {
+    match project.role_of(&c.path).unwrap_or(Role::Production) {
+        Role::Production => {}
+        Role::Development | Role::Ci | Role::Test => return Some(false),
+        _ => return None,
+    }
     let compose = c
         .path
         .rsplit('/')
         .next()
         .is_some_and(|n| n.contains("compose"));
-    if project.role_of(&c.path).is_some_and(|r| r != Role::Production) {
-        Some(false)
-    } else if c.kubernetes || role::names_production(&c.path) {
+    if c.kubernetes || role::names_production(&c.path) {
         Some(true)
     } else {
         compose.then_some(false)
