@@ -137,8 +137,10 @@ def rule_table(binary: Path) -> dict[str, dict]:
     return {r["code"]: r for r in json.loads(out.stdout)}
 
 
-def lint(binary: Path, repo_dir: Path, repo: str, preview: bool) -> tuple[int, list[Finding]]:
-    args = [str(binary), "--format", "json", "--quiet"]
+def lint(
+    binary: Path, repo_dir: Path, repo: str, preview: bool, extra: list[str]
+) -> tuple[int, list[Finding]]:
+    args = [str(binary), "--format", "json", "--quiet", *extra]
     if preview:
         args.append("--preview")
     proc = subprocess.run(args + ["."], cwd=repo_dir, capture_output=True, text=True)
@@ -215,9 +217,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         ).stdout.strip()
         if head != repo["commit"]:
             die(f"{repo['name']} is at {head[:8] or '?'}, the manifest pins {repo['commit'][:8]}")
-        _, found = lint(binary, repo_dir, repo["name"], preview=True)
+        _, found = lint(binary, repo_dir, repo["name"], preview=True, extra=args.arg)
         findings += found
-        default_exit[repo["name"]], _ = lint(binary, repo_dir, repo["name"], preview=False)
+        default_exit[repo["name"]], _ = lint(binary, repo_dir, repo["name"], preview=False, extra=args.arg)
         linted_files |= {(repo["name"], path) for path in linted_paths(binary, repo_dir)}
 
     current = {f.key: f for f in findings}
@@ -363,6 +365,12 @@ def main() -> int:
     run.add_argument("--out", help="write every finding (with severity and message) to this TSV file")
     run.add_argument("--show", type=int, default=40, help="how many rows of each list to print")
     run.add_argument("--verbose", "-v", action="store_true", help="list every violation as found or missed")
+    run.add_argument(
+        "--arg",
+        action="append",
+        default=[],
+        help="pass this argument to every twelve-lint run (repeatable; --arg=--no-prefilters shows what prefilters hide)",
+    )
     args = parser.parse_args()
     return cmd_checkout(args) if args.command == "checkout" else cmd_run(args)
 

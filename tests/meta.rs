@@ -307,7 +307,10 @@ fn every_rule_reading_rust_facts_declares_them() {
         for (fact, reads) in [
             (RustFact::Listens, text.contains(".listens")),
             (RustFact::Commands, text.contains("project.commands")),
-            (RustFact::Flow, text.contains("use crate::model::program")),
+            (
+                RustFact::Flow,
+                text.contains("use crate::model::program") || text.contains("cx.program()"),
+            ),
         ] {
             assert_eq!(
                 meta.facts.contains(&fact),

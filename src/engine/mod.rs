@@ -20,6 +20,7 @@ use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::engine::config::Settings;
 use crate::model::flow::ExcludedModule;
 use crate::model::prefilter::{Prefilter, Table};
+use crate::model::program::Program;
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, SourceFile};
@@ -319,13 +320,18 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     assign_excluded_module_roles(&mut project, &excluded, settings);
     let tilt_images = images::replaced_by_tiltfiles(&project.root, file_dirs(&project.files));
     project.replaced_images.extend(tilt_images);
+    let program = Program::new(&project);
     for rule in &settings.rules {
         let meta = rule.meta();
         let options = settings.options.get(meta.code);
         guarded(meta, &mut diagnostics, None, |out| {
-            rule.check_project(&project, &mut Ctx::new(meta, options, out))
+            rule.check_project(
+                &project,
+                &mut Ctx::new(meta, options, out).with_program(&program),
+            )
         });
     }
+    drop(program);
     diagnostics.retain(|d| {
         d.condition
             .as_ref()

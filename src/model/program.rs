@@ -4,7 +4,7 @@
 //! the workspace crates it depends on, and every event found through calls
 //! keeps the chain of calls that reaches it.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Location;
@@ -105,30 +105,81 @@ pub struct ServerBin<'p> {
     pub run: Summary,
 }
 
-/// The server binaries of each service crate (a binary whose `main` reaches a
-/// server start), with the crate's scope.
-pub fn servers(project: &Project) -> Vec<(Scope<'_>, Vec<ServerBin<'_>>)> {
-    project
-        .cargo
-        .iter()
-        .filter(|c| c.is_service() && c.has_bin)
-        .filter_map(|krate| {
-            let scope = Scope::new(project, krate);
-            let servers: Vec<ServerBin<'_>> = scope
-                .binaries()
-                .into_iter()
-                .filter_map(|bin| {
-                    let run = scope.function(bin.entry);
-                    run.serve.is_some().then_some(ServerBin {
-                        bin: bin.path,
-                        entry: bin.entry,
-                        run,
-                    })
+/// Whole-program answers, asked by several project rules of one run: each crate's
+/// [`Scope`] (its name index and the memo of what each function reaches) and the server
+/// binaries of the service crates. Rules reach them through
+/// [`crate::rules::Ctx::program`]; the engine builds one [`Program`] per run.
+pub trait Programs {
+    /// The scope of `krate`, a crate of the project, built on first use.
+    fn scope(&self, krate: &CargoFacts) -> &Scope<'_>;
+    /// The server binaries of each service crate (a binary whose `main` reaches a server
+    /// start), with the crate's scope.
+    fn servers(&self) -> Vec<(&Scope<'_>, &[ServerBin<'_>])>;
+}
+
+/// The [`Programs`] of a project: scopes are built when a rule first asks for them and
+/// kept for the rules after it.
+pub struct Program<'p> {
+    project: &'p Project,
+    /// By index in `project.cargo`.
+    scopes: Vec<OnceCell<Scope<'p>>>,
+    /// (index in `project.cargo`, its server binaries), for service crates that have some.
+    servers: OnceCell<Vec<(usize, Vec<ServerBin<'p>>)>>,
+}
+
+impl<'p> Program<'p> {
+    pub fn new(project: &'p Project) -> Self {
+        Program {
+            project,
+            scopes: project.cargo.iter().map(|_| OnceCell::new()).collect(),
+            servers: OnceCell::new(),
+        }
+    }
+
+    fn scope_at(&self, index: usize) -> &Scope<'p> {
+        self.scopes[index].get_or_init(|| Scope::new(self.project, &self.project.cargo[index]))
+    }
+}
+
+impl Programs for Program<'_> {
+    fn scope(&self, krate: &CargoFacts) -> &Scope<'_> {
+        let index = self
+            .project
+            .cargo
+            .iter()
+            .position(|c| std::ptr::eq(c, krate))
+            .expect("a crate of this project");
+        self.scope_at(index)
+    }
+
+    fn servers(&self) -> Vec<(&Scope<'_>, &[ServerBin<'_>])> {
+        let servers = self.servers.get_or_init(|| {
+            let project = self.project;
+            (0..project.cargo.len())
+                .filter(|&i| project.cargo[i].is_service() && project.cargo[i].has_bin)
+                .filter_map(|i| {
+                    let scope = self.scope_at(i);
+                    let bins: Vec<ServerBin<'_>> = scope
+                        .binaries()
+                        .into_iter()
+                        .filter_map(|bin| {
+                            let run = scope.function(bin.entry);
+                            run.serve.is_some().then_some(ServerBin {
+                                bin: bin.path,
+                                entry: bin.entry,
+                                run,
+                            })
+                        })
+                        .collect();
+                    (!bins.is_empty()).then_some((i, bins))
                 })
-                .collect();
-            (!servers.is_empty()).then_some((scope, servers))
-        })
-        .collect()
+                .collect()
+        });
+        servers
+            .iter()
+            .map(|(i, bins)| (self.scope_at(*i), bins.as_slice()))
+            .collect()
+    }
 }
 
 /// A binary target of a crate and its entry function.

@@ -8,6 +8,7 @@ use crate::diagnostic::{
     Condition, Diagnostic, Edit, Fix, Location, MAX_FINDINGS_PER_FILE, MAX_RELATED, Omitted,
     Related, Severity,
 };
+use crate::model::program::Programs;
 use crate::model::project::Project;
 use crate::model::source::{FileKind, SourceFile};
 
@@ -259,6 +260,8 @@ pub struct Ctx<'a> {
     per_file: HashMap<String, (usize, usize)>,
     /// Where findings past [`MAX_FINDINGS_PER_FILE`] are written and forgotten.
     overflow: Option<Diagnostic>,
+    /// The whole-program answers of the run, for project checks.
+    program: Option<&'a dyn Programs>,
 }
 
 impl<'a> Ctx<'a> {
@@ -274,7 +277,20 @@ impl<'a> Ctx<'a> {
             out,
             per_file: HashMap::new(),
             overflow: None,
+            program: None,
         }
+    }
+
+    /// The same, for a project check that may ask `program` whole-program questions.
+    pub fn with_program(mut self, program: &'a dyn Programs) -> Self {
+        self.program = Some(program);
+        self
+    }
+
+    /// The whole-program answers of the run, shared by every project check (`None` in a
+    /// per-file check).
+    pub fn program(&self) -> Option<&'a dyn Programs> {
+        self.program
     }
 
     /// Report a finding; returns it so related locations can be added.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::program::{servers, shuts_down_on_sigterm};
+use crate::model::program::shuts_down_on_sigterm;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -22,12 +22,13 @@ declare_rule! {
 impl Check for MissingSigtermHandling {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let mut seen = BTreeSet::new();
-        for (scope, servers) in servers(project) {
+        let Some(program) = cx.program() else { return };
+        for (scope, servers) in program.servers() {
             let has_ctrl_c = scope.files().iter().any(|f| !f.facts.ctrl_c.is_empty());
-            if has_ctrl_c || shuts_down_on_sigterm(project, &scope, &servers) {
+            if has_ctrl_c || shuts_down_on_sigterm(project, scope, servers) {
                 continue;
             }
-            for server in &servers {
+            for server in servers {
                 let Some((_, reach)) = server.run.serve else {
                     continue;
                 };

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::flow::CtrlC;
-use crate::model::program::{servers, shuts_down_on_sigterm};
+use crate::model::program::shuts_down_on_sigterm;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -24,8 +24,9 @@ declare_rule! {
 impl Check for SigintOnlyShutdown {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let mut seen = BTreeSet::new();
-        for (scope, servers) in servers(project) {
-            if shuts_down_on_sigterm(project, &scope, &servers) {
+        let Some(program) = cx.program() else { return };
+        for (scope, servers) in program.servers() {
+            if shuts_down_on_sigterm(project, scope, servers) {
                 continue;
             }
             for (kind, location, call) in scope.files().iter().flat_map(|f| &f.facts.ctrl_c) {

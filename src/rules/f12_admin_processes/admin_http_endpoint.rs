@@ -79,14 +79,23 @@ const HELP: &str = "run admin tasks as one-off processes from the same release (
 
 impl Check for AdminHttpEndpoint {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        let Some(program) = cx.program() else { return };
         for krate in project.cargo.iter().filter(|c| c.is_service()) {
-            let scope = Scope::new(project, krate);
-            for file in scope.own_files() {
-                let attr_routes = file.facts.fns.iter().filter_map(|f| f.route.as_deref());
-                for route in file.facts.routes.iter().chain(attr_routes) {
-                    if let Some(why) = why_admin(&scope, route) {
-                        report(cx, route, &why);
-                    }
+            let routes: Vec<&Route<Location>> = project
+                .code_of(krate)
+                .flat_map(|file| {
+                    let attr_routes = file.facts.fns.iter().filter_map(|f| f.route.as_deref());
+                    file.facts.routes.iter().chain(attr_routes)
+                })
+                .collect();
+            // The crate's call graph is built only for a crate that declares routes.
+            if routes.is_empty() {
+                continue;
+            }
+            let scope = program.scope(krate);
+            for route in routes {
+                if let Some(why) = why_admin(scope, route) {
+                    report(cx, route, &why);
                 }
             }
         }

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::program::servers;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -20,10 +19,11 @@ declare_rule! {
 }
 
 impl Check for MigrationsInServerStartup {
-    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+    fn check_project(&self, _project: &Project, cx: &mut Ctx<'_>) {
         let mut seen = BTreeSet::new();
-        for (scope, servers) in servers(project) {
-            for server in &servers {
+        let Some(program) = cx.program() else { return };
+        for (scope, servers) in program.servers() {
+            for server in servers {
                 let Some(pair) = server.run.migrate_then_serve else {
                     continue;
                 };
