@@ -1012,3 +1012,27 @@ fn version_names_the_commit_of_a_checkout() {
         None => assert_eq!(out, format!("{version}\n")),
     }
 }
+
+/// A Dockerfile's `# hadolint ignore=DL3008` is the team's decision on the same question as
+/// TF0206, so it suppresses TF0206 on the next instruction (all of its lines); hadolint
+/// comments are never reported as unused or without a reason, and a twelve-lint
+/// suppression above a multi-line instruction covers every line of it.
+#[test]
+fn hadolint_ignores_are_adopted_for_the_whole_instruction() {
+    let dir = repo_with(&[(
+        "Dockerfile",
+        b"FROM debian:12.5-slim\n# hadolint ignore=DL3008\nRUN apt-get update \\\n    && apt-get install -y curl\n# hadolint ignore=DL3059\nRUN echo unrelated\n# hadolint ignore=DL3008\nRUN apt-get install -y curl=7.88.1-10\n# twelve-lint: ignore[TF0206] the CI image follows the distribution\nRUN apt-get update \\\n    && apt-get install -y git\nRUN apt-get install -y make\n",
+    )]);
+    let (code, out, err) = run(twelve_lint_preview(dir.path()).args([
+        "--isolated",
+        "--select",
+        "TF0206,TF0002,TF0003",
+        "--format",
+        "concise",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "Dockerfile:12:24: TF0206 [note] apt installs 1 package(s) without a version: make\n"
+    );
+}

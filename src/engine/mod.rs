@@ -1082,6 +1082,10 @@ fn suppression_notes(
         let mut stale_ctx = Ctx::new(f00_tool::UnusedSuppression::META, None, &mut stale);
         for (path, list) in &mut suppressions {
             for (i, s) in list.drain(..).enumerate() {
+                // Another linter's ignore comment answers to that linter.
+                if s.adopted {
+                    continue;
+                }
                 if s.reason.is_empty() {
                     no_reason_ctx.report(
                     s.location.clone(),

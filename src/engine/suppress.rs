@@ -1,7 +1,10 @@
 //! Inline suppressions: `twelve-lint: ignore[CODE, ...] reason` in any comment
 //! (next line, or the same line when trailing), `twelve-lint: ignore-file[...]`,
-//! and the Kubernetes annotation `twelve-lint.io/ignore: "CODE: reason"`.
+//! and the Kubernetes annotation `twelve-lint.io/ignore: "CODE: reason"`. A Dockerfile's
+//! `# hadolint ignore=DL3008` is a decision the team already made: it suppresses the
+//! rules that judge the same thing ([`HADOLINT_RULES`]) on the next instruction.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::diagnostic::Location;
@@ -12,6 +15,20 @@ use crate::parse::yaml;
 /// The Kubernetes annotation that suppresses rules for one object.
 pub const ANNOTATION: &str = "twelve-lint.io/ignore";
 const MARKER: &str = "twelve-lint:";
+const HADOLINT_MARKER: &str = "hadolint ignore=";
+
+/// hadolint rules and the twelve-lint rule that judges the same thing.
+pub const HADOLINT_RULES: &[(&str, &str)] = &[
+    // Pin versions in apt-get install, apk add, pip, npm, gem, yum, zypper, dnf.
+    ("DL3008", "TF0206"),
+    ("DL3018", "TF0206"),
+    ("DL3033", "TF0206"),
+    ("DL3037", "TF0206"),
+    ("DL3041", "TF0206"),
+    // Always tag the image version explicitly; do not use `latest`.
+    ("DL3006", "TF0201"),
+    ("DL3007", "TF0201"),
+];
 
 /// What a suppression covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +50,9 @@ pub struct Suppression {
     pub scope: Scope,
     /// Where the suppression is written.
     pub location: Location,
+    /// Adopted from another linter's ignore comment (`# hadolint ignore=DL3008`): it
+    /// suppresses what it covers, and is never reported as unused or without a reason.
+    pub adopted: bool,
 }
 
 impl Suppression {
@@ -53,9 +73,25 @@ pub struct Malformed {
     pub text: String,
 }
 
-/// Every suppression in `file`: comments, plus annotations of Kubernetes objects.
+/// Every suppression in `file`: comments, plus annotations of Kubernetes objects. In a
+/// Dockerfile, a suppression of the next line covers the whole instruction starting
+/// there, continuation lines included.
 pub fn scan(file: &SourceFile<'_>) -> (Vec<Suppression>, Vec<Malformed>) {
     let (mut found, malformed) = scan_comments(file.path, file.kind, file.text, file.lines);
+    if let Some(df) = file.dockerfile() {
+        let by_line: HashMap<u32, &Range<usize>> = df
+            .instructions
+            .iter()
+            .map(|i| (file.lines.line_of(i.span.start) as u32 + 1, &i.span))
+            .collect();
+        for s in &mut found {
+            if let Scope::Line(line) = s.scope
+                && let Some(span) = by_line.get(&line)
+            {
+                s.scope = Scope::Bytes((*span).clone());
+            }
+        }
+    }
     found.extend(annotations(file));
     (found, malformed)
 }
@@ -69,7 +105,8 @@ pub fn scan_comments(
 ) -> (Vec<Suppression>, Vec<Malformed>) {
     let mut found = Vec::new();
     let mut malformed = Vec::new();
-    if !text.contains(MARKER) {
+    let hadolint = kind == FileKind::Dockerfile && text.contains(HADOLINT_MARKER);
+    if !text.contains(MARKER) && !hadolint {
         return (found, malformed);
     }
     let comments = match kind {
@@ -79,6 +116,18 @@ pub fn scan_comments(
     let mut known_code_line = None;
     for comment in comments {
         let body = &text[comment.clone()];
+        if hadolint && let Some(adopted) = adopt_hadolint(body) {
+            let line = lines.line_of(comment.start);
+            let code_line = next_code_line(kind, text, lines, line, &mut known_code_line);
+            found.push(Suppression {
+                selectors: adopted,
+                reason: body.trim_start_matches('#').trim().to_string(),
+                scope: Scope::Line(code_line as u32 + 1),
+                location: Location::new(path, text, lines, comment.clone()),
+                adopted: true,
+            });
+            continue;
+        }
         let Some(at) = body.find(MARKER) else {
             continue;
         };
@@ -111,9 +160,28 @@ pub fn scan_comments(
             reason,
             scope,
             location: loc,
+            adopted: false,
         });
     }
     (found, malformed)
+}
+
+/// The twelve-lint rules a `# hadolint ignore=DL3008,DL3018` comment covers (`None` when
+/// it is no such comment or covers none of them).
+fn adopt_hadolint(comment: &str) -> Option<Vec<String>> {
+    let at = comment.find(HADOLINT_MARKER)?;
+    let list = comment[at + HADOLINT_MARKER.len()..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default();
+    let mut codes: Vec<String> = list
+        .split(',')
+        .filter_map(|dl| HADOLINT_RULES.iter().find(|(h, _)| *h == dl.trim()))
+        .map(|(_, tf)| tf.to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    (!codes.is_empty()).then_some(codes)
 }
 
 /// True when the text after the marker has a directive's shape: `word[` or `word(`.
@@ -317,6 +385,7 @@ fn annotations(file: &SourceFile<'_>) -> Vec<Suppression> {
             reason: reason.trim().to_string(),
             scope: Scope::Bytes(file.yaml_span(&doc.node)),
             location: file.loc(file.yaml_span(node)),
+            adopted: false,
         });
     }
     out
