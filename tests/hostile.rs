@@ -184,6 +184,30 @@ fn drifting_composes(n: usize) -> Vec<(String, String)> {
     ]
 }
 
+/// A Rust table of `n` token-shaped literals beside as many non-matching patterns, each a
+/// candidate whose neighbours are tried as the pattern it might be a sample of; and `n`
+/// `hadolint ignore` comments in a row.
+fn pattern_tables(n: usize) -> Vec<(String, String)> {
+    let rows: String = (0..n)
+        .map(|i| format!("    (\"p{i}\", \"^x{i}$\", \"ghp_{i:036}\"),\n"))
+        .collect();
+    let comments = "# hadolint ignore=DL3008,DL3018\n".repeat(n);
+    vec![
+        (
+            "Cargo.toml".into(),
+            "[package]\nname = \"tables\"\nversion = \"0.1.0\"\n".into(),
+        ),
+        (
+            "src/main.rs".into(),
+            format!("static T: &[(&str, &str, &str)] = &[\n{rows}];\nfn main() {{}}\n"),
+        ),
+        (
+            "Dockerfile".into(),
+            format!("FROM debian:12\n{comments}RUN apt-get install -y curl\n"),
+        ),
+    ]
+}
+
 /// `n` suppression comments in a row above one finding, in a Dockerfile and in Rust.
 fn suppression_runs(n: usize) -> Vec<(String, String)> {
     let dockerfile = "# twelve-lint: ignore[TF0205] mirrored\n".repeat(n);
@@ -292,6 +316,7 @@ fn time_grows_linearly() {
         ("drifting composes", drifting_composes, 1_000),
         ("suppression runs", suppression_runs, 5_000),
         ("nested ignore files", nested_ignore_files, 400),
+        ("pattern tables", pattern_tables, 1_000),
     ];
     let mut failures = Vec::new();
     for &(name, shape, n) in shapes {

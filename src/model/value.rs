@@ -9,6 +9,7 @@
 
 use std::net::Ipv4Addr;
 
+use crate::parse::lex::{Kind, Tokens};
 use crate::parse::text::identifier_words;
 
 /// What a value is.
@@ -298,6 +299,56 @@ fn is_sequential(b: &[u8]) -> bool {
 pub fn looks_like_version_or_oid(ip: Ipv4Addr) -> bool {
     let o = ip.octets();
     o.iter().all(|o| *o < 10) || o[0] <= 2
+}
+
+/// True when the string literal at token `i` is the example of a pattern written beside
+/// it: another literal of the same entry (a group around it, up to three out) is a
+/// regular expression that matches it, as in a secret scanner's table
+/// `("GitHub PAT", "ghp_[a-zA-Z0-9]{36}", Example("ghp_…"))`. Such a value is test data
+/// for the pattern, whatever it looks like.
+pub fn is_pattern_example(tokens: &Tokens<'_>, i: usize) -> bool {
+    /// How far back an enclosing group is looked for, and how many sibling literals are
+    /// tried as patterns: bounds for hostile files.
+    const MAX_STEPS: usize = 4096;
+    const MAX_PATTERNS: usize = 16;
+    let Some(value) = tokens.str_value(i) else {
+        return false;
+    };
+    let enclosing = |from: usize| -> Option<usize> {
+        let mut k = from;
+        for _ in 0..MAX_STEPS {
+            k = k.checked_sub(1)?;
+            match tokens.kind(k)? {
+                Kind::Open(_) => return Some(k),
+                Kind::Close(_) => k = tokens.pair(k),
+                _ => {}
+            }
+        }
+        None
+    };
+    // The entry is a group around the literal, up to three out (a sample may sit in a
+    // list of samples inside the entry).
+    let mut group = i;
+    for _ in 0..3 {
+        let Some(open) = enclosing(group) else {
+            return false;
+        };
+        group = open;
+        let matched = (open + 1..tokens.pair(open).min(open + 1 + MAX_STEPS))
+            .filter(|&k| k != i && matches!(tokens.kind(k), Some(Kind::Str | Kind::RawStr)))
+            .filter_map(|k| tokens.str_value(k))
+            .take(MAX_PATTERNS)
+            .any(|pattern| {
+                regex::RegexBuilder::new(&pattern)
+                    .size_limit(1 << 16)
+                    .build()
+                    .is_ok_and(|re| re.is_match(&value))
+            });
+        if matched {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]

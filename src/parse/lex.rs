@@ -81,6 +81,12 @@ impl<'a> Tokens<'a> {
         t.start as usize..t.end as usize
     }
 
+    /// The index of the token that starts at byte `offset`.
+    pub fn at(&self, offset: usize) -> Option<usize> {
+        let offset = u32::try_from(offset).ok()?;
+        self.toks.binary_search_by_key(&offset, |t| t.start).ok()
+    }
+
     /// True when token `i` is the identifier `name`.
     pub fn is_ident(&self, i: usize, name: &str) -> bool {
         self.kind(i) == Some(Kind::Ident) && self.text(i) == name

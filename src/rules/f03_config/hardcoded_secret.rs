@@ -353,6 +353,9 @@ fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
         }
     }
     for lit in literals {
+        if secrets::token(&lit.value).is_some() && is_example_of_pattern(file, lit) {
+            continue;
+        }
         found.check(
             None,
             &lit.value,
@@ -361,6 +364,13 @@ fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
             RUST_HELP,
         );
     }
+}
+
+/// True when `lit` is a pattern's example ([`value::is_pattern_example`]).
+fn is_example_of_pattern(file: &SourceFile<'_>, lit: &StrLit) -> bool {
+    file.tokens()
+        .and_then(|tokens| Some((tokens, tokens.at(lit.span.start)?)))
+        .is_some_and(|(tokens, i)| value::is_pattern_example(tokens, i))
 }
 
 /// String literals bound to a name: `let token = "…"`, `const API_KEY: &str = "…"`,
