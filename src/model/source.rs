@@ -9,7 +9,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::diagnostic::Location;
-use crate::parse::guard::{MAX_SYNTAX_TREE_BYTES, long_operator_run, too_deep, too_deep_message};
+use crate::parse::guard::{MAX_SYNTAX_TREE_BYTES, rust_too_deep, too_deep, too_deep_message};
 use crate::parse::text::LineIndex;
 use crate::parse::{cargo, dockerfile, envfile, lex, rust, yaml};
 
@@ -197,17 +197,15 @@ pub fn parse<'a>(
         span: offset..offset,
         message,
     };
-    if matches!(
-        kind,
-        FileKind::Rust | FileKind::Yaml | FileKind::Cargo | FileKind::Toml
-    ) && let Some(offset) = too_deep(text, kind == FileKind::Yaml)
+    if matches!(kind, FileKind::Yaml | FileKind::Cargo | FileKind::Toml)
+        && let Some(offset) = too_deep(text, kind == FileKind::Yaml)
     {
         return Err(at(offset, too_deep_message()));
     }
     match kind {
         FileKind::Rust => {
             let tokens = lex::lex(text).map_err(|e| at(e.offset, e.message))?;
-            match long_operator_run(&tokens) {
+            match rust_too_deep(&tokens) {
                 Some(offset) => Err(at(offset, too_deep_message())),
                 None => Ok(Parsed::Rust(tokens)),
             }

@@ -18,8 +18,9 @@ pub const MAX_SYNTAX_TREE_BYTES: usize = 1 << 20;
 /// syn parses such chains recursively.
 pub const MAX_OPERATOR_RUN: usize = 2000;
 
-/// The offset where `text` first nests deeper than [`MAX_NESTING`]: brackets
-/// outside strings and comments, and for YAML also block indentation levels.
+/// The offset where a YAML or TOML `text` first nests deeper than [`MAX_NESTING`]:
+/// brackets outside strings and comments, and for YAML also block indentation levels
+/// (Rust files are guarded on their tokens, [`rust_too_deep`]).
 pub fn too_deep(text: &str, yaml: bool) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
@@ -76,15 +77,33 @@ pub fn too_deep(text: &str, yaml: bool) -> Option<usize> {
     None
 }
 
-/// The offset where a Rust file chains more than [`MAX_OPERATOR_RUN`]
-/// operators or keywords without a `;`, `,` or brace: a lexical over-estimate
-/// of how deep syn would recurse, read on the tokens (comments and literals
-/// never count).
-pub fn long_operator_run(tokens: &Tokens<'_>) -> Option<usize> {
+/// The offset where a lexed Rust file nests brackets deeper than [`MAX_NESTING`], or
+/// chains more than [`MAX_OPERATOR_RUN`] operators or keywords without a `;`, `,` or
+/// brace (a lexical over-estimate of how deep syn would recurse): one pass over the
+/// tokens, so comments and literals never count.
+pub fn rust_too_deep(tokens: &Tokens<'_>) -> Option<usize> {
+    let mut depth = 0usize;
     let mut run = 0usize;
     for i in 0..tokens.len() {
         let counts = match tokens.kind(i) {
-            Some(Kind::Punct(';' | ',') | Kind::Open('{') | Kind::Close('}')) => {
+            Some(Kind::Open(c)) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(tokens.span(i).start);
+                }
+                if c == '{' {
+                    run = 0;
+                }
+                false
+            }
+            Some(Kind::Close(c)) => {
+                depth = depth.saturating_sub(1);
+                if c == '}' {
+                    run = 0;
+                }
+                false
+            }
+            Some(Kind::Punct(';' | ',')) => {
                 run = 0;
                 false
             }
