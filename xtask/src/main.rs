@@ -27,27 +27,6 @@ const KINDS: [&str; 7] = [
     "Shell",
 ];
 
-/// The factors' names, by number, as the doc pages' header line spells them.
-const FACTORS: [&str; 13] = [
-    "Tool",
-    "Codebase",
-    "Dependencies",
-    "Config",
-    "Backing services",
-    "Build, release, run",
-    "Processes",
-    "Port binding",
-    "Concurrency",
-    "Disposability",
-    "Dev/prod parity",
-    "Logs",
-    "Admin processes",
-];
-
-const ROMAN: [&str; 13] = [
-    "—", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
-];
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -203,7 +182,7 @@ impl NewRule {
             &rules_mod,
             &insert_rule(root, &registry, &entry, &self.code)?,
         )?;
-        write(&doc, &self.doc_page())?;
+        write(&doc, &self.doc_page(&factor_label(&read(&factor_mod_rs)?)?))?;
         for case in ["fail", "pass"] {
             let dir = fixtures.join(format!("{case}-{}", self.name));
             for (path, text) in self.fixture_files(case) {
@@ -247,8 +226,8 @@ impl NewRule {
         )
     }
 
-    fn doc_page(&self) -> String {
-        let f = self.factor as usize;
+    /// The doc page, headed by the factor's label (`Factor VIII — Concurrency`).
+    fn doc_page(&self, label: &str) -> String {
         let files = self
             .kinds
             .iter()
@@ -262,11 +241,9 @@ impl NewRule {
             .collect::<Vec<_>>()
             .join(", ");
         format!(
-            "# {code} {name}\n\nFactor {roman} — {factor} · default severity: {severity} · files: {files}\n\n## What it does\n\nReports {summary}.\n\n## Why it matters\n\nFactor {roman} ({factor}): why a deployed service that does this breaks the factor.\n\n## Example\n\n```text\nwhat the rule reports\n```\n\nUse instead:\n\n```text\nthe same thing done the twelve-factor way\n```\n\n## How to fix\n\nThe steps a team takes to fix a finding.\n\n## Suppress\n\n```text\n# twelve-lint: ignore[{code}] the reason this finding is accepted\n```\n",
+            "# {code} {name}\n\n{label} · default severity: {severity} · files: {files}\n\n## What it does\n\nReports {summary}.\n\n## Why it matters\n\n{label}: why a deployed service that does this breaks the factor.\n\n## Example\n\n```text\nwhat the rule reports\n```\n\nUse instead:\n\n```text\nthe same thing done the twelve-factor way\n```\n\n## How to fix\n\nThe steps a team takes to fix a finding.\n\n## Suppress\n\n```text\n# twelve-lint: ignore[{code}] the reason this finding is accepted\n```\n",
             code = self.code,
             name = self.name,
-            roman = ROMAN[f],
-            factor = FACTORS[f],
             severity = self.severity,
             summary = self.summary,
         )
@@ -313,6 +290,19 @@ fn stage(root: &Path, paths: &[&Path]) {
         .args(["add", "--intent-to-add", "--force", "--"])
         .args(paths)
         .status();
+}
+
+/// `Factor VIII — Concurrency`, from the first line of the factor module's doc comment
+/// (`//! Factor VIII — Concurrency: scale out via the process model.`).
+fn factor_label(factor_mod: &str) -> Result<String, String> {
+    factor_mod
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("//! "))
+        .and_then(|l| l.split_once(':'))
+        .map(|(label, _)| label.to_string())
+        .filter(|label| label.starts_with("Factor "))
+        .ok_or("the factor module's first line is not `//! Factor N — Name: …`".to_string())
 }
 
 /// `src/rules/fNN_*` of `factor`.
