@@ -320,18 +320,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     assign_excluded_module_roles(&mut project, &excluded, settings);
     let tilt_images = images::replaced_by_tiltfiles(&project.root, file_dirs(&project.files));
     project.replaced_images.extend(tilt_images);
-    let program = Program::new(&project);
-    for rule in &settings.rules {
-        let meta = rule.meta();
-        let options = settings.options.get(meta.code);
-        guarded(meta, &mut diagnostics, None, |out| {
-            rule.check_project(
-                &project,
-                &mut Ctx::new(meta, options, out).with_program(&program),
-            )
-        });
-    }
-    drop(program);
+    run_project_rules(&project, settings, &mut diagnostics);
     diagnostics.retain(|d| {
         d.condition
             .as_ref()
@@ -643,6 +632,21 @@ fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], se
     diagnostics.retain(|d| {
         !production_only.contains(d.code) || !silenced.contains(d.location.path.as_str())
     });
+}
+
+/// Run every enabled rule's project check, sharing one [`Program`] between them.
+fn run_project_rules(project: &Project, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
+    let program = Program::new(project);
+    for rule in &settings.rules {
+        let meta = rule.meta();
+        let options = settings.options.get(meta.code);
+        guarded(meta, diagnostics, None, |out| {
+            rule.check_project(
+                project,
+                &mut Ctx::new(meta, options, out).with_program(&program),
+            )
+        });
+    }
 }
 
 /// The prefilters of the enabled rules, in `settings.rules` order, then the listen-site
