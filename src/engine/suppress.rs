@@ -19,7 +19,7 @@ const HADOLINT_MARKER: &str = "hadolint ignore=";
 
 /// hadolint rules and the twelve-lint rule that judges the same thing.
 pub const HADOLINT_RULES: &[(&str, &str)] = &[
-    // Pin versions in apt-get install, apk add, pip, npm, gem, yum, zypper, dnf.
+    // Pin versions in apt-get install, apk add, yum, zypper and dnf.
     ("DL3008", "TF0206"),
     ("DL3018", "TF0206"),
     ("DL3033", "TF0206"),
@@ -37,7 +37,7 @@ pub enum Scope {
     Line(u32),
     /// The whole file.
     File,
-    /// A byte range (a Kubernetes object).
+    /// A byte range (a Kubernetes object, a Dockerfile instruction).
     Bytes(Range<usize>),
 }
 

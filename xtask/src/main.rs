@@ -138,15 +138,7 @@ impl NewRule {
     }
 
     fn type_name(&self) -> String {
-        self.name
-            .split('-')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                    .unwrap_or_default()
-            })
-            .collect()
+        self.name.split('-').map(capitalise).collect()
     }
 
     fn scaffold(&self, root: &Path) -> Result<(), String> {
