@@ -192,10 +192,11 @@ fn diff_mode_hints_work_for_each_ref_form_in_a_shallow_clone() {
     }
 }
 
+/// A path is read with the whole repository in view: the Dockerfile exposes a port the
+/// app (in another file) does not listen on, a cross-file finding reported when the
+/// Dockerfile alone is named, and only what the named paths hold is reported.
 #[test]
-fn whole_repo_mode_reports_only_named_files_with_project_context() {
-    // The Dockerfile exposes a port the app (in another file) does not listen
-    // on: a cross-file finding, found only with the whole repository in view.
+fn paths_report_their_findings_with_project_context() {
     let dir = repo_with(&[
         ("Cargo.toml", b"[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n"),
         (
@@ -206,22 +207,21 @@ fn whole_repo_mode_reports_only_named_files_with_project_context() {
         ("other/Dockerfile", b"FROM rust:latest\n"),
     ]);
     let args = ["--isolated", "--select", "TF0703,TF0201", "Dockerfile"];
-    let (_, alone, _) = run(twelve_lint_preview(dir.path()).args(args));
-    assert_eq!(alone, "", "without the Rust file the mismatch is invisible");
-    let (code, out, _) = run(twelve_lint_preview(dir.path())
-        .arg("--whole-repo")
-        .args(args));
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args(args));
     assert_eq!(code, 1);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("Dockerfile:2:8: TF0703"), "{out}");
-    // The repository root named as the path: every finding, not none.
+    // The Rust file named: the finding is in the Dockerfile, so none.
     let (code, out, _) = run(twelve_lint_preview(dir.path()).args([
         "--isolated",
         "--select",
         "TF0703,TF0201",
-        "--whole-repo",
-        ".",
+        "src/main.rs",
     ]));
+    assert_eq!((code, out.as_str()), (0, ""));
+    // The repository root named as the path: every finding.
+    let (code, out, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--select", "TF0703,TF0201", "."]));
     assert_eq!(code, 1, "{out}");
     let (_, plain, _) =
         run(twelve_lint_preview(dir.path()).args(["--isolated", "--select", "TF0703,TF0201"]));
@@ -359,10 +359,10 @@ fn init_completions_and_man() {
     );
 }
 
-/// `--whole-repo` reports the findings in what each path form names, from the root
-/// and from a subdirectory.
+/// A path reports the findings in what it names, in every form, from the root and from a
+/// subdirectory.
 #[test]
-fn whole_repo_accepts_every_path_form() {
+fn every_path_form_reports_what_it_names() {
     let dir = repo_with(&[
         ("Dockerfile", b"FROM rust\nFROM debian\n"),
         ("svc/Dockerfile", b"FROM node\n"),
@@ -386,9 +386,34 @@ fn whole_repo_accepts_every_path_form() {
             "--isolated",
             "--select",
             "TF0201",
-            "--whole-repo",
             path,
         ]));
         assert_eq!(out.lines().count(), expected, "{cwd}/ {path}: {out}{err}");
     }
+}
+
+/// A file reached from two of the paths given is linted once.
+#[test]
+fn overlapping_paths_lint_each_file_once() {
+    let dir = repo_with(&[("svc/Dockerfile", b"FROM node\n")]);
+    let (code, out, _) = run(twelve_lint_preview(dir.path()).args([
+        "--isolated",
+        "--select",
+        "TF0201",
+        ".",
+        "svc",
+        "svc/Dockerfile",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (_, _, err) = run(twelve_lint_preview(dir.path()).args([
+        "--isolated",
+        "--select",
+        "TF0201",
+        "--format",
+        "human",
+        ".",
+        "svc",
+    ]));
+    assert!(err.contains("in 1 file(s) linted"), "{err}");
 }

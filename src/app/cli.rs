@@ -167,9 +167,6 @@ struct CheckArgs {
     /// Do not print the summary line on stderr.
     #[arg(long, short, env = "TWELVE_LINT_QUIET", value_parser = switch)]
     quiet: bool,
-    /// Lint the whole repository (for cross-file rules) but report only findings in PATHS; for pre-commit, which passes changed files.
-    #[arg(long, env = "TWELVE_LINT_WHOLE_REPO", value_parser = switch)]
-    whole_repo: bool,
     /// Report only findings on lines added or changed since the merge base with this git REF (e.g. origin/main).
     #[arg(long, value_name = "REF", env = "TWELVE_LINT_DIFF")]
     diff: Option<String>,
@@ -516,13 +513,17 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         severity: args.severity,
     };
     let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
-    let report_only: Option<Vec<String>> = args.whole_repo.then(|| {
-        let named = req
-            .paths
-            .iter()
-            .map(|p| engine::relative(&req.root, p))
-            .collect();
-        req.paths = vec![req.root.clone()];
+    // Paths inside the project are read with the whole project in view (cross-file rules
+    // need it), and only their findings are reported; the paths themselves are walked too,
+    // so a named file is linted even where `.gitignore` skips it.
+    let named: Vec<String> = req
+        .paths
+        .iter()
+        .map(|p| engine::relative(&req.root, p))
+        .collect();
+    let inside = req.paths.iter().all(|p| p.starts_with(&req.root));
+    let report_only = (inside && named.iter().all(|n| n != ".")).then(|| {
+        req.paths.insert(0, req.root.clone());
         named
     });
     let changes = match &args.diff {
@@ -545,7 +546,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
             report.diagnostics.retain(|d| {
                 named
                     .iter()
-                    .any(|n| n.is_empty() || project::is_within(&d.location.path, n))
+                    .any(|n| project::is_within(&d.location.path, n))
             });
         }
         if let Some(changes) = &changes {

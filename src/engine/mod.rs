@@ -289,6 +289,8 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         results.extend(ignored);
     }
     results.sort_by(|a, b| a.entry.cmp(&b.entry));
+    // A file reached from two of the paths (`. src`) is linted once.
+    results.dedup_by(|a, b| a.entry.is_some() && a.entry == b.entry);
 
     let mut diagnostics = Vec::new();
     let mut suppressions: BTreeMap<String, Vec<Suppression>> = BTreeMap::new();
