@@ -23,7 +23,7 @@ use crate::model::prefilter::{Prefilter, Table};
 use crate::model::program::Program;
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::model::role::{self, Decision, Notices, Role};
-use crate::model::source::{self, FileKind, ParseFailure, SourceFile};
+use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
 use crate::model::{helm, images};
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
@@ -792,6 +792,9 @@ fn lint_text(
     let mut excluded_modules = Vec::new();
     match parsed {
         Some(Ok(parsed)) => {
+            if let Parsed::Yaml(_, Some(repeated)) = &parsed {
+                duplicate_key(&mut diagnostics, rel, text, &lines, repeated);
+            }
             let file = SourceFile::new(rel, kind, text, &lines, &parsed);
             if let Some(tokens) = file.tokens() {
                 excluded_modules = crate::model::flow::excluded_modules(tokens);
@@ -913,6 +916,28 @@ fn parse_error(
         Location::new(rel, text, lines, failure.span.clone()),
         message,
         help,
+    );
+    if manifest {
+        d.severity = Severity::Warning;
+    }
+}
+
+/// Report that a mapping of the YAML file `rel` repeats a key: the file was linted with
+/// the later value, but strict readers (compose, `kubectl`) refuse it.
+fn duplicate_key(
+    diagnostics: &mut Vec<Diagnostic>,
+    rel: &str,
+    text: &str,
+    lines: &LineIndex,
+    repeated: &ParseFailure,
+) {
+    let manifest =
+        crate::parse::yaml::is_manifest_candidate(rel.rsplit('/').next().unwrap_or(rel), text);
+    let mut cx = Ctx::new(f00_tool::ParseError::META, None, diagnostics);
+    let d = cx.report(
+        Location::new(rel, text, lines, repeated.span.clone()),
+        "this key is written twice in its mapping: compose and `kubectl` refuse the file; it was linted with the later value",
+        "keep one of the two entries",
     );
     if manifest {
         d.severity = Severity::Warning;

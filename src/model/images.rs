@@ -169,6 +169,7 @@ mod tests {
     fn yaml_names(text: &str, file_name: &str) -> Vec<String> {
         yaml::parse(text)
             .unwrap()
+            .docs
             .iter()
             .flat_map(|d| replaced_in_yaml(d, file_name))
             .collect()
@@ -216,7 +217,7 @@ mod tests {
     #[test]
     fn helm_values_image_convention() {
         let text = "image:\n  repository: ghcr.io/o/app\n  tag: \"main\"\nsidecar:\n  image:\n    registry: docker.io\n    repository: o/proxy\n    tag: \"\"\nworker:\n  image:\n    repository: o/worker\n    tag: latest\n    digest: sha256:abc\n";
-        let docs = yaml::parse(text).unwrap();
+        let docs = yaml::parse(text).unwrap().docs;
         let found: Vec<String> = helm_values_images(&docs[0])
             .into_iter()
             .map(|(r, _)| r)

@@ -650,7 +650,7 @@ mod tests {
     #[test]
     fn compose_content_states_a_role() {
         let role = |text: &str| {
-            let docs = crate::parse::yaml::parse(text).unwrap();
+            let docs = crate::parse::yaml::parse(text).unwrap().docs;
             of_compose(&docs[0]).map(|d| d.role)
         };
         let dev = "services:\n  app:\n    build: {context: ., target: dev}\n";

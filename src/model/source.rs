@@ -169,7 +169,9 @@ pub enum Parsed<'a> {
     /// Rust files are lexed; the syntax tree is built on first use ([`SourceFile::rust`]).
     Rust(lex::Tokens<'a>),
     Dockerfile(dockerfile::Dockerfile),
-    Yaml(Vec<YamlDoc>),
+    /// The documents, and where a mapping repeats a key if one does (the documents hold
+    /// the later value).
+    Yaml(Vec<YamlDoc>, Option<ParseFailure>),
     /// `Cargo.toml`: the table and the manifest view of it.
     Cargo(Spanned<DeTable<'a>>, cargo::Manifest),
     /// Other TOML files.
@@ -215,18 +217,22 @@ pub fn parse<'a>(
             .map_err(|e| at(e.offset, e.message)),
         FileKind::Yaml => {
             let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+            let failure = |e: yaml::ParseError| at(lines.offset_of(text, e.line, e.col), e.message);
             yaml::parse(text)
-                .map(|docs| {
+                .map(|loaded| {
                     Parsed::Yaml(
-                        docs.into_iter()
+                        loaded
+                            .docs
+                            .into_iter()
                             .map(|node| YamlDoc {
                                 kind: yaml::classify(&node, name),
                                 node,
                             })
                             .collect(),
+                        loaded.duplicate_key.map(failure),
                     )
                 })
-                .map_err(|e| at(lines.offset_of(text, e.line, e.col), e.message))
+                .map_err(failure)
         }
         FileKind::Cargo | FileKind::Toml => DeTable::parse(text)
             .map(|table| {
@@ -369,7 +375,7 @@ impl<'a> SourceFile<'a> {
     /// The YAML documents, for YAML files.
     pub fn yaml(&self) -> &[YamlDoc] {
         match self.parsed {
-            Parsed::Yaml(docs) => docs,
+            Parsed::Yaml(docs, _) => docs,
             _ => &[],
         }
     }

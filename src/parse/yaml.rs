@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{MarkedYaml, Scalar, ScanError, YamlData, YamlLoader};
 use saphyr_parser::Event;
 
 /// A YAML node with its position.
@@ -29,24 +29,63 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// Parse every document of `text`; empty documents (e.g. after a trailing `---`) are dropped.
-pub fn parse(text: &str) -> Result<Vec<Node<'static>>, ParseError> {
+/// The documents of a YAML file.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Every document; empty ones (e.g. after a trailing `---`) are dropped.
+    pub docs: Vec<Node<'static>>,
+    /// Where a mapping repeats a key, when one does. YAML forbids it and compose and
+    /// `kubectl` (strict) reject the file, but the rest of it is still worth linting: the
+    /// documents hold the later value, as lenient readers take it.
+    pub duplicate_key: Option<ParseError>,
+}
+
+/// Parse every document of `text`.
+pub fn parse(text: &str) -> Result<Loaded, ParseError> {
     if text.contains('&') {
         within_expansion_budget(text)?;
     }
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| ParseError {
-        line: e.marker().line(),
-        col: e.marker().col(),
-        message: e.info().to_string(),
-    })?;
-    Ok(docs
+    let (docs, duplicate_key) = match load(text, false) {
+        Ok(docs) => (docs, None),
+        Err(e) if e.info() == DUPLICATE_KEY => (load(text, true).map_err(error)?, Some(error(e))),
+        Err(e) => return Err(error(e)),
+    };
+    let docs = docs
         .into_iter()
         .filter(|d| !matches!(d.data, YamlData::Value(Scalar::Null)))
         .map(|mut d| {
             resolve_merge_keys(&mut d);
             d
         })
-        .collect())
+        .collect();
+    Ok(Loaded {
+        docs,
+        duplicate_key,
+    })
+}
+
+/// saphyr's message for a repeated key.
+const DUPLICATE_KEY: &str = "duplicated key in mapping";
+
+/// Load the documents of `text`, keeping the later value of a repeated key when
+/// `allow_duplicate_keys`.
+fn load(text: &str, allow_duplicate_keys: bool) -> Result<Vec<Node<'static>>, ScanError> {
+    let mut loader = YamlLoader::<Node<'static>>::default();
+    loader.allow_duplicate_keys(allow_duplicate_keys);
+    saphyr_parser::Parser::new(saphyr_parser::BufferedInput::new(text.chars()))
+        .load(&mut loader, true)?;
+    if let Some(e) = loader.error() {
+        return Err(e.clone());
+    }
+    Ok(loader.into_documents())
+}
+
+fn error(e: ScanError) -> ParseError {
+    ParseError {
+        line: e.marker().line(),
+        col: e.marker().col(),
+        message: e.info().to_string(),
+    }
 }
 
 /// Resolves merge keys (`<<: *base`, `<<: [*a, *b]`) the way compose and Kubernetes
@@ -323,14 +362,16 @@ mod tests {
 
     #[test]
     fn classifies_documents() {
-        let docs = parse("apiVersion: v1\nkind: Service\n---\nfoo: 1\n---\n").unwrap();
+        let docs = parse("apiVersion: v1\nkind: Service\n---\nfoo: 1\n---\n")
+            .unwrap()
+            .docs;
         assert_eq!(docs.len(), 2);
         assert_eq!(
             classify(&docs[0], "x.yaml"),
             DocKind::Kubernetes("Service".into())
         );
         assert_eq!(classify(&docs[1], "x.yaml"), DocKind::Other);
-        let compose = parse("services:\n  web:\n    image: app:1\n").unwrap();
+        let compose = parse("services:\n  web:\n    image: app:1\n").unwrap().docs;
         assert_eq!(classify(&compose[0], "stack.yml"), DocKind::Compose);
         assert!(is_compose_name("docker-compose.prod.yml"));
         assert!(!is_compose_name("values.yaml"));
@@ -344,7 +385,7 @@ mod tests {
 
     #[test]
     fn finds_values_under_keys_at_any_depth() {
-        let docs = parse("spec:\n  template:\n    containers:\n      - image: a\n    initContainers: []\nservices:\n  web: {image: b}\n").unwrap();
+        let docs = parse("spec:\n  template:\n    containers:\n      - image: a\n    initContainers: []\nservices:\n  web: {image: b}\n").unwrap().docs;
         let found: Vec<&str> = values_under(&docs[0], &["containers", "initContainers"])
             .iter()
             .map(|(k, _)| *k)
@@ -355,7 +396,7 @@ mod tests {
 
     #[test]
     fn compose_ports() {
-        let docs = parse("- \"8080\"\n- 8080:80\n- 127.0.0.1::80/udp\n- \"[::1]:9000:9000\"\n- {target: 80, published: 8081}\n").unwrap();
+        let docs = parse("- \"8080\"\n- 8080:80\n- 127.0.0.1::80/udp\n- \"[::1]:9000:9000\"\n- {target: 80, published: 8081}\n").unwrap().docs;
         let ports: Vec<_> = sequence(&docs[0])
             .unwrap()
             .iter()
@@ -380,7 +421,7 @@ mod tests {
     #[test]
     fn merge_keys_are_resolved() {
         let text = "x-base: &base\n  image: app:latest\n  environment: &env\n    A: 1\nx-more: &more\n  <<: *base\n  restart: always\nservices:\n  web:\n    <<: [*more, {user: root}]\n    image: app:2\n";
-        let docs = parse(text).unwrap();
+        let docs = parse(text).unwrap().docs;
         let (_, web) = compose_services(&docs[0])[0];
         assert_eq!(str_at(web, "image"), Some("app:2"), "explicit keys win");
         assert_eq!(str_at(web, "restart"), Some("always"));

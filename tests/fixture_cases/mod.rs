@@ -13,6 +13,7 @@ macro_rules! cases {
 
 cases! {
     TF0001__fail_broken_files: "TF0001" / "fail-broken-files",
+    TF0001__fail_duplicate_key: "TF0001" / "fail-duplicate-key",
     TF0001__fail_helm_chart_not_rendered: "TF0001" / "fail-helm-chart-not-rendered",
     TF0001__pass_tricky_but_valid: "TF0001" / "pass-tricky-but-valid",
     TF0002__fail_stale_and_malformed: "TF0002" / "fail-stale-and-malformed",
@@ -87,6 +88,7 @@ cases! {
     TF0402__pass_service_names: "TF0402" / "pass-service-names",
     TF0501__fail_builds_at_start: "TF0501" / "fail-builds-at-start",
     TF0501__pass_prebuilt: "TF0501" / "pass-prebuilt",
+    TF0502__fail_file_with_a_repeated_key: "TF0502" / "fail-file-with-a-repeated-key",
     TF0502__fail_floating_images: "TF0502" / "fail-floating-images",
     TF0502__fail_helm_chart_values: "TF0502" / "fail-helm-chart-values",
     TF0502__fail_merge_key_anchors: "TF0502" / "fail-merge-key-anchors",
