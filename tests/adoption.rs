@@ -417,3 +417,21 @@ fn overlapping_paths_lint_each_file_once() {
     ]));
     assert!(err.contains("in 1 file(s) linted"), "{err}");
 }
+
+/// Outside git there is no repository to read: a named file is linted alone, and the
+/// directory around it is not walked.
+#[test]
+fn outside_git_a_named_file_is_read_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM node\n").unwrap();
+    std::fs::write(dir.path().join("other.Dockerfile"), "FROM rust\n").unwrap();
+    let (_, out, err) = run(twelve_lint_preview(dir.path()).args([
+        "--isolated",
+        "--select",
+        "TF0201",
+        "--format",
+        "human",
+        "Dockerfile",
+    ]));
+    assert!(err.contains("in 1 file(s) linted"), "{out}{err}");
+}

@@ -513,15 +513,16 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         severity: args.severity,
     };
     let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
-    // Paths inside the project are read with the whole project in view (cross-file rules
-    // need it), and only their findings are reported; the paths themselves are walked too,
-    // so a named file is linted even where `.gitignore` skips it.
+    // Paths inside a git work tree are read with the whole repository in view (cross-file
+    // rules need it), and only their findings are reported; the paths themselves are
+    // walked too, so a named file is linted even where `.gitignore` skips it. Outside git
+    // there is no repository to read, so a named file is read alone.
     let named: Vec<String> = req
         .paths
         .iter()
         .map(|p| engine::relative(&req.root, p))
         .collect();
-    let inside = req.paths.iter().all(|p| p.starts_with(&req.root));
+    let inside = req.in_git && req.paths.iter().all(|p| p.starts_with(&req.root));
     let report_only = (inside && named.iter().all(|n| n != ".")).then(|| {
         req.paths.insert(0, req.root.clone());
         named
