@@ -135,17 +135,15 @@ fn check_probes(file: &SourceFile<'_>, c: &Node<'_>, cx: &mut Ctx<'_>) {
             let Some(value) = yaml::scalar_text(port) else {
                 continue;
             };
-            let known = match value.parse::<u16>() {
-                Ok(_) => numbers.contains(&value),
-                Err(_) => names.contains(&value.as_str()),
-            };
-            if known {
+            // A numeric port need not be declared (`ports` is informational), so only a
+            // name that no port of the container carries is certain to fail.
+            if value.parse::<u16>().is_ok() || names.contains(&value.as_str()) {
                 continue;
             }
             let d = cx.report(
                 file.loc(file.yaml_span(port)),
-                format!("{kind} checks port `{value}`, which the container does not declare (containerPort {})", numbers.join(", ")),
-                "point the probe at a declared `containerPort` (by number or by its `name`) the app actually listens on",
+                format!("{kind} checks the port named `{value}`, which no port of the container is named (containerPort {}): the probe cannot resolve it and always fails", numbers.join(", ")),
+                "name the container port the probe means (`ports: [{name: http, containerPort: …}]`), or point the probe at its number",
             );
             if let Some(at) = related.clone() {
                 d.with_related(at, "the container's ports");
