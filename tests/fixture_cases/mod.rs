@@ -114,6 +114,7 @@ cases! {
     TF0702__pass_all_interfaces: "TF0702" / "pass-all-interfaces",
     TF0703__fail_disagreeing_ports: "TF0703" / "fail-disagreeing-ports",
     TF0703__pass_agreeing_ports: "TF0703" / "pass-agreeing-ports",
+    TF0703__pass_probe_on_a_second_listener: "TF0703" / "pass-probe-on-a-second-listener",
     TF0801__fail_daemonizes: "TF0801" / "fail-daemonizes",
     TF0801__pass_foreground: "TF0801" / "pass-foreground",
     TF0802__fail_pid_files: "TF0802" / "fail-pid-files",
