@@ -895,9 +895,7 @@ fn parse_error(
     let message = first_line(&failure.message);
     // A compose file or manifest that does not parse deploys nothing as written: a
     // warning, so the default `--fail-on` catches it.
-    let manifest = kind == FileKind::Yaml
-        && !template
-        && crate::parse::yaml::is_manifest_candidate(rel.rsplit('/').next().unwrap_or(rel), text);
+    let manifest = kind == FileKind::Yaml && !template && is_manifest(rel, text);
     let (message, help) = if template {
         (
             format!(
@@ -931,8 +929,7 @@ fn duplicate_key(
     lines: &LineIndex,
     repeated: &ParseFailure,
 ) {
-    let manifest =
-        crate::parse::yaml::is_manifest_candidate(rel.rsplit('/').next().unwrap_or(rel), text);
+    let manifest = is_manifest(rel, text);
     let mut cx = Ctx::new(f00_tool::ParseError::META, None, diagnostics);
     let d = cx.report(
         Location::new(rel, text, lines, repeated.span.clone()),
@@ -942,6 +939,12 @@ fn duplicate_key(
     if manifest {
         d.severity = Severity::Warning;
     }
+}
+
+/// True when the YAML file `rel` looks like a compose file or Kubernetes manifest, whose
+/// parse problems are warnings: what strict readers refuse deploys nothing as written.
+fn is_manifest(rel: &str, text: &str) -> bool {
+    crate::parse::yaml::is_manifest_candidate(rel.rsplit('/').next().unwrap_or(rel), text)
 }
 
 fn first_line(message: &str) -> &str {

@@ -78,7 +78,7 @@ pub struct Malformed {
 /// there, continuation lines included.
 pub fn scan(file: &SourceFile<'_>) -> (Vec<Suppression>, Vec<Malformed>) {
     let (mut found, malformed) = scan_comments(file.path, file.kind, file.text, file.lines);
-    if let Some(df) = file.dockerfile() {
+    if let Some(df) = file.dockerfile().filter(|_| !found.is_empty()) {
         let by_line: HashMap<u32, &Range<usize>> = df
             .instructions
             .iter()
