@@ -804,13 +804,15 @@ fn lint_text(
                 .iter()
                 .filter(|d| d.kind == yaml::DocKind::Compose)
                 .find_map(|d| role::of_compose(&d.node));
-            // One pass over the identifiers decides which rules may build the syntax tree.
-            let triggers = file.tokens().map_or(0, |t| prefilters.scan(t));
-            let admits = |index: usize| {
-                file.tokens().is_some_and(|t| {
-                    prefilters.admits(index, triggers, t, || file.string_literals())
-                })
-            };
+            // One pass over the items decides which rules read the syntax tree, and which
+            // items it is built from.
+            let selection = file
+                .tokens()
+                .map(|t| prefilters.select(&prefilters.items(t), t, || file.string_literals()));
+            if let Some(selection) = &selection {
+                file.keep_for_tree(selection.kept.clone());
+            }
+            let admits = |index: usize| selection.as_ref().is_some_and(|s| s.admits(index));
             for (index, rule) in settings
                 .rules
                 .iter()

@@ -7,12 +7,19 @@
 //! tree from [`crate::model::source::SourceFile::rust`]. Identifiers are matched whole, so `serve`
 //! does not match `reserved`, and tokens in comments never match.
 //!
-//! A prefilter must be a necessary condition of every finding the rule reads from the tree:
-//! each identifier a tree visitor compares with appears as an identifier token of the file.
+//! A prefilter must be a necessary condition of every finding the rule reads from the tree,
+//! held by the top-level item (a `fn`, `impl`, `mod`, `static`…) the finding is in: each
+//! identifier a tree visitor compares with appears as an identifier token of that item. The
+//! tree is then built from the admitted items only ([`Table::select`]): the others are blanked
+//! to spaces, so byte offsets stay those of the file. A rule that resolves names across
+//! items declares [`Prefilter::IdentsWholeFile`] and reads every item of an admitted file.
 
 use std::collections::HashMap;
 
+use std::ops::Range;
+
 use crate::parse::lex::{Kind, Tokens};
+use crate::parse::rust::StrLit;
 
 /// What a Rust file must hold for a rule to get its syntax tree.
 #[derive(Debug, Clone, Copy)]
@@ -23,10 +30,23 @@ pub enum Prefilter {
     /// each group alternatives joined by `|`; the term holds when every group has an
     /// alternative among the file's identifier tokens (`"File|OpenOptions + writer|chain"`).
     Idents(&'static [&'static str]),
+    /// Like `Idents`, but a file with the terms gets its whole tree: the rule reads
+    /// items that hold no trigger (the constants a call names).
+    IdentsWholeFile(&'static [&'static str]),
     /// Some string literal of the file (outside attributes and test code) passes this test.
     Literals(fn(&str) -> bool),
-    /// The file's tokens pass this exact test (for conditions that are not whole words).
-    Tokens(fn(&Tokens<'_>) -> bool),
+    /// The tokens of an item (the token index range) pass this exact test (for conditions
+    /// that are not whole words).
+    Tokens(fn(&Tokens<'_>, Range<usize>) -> bool),
+}
+
+impl Prefilter {
+    fn terms(&self) -> Option<&'static [&'static str]> {
+        match self {
+            Prefilter::Idents(terms) | Prefilter::IdentsWholeFile(terms) => Some(terms),
+            _ => None,
+        }
+    }
 }
 
 /// The identifier words of a prefilter's terms.
@@ -47,9 +67,32 @@ enum Compiled {
     NoTree,
     /// Admits every file.
     All,
-    Terms(Vec<Vec<Bits>>),
+    /// Terms of group masks; `true` when an admitted file gets its whole tree.
+    Terms(Vec<Vec<Bits>>, bool),
     Literals(fn(&str) -> bool),
-    Tokens(fn(&Tokens<'_>) -> bool),
+    Tokens(fn(&Tokens<'_>, Range<usize>) -> bool),
+}
+
+/// The top-level items of a Rust file and the trigger words each holds.
+pub struct Items {
+    /// Token index ranges, in order; inner attributes at the start of the file are not items.
+    tokens: Vec<Range<usize>>,
+    bits: Vec<Bits>,
+}
+
+/// Which items of a file each prefilter admits, and the union the tree is built from.
+pub struct Selection {
+    /// By prefilter index: whether it admits some item.
+    admitted: Vec<bool>,
+    /// Byte ranges the tree is built from; `None` for the whole file.
+    pub kept: Option<Vec<Range<usize>>>,
+}
+
+impl Selection {
+    /// True when prefilter `index` admits some item, so its rule reads the tree.
+    pub fn admits(&self, index: usize) -> bool {
+        self.admitted.get(index).copied().unwrap_or(false)
+    }
 }
 
 /// The trigger words of a set of prefilters, and each prefilter compiled against them.
@@ -70,7 +113,7 @@ impl Table {
     pub fn new(prefilters: &[Prefilter]) -> Table {
         let mut bit_of: HashMap<&'static str, Bits> = HashMap::new();
         for p in prefilters {
-            if let Prefilter::Idents(terms) = p {
+            if let Some(terms) = p.terms() {
                 for w in words(terms) {
                     let next = bit_of.len();
                     assert!(next < 128, "more than 128 prefilter words");
@@ -91,7 +134,7 @@ impl Table {
                 Prefilter::NoTree => Compiled::NoTree,
                 Prefilter::Literals(f) => Compiled::Literals(*f),
                 Prefilter::Tokens(f) => Compiled::Tokens(*f),
-                Prefilter::Idents(terms) => Compiled::Terms(
+                Prefilter::Idents(terms) | Prefilter::IdentsWholeFile(terms) => Compiled::Terms(
                     terms
                         .iter()
                         .map(|t| {
@@ -106,6 +149,7 @@ impl Table {
                                 .collect()
                         })
                         .collect(),
+                    matches!(p, Prefilter::IdentsWholeFile(_)),
                 ),
             })
             .collect();
@@ -129,11 +173,35 @@ impl Table {
         table
     }
 
-    /// The trigger words among `tokens`' identifiers, as bits: one pass over the tokens.
-    pub fn scan(&self, tokens: &Tokens<'_>) -> Bits {
+    /// The top-level items of `tokens` and the trigger words of each: one pass over the tokens.
+    pub fn items(&self, tokens: &Tokens<'_>) -> Items {
+        let end = tokens.len();
+        let mut i = 0;
+        while let Some(open) = tokens.attribute(i).filter(|_| tokens.is_punct(i + 1, '!')) {
+            i = tokens.pair(open) + 1;
+        }
+        let mut items = Items {
+            tokens: Vec::new(),
+            bits: Vec::new(),
+        };
+        while i < end {
+            let start = i;
+            while let Some(open) = tokens.attribute(i) {
+                i = tokens.pair(open) + 1;
+            }
+            let stop = tokens.item_end(i, end).max(i + 1).min(end).max(start + 1);
+            items.bits.push(self.scan(tokens, start..stop));
+            items.tokens.push(start..stop);
+            i = stop;
+        }
+        items
+    }
+
+    /// The trigger words among the identifiers of `range`, as bits.
+    fn scan(&self, tokens: &Tokens<'_>, range: Range<usize>) -> Bits {
         let mut bits = 0;
-        for (i, tok) in tokens.toks.iter().enumerate() {
-            if tok.kind != Kind::Ident {
+        for i in range {
+            if tokens.kind(i) != Some(Kind::Ident) {
                 continue;
             }
             let text = tokens.text(i);
@@ -153,25 +221,62 @@ impl Table {
         bits
     }
 
-    /// True when prefilter `index` admits a file whose trigger words are `bits`, whose
-    /// tokens are `tokens` and whose string literals are `literals` (read only for a
-    /// literal prefilter).
-    pub fn admits<'l>(
+    /// Which items of a file (`items` of `tokens`, whose string literals are `literals`)
+    /// each prefilter admits, and the byte ranges its tree is built from: the union of
+    /// admitted items, the inner attributes before them, or the whole file when a
+    /// prefilter asks for it.
+    pub fn select<'l>(
         &self,
-        index: usize,
-        bits: Bits,
+        items: &Items,
         tokens: &Tokens<'_>,
-        literals: impl FnOnce() -> &'l [crate::parse::rust::StrLit],
-    ) -> bool {
-        match &self.compiled[index] {
-            Compiled::NoTree => false,
-            Compiled::All => true,
-            Compiled::Terms(terms) => terms
-                .iter()
-                .any(|groups| groups.iter().all(|g| bits & g != 0)),
-            Compiled::Literals(f) => literals().iter().any(|l| f(&l.value)),
-            Compiled::Tokens(f) => f(tokens),
-        }
+        literals: impl Fn() -> &'l [StrLit],
+    ) -> Selection {
+        let mut kept = vec![false; items.tokens.len()];
+        let mut whole = false;
+        let admitted = self
+            .compiled
+            .iter()
+            .map(|c| {
+                let mut any = false;
+                for (k, range) in items.tokens.iter().enumerate() {
+                    let bytes = || tokens.span(range.start).start..tokens.span(range.end - 1).end;
+                    let admits = match c {
+                        Compiled::NoTree => false,
+                        Compiled::All => true,
+                        Compiled::Terms(terms, _) => terms
+                            .iter()
+                            .any(|groups| groups.iter().all(|g| items.bits[k] & g != 0)),
+                        Compiled::Literals(f) => {
+                            let b = bytes();
+                            literals()
+                                .iter()
+                                .any(|l| b.contains(&l.span.start) && f(&l.value))
+                        }
+                        Compiled::Tokens(f) => f(tokens, range.clone()),
+                    };
+                    kept[k] |= admits;
+                    any |= admits;
+                }
+                whole |= any && matches!(c, Compiled::All | Compiled::Terms(_, true));
+                any
+            })
+            .collect();
+        let kept = (!whole && kept.iter().any(|k| !k)).then(|| {
+            let first = items.tokens.first().map_or(0, |r| r.start);
+            let preamble = (first > 0).then(|| 0..tokens.span(first - 1).end);
+            preamble
+                .into_iter()
+                .chain(
+                    items
+                        .tokens
+                        .iter()
+                        .zip(&kept)
+                        .filter(|(_, k)| **k)
+                        .map(|(r, _)| tokens.span(r.start).start..tokens.span(r.end - 1).end),
+                )
+                .collect()
+        });
+        Selection { admitted, kept }
     }
 }
 
@@ -189,7 +294,7 @@ mod tests {
         ]);
         let admits = |src: &str, i: usize| {
             let t = lex(src).unwrap();
-            table.admits(i, table.scan(&t), &t, || &[])
+            table.select(&table.items(&t), &t, || &[]).admits(i)
         };
         assert!(!admits("fn reserved() { preserve(); } // serve", 0));
         assert!(!admits("const S: &str = \"serve\";", 0));
@@ -198,5 +303,40 @@ mod tests {
         assert!(!admits("fn f() { File::open(p) }", 1));
         assert!(admits("fn f() { x.chain(File::open(p)) }", 1));
         assert!(!admits("fn serve() {}", 2));
+    }
+
+    #[test]
+    fn a_tree_is_built_from_the_items_holding_triggers() {
+        let table = Table::new(&[
+            Prefilter::Idents(&["File + create"]),
+            Prefilter::IdentsWholeFile(&["serve"]),
+            Prefilter::Tokens(|t, item| item.into_iter().any(|i| t.is_ident(i, "fork"))),
+        ]);
+        let src = "#![allow(x)]\nuse std::fs::File;\n#[inline]\nfn a() { File::create(\"/d\"); }\nfn b() { fork(); }\nstruct C;\n";
+        let t = lex(src).unwrap();
+        let selection = table.select(&table.items(&t), &t, || &[]);
+        assert!(selection.admits(0) && !selection.admits(1) && selection.admits(2));
+        let kept: Vec<&str> = selection
+            .kept
+            .unwrap()
+            .iter()
+            .map(|r| &src[r.clone()])
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "#![allow(x)]",
+                "#[inline]\nfn a() { File::create(\"/d\"); }",
+                "fn b() { fork(); }"
+            ]
+        );
+        let whole = "fn a() { File::create(p) }\nconst P: u16 = 1;\nfn s() { serve(P) }";
+        let t = lex(whole).unwrap();
+        let selection = table.select(&table.items(&t), &t, || &[]);
+        assert!(selection.admits(0) && selection.admits(1));
+        assert_eq!(
+            selection.kept, None,
+            "a whole-file prefilter keeps every item"
+        );
     }
 }

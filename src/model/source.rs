@@ -270,6 +270,8 @@ pub struct SourceFile<'a> {
     literals: OnceCell<Vec<rust::StrLit>>,
     /// False while the rule being run is not admitted to the syntax tree by its prefilter.
     tree_gate: Cell<bool>,
+    /// The byte ranges the tree is built from (the items prefilters admit); `None`: all.
+    tree_kept: Cell<Option<Vec<Range<usize>>>>,
 }
 
 impl<'a> SourceFile<'a> {
@@ -290,6 +292,7 @@ impl<'a> SourceFile<'a> {
             ast: OnceCell::new(),
             literals: OnceCell::new(),
             tree_gate: Cell::new(true),
+            tree_kept: Cell::new(None),
         }
     }
 
@@ -330,6 +333,12 @@ impl<'a> SourceFile<'a> {
         self.tree_gate.set(admitted);
     }
 
+    /// Build the syntax tree from these byte ranges only (the items the prefilters admit,
+    /// see [`crate::model::prefilter::Table::select`]); the rest of the file is blanked.
+    pub fn keep_for_tree(&self, kept: Option<Vec<Range<usize>>>) {
+        self.tree_kept.set(kept);
+    }
+
     /// The Rust syntax tree (test code removed), for Rust files syn accepts.
     /// Built on the first call of an admitted rule (see [`SourceFile::gate_tree`]), so a
     /// rule that needs only tokens, or whose prefilter rules the file out, costs no parse.
@@ -350,7 +359,11 @@ impl<'a> SourceFile<'a> {
                         ),
                     });
                 }
-                rust::parse(self.text).map_err(|e| ParseFailure {
+                let parsed = match self.tree_kept.take() {
+                    Some(kept) => rust::parse(&rust::blank_outside(self.text, &kept)),
+                    None => rust::parse(self.text),
+                };
+                parsed.map_err(|e| ParseFailure {
                     span: e.offset..e.offset,
                     message: e.message,
                 })

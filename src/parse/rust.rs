@@ -39,6 +39,28 @@ pub fn parse(text: &str) -> Result<syn::File, ParseError> {
     Ok(file)
 }
 
+/// `text` with every byte outside `kept` (sorted byte ranges) turned into a space, line
+/// breaks kept: a tree parsed from it has the byte offsets and lines of `text`.
+pub fn blank_outside(text: &str, kept: &[Range<usize>]) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut at = 0;
+    let blank = |out: &mut Vec<u8>, bytes: &[u8]| {
+        out.extend(bytes.iter().map(|&b| if b == b'\n' { b'\n' } else { b' ' }));
+    };
+    for r in kept {
+        let (start, end) = (r.start.max(at).min(text.len()), r.end.min(text.len()));
+        if start >= end {
+            continue;
+        }
+        blank(&mut out, &text.as_bytes()[at..start]);
+        out.extend_from_slice(&text.as_bytes()[start..end]);
+        at = end;
+    }
+    blank(&mut out, &text.as_bytes()[at..]);
+    // Kept ranges are token spans, which start and end on character boundaries.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// Free this thread's span bookkeeping after a file is done.
 pub fn release_spans() {
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -516,5 +538,23 @@ mod tests {
             panic!("must fail")
         };
         assert!(err.offset >= 12, "{err:?}");
+    }
+
+    #[test]
+    fn blanking_keeps_offsets_lines_and_utf8() {
+        let src = "fn a() { \"é\" }\n// ü\nfn b() {}\n";
+        let b = src.find("fn b").unwrap();
+        let kept = blank_outside(
+            src,
+            &[Range {
+                start: b,
+                end: src.len() - 1,
+            }],
+        );
+        assert_eq!(kept.len(), src.len());
+        assert_eq!(&kept[b..], &src[b..]);
+        assert_eq!(kept.matches('\n').count(), 3);
+        let tree = parse(&kept).unwrap();
+        assert_eq!(tree.items.len(), 1);
     }
 }

@@ -1,5 +1,7 @@
 //! TF0303 compile-time-config: `env!`/`option_env!` of deploy config.
 
+use std::ops::Range;
+
 use syn::visit::Visit;
 
 use crate::parse::lex::Tokens;
@@ -67,8 +69,9 @@ impl Check for CompileTimeConfig {
 }
 
 /// `env!` or `option_env!` somewhere in the tokens.
-fn uses_env_macro(t: &Tokens<'_>) -> bool {
-    (0..t.len()).any(|i| matches!(t.ident(i), Some("env" | "option_env")) && t.is_punct(i + 1, '!'))
+fn uses_env_macro(t: &Tokens<'_>, item: Range<usize>) -> bool {
+    item.into_iter()
+        .any(|i| matches!(t.ident(i), Some("env" | "option_env")) && t.is_punct(i + 1, '!'))
 }
 
 fn is_build_metadata(name: &str) -> bool {

@@ -286,9 +286,9 @@ fn verbatim(raw: &str, value: &str, span: Range<usize>) -> impl Fn(Range<usize>)
 /// [`secrets::is_secret_name`] (the key: a binding, const, field, method or assigned name)
 /// followed, with no `;` between, by a string literal passing [`secrets::looks_secret`]
 /// (every form [`KeyedLiterals`] reads puts the literal after its key in one statement).
-fn may_be_keyed(t: &Tokens<'_>) -> bool {
+fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
     let mut keyed = false;
-    for i in 0..t.len() {
+    for i in item {
         match t.kind(i) {
             Some(Kind::Punct(';')) => keyed = false,
             Some(Kind::Ident) => keyed = keyed || t.ident(i).is_some_and(may_name_secret),

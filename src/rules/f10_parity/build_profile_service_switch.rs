@@ -82,9 +82,9 @@ impl Check for BuildProfileServiceSwitch {
 /// holding `debug_assertions`, or `feature` then one token then a dev feature's literal, as
 /// [`profile_gate`] reads them) and a backing-service word of [`SERVICES`] inside an
 /// identifier or string literal (as [`Words::word`] reads them).
-fn may_switch(t: &Tokens<'_>) -> bool {
+fn may_switch(t: &Tokens<'_>, item: Range<usize>) -> bool {
     let literal = |i: usize| matches!(t.kind(i), Some(Kind::Str | Kind::RawStr | Kind::OtherLit));
-    let gate = (0..t.len()).any(|i| match t.kind(i) {
+    let gate = item.clone().any(|i| match t.kind(i) {
         Some(Kind::Ident) => {
             let w = t.text(i);
             (w.len() >= 16 && w.contains("debug_assertions"))
@@ -99,7 +99,7 @@ fn may_switch(t: &Tokens<'_>) -> bool {
         let w = w.to_ascii_lowercase();
         SERVICES.iter().any(|(key, _)| w.contains(key))
     };
-    gate && (0..t.len()).any(|i| match t.kind(i) {
+    gate && item.into_iter().any(|i| match t.kind(i) {
         Some(Kind::Ident) => names_service(t.text(i)),
         _ => {
             literal(i)
