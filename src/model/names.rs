@@ -11,7 +11,9 @@
 //!   implementation of its traits.
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use foldhash::HashMap;
 
 use crate::diagnostic::Location;
 use crate::model::flow::{FnFlow, Recv, Target, Ty};
@@ -88,13 +90,13 @@ impl<'p> Names<'p> {
             files,
             modules,
             crates,
-            free: HashMap::new(),
-            methods: HashMap::new(),
-            impls: HashMap::new(),
-            traits_of: HashMap::new(),
-            defaults: HashMap::new(),
-            module_files: HashMap::new(),
-            fields: HashMap::new(),
+            free: HashMap::default(),
+            methods: HashMap::default(),
+            impls: HashMap::default(),
+            traits_of: HashMap::default(),
+            defaults: HashMap::default(),
+            module_files: HashMap::default(),
+            fields: HashMap::default(),
         };
         names.index();
         names
@@ -113,7 +115,8 @@ impl<'p> Names<'p> {
             }
             for (ni, f) in file.facts.fns.iter().enumerate() {
                 let full: Box<[Sym]> = module.iter().chain(f.module.iter()).copied().collect();
-                for depth in module.len()..=full.len() {
+                // The file's own module is entered above; an inline module adds its own.
+                for depth in module.len() + 1..=full.len() {
                     self.module_files
                         .entry((*pkg, full[..depth].into()))
                         .or_default();

@@ -195,7 +195,7 @@ pub struct Scope<'p> {
     /// How many of `files` belong to the crate itself (they come first).
     own: usize,
     names: Names<'p>,
-    by_name: HashMap<Sym, Vec<FnId>>,
+    by_name: foldhash::HashMap<Sym, Vec<FnId>>,
     memo: RefCell<HashMap<FnId, Summary>>,
 }
 
@@ -229,7 +229,7 @@ impl<'p> Scope<'p> {
                 dir: &c.dir,
             })
             .collect();
-        let mut by_name: HashMap<Sym, Vec<FnId>> = HashMap::new();
+        let mut by_name: foldhash::HashMap<Sym, Vec<FnId>> = foldhash::HashMap::default();
         for (fi, file) in files.iter().enumerate() {
             for (ni, f) in file.facts.fns.iter().enumerate() {
                 by_name.entry(f.name).or_default().push((fi, ni));

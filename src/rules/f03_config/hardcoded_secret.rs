@@ -322,12 +322,21 @@ fn may_name_secret(name: &str) -> bool {
         b"authkey",
         b"dsn",
     ];
-    let letters: Vec<u8> = name
-        .bytes()
-        .filter(u8::is_ascii_alphabetic)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
+    // The lower-cased letters, on the stack: this runs for every identifier of a file.
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    let mut long = false;
+    for b in name.bytes().filter(u8::is_ascii_alphabetic) {
+        if len == buf.len() {
+            long = true;
+            break;
+        }
+        buf[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    let letters = &buf[..len];
     let fragment = !name.is_ascii()
+        || long
         || FRAGMENTS
             .iter()
             .any(|f| letters.windows(f.len()).any(|w| w == *f));
