@@ -3,7 +3,9 @@
 //! `fail-*` cases must print exactly their `expected.txt` (concise format);
 //! `pass-*` cases must print nothing. A case with its own `twelve-lint.toml`
 //! is linted with it; otherwise only the folder's rule is selected. Every case prints the
-//! same with prefilters off (`--no-prefilters`): a prefilter only saves work.
+//! same with prefilters off (`--no-prefilters`): a prefilter only saves work. And the
+//! folder's rule finds the same with every rule enabled: `--select` never changes what
+//! the deployment model decides.
 //! `UPDATE_FIXTURES=1 cargo test --test fixtures` rewrites `expected.txt`;
 //! `TWELVE_LINT_BLESS=1 cargo test --test fixtures` rewrites the list of cases.
 
@@ -24,6 +26,23 @@ fn lint_case(code: &str, case: &Path, extra: &[&str]) -> (i32, String, String) {
         cmd.args(["--isolated", "--select", code]);
     }
     run(&mut cmd)
+}
+
+/// The lines of `code`'s findings when every rule runs (`--preview`, no `--select`).
+fn findings_with_every_rule(code: &str, case: &Path) -> Vec<String> {
+    let dir = scratch_repo(case);
+    let mut cmd = twelve_lint(dir.path());
+    cmd.args(["--format", "concise", "--isolated", "--preview"]);
+    let (_, stdout, _) = run(&mut cmd);
+    of_rule(code, &stdout)
+}
+
+fn of_rule(code: &str, out: &str) -> Vec<String> {
+    let tag = format!(" {code} [");
+    out.lines()
+        .filter(|l| l.contains(&tag))
+        .map(String::from)
+        .collect()
 }
 
 /// Lint `fixtures/<code>/<name>` and check its output.
@@ -61,6 +80,13 @@ fn check(code: &str, name: &str) {
         findings(&stdout),
         "the output changes with prefilters off: a prefilter hides a finding"
     );
+    if !case.join("twelve-lint.toml").exists() {
+        assert_eq!(
+            findings_with_every_rule(code, &case),
+            of_rule(code, &stdout),
+            "{code} finds otherwise with every rule enabled than with `--select {code}`"
+        );
+    }
 }
 
 /// The test list as `tests/fixture_cases/mod.rs` spells it, from the case folders.

@@ -230,11 +230,16 @@ pub fn usable_threads(wanted: usize) -> Result<usize, String> {
 pub fn run(req: &Request, settings: &Settings) -> Report {
     let started = Instant::now();
     install_panic_hook();
-    let needed: HashSet<FileKind> = settings
+    let mut needed: HashSet<FileKind> = settings
         .rules
         .iter()
         .flat_map(|r| r.meta().kinds.iter().copied())
         .collect();
+    // Which Rust code is deployed comes from the deployment files: the model reads them
+    // whichever rules are selected, so `--select` never changes a Rust finding.
+    if needed.contains(&FileKind::Rust) {
+        needed.extend([FileKind::Cargo, FileKind::Dockerfile, FileKind::Yaml]);
+    }
     let tracked = if req.in_git {
         project::tracked_files(&req.root)
     } else {

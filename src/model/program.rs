@@ -11,6 +11,7 @@ use crate::diagnostic::Location;
 use crate::model::flow::{Call, Event, EventKind, Server, Step, Target};
 use crate::model::names::{FnId, Names, Package};
 use crate::model::project::{CargoFacts, CodeFile, Project};
+use crate::model::role::Role;
 use crate::parse::uses::{Sym, sym};
 
 /// An event found through the call graph: (file index, event index) in a [`Scope`].
@@ -113,7 +114,9 @@ pub trait Programs {
     /// The scope of `krate`, a crate of the project, built on first use.
     fn scope(&self, krate: &CargoFacts) -> &Scope<'_>;
     /// The server binaries of each service crate (a binary whose `main` reaches a server
-    /// start), with the crate's scope.
+    /// start), with the crate's scope. Service crates: a server framework dependency, or a
+    /// binary a production Dockerfile, compose service or Kubernetes container runs (a CLI
+    /// whose `server` subcommand the image starts).
     fn servers(&self) -> Vec<(&Scope<'_>, &[ServerBin<'_>])>;
 }
 
@@ -156,7 +159,14 @@ impl Programs for Program<'_> {
         let servers = self.servers.get_or_init(|| {
             let project = self.project;
             (0..project.cargo.len())
-                .filter(|&i| project.cargo[i].is_service() && project.cargo[i].has_bin)
+                .filter(|&i| {
+                    let c = &project.cargo[i];
+                    c.has_bin
+                        && (c.is_service()
+                            || project.deployed_by_files(c, |p| {
+                                project.role_of(p) == Some(Role::Production)
+                            }))
+                })
                 .filter_map(|i| {
                     let scope = self.scope_at(i);
                     let bins: Vec<ServerBin<'_>> = scope

@@ -243,11 +243,7 @@ impl Project {
             .cargo
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.has_bin && c.manifest.package.is_some() && !c.is_tooling())
-            .filter(|(_, c)| {
-                self.dockerfiles_for(c).iter().any(|d| production(&d.path))
-                    || self.containers_for(c).iter().any(|k| production(&k.path))
-            })
+            .filter(|(_, c)| self.deployed_by_files(c, &production))
             .map(|(i, _)| i)
             .collect();
         let (roots, basis) = if by_files.is_empty() {
@@ -280,6 +276,23 @@ impl Project {
             stack.extend(self.workspace_dep_indexes(&self.cargo[i]));
         }
         Some((deployed, basis))
+    }
+
+    /// True when `krate` is a package with a binary (not developer tooling) that a
+    /// Dockerfile, compose service or Kubernetes container whose path passes `production`
+    /// builds or runs.
+    pub fn deployed_by_files(&self, krate: &CargoFacts, production: impl Fn(&str) -> bool) -> bool {
+        krate.has_bin
+            && krate.manifest.package.is_some()
+            && !krate.is_tooling()
+            && (self
+                .dockerfiles_for(krate)
+                .iter()
+                .any(|d| production(&d.path))
+                || self
+                    .containers_for(krate)
+                    .iter()
+                    .any(|k| production(&k.path)))
     }
 
     /// The other packages of this repository that `krate` depends on, in `cargo` order.
