@@ -313,6 +313,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             places = [(f.key.path, f.key.line)] + f.related
             if (v.path, v.line) in places:
                 return True
+            # A reviewed true positive whose locations include the violation's file reports it,
+            # whichever line of the construct the reviewer and the rule chose.
+            verdict = ledger.get(f.key)
+            if verdict is not None and verdict.verdict == "TP" and v.path in {p for p, _ in places}:
+                return True
         return False
 
     readable = [v for v in violations if (v.repo, v.path) in linted_files]
