@@ -73,11 +73,13 @@ enum Compiled {
     Tokens(fn(&Tokens<'_>, Range<usize>) -> bool),
 }
 
-/// The top-level items of a Rust file and the trigger words each holds.
+/// The top-level items of a Rust file (test code left out) and the trigger words each holds.
 pub struct Items {
     /// Token index ranges, in order; inner attributes at the start of the file are not items.
     tokens: Vec<Range<usize>>,
     bits: Vec<Bits>,
+    /// True when test items were left out.
+    left_out: bool,
 }
 
 /// Which items of a file each prefilter admits, and the union the tree is built from.
@@ -183,15 +185,23 @@ impl Table {
         let mut items = Items {
             tokens: Vec::new(),
             bits: Vec::new(),
+            left_out: false,
         };
         while i < end {
             let start = i;
+            let mut test = false;
             while let Some(open) = tokens.attribute(i) {
+                test |= tokens.marks_test_code(open);
                 i = tokens.pair(open) + 1;
             }
             let stop = tokens.item_end(i, end).max(i + 1).min(end).max(start + 1);
-            items.bits.push(self.scan(tokens, start..stop));
-            items.tokens.push(start..stop);
+            // Test code is stripped from the tree: it never needs one.
+            if test {
+                items.left_out = true;
+            } else {
+                items.bits.push(self.scan(tokens, start..stop));
+                items.tokens.push(start..stop);
+            }
             i = stop;
         }
         items
@@ -261,7 +271,7 @@ impl Table {
                 any
             })
             .collect();
-        let kept = (!whole && kept.iter().any(|k| !k)).then(|| {
+        let kept = (!whole && (items.left_out || kept.iter().any(|k| !k))).then(|| {
             let first = items.tokens.first().map_or(0, |r| r.start);
             let preamble = (first > 0).then(|| 0..tokens.span(first - 1).end);
             preamble
@@ -312,7 +322,7 @@ mod tests {
             Prefilter::IdentsWholeFile(&["serve"]),
             Prefilter::Tokens(|t, item| item.into_iter().any(|i| t.is_ident(i, "fork"))),
         ]);
-        let src = "#![allow(x)]\nuse std::fs::File;\n#[inline]\nfn a() { File::create(\"/d\"); }\nfn b() { fork(); }\nstruct C;\n";
+        let src = "#![allow(x)]\nuse std::fs::File;\n#[inline]\nfn a() { File::create(\"/d\"); }\nfn b() { fork(); }\nstruct C;\n#[cfg(test)]\nmod tests { fn t() { File::create(\"/x\"); } }\n";
         let t = lex(src).unwrap();
         let selection = table.select(&table.items(&t), &t, || &[]);
         assert!(selection.admits(0) && !selection.admits(1) && selection.admits(2));

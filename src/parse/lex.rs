@@ -158,6 +158,27 @@ impl<'a> Tokens<'a> {
         self.cfg_holds(after + 1, self.pair(after)) == Some(false)
     }
 
+    /// True when the attribute whose `[` is at `open` marks test code the way the syntax
+    /// tree's test stripping reads it (`crate::parse::rust::is_test_code`): a path ending
+    /// in `test` (`#[test]`, `#[tokio::test]`), or a `cfg` naming `test` and no `not`.
+    pub fn marks_test_code(&self, open: usize) -> bool {
+        let (path, after) = self.path(open + 1);
+        let path = self.names(&path);
+        if path.last() == Some(&"test") {
+            return true;
+        }
+        if path != ["cfg"] || !self.is_open(after, '(') {
+            return false;
+        }
+        let idents = (after + 1..self.pair(after)).filter_map(|i| self.ident(i));
+        let (mut test, mut not) = (false, false);
+        for word in idents {
+            test |= word == "test";
+            not |= word == "not";
+        }
+        test && !not
+    }
+
     /// The value of the cfg predicate in tokens `from..to` for a Linux production build:
     /// `Some(false)` when it cannot hold, `None` when it depends on something unknown.
     fn cfg_holds(&self, from: usize, to: usize) -> Option<bool> {
