@@ -147,36 +147,32 @@ impl<'a> Tokens<'a> {
     /// `#[cfg(target_os = "macos")]`, `#[cfg(all(unix, test))]`). Predicates on features
     /// and other settings are unknown, so their items count as production.
     pub fn excludes_from_production(&self, open: usize) -> bool {
+        self.test_or_cfg(open)
+            .is_some_and(|cfg| cfg.is_none_or(|(from, to)| self.cfg_holds(from, to) == Some(false)))
+    }
+
+    /// For the attribute whose `[` is at `open`: `Some(None)` for a test attribute (its
+    /// path ends in `test`), `Some(Some(range))` for a `cfg(..)` with its predicate's token
+    /// range, `None` for any other attribute.
+    fn test_or_cfg(&self, open: usize) -> Option<Option<(usize, usize)>> {
         let (path, after) = self.path(open + 1);
         let path = self.names(&path);
         if path.last() == Some(&"test") {
-            return true;
+            return Some(None);
         }
-        if path != ["cfg"] || !self.is_open(after, '(') {
-            return false;
-        }
-        self.cfg_holds(after + 1, self.pair(after)) == Some(false)
+        (path == ["cfg"] && self.is_open(after, '(')).then(|| Some((after + 1, self.pair(after))))
     }
 
     /// True when the attribute whose `[` is at `open` marks test code the way the syntax
     /// tree's test stripping reads it (`crate::parse::rust::is_test_code`): a path ending
     /// in `test` (`#[test]`, `#[tokio::test]`), or a `cfg` naming `test` and no `not`.
     pub fn marks_test_code(&self, open: usize) -> bool {
-        let (path, after) = self.path(open + 1);
-        let path = self.names(&path);
-        if path.last() == Some(&"test") {
-            return true;
-        }
-        if path != ["cfg"] || !self.is_open(after, '(') {
-            return false;
-        }
-        let idents = (after + 1..self.pair(after)).filter_map(|i| self.ident(i));
-        let (mut test, mut not) = (false, false);
-        for word in idents {
-            test |= word == "test";
-            not |= word == "not";
-        }
-        test && !not
+        self.test_or_cfg(open).is_some_and(|cfg| {
+            cfg.is_none_or(|(from, to)| {
+                let mut idents = (from..to).filter_map(|i| self.ident(i));
+                idents.clone().any(|w| w == "test") && !idents.any(|w| w == "not")
+            })
+        })
     }
 
     /// The value of the cfg predicate in tokens `from..to` for a Linux production build:
@@ -723,6 +719,31 @@ mod tests {
         let suffixed = lex("\"x\"é r\"y\"_s").unwrap();
         assert_eq!(suffixed.str_value(0).unwrap(), "x");
         assert_eq!(suffixed.str_value(1).unwrap(), "y");
+    }
+
+    #[test]
+    fn test_attributes_as_the_tree_strips_them() {
+        let marks = |attr: &str| {
+            let src = format!("{attr}\nfn f() {{}}\n");
+            let t = lex(&src).unwrap();
+            t.marks_test_code(t.attribute(0).unwrap())
+        };
+        for attr in [
+            "#[test]",
+            "#[tokio::test]",
+            "#[cfg(test)]",
+            "#[cfg(all(unix, test))]",
+        ] {
+            assert!(marks(attr), "{attr}");
+        }
+        for attr in [
+            "#[cfg(not(test))]",
+            "#[cfg(windows)]",
+            "#[inline]",
+            "#[cfg_attr(test, x)]",
+        ] {
+            assert!(!marks(attr), "{attr}");
+        }
     }
 
     #[test]
