@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::engine::config::Settings;
 use crate::model::flow::ExcludedModule;
 use crate::model::prefilter::{Prefilter, Table};
-use crate::model::program::Program;
+use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
@@ -246,52 +246,28 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         Default::default()
     };
     let root_ignore = oversized_ignore_file_above(req);
-    let walk = Walk {
+    // With flow facts wanted, Rust files are read in a second pass, once the manifests
+    // and deployment files say which packages' flow facts are read ([`FlowFiles`]).
+    let defer_rust = wanted_facts(settings).flow && needed.contains(&FileKind::Rust);
+    let mut walk = Walk {
         req,
         settings,
-        needed,
+        needed: needed
+            .iter()
+            .copied()
+            .filter(|&k| !(defer_rust && k == FileKind::Rust))
+            .collect(),
+        flow: None,
         notices: Notices::new(req.root.clone()),
         prefilters: prefilter_table(settings, req.no_prefilters),
     };
-    let cuts = Arc::new(Mutex::new(Vec::new()));
-    let mut results = walk_files(&walk, walker(req, &req.paths, root_ignore.is_none(), &cuts));
-    // Directories holding an oversized ignore file are walked again, without any.
-    let again: Vec<PathBuf> = lock(&cuts)
-        .iter()
-        .filter(|c| matches!(c.reason, CutReason::IgnoreFile(_)))
-        .map(|c| c.dir.clone())
-        .collect();
-    if !again.is_empty() {
-        results.extend(walk_files(&walk, walker(req, &again, false, &cuts)));
-    }
-    results.extend(root_ignore.iter().map(|rel| {
-        skipped(
-            rel,
-            format!(
-                "ignore file over {MAX_IGNORE_FILE_SIZE} bytes; no ignore file was applied in this run"
-            ),
-            None,
-        )
-    }));
-    results.extend(lock(&cuts).iter().map(|c| c.note(&req.root)));
-    if !req.no_ignore {
-        let walked: HashSet<&str> = results
-            .iter()
-            .filter_map(|r| r.entry.as_ref().map(|e| e.path.as_str()))
-            .collect();
-        let ignored: Vec<FileResult> = tracked
-            .iter()
-            .filter(|rel| !walked.contains(rel.as_str()))
-            .filter_map(|rel| {
-                let path = req.root.join(rel);
-                if !req.paths.iter().any(|p| path.starts_with(p)) {
-                    return None;
-                }
-                let file_type = path.symlink_metadata().ok()?.file_type();
-                walk.visit_path(&path, file_type)
-            })
-            .collect();
-        results.extend(ignored);
+    let mut results = walk_pass(&walk, &tracked, root_ignore.as_deref(), true);
+    if defer_rust {
+        walk.flow = Some(FlowFiles::of(project_of(
+            &req.root, req.in_git, &tracked, &results,
+        )));
+        walk.needed = HashSet::from([FileKind::Rust]);
+        results.extend(walk_pass(&walk, &tracked, root_ignore.as_deref(), false));
     }
     results.sort_by(|a, b| a.entry.cmp(&b.entry));
     // A file reached from two of the paths (`. src`) is linted once.
@@ -345,6 +321,85 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         baseline: None,
         not_shown: [0; 3],
     }
+}
+
+/// One walk of the request's paths with `walk`: the files of the kinds it needs, the
+/// directories it could not enter and (`with_notes`) notes on them, and the tracked files
+/// ignore rules hide.
+fn walk_pass(
+    walk: &Walk<'_>,
+    tracked: &HashSet<String>,
+    root_ignore: Option<&str>,
+    with_notes: bool,
+) -> Vec<FileResult> {
+    let cuts = Arc::new(Mutex::new(Vec::new()));
+    let req = walk.req;
+    let mut results = walk_files(walk, walker(req, &req.paths, root_ignore.is_none(), &cuts));
+    // Directories holding an oversized ignore file are walked again, without any.
+    let again: Vec<PathBuf> = lock(&cuts)
+        .iter()
+        .filter(|c| matches!(c.reason, CutReason::IgnoreFile(_)))
+        .map(|c| c.dir.clone())
+        .collect();
+    if !again.is_empty() {
+        results.extend(walk_files(walk, walker(req, &again, false, &cuts)));
+    }
+    if with_notes {
+        results.extend(root_ignore.iter().map(|rel| {
+            skipped(
+                rel,
+                format!(
+                    "ignore file over {MAX_IGNORE_FILE_SIZE} bytes; no ignore file was applied in this run"
+                ),
+                None,
+            )
+        }));
+        results.extend(lock(&cuts).iter().map(|c| c.note(&req.root)));
+    }
+    if !req.no_ignore {
+        let walked: HashSet<&str> = results
+            .iter()
+            .filter_map(|r| r.entry.as_ref().map(|e| e.path.as_str()))
+            .collect();
+        let ignored: Vec<FileResult> = tracked
+            .iter()
+            .filter(|rel| !walked.contains(rel.as_str()))
+            .filter_map(|rel| {
+                let path = req.root.join(rel);
+                if !req.paths.iter().any(|p| path.starts_with(p)) {
+                    return None;
+                }
+                let file_type = path.symlink_metadata().ok()?.file_type();
+                walk.visit_path(&path, file_type)
+            })
+            .collect();
+        results.extend(ignored);
+    }
+    results
+}
+
+/// A project of `results`' files and facts (clones), files sorted by path.
+fn project_of(
+    root: &Path,
+    in_git: bool,
+    tracked: &HashSet<String>,
+    results: &[FileResult],
+) -> Project {
+    let mut project = Project {
+        root: root.to_path_buf(),
+        in_git,
+        tracked: tracked.clone(),
+        ..Project::default()
+    };
+    for r in results {
+        project.files.extend(r.entry.clone());
+        if let Some(fact) = &r.fact {
+            project.add(fact.clone());
+        }
+    }
+    project.files.sort();
+    project.files.dedup();
+    project
 }
 
 /// The root and every directory holding a linted file, each once.
@@ -683,6 +738,8 @@ struct Walk<'a> {
     settings: &'a Settings,
     /// The kinds the enabled rules read.
     needed: HashSet<FileKind>,
+    /// Which Rust files get flow facts; `None`: every one, when a rule reads them.
+    flow: Option<FlowFiles>,
     notices: Notices,
     prefilters: Table,
 }
@@ -750,14 +807,21 @@ impl Walk<'_> {
             Ok(text) => text,
             Err(reason) => return Some(skipped(&rel, reason, entry_of())),
         };
+        let mut wanted = wanted_facts(settings);
+        if let Some(flow) = &self.flow {
+            wanted.flow &= flow.wants(&rel);
+        }
         Some(lint_text(
             &rel,
             kind,
             &text,
-            settings,
-            &req.root,
-            Some(&self.notices),
-            &self.prefilters,
+            &FileLint {
+                settings,
+                root: &req.root,
+                notices: Some(&self.notices),
+                prefilters: &self.prefilters,
+                wanted,
+            },
         ))
     }
 }
@@ -770,19 +834,35 @@ pub fn lint_one(rel: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let prefilters = prefilter_table(settings, false);
-    lint_text(rel, kind, text, settings, Path::new("."), None, &prefilters).diagnostics
+    let with = FileLint {
+        settings,
+        root: Path::new("."),
+        notices: None,
+        prefilters: &prefilters,
+        wanted: wanted_facts(settings),
+    };
+    lint_text(rel, kind, text, &with).diagnostics
+}
+
+/// What one file is linted with, besides its text.
+struct FileLint<'a> {
+    settings: &'a Settings,
+    root: &'a Path,
+    notices: Option<&'a Notices>,
+    prefilters: &'a Table,
+    /// The Rust facts to extract from it.
+    wanted: Wanted,
 }
 
 /// Lint one file's text: parse once, run the per-file rules, collect suppressions.
-fn lint_text(
-    rel: &str,
-    kind: FileKind,
-    text: &str,
-    settings: &Settings,
-    root: &Path,
-    notices: Option<&Notices>,
-    prefilters: &Table,
-) -> FileResult {
+fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> FileResult {
+    let FileLint {
+        settings,
+        root,
+        notices,
+        prefilters,
+        wanted,
+    } = *with;
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     let parsed = guarded(
@@ -840,7 +920,7 @@ fn lint_text(
                 f00_tool::InternalError::META,
                 &mut diagnostics,
                 Some((rel, "fact extraction")),
-                |_| project::extract(&file, root, wanted_facts(settings)),
+                |_| project::extract(&file, root, wanted),
             )
             .flatten();
             if let Some(failure) = file.rust_failure() {

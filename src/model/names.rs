@@ -12,10 +12,10 @@
 
 use std::cell::Cell;
 use std::collections::HashSet;
+use std::ops::Range;
 
 use foldhash::HashMap;
 
-use crate::diagnostic::Location;
 use crate::model::flow::{FnFlow, Recv, Target, Ty};
 use crate::model::project::CodeFile;
 use crate::parse::uses::Import;
@@ -183,7 +183,7 @@ impl<'p> Names<'p> {
     }
 
     /// The function behind an id.
-    pub fn function(&self, (fi, ni): FnId) -> &'p FnFlow<Location> {
+    pub fn function(&self, (fi, ni): FnId) -> &'p FnFlow<Range<usize>> {
         &self.files[fi].facts.fns[ni]
     }
 
@@ -246,7 +246,7 @@ impl<'p> Names<'p> {
     }
 
     /// The module a function of file `fi` sits in.
-    fn module_of(&self, fi: usize, f: &FnFlow<Location>) -> (usize, Box<[Sym]>) {
+    fn module_of(&self, fi: usize, f: &FnFlow<Range<usize>>) -> (usize, Box<[Sym]>) {
         let (pkg, module) = &self.modules[fi];
         (
             *pkg,
@@ -254,7 +254,7 @@ impl<'p> Names<'p> {
         )
     }
 
-    fn path(&self, fi: usize, f: &FnFlow<Location>, path: &[Sym]) -> Vec<FnId> {
+    fn path(&self, fi: usize, f: &FnFlow<Range<usize>>, path: &[Sym]) -> Vec<FnId> {
         let Some((&first, rest)) = path.split_first() else {
             return Vec::new();
         };
@@ -525,7 +525,7 @@ impl<'p> Names<'p> {
 }
 
 /// The trait bounds of the type parameter `name` of `f`, if it is one.
-fn generic_bounds(f: &FnFlow<Location>, name: Sym) -> Option<&[Sym]> {
+fn generic_bounds(f: &FnFlow<Range<usize>>, name: Sym) -> Option<&[Sym]> {
     f.generics
         .iter()
         .rev()

@@ -6,6 +6,7 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use crate::diagnostic::Location;
 use crate::model::flow::{Call, Event, EventKind, Server, Step, Target};
@@ -159,14 +160,7 @@ impl Programs for Program<'_> {
         let servers = self.servers.get_or_init(|| {
             let project = self.project;
             (0..project.cargo.len())
-                .filter(|&i| {
-                    let c = &project.cargo[i];
-                    c.has_bin
-                        && (c.is_service()
-                            || project.deployed_by_files(c, |p| {
-                                project.role_of(p) == Some(Role::Production)
-                            }))
-                })
+                .filter(|&i| may_serve(project, &project.cargo[i]))
                 .filter_map(|i| {
                     let scope = self.scope_at(i);
                     let bins: Vec<ServerBin<'_>> = scope
@@ -192,6 +186,53 @@ impl Programs for Program<'_> {
     }
 }
 
+/// True when a binary of `krate` may start a server: a service package (a server
+/// framework dependency), or a binary a production Dockerfile, compose service or
+/// Kubernetes container runs.
+fn may_serve(project: &Project, krate: &CargoFacts) -> bool {
+    krate.has_bin
+        && (krate.is_service()
+            || project.deployed_by_files(krate, |p| project.role_of(p) == Some(Role::Production)))
+}
+
+/// Which Rust files the whole-program questions read call-flow facts of: those of the
+/// packages that may serve ([`Programs::servers`]), of service packages (whose routes
+/// TF1202 reads) and of the workspace packages they depend on. Decided from a project
+/// holding the manifests and deployment files only, before any Rust file is read, so
+/// library code no server reaches costs no flow facts.
+pub struct FlowFiles {
+    project: Project,
+    packages: HashSet<usize>,
+}
+
+impl FlowFiles {
+    /// The flow files of `project` (its Rust files need not be there yet).
+    pub fn of(project: Project) -> Self {
+        let mut packages = HashSet::new();
+        let mut stack: Vec<usize> = (0..project.cargo.len())
+            .filter(|&i| {
+                let c = &project.cargo[i];
+                c.is_service() || may_serve(&project, c)
+            })
+            .collect();
+        while let Some(i) = stack.pop() {
+            if packages.insert(i) {
+                stack.extend(project.workspace_dep_indexes(&project.cargo[i]));
+            }
+        }
+        FlowFiles { project, packages }
+    }
+
+    /// True when the package holding `path` (its nearest package directory) is one whose
+    /// flow facts are read.
+    pub fn wants(&self, path: &str) -> bool {
+        self.project
+            .crate_of(path)
+            .and_then(|c| self.project.crate_index(c))
+            .is_some_and(|i| self.packages.contains(&i))
+    }
+}
+
 /// A binary target of a crate and its entry function.
 pub struct Binary<'p> {
     /// The file holding `main`.
@@ -201,6 +242,7 @@ pub struct Binary<'p> {
 
 /// The code of a crate and the workspace crates it depends on, directly or not.
 pub struct Scope<'p> {
+    project: &'p Project,
     pub krate: &'p CargoFacts,
     /// How many of `files` belong to the crate itself (they come first).
     own: usize,
@@ -246,6 +288,7 @@ impl<'p> Scope<'p> {
             }
         }
         Scope {
+            project,
             krate,
             names: Names::new(files, &package, &packages),
             own,
@@ -367,13 +410,25 @@ impl<'p> Scope<'p> {
     }
 
     /// The event behind a reference.
-    pub fn event(&self, (fi, ei): EventRef) -> &'p Event<Location> {
+    pub fn event(&self, (fi, ei): EventRef) -> &'p Event<Range<usize>> {
         &self.files()[fi].facts.events[ei]
     }
 
+    /// Where an event happens.
+    pub fn event_at(&self, e: EventRef) -> Location {
+        self.project
+            .locate(&self.files()[e.0].path, self.event(e).span.clone())
+    }
+
     /// The call behind a reference.
-    pub fn call(&self, (fi, ci): CallRef) -> &'p Call<Location> {
+    pub fn call(&self, (fi, ci): CallRef) -> &'p Call<Range<usize>> {
         &self.files()[fi].facts.calls[ci]
+    }
+
+    /// Where a call is written (its path or method name).
+    pub fn call_at(&self, c: CallRef) -> Location {
+        self.project
+            .locate(&self.files()[c.0].path, self.call(c).span.clone())
     }
 
     /// The calls from function `from` down to where `reach` (read from each
@@ -438,20 +493,15 @@ impl<'p> Scope<'p> {
     pub fn chain_related(&self, calls: &[CallRef]) -> Vec<(Location, String)> {
         calls
             .iter()
-            .map(|&c| {
-                (
-                    self.call(c).span.clone(),
-                    format!("calls `{}`", self.call_label(c)),
-                )
-            })
+            .map(|&c| (self.call_at(c), format!("calls `{}`", self.call_label(c))))
             .collect()
     }
 
     /// A call as written: `startup::run` or `.init`.
     fn call_label(&self, c: CallRef) -> String {
-        let call = self.call(c);
-        let text = call.span.span_text().unwrap_or("…");
-        match call.target {
+        let at = self.call_at(c);
+        let text = at.span_text().unwrap_or("…");
+        match self.call(c).target {
             Target::Method { .. } => format!(".{text}"),
             Target::Path(_) => text.to_string(),
         }

@@ -185,7 +185,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .collect();
             let code = wanted
                 .flow
-                .then(|| flow::analyze(tokens, &|span| file.loc(span)))
+                .then(|| flow::analyze(tokens, &|span| span))
                 .filter(|facts| !facts.is_empty())
                 .map(|facts| CodeFile {
                     path: file.path.to_string(),

@@ -1,6 +1,7 @@
 //! The facts each linted file yields for the project model.
 
 use std::collections::{BTreeSet, HashSet};
+use std::ops::Range;
 
 use crate::diagnostic::Location;
 use crate::model::flow::CodeFacts;
@@ -214,11 +215,12 @@ pub struct RustFacts {
     pub code: Option<CodeFile>,
 }
 
-/// The run-time facts of one Rust file.
+/// The run-time facts of one Rust file. Places are byte ranges of the file: a finding
+/// turns the few it shows into locations ([`super::Project::locate`]).
 #[derive(Debug, Clone)]
 pub struct CodeFile {
     pub path: String,
-    pub facts: CodeFacts<Location>,
+    pub facts: CodeFacts<Range<usize>>,
 }
 
 /// A container port declaration in a deploy manifest.

@@ -2,11 +2,13 @@
 //! Facts are extracted on the walker threads; syntax trees are dropped there.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::diagnostic::Condition;
+use crate::diagnostic::{Condition, Location};
 use crate::model::role::Role;
+use crate::parse::text::LineIndex;
 
 mod extract;
 mod facts;
@@ -41,6 +43,8 @@ pub struct Project {
     pub replaced_images: BTreeSet<String>,
     /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
     pub(crate) lock_texts: Mutex<HashMap<String, Option<String>>>,
+    /// Texts of the files [`Project::locate`] was asked about, read on first use.
+    pub(crate) located: Mutex<HashMap<String, Arc<(String, LineIndex)>>>,
     /// Package directory → index in `cargo`, built on first use.
     pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
     /// Which packages each Dockerfile names, and Dockerfiles by directory; built on first use.
@@ -60,6 +64,23 @@ impl Project {
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .ok()
             .map(|i| self.files[i].role.role)
+    }
+
+    /// The location of byte range `bytes` of the linted file `path`, whose text is read
+    /// again (run-time facts keep byte ranges, not texts); line 1 when it is gone.
+    pub fn locate(&self, path: &str, bytes: Range<usize>) -> Location {
+        let mut texts = self.located.lock().unwrap_or_else(|e| e.into_inner());
+        let source = texts
+            .entry(path.to_string())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(self.root.join(path)).unwrap_or_default();
+                let lines = LineIndex::new(&text);
+                Arc::new((text, lines))
+            })
+            .clone();
+        drop(texts);
+        let (text, lines) = &*source;
+        Location::new(path, text, lines, bytes)
     }
 
     /// Add one file's facts.
@@ -307,7 +328,7 @@ impl Project {
     /// dependency resolves by its `path` when it gives one, else by its name when one
     /// package of the repository has that name: same-named packages are told apart
     /// only by path, as Cargo does.
-    fn workspace_dep_indexes(&self, krate: &CargoFacts) -> Vec<usize> {
+    pub(crate) fn workspace_dep_indexes(&self, krate: &CargoFacts) -> Vec<usize> {
         let packages = self.packages.get_or_init(|| {
             let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
             for (i, c) in self.cargo.iter().enumerate() {

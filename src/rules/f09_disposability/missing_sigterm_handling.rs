@@ -33,7 +33,8 @@ impl Check for MissingSigtermHandling {
                     continue;
                 };
                 let serve = scope.event(reach.event);
-                if !seen.insert((serve.span.path.clone(), serve.span.bytes.start)) {
+                let at = scope.event_at(reach.event);
+                if !seen.insert((at.path.clone(), at.bytes.start)) {
                     continue;
                 }
                 let disabled = if scope.disables_signals() {
@@ -44,7 +45,7 @@ impl Check for MissingSigtermHandling {
                 let calls = scope.chain(Some(reach), |s| s.serve.map(|(_, r)| r));
                 let through = scope.through(server.entry, &calls);
                 let d = cx.report(
-                    serve.span.clone(),
+                    at,
                     format!(
                         "the binary `{}` runs a server here (`{}`{disabled}){through}, but nothing in its crate handles SIGTERM: on every deploy or scale-in SIGTERM kills it mid-request (or, as PID 1 in a container, is ignored until SIGKILL)",
                         server.bin, serve.label

@@ -29,7 +29,16 @@ impl Check for SigintOnlyShutdown {
             if shuts_down_on_sigterm(project, scope, servers) {
                 continue;
             }
-            for (kind, location, call) in scope.files().iter().flat_map(|f| &f.facts.ctrl_c) {
+            let found = scope.files().iter().flat_map(|f| {
+                f.facts.ctrl_c.iter().map(|(kind, location, call)| {
+                    (
+                        kind,
+                        project.locate(&f.path, location.clone()),
+                        project.locate(&f.path, call.clone()),
+                    )
+                })
+            });
+            for (kind, location, call) in found {
                 if !seen.insert((location.path.clone(), location.bytes.start)) {
                     continue;
                 }
@@ -38,7 +47,7 @@ impl Check for SigintOnlyShutdown {
                     CtrlC::CtrlcCrate => "`ctrlc::set_handler` (without the `termination` feature)",
                 };
                 let d = cx.report(
-                    location.clone(),
+                    location,
                     format!(
                         "shutdown waits only for {what}, which is SIGINT: Docker, Kubernetes and systemd stop processes with SIGTERM, so the graceful shutdown never runs"
                     ),
@@ -51,7 +60,7 @@ impl Check for SigintOnlyShutdown {
                     d.with_fix(
                         "wait for SIGTERM as well as Ctrl-C",
                         vec![Edit {
-                            location: call.clone(),
+                            location: call,
                             replacement: CTRL_C_OR_SIGTERM.to_string(),
                         }],
                     );

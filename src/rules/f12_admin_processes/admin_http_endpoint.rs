@@ -1,5 +1,7 @@
 //! TF1202 admin-http-endpoint: HTTP routes that run admin tasks in the web process.
 
+use std::ops::Range;
+
 use crate::model::flow::Route;
 use crate::model::program::Scope;
 use crate::parse::text::identifier_words;
@@ -81,11 +83,15 @@ impl Check for AdminHttpEndpoint {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let Some(program) = cx.program() else { return };
         for krate in project.cargo.iter().filter(|c| c.is_service()) {
-            let routes: Vec<&Route<Location>> = project
+            let routes: Vec<(&str, &Route<Range<usize>>)> = project
                 .code_of(krate)
                 .flat_map(|file| {
                     let attr_routes = file.facts.fns.iter().filter_map(|f| f.route.as_deref());
-                    file.facts.routes.iter().chain(attr_routes)
+                    file.facts
+                        .routes
+                        .iter()
+                        .chain(attr_routes)
+                        .map(|r| (file.path.as_str(), r))
                 })
                 .collect();
             // The crate's call graph is built only for a crate that declares routes.
@@ -93,9 +99,9 @@ impl Check for AdminHttpEndpoint {
                 continue;
             }
             let scope = program.scope(krate);
-            for route in routes {
+            for (path, route) in routes {
                 if let Some(why) = why_admin(scope, route) {
-                    report(cx, route, &why);
+                    report(cx, project.locate(path, route.span.clone()), route, &why);
                 }
             }
         }
@@ -104,7 +110,7 @@ impl Check for AdminHttpEndpoint {
 
 /// Why a route is an admin task: its path, a handler that reaches migrations,
 /// or a handler named after one.
-fn why_admin(scope: &Scope<'_>, route: &Route<Location>) -> Option<String> {
+fn why_admin(scope: &Scope<'_>, route: &Route<Range<usize>>) -> Option<String> {
     if let Some(task) = admin_task(&route.path) {
         return Some(task);
     }
@@ -122,9 +128,9 @@ fn why_admin(scope: &Scope<'_>, route: &Route<Location>) -> Option<String> {
     None
 }
 
-fn report(cx: &mut Ctx<'_>, route: &Route<Location>, why: &str) {
+fn report(cx: &mut Ctx<'_>, at: Location, route: &Route<Range<usize>>, why: &str) {
     cx.report(
-        route.span.clone(),
+        at,
         format!(
             "route `{}` {why} inside the web process: admin tasks exposed over HTTP run in a long-lived server, race across replicas and widen the attack surface",
             route.path

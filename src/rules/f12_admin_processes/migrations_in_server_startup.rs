@@ -35,7 +35,10 @@ impl Check for MigrationsInServerStartup {
                     scope.event(pair.migrate.event),
                     scope.event(pair.serve.event),
                 );
-                let at = tail.first().map_or(&migrate.span, |&c| &scope.call(c).span);
+                let migrate_at = scope.event_at(pair.migrate.event);
+                let at = tail
+                    .first()
+                    .map_or_else(|| migrate_at.clone(), |&c| scope.call_at(c));
                 if !seen.insert((at.path.clone(), at.bytes.start)) {
                     continue;
                 }
@@ -50,18 +53,15 @@ impl Check for MigrationsInServerStartup {
                     "run migrations as a one-off admin process from the same release: a `migrate` subcommand or a `src/bin/migrate.rs` binary, run as a Kubernetes Job, Helm hook, release phase or `docker compose run`",
                 );
                 for (location, label) in scope.chain_related(&calls) {
-                    if location != *at {
+                    if location != at {
                         d.with_related(location, label);
                     }
                 }
                 if !tail.is_empty() {
-                    d.with_related(
-                        migrate.span.clone(),
-                        format!("migrates here (`{}`)", migrate.label),
-                    );
+                    d.with_related(migrate_at, format!("migrates here (`{}`)", migrate.label));
                 }
                 d.with_related(
-                    serve.span.clone(),
+                    scope.event_at(pair.serve.event),
                     format!("then serves here (`{}`)", serve.label),
                 );
             }
