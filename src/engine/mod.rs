@@ -366,7 +366,8 @@ fn walk_pass(
             .filter(|rel| !walked.contains(rel.as_str()))
             .filter_map(|rel| {
                 let path = req.root.join(rel);
-                if !req.paths.iter().any(|p| path.starts_with(p)) {
+                let wanted = source::classify(&path).is_some_and(|k| walk.needed.contains(&k));
+                if !wanted || !req.paths.iter().any(|p| path.starts_with(p)) {
                     return None;
                 }
                 let file_type = path.symlink_metadata().ok()?.file_type();
