@@ -311,6 +311,9 @@ pub enum Condition {
     /// No committed `Cargo.lock` in the file's directory or above pins a commit of this
     /// git repository URL.
     GitSourceUnlocked(String),
+    /// No build script of the file's package sets this compile-time variable
+    /// (`cargo:rustc-env=NAME=…`).
+    NotSetByBuildScript(String),
 }
 
 /// What replaces a credential value in every output.

@@ -346,6 +346,14 @@ impl<'a> Ctx<'a> {
 }
 
 impl Diagnostic {
+    /// Keep this finding only if no build script of the file's package sets the
+    /// compile-time variable `name` (builder style). Rules using it must read `Cargo`
+    /// files and declare the `BuildEnv` fact.
+    pub fn unless_set_by_build_script(&mut self, name: &str) -> &mut Self {
+        self.condition = Some(Condition::NotSetByBuildScript(name.to_string()));
+        self
+    }
+
     /// Keep this finding only if the file belongs to a service crate (builder style).
     /// Rules using it must read `Cargo` files too.
     pub fn in_service(&mut self) -> &mut Self {

@@ -191,13 +191,25 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                     path: file.path.to_string(),
                     facts,
                 });
-            (!commands.is_empty() || !listens.is_empty() || code.is_some()).then_some(Fact::Rust(
-                RustFacts {
-                    commands,
-                    listens,
-                    code,
-                },
-            ))
+            let build_env: Vec<(String, String)> = if wanted.build_env {
+                file.string_literals()
+                    .iter()
+                    .filter_map(|l| rustc_env_name(&l.value))
+                    .map(|name| (file.path.to_string(), name))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let any = !commands.is_empty()
+                || !listens.is_empty()
+                || code.is_some()
+                || !build_env.is_empty();
+            any.then_some(Fact::Rust(RustFacts {
+                commands,
+                listens,
+                code,
+                build_env,
+            }))
         }
         FileKind::Yaml => {
             let containers: Vec<ContainerFacts> = file
@@ -409,4 +421,14 @@ fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
             }
         }
     }
+}
+
+/// The variable a build-script instruction sets for the compiler:
+/// `cargo:rustc-env=NAME=…` or `cargo::rustc-env=NAME=…` → `NAME`.
+fn rustc_env_name(instruction: &str) -> Option<String> {
+    let rest = instruction
+        .strip_prefix("cargo::rustc-env=")
+        .or_else(|| instruction.strip_prefix("cargo:rustc-env="))?;
+    let name = rest.split('=').next()?.trim();
+    (!name.is_empty()).then(|| name.to_string())
 }

@@ -174,6 +174,8 @@ pub enum RustFact {
     Listens,
     /// Call-flow facts for whole-program questions ([`Project::code`], [`crate::model::program`]).
     Flow,
+    /// Variables a build script sets for the compiler (`cargo:rustc-env=NAME=…`).
+    BuildEnv,
 }
 
 /// Which Rust facts to extract.
@@ -182,6 +184,7 @@ pub struct Wanted {
     pub commands: bool,
     pub listens: bool,
     pub flow: bool,
+    pub build_env: bool,
 }
 
 impl Wanted {
@@ -190,6 +193,7 @@ impl Wanted {
         commands: true,
         listens: true,
         flow: true,
+        build_env: true,
     };
 
     /// The facts `facts` name.
@@ -200,6 +204,7 @@ impl Wanted {
                 RustFact::Commands => w.commands = true,
                 RustFact::Listens => w.listens = true,
                 RustFact::Flow => w.flow = true,
+                RustFact::BuildEnv => w.build_env = true,
             }
         }
         w
@@ -213,6 +218,9 @@ pub struct RustFacts {
     pub listens: Vec<ListenFact>,
     /// What its functions do (see [`crate::model::flow`]), when anything.
     pub code: Option<CodeFile>,
+    /// Variables it sets for the compiler as a build script: (its path, `NAME` of a
+    /// `cargo:rustc-env=NAME=…` or `cargo::rustc-env=…` string literal).
+    pub build_env: Vec<(String, String)>,
 }
 
 /// The run-time facts of one Rust file. Places are byte ranges of the file: a finding

@@ -36,6 +36,8 @@ pub struct Project {
     pub commands: Vec<CommandUse>,
     pub listens: Vec<ListenFact>,
     pub code: Vec<CodeFile>,
+    /// Variables build scripts set for the compiler: (script path, name).
+    pub build_env: Vec<(String, String)>,
     pub containers: Vec<ContainerFacts>,
     pub env_files: Vec<EnvFacts>,
     /// Image names (without tag) that skaffold, Tilt or kustomize replace at deploy time
@@ -92,6 +94,7 @@ impl Project {
                 self.commands.extend(r.commands);
                 self.listens.extend(r.listens);
                 self.code.extend(r.code);
+                self.build_env.extend(r.build_env);
             }
             Fact::Yaml(y) => {
                 self.containers.extend(y.containers);
@@ -119,11 +122,23 @@ impl Project {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
             Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
+            Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
             Condition::InHelmChart => {
                 let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
                 self.root.join(dir).join("Chart.yaml").is_file()
             }
         }
+    }
+
+    /// True when a build script of the package holding `path` sets the compile-time
+    /// variable `name` (`cargo:rustc-env=NAME=…`).
+    pub fn build_script_sets(&self, path: &str, name: &str) -> bool {
+        let Some(krate) = self.crate_of(path) else {
+            return false;
+        };
+        self.build_env.iter().any(|(script, set)| {
+            set == name && self.crate_of(script).is_some_and(|c| c.path == krate.path)
+        })
     }
 
     /// True when a committed `Cargo.lock` in the directory of `path` or above pins a commit

@@ -16,9 +16,10 @@ declare_rule! {
         severity: Warning,
         stability: Preview,
         since: "0.1.0",
-        kinds: [Rust],
+        kinds: [Rust, Cargo],
         summary: "`env!`/`option_env!` of a non-`CARGO_*` variable: deploy config baked into the build",
         tree: Prefilter::Tokens(uses_env_macro),
+        facts: [BuildEnv],
     }
 }
 
@@ -63,7 +64,8 @@ impl Check for CompileTimeConfig {
                 file.loc(rust::span_range(lit.span())),
                 format!("`{mac}!(\"{name}\")` bakes `{name}` into the binary at compile time"),
                 format!("read it at run time with `std::env::var(\"{name}\")` so one build can be released to every environment"),
-            );
+            )
+            .unless_set_by_build_script(&name);
         }
     }
 }
