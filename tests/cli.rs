@@ -1036,3 +1036,43 @@ fn hadolint_ignores_are_adopted_for_the_whole_instruction() {
         "Dockerfile:12:24: TF0206 [note] apt installs 1 package(s) without a version: make\n"
     );
 }
+
+/// A migration behind a trait method shows every implementation that migrates (each
+/// start runs one of them), and none of a dev-dependency's code, which never runs in the
+/// server.
+#[test]
+fn a_migration_finding_relates_every_implementation_and_no_dev_dependency() {
+    let case = common::repo().join("fixtures/TF1201/fail-every-implementation-migrates");
+    let dir = common::scratch_repo(&case);
+    let (_, out, _) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF1201", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = v["diagnostics"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{out}");
+    let related: Vec<(String, String)> = findings[0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                format!("{}:{}", r["path"].as_str().unwrap(), r["line"]),
+                r["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let at = |place: &str| {
+        related
+            .iter()
+            .find(|(p, _)| p == place)
+            .map(|(_, m)| m.as_str())
+    };
+    let sqlite = at("db-sqlite/src/lib.rs:11");
+    let postgres = at("db-postgres/src/lib.rs:11");
+    let mut both = [sqlite, postgres].map(|m| m.map(|m| m.split(' ').next().unwrap()));
+    both.sort();
+    assert_eq!(both, [Some("migrates"), Some("or")], "{related:?}");
+    assert!(
+        !related.iter().any(|(p, _)| p.starts_with("client/")),
+        "{related:?}"
+    );
+}

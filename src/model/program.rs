@@ -186,6 +186,19 @@ impl Programs for Program<'_> {
     }
 }
 
+/// The calls and events of a function body, last first (the order a stack pops them).
+fn leaves(body: &Step) -> Vec<&Step> {
+    let mut out = Vec::new();
+    let mut todo = vec![body];
+    while let Some(step) = todo.pop() {
+        match step {
+            Step::Seq(steps) | Step::Alt(steps) => todo.extend(steps),
+            leaf => out.push(leaf),
+        }
+    }
+    out
+}
+
 /// True when a binary of `krate` may start a server: a service package (a server
 /// framework dependency), or a binary a production Dockerfile, compose service or
 /// Kubernetes container runs.
@@ -397,16 +410,14 @@ impl<'p> Scope<'p> {
 
     /// Every function a call in the body of `id` may reach.
     fn callees_of(&self, id: FnId) -> Vec<FnId> {
-        let mut out = Vec::new();
-        let mut todo = vec![&self.names.function(id).body];
-        while let Some(step) = todo.pop() {
-            match step {
-                Step::Seq(steps) | Step::Alt(steps) => todo.extend(steps),
-                Step::Call(ci) => out.extend(self.names.callees(id, *ci)),
-                Step::Event(_) => {}
-            }
-        }
-        out
+        leaves(&self.names.function(id).body)
+            .into_iter()
+            .filter_map(|step| match step {
+                Step::Call(ci) => Some(self.names.callees(id, *ci)),
+                _ => None,
+            })
+            .flatten()
+            .collect()
     }
 
     /// The event behind a reference.
@@ -454,9 +465,13 @@ impl<'p> Scope<'p> {
         calls
     }
 
-    /// The calls from a function down to the one whose own body holds both
-    /// halves of `pair`, and that function's pair.
-    pub fn pair_chain(&self, mut pair: MigrateThenServe) -> (Vec<CallRef>, MigrateThenServe) {
+    /// The calls from function `from` (whose pair `pair` is) down to the one whose own
+    /// body holds both halves of `pair`, that function and its pair.
+    pub fn pair_chain(
+        &self,
+        mut from: FnId,
+        mut pair: MigrateThenServe,
+    ) -> (Vec<CallRef>, FnId, MigrateThenServe) {
         let mut calls = Vec::new();
         let memo = self.memo.borrow();
         while let Some((call, callee)) = pair.via {
@@ -467,9 +482,54 @@ impl<'p> Scope<'p> {
                 break;
             }
             calls.push(call);
+            from = callee;
             pair = inner;
         }
-        (calls, pair)
+        (calls, from, pair)
+    }
+
+    /// Other migrations on the way from `holder` to the migration `reach`: at each call
+    /// of that chain, the functions the call may run besides the one followed (other
+    /// implementations of a trait method) and the migrations they reach. Whichever runs,
+    /// the start migrates. At most eight, in order.
+    pub fn other_migrations(&self, mut holder: FnId, mut reach: Reach) -> Vec<EventRef> {
+        let mut seen: HashSet<FnId> = HashSet::new();
+        let mut found = Vec::new();
+        let mut todo: Vec<FnId> = Vec::new();
+        while let Some(((_, ci), chosen)) = reach.via {
+            if !seen.insert(chosen) {
+                break;
+            }
+            let mut others = self.names.callees(holder, ci);
+            others.retain(|f| *f != chosen);
+            todo.extend(others);
+            let Some(next) = self.memo.borrow().get(&chosen).and_then(|s| s.migrate) else {
+                break;
+            };
+            (holder, reach) = (chosen, next);
+        }
+        todo.reverse();
+        while let Some(f) = todo.pop() {
+            if !seen.insert(f) || found.len() >= 8 {
+                continue;
+            }
+            let events = &self.files()[f.0].facts.events;
+            found.extend(
+                leaves(&self.names.function(f).body)
+                    .into_iter()
+                    .filter_map(|step| match step {
+                        Step::Event(ei) if events[*ei].kind == EventKind::Migrate => {
+                            Some((f.0, *ei))
+                        }
+                        _ => None,
+                    }),
+            );
+            let mut next = self.callees_of(f);
+            next.reverse();
+            todo.extend(next);
+        }
+        found.truncate(8);
+        found
     }
 
     /// How a chain of calls from `entry` reads in a message: `, through main →

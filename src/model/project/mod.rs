@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
 use crate::model::role::Role;
+use crate::parse::cargo::DepKind;
 use crate::parse::text::LineIndex;
 
 mod extract;
@@ -331,7 +332,9 @@ impl Project {
                     .any(|k| production(&k.path)))
     }
 
-    /// The other packages of this repository that `krate` depends on, in `cargo` order.
+    /// The other packages of this repository that `krate`'s code runs with, in `cargo`
+    /// order: its normal dependencies (dev-dependencies run only in its tests and
+    /// examples, build-dependencies only in its build script).
     pub fn workspace_deps(&self, krate: &CargoFacts) -> Vec<&CargoFacts> {
         self.workspace_dep_indexes(krate)
             .into_iter()
@@ -357,6 +360,7 @@ impl Project {
             .manifest
             .dependencies
             .iter()
+            .filter(|d| d.kind == DepKind::Normal)
             .filter_map(|d| {
                 let named = packages.get(&d.name)?;
                 match &d.path {

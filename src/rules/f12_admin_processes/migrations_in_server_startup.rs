@@ -29,7 +29,7 @@ impl Check for MigrationsInServerStartup {
                 };
                 // Reported at the call on the path that migrates and then serves;
                 // the other calls of the chain, the migration and the server start are related.
-                let (mut calls, pair) = scope.pair_chain(pair);
+                let (mut calls, holder, pair) = scope.pair_chain(server.entry, pair);
                 let tail = scope.chain(Some(pair.migrate), |s| s.migrate);
                 let (migrate, serve) = (
                     scope.event(pair.migrate.event),
@@ -59,6 +59,15 @@ impl Check for MigrationsInServerStartup {
                 }
                 if !tail.is_empty() {
                     d.with_related(migrate_at, format!("migrates here (`{}`)", migrate.label));
+                }
+                for other in scope.other_migrations(holder, pair.migrate) {
+                    d.with_related(
+                        scope.event_at(other),
+                        format!(
+                            "or migrates here (`{}`), through the same call",
+                            scope.event(other).label
+                        ),
+                    );
                 }
                 d.with_related(
                     scope.event_at(pair.serve.event),
