@@ -248,7 +248,8 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     let root_ignore = oversized_ignore_file_above(req);
     // With flow facts wanted, Rust files are read in a second pass, once the manifests
     // and deployment files say which packages' flow facts are read ([`FlowFiles`]).
-    let defer_rust = wanted_facts(settings).flow && needed.contains(&FileKind::Rust);
+    let wanted = wanted_facts(settings);
+    let defer_rust = wanted.flow && needed.contains(&FileKind::Rust);
     let mut walk = Walk {
         req,
         settings,
@@ -257,15 +258,14 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             .copied()
             .filter(|&k| !(defer_rust && k == FileKind::Rust))
             .collect(),
+        wanted,
         flow: None,
         notices: Notices::new(req.root.clone()),
         prefilters: prefilter_table(settings, req.no_prefilters),
     };
     let mut results = walk_pass(&walk, &tracked, root_ignore.as_deref(), true);
     if defer_rust {
-        walk.flow = Some(FlowFiles::of(project_of(
-            &req.root, req.in_git, &tracked, &results,
-        )));
+        walk.flow = Some(FlowFiles::of(project_of(&req.root, &results)));
         walk.needed = HashSet::from([FileKind::Rust]);
         results.extend(walk_pass(&walk, &tracked, root_ignore.as_deref(), false));
     }
@@ -379,17 +379,11 @@ fn walk_pass(
     results
 }
 
-/// A project of `results`' files and facts (clones), files sorted by path.
-fn project_of(
-    root: &Path,
-    in_git: bool,
-    tracked: &HashSet<String>,
-    results: &[FileResult],
-) -> Project {
+/// A project of `results`' files and facts (clones), files sorted by path: enough to
+/// ask which packages are deployed, not which files git tracks.
+fn project_of(root: &Path, results: &[FileResult]) -> Project {
     let mut project = Project {
         root: root.to_path_buf(),
-        in_git,
-        tracked: tracked.clone(),
         ..Project::default()
     };
     for r in results {
@@ -739,6 +733,8 @@ struct Walk<'a> {
     settings: &'a Settings,
     /// The kinds the enabled rules read.
     needed: HashSet<FileKind>,
+    /// The Rust facts the enabled rules read.
+    wanted: Wanted,
     /// Which Rust files get flow facts; `None`: every one, when a rule reads them.
     flow: Option<FlowFiles>,
     notices: Notices,
@@ -808,7 +804,7 @@ impl Walk<'_> {
             Ok(text) => text,
             Err(reason) => return Some(skipped(&rel, reason, entry_of())),
         };
-        let mut wanted = wanted_facts(settings);
+        let mut wanted = self.wanted;
         if let Some(flow) = &self.flow {
             wanted.flow &= flow.wants(&rel);
         }
@@ -892,11 +888,11 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
                 .find_map(|d| role::of_compose(&d.node));
             // One pass over the items decides which rules read the syntax tree, and which
             // items it is built from.
-            let selection = file
+            let mut selection = file
                 .tokens()
                 .map(|t| prefilters.select(&prefilters.items(t), t, || file.string_literals()));
-            if let Some(selection) = &selection {
-                file.keep_for_tree(selection.kept.clone());
+            if let Some(selection) = &mut selection {
+                file.keep_for_tree(selection.kept.take());
             }
             let admits = |index: usize| selection.as_ref().is_some_and(|s| s.admits(index));
             for (index, rule) in settings
