@@ -9,7 +9,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::diagnostic::Location;
-use crate::parse::guard::{MAX_SYNTAX_TREE_BYTES, rust_too_deep, too_deep, too_deep_message};
+use crate::parse::guard::{MAX_SYNTAX_TREE_BYTES, too_deep, too_deep_message};
 use crate::parse::text::LineIndex;
 use crate::parse::{cargo, dockerfile, envfile, lex, rust, yaml};
 
@@ -205,13 +205,9 @@ pub fn parse<'a>(
         return Err(at(offset, too_deep_message()));
     }
     match kind {
-        FileKind::Rust => {
-            let tokens = lex::lex(text).map_err(|e| at(e.offset, e.message))?;
-            match rust_too_deep(&tokens) {
-                Some(offset) => Err(at(offset, too_deep_message())),
-                None => Ok(Parsed::Rust(tokens)),
-            }
-        }
+        FileKind::Rust => lex::lex(text)
+            .map(Parsed::Rust)
+            .map_err(|e| at(e.offset, e.message)),
         FileKind::Dockerfile => dockerfile::parse(text)
             .map(Parsed::Dockerfile)
             .map_err(|e| at(e.offset, e.message)),

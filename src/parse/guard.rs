@@ -1,8 +1,6 @@
 //! Nesting guards: recursive parsers (syn, saphyr, the TOML reader) use stack per level, so
 //! a file that nests or chains deeper than these bounds is refused before it is parsed.
 
-use crate::parse::lex::{Kind, Tokens};
-
 /// The deepest nesting of brackets (and, for YAML, of indentation) a parsed
 /// file may have. Recursive-descent parsers use stack per level; real files
 /// stay far below this.
@@ -20,7 +18,7 @@ pub const MAX_OPERATOR_RUN: usize = 2000;
 
 /// The offset where a YAML or TOML `text` first nests deeper than [`MAX_NESTING`]:
 /// brackets outside strings and comments, and for YAML also block indentation levels
-/// (Rust files are guarded on their tokens, [`rust_too_deep`]).
+/// (Rust files are guarded on their tokens, by the lexer).
 pub fn too_deep(text: &str, yaml: bool) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
@@ -73,65 +71,6 @@ pub fn too_deep(text: &str, yaml: bool) -> Option<usize> {
             _ => {}
         }
         i += 1;
-    }
-    None
-}
-
-/// The offset where a lexed Rust file nests brackets deeper than [`MAX_NESTING`], or
-/// chains more than [`MAX_OPERATOR_RUN`] operators or keywords without a `;`, `,` or
-/// brace (a lexical over-estimate of how deep syn would recurse): one pass over the
-/// tokens, so comments and literals never count.
-pub fn rust_too_deep(tokens: &Tokens<'_>) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut run = 0usize;
-    for i in 0..tokens.len() {
-        let counts = match tokens.kind(i) {
-            Some(Kind::Open(c)) => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(tokens.span(i).start);
-                }
-                if c == '{' {
-                    run = 0;
-                }
-                false
-            }
-            Some(Kind::Close(c)) => {
-                depth = depth.saturating_sub(1);
-                if c == '}' {
-                    run = 0;
-                }
-                false
-            }
-            Some(Kind::Punct(';' | ',')) => {
-                run = 0;
-                false
-            }
-            Some(Kind::Punct(c)) => "!-*&|=<>.+/%^?#@".contains(c),
-            Some(Kind::Ident) => matches!(
-                tokens.text(i),
-                "return"
-                    | "break"
-                    | "move"
-                    | "ref"
-                    | "mut"
-                    | "const"
-                    | "dyn"
-                    | "impl"
-                    | "fn"
-                    | "async"
-                    | "box"
-                    | "yield"
-                    | "static"
-            ),
-            _ => false,
-        };
-        if counts {
-            run += 1;
-            if run > MAX_OPERATOR_RUN {
-                return Some(tokens.span(i).start);
-            }
-        }
     }
     None
 }

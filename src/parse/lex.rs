@@ -9,6 +9,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use crate::parse::guard::{MAX_NESTING, MAX_OPERATOR_RUN, too_deep_message};
+
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -339,6 +341,8 @@ pub fn lex(text: &str) -> Result<Tokens<'_>, LexError> {
         pos: 0,
         toks: Vec::with_capacity(text.len() / 4),
         open: Vec::new(),
+        depth: RustDepth::default(),
+        too_deep: None,
     };
     if text.starts_with('\u{feff}') {
         l.pos = 3;
@@ -357,6 +361,54 @@ struct Lexer<'a> {
     toks: Vec<Tok>,
     /// Indices of the brackets still open.
     open: Vec<usize>,
+    depth: RustDepth,
+    /// Where the file first became too deep to parse safely.
+    too_deep: Option<usize>,
+}
+
+/// The Rust guard, fed each token as the lexer makes it: refuses a file that nests
+/// brackets deeper than [`MAX_NESTING`], or chains more than [`MAX_OPERATOR_RUN`]
+/// operators or keywords without a `;`, `,` or brace (a lexical over-estimate of how deep
+/// syn would recurse). Comments and literals never count.
+#[derive(Default)]
+struct RustDepth {
+    run: usize,
+}
+
+impl RustDepth {
+    /// Admit a token of `kind` and `text`, with `depth` brackets open after it; false when
+    /// the file is too deep.
+    fn admit(&mut self, kind: Kind, text: &str, depth: usize) -> bool {
+        let counts = match kind {
+            Kind::Open(_) if depth > MAX_NESTING => return false,
+            Kind::Open('{') | Kind::Close('}') | Kind::Punct(';' | ',') => {
+                self.run = 0;
+                false
+            }
+            Kind::Punct(c) => "!-*&|=<>.+/%^?#@".contains(c),
+            Kind::Ident => matches!(
+                text,
+                "return"
+                    | "break"
+                    | "move"
+                    | "ref"
+                    | "mut"
+                    | "const"
+                    | "dyn"
+                    | "impl"
+                    | "fn"
+                    | "async"
+                    | "box"
+                    | "yield"
+                    | "static"
+            ),
+            _ => false,
+        };
+        if counts {
+            self.run += 1;
+        }
+        self.run <= MAX_OPERATOR_RUN
+    }
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -384,6 +436,12 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, kind: Kind, start: usize, end: usize) {
+        if !self
+            .depth
+            .admit(kind, &self.text[start..end], self.open.len())
+        {
+            self.too_deep.get_or_insert(start);
+        }
         self.toks.push(Tok {
             kind,
             start: start as u32,
@@ -395,6 +453,9 @@ impl Lexer<'_> {
 
     fn run(&mut self) -> Result<(), LexError> {
         while self.pos < self.src.len() {
+            if let Some(at) = self.too_deep {
+                return self.err(at, &too_deep_message());
+            }
             let start = self.pos;
             let b = self.src[start];
             match b {
@@ -420,6 +481,9 @@ impl Lexer<'_> {
                 _ if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => self.word(start)?,
                 _ => self.push(Kind::Punct(b as char), start, start + 1),
             }
+        }
+        if let Some(at) = self.too_deep {
+            return self.err(at, &too_deep_message());
         }
         match self.open.last() {
             Some(&i) => self.err(self.toks[i].start as usize, "this bracket is never closed"),
@@ -450,7 +514,11 @@ impl Lexer<'_> {
         let start = self.pos;
         let mut depth = 0usize;
         let mut i = start;
-        while i + 1 < self.src.len() {
+        while let Some(n) = memchr::memchr2(b'/', b'*', &self.src[i..]) {
+            i += n;
+            if i + 1 >= self.src.len() {
+                break;
+            }
             match (self.src[i], self.src[i + 1]) {
                 (b'/', b'*') => {
                     depth += 1;
@@ -473,12 +541,16 @@ impl Lexer<'_> {
     /// The end of a quoted literal whose body starts at `from` (escapes honoured).
     fn quoted(&self, from: usize, quote: u8) -> Result<usize, LexError> {
         let mut i = from;
-        while i < self.src.len() {
-            match self.src[i] {
-                b'\\' => i += 2,
-                b if b == quote => return Ok(self.suffix(i + 1)),
-                _ => i += 1,
+        while let Some(n) = self
+            .src
+            .get(i..)
+            .and_then(|rest| memchr::memchr2(b'\\', quote, rest))
+        {
+            i += n;
+            if self.src[i] == quote {
+                return Ok(self.suffix(i + 1));
             }
+            i += 2;
         }
         self.err(from - 1, "unterminated string literal")
     }
@@ -498,13 +570,27 @@ impl Lexer<'_> {
     }
 
     /// Skip a literal suffix (`"x"suffix`, `1u8`).
-    fn suffix(&self, mut i: usize) -> usize {
+    fn suffix(&self, i: usize) -> usize {
         if self.char_at(i).is_some_and(is_ident_start) {
-            while let Some(c) = self.char_at(i).filter(|c| is_ident_continue(*c)) {
-                i += c.len_utf8();
+            self.ident_end(i)
+        } else {
+            i
+        }
+    }
+
+    /// The end of the identifier characters from `i` (ASCII read byte by byte, the rest
+    /// decoded).
+    fn ident_end(&self, mut i: usize) -> usize {
+        loop {
+            match self.byte(i) {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => i += 1,
+                0x80.. => match self.char_at(i).filter(|c| is_ident_continue(*c)) {
+                    Some(c) => i += c.len_utf8(),
+                    None => return i,
+                },
+                _ => return i,
             }
         }
-        i
     }
 
     fn number(&self, start: usize) -> usize {
@@ -553,9 +639,7 @@ impl Lexer<'_> {
             if c == 'r' && self.byte(i) == b'#' {
                 i += 1;
             }
-            while let Some(c) = self.char_at(i).filter(|c| is_ident_continue(*c)) {
-                i += c.len_utf8();
-            }
+            let i = self.ident_end(i);
             self.push(Kind::Lifetime, start, i);
         } else {
             return self.err(start, "invalid character literal");
@@ -600,19 +684,14 @@ impl Lexer<'_> {
         if prefixed(b"r#") && self.char_at(start + 2).is_some_and(is_ident_start) {
             i += 2;
         }
-        while let Some(c) = self.char_at(i).filter(|c| is_ident_continue(*c)) {
-            i += c.len_utf8();
-        }
+        let i = self.ident_end(i);
         self.push(Kind::Ident, start, i);
         Ok(())
     }
 }
 
 fn memchr_newline(src: &[u8], from: usize) -> usize {
-    src[from..]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(src.len(), |n| from + n)
+    memchr::memchr(b'\n', &src[from..]).map_or(src.len(), |n| from + n)
 }
 
 /// Resolve the escapes of a string literal's body.

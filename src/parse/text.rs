@@ -1,6 +1,8 @@
 //! Source text helpers: positions (byte offsets in, 1-based line and character
 //! columns out) and the words of identifiers.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 /// A 1-based line and 1-based column counted in Unicode code points.
@@ -16,38 +18,76 @@ pub struct Pos {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
-    /// Character index of each line start; empty when the text is ASCII.
+    /// The character offsets of text that is not all ASCII, worked out when a position
+    /// is first asked for (most files are linted without one); `None` when ASCII.
+    chars: Option<OnceLock<CharIndex>>,
+}
+
+/// Character offsets of a text that is not all ASCII.
+#[derive(Debug, Clone)]
+struct CharIndex {
+    /// Character index of each line start.
     line_chars: Vec<usize>,
-    /// Byte offset of characters 0, `CHAR_STRIDE`, 2·`CHAR_STRIDE`, …; empty when ASCII.
+    /// Byte offset of characters 0, `CHAR_STRIDE`, 2·`CHAR_STRIDE`, ….
     char_marks: Vec<usize>,
 }
 
-/// Characters between two entries of [`LineIndex::char_marks`].
+/// Characters between two entries of [`CharIndex::char_marks`].
 const CHAR_STRIDE: usize = 64;
+
+impl CharIndex {
+    fn new(text: &str, lines: usize) -> Self {
+        let mut line_chars = Vec::with_capacity(lines);
+        line_chars.push(0);
+        let mut char_marks = Vec::new();
+        for (ci, (bi, c)) in text.char_indices().enumerate() {
+            if ci % CHAR_STRIDE == 0 {
+                char_marks.push(bi);
+            }
+            if c == '\n' {
+                line_chars.push(ci + 1);
+            }
+        }
+        CharIndex {
+            line_chars,
+            char_marks,
+        }
+    }
+
+    /// The character index of byte `offset` (a char boundary).
+    fn char_at(&self, text: &str, offset: usize) -> usize {
+        let mark = self.char_marks.partition_point(|&b| b <= offset) - 1;
+        mark * CHAR_STRIDE + text[self.char_marks[mark]..offset].chars().count()
+    }
+
+    /// The byte offset of character `index` (or the text's end).
+    fn byte_of_char(&self, text: &str, index: usize) -> usize {
+        let Some(&from) = self.char_marks.get(index / CHAR_STRIDE) else {
+            return text.len();
+        };
+        text[from..]
+            .char_indices()
+            .nth(index % CHAR_STRIDE)
+            .map_or(text.len(), |(i, _)| from + i)
+    }
+}
 
 impl LineIndex {
     /// Index the line starts of `text` (a line ends at `\n`).
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text.as_bytes()));
-        let (mut line_chars, mut char_marks) = (Vec::new(), Vec::new());
-        if !text.is_ascii() {
-            line_chars.reserve(starts.len());
-            line_chars.push(0);
-            for (ci, (bi, c)) in text.char_indices().enumerate() {
-                if ci % CHAR_STRIDE == 0 {
-                    char_marks.push(bi);
-                }
-                if c == '\n' {
-                    line_chars.push(ci + 1);
-                }
-            }
-        }
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex {
             starts,
-            line_chars,
-            char_marks,
+            chars: (!text.is_ascii()).then(OnceLock::new),
         }
+    }
+
+    /// The character offsets of `text` (the indexed text), when it is not all ASCII.
+    fn chars(&self, text: &str) -> Option<&CharIndex> {
+        self.chars
+            .as_ref()
+            .map(|cell| cell.get_or_init(|| CharIndex::new(text, self.starts.len())))
     }
 
     /// The 0-based line holding byte `offset`.
@@ -91,8 +131,8 @@ impl LineIndex {
     pub fn pos(&self, text: &str, offset: usize) -> Pos {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let col = match self.line_chars.get(line) {
-            Some(first) => self.char_at(text, offset) - first,
+        let col = match self.chars(text) {
+            Some(chars) => chars.char_at(text, offset) - chars.line_chars[line],
             None => offset - self.starts[line],
         };
         Pos {
@@ -105,37 +145,12 @@ impl LineIndex {
     pub fn offset_of(&self, text: &str, line: usize, col: usize) -> usize {
         let line = line.saturating_sub(1).min(self.starts.len() - 1);
         let range = self.line_range(text, line);
-        let at = match self.line_chars.get(line) {
-            Some(first) => self.byte_of_char(text, first + col),
+        let at = match self.chars(text) {
+            Some(chars) => chars.byte_of_char(text, chars.line_chars[line] + col),
             None => range.start + col,
         };
         at.clamp(range.start, range.end)
     }
-
-    /// The character index of byte `offset` (a char boundary) in non-ASCII text.
-    fn char_at(&self, text: &str, offset: usize) -> usize {
-        let mark = self.char_marks.partition_point(|&b| b <= offset) - 1;
-        mark * CHAR_STRIDE + text[self.char_marks[mark]..offset].chars().count()
-    }
-
-    /// The byte offset of character `index` (or the text's end) in non-ASCII text.
-    fn byte_of_char(&self, text: &str, index: usize) -> usize {
-        let Some(&from) = self.char_marks.get(index / CHAR_STRIDE) else {
-            return text.len();
-        };
-        text[from..]
-            .char_indices()
-            .nth(index % CHAR_STRIDE)
-            .map_or(text.len(), |(i, _)| from + i)
-    }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i + 1)
 }
 
 /// The largest char boundary at or below `i`.

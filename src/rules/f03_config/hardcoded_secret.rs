@@ -287,15 +287,25 @@ fn verbatim(raw: &str, value: &str, span: Range<usize>) -> impl Fn(Range<usize>)
 /// followed, with no `;` between, by a string literal passing [`secrets::looks_secret`]
 /// (every form [`KeyedLiterals`] reads puts the literal after its key in one statement).
 fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
+    // The identifiers of a statement are judged only once a string literal follows them:
+    // most statements hold none.
+    let mut unjudged = item.start;
     let mut keyed = false;
     for i in item {
         match t.kind(i) {
-            Some(Kind::Punct(';')) => keyed = false,
-            Some(Kind::Ident) => keyed = keyed || t.ident(i).is_some_and(may_name_secret),
-            Some(Kind::Str | Kind::RawStr)
-                if keyed && t.str_value(i).is_some_and(|v| secrets::looks_secret(&v)) =>
-            {
-                return true;
+            Some(Kind::Punct(';')) => {
+                keyed = false;
+                unjudged = i + 1;
+            }
+            Some(Kind::Str | Kind::RawStr) => {
+                keyed = keyed
+                    || (unjudged..i).any(|j| {
+                        t.kind(j) == Some(Kind::Ident) && t.ident(j).is_some_and(may_name_secret)
+                    });
+                unjudged = i;
+                if keyed && t.str_value(i).is_some_and(|v| secrets::looks_secret(&v)) {
+                    return true;
+                }
             }
             _ => {}
         }
