@@ -376,8 +376,8 @@ struct RustDepth {
 }
 
 impl RustDepth {
-    /// Admit a token of `kind` and `text`, with `depth` brackets open after it; false when
-    /// the file is too deep.
+    /// Admit a token of `kind` (with its `text` when an identifier), with `depth`
+    /// brackets open after it; false when the file is too deep.
     fn admit(&mut self, kind: Kind, text: &str, depth: usize) -> bool {
         let counts = match kind {
             Kind::Open(_) if depth > MAX_NESTING => return false,
@@ -436,10 +436,12 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, kind: Kind, start: usize, end: usize) {
-        if !self
-            .depth
-            .admit(kind, &self.text[start..end], self.open.len())
-        {
+        let word = if kind == Kind::Ident {
+            &self.text[start..end]
+        } else {
+            ""
+        };
+        if !self.depth.admit(kind, word, self.open.len()) {
             self.too_deep.get_or_insert(start);
         }
         self.toks.push(Tok {
@@ -459,7 +461,12 @@ impl Lexer<'_> {
             let start = self.pos;
             let b = self.src[start];
             match b {
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => self.pos += 1,
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
+                    let run = self.src[start..]
+                        .iter()
+                        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c));
+                    self.pos = run.map_or(self.src.len(), |n| start + n);
+                }
                 b'/' if self.byte(start + 1) == b'/' => {
                     self.pos = memchr_newline(self.src, start);
                 }
