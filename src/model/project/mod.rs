@@ -56,8 +56,6 @@ pub struct Project {
     pub(crate) container_index: OnceLock<ContainerIndex>,
     /// Crate `Cargo.toml` path → indexes in `code`, built on first use.
     pub(crate) code_by_crate: OnceLock<HashMap<String, Vec<usize>>>,
-    /// Package name → indexes in `cargo`, built on first use.
-    pub(crate) packages: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl Project {
@@ -342,43 +340,58 @@ impl Project {
             .collect()
     }
 
-    /// Indexes in `cargo` of the packages [`Project::workspace_deps`] returns. A
-    /// dependency resolves by its `path` when it gives one, else by its name when one
-    /// package of the repository has that name: same-named packages are told apart
-    /// only by path, as Cargo does.
+    /// Indexes in `cargo` of the packages [`Project::workspace_deps`] returns: the normal
+    /// dependencies that Cargo takes from this repository, those with a `path`, given in
+    /// the package or, for `workspace = true`, in its workspace's
+    /// `[workspace.dependencies]`. A dependency without one comes from a registry or git,
+    /// even when a package of the repository has the same name (a vendored copy, a fork).
     pub(crate) fn workspace_dep_indexes(&self, krate: &CargoFacts) -> Vec<usize> {
-        let packages = self.packages.get_or_init(|| {
-            let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, c) in self.cargo.iter().enumerate() {
-                if let Some((name, _)) = &c.manifest.package {
-                    by_name.entry(name.clone()).or_default().push(i);
-                }
-            }
-            by_name
-        });
+        let dirs = self.package_dirs();
+        let root = self.workspace_root(krate);
         let mut found: Vec<usize> = krate
             .manifest
             .dependencies
             .iter()
             .filter(|d| d.kind == DepKind::Normal)
             .filter_map(|d| {
-                let named = packages.get(&d.name)?;
-                match &d.path {
-                    Some((rel, _)) => {
-                        let dir = join_path(&krate.dir, rel);
-                        named.iter().copied().find(|&i| self.cargo[i].dir == dir)
+                let dir = match (&d.path, d.inherited) {
+                    (Some((rel, _)), _) => join_path(&krate.dir, rel),
+                    (None, true) => {
+                        let declared = root
+                            .manifest
+                            .dependencies
+                            .iter()
+                            .find(|w| w.kind == DepKind::Workspace && w.name == d.name)?;
+                        join_path(&root.dir, &declared.path.as_ref()?.0)
                     }
-                    None => match named.as_slice() {
-                        [only] => Some(*only),
-                        _ => None,
-                    },
-                }
+                    (None, false) => return None,
+                };
+                dirs.get(&dir).copied()
             })
             .filter(|&i| self.cargo[i].path != krate.path)
             .collect();
         found.sort_unstable();
         found.dedup();
         found
+    }
+
+    /// The manifest of the workspace `pkg` belongs to (the one whose directory holds its
+    /// lockfile and its `[workspace.dependencies]`): the nearest enclosing `[workspace]`
+    /// that does not exclude it, or `pkg` itself.
+    pub fn workspace_root<'p>(&'p self, pkg: &'p CargoFacts) -> &'p CargoFacts {
+        self.cargo
+            .iter()
+            .filter(|w| w.manifest.is_workspace && is_within(&pkg.dir, &w.dir))
+            .filter(|w| {
+                w.dir == pkg.dir
+                    || !w
+                        .manifest
+                        .exclude
+                        .iter()
+                        .any(|e| is_within(&pkg.dir, &join_path(&w.dir, e)))
+            })
+            .max_by_key(|w| w.dir.len())
+            .unwrap_or(pkg)
     }
 
     /// The run-time facts of the Rust files of `krate`.

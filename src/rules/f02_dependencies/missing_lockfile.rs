@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::project::{CargoFacts, Project, is_within};
+use crate::model::project::Project;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -26,7 +26,7 @@ impl Check for MissingLockfile {
             .iter()
             .filter(|c| c.has_bin && !c.is_tooling())
         {
-            let owner = workspace_root(project, pkg);
+            let owner = project.workspace_root(pkg);
             let lock = if owner.dir.is_empty() {
                 "Cargo.lock".to_string()
             } else {
@@ -59,31 +59,5 @@ impl Check for MissingLockfile {
                 );
             }
         }
-    }
-}
-
-/// The manifest whose directory holds the lockfile for `pkg`: its workspace root, or itself.
-fn workspace_root<'p>(project: &'p Project, pkg: &'p CargoFacts) -> &'p CargoFacts {
-    project
-        .cargo
-        .iter()
-        .filter(|w| w.manifest.is_workspace && is_within(&pkg.dir, &w.dir))
-        .filter(|w| {
-            w.dir == pkg.dir
-                || !w
-                    .manifest
-                    .exclude
-                    .iter()
-                    .any(|e| is_within(&pkg.dir, &join(&w.dir, e)))
-        })
-        .max_by_key(|w| w.dir.len())
-        .unwrap_or(pkg)
-}
-
-fn join(dir: &str, rel: &str) -> String {
-    if dir.is_empty() {
-        rel.trim_end_matches('/').to_string()
-    } else {
-        format!("{dir}/{}", rel.trim_end_matches('/'))
     }
 }
