@@ -258,9 +258,12 @@ impl Table {
                             .any(|groups| groups.iter().all(|g| items.bits[k] & g != 0)),
                         Compiled::Literals(f) => {
                             let b = bytes();
-                            literals()
+                            let literals = literals();
+                            let first = literals.partition_point(|l| l.span.start < b.start);
+                            literals[first..]
                                 .iter()
-                                .any(|l| b.contains(&l.span.start) && f(&l.value))
+                                .take_while(|l| l.span.start < b.end)
+                                .any(|l| f(&l.value))
                         }
                         Compiled::Tokens(f) => f(tokens, range.clone()),
                     };

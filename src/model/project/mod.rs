@@ -50,6 +50,8 @@ pub struct Project {
     pub(crate) located: Mutex<HashMap<String, Arc<(String, LineIndex)>>>,
     /// Package directory → index in `cargo`, built on first use.
     pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
+    /// Indexes in `cargo` of the `[workspace]` manifests, built on first use.
+    pub(crate) workspaces: OnceLock<Vec<usize>>,
     /// Which packages each Dockerfile names, and Dockerfiles by directory; built on first use.
     pub(crate) docker_index: OnceLock<DockerIndex>,
     /// Containers by image base name and build context; built on first use.
@@ -379,9 +381,15 @@ impl Project {
     /// lockfile and its `[workspace.dependencies]`): the nearest enclosing `[workspace]`
     /// that does not exclude it, or `pkg` itself.
     pub fn workspace_root<'p>(&'p self, pkg: &'p CargoFacts) -> &'p CargoFacts {
-        self.cargo
+        let workspaces = self.workspaces.get_or_init(|| {
+            (0..self.cargo.len())
+                .filter(|&i| self.cargo[i].manifest.is_workspace)
+                .collect()
+        });
+        workspaces
             .iter()
-            .filter(|w| w.manifest.is_workspace && is_within(&pkg.dir, &w.dir))
+            .map(|&i| &self.cargo[i])
+            .filter(|w| is_within(&pkg.dir, &w.dir))
             .filter(|w| {
                 w.dir == pkg.dir
                     || !w

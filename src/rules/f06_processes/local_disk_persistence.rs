@@ -1,9 +1,12 @@
 //! TF0604 local-disk-persistence: server code writing data to local paths, Kubernetes
 //! `hostPath` volumes, Dockerfile `VOLUME` for app data.
 
+use std::ops::Range;
+
 use syn::visit::Visit;
 
 use crate::parse::image::ImageRef;
+use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::{self, StrLit, literal_str, path_ends_with};
 use crate::parse::yaml::{self, DocKind};
 use crate::rules::prelude::*;
@@ -18,15 +21,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo, Yaml, Dockerfile],
         summary: "server code persisting data to local paths, Kubernetes `hostPath` volumes, Dockerfile `VOLUME` for app data",
-        // A call of `WRITERS` names both its segments; an `OpenOptions` chain ends in `open`.
-        tree: Prefilter::Idents(&[
-            "File + create|create_new",
-            "fs + write|create_dir|create_dir_all",
-            "sled|Connection + open",
-            "DB + open|open_default",
-            "Database + create",
-            "OpenOptions + open",
-        ]),
+        tree: Prefilter::Tokens(may_write_literal),
     }
 }
 
@@ -45,6 +40,28 @@ const WRITERS: &[&[&str]] = &[
     &["Database", "create"],
     &["Connection", "open"],
 ];
+/// The tree only adds literal path arguments of writing calls ([`Writes`]): a call of
+/// `WRITERS` written with both its segments (`File::create(`), or an `OpenOptions` chain's
+/// `.open(`, whose argument list holds a string literal.
+fn may_write_literal(t: &Tokens<'_>, item: Range<usize>) -> bool {
+    let literal_inside = |open: usize| {
+        t.is_open(open, '(')
+            && (open + 1..t.pair(open)).any(|k| matches!(t.kind(k), Some(Kind::Str | Kind::RawStr)))
+    };
+    let options = item.clone().any(|i| t.is_ident(i, "OpenOptions"));
+    item.clone().any(|i| {
+        let Some(name) = t.ident(i) else {
+            return false;
+        };
+        let writer = i >= item.start + 3
+            && t.is_joint(i - 2, ':', ':')
+            && t.ident(i - 3)
+                .is_some_and(|first| WRITERS.contains(&&[first, name][..]));
+        let opens = options && name == "open" && i > item.start && t.is_punct(i - 1, '.');
+        (writer || opens) && literal_inside(i + 1)
+    })
+}
+
 /// Workload kinds whose pods should be disposable.
 const WORKLOADS: &[&str] = &[
     "Deployment",

@@ -1,7 +1,10 @@
 //! TF0801 self-daemonizing: the app forks itself into the background.
 
+use std::ops::Range;
+
 use syn::visit::Visit;
 
+use crate::parse::lex::Tokens;
 use crate::parse::rust::{self, path_ends_with};
 use crate::rules::prelude::*;
 
@@ -15,7 +18,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "the app daemonizes itself (`daemonize` crate, `fork`/`setsid`, `nix::unistd::daemon`)",
-        tree: Prefilter::Idents(&["daemon", "fork", "setsid", "Daemonize + new"]),
+        tree: Prefilter::Tokens(may_daemonize),
     }
 }
 
@@ -42,6 +45,32 @@ impl Check for SelfDaemonizing {
     }
 }
 
+/// Calls the tree visitor reports: `daemon(`, `fork(` or `setsid(` called bare or under a
+/// path ending in [`SYSTEM_MODULES`], and `Daemonize::new(`.
+fn may_daemonize(t: &Tokens<'_>, item: Range<usize>) -> bool {
+    item.clone().any(|i| {
+        let Some(name) = t.ident(i) else {
+            return false;
+        };
+        let pathed = i >= item.start + 2 && t.is_joint(i - 2, ':', ':');
+        let under = |module: &dyn Fn(&str) -> bool| {
+            pathed && i >= item.start + 3 && t.ident(i - 3).is_some_and(module)
+        };
+        let called = match name {
+            "daemon" | "fork" | "setsid" => {
+                let method = i > item.start && t.is_punct(i - 1, '.');
+                !(pathed || method) || under(&|m| SYSTEM_MODULES.contains(&m))
+            }
+            "new" => under(&|m| m == "Daemonize"),
+            _ => false,
+        };
+        called && t.is_open(i + 1, '(')
+    })
+}
+
+/// The modules whose `daemon`, `fork` and `setsid` are the system calls.
+const SYSTEM_MODULES: &[&str] = &["unistd", "libc", "fork", "nix"];
+
 struct Calls {
     imports_unix: bool,
     found: Vec<(String, std::ops::Range<usize>)>,
@@ -50,11 +79,8 @@ struct Calls {
 impl<'ast> Visit<'ast> for Calls {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Some(path) = rust::call_path(call) {
-            let qualified = path.len() >= 2
-                && matches!(
-                    path[path.len() - 2].as_str(),
-                    "unistd" | "libc" | "fork" | "nix"
-                );
+            let qualified =
+                path.len() >= 2 && SYSTEM_MODULES.contains(&path[path.len() - 2].as_str());
             let last = path.last().map(String::as_str).unwrap_or_default();
             let what = match last {
                 "daemon" | "fork" | "setsid"
