@@ -77,6 +77,28 @@ const VARIANTS: &[&str] = &["alpine", "slim"];
 
 /// Images of backing services (datastores, brokers, caches, mail catchers, local
 /// cloud emulators, observability backends), by base name, with the service.
+/// The services of [`BACKING_IMAGES`] that keep durable state.
+const DATASTORES: &[&str] = &[
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongodb",
+    "rabbitmq",
+    "kafka",
+    "elasticsearch",
+    "opensearch",
+    "meilisearch",
+    "typesense",
+    "cassandra",
+    "scylla",
+    "clickhouse",
+    "cockroachdb",
+    "neo4j",
+    "influxdb",
+    "couchdb",
+    "minio",
+];
+
 const BACKING_IMAGES: &[(&str, &str)] = &[
     ("postgres", "postgres"),
     ("postgis", "postgres"),
@@ -170,6 +192,13 @@ impl ImageRef<'_> {
             .map(|(_, service)| *service)
     }
 
+    /// The datastore the image runs, if it is one: a backing service that keeps durable
+    /// state (a database, search index, broker or object store), unlike caches, agents,
+    /// mail catchers and telemetry.
+    pub fn datastore(&self) -> Option<&'static str> {
+        self.backing_service().filter(|s| DATASTORES.contains(s))
+    }
+
     /// True for reverse proxies and load balancers (`nginx`, `traefik`, …).
     pub fn is_edge_proxy(&self) -> bool {
         let base = self.base_name();
@@ -190,6 +219,11 @@ mod tests {
         assert_eq!(svc("docker.io/bitnami/redis:7.2"), Some("redis"));
         assert_eq!(svc("confluentinc/cp-kafka:7.6.0"), Some("kafka"));
         assert_eq!(svc("registry.example.com/api:1.2"), None);
+        let store = |r: &str| ImageRef::parse(r).datastore();
+        assert_eq!(store("postgres:14"), Some("postgres"));
+        assert_eq!(store("bitnami/mongodb:7.0"), Some("mongodb"));
+        assert_eq!(store("redis:7.2"), None);
+        assert_eq!(store("otel/opentelemetry-collector:0.98.0"), None);
         assert_eq!(svc("redisinsight:2"), None);
         assert_eq!(svc("softwaremill/elasticmq-native:1.5.7"), Some("sqs"));
         assert_eq!(

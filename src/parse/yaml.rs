@@ -21,6 +21,15 @@ pub enum DocKind {
     Other,
 }
 
+/// Kubernetes workload kinds that run replicas of one pod template. DaemonSets are node
+/// agents (one pod per node by design) and a bare Pod is a single instance.
+pub const REPLICATED_KINDS: &[&str] = &[
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "ReplicationController",
+];
+
 /// A parse failure: 1-based line, 0-based character column, message.
 #[derive(Debug, Clone)]
 pub struct ParseError {

@@ -432,6 +432,7 @@ pub static RULES: &[&dyn Rule] = &[
     &f03_config::hardcoded_deploy_value::HardcodedDeployValue,
     &f04_backing_services::hardcoded_backing_service::HardcodedBackingService,
     &f04_backing_services::backing_service_ip::BackingServiceIp,
+    &f04_backing_services::datastore_in_app_pod::DatastoreInAppPod,
     &f05_build_release_run::build_at_runtime::BuildAtRuntime,
     &f05_build_release_run::mutable_image_reference::MutableImageReference,
     &f05_build_release_run::fetch_at_runtime::FetchAtRuntime,

@@ -88,6 +88,8 @@ cases! {
     TF0401__pass_from_environment: "TF0401" / "pass-from-environment",
     TF0402__fail_fixed_ips: "TF0402" / "fail-fixed-ips",
     TF0402__pass_service_names: "TF0402" / "pass-service-names",
+    TF0403__fail_database_in_app_pod: "TF0403" / "fail-database-in-app-pod",
+    TF0403__pass_database_in_own_workload: "TF0403" / "pass-database-in-own-workload",
     TF0501__fail_builds_at_start: "TF0501" / "fail-builds-at-start",
     TF0501__pass_prebuilt: "TF0501" / "pass-prebuilt",
     TF0502__fail_file_with_a_repeated_key: "TF0502" / "fail-file-with-a-repeated-key",

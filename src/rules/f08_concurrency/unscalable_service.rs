@@ -21,15 +21,6 @@ declare_rule! {
     }
 }
 
-/// Workload kinds that run replicas of one pod template. DaemonSets are node agents (one
-/// pod per node by design) and a bare Pod is a single instance.
-const SCALED: &[&str] = &[
-    "Deployment",
-    "ReplicaSet",
-    "StatefulSet",
-    "ReplicationController",
-];
-
 /// The whole line (with its newline) holding a `key: value` entry whose value
 /// spans `value`, when nothing else is on it: safe to delete.
 fn own_line(
@@ -57,7 +48,7 @@ impl Check for UnscalableService {
         for doc in file.yaml() {
             match &doc.kind {
                 DocKind::Compose => check_compose(file, doc, cx),
-                DocKind::Kubernetes(kind) if SCALED.contains(&kind.as_str()) => {
+                DocKind::Kubernetes(kind) if yaml::REPLICATED_KINDS.contains(&kind.as_str()) => {
                     check_kubernetes(file, doc, kind, cx)
                 }
                 _ => {}
