@@ -1,8 +1,11 @@
 //! TF0603 process-local-state: process-global mutable collections in a server.
 
+use std::ops::Range;
+
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
+use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::span_range;
 use crate::rules::prelude::*;
 
@@ -16,12 +19,35 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "global mutable collections in a server (`static X: Lazy<Mutex<HashMap<..>>>`, `lazy_static!`, static `DashMap`)",
-        // A `static` (or `static ref`) whose type names a collection of `COLLECTIONS` and
-        // `mut` or a wrapper of `MUTABLE`.
-        tree: Prefilter::Idents(&[
-            "static + HashMap|BTreeMap|HashSet|BTreeSet|Vec|VecDeque|IndexMap|IndexSet|LruCache|DashMap|DashSet|AHashMap|FxHashMap|Slab|SlotMap + mut|Mutex|RwLock|FairMutex|ReentrantMutex|DashMap|DashSet|ArcSwap",
-        ]),
+        tree: Prefilter::Tokens(may_hold_state),
     }
+}
+
+/// The tree only adds `static` items (also `static ref` in `lazy_static!`) whose type
+/// names a collection of [`COLLECTIONS`] and `mut` or a wrapper of [`MUTABLE`]: a `static`
+/// whose tokens up to the `;` that ends it name both.
+fn may_hold_state(t: &Tokens<'_>, item: Range<usize>) -> bool {
+    item.clone().any(|i| {
+        if !t.is_ident(i, "static") {
+            return false;
+        }
+        let (mut collection, mut mutable, mut depth) = (false, false, 0usize);
+        for j in i + 1..item.end {
+            match t.kind(j) {
+                Some(Kind::Open(_)) => depth += 1,
+                Some(Kind::Close(_)) if depth == 0 => break,
+                Some(Kind::Close(_)) => depth -= 1,
+                Some(Kind::Punct(';')) if depth == 0 => break,
+                Some(Kind::Ident) => {
+                    let word = t.text(j);
+                    collection |= COLLECTIONS.contains(&word);
+                    mutable |= word == "mut" || MUTABLE.contains(&word);
+                }
+                _ => {}
+            }
+        }
+        collection && mutable
+    })
 }
 
 /// Types that make a static mutable from every thread.
