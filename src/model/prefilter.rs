@@ -36,14 +36,20 @@ pub enum Prefilter {
     /// Some string literal of the file (outside attributes and test code) passes this test.
     Literals(fn(&str) -> bool),
     /// The tokens of an item (the token index range) pass this exact test (for conditions
-    /// that are not whole words).
-    Tokens(fn(&Tokens<'_>, Range<usize>) -> bool),
+    /// that are not whole words). The test runs only on items that hold one of the
+    /// identifier terms (written as for `Idents`); with no terms, on every item.
+    Tokens(
+        &'static [&'static str],
+        fn(&Tokens<'_>, Range<usize>) -> bool,
+    ),
 }
 
 impl Prefilter {
     fn terms(&self) -> Option<&'static [&'static str]> {
         match self {
-            Prefilter::Idents(terms) | Prefilter::IdentsWholeFile(terms) => Some(terms),
+            Prefilter::Idents(terms)
+            | Prefilter::IdentsWholeFile(terms)
+            | Prefilter::Tokens(terms, _) => Some(terms),
             _ => None,
         }
     }
@@ -70,7 +76,15 @@ enum Compiled {
     /// Terms of group masks; `true` when an admitted file gets its whole tree.
     Terms(Vec<Vec<Bits>>, bool),
     Literals(fn(&str) -> bool),
-    Tokens(fn(&Tokens<'_>, Range<usize>) -> bool),
+    /// Terms of group masks an item must hold (none: every item), then the test.
+    Tokens(Vec<Vec<Bits>>, fn(&Tokens<'_>, Range<usize>) -> bool),
+}
+
+/// True when some term has every group among `bits`.
+fn holds(terms: &[Vec<Bits>], bits: Bits) -> bool {
+    terms
+        .iter()
+        .any(|groups| groups.iter().all(|g| bits & g != 0))
 }
 
 /// The top-level items of a Rust file (test code left out) and the trigger words each holds.
@@ -130,29 +144,31 @@ impl Table {
             buckets.entry((first, w.len())).or_default().push((w, bit));
             by_first[first as usize] |= 1 << w.len().min(63);
         }
+        let compile = |terms: &[&str]| -> Vec<Vec<Bits>> {
+            terms
+                .iter()
+                .map(|t| {
+                    t.split('+')
+                        .map(|g| {
+                            g.split('|')
+                                .map(str::trim)
+                                .filter(|w| !w.is_empty())
+                                .map(|w| bit_of[w])
+                                .fold(0, |a, b| a | b)
+                        })
+                        .collect()
+                })
+                .collect()
+        };
         let compiled = prefilters
             .iter()
             .map(|p| match p {
                 Prefilter::NoTree => Compiled::NoTree,
                 Prefilter::Literals(f) => Compiled::Literals(*f),
-                Prefilter::Tokens(f) => Compiled::Tokens(*f),
-                Prefilter::Idents(terms) | Prefilter::IdentsWholeFile(terms) => Compiled::Terms(
-                    terms
-                        .iter()
-                        .map(|t| {
-                            t.split('+')
-                                .map(|g| {
-                                    g.split('|')
-                                        .map(str::trim)
-                                        .filter(|w| !w.is_empty())
-                                        .map(|w| bit_of[w])
-                                        .fold(0, |a, b| a | b)
-                                })
-                                .collect()
-                        })
-                        .collect(),
-                    matches!(p, Prefilter::IdentsWholeFile(_)),
-                ),
+                Prefilter::Tokens(terms, f) => Compiled::Tokens(compile(terms), *f),
+                Prefilter::Idents(terms) | Prefilter::IdentsWholeFile(terms) => {
+                    Compiled::Terms(compile(terms), matches!(p, Prefilter::IdentsWholeFile(_)))
+                }
             })
             .collect();
         Table {
@@ -253,9 +269,7 @@ impl Table {
                     let admits = match c {
                         Compiled::NoTree => false,
                         Compiled::All => true,
-                        Compiled::Terms(terms, _) => terms
-                            .iter()
-                            .any(|groups| groups.iter().all(|g| items.bits[k] & g != 0)),
+                        Compiled::Terms(terms, _) => holds(terms, items.bits[k]),
                         Compiled::Literals(f) => {
                             let b = bytes();
                             let literals = literals();
@@ -265,7 +279,10 @@ impl Table {
                                 .take_while(|l| l.span.start < b.end)
                                 .any(|l| f(&l.value))
                         }
-                        Compiled::Tokens(f) => f(tokens, range.clone()),
+                        Compiled::Tokens(terms, f) => {
+                            (terms.is_empty() || holds(terms, items.bits[k]))
+                                && f(tokens, range.clone())
+                        }
                     };
                     kept[k] |= admits;
                     any |= admits;
@@ -323,7 +340,9 @@ mod tests {
         let table = Table::new(&[
             Prefilter::Idents(&["File + create"]),
             Prefilter::IdentsWholeFile(&["serve"]),
-            Prefilter::Tokens(|t, item| item.into_iter().any(|i| t.is_ident(i, "fork"))),
+            Prefilter::Tokens(&[], |t, item| {
+                item.into_iter().any(|i| t.is_ident(i, "fork"))
+            }),
         ]);
         let src = "#![allow(x)]\nuse std::fs::File;\n#[inline]\nfn a() { File::create(\"/d\"); }\nfn b() { fork(); }\nstruct C;\n#[cfg(test)]\nmod tests { fn t() { File::create(\"/x\"); } }\n";
         let t = lex(src).unwrap();

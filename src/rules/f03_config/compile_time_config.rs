@@ -18,7 +18,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "`env!`/`option_env!` of a non-`CARGO_*` variable: deploy config baked into the build",
-        tree: Prefilter::Tokens(uses_env_macro),
+        tree: Prefilter::Tokens(&["env|option_env"], uses_env_macro),
         facts: [BuildEnv],
     }
 }

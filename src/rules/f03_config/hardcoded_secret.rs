@@ -33,7 +33,7 @@ declare_rule! {
     ],
         summary: "a credential committed in code or deploy files",
         security: true,
-        tree: Prefilter::Tokens(may_be_keyed),
+        tree: Prefilter::Tokens(&[], may_be_keyed),
     }
 }
 

@@ -21,7 +21,10 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo, Yaml, Dockerfile],
         summary: "server code persisting data to local paths, Kubernetes `hostPath` volumes, Dockerfile `VOLUME` for app data",
-        tree: Prefilter::Tokens(may_write_literal),
+        tree: Prefilter::Tokens(
+            &["File|fs|sled|DB|Database|Connection|OpenOptions + create|create_new|write|create_dir|create_dir_all|open|open_default"],
+            may_write_literal,
+        ),
     }
 }
 

@@ -19,7 +19,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "global mutable collections in a server (`static X: Lazy<Mutex<HashMap<..>>>`, `lazy_static!`, static `DashMap`)",
-        tree: Prefilter::Tokens(may_hold_state),
+        tree: Prefilter::Tokens(&["static"], may_hold_state),
     }
 }
 

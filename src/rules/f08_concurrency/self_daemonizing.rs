@@ -18,7 +18,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "the app daemonizes itself (`daemonize` crate, `fork`/`setsid`, `nix::unistd::daemon`)",
-        tree: Prefilter::Tokens(may_daemonize),
+        tree: Prefilter::Tokens(&["daemon|fork|setsid|Daemonize"], may_daemonize),
     }
 }
 

@@ -20,7 +20,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "`cfg(debug_assertions)`, `cfg!(debug_assertions)` or a dev-only feature selects a different backing service (SQLite vs Postgres, in-memory vs Redis)",
-        tree: Prefilter::Tokens(may_switch),
+        tree: Prefilter::Tokens(&[], may_switch),
     }
 }
 
