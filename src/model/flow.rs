@@ -176,6 +176,20 @@ pub struct CodeFacts<L> {
 }
 
 impl<L> CodeFacts<L> {
+    /// Give back the spare capacity of the lists: the facts of every flow file are kept
+    /// until the project rules have run.
+    fn shrink_to_fit(&mut self) {
+        self.fns.shrink_to_fit();
+        self.events.shrink_to_fit();
+        self.calls.shrink_to_fit();
+        self.imports.shrink_to_fit();
+        self.fields.shrink_to_fit();
+        self.impls.shrink_to_fit();
+        self.sigterm.shrink_to_fit();
+        self.ctrl_c.shrink_to_fit();
+        self.routes.shrink_to_fit();
+    }
+
     /// True when nothing was found.
     pub fn is_empty(&self) -> bool {
         self.fns.is_empty()
@@ -255,6 +269,7 @@ pub fn analyze<L>(tokens: &Tokens<'_>, locate: &dyn Fn(Range<usize>) -> L) -> Co
         frames: vec![Vec::new()],
     };
     a.items(0, tokens.len());
+    a.facts.shrink_to_fit();
     a.facts
 }
 
