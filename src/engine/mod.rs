@@ -269,6 +269,8 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         walk.needed = HashSet::from([FileKind::Rust]);
         results.extend(walk_pass(&walk, &tracked, root_ignore.as_deref(), false));
     }
+    // The walk's pre-walk project (copies of the first pass's facts) is not needed past here.
+    drop(walk);
     results.sort_by(|a, b| a.entry.cmp(&b.entry));
     // A file reached from two of the paths (`. src`) is linted once.
     results.dedup_by(|a, b| a.entry.is_some() && a.entry == b.entry);
