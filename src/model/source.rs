@@ -72,6 +72,9 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
         return Some(FileKind::Env);
     }
+    if is_service_run_script(&path.to_string_lossy()) {
+        return Some(FileKind::Shell);
+    }
     match lower.rsplit_once('.').map(|(_, ext)| ext) {
         Some("rs") => Some(FileKind::Rust),
         Some("yaml" | "yml") => Some(FileKind::Yaml),
@@ -79,6 +82,18 @@ pub fn classify(path: &Path) -> Option<FileKind> {
         Some("sh" | "bash") => Some(FileKind::Shell),
         _ => None,
     }
+}
+
+/// The `run` script of a supervised service: `s6-rc.d/<service>/run` and
+/// `services.d/<service>/run` (s6-overlay), `sv/<service>/run` and
+/// `service/<service>/run` (runit). The supervisor starts it and signals the process it
+/// becomes.
+pub fn is_service_run_script(path: &str) -> bool {
+    let mut parts = path.rsplit(['/', '\\']);
+    let (Some("run"), Some(_), Some(dir)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    matches!(dir, "s6-rc.d" | "services.d" | "sv" | "service")
 }
 
 fn is_dockerfile_name(lower: &str) -> bool {

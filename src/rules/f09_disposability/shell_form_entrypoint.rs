@@ -1,6 +1,8 @@
-//! TF0903 shell-form-entrypoint: a Dockerfile start command whose PID 1 is a shell.
+//! TF0903 shell-form-entrypoint: a Dockerfile start command whose PID 1 is a shell, or a
+//! supervised service's `run` script that starts its program without `exec`.
 
 use crate::model::launch::{Launch, Origin, launches};
+use crate::model::source::is_service_run_script;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -11,8 +13,8 @@ declare_rule! {
         severity: Warning,
         stability: Preview,
         since: "0.1.0",
-        kinds: [Dockerfile],
-        summary: "Dockerfile `CMD`/`ENTRYPOINT` in shell form (PID 1 is `/bin/sh`, SIGTERM is not forwarded) without `exec`",
+        kinds: [Dockerfile, Shell],
+        summary: "Dockerfile `CMD`/`ENTRYPOINT` in shell form (PID 1 is `/bin/sh`, SIGTERM is not forwarded) without `exec`, and s6 or runit service `run` scripts that start their program without `exec`",
         fix: Safe,
     }
 }
@@ -40,6 +42,10 @@ fn exec_form(l: &Launch<'_>) -> Option<String> {
 
 impl Check for ShellFormEntrypoint {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        if file.kind == FileKind::Shell {
+            run_script(file, cx);
+            return;
+        }
         let launches = launches(file);
         let entrypoint = launches
             .iter()
@@ -86,4 +92,65 @@ impl Check for ShellFormEntrypoint {
             }
         }
     }
+}
+
+/// A supervised service's `run` script whose last command starts the program as a child
+/// of the shell: the supervisor signals the shell, which does not pass SIGTERM on. Only a
+/// plain last command is judged (not control flow, a background job, `wait` or `exit`).
+fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+    if !is_service_run_script(file.path) {
+        return;
+    }
+    let shebang = file.text.lines().next().unwrap_or_default();
+    let interpreter = shebang.strip_prefix("#!").unwrap_or_default();
+    if !interpreter
+        .split_whitespace()
+        .any(|w| matches!(w.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash")))
+    {
+        return;
+    }
+    let Some((start, line)) = last_command(file.text) else {
+        return;
+    };
+    let first = line.split_whitespace().next().unwrap_or_default();
+    let control = [
+        "exec", "fi", "done", "esac", "}", ")", "wait", "exit", "return", "then", "else", "do",
+    ];
+    if control.contains(&first) || first.contains('=') || line.trim_end().ends_with('&') {
+        return;
+    }
+    let program = first.rsplit('/').next().unwrap_or(first);
+    cx.report(
+        file.loc(start..start + line.trim_end().len()),
+        format!(
+            "the service's `run` script starts `{program}` without `exec`: the supervisor signals the shell, which does not pass SIGTERM on, so `{program}` is killed without a graceful shutdown"
+        ),
+        "start the program with `exec` so it replaces the shell and receives the supervisor's signals",
+    )
+    .with_fix(
+        "start it with `exec`",
+        vec![Edit {
+            location: file.loc(start..start),
+            replacement: "exec ".to_string(),
+        }],
+    );
+}
+
+/// The last command line of a script (after the shebang, skipping blank and comment
+/// lines), with its byte offset; `None` when it continues a line before it.
+fn last_command(text: &str) -> Option<(usize, &str)> {
+    let mut offset = 0;
+    let mut last = None;
+    let mut continued = false;
+    for (n, raw) in text.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let code = line.trim_start();
+        let lead = line.len() - code.len();
+        if n > 0 && !code.is_empty() && !code.starts_with('#') {
+            last = (!continued).then_some((offset + lead, code));
+            continued = code.ends_with('\\');
+        }
+        offset += raw.len();
+    }
+    last
 }
