@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::{self, attribute_groups, skip_attributes};
-use crate::parse::uses::{Import, Sym, Use, sym, uses};
+use crate::parse::uses::{Import, Sym, Use, sym};
 
 /// What running a piece of code does, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,9 +240,13 @@ pub fn excluded_modules(t: &Tokens<'_>) -> Vec<ExcludedModule> {
     out
 }
 
-/// Read a lexed file; `locate` turns byte spans into locations.
-pub fn analyze<L>(tokens: &Tokens<'_>, locate: &dyn Fn(Range<usize>) -> L) -> CodeFacts<L> {
-    let uses = uses(tokens);
+/// Read a lexed file whose `use` declarations are `uses`; `locate` turns byte spans into
+/// locations.
+pub fn analyze<'t, L>(
+    tokens: &Tokens<'t>,
+    uses: &[Use<'t>],
+    locate: &dyn Fn(Range<usize>) -> L,
+) -> CodeFacts<L> {
     let mut a = Analyzer {
         t: tokens,
         locate,
@@ -344,7 +348,7 @@ struct Analyzer<'l, 't, L> {
     locate: &'l dyn Fn(Range<usize>) -> L,
     facts: CodeFacts<L>,
     /// The file's `use` declarations, as written.
-    uses: Vec<Use<'t>>,
+    uses: &'l [Use<'t>],
     /// The type of the `impl` block being read.
     owner: Option<Sym>,
     /// The trait of the `impl` or `trait` block being read.
@@ -1424,7 +1428,8 @@ mod tests {
     use crate::parse::lex::lex;
 
     fn facts(src: &str) -> CodeFacts<Range<usize>> {
-        analyze(&lex(src).unwrap(), &|span| span)
+        let tokens = lex(src).unwrap();
+        analyze(&tokens, &crate::parse::uses::uses(&tokens), &|span| span)
     }
 
     fn path(p: &str) -> Target {

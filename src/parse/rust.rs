@@ -7,7 +7,7 @@ use std::ops::Range;
 use proc_macro2::{Span, TokenStream, TokenTree};
 
 use crate::parse::lex::{Kind, Tokens};
-use crate::parse::uses::uses;
+use crate::parse::uses::Use;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
@@ -211,9 +211,9 @@ pub fn string_literals(t: &Tokens<'_>) -> Vec<StrLit> {
 /// `process` module (`std::process::Command::new`, `process::Command::new`), or when the
 /// file imports `Command` (or an alias of it) from a `process` module. clap's
 /// `Command::new("serve")` builds a subcommand and runs nothing.
-pub fn commands(t: &Tokens<'_>) -> Vec<(String, Range<usize>)> {
+pub fn commands(t: &Tokens<'_>, uses: &[Use<'_>]) -> Vec<(String, Range<usize>)> {
     let is_str = |i: usize| matches!(t.kind(i), Some(Kind::Str | Kind::RawStr));
-    let local_names = process_command_names(t);
+    let local_names = process_command_names(uses);
     let mut out = Vec::new();
     walk_code(t, 0, t.len(), false, &mut |i, _| {
         let qualified = i >= 3 && t.is_joint(i - 2, ':', ':');
@@ -250,9 +250,8 @@ pub fn commands(t: &Tokens<'_>) -> Vec<(String, Range<usize>)> {
 /// The names under which a file's `use` declarations bring a process builder `Command`
 /// into scope: `use std::process::Command;` gives `Command`, `use tokio::process::Command
 /// as Cmd;` gives `Cmd`, `use std::process::*;` gives `Command`.
-fn process_command_names<'a>(t: &Tokens<'a>) -> Vec<&'a str> {
-    uses(t)
-        .into_iter()
+fn process_command_names<'a>(uses: &[Use<'a>]) -> Vec<&'a str> {
+    uses.iter()
         .filter_map(|u| match (u.alias, u.path.as_slice()) {
             (Some(alias), [.., "process", "Command"]) => Some(alias),
             (None, [.., "process"]) => Some("Command"),
@@ -507,7 +506,10 @@ mod tests {
     fn command_resolves_through_use_declarations() {
         let programs = |src: &str| -> Vec<String> {
             let tokens = crate::parse::lex::lex(src).unwrap();
-            commands(&tokens).into_iter().map(|(p, _)| p).collect()
+            commands(&tokens, &crate::parse::uses::uses(&tokens))
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect()
         };
         let std = "use std::process::{Command, Stdio};\nfn f() { Command::new(\"git\"); }\n";
         assert_eq!(programs(std), ["git"]);

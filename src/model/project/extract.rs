@@ -10,6 +10,7 @@ use crate::model::listen;
 use crate::model::source::{FileKind, SourceFile, YamlDoc};
 use crate::parse::rust;
 use crate::parse::shell;
+use crate::parse::uses::uses;
 use crate::parse::yaml::{self, ComposePort, DocKind};
 
 use super::{
@@ -155,8 +156,13 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
         }
         FileKind::Rust => {
             let tokens = file.tokens()?;
+            let uses = if wanted.commands || wanted.flow {
+                uses(tokens)
+            } else {
+                Vec::new()
+            };
             let found = if wanted.commands {
-                rust::commands(tokens)
+                rust::commands(tokens, &uses)
             } else {
                 Vec::new()
             };
@@ -185,7 +191,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .collect();
             let code = wanted
                 .flow
-                .then(|| flow::analyze(tokens, &|span| span))
+                .then(|| flow::analyze(tokens, &uses, &|span| span))
                 .filter(|facts| !facts.is_empty())
                 .map(|facts| CodeFile {
                     path: file.path.to_string(),
