@@ -62,7 +62,7 @@ pub fn is_loopback(host: &str) -> bool {
 /// (see the `Finder` below: `TcpListener::bind`, `Server::bind`, `axum_server::bind`,
 /// `HttpServer::new(..).bind`, warp's `serve(..).run`, tonic's `.serve`, tide's `.listen`,
 /// Rocket's `figment().merge` and `Config { port, .. }`).
-pub const PREFILTER: Prefilter = Prefilter::IdentsWholeFile(&[
+pub const PREFILTER: Prefilter = Prefilter::IdentsWithValues(&[
     "TcpListener",
     "Server",
     "axum_server",

@@ -11,8 +11,9 @@
 //! held by the top-level item (a `fn`, `impl`, `mod`, `static`…) the finding is in: each
 //! identifier a tree visitor compares with appears as an identifier token of that item. The
 //! tree is then built from the admitted items only ([`Table::select`]): the others are blanked
-//! to spaces, so byte offsets stay those of the file. A rule that resolves names across
-//! items declares [`Prefilter::IdentsWholeFile`] and reads every item of an admitted file.
+//! to spaces, so byte offsets stay those of the file. A rule that follows names to the
+//! constants and helper functions of the file declares [`Prefilter::IdentsWithValues`]:
+//! an admitted file also keeps those items.
 
 use std::collections::HashMap;
 
@@ -30,9 +31,10 @@ pub enum Prefilter {
     /// each group alternatives joined by `|`; the term holds when every group has an
     /// alternative among the file's identifier tokens (`"File|OpenOptions + writer|chain"`).
     Idents(&'static [&'static str]),
-    /// Like `Idents`, but a file with the terms gets its whole tree: the rule reads
-    /// items that hold no trigger (the constants a call names).
-    IdentsWholeFile(&'static [&'static str]),
+    /// Like `Idents`, and a file with the terms also keeps its value items, which hold no
+    /// trigger but may be named by one: top-level `const` and `static` items, functions
+    /// without parameters and inline modules.
+    IdentsWithValues(&'static [&'static str]),
     /// Some string literal of the file (outside attributes and test code) passes this test.
     Literals(fn(&str) -> bool),
     /// The tokens of an item (the token index range) pass this exact test (for conditions
@@ -48,7 +50,7 @@ impl Prefilter {
     fn terms(&self) -> Option<&'static [&'static str]> {
         match self {
             Prefilter::Idents(terms)
-            | Prefilter::IdentsWholeFile(terms)
+            | Prefilter::IdentsWithValues(terms)
             | Prefilter::Tokens(terms, _) => Some(terms),
             _ => None,
         }
@@ -73,11 +75,39 @@ enum Compiled {
     NoTree,
     /// Admits every file.
     All,
-    /// Terms of group masks; `true` when an admitted file gets its whole tree.
+    /// Terms of group masks; `true` when an admitted file keeps its value items.
     Terms(Vec<Vec<Bits>>, bool),
     Literals(fn(&str) -> bool),
     /// Terms of group masks an item must hold (none: every item), then the test.
     Tokens(Vec<Vec<Bits>>, fn(&Tokens<'_>, Range<usize>) -> bool),
+}
+
+/// True for an item (its tokens after the attributes, `from..to`) that a name may lead
+/// to: a `const` or `static` item, a function without parameters, an inline module.
+fn is_value_item(t: &Tokens<'_>, from: usize, to: usize) -> bool {
+    let mut i = from;
+    if t.is_ident(i, "pub") {
+        i += 1;
+        if t.is_open(i, '(') {
+            i = t.pair(i) + 1;
+        }
+    }
+    while ["async", "unsafe", "extern"]
+        .iter()
+        .any(|k| t.is_ident(i, k))
+        || t.kind(i) == Some(Kind::Str)
+        || (t.is_ident(i, "const") && t.is_ident(i + 1, "fn"))
+    {
+        i += 1;
+    }
+    match t.ident(i) {
+        Some("const" | "static") => true,
+        Some("mod") => t.is_open(i + 2, '{'),
+        Some("fn") => (i + 2..to)
+            .find(|&j| t.is_open(j, '('))
+            .is_some_and(|open| t.pair(open) == open + 1),
+        _ => false,
+    }
 }
 
 /// True when some term has every group among `bits`.
@@ -92,6 +122,8 @@ pub struct Items {
     /// Token index ranges, in order; inner attributes at the start of the file are not items.
     tokens: Vec<Range<usize>>,
     bits: Vec<Bits>,
+    /// Whether each item is a value item ([`Prefilter::IdentsWithValues`]).
+    values: Vec<bool>,
     /// True when test items were left out.
     left_out: bool,
 }
@@ -166,8 +198,8 @@ impl Table {
                 Prefilter::NoTree => Compiled::NoTree,
                 Prefilter::Literals(f) => Compiled::Literals(*f),
                 Prefilter::Tokens(terms, f) => Compiled::Tokens(compile(terms), *f),
-                Prefilter::Idents(terms) | Prefilter::IdentsWholeFile(terms) => {
-                    Compiled::Terms(compile(terms), matches!(p, Prefilter::IdentsWholeFile(_)))
+                Prefilter::Idents(terms) | Prefilter::IdentsWithValues(terms) => {
+                    Compiled::Terms(compile(terms), matches!(p, Prefilter::IdentsWithValues(_)))
                 }
             })
             .collect();
@@ -201,6 +233,7 @@ impl Table {
         let mut items = Items {
             tokens: Vec::new(),
             bits: Vec::new(),
+            values: Vec::new(),
             left_out: false,
         };
         while i < end {
@@ -216,6 +249,7 @@ impl Table {
                 items.left_out = true;
             } else {
                 items.bits.push(self.scan(tokens, start..stop));
+                items.values.push(is_value_item(tokens, i, stop));
                 items.tokens.push(start..stop);
             }
             i = stop;
@@ -259,6 +293,7 @@ impl Table {
     ) -> Selection {
         let mut kept = vec![false; items.tokens.len()];
         let mut whole = false;
+        let mut values = false;
         let admitted = self
             .compiled
             .iter()
@@ -287,10 +322,16 @@ impl Table {
                     kept[k] |= admits;
                     any |= admits;
                 }
-                whole |= any && matches!(c, Compiled::All | Compiled::Terms(_, true));
+                whole |= any && matches!(c, Compiled::All);
+                values |= any && matches!(c, Compiled::Terms(_, true));
                 any
             })
             .collect();
+        if values {
+            for (k, value) in kept.iter_mut().zip(&items.values) {
+                *k |= value;
+            }
+        }
         let kept = (!whole && (items.left_out || kept.iter().any(|k| !k))).then(|| {
             let first = items.tokens.first().map_or(0, |r| r.start);
             let preamble = (first > 0).then(|| 0..tokens.span(first - 1).end);
@@ -339,7 +380,7 @@ mod tests {
     fn a_tree_is_built_from_the_items_holding_triggers() {
         let table = Table::new(&[
             Prefilter::Idents(&["File + create"]),
-            Prefilter::IdentsWholeFile(&["serve"]),
+            Prefilter::IdentsWithValues(&["serve"]),
             Prefilter::Tokens(&[], |t, item| {
                 item.into_iter().any(|i| t.is_ident(i, "fork"))
             }),
@@ -362,13 +403,27 @@ mod tests {
                 "fn b() { fork(); }"
             ]
         );
-        let whole = "fn a() { File::create(p) }\nconst P: u16 = 1;\nfn s() { serve(P) }";
-        let t = lex(whole).unwrap();
+        let values = "fn a(p: &str) { File::create(p) }\nconst P: u16 = 1;\npub(crate) static H: &str = \"h\";\nfn port() -> u16 { P }\nfn other(x: u8) {}\nmod config { pub const Q: u16 = 2; }\nimpl C { fn f() {} }\nfn s() { serve(port()) }";
+        let t = lex(values).unwrap();
         let selection = table.select(&table.items(&t), &t, || &[]);
         assert!(selection.admits(0) && selection.admits(1));
+        let kept: Vec<&str> = selection
+            .kept
+            .unwrap()
+            .iter()
+            .map(|r| &values[r.clone()])
+            .collect();
         assert_eq!(
-            selection.kept, None,
-            "a whole-file prefilter keeps every item"
+            kept,
+            [
+                "fn a(p: &str) { File::create(p) }",
+                "const P: u16 = 1;",
+                "pub(crate) static H: &str = \"h\";",
+                "fn port() -> u16 { P }",
+                "mod config { pub const Q: u16 = 2; }",
+                "fn s() { serve(port()) }"
+            ],
+            "the value items of an admitted file are kept"
         );
     }
 }

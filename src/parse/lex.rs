@@ -295,12 +295,20 @@ impl<'a> Tokens<'a> {
             "macro_rules",
         ];
         let mut braced = false;
+        // After `=` a value follows (`static M: Map = phf_map! { … };`): its braces do
+        // not end the item, its `;` does.
+        let mut assigned = false;
         let mut j = i;
         while j < end {
             match self.kind(j) {
                 Some(Kind::Punct(';')) => return j + 1,
-                Some(Kind::Punct('=')) => braced = false,
-                Some(Kind::Punct('!')) if j > i && self.kind(j - 1) == Some(Kind::Ident) => {
+                Some(Kind::Punct('=')) => {
+                    braced = false;
+                    assigned = true;
+                }
+                Some(Kind::Punct('!'))
+                    if !assigned && j > i && self.kind(j - 1) == Some(Kind::Ident) =>
+                {
                     braced = true;
                 }
                 Some(Kind::Ident) if BRACED.contains(&self.text(j)) => braced = true,
@@ -759,6 +767,32 @@ mod tests {
         (0..t.len())
             .map(|i| (t.kind(i).unwrap(), t.text(i)))
             .collect()
+    }
+
+    #[test]
+    fn items_end_at_their_semicolon_or_body() {
+        fn ends(src: &str) -> Vec<&str> {
+            let t = lex(src).unwrap();
+            let mut i = 0;
+            let mut items = Vec::new();
+            while i < t.len() {
+                let end = t.item_end(i, t.len());
+                items.push(&src[t.span(i).start..t.span(end - 1).end]);
+                i = end;
+            }
+            items
+        }
+        assert_eq!(
+            ends("static M: Map = phf_map! { \"a\" => 1 }; fn f() {}"),
+            ["static M: Map = phf_map! { \"a\" => 1 };", "fn f() {}"]
+        );
+        assert_eq!(
+            ends("lazy_static! { static ref X: u8 = 1; } const C: S = S { a: 1 };"),
+            [
+                "lazy_static! { static ref X: u8 = 1; }",
+                "const C: S = S { a: 1 };"
+            ]
+        );
     }
 
     #[test]
