@@ -96,7 +96,8 @@ impl Check for ShellFormEntrypoint {
 
 /// A supervised service's `run` script whose last command starts the program as a child
 /// of the shell: the supervisor signals the shell, which does not pass SIGTERM on. Only a
-/// plain last command is judged (not control flow, a background job, `wait` or `exit`).
+/// plain last command is judged (not control flow, a background job, `wait` or `exit`); a
+/// command continued over several lines is reported at its first.
 fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
     if !is_service_run_script(file.path) {
         return;
@@ -109,14 +110,14 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
     {
         return;
     }
-    let Some((start, line)) = last_command(file.text) else {
+    let Some((start, line, end_line)) = last_command(file.text) else {
         return;
     };
     let first = line.split_whitespace().next().unwrap_or_default();
     let control = [
         "exec", "fi", "done", "esac", "}", ")", "wait", "exit", "return", "then", "else", "do",
     ];
-    if control.contains(&first) || first.contains('=') || line.trim_end().ends_with('&') {
+    if control.contains(&first) || first.contains('=') || end_line.trim_end().ends_with('&') {
         return;
     }
     let program = first.rsplit('/').next().unwrap_or(first);
@@ -136,18 +137,22 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
     );
 }
 
-/// The last command line of a script (after the shebang, skipping blank and comment
-/// lines), with its byte offset; `None` when it continues a line before it.
-fn last_command(text: &str) -> Option<(usize, &str)> {
+/// The last command of a script (after the shebang, skipping blank and comment lines):
+/// the byte offset and text of its first line, and its last line (they differ when lines
+/// end in `\\`).
+fn last_command(text: &str) -> Option<(usize, &str, &str)> {
     let mut offset = 0;
-    let mut last = None;
+    let mut last: Option<(usize, &str, &str)> = None;
     let mut continued = false;
     for (n, raw) in text.split_inclusive('\n').enumerate() {
         let line = raw.trim_end_matches(['\n', '\r']);
         let code = line.trim_start();
         let lead = line.len() - code.len();
         if n > 0 && !code.is_empty() && !code.starts_with('#') {
-            last = (!continued).then_some((offset + lead, code));
+            last = match last {
+                Some((at, first, _)) if continued => Some((at, first, code)),
+                _ => Some((offset + lead, code, code)),
+            };
             continued = code.ends_with('\\');
         }
         offset += raw.len();
