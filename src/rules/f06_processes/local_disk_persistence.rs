@@ -103,6 +103,31 @@ impl Check for LocalDiskPersistence {
             let DocKind::Kubernetes(kind) = &doc.kind else {
                 continue;
             };
+            if kind == "PersistentVolume" {
+                let spec = yaml::get(&doc.node, "spec");
+                // A volume only mounted read-only (model files, fixtures) holds no state.
+                let read_only = spec
+                    .and_then(|s| yaml::get(s, "accessModes"))
+                    .and_then(yaml::sequence)
+                    .is_some_and(|modes| {
+                        !modes.is_empty()
+                            && modes
+                                .iter()
+                                .all(|m| yaml::scalar_str(m) == Some("ReadOnlyMany"))
+                    });
+                if let Some(host_path) = spec
+                    .and_then(|s| yaml::get(s, "hostPath"))
+                    .filter(|_| !read_only)
+                {
+                    let path = yaml::str_at(host_path, "path").unwrap_or("?");
+                    cx.report(
+                        file.loc(file.yaml_span(host_path)),
+                        format!("PersistentVolume keeps its data in the node's directory `{path}` (`hostPath`): the data lives on one node, and a pod scheduled elsewhere finds it missing"),
+                        "back the volume with networked or cloud storage (a StorageClass that provisions it), or keep the state in a backing service",
+                    );
+                }
+                continue;
+            }
             if !WORKLOADS.contains(&kind.as_str()) {
                 continue;
             }
