@@ -217,7 +217,7 @@ pub fn excluded_modules(t: &Tokens<'_>) -> Vec<ExcludedModule> {
     while i < to {
         let body = skip_attributes(t, i, to);
         let end = t.item_end(body, to);
-        if let Some(k) = item_keyword(t, body, end).filter(|&k| t.is_ident(k, "mod"))
+        if let Some(k) = t.item_keyword(body, end).filter(|&k| t.is_ident(k, "mod"))
             && let Some(name) = t.ident(k + 1)
             && t.is_punct(k + 2, ';')
         {
@@ -579,7 +579,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
         if attrs.iter().any(|&a| t.excludes_from_production(a)) {
             return end;
         }
-        let kw = item_keyword(t, body, end);
+        let kw = t.item_keyword(body, end);
         match kw.and_then(|k| t.ident(k)) {
             Some("fn") => self.function(&attrs, kw.unwrap_or(body), end),
             Some("impl") => self.impl_block(body, end),
@@ -1114,41 +1114,10 @@ const KEYWORDS: &[&str] = &[
     "where", "while", "yield",
 ];
 
-/// The keyword naming the item at `i` (`fn`, `impl`, `mod`, …), past visibility
-/// and qualifiers (`pub(crate) async unsafe extern "C" fn`).
-fn item_keyword(t: &Tokens<'_>, mut i: usize, end: usize) -> Option<usize> {
-    while i < end {
-        match t.ident(i) {
-            Some("pub") => {
-                i = if t.is_open(i + 1, '(') {
-                    t.pair(i + 1) + 1
-                } else {
-                    i + 1
-                }
-            }
-            Some("async" | "unsafe" | "default" | "safe") => i += 1,
-            Some("const")
-                if matches!(t.ident(i + 1), Some("fn" | "async" | "unsafe" | "extern")) =>
-            {
-                i += 1;
-            }
-            Some("extern")
-                if matches!(t.kind(i + 1), Some(Kind::Str | Kind::RawStr))
-                    || t.is_ident(i + 1, "fn") =>
-            {
-                i += if t.is_ident(i + 1, "fn") { 1 } else { 2 };
-            }
-            Some(_) => return Some(i),
-            None => return None,
-        }
-    }
-    None
-}
-
 /// True when a statement at `i` is an item (`fn f`, `impl`, `use`, `const X:`),
 /// not an expression.
 fn starts_item(t: &Tokens<'_>, i: usize) -> bool {
-    let Some(kw) = item_keyword(t, i, t.len()) else {
+    let Some(kw) = t.item_keyword(i, t.len()) else {
         return false;
     };
     let named = t.kind(kw + 1) == Some(Kind::Ident);

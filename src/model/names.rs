@@ -106,16 +106,12 @@ impl<'p> Names<'p> {
         let mut seen_impls = HashSet::new();
         for (fi, file) in self.files.iter().enumerate() {
             let (pkg, module) = &self.modules[fi];
-            self.module_files
-                .entry((*pkg, module.clone()))
-                .or_default()
-                .push(fi);
-            for depth in (0..module.len()).rev() {
+            for depth in 0..=module.len() {
                 let key = (*pkg, module[..depth].into());
-                if self.module_files.contains_key(&key) {
-                    break;
+                let entry = self.module_files.entry(key).or_default();
+                if depth == module.len() {
+                    entry.push(fi);
                 }
-                self.module_files.insert(key, Vec::new());
             }
             for (ni, f) in file.facts.fns.iter().enumerate() {
                 let full: Box<[Sym]> = module.iter().chain(f.module.iter()).copied().collect();

@@ -85,25 +85,13 @@ enum Compiled {
 /// True for an item (its tokens after the attributes, `from..to`) that a name may lead
 /// to: a `const` or `static` item, a function without parameters, an inline module.
 fn is_value_item(t: &Tokens<'_>, from: usize, to: usize) -> bool {
-    let mut i = from;
-    if t.is_ident(i, "pub") {
-        i += 1;
-        if t.is_open(i, '(') {
-            i = t.pair(i) + 1;
-        }
-    }
-    while ["async", "unsafe", "extern"]
-        .iter()
-        .any(|k| t.is_ident(i, k))
-        || t.kind(i) == Some(Kind::Str)
-        || (t.is_ident(i, "const") && t.is_ident(i + 1, "fn"))
-    {
-        i += 1;
-    }
-    match t.ident(i) {
+    let Some(k) = t.item_keyword(from, to) else {
+        return false;
+    };
+    match t.ident(k) {
         Some("const" | "static") => true,
-        Some("mod") => t.is_open(i + 2, '{'),
-        Some("fn") => (i + 2..to)
+        Some("mod") => t.is_open(k + 2, '{'),
+        Some("fn") => (k + 2..to)
             .find(|&j| t.is_open(j, '('))
             .is_some_and(|open| t.pair(open) == open + 1),
         _ => false,

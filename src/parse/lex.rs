@@ -280,6 +280,40 @@ impl<'a> Tokens<'a> {
         j
     }
 
+    /// The keyword naming the item at `i` (`fn`, `impl`, `mod`, …), past visibility
+    /// and qualifiers (`pub(crate) async unsafe extern "C" fn`).
+    pub fn item_keyword(&self, mut i: usize, end: usize) -> Option<usize> {
+        while i < end {
+            match self.ident(i) {
+                Some("pub") => {
+                    i = if self.is_open(i + 1, '(') {
+                        self.pair(i + 1) + 1
+                    } else {
+                        i + 1
+                    }
+                }
+                Some("async" | "unsafe" | "default" | "safe") => i += 1,
+                Some("const")
+                    if matches!(
+                        self.ident(i + 1),
+                        Some("fn" | "async" | "unsafe" | "extern")
+                    ) =>
+                {
+                    i += 1;
+                }
+                Some("extern")
+                    if matches!(self.kind(i + 1), Some(Kind::Str | Kind::RawStr))
+                        || self.is_ident(i + 1, "fn") =>
+                {
+                    i += if self.is_ident(i + 1, "fn") { 1 } else { 2 };
+                }
+                Some(_) => return Some(i),
+                None => return None,
+            }
+        }
+        None
+    }
+
     /// The index after the item or statement starting at `i` (its attributes
     /// already passed), never past `end`, the end of the enclosing group.
     pub fn item_end(&self, i: usize, end: usize) -> usize {

@@ -5,7 +5,7 @@ use std::ops::Range;
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
-use crate::parse::lex::{Kind, Tokens};
+use crate::parse::lex::Tokens;
 use crate::parse::rust::span_range;
 use crate::rules::prelude::*;
 
@@ -25,26 +25,16 @@ declare_rule! {
 
 /// The tree only adds `static` items (also `static ref` in `lazy_static!`) whose type
 /// names a collection of [`COLLECTIONS`] and `mut` or a wrapper of [`MUTABLE`]: a `static`
-/// whose tokens up to the `;` that ends it name both.
+/// whose tokens up to its end ([`Tokens::item_end`]) name both.
 fn may_hold_state(t: &Tokens<'_>, item: Range<usize>) -> bool {
     item.clone().any(|i| {
         if !t.is_ident(i, "static") {
             return false;
         }
-        let (mut collection, mut mutable, mut depth) = (false, false, 0usize);
-        for j in i + 1..item.end {
-            match t.kind(j) {
-                Some(Kind::Open(_)) => depth += 1,
-                Some(Kind::Close(_)) if depth == 0 => break,
-                Some(Kind::Close(_)) => depth -= 1,
-                Some(Kind::Punct(';')) if depth == 0 => break,
-                Some(Kind::Ident) => {
-                    let word = t.text(j);
-                    collection |= COLLECTIONS.contains(&word);
-                    mutable |= word == "mut" || MUTABLE.contains(&word);
-                }
-                _ => {}
-            }
+        let (mut collection, mut mutable) = (false, false);
+        for word in (i + 1..t.item_end(i, item.end)).filter_map(|j| t.ident(j)) {
+            collection |= COLLECTIONS.contains(&word);
+            mutable |= word == "mut" || MUTABLE.contains(&word);
         }
         collection && mutable
     })

@@ -53,15 +53,17 @@ fn may_daemonize(t: &Tokens<'_>, item: Range<usize>) -> bool {
             return false;
         };
         let pathed = i >= item.start + 2 && t.is_joint(i - 2, ':', ':');
-        let under = |module: &dyn Fn(&str) -> bool| {
-            pathed && i >= item.start + 3 && t.ident(i - 3).is_some_and(module)
-        };
+        let method = i > item.start && t.is_punct(i - 1, '.');
+        // The segment before `::name`, when there is one.
+        let module = (pathed && i >= item.start + 3)
+            .then(|| t.ident(i - 3))
+            .flatten();
         let called = match name {
-            "daemon" | "fork" | "setsid" => {
-                let method = i > item.start && t.is_punct(i - 1, '.');
-                !(pathed || method) || under(&|m| SYSTEM_MODULES.contains(&m))
-            }
-            "new" => under(&|m| m == "Daemonize"),
+            "daemon" | "fork" | "setsid" => match module {
+                Some(m) => SYSTEM_MODULES.contains(&m),
+                None => !pathed && !method,
+            },
+            "new" => module == Some("Daemonize"),
             _ => false,
         };
         called && t.is_open(i + 1, '(')

@@ -3,6 +3,7 @@
 
 use crate::model::launch::{Launch, Origin, launches};
 use crate::model::source::is_service_run_script;
+use crate::parse::shell::{self, Sep};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -96,8 +97,8 @@ impl Check for ShellFormEntrypoint {
 
 /// A supervised service's `run` script whose last command starts the program as a child
 /// of the shell: the supervisor signals the shell, which does not pass SIGTERM on. Only a
-/// plain last command is judged (not control flow, a background job, `wait` or `exit`); a
-/// command continued over several lines is reported at its first.
+/// plain last command is judged (not control flow, a background job, the end of a
+/// pipeline, `wait` or `exit`).
 fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
     if !is_service_run_script(file.path) {
         return;
@@ -110,19 +111,28 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
     {
         return;
     }
-    let Some((start, line, end_line)) = last_command(file.text) else {
+    let commands = shell::commands(file.text);
+    let Some((last, before)) = commands.split_last() else {
         return;
     };
-    let first = line.split_whitespace().next().unwrap_or_default();
+    let (Some((first, at)), Some((_, end))) = (last.words.first(), last.words.last()) else {
+        return;
+    };
     let control = [
         "exec", "fi", "done", "esac", "}", ")", "wait", "exit", "return", "then", "else", "do",
     ];
-    if control.contains(&first) || first.contains('=') || end_line.trim_end().ends_with('&') {
+    let piped = before.last().is_some_and(|c| c.sep == Sep::Pipe);
+    if control.contains(&first.as_str())
+        || first.contains('=')
+        || last.sep == Sep::Background
+        || piped
+    {
         return;
     }
+    let start = at.start;
     let program = first.rsplit('/').next().unwrap_or(first);
     cx.report(
-        file.loc(start..start + line.trim_end().len()),
+        file.loc(start..end.end),
         format!(
             "the service's `run` script starts `{program}` without `exec`: the supervisor signals the shell, which does not pass SIGTERM on, so `{program}` is killed without a graceful shutdown"
         ),
@@ -135,27 +145,4 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
             replacement: "exec ".to_string(),
         }],
     );
-}
-
-/// The last command of a script (after the shebang, skipping blank and comment lines):
-/// the byte offset and text of its first line, and its last line (they differ when lines
-/// end in `\\`).
-fn last_command(text: &str) -> Option<(usize, &str, &str)> {
-    let mut offset = 0;
-    let mut last: Option<(usize, &str, &str)> = None;
-    let mut continued = false;
-    for (n, raw) in text.split_inclusive('\n').enumerate() {
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let code = line.trim_start();
-        let lead = line.len() - code.len();
-        if n > 0 && !code.is_empty() && !code.starts_with('#') {
-            last = match last {
-                Some((at, first, _)) if continued => Some((at, first, code)),
-                _ => Some((offset + lead, code, code)),
-            };
-            continued = code.ends_with('\\');
-        }
-        offset += raw.len();
-    }
-    last
 }
