@@ -374,15 +374,15 @@ fn findings_are_capped_and_counted() {
             .collect();
         format!("services:\n{body}")
     };
-    let mut files = vec![("big/docker-compose.yml".to_string(), compose(300))];
-    files.extend((0..55).map(|i| (format!("d{i}/docker-compose.yml"), compose(200))));
+    let mut files = vec![("big/docker-compose.prod.yml".to_string(), compose(300))];
+    files.extend((0..55).map(|i| (format!("d{i}/docker-compose.prod.yml"), compose(200))));
     generate(dir.path(), &files);
     let report = lint(dir.path(), MEMORY_LIMIT);
     let diags = report["diagnostics"].as_array().unwrap();
     assert_eq!(diags.len(), 10_000);
     let big: Vec<_> = diags
         .iter()
-        .filter(|d| d["path"] == "big/docker-compose.yml" && d["code"] == "TF0502")
+        .filter(|d| d["path"] == "big/docker-compose.prod.yml" && d["code"] == "TF0502")
         .collect();
     assert_eq!(big.len(), 200);
     let last = big.last().unwrap()["message"].as_str().unwrap();

@@ -75,8 +75,6 @@ const CHANNELS: &[&str] = &[
 /// Tag words that name a variant of an image, not a version.
 const VARIANTS: &[&str] = &["alpine", "slim"];
 
-/// Images of backing services (datastores, brokers, caches, mail catchers, local
-/// cloud emulators, observability backends), by base name, with the service.
 /// The services of [`BACKING_IMAGES`] that keep durable state.
 const DATASTORES: &[&str] = &[
     "postgres",
@@ -99,6 +97,8 @@ const DATASTORES: &[&str] = &[
     "minio",
 ];
 
+/// Images of backing services (datastores, brokers, caches, mail catchers, local
+/// cloud emulators, observability backends), by base name, with the service.
 const BACKING_IMAGES: &[(&str, &str)] = &[
     ("postgres", "postgres"),
     ("postgis", "postgres"),

@@ -99,6 +99,7 @@ cases! {
     TF0502__fail_only_images_the_tools_build: "TF0502" / "fail-only-images-the-tools-build",
     TF0502__pass_dev_stack_by_content: "TF0502" / "pass-dev-stack-by-content",
     TF0502__pass_emulator_stack: "TF0502" / "pass-emulator-stack",
+    TF0502__pass_one_host_compose_and_caches: "TF0502" / "pass-one-host-compose-and-caches",
     TF0502__pass_pinned_and_built: "TF0502" / "pass-pinned-and-built",
     TF0502__pass_replaced_at_deploy: "TF0502" / "pass-replaced-at-deploy",
     TF0503__fail_downloads_at_start: "TF0503" / "fail-downloads-at-start",

@@ -1,8 +1,9 @@
-//! TF0502 mutable-image-reference: compose or Kubernetes `image:` without a tag, with `:latest`
-//! or on a moving release channel.
+//! TF0502 mutable-image-reference: an image an orchestrator places replicas from (Kubernetes,
+//! a Swarm stack or production compose file, a Helm chart's values) without a tag, with
+//! `:latest` or on a moving release channel.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::images;
+use crate::model::{images, role};
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, DocKind};
 use crate::rules::prelude::*;
@@ -16,7 +17,7 @@ declare_rule! {
         stability: Preview,
         since: "0.1.0",
         kinds: [Yaml],
-        summary: "compose or Kubernetes `image:` without a tag or with `:latest`",
+        summary: "Kubernetes, Swarm-stack or production-compose `image:` without a tag or with `:latest`",
     }
 }
 
@@ -25,7 +26,10 @@ impl Check for MutableImageReference {
         for doc in file.yaml() {
             let mut images = Vec::new();
             match &doc.kind {
-                DocKind::Compose => {
+                // A plain compose file is one host's run recipe: it keeps the image it pulled
+                // until someone pulls again. Only a file named as the production deployment
+                // (`docker-compose.prod.yml`, a Swarm `docker-stack.yml`) is a release.
+                DocKind::Compose if role::names_production(file.path) => {
                     // With `build:`, `image:` names the image compose builds, not one it pulls;
                     // other services of the file that run that image reuse the local build.
                     let services = doc.compose_services();
@@ -49,7 +53,7 @@ impl Check for MutableImageReference {
                         images.extend(yaml::get(c.node, "image"));
                     }
                 }
-                DocKind::Other => {}
+                DocKind::Compose | DocKind::Other => {}
             }
             for node in images {
                 let Some(image) = yaml::scalar_str(node) else {
@@ -86,7 +90,11 @@ fn report<'c>(
     image: &str,
 ) -> Option<&'c mut Diagnostic> {
     let reference = ImageRef::parse(image);
-    if !reference.is_floating() {
+    // A backing service that keeps no durable state (a cache, an agent, a telemetry
+    // backend) is not the app's release, and its drift loses nothing.
+    let stateless_service =
+        reference.backing_service().is_some() && reference.datastore().is_none();
+    if !reference.is_floating() || stateless_service {
         return None;
     }
     let what = match (reference.tag, reference.channel(), reference.variant_only()) {
