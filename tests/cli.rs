@@ -891,7 +891,7 @@ fn options_before_a_command() {
     assert!(out.starts_with("| Code |"), "{out}");
     let (_, out, _) = run(twelve_lint(dir.path()).args(["--format", "json", "deployments"]));
     assert!(out.starts_with("{\n  \"files\""), "{out}");
-    let (code, out, err) = run(twelve_lint(dir.path()).args([
+    let (code, out, err) = run(twelve_lint_preview(dir.path()).args([
         "--format",
         "json",
         "check",
@@ -927,7 +927,8 @@ fn nothing_linted_is_a_warning() {
     assert_eq!(code, 0);
     assert!(err.contains("warning: nothing was linted"), "{err}");
     let dir = repo_with(&[("Dockerfile", BAD_DOCKERFILE)]);
-    let (_, _, err) = run(twelve_lint(dir.path()).args(["--isolated", "--exclude", "Docker*"]));
+    let (_, _, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--exclude", "Docker*"]));
     assert!(
         err.contains("warning: nothing was linted") && err.contains("dockerfile"),
         "{err}"

@@ -26,8 +26,8 @@ fn build(root: &Path) {
     );
     write(
         root,
-        "normal/docker-compose.yml",
-        b"services:\n  cache:\n    image: redis\n",
+        "normal/docker-compose.prod.yml",
+        b"services:\n  db:\n    image: postgres\n",
     );
     // Undecodable files.
     write(
@@ -175,7 +175,11 @@ fn hostile_repository() {
     };
     // Normal files are linted beside the hostile ones.
     assert_eq!(at("normal/Dockerfile", "TF0201"), 1, "{stdout}");
-    assert_eq!(at("normal/docker-compose.yml", "TF0502"), 1, "{stdout}");
+    assert_eq!(
+        at("normal/docker-compose.prod.yml", "TF0502"),
+        1,
+        "{stdout}"
+    );
     // Each unlintable file is reported once, with its reason.
     for path in [
         "binary/Dockerfile",

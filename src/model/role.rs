@@ -143,6 +143,7 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
             "regression",
             "playwright",
             "cypress",
+            "bdd",
         ],
     ),
     (

@@ -36,9 +36,40 @@ impl<'a> ImageRef<'a> {
     /// release channel ([`Self::channel`]), and no digest.
     pub fn is_floating(&self) -> bool {
         !self.digest
-            && (matches!(self.tag, None | Some("latest"))
-                || self.channel().is_some()
-                || self.variant_only().is_some())
+            && (self.is_latest() || self.channel().is_some() || self.variant_only().is_some())
+    }
+
+    /// True for no tag or `latest` where a version could be named instead: not when the
+    /// name itself fixes the OS release line ([`Self::names_release_line`]:
+    /// `gcr.io/distroless/cc-debian12` is as fixed as `debian:bookworm`), nor for a rolling
+    /// distribution, which has no release to name ([`Self::is_rolling`]).
+    pub fn is_latest(&self) -> bool {
+        matches!(self.tag, None | Some("latest"))
+            && !self.names_release_line()
+            && !self.is_rolling()
+    }
+
+    /// True for a rolling distribution (`opensuse/tumbleweed`, `archlinux`): it publishes
+    /// no release line, only its current state, so only a digest can pin it.
+    pub fn is_rolling(&self) -> bool {
+        let name = self.name.to_ascii_lowercase();
+        let name = name.strip_prefix("docker.io/").unwrap_or(&name);
+        let name = name.strip_prefix("library/").unwrap_or(name);
+        ROLLING_DISTRIBUTIONS.contains(&name)
+    }
+
+    /// True when a part of the image's name is an OS release (`debian12`, `ubuntu2204`,
+    /// `ubi9`): images published without version tags, one name per release line, such as
+    /// `gcr.io/distroless/static-debian12` or `registry.access.redhat.com/ubi9/ubi-minimal`.
+    pub fn names_release_line(&self) -> bool {
+        let path = self.name.split_once('/').map_or(self.name, |(_, p)| p);
+        path.split(['/', '-', '_']).any(|part| {
+            let digits = part.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            let os = &part[..part.len() - digits.len()];
+            !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && RELEASE_LINE_OS.contains(&os.to_ascii_lowercase().as_str())
+        })
     }
 
     /// The variant a tag names instead of a version: `alpine` in `node:alpine`, `slim` in
@@ -70,6 +101,18 @@ impl<'a> ImageRef<'a> {
 const CHANNELS: &[&str] = &[
     "stable", "testing", "unstable", "sid", "rolling", "edge", "nightly", "canary", "beta",
     "current", "lts", "main", "master", "develop", "dev",
+];
+
+/// Operating systems whose release, written into an image's name, fixes its line.
+const RELEASE_LINE_OS: &[&str] = &["debian", "ubuntu", "ubi", "rhel", "el"];
+
+/// Images of rolling distributions, which publish no release line.
+const ROLLING_DISTRIBUTIONS: &[&str] = &[
+    "opensuse/tumbleweed",
+    "archlinux",
+    "archlinux/archlinux",
+    "gentoo/stage3",
+    "voidlinux/voidlinux",
 ];
 
 /// Tag words that name a variant of an image, not a version.
@@ -248,6 +291,22 @@ mod tests {
         assert!(!ImageRef::parse("redis:7.2").is_floating());
         assert!(!ImageRef::parse("redis@sha256:abc").is_floating());
         assert!(ImageRef::parse("debian:stable-slim").is_floating());
+        for fixed in [
+            "gcr.io/distroless/cc-debian12",
+            "gcr.io/distroless/static-debian12:latest",
+            "registry.access.redhat.com/ubi9/ubi-minimal",
+            "opensuse/tumbleweed:latest",
+            "docker.io/library/archlinux",
+        ] {
+            assert!(!ImageRef::parse(fixed).is_floating(), "{fixed}");
+        }
+        for floating in [
+            "gcr.io/distroless/static",
+            "ubuntu:latest",
+            "example/debian12-tools:main",
+        ] {
+            assert!(ImageRef::parse(floating).is_floating(), "{floating}");
+        }
         assert_eq!(
             ImageRef::parse("node:alpine").variant_only(),
             Some("alpine")

@@ -13,7 +13,7 @@ declare_rule! {
         name: "unpinned-base-image",
         factor: 2,
         severity: Warning,
-        stability: Stable,
+        stability: Preview,
         since: "0.1.0",
         kinds: [Dockerfile],
         summary: "Dockerfile `FROM` without a tag, with `:latest`, or on a moving release channel (`stable`, `lts`, `sid`)",
@@ -71,7 +71,8 @@ fn check_from(
         return;
     }
     let reference = ImageRef::parse(&resolved);
-    if reference.digest || allowed.iter().any(|a| a == reference.name) {
+    let release_line = matches!(reference.tag, None | Some("latest")) && !reference.is_latest();
+    if reference.digest || release_line || allowed.iter().any(|a| a == reference.name) {
         return;
     }
     let (message, help) = match reference.tag {

@@ -9,7 +9,7 @@ declare_rule! {
         name: "wildcard-dependency",
         factor: 2,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Cargo],
         summary: "Cargo dependency requirement `*`, `>= x` with no upper bound, or empty",
