@@ -403,6 +403,9 @@ pub fn of_path(rel: &str) -> Decision {
     if lower == "build.rs" {
         return Decision::new(Role::BuildScript, "Cargo build script `build.rs`");
     }
+    if DOCS_SITE_FILES.contains(&lower.as_str()) {
+        return Decision::new(Role::Docs, format!("documentation site config `{name}`"));
+    }
     if let Some(stem) = lower.strip_suffix(".rs") {
         if stem == "tests" || stem == "test" || stem.ends_with("_test") || stem.ends_with("_tests")
         {
@@ -493,6 +496,16 @@ fn runs_emulator(svc: &Node<'_>) -> bool {
 }
 
 /// Lockfiles written by package managers: `Cargo.lock`, `pnpm-lock.yaml`, `yarn.lock`.
+/// Configuration files of documentation site generators.
+const DOCS_SITE_FILES: &[&str] = &[
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "book.toml",
+    ".readthedocs.yml",
+    ".readthedocs.yaml",
+    "antora.yml",
+];
+
 fn is_lockfile(lower: &str) -> bool {
     let stem = lower.rsplit_once('.').map_or(lower, |(stem, _)| stem);
     lower.ends_with(".lock") || stem.ends_with("-lock") || lower == "go.sum"
@@ -566,6 +579,7 @@ mod tests {
         assert_eq!(role("benches/b.rs"), Role::Bench);
         assert_eq!(role("scripts/regression/compose.yaml"), Role::Test);
         assert_eq!(role("crates/a/src/tests/mod.rs"), Role::Test);
+        assert_eq!(role("bdd/docker-compose.cluster.yml"), Role::Test);
     }
 
     #[test]
@@ -585,6 +599,7 @@ mod tests {
         assert_eq!(role(".env.example"), Role::Example);
         assert_eq!(role("web/pnpm-lock.yaml"), Role::Generated);
         assert_eq!(role("Cargo.lock"), Role::Generated);
+        assert_eq!(role("pykanidm/mkdocs.yml"), Role::Docs);
     }
 
     #[test]

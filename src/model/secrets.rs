@@ -253,11 +253,22 @@ pub fn secret_value(value: &str, context: Context) -> Option<ValueKind> {
     counts.then_some(kind)
 }
 
-/// Short all-letter values (`masterKey`, `hunter`) are names, not generated secrets.
+/// Short all-letter values (`masterKey`, `hunter`) and identifiers made of words
+/// (`primary_credential`, `SYNC-CREDENTIAL-PORTAL`, `auth.token.header`) are names, not
+/// generated secrets: a generator does not spell words in one case between separators.
 fn is_word(v: &str) -> bool {
-    v.len() < 16
+    let short_letters = v.len() < 16
         && v.chars()
-            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_');
+    let identifier = v.contains(['_', '-', '.'])
+        && v.split(['_', '-', '.']).all(|part| {
+            // A word in one case, perhaps numbered (`oauth2`, `sha256`).
+            let word = part.trim_end_matches(|c: char| c.is_ascii_digit());
+            !word.is_empty()
+                && (word.bytes().all(|b| b.is_ascii_lowercase())
+                    || word.bytes().all(|b| b.is_ascii_uppercase()))
+        });
+    short_letters || identifier
 }
 
 /// A value under a secret-named key that holds something else: a boolean or number, a
@@ -440,6 +451,9 @@ mod tests {
             "postgres",
             "my-secret-token",
             "super-long-and-secret-random-key",
+            "primary_credential",
+            "SYNC_CREDENTIAL_PORTAL",
+            "oauth2_account_credential_uuid",
         ] {
             assert!(!looks_secret(v), "{v}");
         }
