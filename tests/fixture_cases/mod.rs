@@ -81,6 +81,7 @@ cases! {
     TF0303__fail_set_by_another_packages_build_script: "TF0303" / "fail-set-by-another-packages-build-script",
     TF0303__pass_build_metadata: "TF0303" / "pass-build-metadata",
     TF0303__pass_set_by_its_build_script: "TF0303" / "pass-set-by-its-build-script",
+    TF0303__pass_set_through_a_build_dependency: "TF0303" / "pass-set-through-a-build-dependency",
     TF0304__fail_committed_env: "TF0304" / "fail-committed-env",
     TF0304__pass_examples_and_untracked: "TF0304" / "pass-examples-and-untracked",
     TF0305__fail_deploy_values: "TF0305" / "fail-deploy-values",

@@ -131,15 +131,22 @@ impl Project {
         }
     }
 
-    /// True when a build script of the package holding `path` sets the compile-time
-    /// variable `name` (`cargo:rustc-env=NAME=…`).
+    /// True when the build script of the package holding `path` sets the compile-time
+    /// variable `name` (`cargo:rustc-env=NAME=…`): itself, or through a workspace crate it
+    /// builds with (`[build-dependencies]`), whose code prints the instruction for it.
     pub fn build_script_sets(&self, path: &str, name: &str) -> bool {
         let Some(krate) = self.crate_of(path) else {
             return false;
         };
-        self.build_env.iter().any(|(script, set)| {
-            set == name && self.crate_of(script).is_some_and(|c| c.path == krate.path)
-        })
+        let helpers = self.workspace_deps_of_kind(krate, DepKind::Build);
+        let builds_for = |script: &str| {
+            self.crate_of(script).is_some_and(|c| {
+                c.path == krate.path || helpers.iter().any(|&i| self.cargo[i].path == c.path)
+            })
+        };
+        self.build_env
+            .iter()
+            .any(|(script, set)| set == name && builds_for(script))
     }
 
     /// True when a committed `Cargo.lock` in the directory of `path` or above pins a commit
@@ -348,13 +355,19 @@ impl Project {
     /// `[workspace.dependencies]`. A dependency without one comes from a registry or git,
     /// even when a package of the repository has the same name (a vendored copy, a fork).
     pub(crate) fn workspace_dep_indexes(&self, krate: &CargoFacts) -> Vec<usize> {
+        self.workspace_deps_of_kind(krate, DepKind::Normal)
+    }
+
+    /// [`Self::workspace_dep_indexes`] for the dependencies of one `kind`
+    /// (`[build-dependencies]`: the crates a build script builds with).
+    pub(crate) fn workspace_deps_of_kind(&self, krate: &CargoFacts, kind: DepKind) -> Vec<usize> {
         let dirs = self.package_dirs();
         let root = self.workspace_root(krate);
         let mut found: Vec<usize> = krate
             .manifest
             .dependencies
             .iter()
-            .filter(|d| d.kind == DepKind::Normal)
+            .filter(|d| d.kind == kind)
             .filter_map(|d| {
                 let dir = match (&d.path, d.inherited) {
                     (Some((rel, _)), _) => join_path(&krate.dir, rel),
