@@ -13,6 +13,7 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
+use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, Node};
 
 /// What a file is for.
@@ -447,12 +448,19 @@ pub fn mounts_source(svc: &Node<'_>) -> bool {
     })
 }
 
+/// Image tags that follow unreleased code (a branch or a nightly build): a stack that runs
+/// one is a development or preview setup, not a release.
+const DEV_CHANNELS: &[&str] = &[
+    "nightly", "edge", "canary", "main", "master", "develop", "dev", "unstable",
+];
+
 /// Stage names a compose `build.target` picks for a development setup.
 const DEV_STAGES: &[&str] = &["dev", "development", "debug", "test", "testing"];
 
 /// The role a compose file's services give it, when one of them is plainly not
 /// production: it builds a development stage (`build.target: dev`), bind-mounts the
-/// source tree, or runs an emulator (a cloud service's local stand-in).
+/// source tree, runs the unreleased build of an image (`app:nightly`, `app:main`), or runs
+/// an emulator (a cloud service's local stand-in).
 pub fn of_compose(doc: &Node<'_>) -> Option<Decision> {
     yaml::compose_services(doc)
         .into_iter()
@@ -471,6 +479,16 @@ pub fn of_compose(doc: &Node<'_>) -> Option<Decision> {
                 return Some(Decision::new(
                     Role::Development,
                     format!("service `{name}` mounts the source tree"),
+                ));
+            }
+            if let Some(image) = yaml::str_at(svc, "image")
+                && let Some(channel) = ImageRef::parse(image)
+                    .channel()
+                    .filter(|c| DEV_CHANNELS.contains(&c.to_ascii_lowercase().as_str()))
+            {
+                return Some(Decision::new(
+                    Role::Development,
+                    format!("service `{name}` runs the unreleased `{channel}` build of `{image}`"),
                 ));
             }
             runs_emulator(svc)
@@ -495,7 +513,6 @@ fn runs_emulator(svc: &Node<'_>) -> bool {
     image || command
 }
 
-/// Lockfiles written by package managers: `Cargo.lock`, `pnpm-lock.yaml`, `yarn.lock`.
 /// Configuration files of documentation site generators.
 const DOCS_SITE_FILES: &[&str] = &[
     "mkdocs.yml",
@@ -506,6 +523,7 @@ const DOCS_SITE_FILES: &[&str] = &[
     "antora.yml",
 ];
 
+/// Lockfiles written by package managers: `Cargo.lock`, `pnpm-lock.yaml`, `yarn.lock`.
 fn is_lockfile(lower: &str) -> bool {
     let stem = lower.rsplit_once('.').map_or(lower, |(stem, _)| stem);
     lower.ends_with(".lock") || stem.ends_with("-lock") || lower == "go.sum"
@@ -679,6 +697,10 @@ mod tests {
         assert_eq!(role(started), Some(Role::Test));
         let release = "services:\n  app:\n    build: {context: ., target: runtime}\n    volumes: [\"./data:/data\", \"./config.toml:/etc/app.toml\"]\n  db:\n    image: postgres:16.4\n";
         assert_eq!(role(release), None);
+        let nightly = "services:\n  ui:\n    image: example/app-ui:nightly\n  db:\n    image: postgres:16.4\n";
+        assert_eq!(role(nightly), Some(Role::Development));
+        let stable = "services:\n  app:\n    image: example/app:latest\n  proxy:\n    image: nginx:stable-alpine\n";
+        assert_eq!(role(stable), None);
     }
 
     #[test]
