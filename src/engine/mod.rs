@@ -887,7 +887,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
                 .yaml()
                 .iter()
                 .filter(|d| d.kind == yaml::DocKind::Compose)
-                .find_map(|d| role::of_compose(&d.node));
+                .find_map(|d| role::of_compose(&d.node, rel));
             // One pass over the items decides which rules read the syntax tree, and which
             // items it is built from.
             let mut selection = file

@@ -459,9 +459,10 @@ const DEV_STAGES: &[&str] = &["dev", "development", "debug", "test", "testing"];
 
 /// The role a compose file's services give it, when one of them is plainly not
 /// production: it builds a development stage (`build.target: dev`), bind-mounts the
-/// source tree, runs the unreleased build of an image (`app:nightly`, `app:main`), or runs
-/// an emulator (a cloud service's local stand-in).
-pub fn of_compose(doc: &Node<'_>) -> Option<Decision> {
+/// source tree, runs the unreleased build of an image (`app:nightly`, `app:main`; unless
+/// the file at `path` is named as the production one), or runs an emulator (a cloud
+/// service's local stand-in).
+pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
     yaml::compose_services(doc)
         .into_iter()
         .find_map(|(name, svc)| {
@@ -481,7 +482,10 @@ pub fn of_compose(doc: &Node<'_>) -> Option<Decision> {
                     format!("service `{name}` mounts the source tree"),
                 ));
             }
-            if let Some(image) = yaml::str_at(svc, "image")
+            // A file named as the production deployment that runs a branch build is a
+            // production deployment doing so (TF0502 reports it).
+            if !names_production(path)
+                && let Some(image) = yaml::str_at(svc, "image")
                 && let Some(channel) = ImageRef::parse(image)
                     .channel()
                     .filter(|c| DEV_CHANNELS.contains(&c.to_ascii_lowercase().as_str()))
@@ -685,7 +689,7 @@ mod tests {
     fn compose_content_states_a_role() {
         let role = |text: &str| {
             let docs = crate::parse::yaml::parse(text).unwrap().docs;
-            of_compose(&docs[0]).map(|d| d.role)
+            of_compose(&docs[0], "docker-compose.yml").map(|d| d.role)
         };
         let dev = "services:\n  app:\n    build: {context: ., target: dev}\n";
         assert_eq!(role(dev), Some(Role::Development));
