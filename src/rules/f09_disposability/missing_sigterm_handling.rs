@@ -11,7 +11,7 @@ declare_rule! {
         name: "missing-sigterm-handling",
         factor: 9,
         severity: Error,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "a long-running server binary has no SIGTERM-aware shutdown anywhere in its crate",
