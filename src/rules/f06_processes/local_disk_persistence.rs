@@ -197,7 +197,7 @@ fn is_sqlite_file(value: &str) -> bool {
         && !is_scratch_path(&format!("/{rest}"))
 }
 
-/// Literal paths given to file- and database-writing calls.
+/// Literal paths given to file- and database-writing calls (their first argument).
 struct Writes(Vec<StrLit>);
 
 impl Writes {
@@ -216,19 +216,20 @@ impl<'ast> Visit<'ast> for Writes {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Some(path) = rust::call_path(call)
             && WRITERS.iter().any(|w| path_ends_with(&path, w))
+            && let Some(first) = call.args.first()
         {
-            for arg in &call.args {
-                self.push_literal(arg);
-            }
+            // The path is the first argument; what follows is content (`fs::write`).
+            self.push_literal(first);
         }
         syn::visit::visit_expr_call(self, call);
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        if m.method == "open" && opens_for_writing(&m.receiver) {
-            for arg in &m.args {
-                self.push_literal(arg);
-            }
+        if m.method == "open"
+            && opens_for_writing(&m.receiver)
+            && let Some(first) = m.args.first()
+        {
+            self.push_literal(first);
         }
         syn::visit::visit_expr_method_call(self, m);
     }
