@@ -24,7 +24,7 @@ use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
-use crate::model::{helm, images};
+use crate::model::{helm, images, procfile};
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -303,8 +303,16 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         }
     }
     assign_excluded_module_roles(&mut project, &excluded, settings);
-    let tilt_images = images::replaced_by_tiltfiles(&project.root, file_dirs(&project.files));
+    let dirs = file_dirs(&project.files);
+    let tilt_images = images::replaced_by_tiltfiles(&project.root, dirs.iter().copied());
     project.replaced_images.extend(tilt_images);
+    project.processes = procfile::read(&project.root, dirs)
+        .into_iter()
+        .filter(|p| {
+            let role = settings.configured_role(&p.procfile);
+            role.unwrap_or_else(|| role::of_path(&p.procfile).role) == Role::Production
+        })
+        .collect();
     run_project_rules(&project, settings, &mut diagnostics);
     diagnostics.retain(|d| {
         d.condition

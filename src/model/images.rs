@@ -5,9 +5,9 @@
 //! float. Read once per project, from skaffold and kustomization YAML and from Tiltfiles.
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::Path;
 
+use crate::model::source::read_regular_prefix;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, Node};
 
@@ -83,15 +83,8 @@ pub fn replaced_by_tiltfiles<'d>(
 ) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for dir in dirs {
-        let path = root.join(dir).join(TILTFILE);
-        // A regular file only: a symbolic link could point outside the repository.
-        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
-            continue;
-        }
-        let mut text = String::new();
-        let read = std::fs::File::open(&path)
-            .and_then(|f| f.take(TILTFILE_MAX_BYTES).read_to_string(&mut text));
-        if read.is_ok() {
+        if let Some(text) = read_regular_prefix(&root.join(dir).join(TILTFILE), TILTFILE_MAX_BYTES)
+        {
             out.extend(replaced_in_tiltfile(&text));
         }
     }

@@ -16,6 +16,7 @@ pub mod launch;
 pub mod listen;
 pub mod names;
 pub mod prefilter;
+pub mod procfile;
 pub mod program;
 pub mod project;
 pub mod role;

@@ -7,12 +7,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use serde::Serialize;
 
+use crate::model::source::read_regular_prefix;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, Node};
 
@@ -352,16 +352,10 @@ impl Notices {
 
     fn read_notice(&self, dir: &str) -> Option<Decision> {
         let base = self.root.join(dir);
-        // A regular file only: a symbolic link could point outside the repository.
-        let name = README_NAMES.iter().find(|n| {
-            std::fs::symlink_metadata(base.join(n)).is_ok_and(|m| m.file_type().is_file())
-        })?;
-        let mut head = String::new();
-        let file = std::fs::File::open(base.join(name)).ok()?;
         // A README that is not UTF-8 has no notice we can read.
-        file.take(README_HEAD_BYTES)
-            .read_to_string(&mut head)
-            .ok()?;
+        let (name, head) = README_NAMES
+            .iter()
+            .find_map(|n| Some((n, read_regular_prefix(&base.join(n), README_HEAD_BYTES)?)))?;
         let lower = head.to_ascii_lowercase();
         let phrase = README_NOTICES.iter().find(|p| lower.contains(*p))?;
         let shown = if dir.is_empty() {

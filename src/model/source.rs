@@ -84,6 +84,21 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     }
 }
 
+/// The first `max_bytes` of the regular file at `path` (a file the walk did not read: a
+/// Tiltfile, a Procfile, a README), when it is UTF-8 there. A symbolic link is not
+/// followed: it could point outside the repository.
+pub fn read_regular_prefix(path: &Path, max_bytes: u64) -> Option<String> {
+    use std::io::Read;
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file()) {
+        return None;
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max_bytes).read_to_string(&mut text))
+        .ok()?;
+    Some(text)
+}
+
 /// The `run` script of a supervised service: `s6-rc.d/<service>/run` and
 /// `services.d/<service>/run` (s6-overlay), `sv/<service>/run` and
 /// `service/<service>/run` (runit). The supervisor starts it and signals the process it

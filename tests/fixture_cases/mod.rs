@@ -136,6 +136,7 @@ cases! {
     TF0804__pass_swarm_ingress: "TF0804" / "pass-swarm-ingress",
     TF0901__fail_actix_disabled: "TF0901" / "fail-actix-disabled",
     TF0901__fail_axum_no_signal: "TF0901" / "fail-axum-no-signal",
+    TF0901__fail_procfile_process: "TF0901" / "fail-procfile-process",
     TF0901__pass_frameworks: "TF0901" / "pass-frameworks",
     TF0902__fail_ctrl_c_only: "TF0902" / "fail-ctrl-c-only",
     TF0902__pass_select: "TF0902" / "pass-select",

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
+use crate::model::procfile::Process;
 use crate::model::role::Role;
 use crate::parse::cargo::DepKind;
 use crate::parse::text::LineIndex;
@@ -44,6 +45,8 @@ pub struct Project {
     /// Image names (without tag) that skaffold, Tilt or kustomize replace at deploy time
     /// ([`crate::model::images`]).
     pub replaced_images: BTreeSet<String>,
+    /// Process types of the production Procfiles ([`crate::model::procfile`]).
+    pub processes: Vec<Process>,
     /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
     pub(crate) lock_texts: Mutex<HashMap<String, Option<String>>>,
     /// Texts of the files [`Project::locate`] was asked about, read on first use.
@@ -305,7 +308,7 @@ impl Project {
         } else {
             (
                 by_files,
-                "deployed are the packages a production Dockerfile, compose service or Kubernetes container builds or runs, and their workspace dependencies",
+                "deployed are the packages a production Dockerfile, compose service, Kubernetes container or Procfile process builds or runs, and their workspace dependencies",
             )
         };
         if roots.is_empty() {
@@ -324,7 +327,7 @@ impl Project {
 
     /// True when `krate` is a package with a binary (not developer tooling) that a
     /// Dockerfile, compose service or Kubernetes container whose path passes `production`
-    /// builds or runs.
+    /// builds or runs, or a production Procfile process runs.
     pub fn deployed_by_files(&self, krate: &CargoFacts, production: impl Fn(&str) -> bool) -> bool {
         krate.has_bin
             && krate.manifest.package.is_some()
@@ -336,7 +339,19 @@ impl Project {
                 || self
                     .containers_for(krate)
                     .iter()
-                    .any(|k| production(&k.path)))
+                    .any(|k| production(&k.path))
+                || !self.processes_for(krate).is_empty())
+    }
+
+    /// The Procfile processes that run one of `krate`'s binaries (by file name; Cargo
+    /// spells a package's `-` and `_` alike).
+    pub fn processes_for(&self, krate: &CargoFacts) -> Vec<&Process> {
+        let fold = |n: &str| n.to_ascii_lowercase().replace('-', "_");
+        let names: Vec<String> = krate.names().iter().map(|n| fold(n)).collect();
+        self.processes
+            .iter()
+            .filter(|p| p.programs().iter().any(|prog| names.contains(&fold(prog))))
+            .collect()
     }
 
     /// The other packages of this repository that `krate`'s code runs with, in `cargo`
