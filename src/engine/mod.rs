@@ -308,10 +308,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     project.replaced_images.extend(tilt_images);
     project.processes = procfile::read(&project.root, dirs)
         .into_iter()
-        .filter(|p| {
-            let role = settings.configured_role(&p.procfile);
-            role.unwrap_or_else(|| role::of_path(&p.procfile).role) == Role::Production
-        })
+        .filter(|p| settings.role_of(&p.procfile, None, None, None).role == Role::Production)
         .collect();
     run_project_rules(&project, settings, &mut diagnostics);
     diagnostics.retain(|d| {
