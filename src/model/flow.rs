@@ -33,7 +33,16 @@ pub struct Call<L> {
     pub target: Target,
     /// The called path or method name.
     pub span: L,
+    /// For a function passed by name as an argument (`retry(db::Pool::connect, 3)`), the
+    /// call it is passed to ([`NOT_A_CALL`] when that is not a call that may reach the
+    /// workspace): the function is reached only when that call reaches a workspace
+    /// function, which calls it. `None` for an ordinary call.
+    pub passed_to: Option<u32>,
 }
+
+/// [`Call::passed_to`] of a function passed to something that is not a recorded call (a
+/// constructor, a library function): it reaches nothing.
+pub const NOT_A_CALL: u32 = u32::MAX;
 
 /// What a call names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,11 +279,27 @@ pub fn analyze<'t, L>(
         locals: Vec::new(),
         returned: Vec::new(),
         call_at: HashMap::new(),
+        passed: Vec::new(),
         frames: vec![Vec::new()],
     };
     a.items(0, tokens.len());
     a.facts.shrink_to_fit();
     a.facts
+}
+
+/// True when the path `path` at token `i`, ending before token `after`, is a function
+/// passed by name as an argument: `retry(db::Pool::connect, 3)`. Only a qualified path to
+/// a lower-case name counts (a bare name may be a local variable; `Some`, `Ok` and
+/// constants are not functions).
+fn passes_function(t: &Tokens<'_>, i: usize, path: &[&str], after: usize) -> bool {
+    let argument_start = i > 0 && (t.is_open(i - 1, '(') || t.is_punct(i - 1, ','));
+    let argument_end = t.is_punct(after, ',') || matches!(t.kind(after), Some(Kind::Close(')')));
+    path.len() >= 2
+        && path
+            .last()
+            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_lowercase() || c == '_'))
+        && argument_start
+        && argument_end
 }
 
 /// True when an `if` condition (tokens `from..to`) is an opt-in switch for migrations:
@@ -363,6 +388,8 @@ struct Analyzer<'l, 't, L> {
     returned: Vec<(Sym, usize)>,
     /// The call recorded at each call name token.
     call_at: HashMap<usize, usize>,
+    /// Functions passed by name whose receiving call is not read yet.
+    passed: Vec<usize>,
     /// Steps of the code being read, innermost last.
     frames: Vec<Vec<Step>>,
 }
@@ -473,6 +500,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
         self.facts.calls.push(Call {
             target,
             span: (self.locate)(span),
+            passed_to: None,
         });
         let ci = self.facts.calls.len() - 1;
         self.call_at.insert(name, ci);
@@ -853,9 +881,18 @@ impl<'t, L> Analyzer<'_, 't, L> {
             return close + 1;
         }
         if !t.is_open(after, '(') {
+            if !method && passes_function(t, i, &path, after) {
+                let target = Target::Path(path.iter().map(|s| sym(s)).collect());
+                let span = t.span(i).start..t.span(last).end;
+                self.call(target, last, span);
+                let ci = self.facts.calls.len() - 1;
+                self.facts.calls[ci].passed_to = Some(NOT_A_CALL);
+                self.passed.push(ci);
+            }
             return after;
         }
         let close = t.pair(after);
+        let passed_from = self.passed.len();
         self.exprs(after + 1, close, false);
         let name = path.last().copied().unwrap_or_default();
         if let Some(route) = self.route_call(name, after) {
@@ -867,6 +904,12 @@ impl<'t, L> Analyzer<'_, 't, L> {
             let span = t.span(i).start..t.span(last).end;
             let call = span.start..t.span(close).end;
             self.path_call(&path, last, span, call);
+        }
+        let passed = self.passed.split_off(passed_from);
+        if let Some(&outer) = self.call_at.get(&last) {
+            for ci in passed {
+                self.facts.calls[ci].passed_to = u32::try_from(outer).ok();
+            }
         }
         close + 1
     }

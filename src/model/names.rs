@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use foldhash::HashMap;
 
-use crate::model::flow::{FnFlow, Recv, Target, Ty};
+use crate::model::flow::{FnFlow, NOT_A_CALL, Recv, Target, Ty};
 use crate::model::project::CodeFile;
 use crate::parse::uses::Import;
 use crate::parse::uses::{Sym, sym};
@@ -195,7 +195,15 @@ impl<'p> Names<'p> {
     /// [`Names::callees`], `depth` calls deep in working out a receiver's type.
     fn callees_within(&self, id: FnId, ci: usize, depth: usize) -> Vec<FnId> {
         let f = self.function(id);
-        match &self.files[id.0].facts.calls[ci].target {
+        let call = &self.files[id.0].facts.calls[ci];
+        // A function passed by name is reached through the workspace function it is
+        // passed to.
+        if let Some(outer) = call.passed_to
+            && (outer == NOT_A_CALL || self.callees_within(id, outer as usize, depth).is_empty())
+        {
+            return Vec::new();
+        }
+        match &call.target {
             Target::Path(path) => self.path(id.0, f, path),
             Target::Method { name, recv } => self.method(id, *name, recv, depth),
         }

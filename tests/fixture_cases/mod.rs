@@ -158,6 +158,7 @@ cases! {
     TF1102__pass_stdout_layers: "TF1102" / "pass-stdout-layers",
     TF1201__fail_deployed_cli_serves: "TF1201" / "fail-deployed-cli-serves",
     TF1201__fail_every_implementation_migrates: "TF1201" / "fail-every-implementation-migrates",
+    TF1201__fail_function_passed_to_a_retry_helper: "TF1201" / "fail-function-passed-to-a-retry-helper",
     TF1201__fail_migrate_then_serve: "TF1201" / "fail-migrate-then-serve",
     TF1201__fail_opt_out_flag: "TF1201" / "fail-opt-out-flag",
     TF1201__fail_trait_dispatch: "TF1201" / "fail-trait-dispatch",
