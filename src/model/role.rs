@@ -196,7 +196,9 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
 ];
 
 /// Suffixes of directory names that mark test material: `client-integration-tests/`, `api_test/`.
-const TEST_DIRECTORY_SUFFIXES: &[&str] = &["-tests", "_tests", "-test", "_test", "-e2e", "_e2e"];
+const TEST_DIRECTORY_SUFFIXES: &[&str] = &[
+    "-tests", "_tests", "-test", "_test", "-testing", "_testing", "-e2e", "_e2e",
+];
 
 /// Parts of a deployment file's name (split at `.`, `-`, `_`) and the role they give it:
 /// `docker-compose.dev.yml`, `Dockerfile.ci`, `compose.override.yaml`, `development.env`,
@@ -596,6 +598,7 @@ mod tests {
         assert_eq!(role("scripts/regression/compose.yaml"), Role::Test);
         assert_eq!(role("crates/a/src/tests/mod.rs"), Role::Test);
         assert_eq!(role("bdd/docker-compose.cluster.yml"), Role::Test);
+        assert_eq!(role("chaos-testing/src/k8s.rs"), Role::Test);
     }
 
     #[test]

@@ -219,6 +219,14 @@ pub fn is_manifest_candidate(file_name: &str, text: &str) -> bool {
 /// Classify one document of a file named `file_name`.
 pub fn classify(doc: &Node<'_>, file_name: &str) -> DocKind {
     if let (Some(_), Some(kind)) = (str_at(doc, "apiVersion"), str_at(doc, "kind")) {
+        // A Helm test hook (`helm.sh/hook: test`) runs only under `helm test`: it is not
+        // part of what the release deploys.
+        let hook = get(doc, "metadata")
+            .and_then(|m| get(m, "annotations"))
+            .and_then(|a| str_at(a, "helm.sh/hook"));
+        if hook.is_some_and(|h| h.split(',').any(|p| p.trim().starts_with("test"))) {
+            return DocKind::Other;
+        }
         return DocKind::Kubernetes(kind.to_string());
     }
     let services = get(doc, "services");
@@ -380,6 +388,14 @@ mod tests {
             DocKind::Kubernetes("Service".into())
         );
         assert_eq!(classify(&docs[1], "x.yaml"), DocKind::Other);
+        let hooks = parse("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    helm.sh/hook: test\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: pre-upgrade\n")
+            .unwrap()
+            .docs;
+        assert_eq!(classify(&hooks[0], "x.yaml"), DocKind::Other);
+        assert_eq!(
+            classify(&hooks[1], "x.yaml"),
+            DocKind::Kubernetes("Job".into())
+        );
         let compose = parse("services:\n  web:\n    image: app:1\n").unwrap().docs;
         assert_eq!(classify(&compose[0], "stack.yml"), DocKind::Compose);
         assert!(is_compose_name("docker-compose.prod.yml"));
