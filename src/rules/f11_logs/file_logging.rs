@@ -156,6 +156,9 @@ struct Sinks {
     found: Vec<(String, Range<usize>)>,
     /// Local variables bound to an open file.
     file_vars: HashSet<String>,
+    /// How many `if let Some(..) = setting` branches enclose the code being read: a sink
+    /// there is opt-in, off unless the setting is given.
+    opt_in: usize,
 }
 
 impl Sinks {
@@ -200,6 +203,17 @@ impl<'ast> Visit<'ast> for Sinks {
         self.file_vars = outer;
     }
 
+    fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+        let optional = matches!(&*e.cond, syn::Expr::Let(l) if is_some_pattern(&l.pat));
+        self.visit_expr(&e.cond);
+        self.opt_in += usize::from(optional);
+        self.visit_block(&e.then_branch);
+        self.opt_in -= usize::from(optional);
+        if let Some((_, other)) = &e.else_branch {
+            self.visit_expr(other);
+        }
+    }
+
     fn visit_local(&mut self, l: &'ast syn::Local) {
         syn::visit::visit_local(self, l);
         if let (syn::Pat::Ident(id), Some(init)) = (&l.pat, &l.init)
@@ -241,7 +255,7 @@ impl<'ast> Visit<'ast> for Sinks {
             }
             _ => None,
         };
-        if let Some(what) = what {
+        if let Some(what) = what.filter(|_| self.opt_in == 0) {
             self.found.push((what, span));
         }
     }
@@ -256,8 +270,13 @@ impl<'ast> Visit<'ast> for Sinks {
             }
             _ => None,
         };
-        if let Some(what) = what {
+        if let Some(what) = what.filter(|_| self.opt_in == 0) {
             self.found.push((what, span_range(m.method.span())));
         }
     }
+}
+
+/// `Some(..)`: the pattern of `if let Some(dir) = config.log_dir`.
+fn is_some_pattern(pat: &syn::Pat) -> bool {
+    matches!(pat, syn::Pat::TupleStruct(t) if t.path.segments.last().is_some_and(|s| s.ident == "Some"))
 }
