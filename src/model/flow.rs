@@ -908,7 +908,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
         let passed = self.passed.split_off(passed_from);
         if let Some(&outer) = self.call_at.get(&last) {
             for ci in passed {
-                self.facts.calls[ci].passed_to = u32::try_from(outer).ok();
+                self.facts.calls[ci].passed_to = Some(u32::try_from(outer).unwrap_or(NOT_A_CALL));
             }
         }
         close + 1
