@@ -1070,7 +1070,9 @@ impl<'t, L> Analyzer<'_, 't, L> {
             }
             let k = start - 1;
             let part = match t.kind(k) {
-                Some(Kind::Close(_)) => {
+                // `f(..).m()`, `xs[i].m()`; a `}` ends the statement before (`if c { .. }
+                // s.m()`), it does not open the receiver.
+                Some(Kind::Close(')' | ']')) => {
                     start = t.pair(k);
                     continue;
                 }
@@ -1545,6 +1547,18 @@ mod tests {
         assert_eq!(&src[f.ctrl_c[0].1.clone()], "tokio::signal::ctrl_c");
         assert_eq!(f.sigterm.len(), 1, "`use` of SIGTERM is not handling it");
         assert!(f.disables_signals);
+    }
+
+    #[test]
+    fn a_receiver_after_a_block_is_its_own_statement() {
+        let f = facts(
+            "async fn run(port: u16) { let s = Server::new(port); if port == 0 { println!(\"x\"); } s.listen().await; }",
+        );
+        let method = Target::Method {
+            name: sym("listen"),
+            recv: Recv::Local(sym("s")),
+        };
+        assert!(f.calls.iter().any(|c| c.target == method), "{:?}", f.calls);
     }
 
     #[test]

@@ -138,6 +138,7 @@ cases! {
     TF0901__fail_actix_disabled: "TF0901" / "fail-actix-disabled",
     TF0901__fail_axum_no_signal: "TF0901" / "fail-axum-no-signal",
     TF0901__fail_procfile_process: "TF0901" / "fail-procfile-process",
+    TF0901__fail_socket_server_after_a_check: "TF0901" / "fail-socket-server-after-a-check",
     TF0901__pass_frameworks: "TF0901" / "pass-frameworks",
     TF0902__fail_ctrl_c_only: "TF0902" / "fail-ctrl-c-only",
     TF0902__pass_select: "TF0902" / "pass-select",
