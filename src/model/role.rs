@@ -208,6 +208,7 @@ const NAME_PARTS: &[(Role, &[&str])] = &[
         Role::Development,
         &[
             "dev",
+            "devel",
             "development",
             "local",
             "override",
@@ -604,6 +605,7 @@ mod tests {
     #[test]
     fn file_names_of_deployment_files() {
         assert_eq!(role("docker-compose.dev.yml"), Role::Development);
+        assert_eq!(role("Dockerfile-devel"), Role::Development);
         assert_eq!(role("compose.override.yaml"), Role::Development);
         assert_eq!(role("Dockerfile.ci"), Role::Ci);
         assert_eq!(role(".woodpecker.yml"), Role::Ci);

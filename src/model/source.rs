@@ -147,7 +147,9 @@ fn is_dockerfile_name(lower: &str) -> bool {
     }
     ["dockerfile", "containerfile"].iter().any(|base| {
         lower == *base
-            || lower.starts_with(&format!("{base}."))
+            || [".", "-", "_"]
+                .iter()
+                .any(|sep| lower.starts_with(&format!("{base}{sep}")))
             || lower.ends_with(&format!(".{base}"))
     })
 }
@@ -455,6 +457,9 @@ mod tests {
         assert_eq!(k("Dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(k("api.Dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(k("Dockerfile.prod"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Dockerfile-release"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Containerfile_worker"), Some(FileKind::Dockerfile));
+        assert_eq!(k("dockerfile-generator.md"), None);
         assert_eq!(k("Containerfile"), Some(FileKind::Dockerfile));
         assert_eq!(k("Dockerfile.dockerignore"), None);
         assert_eq!(k("src/parse/dockerfile.rs"), Some(FileKind::Rust));
