@@ -496,7 +496,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
 
     /// Record a call that may reach a workspace function; `name` is the token
     /// of its name.
-    fn call(&mut self, target: Target, name: usize, span: Range<usize>) {
+    fn call(&mut self, target: Target, name: usize, span: Range<usize>) -> usize {
         self.facts.calls.push(Call {
             target,
             span: (self.locate)(span),
@@ -505,6 +505,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
         let ci = self.facts.calls.len() - 1;
         self.call_at.insert(name, ci);
         self.push(Step::Call(ci));
+        ci
     }
 
     /// A method call (`.serve(..)`, `.run(&pool)`), after its receiver and arguments;
@@ -884,8 +885,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
             if !method && passes_function(t, i, &path, after) {
                 let target = Target::Path(path.iter().map(|s| sym(s)).collect());
                 let span = t.span(i).start..t.span(last).end;
-                self.call(target, last, span);
-                let ci = self.facts.calls.len() - 1;
+                let ci = self.call(target, last, span);
                 self.facts.calls[ci].passed_to = Some(NOT_A_CALL);
                 self.passed.push(ci);
             }

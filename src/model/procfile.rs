@@ -24,13 +24,15 @@ pub struct Process {
     pub command: String,
     /// 1-based line in the Procfile.
     pub line: usize,
+    /// What [`Process::programs`] returns, read once from `command`.
+    programs: Vec<String>,
 }
 
 impl Process {
     /// The file names of the programs its command runs (`./target/release/api serve` →
     /// `api`; through `sh -c`, `&&` and `exec`), lower-cased.
-    pub fn programs(&self) -> Vec<String> {
-        programs_of(&self.command, 0)
+    pub fn programs(&self) -> &[String] {
+        &self.programs
     }
 }
 
@@ -72,6 +74,7 @@ pub fn parse(procfile: &str, text: &str) -> Vec<Process> {
                 name: name.to_string(),
                 command: command.to_string(),
                 line: i + 1,
+                programs: programs_of(command, 0),
             })
         })
         .collect()

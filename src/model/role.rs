@@ -460,6 +460,7 @@ const DEV_STAGES: &[&str] = &["dev", "development", "debug", "test", "testing"];
 /// the file at `path` is named as the production one), or runs an emulator (a cloud
 /// service's local stand-in).
 pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
+    let named_production = names_production(path);
     yaml::compose_services(doc)
         .into_iter()
         .find_map(|(name, svc)| {
@@ -481,7 +482,7 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
             }
             // A file named as the production deployment that runs a branch build is a
             // production deployment doing so (TF0502 reports it).
-            if !names_production(path)
+            if !named_production
                 && let Some(image) = yaml::str_at(svc, "image")
                 && let Some(channel) = ImageRef::parse(image)
                     .channel()

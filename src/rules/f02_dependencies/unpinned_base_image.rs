@@ -71,8 +71,10 @@ fn check_from(
         return;
     }
     let reference = ImageRef::parse(&resolved);
-    let release_line = matches!(reference.tag, None | Some("latest")) && !reference.is_latest();
-    if reference.digest || release_line || allowed.iter().any(|a| a == reference.name) {
+    // Untagged or `latest`, but the name fixes the release line or there is none to name.
+    let fixed_by_name = matches!(reference.tag, None | Some("latest"))
+        && (reference.names_release_line() || reference.is_rolling());
+    if reference.digest || fixed_by_name || allowed.iter().any(|a| a == reference.name) {
         return;
     }
     let (message, help) = match reference.tag {
