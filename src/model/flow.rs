@@ -172,6 +172,10 @@ pub struct CodeFacts<L> {
     /// Named struct fields and associated types (`type Pool = Db;` in an
     /// `impl`) with a known type: (struct or implementing type, name, type).
     pub fields: Vec<(Sym, Sym, Ty)>,
+    /// Type aliases outside `impl` blocks (`pub type DbPoolImpl = mysql::Pool;`):
+    /// (inline module path within the file, alias, type). One name may have several,
+    /// each under its own `#[cfg(feature = ..)]`.
+    pub aliases: Vec<(Box<[Sym]>, Sym, Ty)>,
     /// Trait implementations: (trait, type).
     pub impls: Vec<(Sym, Sym)>,
     /// Places that name SIGTERM (`SignalKind::terminate()`, `SIGTERM`, `TERM_SIGNALS`).
@@ -193,15 +197,19 @@ impl<L> CodeFacts<L> {
         self.calls.shrink_to_fit();
         self.imports.shrink_to_fit();
         self.fields.shrink_to_fit();
+        self.aliases.shrink_to_fit();
         self.impls.shrink_to_fit();
         self.sigterm.shrink_to_fit();
         self.ctrl_c.shrink_to_fit();
         self.routes.shrink_to_fit();
     }
 
-    /// True when nothing was found.
+    /// True when nothing was found: no function, no name that resolution goes through
+    /// (a `use`, which may re-export, or a type alias) and no signal or route fact.
     pub fn is_empty(&self) -> bool {
         self.fns.is_empty()
+            && self.imports.is_empty()
+            && self.aliases.is_empty()
             && self.sigterm.is_empty()
             && self.ctrl_c.is_empty()
             && self.routes.is_empty()
@@ -265,6 +273,7 @@ pub fn analyze<'t, L>(
             calls: Vec::new(),
             imports: uses.iter().map(Use::import).collect(),
             fields: Vec::new(),
+            aliases: Vec::new(),
             impls: Vec::new(),
             sigterm: Vec::new(),
             ctrl_c: Vec::new(),
@@ -634,11 +643,18 @@ impl<'t, L> Analyzer<'_, 't, L> {
             Some("struct") => self.struct_fields(kw.unwrap_or(body), end),
             Some("type") => {
                 let at = kw.unwrap_or(body);
-                if let (Some(owner), Some(name)) = (self.owner, t.ident(at + 1))
+                if let Some(name) = t.ident(at + 1)
                     && t.is_punct(at + 2, '=')
                     && let Some(ty) = type_of(t, at + 3, end.saturating_sub(1))
                 {
-                    self.facts.fields.push((owner, sym(name), ty));
+                    match self.owner {
+                        Some(owner) => self.facts.fields.push((owner, sym(name), ty)),
+                        None => self.facts.aliases.push((
+                            self.module.clone().into_boxed_slice(),
+                            sym(name),
+                            ty,
+                        )),
+                    }
                 }
             }
             Some("use" | "extern" | "enum" | "union") => {}
@@ -1634,6 +1650,33 @@ mod tests {
             (put.owner, put.in_trait),
             (Some(sym("Store")), Some(sym("Store")))
         );
+    }
+
+    #[test]
+    fn type_aliases_outside_impls() {
+        let src = r#"
+            #[cfg(feature = "mysql")]
+            pub type DbPoolImpl = mysql::Pool;
+            pub type Result<T> = std::result::Result<T, Error>;
+            mod backend { pub type Store = super::Disk; }
+            impl Service for App { type Pool = Db; }
+        "#;
+        let f = facts(src);
+        let named = |p: &str| Ty::Named(p.split("::").map(sym).collect());
+        assert_eq!(
+            f.aliases,
+            [
+                (Box::from([]), sym("DbPoolImpl"), named("mysql::Pool")),
+                (
+                    Box::from([sym("backend")]),
+                    sym("Store"),
+                    named("super::Disk")
+                ),
+            ],
+            "a generic alias is not followed; an associated type is a field"
+        );
+        assert_eq!(f.fields, [(sym("App"), sym("Pool"), named("Db"))]);
+        assert!(!f.is_empty(), "a file of aliases is kept for resolution");
     }
 
     #[test]

@@ -57,7 +57,13 @@ pub struct Names<'p> {
     /// (struct, field) or (implementing type, associated type) → type, and the
     /// file it is written in.
     fields: HashMap<(Sym, Sym), (usize, Ty)>,
+    /// Type aliases by (package, module path, alias): the file each is written in and
+    /// the path it names (several under different `#[cfg]`s).
+    aliases: HashMap<(ModuleKey, Sym), Vec<AliasTarget>>,
 }
+
+/// What a type alias names: the file it is written in and the type's path.
+type AliasTarget = (usize, Box<[Sym]>);
 
 /// Where a path is written: the file, package and module.
 #[derive(Debug, Clone)]
@@ -97,6 +103,7 @@ impl<'p> Names<'p> {
             defaults: HashMap::default(),
             module_files: HashMap::default(),
             fields: HashMap::default(),
+            aliases: HashMap::default(),
         };
         names.index();
         names
@@ -150,6 +157,15 @@ impl<'p> Names<'p> {
             }
             for (owner, field, ty) in &file.facts.fields {
                 self.fields.insert((*owner, *field), (fi, ty.clone()));
+            }
+            for (inline, alias, ty) in &file.facts.aliases {
+                if let Ty::Named(path) = ty {
+                    let full = module.iter().chain(inline.iter()).copied().collect();
+                    self.aliases
+                        .entry(((*pkg, full), *alias))
+                        .or_default()
+                        .push((fi, path.clone()));
+                }
             }
         }
     }
@@ -367,6 +383,10 @@ impl<'p> Names<'p> {
                 if !found.is_empty() {
                     return found;
                 }
+                let aliased = self.aliased_methods(pkg, module, first, *name, MAX_DEPTH);
+                if !aliased.is_empty() {
+                    return aliased;
+                }
             }
         }
         // A re-export: `pub use inner::f;` or `pub use inner::*;` in the module.
@@ -426,6 +446,17 @@ impl<'p> Names<'p> {
 
     /// `name` on the type written as `path` at `site`.
     fn typed_methods(&self, site: &Site, path: &[Sym], name: Sym) -> Vec<FnId> {
+        self.typed_methods_within(site, path, name, MAX_DEPTH)
+    }
+
+    /// [`Names::typed_methods`], following at most `depth` type aliases.
+    fn typed_methods_within(
+        &self,
+        site: &Site,
+        path: &[Sym],
+        name: Sym,
+        depth: usize,
+    ) -> Vec<FnId> {
         let Some((&ty, module)) = path.split_last() else {
             return Vec::new();
         };
@@ -440,7 +471,52 @@ impl<'p> Names<'p> {
         } else {
             self.module_home(site, module, MAX_DEPTH)
         };
-        self.methods_in(home.as_ref().map(|(p, m)| (*p, &m[..])), ty, name)
+        // A type of a module the workspace does not have (an external crate's) has none
+        // of the workspace's methods, whatever its name.
+        if let Some((pkg, module)) = &home
+            && !self.module_files.contains_key(&(*pkg, module.clone()))
+        {
+            return Vec::new();
+        }
+        let found = self.methods_in(home.as_ref().map(|(p, m)| (*p, &m[..])), ty, name);
+        match home {
+            Some((pkg, module)) if found.is_empty() => {
+                self.aliased_methods(pkg, &module, ty, name, depth)
+            }
+            _ => found,
+        }
+    }
+
+    /// `name` on what the type alias `alias` of `module` in package `pkg` names: every
+    /// definition of it (one per `#[cfg]`), following at most `depth` aliases.
+    fn aliased_methods(
+        &self,
+        pkg: usize,
+        module: &[Sym],
+        alias: Sym,
+        name: Sym,
+        depth: usize,
+    ) -> Vec<FnId> {
+        if depth == 0 {
+            return Vec::new();
+        }
+        let Some(targets) = self.aliases.get(&((pkg, module.into()), alias)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<FnId> = targets
+            .iter()
+            .flat_map(|(fi, path)| {
+                let site = Site {
+                    fi: *fi,
+                    pkg,
+                    module: module.into(),
+                };
+                self.typed_methods_within(&site, path, name, depth - 1)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The package and module the module path `path`, written at `site`, names.
