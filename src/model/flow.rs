@@ -311,6 +311,13 @@ fn passes_function(t: &Tokens<'_>, i: usize, path: &[&str], after: usize) -> boo
         && argument_end
 }
 
+/// True when a resolved path builds a schema change with sea-query (`Table::create()`,
+/// `Table::alter()`, imported from `sea_query` or `sea_orm::sea_query`): a hand-written
+/// migration runner's statements.
+fn is_schema_statement(api: &[&str]) -> bool {
+    matches!(api, [.., "sea_query", "Table", "create" | "alter"])
+}
+
 /// True when an `if` condition (tokens `from..to`) is an opt-in switch for migrations:
 /// it names one (`args.run_migrations`, `cfg.migrate_on_start`) without negating or
 /// skipping it (`!skip_migrations`, `no_migrate` keep migrating by default).
@@ -448,6 +455,8 @@ impl<'t, L> Analyzer<'_, 't, L> {
             | "rouille::start_server"
             | "tide::new" => Some(Server::Framework),
             "HttpServer::new" | "rocket::build" | "rocket::custom" => Some(Server::SignalAware),
+            // actix-web's server without the HTTP layer: it handles signals the same way.
+            "Server::build" if api.first() == Some(&"actix_server") => Some(Server::SignalAware),
             _ => None,
         };
         if let Some(server) = serve {
@@ -456,7 +465,8 @@ impl<'t, L> Analyzer<'_, 't, L> {
         let migrate = matches!(
             tail2.as_str(),
             "embedded_migrations::run" | "migrations::runner" | "Migrator::up"
-        ) || name == "run_pending_migrations";
+        ) || name == "run_pending_migrations"
+            || is_schema_statement(&api);
         if migrate {
             self.event(EventKind::Migrate, tail2.clone(), span.clone());
         }

@@ -72,6 +72,7 @@ impl CargoFacts {
 pub const SERVICE_CRATES: &[&str] = &[
     "axum",
     "actix-web",
+    "actix-server",
     "warp",
     "rocket",
     "tonic",
