@@ -304,21 +304,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     violations = [v for v in load_violations() if v.repo in ran]
     print(f"\n== recall on {len(violations)} listed violations")
 
-    def found(v: Violation, codes: set[str] | None) -> bool:
+    def at_violation(v: Violation, codes: set[str] | None):
+        """Current findings of the violation's factor (of rules in `codes`), with their places."""
         for f in current.values():
             if f.key.repo != v.repo or (codes is not None and f.key.code not in codes):
                 continue
             if rules.get(f.key.code, {}).get("factor") != v.factor:
                 continue
-            places = [(f.key.path, f.key.line)] + f.related
+            yield f, [(f.key.path, f.key.line)] + f.related
+
+    def found(v: Violation, codes: set[str] | None) -> bool:
+        for f, places in at_violation(v, codes):
+            verdict = ledger.get(f.key)
+            # A finding the ledger judges wrong or not worth acting on finds nothing.
+            if verdict is not None and verdict.verdict != "TP":
+                continue
             if (v.path, v.line) in places:
                 return True
             # A reviewed true positive whose locations include the violation's file reports it,
             # whichever line of the construct the reviewer and the rule chose.
-            verdict = ledger.get(f.key)
-            if verdict is not None and verdict.verdict == "TP" and v.path in {p for p, _ in places}:
+            if verdict is not None and v.path in {p for p, _ in places}:
                 return True
         return False
+
+    # A listed violation at the very place of a finding the ledger calls FP or NOISE: the
+    # two reviews disagree, and one of them must be mended.
+    contradicted = [
+        (v, f.key.code, ledger[f.key].verdict)
+        for v in violations
+        for f, places in at_violation(v, None)
+        if (v.path, v.line) in places and f.key in ledger and ledger[f.key].verdict != "TP"
+    ]
+    if contradicted:
+        print(f"  {len(contradicted)} listed violation(s) where the ledger judges the finding otherwise:")
+        for v, code, verdict in contradicted:
+            print(f"    ! {v.repo} {v.path}:{v.line} factor {v.factor}: {code} is {verdict} in the ledger")
 
     readable = [v for v in violations if (v.repo, v.path) in linted_files]
     for label, codes in (("stable rules", stable), ("with preview", None)):
