@@ -25,6 +25,8 @@ pub enum Step {
     Call(usize),
     /// An event: index into [`CodeFacts::events`].
     Event(usize),
+    /// The function returns here: what follows on this path does not run.
+    Exit,
 }
 
 /// A call that may reach a function of the workspace, as written.
@@ -316,6 +318,40 @@ fn passes_function(t: &Tokens<'_>, i: usize, path: &[&str], after: usize) -> boo
 /// migration runner's statements.
 fn is_schema_statement(api: &[&str]) -> bool {
     matches!(api, [.., "sea_query", "Table", "create" | "alter"])
+}
+
+/// True when the block `{ .. }` from `open` to `close` returns: a `return` among its own
+/// statements (not inside a nested block or closure).
+fn exits(t: &Tokens<'_>, open: usize, close: usize) -> bool {
+    let mut i = open + 1;
+    while i < close {
+        if t.is_ident(i, "return") {
+            return true;
+        }
+        i = t.next(i).max(i + 1);
+    }
+    false
+}
+
+/// True when an `if` condition (tokens `from..to`) is a call whose result is the test
+/// (`commands::run()?`, `cli.dispatch().await?`): no negation, comparison, `let`
+/// pattern or check of an error or absence.
+fn is_plain_call(t: &Tokens<'_>, from: usize, to: usize) -> bool {
+    let negative = ["is_err", "is_none", "is_empty", "is_ok", "is_some", "let"];
+    let mut i = from;
+    let mut called = false;
+    while i < to {
+        if t.ident(i).is_some_and(|w| negative.contains(&w))
+            || ['!', '=', '<', '>', '&', '|']
+                .iter()
+                .any(|&c| t.is_punct(i, c))
+        {
+            return false;
+        }
+        called |= t.is_open(i, '(');
+        i = t.next(i).max(i + 1);
+    }
+    called
 }
 
 /// True when an `if` condition (tokens `from..to`) is an opt-in switch for migrations:
@@ -982,19 +1018,32 @@ impl<'t, L> Analyzer<'_, 't, L> {
             while open < to && !t.is_open(open, '{') {
                 open = t.next(open);
             }
-            self.exprs(at + 1, open.min(to), false);
+            let condition = self.nested(|a| a.exprs(at + 1, open.min(to), false));
             if open >= to {
+                self.push(condition);
                 return to;
             }
             let close = t.pair(open);
-            let branch = self.nested(|a| a.exprs(open + 1, close, true));
+            let mut branch = self.block(open, close);
+            let end = close + 1;
+            // `if commands::run()? { return Ok(()); }`: a dispatcher that returns true when
+            // it ran a one-off command, after which the process ends; what it does, it does
+            // on the path that returns.
+            let dispatches = branches.is_empty()
+                && !t.is_ident(end, "else")
+                && exits(t, open, close)
+                && is_plain_call(t, at + 1, open);
+            if dispatches {
+                branch = Step::Seq(vec![condition, branch]);
+            } else {
+                self.push(condition);
+            }
             // `if args.run_migrations { .. }`: an opt-in run, not every start.
             branches.push(if opts_into_migrations(t, at + 1, open) {
                 Step::Seq(Vec::new())
             } else {
                 branch
             });
-            let end = close + 1;
             if !t.is_ident(end, "else") {
                 branches.push(Step::Seq(Vec::new()));
                 self.push(Step::Alt(branches));
@@ -1006,12 +1055,22 @@ impl<'t, L> Analyzer<'_, 't, L> {
             }
             if t.is_open(end + 1, '{') {
                 let close = t.pair(end + 1);
-                branches.push(self.nested(|a| a.exprs(end + 2, close, true)));
+                branches.push(self.block(end + 1, close));
                 self.push(Step::Alt(branches));
                 return close + 1;
             }
             self.push(Step::Alt(branches));
             return end + 1;
+        }
+    }
+
+    /// The block `{ .. }` from `open` to `close`, ending in [`Step::Exit`] when it returns.
+    fn block(&mut self, open: usize, close: usize) -> Step {
+        let body = self.nested(|a| a.exprs(open + 1, close, true));
+        if exits(self.t, open, close) {
+            Step::Seq(vec![body, Step::Exit])
+        } else {
+            body
         }
     }
 
@@ -1048,9 +1107,13 @@ impl<'t, L> Analyzer<'_, 't, L> {
                 }
                 (end, end + 1)
             };
+            let returns = t.is_open(body, '{') && exits(t, body, body_end - 1);
             arms.push(self.nested(|a| {
                 a.exprs(i, arrow.min(close), false);
                 a.exprs(body.min(close), body_end.min(close), false);
+                if returns {
+                    a.push(Step::Exit);
+                }
             }));
             i = next.max(i + 1);
         }

@@ -47,11 +47,18 @@ pub struct Summary {
     pub migrate: Option<Reach>,
     /// A migration followed, on the same path, by a server start.
     pub migrate_then_serve: Option<MigrateThenServe>,
+    /// A migration on a path that goes on in the same body (no `return` after it).
+    live: Option<Reach>,
+    /// Every path returns: nothing after it in the body runs.
+    exits: bool,
 }
 
 impl Summary {
     /// `self`, then `next`.
     fn then(self, next: Summary) -> Summary {
+        if self.exits {
+            return self;
+        }
         Summary {
             serve: stronger(self.serve, next.serve),
             migrate: self.migrate.or(next.migrate),
@@ -60,11 +67,17 @@ impl Summary {
                 .or(next.migrate_then_serve)
                 .or_else(|| {
                     Some(MigrateThenServe {
-                        migrate: self.migrate?,
+                        migrate: self.live?,
                         serve: next.serve?.1,
                         via: None,
                     })
                 }),
+            live: if next.exits {
+                None
+            } else {
+                self.live.or(next.live)
+            },
+            exits: next.exits,
         }
     }
 
@@ -74,6 +87,8 @@ impl Summary {
             serve: stronger(self.serve, other.serve),
             migrate: self.migrate.or(other.migrate),
             migrate_then_serve: self.migrate_then_serve.or(other.migrate_then_serve),
+            live: self.live.or(other.live),
+            exits: self.exits && other.exits,
         }
     }
 
@@ -87,6 +102,9 @@ impl Summary {
             migrate_then_serve: self
                 .migrate_then_serve
                 .map(|p| MigrateThenServe { via, ..p }),
+            // The callee returns to the caller, which goes on after its migrations.
+            live: self.migrate.map(reach),
+            exits: false,
         }
     }
 }
@@ -587,10 +605,15 @@ impl<'p> Scope<'p> {
                     },
                     EventKind::Migrate => Summary {
                         migrate: Some(reach),
+                        live: Some(reach),
                         ..Summary::default()
                     },
                 }
             }
+            Step::Exit => Summary {
+                exits: true,
+                ..Summary::default()
+            },
             Step::Call(ci) => {
                 self.names
                     .callees(id, *ci)
