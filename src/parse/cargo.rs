@@ -68,6 +68,8 @@ pub struct Manifest {
     /// True for cargo-fuzz crates (`[package.metadata] cargo-fuzz = true`).
     pub is_fuzz: bool,
     pub dependencies: Vec<Dependency>,
+    /// Crates this manifest's `[patch.<source>]` tables replace (by their key).
+    pub patched: Vec<String>,
 }
 
 impl Manifest {
@@ -129,6 +131,13 @@ impl Manifest {
             if let Some(deps) = table.get(key).and_then(|d| d.get_ref().as_table()) {
                 push_deps(&mut m.dependencies, deps, kind, None);
             }
+        }
+        if let Some(patch) = table.get("patch").and_then(|p| p.get_ref().as_table()) {
+            m.patched = patch
+                .values()
+                .filter_map(|source| source.get_ref().as_table())
+                .flat_map(|crates| crates.keys().map(|k| k.get_ref().to_string()))
+                .collect();
         }
         if let Some(targets) = table.get("target").and_then(|t| t.get_ref().as_table()) {
             for (cfg, body) in targets {

@@ -21,11 +21,13 @@ impl Check for WildcardDependency {
         let Some(manifest) = file.manifest() else {
             return;
         };
-        // Dev-dependencies build tests, benches and examples, never a release.
+        // Dev-dependencies build tests, benches and examples, never a release. A crate the
+        // manifest's `[patch]` replaces (a fork at a git tag or a path) is built from the
+        // patch, whatever the requirement says.
         for dep in manifest
             .dependencies
             .iter()
-            .filter(|d| d.kind != DepKind::Dev)
+            .filter(|d| d.kind != DepKind::Dev && !manifest.patched.contains(&d.name))
         {
             let Some((req, span)) = &dep.version else {
                 continue;
