@@ -99,14 +99,15 @@ pub fn is_helm_values_name(file_name: &str) -> bool {
 }
 
 /// The images a Helm values document sets by the chart convention
-/// `image: {registry, repository, tag, digest}`: each as `[registry/]repository:tag` with
-/// the node of its `tag`. An image without a string `tag`, or with an empty one, takes the
-/// chart's `appVersion` and is left out, and so is one with a `digest`.
+/// `{registry, repository, tag, digest}`, under `image:` or any other key (`initImage:`,
+/// `image.proxy:`): each as `[registry/]repository:tag` with the node of its `tag`. An
+/// image without a string `tag`, or with an empty one, takes the chart's `appVersion` and
+/// is left out, and so is one with a `digest` or a `repository` that is a URL.
 pub fn helm_values_images<'n, 'a>(doc: &'n Node<'a>) -> Vec<(String, &'n Node<'a>)> {
-    yaml::values_under(doc, &["image"])
+    yaml::mappings_with(doc, &["repository", "tag"])
         .into_iter()
-        .filter_map(|(_, image)| {
-            let repository = yaml::str_at(image, "repository")?;
+        .filter_map(|image| {
+            let repository = yaml::str_at(image, "repository").filter(|r| !r.contains("://"))?;
             let tag_node = yaml::get(image, "tag")?;
             let tag = yaml::scalar_str(tag_node).filter(|t| !t.is_empty())?;
             if yaml::str_at(image, "digest").is_some_and(|d| !d.is_empty()) {
@@ -209,13 +210,13 @@ mod tests {
 
     #[test]
     fn helm_values_image_convention() {
-        let text = "image:\n  repository: ghcr.io/o/app\n  tag: \"main\"\nsidecar:\n  image:\n    registry: docker.io\n    repository: o/proxy\n    tag: \"\"\nworker:\n  image:\n    repository: o/worker\n    tag: latest\n    digest: sha256:abc\n";
+        let text = "image:\n  repository: ghcr.io/o/app\n  tag: \"main\"\nsidecar:\n  image:\n    registry: docker.io\n    repository: o/proxy\n    tag: \"\"\nworker:\n  image:\n    repository: o/worker\n    tag: latest\n    digest: sha256:abc\nimages:\n  app:\n    repository: o/app\n    tag: \"\"\n  initImage:\n    repository: busybox\n    tag: stable\nchart:\n  repository: https://charts.example.com\n  tag: v1\n";
         let docs = yaml::parse(text).unwrap().docs;
         let found: Vec<String> = helm_values_images(&docs[0])
             .into_iter()
             .map(|(r, _)| r)
             .collect();
-        assert_eq!(found, ["ghcr.io/o/app:main"]);
+        assert_eq!(found, ["ghcr.io/o/app:main", "busybox:stable"]);
         assert!(is_helm_values_name("values.yaml"));
         assert!(!is_helm_values_name("values-prod.yaml"));
     }

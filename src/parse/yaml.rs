@@ -370,6 +370,38 @@ fn values_under_depth<'n, 'a>(
     }
 }
 
+/// Every mapping that holds all of `keys`, at any depth (matches are not searched further).
+pub fn mappings_with<'n, 'a>(node: &'n Node<'a>, keys: &[&str]) -> Vec<&'n Node<'a>> {
+    let mut out = Vec::new();
+    mappings_with_depth(node, keys, &mut out, 0);
+    out
+}
+
+fn mappings_with_depth<'n, 'a>(
+    node: &'n Node<'a>,
+    keys: &[&str],
+    out: &mut Vec<&'n Node<'a>>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match &node.data {
+        YamlData::Mapping(m) => {
+            if keys.iter().all(|k| get(node, k).is_some()) {
+                out.push(node);
+                return;
+            }
+            m.iter()
+                .for_each(|(_, v)| mappings_with_depth(v, keys, out, depth + 1));
+        }
+        YamlData::Sequence(s) => s
+            .iter()
+            .for_each(|v| mappings_with_depth(v, keys, out, depth + 1)),
+        _ => {}
+    }
+}
+
 /// Deepest nesting the walkers follow, so hostile nesting cannot exhaust the stack.
 const MAX_DEPTH: usize = 256;
 
