@@ -327,13 +327,16 @@ def cmd_run(args: argparse.Namespace) -> int:
                 return True
         return False
 
-    # A listed violation at the very place of a finding the ledger calls FP or NOISE: the
-    # two reviews disagree, and one of them must be mended.
+    # A listed violation at the very place of a finding the ledger calls FP or NOISE, and
+    # found by no other: the two reviews disagree, and one of them must be mended.
     contradicted = [
         (v, f.key.code, ledger[f.key].verdict)
         for v in violations
         for f, places in at_violation(v, None)
-        if (v.path, v.line) in places and f.key in ledger and ledger[f.key].verdict != "TP"
+        if (v.path, v.line) in places
+        and f.key in ledger
+        and ledger[f.key].verdict != "TP"
+        and not found(v, None)
     ]
     if contradicted:
         print(f"  {len(contradicted)} listed violation(s) where the ledger judges the finding otherwise:")
