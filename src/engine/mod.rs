@@ -24,7 +24,7 @@ use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
-use crate::model::{helm, images, procfile};
+use crate::model::{cross, helm, images, procfile};
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -304,6 +304,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     }
     assign_excluded_module_roles(&mut project, &excluded, settings);
     let dirs = file_dirs(&project.files);
+    let toolchains = cross::toolchain_dockerfiles(&project.root, dirs.iter().copied());
     let tilt_images = images::replaced_by_tiltfiles(&project.root, dirs.iter().copied());
     project.replaced_images.extend(tilt_images);
     project.processes = procfile::read(&project.root, dirs)
@@ -317,6 +318,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             .is_none_or(|c| project.holds(c, &d.location.path))
     });
     assign_package_roles(&mut project, settings);
+    assign_toolchain_roles(&mut project, &toolchains, settings);
     drop_outside_scope(&mut diagnostics, &project.files, settings);
     let files_linted = project.files.len();
     let diagnostics = finish(diagnostics, suppressions, settings);
@@ -673,6 +675,27 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) {
         .collect();
     for (i, decision) in changes {
         project.files[i].role = decision;
+    }
+}
+
+/// Dockerfiles that `cross` builds compilation toolchains from (`Cross.toml`) are developer
+/// tooling, not deployed images; a `[roles]` entry in the config keeps its say.
+fn assign_toolchain_roles(
+    project: &mut Project,
+    toolchains: &BTreeMap<String, String>,
+    settings: &Settings,
+) {
+    for f in project.files.iter_mut().filter(|f| {
+        f.kind == FileKind::Dockerfile
+            && f.role.role == Role::Production
+            && settings.configured_role(&f.path).is_none()
+    }) {
+        if let Some(config) = toolchains.get(&f.path) {
+            f.role = Decision {
+                role: Role::Tooling,
+                signal: format!("`{config}` builds a cross-compilation toolchain from it"),
+            };
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! call reaches.
 
 pub mod backing;
+pub mod cross;
 pub mod deployed_config;
 pub mod flow;
 pub mod helm;

@@ -30,6 +30,7 @@ cases! {
     TF0103__fail_forked_dockerfiles: "TF0103" / "fail-forked-dockerfiles",
     TF0103__pass_one_image_and_unrelated_names: "TF0103" / "pass-one-image-and-unrelated-names",
     TF0201__fail_buildkit_syntax: "TF0201" / "fail-buildkit-syntax",
+    TF0201__fail_cross_toml_names_its_toolchain_images: "TF0201" / "fail-cross-toml-names-its-toolchain-images",
     TF0201__fail_latest_via_arg: "TF0201" / "fail-latest-via-arg",
     TF0201__fail_no_release_line_in_the_name: "TF0201" / "fail-no-release-line-in-the-name",
     TF0201__fail_no_tag: "TF0201" / "fail-no-tag",

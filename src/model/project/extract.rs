@@ -360,7 +360,7 @@ fn compose_env(svc: &yaml::Node<'_>) -> Vec<(String, String)> {
 }
 
 /// `dir` joined with a relative path, normalised (`a/b` + `../c` → `a/c`, `.` → `a/b`).
-pub(super) fn join_path(dir: &str, rel: &str) -> String {
+pub(crate) fn join_path(dir: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for part in rel.split('/') {
         match part {

@@ -16,7 +16,7 @@ mod extract;
 mod facts;
 mod index;
 
-use extract::join_path;
+pub(crate) use extract::join_path;
 pub use extract::{extract, tracked_files};
 pub use facts::*;
 pub use index::is_within;
