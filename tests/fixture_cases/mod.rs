@@ -71,6 +71,7 @@ cases! {
     TF0301__fail_deployed_weak_defaults: "TF0301" / "fail-deployed-weak-defaults",
     TF0301__fail_dockerfile_and_env: "TF0301" / "fail-dockerfile-and-env",
     TF0301__fail_rust: "TF0301" / "fail-rust",
+    TF0301__fail_rust_env_fallbacks: "TF0301" / "fail-rust-env-fallbacks",
     TF0301__fail_secret_manifest: "TF0301" / "fail-secret-manifest",
     TF0301__fail_token_beside_another_pattern: "TF0301" / "fail-token-beside-another-pattern",
     TF0301__fail_tokens_and_named_secrets: "TF0301" / "fail-tokens-and-named-secrets",

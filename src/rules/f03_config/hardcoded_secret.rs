@@ -361,14 +361,20 @@ fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
     if let Some(ast) = file.rust() {
         let mut keyed = KeyedLiterals(Vec::new());
         keyed.visit_file(ast);
-        for (key, lit) in keyed.0 {
-            found.check(
-                Some(&key),
-                &lit.value,
-                Context::AtRest,
-                &|r| lit.sub_span(r),
-                RUST_HELP,
-            );
+        for (key, lit, fallback) in keyed.0 {
+            let map = |r| lit.sub_span(r);
+            found.check(Some(&key), &lit.value, Context::AtRest, &map, RUST_HELP);
+            let whole = map(0..lit.value.len());
+            // The variable names the setting better than the field it is stored in.
+            if fallback
+                && let Some((message, help)) = found.found.get_mut(&(whole.start, whole.end))
+                && message.contains("` is set to ")
+            {
+                *message = format!(
+                    "`{key}` falls back to a literal secret when the environment does not set it"
+                );
+                *help = FALLBACK_HELP;
+            }
         }
     }
     for lit in literals {
@@ -393,15 +399,37 @@ fn is_example_of_pattern(file: &SourceFile<'_>, lit: &StrLit) -> bool {
 }
 
 /// String literals bound to a name: `let token = "…"`, `const API_KEY: &str = "…"`,
-/// `Config { password: "…" }`, `.password("…")`, `cfg.secret = "…"`.
-struct KeyedLiterals(Vec<(String, StrLit)>);
+/// `Config { password: "…" }`, `.password("…")`, `cfg.secret = "…"`; and fallbacks of
+/// environment variables, keyed by the variable (`true`): `env::var("JWT_SECRET")
+/// .unwrap_or("…")`, `get_env_var("JWT_SECRET", "…")`.
+struct KeyedLiterals(Vec<(String, StrLit, bool)>);
 
 impl KeyedLiterals {
     fn push(&mut self, key: String, expr: &syn::Expr) {
         if let Some(lit) = literal_of(expr, 0) {
-            self.0.push((key, StrLit::new(lit, false)));
+            self.0.push((key, StrLit::new(lit, false), false));
         }
     }
+
+    /// `fallback`, the value used when the environment variable named by `name` is unset.
+    fn push_fallback(&mut self, name: &syn::Expr, fallback: &syn::Expr) {
+        let Some(var) = literal_of(name, 0).map(|n| n.value()) else {
+            return;
+        };
+        if !is_variable_name(&var) {
+            return;
+        }
+        if let Some(lit) = literal_of(fallback, 0) {
+            self.0.push((var, StrLit::new(lit, false), true));
+        }
+    }
+}
+
+/// An environment variable's name as programs spell it: upper case, digits and `_`.
+fn is_variable_name(name: &str) -> bool {
+    is_env_name(name)
+        && name.contains(|c: char| c.is_ascii_uppercase())
+        && !name.contains(|c: char| c.is_ascii_lowercase())
 }
 
 /// The string literal an expression evaluates to, through `.to_string()`, `String::from`,
@@ -475,8 +503,27 @@ impl<'ast> Visit<'ast> for KeyedLiterals {
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         if let Some(arg) = m.args.first() {
             self.push(m.method.to_string(), arg);
+            // `env::var("NAME").unwrap_or("…")`, `.unwrap_or_else(|_| "…".into())`
+            if matches!(
+                m.method.to_string().as_str(),
+                "unwrap_or" | "unwrap_or_else" | "or"
+            ) && let syn::Expr::Call(read) = &*m.receiver
+                && let syn::Expr::Path(f) = &*read.func
+                && f.path.segments.last().is_some_and(|s| s.ident == "var")
+                && let Some(name) = read.args.first()
+            {
+                self.push_fallback(name, arg);
+            }
         }
         syn::visit::visit_expr_method_call(self, m);
+    }
+
+    /// `get_env_var("JWT_SECRET", "…")`: a helper given a variable's name and its fallback.
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let [name, fallback] = c.args.iter().collect::<Vec<_>>()[..] {
+            self.push_fallback(name, fallback);
+        }
+        syn::visit::visit_expr_call(self, c);
     }
 
     fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
@@ -494,6 +541,9 @@ impl<'ast> Visit<'ast> for KeyedLiterals {
         syn::visit::visit_expr_assign(self, a);
     }
 }
+
+const FALLBACK_HELP: &str =
+    "leave the secret without a default: fail at start when the environment does not set it";
 
 const K8S_HELP: &str =
     "reference a Secret with `valueFrom.secretKeyRef` instead of a literal `value`";
