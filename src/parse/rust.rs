@@ -272,6 +272,27 @@ const FALLBACKS: &[&str] = &[
     "get_or_insert_with",
 ];
 
+/// True when the `(` at `open` starts the arguments of a function (not a method, not a
+/// setter such as `env::set_var`) whose first argument names an environment variable and
+/// is followed by more: `get_env_var("REDIS_URL", "redis://localhost")`.
+fn reads_variable(t: &Tokens<'_>, open: usize) -> bool {
+    open >= 1
+        && t.ident(open - 1).is_some_and(|f| !f.starts_with("set"))
+        && !(open >= 2 && t.is_punct(open - 2, '.'))
+        && t.str_value(open + 1).is_some_and(|v| is_variable_name(&v))
+        && t.is_punct(open + 2, ',')
+}
+
+/// An environment variable's name as programs spell it: letters, digits and `_`, upper
+/// case, not starting with a digit (`DATABASE_URL`, `APP_JWT_SECRET`).
+pub fn is_variable_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
 /// Visit every token from `from` to `to` outside attributes and test-only items,
 /// with whether it sits in a fallback (`.unwrap_or(..)` arguments, `impl Default`).
 fn walk_code(
@@ -306,7 +327,16 @@ fn walk_code(
                     '{' => default_impl == Some(i),
                     _ => false,
                 };
-                walk_code(t, i + 1, close, fallback || is_fallback, visit);
+                // `get_env_var("REDIS_URL", "redis://…")`: a function given a variable's
+                // name reads it, and what follows is its default.
+                let mut from = i + 1;
+                if delim == '(' && reads_variable(t, i) {
+                    walk_code(t, i + 1, i + 3, fallback, visit);
+                    from = i + 3;
+                    walk_code(t, from, close, true, visit);
+                } else {
+                    walk_code(t, from, close, fallback || is_fallback, visit);
+                }
                 visit(close, fallback);
                 i = close + 1;
                 continue;

@@ -416,20 +416,13 @@ impl KeyedLiterals {
         let Some(var) = literal_of(name, 0).map(|n| n.value()) else {
             return;
         };
-        if !is_variable_name(&var) {
+        if !crate::parse::rust::is_variable_name(&var) {
             return;
         }
         if let Some(lit) = literal_of(fallback, 0) {
             self.0.push((var, StrLit::new(lit, false), true));
         }
     }
-}
-
-/// An environment variable's name as programs spell it: upper case, digits and `_`.
-fn is_variable_name(name: &str) -> bool {
-    is_env_name(name)
-        && name.contains(|c: char| c.is_ascii_uppercase())
-        && !name.contains(|c: char| c.is_ascii_lowercase())
 }
 
 /// The string literal an expression evaluates to, through `.to_string()`, `String::from`,
