@@ -320,12 +320,18 @@ fn is_schema_statement(api: &[&str]) -> bool {
     matches!(api, [.., "sea_query", "Table", "create" | "alter"])
 }
 
-/// True when the block `{ .. }` from `open` to `close` returns: a `return` among its own
-/// statements (not inside a nested block or closure).
+/// True when the block `{ .. }` from `open` to `close` returns or ends the process: a
+/// `return` or `process::exit(..)` among its own statements (not inside a nested block or
+/// closure).
 fn exits(t: &Tokens<'_>, open: usize, close: usize) -> bool {
     let mut i = open + 1;
     while i < close {
-        if t.is_ident(i, "return") {
+        let process_exit = t.is_ident(i, "exit")
+            && t.is_open(i + 1, '(')
+            && i >= 3
+            && t.is_joint(i - 2, ':', ':')
+            && t.is_ident(i - 3, "process");
+        if t.is_ident(i, "return") || process_exit {
             return true;
         }
         i = t.next(i).max(i + 1);
