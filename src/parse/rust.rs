@@ -277,10 +277,16 @@ const FALLBACKS: &[&str] = &[
 /// is followed by more: `get_env_var("REDIS_URL", "redis://localhost")`.
 fn reads_variable(t: &Tokens<'_>, open: usize) -> bool {
     open >= 1
-        && t.ident(open - 1).is_some_and(|f| !f.starts_with("set"))
+        && t.ident(open - 1).is_some_and(may_read_variable)
         && !(open >= 2 && t.is_punct(open - 2, '.'))
         && t.str_value(open + 1).is_some_and(|v| is_variable_name(&v))
         && t.is_punct(open + 2, ',')
+}
+
+/// True when a function given a variable's name and a value may read the variable,
+/// with the value as its default: not a setter (`set_var`, `set_env`).
+pub fn may_read_variable(function: &str) -> bool {
+    !function.starts_with("set")
 }
 
 /// An environment variable's name as programs spell it: letters, digits and `_`, upper
@@ -329,13 +335,11 @@ fn walk_code(
                 };
                 // `get_env_var("REDIS_URL", "redis://…")`: a function given a variable's
                 // name reads it, and what follows is its default.
-                let mut from = i + 1;
                 if delim == '(' && reads_variable(t, i) {
                     walk_code(t, i + 1, i + 3, fallback, visit);
-                    from = i + 3;
-                    walk_code(t, from, close, true, visit);
+                    walk_code(t, i + 3, close, true, visit);
                 } else {
-                    walk_code(t, from, close, fallback || is_fallback, visit);
+                    walk_code(t, i + 1, close, fallback || is_fallback, visit);
                 }
                 visit(close, fallback);
                 i = close + 1;

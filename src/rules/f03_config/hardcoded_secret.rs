@@ -11,7 +11,7 @@ use crate::model::secrets::{self, Context};
 use crate::model::source::{self, FileKind, SourceFile};
 use crate::model::value::{self, ValueKind};
 use crate::parse::lex::{Kind, Tokens};
-use crate::parse::rust::StrLit;
+use crate::parse::rust::{StrLit, is_variable_name, may_read_variable};
 use crate::parse::text::LineIndex;
 use crate::parse::yaml::{self, DocKind, Node};
 use crate::rules::prelude::*;
@@ -284,8 +284,9 @@ fn verbatim(raw: &str, value: &str, span: Range<usize>) -> impl Fn(Range<usize>)
 /// The tree only adds findings of a secret-looking literal bound to a secret name (URLs and
 /// token formats are found in every literal without it): an identifier passing
 /// [`secrets::is_secret_name`] (the key: a binding, const, field, method or assigned name)
-/// followed, with no `;` between, by a string literal passing [`secrets::looks_secret`]
-/// (every form [`KeyedLiterals`] reads puts the literal after its key in one statement).
+/// or a string literal naming an environment variable so (`"JWT_SECRET"`), followed, with
+/// no `;` between, by a string literal passing [`secrets::looks_secret`] (every form
+/// [`KeyedLiterals`] reads puts the literal after its key in one statement).
 fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
     // The identifiers of a statement are judged only once a string literal follows them:
     // most statements hold none.
@@ -303,9 +304,12 @@ fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
                         t.kind(j) == Some(Kind::Ident) && t.ident(j).is_some_and(may_name_secret)
                     });
                 unjudged = i;
-                if keyed && t.str_value(i).is_some_and(|v| secrets::looks_secret(&v)) {
+                let value = t.str_value(i);
+                if keyed && value.as_deref().is_some_and(secrets::looks_secret) {
                     return true;
                 }
+                // A variable's name keys the value after it (`set_var("JWT_SECRET", "…")`).
+                keyed = keyed || value.is_some_and(|v| is_variable_name(&v) && may_name_secret(&v));
             }
             _ => {}
         }
@@ -416,7 +420,7 @@ impl KeyedLiterals {
         let Some(var) = literal_of(name, 0).map(|n| n.value()) else {
             return;
         };
-        if !crate::parse::rust::is_variable_name(&var) {
+        if !is_variable_name(&var) {
             return;
         }
         if let Some(lit) = literal_of(fallback, 0) {
@@ -511,10 +515,20 @@ impl<'ast> Visit<'ast> for KeyedLiterals {
         syn::visit::visit_expr_method_call(self, m);
     }
 
-    /// `get_env_var("JWT_SECRET", "…")`: a helper given a variable's name and its fallback.
+    /// `get_env_var("JWT_SECRET", "…")` and `env::set_var("JWT_SECRET", "…")`: the value
+    /// is keyed by the variable, as its default or as what it is set to.
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        if let [name, fallback] = c.args.iter().collect::<Vec<_>>()[..] {
-            self.push_fallback(name, fallback);
+        if let syn::Expr::Path(f) = &*c.func
+            && let Some(function) = f.path.segments.last().map(|s| s.ident.to_string())
+            && let [name, value] = c.args.iter().collect::<Vec<_>>()[..]
+        {
+            if may_read_variable(&function) {
+                self.push_fallback(name, value);
+            } else if let Some(var) = literal_of(name, 0).map(|n| n.value())
+                && is_variable_name(&var)
+            {
+                self.push(var, value);
+            }
         }
         syn::visit::visit_expr_call(self, c);
     }
