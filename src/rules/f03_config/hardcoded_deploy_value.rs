@@ -121,10 +121,13 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
         .then(|| (format!("host `{host}`"), start..start + host.len()))
 }
 
-/// The host of a URL or `host[:port]` value, with its offset.
+/// The host of a URL or `host[:port]` value, with its offset. Without a scheme, a value
+/// with an `@` is an email address (`jobs@system.local`, `@corp.internal`): an identity,
+/// not a host the service connects to.
 fn host_of(value: &str) -> Option<(&str, usize)> {
     let (rest, start) = match value.find("://") {
         Some(i) => (&value[i + 3..], i + 3),
+        None if value.contains('@') => return None,
         None => (value, 0),
     };
     let (rest, start) = match rest.find('@') {
@@ -153,6 +156,7 @@ mod tests {
             "s3://acme-prod-uploads/x",
             "https://api.corp/v1",
             "db1.abc123.eu-west-1.rds.amazonaws.com",
+            "postgres://app@db.prod.internal:5432/orders",
             "10.0.3.17/api",
             "metadata.orders.internal",
         ] {
@@ -173,6 +177,8 @@ mod tests {
             "http://metadata.google.internal/computeMetadata/v1",
             "host.docker.internal:5432",
             "https://kubernetes.default.svc",
+            "ingest@system.local",
+            "@openobserve.internal",
         ] {
             assert!(deploy_value(v).is_none() || v == "config.local", "{v}");
         }
