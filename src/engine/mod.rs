@@ -915,7 +915,8 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
                 .yaml()
                 .iter()
                 .filter(|d| d.kind == yaml::DocKind::Compose)
-                .find_map(|d| role::of_compose(&d.node, rel));
+                .find_map(|d| role::of_compose(&d.node, rel))
+                .or_else(|| file.tokens().and_then(role::of_inner_attributes));
             // One pass over the items decides which rules read the syntax tree, and which
             // items it is built from.
             let mut selection = file

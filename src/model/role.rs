@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::model::source::read_regular_prefix;
 use crate::parse::image::ImageRef;
+use crate::parse::lex::Tokens;
 use crate::parse::yaml::{self, Node};
 
 /// What a file is for.
@@ -513,6 +514,27 @@ fn runs_emulator(svc: &Node<'_>) -> bool {
         None => yaml::scalar_str(c).is_some_and(emulator),
     });
     image || command
+}
+
+/// The role a Rust file's inner attributes give it: `#![cfg(test)]` makes the whole file
+/// test code, and another cfg a production build cannot meet (`#![cfg(windows)]`) makes it
+/// code no deployed binary holds.
+pub fn of_inner_attributes(t: &Tokens<'_>) -> Option<Decision> {
+    let mut i = 0;
+    while let Some(open) = t.attribute(i).filter(|_| t.is_punct(i + 1, '!')) {
+        let text = || (i..=t.pair(open)).map(|k| t.text(k)).collect::<String>();
+        if t.marks_test_code(open) {
+            return Some(Decision::new(Role::Test, format!("`{}`", text())));
+        }
+        if t.excludes_from_production(open) {
+            return Some(Decision::new(
+                Role::NotDeployed,
+                format!("`{}` excludes it from a production build", text()),
+            ));
+        }
+        i = t.pair(open) + 1;
+    }
+    None
 }
 
 /// Configuration files of documentation site generators.
