@@ -730,6 +730,30 @@ mod tests {
     }
 
     #[test]
+    fn inner_attributes_of_a_file() {
+        let role = |src: &str| {
+            let tokens = crate::parse::lex::lex(src).unwrap();
+            of_inner_attributes(&tokens).map(|d| (d.role, d.signal))
+        };
+        assert_eq!(
+            role("#![cfg(test)]\n#![allow(dead_code)]\nfn f() {}"),
+            Some((Role::Test, "`#![cfg(test)]`".to_string()))
+        );
+        assert_eq!(
+            role("#![allow(dead_code)]\n#![cfg(windows)]\nfn f() {}").map(|r| r.0),
+            Some(Role::NotDeployed)
+        );
+        assert_eq!(role("#![cfg(unix)]\nfn f() {}"), None);
+        assert_eq!(role("#![cfg(feature = \"pg\")]\nfn f() {}"), None);
+        assert_eq!(
+            role("#[cfg(test)]\nmod tests {}"),
+            None,
+            "an outer attribute is the item's"
+        );
+        assert_eq!(role("fn f() {}\n#![cfg(test)]"), None);
+    }
+
+    #[test]
     fn readme_notices_cover_their_directory() {
         let dir = tempfile::tempdir().unwrap();
         let samples = dir.path().join("samples-not-by-path/app");
