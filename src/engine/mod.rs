@@ -304,7 +304,12 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     }
     assign_excluded_module_roles(&mut project, &excluded, settings);
     let dirs = file_dirs(&project.files);
-    let toolchains = cross::toolchain_dockerfiles(&project.root, dirs.iter().copied());
+    let dockerfile_dirs = project
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Dockerfile)
+        .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d));
+    let toolchains = cross::toolchain_dockerfiles(&project.root, dockerfile_dirs);
     let tilt_images = images::replaced_by_tiltfiles(&project.root, dirs.iter().copied());
     project.replaced_images.extend(tilt_images);
     project.processes = procfile::read(&project.root, dirs)

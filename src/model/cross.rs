@@ -15,14 +15,15 @@ const CROSS_TOML_MAX_BYTES: u64 = 64 * 1024;
 
 /// True for a `cross` configuration file: `Cross.toml` beside a workspace's `Cargo.toml`,
 /// or a variant that `CROSS_CONFIG` selects (`Cross.musl.toml`).
-pub fn is_cross_config(path: &str) -> bool {
+fn is_cross_config(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name == "Cross.toml" || (name.starts_with("Cross.") && name.ends_with(".toml"))
 }
 
 /// The toolchain Dockerfiles (paths from the repository root) that the `cross`
 /// configuration files in `dirs` and their parent directories name, each with the first
-/// configuration naming it.
+/// configuration naming it. Given the directories of the linted Dockerfiles, that is
+/// every configuration that names one below its own directory.
 pub fn toolchain_dockerfiles<'d>(
     root: &Path,
     dirs: impl IntoIterator<Item = &'d str>,

@@ -417,16 +417,19 @@ impl KeyedLiterals {
 
     /// `fallback`, the value used when the environment variable named by `name` is unset.
     fn push_fallback(&mut self, name: &syn::Expr, fallback: &syn::Expr) {
-        let Some(var) = literal_of(name, 0).map(|n| n.value()) else {
-            return;
-        };
-        if !is_variable_name(&var) {
-            return;
-        }
-        if let Some(lit) = literal_of(fallback, 0) {
+        if let Some(var) = variable_named(name)
+            && let Some(lit) = literal_of(fallback, 0)
+        {
             self.0.push((var, StrLit::new(lit, false), true));
         }
     }
+}
+
+/// The environment variable a string literal expression names (`"JWT_SECRET"`).
+fn variable_named(expr: &syn::Expr) -> Option<String> {
+    literal_of(expr, 0)
+        .map(|n| n.value())
+        .filter(|v| is_variable_name(v))
 }
 
 /// The string literal an expression evaluates to, through `.to_string()`, `String::from`,
@@ -524,9 +527,7 @@ impl<'ast> Visit<'ast> for KeyedLiterals {
         {
             if may_read_variable(&function) {
                 self.push_fallback(name, value);
-            } else if let Some(var) = literal_of(name, 0).map(|n| n.value())
-                && is_variable_name(&var)
-            {
+            } else if let Some(var) = variable_named(name) {
                 self.push(var, value);
             }
         }
