@@ -389,9 +389,14 @@ fn preview_rules_run_only_when_asked_for() {
 fn deployments_explains_each_files_role() {
     let dir = repo_with(&[
         ("Dockerfile", b"FROM rust:1.80\n"),
+        ("Dockerfile.tools", b"FROM rust\n"),
         (
             "docker-compose.dev.yml",
-            b"services:\n  app:\n    build: .\n",
+            b"services:\n  app:\n    build: .\n  tools:\n    build:\n      context: .\n      dockerfile: Dockerfile.tools\n",
+        ),
+        (
+            ".github/workflows/image.yml",
+            b"jobs:\n  image:\n    steps:\n      - run: docker build -t app .\n",
         ),
         (".devcontainer/Dockerfile", b"FROM rust\n"),
         ("tests/it.rs", b"#[test]\nfn t() {}\n"),
@@ -416,7 +421,15 @@ fn deployments_explains_each_files_role() {
             file["signal"].as_str().unwrap().to_string(),
         )
     };
+    // The dev compose file builds both images, but a pipeline builds the default one.
     assert_eq!(role("Dockerfile").0, "production");
+    assert_eq!(
+        role("Dockerfile.tools"),
+        (
+            "development".into(),
+            "only service `tools` of `docker-compose.dev.yml` (development) builds it, and no build pipeline does".into()
+        )
+    );
     assert_eq!(
         role("docker-compose.dev.yml"),
         ("development".into(), "file name part `dev`".into())
@@ -432,7 +445,7 @@ fn deployments_explains_each_files_role() {
     );
     let (_, text, _) = run(twelve_lint(dir.path()).args(["deployments"]));
     assert!(
-        text.contains("development (3 files)\n")
+        text.contains("development (4 files)\n")
             && text.contains("  tests/it.rs  (directory `tests/`)\n"),
         "{text}"
     );

@@ -19,12 +19,13 @@ pub mod suppress;
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::engine::config::Settings;
 use crate::model::flow::ExcludedModule;
+use crate::model::pipelines::Pipelines;
 use crate::model::prefilter::{Prefilter, Table};
 use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
-use crate::model::{cross, helm, images, procfile};
+use crate::model::{cross, dev_images, helm, images, procfile};
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -324,6 +325,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     });
     assign_package_roles(&mut project, settings);
     assign_toolchain_roles(&mut project, &toolchains, settings);
+    assign_dev_image_roles(&mut project, settings);
     drop_outside_scope(&mut diagnostics, &project.files, settings);
     let files_linted = project.files.len();
     let diagnostics = finish(diagnostics, suppressions, settings);
@@ -700,6 +702,24 @@ fn assign_toolchain_roles(
                 role: Role::Tooling,
                 signal: format!("`{config}` builds a cross-compilation toolchain from it"),
             };
+        }
+    }
+}
+
+/// Dockerfiles that only development compose setups build take the role of those setups
+/// ([`dev_images`]); a `[roles]` entry in the config keeps its say.
+fn assign_dev_image_roles(project: &mut Project, settings: &Settings) {
+    let changes = dev_images::dev_built_dockerfiles(
+        project,
+        |path| project.role_of(path),
+        || Pipelines::read(&project.root),
+    );
+    for (path, decision) in changes
+        .into_iter()
+        .filter(|(path, _)| settings.configured_role(path).is_none())
+    {
+        if let Some(f) = project.files.iter_mut().find(|f| f.path == path) {
+            f.role = decision;
         }
     }
 }

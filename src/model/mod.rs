@@ -10,12 +10,14 @@
 pub mod backing;
 pub mod cross;
 pub mod deployed_config;
+pub mod dev_images;
 pub mod flow;
 pub mod helm;
 pub mod images;
 pub mod launch;
 pub mod listen;
 pub mod names;
+pub mod pipelines;
 pub mod prefilter;
 pub mod procfile;
 pub mod program;

@@ -137,6 +137,14 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
             "test_data",
             "test-data",
             "testing",
+            "test-util",
+            "test-utils",
+            "test_util",
+            "test_utils",
+            "testutil",
+            "testutils",
+            "test-support",
+            "test_support",
             "fixtures",
             "fuzz",
             "e2e",
@@ -623,6 +631,8 @@ mod tests {
         assert_eq!(role("crates/a/src/tests/mod.rs"), Role::Test);
         assert_eq!(role("bdd/docker-compose.cluster.yml"), Role::Test);
         assert_eq!(role("chaos-testing/src/k8s.rs"), Role::Test);
+        assert_eq!(role("linkerd/tls/test-util/src/lib.rs"), Role::Test);
+        assert_eq!(role("crates/test_utils/src/db.rs"), Role::Test);
     }
 
     #[test]
@@ -741,6 +751,10 @@ mod tests {
         );
         assert_eq!(
             role("#![allow(dead_code)]\n#![cfg(windows)]\nfn f() {}").map(|r| r.0),
+            Some(Role::NotDeployed)
+        );
+        assert_eq!(
+            role("#![cfg(fuzzing)]\nfn f() {}").map(|r| r.0),
             Some(Role::NotDeployed)
         );
         assert_eq!(role("#![cfg(unix)]\nfn f() {}"), None);

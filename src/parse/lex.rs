@@ -220,7 +220,8 @@ impl<'a> Tokens<'a> {
             };
         }
         match name {
-            "test" | "windows" | "doctest" | "miri" => Some(false),
+            // Set only by test tools: cargo-fuzz (`fuzzing`), loom and kani runs.
+            "test" | "windows" | "doctest" | "miri" | "fuzzing" | "loom" | "kani" => Some(false),
             "unix" => Some(true),
             _ => None,
         }

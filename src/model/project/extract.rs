@@ -68,6 +68,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .map(|s| {
                     let image = s.image();
                     StageFacts {
+                        alias: s.alias(),
                         image: image.as_ref().map(|w| w.value.clone()).unwrap_or_default(),
                         location: file.loc(image.map_or(s.from.keyword_span.clone(), |w| w.span)),
                         steps: s
@@ -281,13 +282,27 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                 );
                 let build = yaml::get(svc, "build");
                 let context = build
-                    .and_then(|b| yaml::scalar_str(b).or_else(|| yaml::str_at(b, "context")))
+                    .map(|b| {
+                        yaml::scalar_str(b)
+                            .or_else(|| yaml::str_at(b, "context"))
+                            .unwrap_or(".")
+                    })
                     .map(|c| join_path(dir, c));
+                let dockerfile = context.as_deref().map(|c| {
+                    let name = build
+                        .and_then(|b| yaml::str_at(b, "dockerfile"))
+                        .unwrap_or("Dockerfile");
+                    join_path(c, name)
+                });
                 out.push(ContainerFacts {
                     path: file.path.to_string(),
                     name: yaml::scalar_text(name).unwrap_or_default(),
                     image: yaml::str_at(svc, "image").map(str::to_string),
                     build_context: context,
+                    dockerfile,
+                    build_target: build
+                        .and_then(|b| yaml::str_at(b, "target"))
+                        .map(str::to_string),
                     ports,
                     env: compose_env(svc),
                     location: file.loc(file.yaml_span(name)),
@@ -324,6 +339,8 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                         name: yaml::str_at(c, "name").unwrap_or_default().to_string(),
                         image: yaml::str_at(c, "image").map(str::to_string),
                         build_context: None,
+                        dockerfile: None,
+                        build_target: None,
                         ports,
                         env,
                         location: file.loc(file.yaml_span(c)),

@@ -100,6 +100,8 @@ pub const SERVICE_CRATES: &[&str] = &[
 /// A build stage of a Dockerfile.
 #[derive(Debug, Clone)]
 pub struct StageFacts {
+    /// The stage name (`AS build`), lower-cased.
+    pub alias: Option<String>,
     /// The `FROM` image as written.
     pub image: String,
     pub location: Location,
@@ -248,6 +250,10 @@ pub struct ContainerFacts {
     pub image: Option<String>,
     /// Compose `build` context, root-relative.
     pub build_context: Option<String>,
+    /// The Dockerfile a compose `build` reads, root-relative.
+    pub dockerfile: Option<String>,
+    /// The stage a compose `build.target` picks.
+    pub build_target: Option<String>,
     /// Ports the container listens on: compose container-side ports and
     /// `expose`, Kubernetes `containerPort`s.
     pub ports: Vec<PortDecl>,
