@@ -35,8 +35,10 @@ pub struct Launch<'f> {
     pub keyword: &'static str,
     /// True when written as a list of words (exec form) rather than shell text.
     pub exec_form: bool,
-    /// True when an exec-form list starts a shell with `-c SCRIPT` (unwrapped into `text`).
-    pub shell_wrapped: bool,
+    /// The shell that runs `text`, when one does: the program of an exec-form
+    /// `sh -c SCRIPT` (unwrapped into `text`), or the `SHELL` (`/bin/sh` by default) of a
+    /// Dockerfile's shell form.
+    pub shell: Option<String>,
     /// True for Kubernetes init containers.
     pub init: bool,
     /// True for a development setup: a compose file named for dev/local/test/override
@@ -82,13 +84,18 @@ impl Launch<'_> {
             .is_some_and(|(w, _)| w == "exec")
     }
 
+    /// True when an exec-form list starts a shell with `-c SCRIPT`.
+    pub fn shell_wrapped(&self) -> bool {
+        self.exec_form && self.shell.is_some()
+    }
+
     /// True for an exec-form `ENTRYPOINT` that runs its arguments as a command: an init
     /// shim or privilege dropper with nothing after it (`["tini", "--"]`,
     /// `["dumb-init"]`, `["gosu", "app"]`) or an entrypoint script alone
     /// (`["/docker-entrypoint.sh"]`, which by convention ends in `exec "$@"`). `CMD` then
     /// names the command it starts.
     pub fn runs_its_arguments(&self) -> bool {
-        if !self.exec_form || self.shell_wrapped {
+        if !self.exec_form || self.shell_wrapped() {
             return false;
         }
         let words = shell::commands(&self.text)
@@ -143,18 +150,19 @@ impl Launch<'_> {
 pub fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
     match file.kind {
         FileKind::Dockerfile => file.dockerfile().map_or_else(Vec::new, |df| {
-            let mut out = Vec::new();
-            for keyword in ["ENTRYPOINT", "CMD"] {
-                // The effective one: the last in the runtime stage chain, newest stage first.
-                let found = df
-                    .runtime_stages()
+            // The effective instruction: the last in the runtime stage chain, newest stage first.
+            let effective = |keyword: &str| {
+                df.runtime_stages()
                     .into_iter()
-                    .find_map(|stage| stage.body.iter().rev().find(|i| i.keyword == keyword));
-                if let Some(inst) = found {
-                    out.extend(from_instruction(inst, keyword));
-                }
-            }
-            out
+                    .find_map(|stage| stage.body.iter().rev().find(|i| i.keyword == keyword))
+            };
+            let shell = effective("SHELL")
+                .and_then(|i| i.exec.as_ref()?.first())
+                .map_or("/bin/sh", |w| w.value.as_str());
+            ["ENTRYPOINT", "CMD"]
+                .into_iter()
+                .filter_map(|keyword| from_instruction(effective(keyword)?, keyword, shell))
+                .collect()
         }),
         FileKind::Yaml => file
             .yaml()
@@ -166,7 +174,7 @@ pub fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
             origin: Origin::Script,
             keyword: "entrypoint script",
             exec_form: false,
-            shell_wrapped: false,
+            shell: None,
             init: false,
             dev: false,
             span: 0..file.text.len(),
@@ -190,7 +198,12 @@ pub fn is_entrypoint_script(path: &str) -> bool {
         )
 }
 
-fn from_instruction<'f>(inst: &'f Instruction, keyword: &'static str) -> Option<Launch<'f>> {
+/// The launch `inst` declares; `shell` runs it in shell form.
+fn from_instruction<'f>(
+    inst: &'f Instruction,
+    keyword: &'static str,
+    shell: &str,
+) -> Option<Launch<'f>> {
     let span = inst.span.clone();
     match &inst.exec {
         Some(words) => {
@@ -206,7 +219,7 @@ fn from_instruction<'f>(inst: &'f Instruction, keyword: &'static str) -> Option<
             origin: Origin::Dockerfile,
             keyword,
             exec_form: false,
-            shell_wrapped: false,
+            shell: Some(shell.to_string()),
             init: false,
             dev: false,
             span,
@@ -230,7 +243,13 @@ fn from_items<'f>(
     let c_at = items
         .iter()
         .position(|(w, _)| w == "-c" || w == "-ec" || w == "-lc");
-    let shell_wrapped = matches!((program, c_at), (Some(p), Some(at)) if SHELLS.contains(&p) && at + 1 < items.len());
+    let shell = match (program, c_at) {
+        (Some(p), Some(at)) if SHELLS.contains(&p) && at + 1 < items.len() => {
+            items.first().map(|(w, _)| w.clone())
+        }
+        _ => None,
+    };
+    let shell_wrapped = shell.is_some();
     let items = match c_at {
         Some(at) if shell_wrapped => items[at + 1..at + 2].to_vec(),
         _ => items,
@@ -257,7 +276,7 @@ fn from_items<'f>(
         origin,
         keyword,
         exec_form: true,
-        shell_wrapped,
+        shell,
         init,
         dev: false,
         span,
@@ -367,7 +386,7 @@ fn from_yaml_value<'f>(
             origin,
             keyword,
             exec_form: false,
-            shell_wrapped: false,
+            shell: None,
             init,
             dev: false,
             span: span.clone(),

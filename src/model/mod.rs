@@ -13,6 +13,7 @@ pub mod deployed_config;
 pub mod dev_images;
 pub mod flow;
 pub mod helm;
+pub mod image_shell;
 pub mod images;
 pub mod launch;
 pub mod listen;

@@ -148,7 +148,38 @@ impl Stage<'_> {
     }
 }
 
+/// The global build arguments of a Dockerfile (`ARG` before the first `FROM`, which
+/// `FROM` lines may use): name → (default, the instruction).
+pub type GlobalArgs<'d> = HashMap<String, (Option<String>, &'d Instruction)>;
+
 impl Dockerfile {
+    /// The global build arguments.
+    pub fn global_args(&self) -> GlobalArgs<'_> {
+        let mut args = GlobalArgs::new();
+        for inst in self
+            .instructions
+            .iter()
+            .take_while(|i| i.keyword != "FROM")
+            .filter(|i| i.keyword == "ARG")
+        {
+            for w in inst.args.words() {
+                let (name, default) = match w.value.split_once('=') {
+                    Some((n, d)) => (n.to_string(), Some(d.to_string())),
+                    None => (w.value.clone(), None),
+                };
+                args.insert(name, (default, inst));
+            }
+        }
+        args
+    }
+
+    /// The image the runtime stage chain starts from (its first stage's `FROM`, build
+    /// arguments expanded), or `None` when a build argument without a default names it.
+    pub fn runtime_base(&self) -> Option<String> {
+        let root = self.runtime_stages().pop()?;
+        expand_args(&root.image()?.value, &self.global_args(), &mut Vec::new())
+    }
+
     /// The build stages, in order.
     pub fn stages(&self) -> Vec<Stage<'_>> {
         let froms: Vec<usize> = self
@@ -602,6 +633,45 @@ pub fn split_words(text: &str) -> Vec<(String, Range<usize>)> {
         out.push((value, start..end));
     }
     out
+}
+
+/// Expand `$VAR`, `${VAR}`, `${VAR:-default}` from global ARG defaults, noting in `used`
+/// the ARG instructions read; `None` when a variable has no default.
+pub fn expand_args<'i>(
+    value: &str,
+    args: &GlobalArgs<'i>,
+    used: &mut Vec<&'i Instruction>,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (expr, consumed) = if let Some(inner) = after.strip_prefix('{') {
+            let end = inner.find('}')?;
+            (&inner[..end], end + 2)
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], end)
+        };
+        let (name, fallback) = match expr.split_once(":-").or_else(|| expr.split_once('-')) {
+            Some((n, d)) => (n, Some(d)),
+            None => (expr, None),
+        };
+        let value = match args.get(name) {
+            Some((Some(default), inst)) => {
+                used.push(inst);
+                default.clone()
+            }
+            _ => fallback?.to_string(),
+        };
+        out.push_str(&value);
+        rest = &after[consumed..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 #[cfg(test)]

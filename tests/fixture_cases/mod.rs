@@ -151,6 +151,7 @@ cases! {
     TF0903__fail_shell_pid1: "TF0903" / "fail-shell-pid1",
     TF0903__pass_exec: "TF0903" / "pass-exec",
     TF0903__pass_service_run_with_exec: "TF0903" / "pass-service-run-with-exec",
+    TF0903__pass_shell_replaced_by_app: "TF0903" / "pass-shell-replaced-by-app",
     TF0904__fail_no_grace: "TF0904" / "fail-no-grace",
     TF0904__pass_graceful: "TF0904" / "pass-graceful",
     TF1001__fail_profile_switch: "TF1001" / "fail-profile-switch",

@@ -1,8 +1,8 @@
 //! TF0201 unpinned-base-image: `FROM` without a tag or with `:latest`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use crate::parse::dockerfile::{Instruction, Word};
+use crate::parse::dockerfile::{GlobalArgs, Word, expand_args};
 use crate::parse::image::ImageRef;
 use crate::rules::prelude::*;
 use crate::rules::{Check, Ctx, RuleOption};
@@ -28,22 +28,7 @@ impl Check for UnpinnedBaseImage {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         let Some(df) = file.dockerfile() else { return };
         let allowed = cx.option_list("allowed-images");
-        // Global ARGs (before the first FROM) may be used in FROM lines.
-        let mut args: HashMap<String, (Option<String>, &Instruction)> = HashMap::new();
-        for inst in df
-            .instructions
-            .iter()
-            .take_while(|i| i.keyword != "FROM")
-            .filter(|i| i.keyword == "ARG")
-        {
-            for w in inst.args.words() {
-                let (name, default) = match w.value.split_once('=') {
-                    Some((n, d)) => (n.to_string(), Some(d.to_string())),
-                    None => (w.value.clone(), None),
-                };
-                args.insert(name, (default, inst));
-            }
-        }
+        let args = df.global_args();
         let mut earlier_stages: HashSet<String> = HashSet::new();
         for stage in df.stages() {
             if let Some(image) = stage.image() {
@@ -58,12 +43,12 @@ fn check_from(
     file: &SourceFile<'_>,
     cx: &mut Ctx<'_>,
     image: &Word,
-    args: &HashMap<String, (Option<String>, &Instruction)>,
+    args: &GlobalArgs<'_>,
     earlier_stages: &HashSet<String>,
     allowed: &[String],
 ) {
     let mut used_args = Vec::new();
-    let Some(resolved) = expand(&image.value, args, &mut used_args) else {
+    let Some(resolved) = expand_args(&image.value, args, &mut used_args) else {
         return; // depends on a build argument without a default: decided at build time
     };
     let lower = resolved.to_ascii_lowercase();
@@ -125,42 +110,4 @@ fn check_from(
             "the tag comes from this build argument's default",
         );
     }
-}
-
-/// Expand `$VAR`, `${VAR}`, `${VAR:-default}` from global ARG defaults; `None` if unknown.
-fn expand<'i>(
-    value: &str,
-    args: &HashMap<String, (Option<String>, &'i Instruction)>,
-    used: &mut Vec<&'i Instruction>,
-) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = value;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let (expr, consumed) = if let Some(inner) = after.strip_prefix('{') {
-            let end = inner.find('}')?;
-            (&inner[..end], end + 2)
-        } else {
-            let end = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            (&after[..end], end)
-        };
-        let (name, fallback) = match expr.split_once(":-").or_else(|| expr.split_once('-')) {
-            Some((n, d)) => (n, Some(d)),
-            None => (expr, None),
-        };
-        let value = match args.get(name) {
-            Some((Some(default), inst)) => {
-                used.push(inst);
-                default.clone()
-            }
-            _ => fallback?.to_string(),
-        };
-        out.push_str(&value);
-        rest = &after[consumed..];
-    }
-    out.push_str(rest);
-    Some(out)
 }

@@ -1,6 +1,7 @@
 //! TF0903 shell-form-entrypoint: a Dockerfile start command whose PID 1 is a shell, or a
 //! supervised service's `run` script that starts its program without `exec`.
 
+use crate::model::image_shell::{self, Sh};
 use crate::model::launch::{Launch, Origin, launches};
 use crate::model::source::is_service_run_script;
 use crate::parse::shell::{self, Sep};
@@ -47,12 +48,23 @@ impl Check for ShellFormEntrypoint {
             run_script(file, cx);
             return;
         }
+        let base = file.dockerfile().and_then(|df| df.runtime_base());
+        let image_sh = base.as_deref().and_then(image_shell::of_image);
         let launches = launches(file);
         let entrypoint = launches
             .iter()
             .find(|l| l.origin == Origin::Dockerfile && l.keyword == "ENTRYPOINT");
         for l in launches.iter().filter(|l| l.origin == Origin::Dockerfile) {
-            if (l.exec_form && !l.shell_wrapped) || l.starts_with_exec() {
+            if (l.exec_form && !l.shell_wrapped()) || l.starts_with_exec() {
+                continue;
+            }
+            // Only a shell known to stay the app's parent is reported: BusyBox ash and
+            // bash replace themselves with a plain last command.
+            let sh = l
+                .shell
+                .as_deref()
+                .and_then(|p| image_shell::of_program(p, image_sh));
+            if image_shell::replaces_itself(sh, &l.text, l.commands()) != Some(false) {
                 continue;
             }
             let how = if l.exec_form {
@@ -60,18 +72,23 @@ impl Check for ShellFormEntrypoint {
             } else {
                 "is in shell form"
             };
+            let shell = match (sh, &base) {
+                (Some(Sh::Dash), Some(base)) => format!("the shell (`dash` in `{base}`)"),
+                (Some(sh), _) => format!("the shell (`{}`)", sh.name()),
+                (None, _) => "the shell".to_string(),
+            };
             let message = match entrypoint.filter(|_| l.keyword == "CMD") {
                 // Docker appends a shell-form CMD as `/bin/sh -c "…"` to an exec-form
                 // ENTRYPOINT. One that runs its arguments starts that shell, which gets
                 // SIGTERM in the app's place; an app ENTRYPOINT only gets odd arguments, and
                 // a shell-form ENTRYPOINT ignores CMD (and is reported itself).
                 Some(e) if e.runs_its_arguments() => format!(
-                    "`CMD` is in shell form: Docker runs `{} /bin/sh -c …`, so the shell, which does not pass SIGTERM on, stands between `ENTRYPOINT` and the app, and the app is killed without a graceful shutdown",
+                    "`CMD` is in shell form: Docker runs `{} /bin/sh -c …`, so {shell}, which does not pass SIGTERM on, stands between `ENTRYPOINT` and the app, and the app is killed without a graceful shutdown",
                     e.text
                 ),
                 Some(_) => continue,
                 None => format!(
-                    "`{}` {how}: PID 1 is the shell, which does not pass SIGTERM on, so the app is killed without a graceful shutdown",
+                    "`{}` {how}: PID 1 is {shell}, which does not pass SIGTERM on, so the app is killed without a graceful shutdown",
                     l.keyword
                 ),
             };
