@@ -306,6 +306,9 @@ pub enum Condition {
     /// No deploy tool of the project replaces this image name (without tag) at deploy
     /// time ([`crate::model::images`]).
     ImageNotReplaced(String),
+    /// No build pipeline of the repository tags images of this name (without tag)
+    /// ([`crate::model::pipelines`]).
+    ImageNotBuiltHere(String),
     /// The file sits beside a Helm chart's `Chart.yaml`.
     InHelmChart,
     /// No committed `Cargo.lock` in the file's directory or above pins a commit of this

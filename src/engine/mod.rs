@@ -19,7 +19,6 @@ pub mod suppress;
 use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
 use crate::engine::config::Settings;
 use crate::model::flow::ExcludedModule;
-use crate::model::pipelines::Pipelines;
 use crate::model::prefilter::{Prefilter, Table};
 use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
@@ -709,11 +708,7 @@ fn assign_toolchain_roles(
 /// Dockerfiles that only development compose setups build take the role of those setups
 /// ([`dev_images`]); a `[roles]` entry in the config keeps its say.
 fn assign_dev_image_roles(project: &mut Project, settings: &Settings) {
-    let changes = dev_images::dev_built_dockerfiles(
-        project,
-        |path| project.role_of(path),
-        || Pipelines::read(&project.root),
-    );
+    let changes = dev_images::dev_built_dockerfiles(project, |path| project.role_of(path));
     for (path, decision) in changes
         .into_iter()
         .filter(|(path, _)| settings.configured_role(path).is_none())

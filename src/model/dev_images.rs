@@ -1,21 +1,21 @@
 //! Dockerfiles built only by development setups. A compose file that bind-mounts the
 //! source tree, builds a development stage or sits in a dev or test directory is not a
 //! deployment, and neither is the image it builds, when nothing else builds that image:
-//! no production compose service, and no build pipeline ([`Pipelines`]).
+//! no production compose service, and no build pipeline
+//! ([`crate::model::pipelines::Pipelines`]).
 
 use std::collections::HashMap;
 
-use crate::model::pipelines::Pipelines;
 use crate::model::project::Project;
 use crate::model::role::{Decision, Role};
 
 /// The Dockerfiles (path → decision) that only compose services of non-production compose
 /// files build, each building its final stage (no `target`, or the last stage's name).
-/// `role_of` gives a file's role; `pipelines` is read only when some Dockerfile qualifies.
+/// `role_of` gives a file's role; the pipelines are read only when some Dockerfile
+/// qualifies.
 pub fn dev_built_dockerfiles(
     project: &Project,
     role_of: impl Fn(&str) -> Option<Role>,
-    pipelines: impl FnOnce() -> Pipelines,
 ) -> Vec<(String, Decision)> {
     let final_stage: HashMap<&str, Option<&str>> = project
         .dockerfiles
@@ -59,7 +59,7 @@ pub fn dev_built_dockerfiles(
     if candidates.is_empty() {
         return Vec::new();
     }
-    let pipelines = pipelines();
+    let pipelines = project.pipelines();
     let mut out: Vec<(String, Decision)> = candidates
         .into_iter()
         .filter(|(d, _)| pipelines.building(d).is_none())

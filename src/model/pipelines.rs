@@ -2,7 +2,9 @@
 //! container images (`docker build -f …`, `docker/build-push-action`, bake files, a CI
 //! system's docker plugin). A Dockerfile a pipeline builds is built away from a
 //! developer's machine and may be published, so a development compose file that also
-//! builds it does not make it a development image.
+//! builds it does not make it a development image. The image names a pipeline tags are
+//! this repository's own images: a Dockerfile built `FROM` one of them builds on this
+//! repository's work, whose own base is judged where it is written.
 
 use std::path::Path;
 
@@ -108,6 +110,162 @@ impl Pipelines {
     }
 }
 
+impl Pipelines {
+    /// True when a pipeline tags images named `name` (without tag or digest): a `tags:` or
+    /// `images:` value, or the reference after `-t`/`--tag` of a build command, matches it.
+    /// An expression (`${{ github.repository }}`, `$IMAGE`) stands for any text, a
+    /// `${{ matrix.<key> }}` for each value the file gives `<key>`; a template needs a
+    /// `/` (an image of some namespace, not an official image) and four letters or digits
+    /// of its own to name anything.
+    pub fn tag_image(&self, name: &str) -> bool {
+        self.files.iter().any(|(_, text)| {
+            tag_templates(text).iter().any(|template| {
+                expand_matrix(template, text).iter().any(|t| {
+                    let image = image_part(t);
+                    image.contains('/') && template_matches(&image, name)
+                })
+            })
+        })
+    }
+}
+
+/// The image references a pipeline text tags, as written: values of `tags:` and `images:`
+/// keys and the words after `-t`/`--tag` in commands.
+fn tag_templates(text: &str) -> Vec<String> {
+    let mut out = key_values(text, "tags");
+    out.extend(key_values(text, "images"));
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for pair in words.windows(2) {
+            if matches!(pair[0], "-t" | "--tag") {
+                out.push(clean(pair[1]));
+            }
+        }
+        out.extend(
+            words
+                .iter()
+                .filter_map(|w| w.strip_prefix("--tag="))
+                .map(clean),
+        );
+    }
+    out.retain(|t| !t.is_empty());
+    out
+}
+
+/// The values YAML-like `text` gives `key`, wherever it appears: inline (`key: a`), as a
+/// flow list (`key: [a, b]`), or as the block list or block scalar lines under it.
+fn key_values(text: &str, key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let Some(value) = trimmed
+            .strip_prefix(key)
+            .and_then(|rest| rest.strip_prefix(':'))
+        else {
+            continue;
+        };
+        let value = value.trim();
+        if value.is_empty() || value == "|" || value == ">" {
+            let indent = line.len() - line.trim_start().len();
+            while let Some(next) =
+                lines.next_if(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent)
+            {
+                out.extend(next.trim().trim_start_matches("- ").split(',').map(clean));
+            }
+        } else {
+            out.extend(value.trim_matches(['[', ']']).split(',').map(clean));
+        }
+    }
+    out.retain(|v| !v.is_empty());
+    out
+}
+
+/// A tag reference without quotes or a trailing comment.
+fn clean(word: &str) -> String {
+    let word = word.split(" #").next().unwrap_or(word);
+    word.trim().trim_matches(['"', '\'', ',']).to_string()
+}
+
+/// `template` once per value of the `${{ matrix.<key> }}` it uses, as the text lists
+/// them ([`key_values`]); unchanged without one.
+fn expand_matrix(template: &str, text: &str) -> Vec<String> {
+    let Some(start) = template.find("${{ matrix.") else {
+        return vec![template.to_string()];
+    };
+    let Some(len) = template[start..].find("}}").map(|e| e + 2) else {
+        return vec![template.to_string()];
+    };
+    let expression = &template[start..start + len];
+    let key = expression
+        .trim_start_matches("${{ matrix.")
+        .trim_end_matches("}}")
+        .trim();
+    let mut values = key_values(text, key);
+    values.sort();
+    values.dedup();
+    values
+        .iter()
+        .flat_map(|v| expand_matrix(&template.replacen(expression, v, 1), text))
+        .collect()
+}
+
+/// The name part of an image reference template: without a tag (`:…` after the last
+/// `/`) or digest.
+fn image_part(template: &str) -> String {
+    let template = template.split('@').next().unwrap_or(template);
+    let slash = template.rfind('/').map_or(0, |i| i + 1);
+    match template[slash..].find(':') {
+        Some(colon) => template[..slash + colon].to_string(),
+        None => template.to_string(),
+    }
+}
+
+/// True when `name` matches `template`, where each expression (`${{ … }}`, `${…}`,
+/// `$NAME`) stands for any text; a template with fewer than four letters or digits
+/// outside expressions matches nothing.
+fn template_matches(template: &str, name: &str) -> bool {
+    let mut literals: Vec<&str> = Vec::new();
+    let mut rest = template;
+    while let Some(at) = rest.find('$') {
+        literals.push(&rest[..at]);
+        let after = &rest[at + 1..];
+        let skip = if after.starts_with("{{") {
+            after.find("}}").map_or(after.len(), |e| e + 2)
+        } else if after.starts_with('{') {
+            after.find('}').map_or(after.len(), |e| e + 1)
+        } else {
+            after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len())
+        };
+        rest = &after[skip..];
+    }
+    literals.push(rest);
+    let own = literals
+        .iter()
+        .flat_map(|l| l.chars())
+        .filter(char::is_ascii_alphanumeric)
+        .count();
+    if own < 4 {
+        return false;
+    }
+    let (first, others) = literals.split_first().expect("at least one literal");
+    let Some(mut remaining) = name.strip_prefix(first) else {
+        return false;
+    };
+    let Some((last, middle)) = others.split_last() else {
+        return remaining.is_empty();
+    };
+    for literal in middle {
+        match remaining.find(literal) {
+            Some(i) => remaining = &remaining[i + literal.len()..],
+            None => return false,
+        }
+    }
+    remaining.ends_with(last)
+}
+
 /// True when `text` holds `path` as a whole path: not inside a longer name
 /// (`Dockerfile-c` in `Dockerfile-cpp`), though it may end a longer path (`./api/Dockerfile-c`
 /// holds `Dockerfile-c`).
@@ -160,6 +318,36 @@ mod tests {
         )]);
         assert!(p.building("docker/Dockerfile.dev").is_none());
         assert!(p.building("Dockerfile").is_none());
+    }
+
+    #[test]
+    fn images_a_pipeline_tags() {
+        let base = pipelines(&[(
+            ".github/workflows/package-base.yml",
+            "jobs:\n  build:\n    strategy:\n      matrix:\n        include:\n          - suffix: base-builder\n            dockerfile: docker/Dockerfile.base-builder\n          - suffix: base-runtime\n            dockerfile: docker/Dockerfile.base-runtime\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          file: ${{ matrix.dockerfile }}\n          tags: ${{ env.REGISTRY }}/${{ github.repository }}-${{ matrix.suffix }}\n",
+        )]);
+        assert!(base.tag_image("ghcr.io/acme/proxy-base-builder"));
+        assert!(base.tag_image("ghcr.io/acme/proxy-base-runtime"));
+        assert!(!base.tag_image("ghcr.io/acme/proxy-base-tools"));
+        let meta = pipelines(&[(
+            ".github/workflows/image.yml",
+            "    strategy:\n      matrix:\n        bin:\n          - ssserver\n          - sslocal\n    steps:\n      - uses: docker/metadata-action@v5\n        with:\n          images: ghcr.io/${{ github.repository_owner }}/${{ matrix.bin }}-rust\n",
+        )]);
+        assert!(meta.tag_image("ghcr.io/acme/ssserver-rust"));
+        assert!(!meta.tag_image("ghcr.io/acme/ssmanager-rust"));
+        let script = pipelines(&[(
+            "Makefile",
+            "image:\n\tdocker build -t registry.example.com/team/api:$(VERSION) --tag=team/worker .\n",
+        )]);
+        assert!(script.tag_image("registry.example.com/team/api"));
+        assert!(script.tag_image("team/worker"));
+        assert!(!script.tag_image("team/api"));
+        let vague = pipelines(&[(
+            ".gitlab-ci.yml",
+            "  script: docker build -t $CI_REGISTRY_IMAGE:$TAG .\n  tags: [docker]\n",
+        )]);
+        assert!(!vague.tag_image("ghcr.io/any/thing"));
+        assert!(!vague.tag_image("docker"));
     }
 
     #[test]

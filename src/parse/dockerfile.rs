@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::parse::shell;
+
 /// A parsed Dockerfile.
 #[derive(Debug, Clone)]
 pub struct Dockerfile {
@@ -135,6 +137,43 @@ impl Stage<'_> {
     /// The image word of the `FROM` (`rust:1.83` in `FROM rust:1.83 AS build`).
     pub fn image(&self) -> Option<Word> {
         self.from.args.words().into_iter().next()
+    }
+
+    /// True when the stage only fetches and unpacks files: it has a `RUN`, and every
+    /// command of every `RUN` downloads, unpacks, moves or checks files, or is shell
+    /// control flow or an assignment (`wget …/app-1.2-x86_64.tar.gz && tar -xf … && mv app
+    /// /bin/`). What such a stage leaves behind is what it downloaded, whatever release
+    /// of its base image it ran in.
+    pub fn only_fetches_files(&self) -> bool {
+        let runs: Vec<&Instruction> = self.body.iter().filter(|i| i.keyword == "RUN").collect();
+        !runs.is_empty()
+            && runs.iter().all(|run| {
+                run.exec.is_none()
+                    && run.heredocs.is_empty()
+                    && shell::commands(&run.args.text).iter().all(|c| {
+                        c.words.first().is_none_or(|(w, _)| {
+                            let program = w.rsplit('/').next().unwrap_or(w);
+                            FETCH_PROGRAMS.contains(&program)
+                                || (w.contains('=') && !w.starts_with('-'))
+                        })
+                    })
+            })
+    }
+
+    /// True when a `RUN` of the stage makes a versioned Rust toolchain the default with
+    /// rustup (`rustup default 1.83.0`, `rustup default nightly-2026-05-20`): the Rust
+    /// of the base image is then not the one that builds.
+    pub fn pins_rust_toolchain(&self) -> bool {
+        self.body
+            .iter()
+            .filter(|i| i.keyword == "RUN")
+            .flat_map(|run| shell::commands(&run.args.text))
+            .any(|c| {
+                let words: Vec<&str> = c.words.iter().map(|(w, _)| w.as_str()).collect();
+                matches!(words.as_slice(), [rustup, "default", toolchain, ..]
+                    if rustup.rsplit('/').next() == Some("rustup")
+                        && toolchain.bytes().any(|b| b.is_ascii_digit()))
+            })
     }
 
     /// The stage name (`build` in `FROM rust AS build`), lower-cased.
@@ -306,6 +345,41 @@ pub struct ParseError {
     pub offset: usize,
     pub message: String,
 }
+
+/// Programs and shell words that fetch, unpack, move or check files, for
+/// [`Stage::only_fetches_files`].
+const FETCH_PROGRAMS: &[&str] = &[
+    "wget",
+    "curl",
+    "tar",
+    "unzip",
+    "gunzip",
+    "gzip",
+    "xz",
+    "bunzip2",
+    "zstd",
+    "mv",
+    "cp",
+    "rm",
+    "mkdir",
+    "chmod",
+    "chown",
+    "ln",
+    "echo",
+    "printf",
+    "test",
+    "[",
+    "true",
+    "cd",
+    "sha256sum",
+    "sha512sum",
+    "if",
+    "then",
+    "elif",
+    "else",
+    "fi",
+    "set",
+];
 
 /// Instructions whose arguments may be a JSON array.
 const JSON_FORM: &[&str] = &["RUN", "CMD", "ENTRYPOINT", "SHELL", "VOLUME", "COPY", "ADD"];

@@ -72,16 +72,31 @@ impl<'a> ImageRef<'a> {
         })
     }
 
-    /// The variant a tag names instead of a version: `alpine` in `node:alpine`, `slim` in
-    /// `rust:slim`. Such a tag follows the image's newest release in that variant.
+    /// The tag, when it names only a variant and the OS release under the image instead
+    /// of the image's version: `alpine` in `node:alpine`, `slim` in `rust:slim`,
+    /// `slim-trixie` in `rust:slim-trixie`. Such a tag follows the image's newest release
+    /// in that variant. For the OS images themselves (`debian:trixie-slim`) and images
+    /// that only add packages to one (`buildpack-deps:bookworm`), the release is the version.
     pub fn variant_only(&self) -> Option<&'a str> {
         let tag = self.tag?;
-        let mut parts = tag.split(['-', '_', '.']);
+        let last = self.name.rsplit('/').next().unwrap_or(self.name);
+        let os_image = OS_IMAGES.contains(&last.to_ascii_lowercase().as_str());
         let all_variants = !self.digest
-            && parts
-                .clone()
-                .all(|p| VARIANTS.contains(&p.to_ascii_lowercase().as_str()));
-        all_variants.then(|| parts.next()).flatten()
+            && tag.split(['-', '_', '.']).all(|p| {
+                let p = p.to_ascii_lowercase();
+                VARIANTS.contains(&p.as_str())
+                    || (!os_image && OS_RELEASE_NAMES.contains(&p.as_str()))
+            });
+        all_variants.then_some(tag)
+    }
+
+    /// True when a part of the tag is a Debian or Ubuntu release code name
+    /// (`slim-trixie`, `noble`): the OS under the image is pinned.
+    pub fn tag_names_os_release(&self) -> bool {
+        self.tag.is_some_and(|tag| {
+            tag.split(['-', '_', '.'])
+                .any(|p| OS_RELEASE_NAMES.contains(&p.to_ascii_lowercase().as_str()))
+        })
     }
 
     /// The release channel a tag follows instead of naming a version: `stable` in
@@ -117,6 +132,14 @@ const ROLLING_DISTRIBUTIONS: &[&str] = &[
 
 /// Tag words that name a variant of an image, not a version.
 const VARIANTS: &[&str] = &["alpine", "slim"];
+
+/// Debian and Ubuntu release code names, which tags use to name the OS under an image.
+const OS_RELEASE_NAMES: &[&str] = &[
+    "trixie", "bookworm", "bullseye", "buster", "stretch", "noble", "jammy", "focal", "bionic",
+];
+
+/// Images whose only version is the OS release a code name gives.
+const OS_IMAGES: &[&str] = &["debian", "ubuntu", "buildpack-deps", "minideb"];
 
 /// The services of [`BACKING_IMAGES`] that keep durable state.
 const DATASTORES: &[&str] = &[
@@ -312,6 +335,26 @@ mod tests {
             Some("alpine")
         );
         assert_eq!(ImageRef::parse("rust:slim").variant_only(), Some("slim"));
+        assert_eq!(
+            ImageRef::parse("rust:slim-trixie").variant_only(),
+            Some("slim-trixie")
+        );
+        assert_eq!(
+            ImageRef::parse("postgres:bookworm").variant_only(),
+            Some("bookworm")
+        );
+        for os_release in [
+            "debian:trixie-slim",
+            "ubuntu:noble",
+            "buildpack-deps:bookworm",
+            "bitnami/minideb:bookworm",
+        ] {
+            assert_eq!(
+                ImageRef::parse(os_release).variant_only(),
+                None,
+                "{os_release}"
+            );
+        }
         assert!(ImageRef::parse("nginx:alpine-slim").is_floating());
         assert_eq!(ImageRef::parse("node:20-alpine").variant_only(), None);
         assert_eq!(ImageRef::parse("debian:bookworm-slim").variant_only(), None);

@@ -370,6 +370,16 @@ impl Diagnostic {
         self
     }
 
+    /// Keep this finding only if no build pipeline of the repository tags images named
+    /// like `image` (its name without tag): an image of this repository's own (builder
+    /// style).
+    pub fn unless_built_here(&mut self, image: &str) -> &mut Self {
+        self.condition = Some(Condition::ImageNotBuiltHere(
+            crate::model::images::image_name(image),
+        ));
+        self
+    }
+
     /// Keep this finding only if the file sits beside a Helm chart's `Chart.yaml`
     /// (builder style).
     pub fn in_helm_chart(&mut self) -> &mut Self {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
+use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
 use crate::model::role::Role;
 use crate::parse::cargo::DepKind;
@@ -61,6 +62,8 @@ pub struct Project {
     pub(crate) container_index: OnceLock<ContainerIndex>,
     /// Crate `Cargo.toml` path → indexes in `code`, built on first use.
     pub(crate) code_by_crate: OnceLock<HashMap<String, Vec<usize>>>,
+    /// The build pipelines under the root, read on first use.
+    pub(crate) pipelines: OnceLock<Pipelines>,
 }
 
 impl Project {
@@ -120,11 +123,17 @@ impl Project {
             .unwrap_or(false)
     }
 
+    /// The repository's build pipelines ([`Pipelines`]), read on first use.
+    pub fn pipelines(&self) -> &Pipelines {
+        self.pipelines.get_or_init(|| Pipelines::read(&self.root))
+    }
+
     /// True when `condition` holds for the file at `path`.
     pub fn holds(&self, condition: &Condition, path: &str) -> bool {
         match condition {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
             Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
+            Condition::ImageNotBuiltHere(name) => !self.pipelines().tag_image(name),
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
             Condition::InHelmChart => {

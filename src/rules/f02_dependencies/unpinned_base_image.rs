@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::parse::dockerfile::{GlobalArgs, Word, expand_args};
+use crate::parse::dockerfile::{GlobalArgs, Stage, Word, expand_args};
 use crate::parse::image::ImageRef;
 use crate::rules::prelude::*;
 use crate::rules::{Check, Ctx, RuleOption};
@@ -13,7 +13,7 @@ declare_rule! {
         name: "unpinned-base-image",
         factor: 2,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Dockerfile],
         summary: "Dockerfile `FROM` without a tag, with `:latest`, or on a moving release channel (`stable`, `lts`, `sid`)",
@@ -30,9 +30,28 @@ impl Check for UnpinnedBaseImage {
         let allowed = cx.option_list("allowed-images");
         let args = df.global_args();
         let mut earlier_stages: HashSet<String> = HashSet::new();
-        for stage in df.stages() {
+        let stages = df.stages();
+        let runtime: Vec<usize> = df
+            .runtime_stages()
+            .iter()
+            .map(|s| s.from.span.start)
+            .collect();
+        let bases: HashSet<String> = stages
+            .iter()
+            .filter_map(|s| s.image().map(|w| w.value.to_ascii_lowercase()))
+            .collect();
+        for stage in &stages {
+            // A side stage that only downloads and unpacks files hands on what it fetched,
+            // whatever release of its base it ran in.
+            let side_fetch = !runtime.contains(&stage.from.span.start)
+                && stage.alias().is_none_or(|a| !bases.contains(&a))
+                && stage.only_fetches_files();
+            if side_fetch {
+                earlier_stages.extend(stage.alias());
+                continue;
+            }
             if let Some(image) = stage.image() {
-                check_from(file, cx, &image, &args, &earlier_stages, &allowed);
+                check_from(file, cx, stage, &image, &args, &earlier_stages, &allowed);
             }
             earlier_stages.extend(stage.alias());
         }
@@ -42,6 +61,7 @@ impl Check for UnpinnedBaseImage {
 fn check_from(
     file: &SourceFile<'_>,
     cx: &mut Ctx<'_>,
+    stage: &Stage<'_>,
     image: &Word,
     args: &GlobalArgs<'_>,
     earlier_stages: &HashSet<String>,
@@ -59,7 +79,16 @@ fn check_from(
     // Untagged or `latest`, but the name fixes the release line or there is none to name.
     let fixed_by_name = matches!(reference.tag, None | Some("latest"))
         && (reference.names_release_line() || reference.is_rolling());
-    if reference.digest || fixed_by_name || allowed.iter().any(|a| a == reference.name) {
+    // `rust:trixie` floats only in Rust, which a `rustup default <version>` replaces.
+    let toolchain_replaced = reference.name.rsplit('/').next() == Some("rust")
+        && reference.variant_only().is_some()
+        && reference.tag_names_os_release()
+        && stage.pins_rust_toolchain();
+    if reference.digest
+        || fixed_by_name
+        || toolchain_replaced
+        || allowed.iter().any(|a| a == reference.name)
+    {
         return;
     }
     let (message, help) = match reference.tag {
@@ -92,7 +121,8 @@ fn check_from(
             None => match reference.variant_only() {
                 Some(variant) => (
                     format!(
-                        "base image `{resolved}` names only the `{variant}` variant, not a version, so it changes whenever a new release lands"
+                        "base image `{resolved}` names only the variant `{variant}`, not a version of `{}`, so it changes whenever a new release lands",
+                        reference.name
                     ),
                     format!(
                         "pin a version with the variant, e.g. `{}:<version>-{tag}`, or a digest",
@@ -103,7 +133,11 @@ fn check_from(
             },
         },
     };
-    let diag = cx.report(file.loc(image.span.clone()), message, help);
+    // An image this repository's pipelines build is its own work: the base it floats on
+    // is judged in the Dockerfile that builds it.
+    let diag = cx
+        .report(file.loc(image.span.clone()), message, help)
+        .unless_built_here(&resolved);
     for inst in used_args {
         diag.with_related(
             file.loc(inst.span.clone()),
