@@ -309,8 +309,9 @@ pub enum Condition {
     /// No build pipeline of the repository tags images of this name (without tag)
     /// ([`crate::model::pipelines`]).
     ImageNotBuiltHere(String),
-    /// The file sits beside a Helm chart's `Chart.yaml`.
-    InHelmChart,
+    /// The file sits beside a Helm chart's `Chart.yaml`, whose templates use this values
+    /// path for more than init containers ([`crate::model::helm::init_container_values`]).
+    HelmAppImage(String),
     /// No committed `Cargo.lock` in the file's directory or above pins a commit of this
     /// git repository URL.
     GitSourceUnlocked(String),

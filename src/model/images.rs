@@ -102,11 +102,12 @@ pub fn is_helm_values_name(file_name: &str) -> bool {
 /// `{registry, repository, tag, digest}`, under `image:` or any other key (`initImage:`,
 /// `image.proxy:`): each as `[registry/]repository:tag` with the node of its `tag`. An
 /// image without a string `tag`, or with an empty one, takes the chart's `appVersion` and
-/// is left out, and so is one with a `digest` or a `repository` that is a URL.
-pub fn helm_values_images<'n, 'a>(doc: &'n Node<'a>) -> Vec<(String, &'n Node<'a>)> {
+/// is left out, and so is one with a `digest` or a `repository` that is a URL. Each comes
+/// with its values path (`image.initImage`).
+pub fn helm_values_images<'n, 'a>(doc: &'n Node<'a>) -> Vec<HelmImage<'n, 'a>> {
     yaml::mappings_with(doc, &["repository", "tag"])
         .into_iter()
-        .filter_map(|image| {
+        .filter_map(|(path, image)| {
             let repository = yaml::str_at(image, "repository").filter(|r| !r.contains("://"))?;
             let tag_node = yaml::get(image, "tag")?;
             let tag = yaml::scalar_str(tag_node).filter(|t| !t.is_empty())?;
@@ -117,9 +118,23 @@ pub fn helm_values_images<'n, 'a>(doc: &'n Node<'a>) -> Vec<(String, &'n Node<'a
                 Some(registry) => format!("{registry}/{repository}:{tag}"),
                 None => format!("{repository}:{tag}"),
             };
-            Some((reference, tag_node))
+            Some(HelmImage {
+                reference,
+                tag: tag_node,
+                path,
+            })
         })
         .collect()
+}
+
+/// An image a Helm values document sets ([`helm_values_images`]).
+pub struct HelmImage<'n, 'a> {
+    /// `[registry/]repository:tag`.
+    pub reference: String,
+    /// The `tag` node.
+    pub tag: &'n Node<'a>,
+    /// The values path of its mapping (`image`, `image.initImage`).
+    pub path: String,
 }
 
 /// True for a reference a build tool resolves when it deploys: `ko://<import path>`.
@@ -212,11 +227,17 @@ mod tests {
     fn helm_values_image_convention() {
         let text = "image:\n  repository: ghcr.io/o/app\n  tag: \"main\"\nsidecar:\n  image:\n    registry: docker.io\n    repository: o/proxy\n    tag: \"\"\nworker:\n  image:\n    repository: o/worker\n    tag: latest\n    digest: sha256:abc\nimages:\n  app:\n    repository: o/app\n    tag: \"\"\n  initImage:\n    repository: busybox\n    tag: stable\nchart:\n  repository: https://charts.example.com\n  tag: v1\n";
         let docs = yaml::parse(text).unwrap().docs;
-        let found: Vec<String> = helm_values_images(&docs[0])
+        let found: Vec<(String, String)> = helm_values_images(&docs[0])
             .into_iter()
-            .map(|(r, _)| r)
+            .map(|i| (i.reference, i.path))
             .collect();
-        assert_eq!(found, ["ghcr.io/o/app:main", "busybox:stable"]);
+        assert_eq!(
+            found,
+            [
+                ("ghcr.io/o/app:main".to_string(), "image".to_string()),
+                ("busybox:stable".to_string(), "images.initImage".to_string())
+            ]
+        );
         assert!(is_helm_values_name("values.yaml"));
         assert!(!is_helm_values_name("values-prod.yaml"));
     }

@@ -370,17 +370,20 @@ fn values_under_depth<'n, 'a>(
     }
 }
 
-/// Every mapping that holds all of `keys`, at any depth (matches are not searched further).
-pub fn mappings_with<'n, 'a>(node: &'n Node<'a>, keys: &[&str]) -> Vec<&'n Node<'a>> {
+/// The mappings under `node` (itself included) that hold every one of `keys`, outermost
+/// only, each with its path of mapping keys from `node` (`image.initImage`; sequence
+/// items add nothing).
+pub fn mappings_with<'n, 'a>(node: &'n Node<'a>, keys: &[&str]) -> Vec<(String, &'n Node<'a>)> {
     let mut out = Vec::new();
-    mappings_with_depth(node, keys, &mut out, 0);
+    mappings_with_depth(node, keys, &mut out, "", 0);
     out
 }
 
 fn mappings_with_depth<'n, 'a>(
     node: &'n Node<'a>,
     keys: &[&str],
-    out: &mut Vec<&'n Node<'a>>,
+    out: &mut Vec<(String, &'n Node<'a>)>,
+    path: &str,
     depth: usize,
 ) {
     if depth > MAX_DEPTH {
@@ -389,15 +392,22 @@ fn mappings_with_depth<'n, 'a>(
     match &node.data {
         YamlData::Mapping(m) => {
             if keys.iter().all(|k| get(node, k).is_some()) {
-                out.push(node);
+                out.push((path.to_string(), node));
                 return;
             }
-            m.iter()
-                .for_each(|(_, v)| mappings_with_depth(v, keys, out, depth + 1));
+            for (k, v) in m.iter() {
+                let key = scalar_text(k).unwrap_or_default();
+                let child = if path.is_empty() {
+                    key
+                } else {
+                    format!("{path}.{key}")
+                };
+                mappings_with_depth(v, keys, out, &child, depth + 1);
+            }
         }
         YamlData::Sequence(s) => s
             .iter()
-            .for_each(|v| mappings_with_depth(v, keys, out, depth + 1)),
+            .for_each(|v| mappings_with_depth(v, keys, out, path, depth + 1)),
         _ => {}
     }
 }

@@ -380,10 +380,11 @@ impl Diagnostic {
         self
     }
 
-    /// Keep this finding only if the file sits beside a Helm chart's `Chart.yaml`
+    /// Keep this finding only if the file sits beside a Helm chart's `Chart.yaml` and the
+    /// chart's templates use the image at values `path` for more than init containers
     /// (builder style).
-    pub fn in_helm_chart(&mut self) -> &mut Self {
-        self.condition = Some(Condition::InHelmChart);
+    pub fn in_helm_chart_app_image(&mut self, path: &str) -> &mut Self {
+        self.condition = Some(Condition::HelmAppImage(path.to_string()));
         self
     }
 

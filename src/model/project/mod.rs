@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
+use crate::model::helm;
 use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
 use crate::model::role::Role;
@@ -136,9 +137,10 @@ impl Project {
             Condition::ImageNotBuiltHere(name) => !self.pipelines().tag_image(name),
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
-            Condition::InHelmChart => {
+            Condition::HelmAppImage(values_path) => {
                 let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-                self.root.join(dir).join("Chart.yaml").is_file()
+                self.root.join(dir).join(helm::CHART_FILE).is_file()
+                    && !helm::init_container_values(&self.root, dir).contains(values_path)
             }
         }
     }

@@ -85,7 +85,8 @@ impl Check for ParseError {
     /// One note per Helm chart: its templates are not YAML until rendered, and twelve-lint
     /// does not render them, so they are not read.
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
-        for (chart, templates) in helm::charts_with_templates(&project.files) {
+        let paths: Vec<&str> = project.files.iter().map(|f| f.path.as_str()).collect();
+        for (chart, templates) in helm::charts_with_templates(&paths) {
             let dir = chart.strip_suffix(helm::CHART_FILE).unwrap_or(chart);
             let dir = if dir.is_empty() {
                 "."

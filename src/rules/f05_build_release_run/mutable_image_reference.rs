@@ -14,7 +14,7 @@ declare_rule! {
         name: "mutable-image-reference",
         factor: 5,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Yaml],
         summary: "Kubernetes, Swarm-stack or production-compose `image:` without a tag or with `:latest`",
@@ -48,9 +48,26 @@ impl Check for MutableImageReference {
                         }
                     }
                 }
+                // An init container that runs a helper image (`busybox` to chown a volume)
+                // prepares the pod; the release is what the app containers run. One that
+                // runs an app image (migrations) is judged with them.
                 DocKind::Kubernetes(_) => {
-                    for c in doc.workload_containers() {
-                        images.extend(yaml::get(c.node, "image"));
+                    let containers = doc.workload_containers();
+                    let app_images: Vec<String> = containers
+                        .iter()
+                        .filter(|c| c.list != "initContainers")
+                        .filter_map(|c| yaml::str_at(c.node, "image"))
+                        .map(images::image_name)
+                        .collect();
+                    for c in &containers {
+                        let image = yaml::get(c.node, "image");
+                        let helper = c.list == "initContainers"
+                            && image
+                                .and_then(yaml::scalar_str)
+                                .is_some_and(|i| !app_images.contains(&images::image_name(i)));
+                        if !helper {
+                            images.extend(image);
+                        }
                     }
                 }
                 DocKind::Compose | DocKind::Other => {}
@@ -69,12 +86,12 @@ impl Check for MutableImageReference {
             }
             let file_name = file.path.rsplit('/').next().unwrap_or(file.path);
             if doc.kind == DocKind::Other && images::is_helm_values_name(file_name) {
-                for (image, tag) in images::helm_values_images(&doc.node) {
-                    if image.contains("{{") {
+                for image in images::helm_values_images(&doc.node) {
+                    if image.reference.contains("{{") {
                         continue;
                     }
-                    if let Some(d) = report(file, cx, tag, &image) {
-                        d.in_helm_chart();
+                    if let Some(d) = report(file, cx, image.tag, &image.reference) {
+                        d.in_helm_chart_app_image(&image.path);
                     }
                 }
             }
