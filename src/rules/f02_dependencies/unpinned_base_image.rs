@@ -31,7 +31,7 @@ impl Check for UnpinnedBaseImage {
         let args = df.global_args();
         let mut earlier_stages: HashSet<String> = HashSet::new();
         let stages = df.stages();
-        let runtime: Vec<usize> = df
+        let runtime: HashSet<usize> = df
             .runtime_stages()
             .iter()
             .map(|s| s.from.span.start)
