@@ -324,7 +324,9 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     });
     assign_package_roles(&mut project, settings);
     assign_toolchain_roles(&mut project, &toolchains, settings);
+    assign_published_roles(&mut project, settings);
     assign_dev_image_roles(&mut project, settings);
+    assign_launch_script_roles(&mut project, settings);
     drop_outside_scope(&mut diagnostics, &project.files, settings);
     let files_linted = project.files.len();
     let diagnostics = finish(diagnostics, suppressions, settings);
@@ -702,6 +704,69 @@ fn assign_toolchain_roles(
                 signal: format!("`{config}` builds a cross-compilation toolchain from it"),
             };
         }
+    }
+}
+
+/// A Dockerfile under a generic development or CI directory (`dev/docker/`, `ci/`) that
+/// a pipeline names and pushes is a published image: production. A `[roles]` entry in
+/// the config keeps its say, and so does a specific signal (`.devcontainer/`,
+/// `Dockerfile.ci`).
+fn assign_published_roles(project: &mut Project, settings: &Settings) {
+    let changes: Vec<(usize, String)> = project
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.kind == FileKind::Dockerfile
+                && matches!(f.role.role, Role::Development | Role::Ci)
+                && role::only_in_generic_directory(&f.path)
+                && settings.configured_role(&f.path).is_none()
+        })
+        .filter_map(|(i, f)| {
+            let pipeline = project.pipelines().publishing(&f.path)?;
+            Some((i, format!("`{pipeline}` builds and pushes it")))
+        })
+        .collect();
+    for (i, signal) in changes {
+        project.files[i].role = Decision {
+            role: Role::Production,
+            signal,
+        };
+    }
+}
+
+/// The scripts a production image starts (`ENTRYPOINT ["/root/entrypoint.sh"]`, copied in
+/// from `dev/docker/entrypoint.sh`) are production code wherever they sit; a `[roles]`
+/// entry in the config keeps its say.
+fn assign_launch_script_roles(project: &mut Project, settings: &Settings) {
+    let started: HashMap<&str, &str> = project
+        .dockerfiles
+        .iter()
+        .filter(|d| project.role_of(&d.path) == Some(Role::Production))
+        .flat_map(|d| {
+            d.launch_scripts
+                .iter()
+                .map(|s| (s.as_str(), d.path.as_str()))
+        })
+        .collect();
+    let changes: Vec<(usize, String)> = project
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            matches!(f.role.role, Role::Development | Role::Ci)
+                && settings.configured_role(&f.path).is_none()
+        })
+        .filter_map(|(i, f)| {
+            let dockerfile = started.get(f.path.as_str())?;
+            Some((i, format!("the image `{dockerfile}` builds starts it")))
+        })
+        .collect();
+    for (i, signal) in changes {
+        project.files[i].role = Decision {
+            role: Role::Production,
+            signal,
+        };
     }
 }
 

@@ -48,6 +48,18 @@ const IMAGE_BUILDS: &[&str] = &[
     "buildah",
 ];
 
+/// Words that show a pipeline pushes the images it builds.
+const PUSHES: &[&str] = &[
+    "docker push",
+    "push: true",
+    "--push",
+    "podman push",
+    "buildah push",
+];
+
+/// The most scripts of one pipeline that are read.
+const MAX_SCRIPTS: usize = 20;
+
 /// The most bytes of one pipeline file that are read.
 const MAX_BYTES: u64 = 1024 * 1024;
 
@@ -62,16 +74,16 @@ pub struct Pipelines {
 }
 
 impl Pipelines {
-    /// Read the pipeline files under `root`. Symbolic links are not followed, so nothing
-    /// outside the repository is read.
+    /// Read the pipeline files under `root`, each with the repository scripts it runs
+    /// (`./dev/build-docker.sh`), which build as part of it. Symbolic links are not
+    /// followed, so nothing outside the repository is read.
     pub fn read(root: &Path) -> Pipelines {
         let mut paths: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
         for dir in DIRS {
-            let full = root.join(dir);
-            if !std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir()) {
+            if !real_path(root, dir).is_some_and(|m| m.is_dir()) {
                 continue;
             }
-            let Ok(entries) = std::fs::read_dir(&full) else {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
                 continue;
             };
             let mut names: Vec<String> = entries
@@ -82,14 +94,41 @@ impl Pipelines {
             names.truncate(MAX_FILES_PER_DIR);
             paths.extend(names.into_iter().map(|n| format!("{dir}/{n}")));
         }
+        let read = |p: &str| {
+            real_path(root, p)?;
+            read_regular_prefix(&root.join(p), MAX_BYTES)
+        };
         let files = paths
             .into_iter()
             .filter_map(|p| {
-                let text = read_regular_prefix(&root.join(&p), MAX_BYTES)?;
+                let mut text = read(&p)?;
+                for script in run_scripts(&text).into_iter().take(MAX_SCRIPTS) {
+                    if let Some(body) = read(&script) {
+                        text.push('\n');
+                        text.push_str(&body);
+                    }
+                }
                 Some((p, text))
             })
             .collect();
         Pipelines { files }
+    }
+
+    /// The first pipeline that names the Dockerfile at `dockerfile` (its path, its file
+    /// name, or for a default name its directory) and pushes images (`docker push`,
+    /// `push: true`, `--push`): the image is published.
+    pub fn publishing(&self, dockerfile: &str) -> Option<&str> {
+        let (dir, name) = dockerfile.rsplit_once('/').unwrap_or(("", dockerfile));
+        let default_name = name == "Dockerfile" || name == "Containerfile";
+        self.files
+            .iter()
+            .filter(|(_, text)| PUSHES.iter().any(|p| text.contains(p)))
+            .find(|(_, text)| {
+                names_path(text, dockerfile)
+                    || (!default_name && names_path(text, name))
+                    || (default_name && !dir.is_empty() && names_path(text, dir))
+            })
+            .map(|(path, _)| path.as_str())
     }
 
     /// The first pipeline file that builds the Dockerfile at `dockerfile` (a path from the
@@ -97,15 +136,9 @@ impl Pipelines {
     /// a `Dockerfile` or `Containerfile`, which a build finds without being told, one that
     /// builds any image.
     pub fn building(&self, dockerfile: &str) -> Option<&str> {
-        let name = dockerfile.rsplit('/').next().unwrap_or(dockerfile);
-        let default_name = name == "Dockerfile" || name == "Containerfile";
         self.files
             .iter()
-            .find(|(_, text)| {
-                names_path(text, dockerfile)
-                    || (!default_name && names_path(text, name))
-                    || (default_name && IMAGE_BUILDS.iter().any(|w| text.contains(w)))
-            })
+            .find(|(_, text)| builds(text, dockerfile))
             .map(|(path, _)| path.as_str())
     }
 }
@@ -266,6 +299,49 @@ fn template_matches(template: &str, name: &str) -> bool {
     remaining.ends_with(last)
 }
 
+/// True when a pipeline's `text` builds the Dockerfile at `dockerfile` (see
+/// [`Pipelines::building`]).
+fn builds(text: &str, dockerfile: &str) -> bool {
+    let name = dockerfile.rsplit('/').next().unwrap_or(dockerfile);
+    let default_name = name == "Dockerfile" || name == "Containerfile";
+    names_path(text, dockerfile)
+        || (!default_name && names_path(text, name))
+        || (default_name && IMAGE_BUILDS.iter().any(|w| text.contains(w)))
+}
+
+/// The repository scripts a pipeline text runs: words that are relative paths ending in
+/// `.sh` (`./dev/build-docker.sh`, `bash scripts/release.sh`), as paths from the root.
+fn run_scripts(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ';' | '(' | ')'))
+        .filter(|w| w.ends_with(".sh") && !w.starts_with('/') && !w.contains('$'))
+        .map(|w| w.trim_start_matches("./").to_string())
+        .filter(|w| !w.split('/').any(|part| part == ".." || part.is_empty()))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The metadata of `rel` under `root` when no part of it is a symbolic link (nor `..`):
+/// a path that stays inside the repository.
+fn real_path(root: &Path, rel: &str) -> Option<std::fs::Metadata> {
+    let mut at = root.to_path_buf();
+    let mut meta = None;
+    for part in rel.split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return None;
+        }
+        at.push(part);
+        let m = std::fs::symlink_metadata(&at).ok()?;
+        if m.file_type().is_symlink() {
+            return None;
+        }
+        meta = Some(m);
+    }
+    meta
+}
+
 /// True when `text` holds `path` as a whole path: not inside a longer name
 /// (`Dockerfile-c` in `Dockerfile-cpp`), though it may end a longer path (`./api/Dockerfile-c`
 /// holds `Dockerfile-c`).
@@ -308,6 +384,61 @@ mod tests {
         assert!(make.building("api/Dockerfile-c").is_some());
         assert!(make.building("api/Dockerfile-cpp").is_none());
         assert!(make.building("api/Dockerfile").is_some());
+    }
+
+    #[test]
+    fn scripts_a_pipeline_runs_are_part_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+        std::fs::create_dir_all(root.join("dev/docker")).unwrap();
+        std::fs::write(
+            root.join(".github/workflows/docker.yml"),
+            "jobs:\n  docker:\n    steps:\n      - run: ./dev/build-docker.sh\n      - run: docker push ghcr.io/acme/scheduler:latest\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("dev/build-docker.sh"),
+            "docker build -t acme/scheduler -f dev/docker/scheduler.Dockerfile .\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join(".github/workflows/test.yml"),
+            "      - run: docker build -f dev/docker/test.Dockerfile .\n",
+        )
+        .unwrap();
+        let p = Pipelines::read(root);
+        assert_eq!(
+            p.publishing("dev/docker/scheduler.Dockerfile"),
+            Some(".github/workflows/docker.yml")
+        );
+        assert_eq!(
+            p.building("dev/docker/test.Dockerfile"),
+            Some(".github/workflows/test.yml")
+        );
+        assert_eq!(p.publishing("dev/docker/test.Dockerfile"), None);
+        assert_eq!(
+            run_scripts("run: bash ../x.sh && ./a/b.sh; /abs/c.sh \"$D/d.sh\" ci/e.sh"),
+            ["a/b.sh", "ci/e.sh"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_repository_are_not_followed() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(outside.path().join("workflows")).unwrap();
+        std::fs::write(
+            outside.path().join("workflows/x.yml"),
+            "docker build -f Dockerfile.dev . && docker push a/b\n",
+        )
+        .unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), repo.path().join(".github")).unwrap();
+        assert_eq!(
+            Pipelines::read(repo.path()).building("Dockerfile.dev"),
+            None
+        );
     }
 
     #[test]

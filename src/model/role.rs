@@ -436,6 +436,18 @@ pub fn of_path(rel: &str) -> Decision {
     Decision::production()
 }
 
+/// True when `rel` takes a non-production role only from a generic `dev/` or `ci/`
+/// directory, where projects also keep their release tooling, and not from its own name
+/// or a specific directory (`.devcontainer/`, `tests/`).
+pub fn only_in_generic_directory(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let signal = of_path(rel).signal;
+    of_path(name).role == Role::Production
+        && ["dev", "ci", ".ci"]
+            .iter()
+            .any(|d| signal == format!("directory `{d}/`"))
+}
+
 /// True when a compose service bind-mounts the source tree (`.:/app`, `./src:/app/src`):
 /// source code mounted into a container is a development setup.
 pub fn mounts_source(svc: &Node<'_>) -> bool {
@@ -632,6 +644,11 @@ mod tests {
         assert_eq!(role("bdd/docker-compose.cluster.yml"), Role::Test);
         assert_eq!(role("chaos-testing/src/k8s.rs"), Role::Test);
         assert_eq!(role("linkerd/tls/test-util/src/lib.rs"), Role::Test);
+        assert!(only_in_generic_directory("dev/docker/scheduler.Dockerfile"));
+        assert!(only_in_generic_directory("ci/Dockerfile"));
+        assert!(!only_in_generic_directory("dev/Dockerfile.ci"));
+        assert!(!only_in_generic_directory(".devcontainer/Dockerfile"));
+        assert!(!only_in_generic_directory("Dockerfile.dev"));
         assert_eq!(role("crates/test_utils/src/db.rs"), Role::Test);
     }
 

@@ -84,6 +84,8 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
             let mut exposes = Vec::new();
             let mut env = Vec::new();
             let mut copies = Vec::new();
+            // Repository files copied into the image: (source as written, destination).
+            let mut copied_in: Vec<(String, String)> = Vec::new();
             for stage in df.runtime_stages() {
                 if let Some(image) = stage.image() {
                     let name = image.value.split(['@']).next().unwrap_or_default();
@@ -122,6 +124,15 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                                 provides.insert(basename(&dest.value));
                             }
                             let sources = &words[..words.len().saturating_sub(1)];
+                            let from_stage =
+                                inst.flags.iter().any(|f| f.value.starts_with("--from"));
+                            if let (false, Some(dest)) = (from_stage, words.last()) {
+                                copied_in.extend(
+                                    sources
+                                        .iter()
+                                        .map(|w| (w.value.clone(), dest.value.clone())),
+                                );
+                            }
                             copies.push((
                                 sources.iter().map(|w| w.value.clone()).collect(),
                                 file.loc(
@@ -145,6 +156,8 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .filter(|w| !w.is_empty())
                 .map(str::to_string)
                 .collect();
+            let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+            let launch_scripts = launch_scripts(file, &copied_in, dir);
             Some(Fact::Docker(DockerFacts {
                 path: file.path.to_string(),
                 stages,
@@ -153,6 +166,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 env,
                 copies,
                 words,
+                launch_scripts,
             }))
         }
         FileKind::Rust => {
@@ -253,6 +267,52 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
         })),
         _ => None,
     }
+}
+
+/// The repository files a Dockerfile's start command runs, as paths from the root (for
+/// each source, as if the build context were the root and as if it were the Dockerfile's
+/// directory `dir`): the program its `ENTRYPOINT` or `CMD` names (after an init shim or
+/// a shell), matched by file name to a file `copied_in` (source, destination) the runtime
+/// stages copy from the build context.
+fn launch_scripts(file: &SourceFile<'_>, copied_in: &[(String, String)], dir: &str) -> Vec<String> {
+    const SHIMS: &[&str] = &["tini", "tini-static", "dumb-init", "catatonit", "exec"];
+    let mut out = Vec::new();
+    for launch in crate::model::launch::launches(file) {
+        let Some(first) = launch.commands().first() else {
+            continue;
+        };
+        let program = first.words.iter().map(|(w, _)| w.as_str()).find(|w| {
+            let name = w.rsplit('/').next().unwrap_or(w);
+            !w.starts_with('-') && !SHIMS.contains(&name) && !shell::SHELLS.contains(&name)
+        });
+        let Some(name) = program.map(|p| p.rsplit('/').next().unwrap_or(p)) else {
+            continue;
+        };
+        for (source, dest) in copied_in {
+            let source_name = source
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(source);
+            let dest_name = dest
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(dest);
+            let copied_as = if dest.ends_with('/') {
+                source_name
+            } else {
+                dest_name
+            };
+            if copied_as == name && !source.contains(['*', '?', '$']) {
+                out.push(join_path("", source));
+                out.push(join_path(dir, source));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The containers of a compose or Kubernetes document.

@@ -125,6 +125,9 @@ pub struct DockerFacts {
     pub copies: Vec<(Vec<String>, Location)>,
     /// Every word of its build steps and what it provides, for [`Self::mentions`].
     pub words: HashSet<String>,
+    /// Repository files its start command runs (an entrypoint script copied in), as
+    /// candidate paths from the root.
+    pub launch_scripts: Vec<String>,
 }
 
 impl DockerFacts {

@@ -112,14 +112,28 @@ impl Check for ShellFormEntrypoint {
     }
 }
 
-/// A supervised service's `run` script whose last command starts the program as a child
-/// of the shell: the supervisor signals the shell, which does not pass SIGTERM on. Only a
-/// plain last command is judged (not control flow, a background job, the end of a
-/// pipeline, `wait` or `exit`).
+/// A container's entrypoint script (`docker-entrypoint.sh`, `scheduler-entrypoint.sh`) or
+/// a supervised service's `run` script whose last command starts the program as a child
+/// of the shell: the container runtime or the supervisor signals the shell, which does
+/// not pass SIGTERM on. Only a plain last command is judged (not control flow, a
+/// background job, the end of a pipeline, `wait` or `exit`).
 fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-    if !is_service_run_script(file.path) {
+    let name = file.path.rsplit('/').next().unwrap_or(file.path);
+    let (what, why, whose) = if is_service_run_script(file.path) {
+        (
+            "the service's `run` script",
+            "the supervisor signals the shell, which does not pass SIGTERM on",
+            "the supervisor's",
+        )
+    } else if name.to_ascii_lowercase().contains("entrypoint") {
+        (
+            "the entrypoint script",
+            "the shell stays the container's main process and does not pass SIGTERM on",
+            "the container's",
+        )
+    } else {
         return;
-    }
+    };
     let shebang = file.text.lines().next().unwrap_or_default();
     let interpreter = shebang.strip_prefix("#!").unwrap_or_default();
     if !interpreter
@@ -151,9 +165,9 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
     cx.report(
         file.loc(start..end.end),
         format!(
-            "the service's `run` script starts `{program}` without `exec`: the supervisor signals the shell, which does not pass SIGTERM on, so `{program}` is killed without a graceful shutdown"
+            "{what} starts `{program}` without `exec`: {why}, so `{program}` is killed without a graceful shutdown"
         ),
-        "start the program with `exec` so it replaces the shell and receives the supervisor's signals",
+        format!("start the program with `exec` so it replaces the shell and receives {whose} signals"),
     )
     .with_fix(
         "start it with `exec`",
