@@ -1001,6 +1001,11 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
                 .iter()
                 .filter(|d| d.kind == yaml::DocKind::Compose)
                 .find_map(|d| role::of_compose(&d.node, rel))
+                .or_else(|| {
+                    file.yaml()
+                        .iter()
+                        .find_map(|d| role::of_api_description(&d.node))
+                })
                 .or_else(|| file.tokens().and_then(role::of_inner_attributes));
             // One pass over the items decides which rules read the syntax tree, and which
             // items it is built from.

@@ -448,6 +448,16 @@ pub fn only_in_generic_directory(rel: &str) -> bool {
             .any(|d| signal == format!("directory `{d}/`"))
 }
 
+/// The role an API description gives its file: a YAML document with a top-level
+/// `openapi:` or `swagger:` version describes an API, and its credentials are request
+/// examples.
+pub fn of_api_description(doc: &Node<'_>) -> Option<Decision> {
+    ["openapi", "swagger"]
+        .into_iter()
+        .find(|key| yaml::get(doc, key).and_then(yaml::scalar_text).is_some())
+        .map(|key| Decision::new(Role::Docs, format!("API description (`{key}:`)")))
+}
+
 /// True when a compose service bind-mounts the source tree (`.:/app`, `./src:/app/src`):
 /// source code mounted into a container is a development setup.
 pub fn mounts_source(svc: &Node<'_>) -> bool {
@@ -732,6 +742,19 @@ mod tests {
             of_file("Dockerfile", Some(plain), None).role,
             Role::Production
         );
+    }
+
+    #[test]
+    fn api_descriptions_are_docs() {
+        let doc = |text: &str| yaml::parse(text).unwrap().docs.remove(0);
+        let spec = doc("openapi: 3.0.3\ninfo:\n  title: API\n");
+        assert_eq!(of_api_description(&spec).map(|d| d.role), Some(Role::Docs));
+        let swagger = doc("swagger: \"2.0\"\npaths: {}\n");
+        assert_eq!(
+            of_api_description(&swagger).map(|d| d.role),
+            Some(Role::Docs)
+        );
+        assert!(of_api_description(&doc("services:\n  openapi:\n    image: x\n")).is_none());
     }
 
     #[test]

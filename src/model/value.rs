@@ -63,7 +63,14 @@ pub fn interpolation_default(value: &str) -> Option<&str> {
     let rest = &inner[name_end..];
     let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
     // A nested interpolation is one value, not a default followed by more text.
-    (!default.contains(['$', '}'])).then_some(default)
+    if default.contains(['$', '}']) {
+        return None;
+    }
+    // `${KEY-""}`: compose and shells take the quotes away.
+    let unquoted = ['"', '\'']
+        .iter()
+        .find_map(|q| default.strip_prefix(*q)?.strip_suffix(*q));
+    Some(unquoted.unwrap_or(default))
 }
 
 /// True when a key names a credential that is public by design: publishable and
@@ -168,7 +175,7 @@ fn is_marker(v: &str, lower: &str) -> bool {
         || v.chars()
             .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '#' | '-' | '_' | '0' | '?'))
         || lower.starts_with("xxx")
-        || MARKER_WORDS.contains(&lower)
+        || MARKER_WORDS.contains(&lower.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
         || ["your", "insert", "please", "put", "enter", "add"]
             .iter()
             .any(|p| starts_with_word(lower, p))
@@ -396,6 +403,8 @@ mod tests {
             "seriously-insecure",
             "AKIAIOSFODNN7EXAMPLE",
             "-",
+            "***redacted***",
+            "[REDACTED]",
         ] {
             assert_eq!(kind(v), ValueKind::Placeholder, "{v}");
         }
@@ -448,6 +457,8 @@ mod tests {
             Some("changeme_secret_key")
         );
         assert_eq!(interpolation_default("${PW-hunter2}"), Some("hunter2"));
+        assert_eq!(interpolation_default("${RS_API_KEY-\"\"}"), Some(""));
+        assert_eq!(interpolation_default("${PW:-'s3cr3t'}"), Some("s3cr3t"));
         assert_eq!(interpolation_default("${PW}"), None);
         assert_eq!(interpolation_default("${PW:?required}"), None);
         assert_eq!(interpolation_default("${A:-${B}}"), None);
