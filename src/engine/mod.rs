@@ -657,29 +657,33 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) {
     let Some((deployed, basis)) = project.deployed_packages(|p| production.contains(p)) else {
         return;
     };
+    reassign_roles(project, settings, |project, f| {
+        if f.kind != FileKind::Rust || f.role.role != Role::Production {
+            return None;
+        }
+        let krate = project.crate_of(&f.path)?;
+        let index = project.crate_index(krate)?;
+        let (name, _) = krate.manifest.package.as_ref()?;
+        (!deployed.contains(&index)).then(|| Decision {
+            role: Role::NotDeployed,
+            signal: format!("package `{name}` is not deployed: {basis}"),
+        })
+    });
+}
+
+/// Give each file `decide` has a new role for its decision; a `[roles]` entry in the
+/// config keeps its say.
+fn reassign_roles(
+    project: &mut Project,
+    settings: &Settings,
+    decide: impl Fn(&Project, &FileEntry) -> Option<Decision>,
+) {
     let changes: Vec<(usize, Decision)> = project
         .files
         .iter()
         .enumerate()
-        .filter(|(_, f)| {
-            f.kind == FileKind::Rust
-                && f.role.role == Role::Production
-                && settings.configured_role(&f.path).is_none()
-        })
-        .filter_map(|(i, f)| {
-            let krate = project.crate_of(&f.path)?;
-            let index = project.crate_index(krate)?;
-            let (name, _) = krate.manifest.package.as_ref()?;
-            (!deployed.contains(&index)).then(|| {
-                (
-                    i,
-                    Decision {
-                        role: Role::NotDeployed,
-                        signal: format!("package `{name}` is not deployed: {basis}"),
-                    },
-                )
-            })
-        })
+        .filter(|(_, f)| settings.configured_role(&f.path).is_none())
+        .filter_map(|(i, f)| Some((i, decide(project, f)?)))
         .collect();
     for (i, decision) in changes {
         project.files[i].role = decision;
@@ -687,101 +691,63 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) {
 }
 
 /// Dockerfiles that `cross` builds compilation toolchains from (`Cross.toml`) are developer
-/// tooling, not deployed images; a `[roles]` entry in the config keeps its say.
+/// tooling, not deployed images.
 fn assign_toolchain_roles(
     project: &mut Project,
     toolchains: &BTreeMap<String, String>,
     settings: &Settings,
 ) {
-    for f in project.files.iter_mut().filter(|f| {
-        f.kind == FileKind::Dockerfile
-            && f.role.role == Role::Production
-            && settings.configured_role(&f.path).is_none()
-    }) {
-        if let Some(config) = toolchains.get(&f.path) {
-            f.role = Decision {
-                role: Role::Tooling,
-                signal: format!("`{config}` builds a cross-compilation toolchain from it"),
-            };
-        }
-    }
+    reassign_roles(project, settings, |_, f| {
+        let config = toolchains.get(&f.path)?;
+        (f.kind == FileKind::Dockerfile && f.role.role == Role::Production).then(|| Decision {
+            role: Role::Tooling,
+            signal: format!("`{config}` builds a cross-compilation toolchain from it"),
+        })
+    });
 }
 
 /// A Dockerfile under a generic development or CI directory (`dev/docker/`, `ci/`) that
-/// a pipeline names and pushes is a published image: production. A `[roles]` entry in
-/// the config keeps its say, and so does a specific signal (`.devcontainer/`,
-/// `Dockerfile.ci`).
+/// a pipeline names and pushes is a published image: production. A specific signal
+/// (`.devcontainer/`, `Dockerfile.ci`) keeps its say.
 fn assign_published_roles(project: &mut Project, settings: &Settings) {
-    let changes: Vec<(usize, String)> = project
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            f.kind == FileKind::Dockerfile
-                && matches!(f.role.role, Role::Development | Role::Ci)
-                && role::only_in_generic_directory(&f.path)
-                && settings.configured_role(&f.path).is_none()
-        })
-        .filter_map(|(i, f)| {
-            let pipeline = project.pipelines().publishing(&f.path)?;
-            Some((i, format!("`{pipeline}` builds and pushes it")))
-        })
-        .collect();
-    for (i, signal) in changes {
-        project.files[i].role = Decision {
+    reassign_roles(project, settings, |project, f| {
+        let eligible = f.kind == FileKind::Dockerfile
+            && matches!(f.role.role, Role::Development | Role::Ci)
+            && role::only_in_generic_directory(&f.path);
+        let pipeline = eligible.then(|| project.pipelines().publishing(&f.path))??;
+        Some(Decision {
             role: Role::Production,
-            signal,
-        };
-    }
+            signal: format!("`{pipeline}` builds and pushes it"),
+        })
+    });
 }
 
 /// The scripts a production image starts (`ENTRYPOINT ["/root/entrypoint.sh"]`, copied in
-/// from `dev/docker/entrypoint.sh`) are production code wherever they sit; a `[roles]`
-/// entry in the config keeps its say.
+/// from `dev/docker/entrypoint.sh`) are production code wherever they sit.
 fn assign_launch_script_roles(project: &mut Project, settings: &Settings) {
-    let started: HashMap<&str, &str> = project
+    let started: HashMap<String, String> = project
         .dockerfiles
         .iter()
         .filter(|d| project.role_of(&d.path) == Some(Role::Production))
-        .flat_map(|d| {
-            d.launch_scripts
-                .iter()
-                .map(|s| (s.as_str(), d.path.as_str()))
-        })
+        .flat_map(|d| d.launch_scripts.iter().map(|s| (s.clone(), d.path.clone())))
         .collect();
-    let changes: Vec<(usize, String)> = project
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            matches!(f.role.role, Role::Development | Role::Ci)
-                && settings.configured_role(&f.path).is_none()
-        })
-        .filter_map(|(i, f)| {
-            let dockerfile = started.get(f.path.as_str())?;
-            Some((i, format!("the image `{dockerfile}` builds starts it")))
-        })
-        .collect();
-    for (i, signal) in changes {
-        project.files[i].role = Decision {
+    reassign_roles(project, settings, |_, f| {
+        let dockerfile = started.get(&f.path)?;
+        matches!(f.role.role, Role::Development | Role::Ci).then(|| Decision {
             role: Role::Production,
-            signal,
-        };
-    }
+            signal: format!("the image `{dockerfile}` builds starts it"),
+        })
+    });
 }
 
 /// Dockerfiles that only development compose setups build take the role of those setups
-/// ([`dev_images`]); a `[roles]` entry in the config keeps its say.
+/// ([`dev_images`]).
 fn assign_dev_image_roles(project: &mut Project, settings: &Settings) {
-    let changes = dev_images::dev_built_dockerfiles(project, |path| project.role_of(path));
-    for (path, decision) in changes
-        .into_iter()
-        .filter(|(path, _)| settings.configured_role(path).is_none())
-    {
-        if let Some(f) = project.files.iter_mut().find(|f| f.path == path) {
-            f.role = decision;
-        }
-    }
+    let changes: HashMap<String, Decision> =
+        dev_images::dev_built_dockerfiles(project, |path| project.role_of(path))
+            .into_iter()
+            .collect();
+    reassign_roles(project, settings, |_, f| changes.get(&f.path).cloned());
 }
 
 /// Drop findings of production-scoped rules in files the deployment model says are not
