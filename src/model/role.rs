@@ -485,48 +485,68 @@ const DEV_CHANNELS: &[&str] = &[
 /// Stage names a compose `build.target` picks for a development setup.
 const DEV_STAGES: &[&str] = &["dev", "development", "debug", "test", "testing"];
 
-/// The role a compose file's services give it, when one of them is plainly not
-/// production: it builds a development stage (`build.target: dev`), bind-mounts the
+/// The role a compose file's services give it: development when every service runs a
+/// backing service and none the app, or when one of them is plainly not production: it builds a development stage (`build.target: dev`), bind-mounts the
 /// source tree, runs the unreleased build of an image (`app:nightly`, `app:main`; unless
 /// the file at `path` is named as the production one), or runs an emulator (a cloud
 /// service's local stand-in).
 pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
     let named_production = names_production(path);
-    yaml::compose_services(doc)
-        .into_iter()
-        .find_map(|(name, svc)| {
-            let name = yaml::scalar_text(name).unwrap_or_default();
-            let target = yaml::get(svc, "build").and_then(|b| yaml::str_at(b, "target"));
-            if let Some(stage) =
-                target.filter(|t| DEV_STAGES.contains(&t.to_ascii_lowercase().as_str()))
-            {
-                return Some(Decision::new(
-                    Role::Development,
-                    format!("service `{name}` builds the `{stage}` stage"),
-                ));
-            }
-            if mounts_source(svc) {
-                return Some(Decision::new(
-                    Role::Development,
-                    format!("service `{name}` mounts the source tree"),
-                ));
-            }
-            // A file named as the production deployment that runs a branch build is a
-            // production deployment doing so (TF0502 reports it).
-            if !named_production
-                && let Some(image) = yaml::str_at(svc, "image")
-                && let Some(channel) = ImageRef::parse(image)
-                    .channel()
-                    .filter(|c| DEV_CHANNELS.contains(&c.to_ascii_lowercase().as_str()))
-            {
-                return Some(Decision::new(
-                    Role::Development,
-                    format!("service `{name}` runs the unreleased `{channel}` build of `{image}`"),
-                ));
-            }
-            runs_emulator(svc)
-                .then(|| Decision::new(Role::Test, format!("service `{name}` runs an emulator")))
+    let services = yaml::compose_services(doc);
+    let by_service = services.iter().find_map(|&(name, svc)| {
+        let name = yaml::scalar_text(name).unwrap_or_default();
+        let target = yaml::get(svc, "build").and_then(|b| yaml::str_at(b, "target"));
+        if let Some(stage) =
+            target.filter(|t| DEV_STAGES.contains(&t.to_ascii_lowercase().as_str()))
+        {
+            return Some(Decision::new(
+                Role::Development,
+                format!("service `{name}` builds the `{stage}` stage"),
+            ));
+        }
+        if mounts_source(svc) {
+            return Some(Decision::new(
+                Role::Development,
+                format!("service `{name}` mounts the source tree"),
+            ));
+        }
+        // A file named as the production deployment that runs a branch build is a
+        // production deployment doing so (TF0502 reports it).
+        if !named_production
+            && let Some(image) = yaml::str_at(svc, "image")
+            && let Some(channel) = ImageRef::parse(image)
+                .channel()
+                .filter(|c| DEV_CHANNELS.contains(&c.to_ascii_lowercase().as_str()))
+        {
+            return Some(Decision::new(
+                Role::Development,
+                format!("service `{name}` runs the unreleased `{channel}` build of `{image}`"),
+            ));
+        }
+        runs_emulator(svc)
+            .then(|| Decision::new(Role::Test, format!("service `{name}` runs an emulator")))
+    });
+    // Only backing services (databases, caches, telemetry) and none of the app: the
+    // developer's local dependencies, unless the file is named as the production one.
+    let mut backing: Vec<&'static str> = services
+        .iter()
+        .filter(|(_, svc)| yaml::get(svc, "build").is_none())
+        .filter_map(|(_, svc)| ImageRef::parse(yaml::str_at(svc, "image")?).backing_service())
+        .collect();
+    let only_backing = !services.is_empty() && backing.len() == services.len();
+    backing.sort_unstable();
+    backing.dedup();
+    by_service.or_else(|| {
+        (!named_production && only_backing).then(|| {
+            Decision::new(
+                Role::Development,
+                format!(
+                    "every service runs a backing service ({}) and none runs the app",
+                    backing.join(", ")
+                ),
+            )
         })
+    })
 }
 
 /// True when a compose service runs an emulator: its image names one
@@ -777,6 +797,10 @@ mod tests {
         assert_eq!(role(nightly), Some(Role::Development));
         let stable = "services:\n  app:\n    image: example/app:latest\n  proxy:\n    image: nginx:stable-alpine\n";
         assert_eq!(role(stable), None);
+        let dependencies = "services:\n  db:\n    image: postgres:16.4\n  cache:\n    image: redis:7.4\n  grafana:\n    image: grafana/grafana:11.1.4\n";
+        assert_eq!(role(dependencies), Some(Role::Development));
+        let prod = crate::parse::yaml::parse(dependencies).unwrap().docs;
+        assert_eq!(of_compose(&prod[0], "docker-compose.prod.yml"), None);
     }
 
     #[test]
