@@ -743,10 +743,9 @@ fn assign_launch_script_roles(project: &mut Project, settings: &Settings) {
 /// Dockerfiles that only development compose setups build take the role of those setups
 /// ([`dev_images`]).
 fn assign_dev_image_roles(project: &mut Project, settings: &Settings) {
-    let changes: HashMap<String, Decision> =
-        dev_images::dev_built_dockerfiles(project, |path| project.role_of(path))
-            .into_iter()
-            .collect();
+    let changes: HashMap<String, Decision> = dev_images::dev_built_dockerfiles(project)
+        .into_iter()
+        .collect();
     reassign_roles(project, settings, |_, f| changes.get(&f.path).cloned());
 }
 

@@ -11,12 +11,9 @@ use crate::model::role::{Decision, Role};
 
 /// The Dockerfiles (path → decision) that only compose services of non-production compose
 /// files build, each building its final stage (no `target`, or the last stage's name).
-/// `role_of` gives a file's role; the pipelines are read only when some Dockerfile
-/// qualifies.
-pub fn dev_built_dockerfiles(
-    project: &Project,
-    role_of: impl Fn(&str) -> Option<Role>,
-) -> Vec<(String, Decision)> {
+/// The pipelines are read only when some Dockerfile qualifies.
+pub fn dev_built_dockerfiles(project: &Project) -> Vec<(String, Decision)> {
+    let role_of = |path: &str| project.role_of(path);
     let final_stage: HashMap<&str, Option<&str>> = project
         .dockerfiles
         .iter()

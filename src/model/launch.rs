@@ -113,7 +113,7 @@ impl Launch<'_> {
             .filter(|w| !w.starts_with('-'))
             .collect();
         match program {
-            "tini" | "tini-static" | "dumb-init" | "catatonit" => rest.is_empty(),
+            _ if INIT_SHIMS.contains(&program) => rest.is_empty(),
             // `gosu USER COMMAND…`, `su-exec USER[:GROUP] COMMAND…`
             "gosu" | "su-exec" => rest.len() == 1,
             _ => words.len() == 1 && (program.ends_with(".sh") || is_entrypoint_script(program)),
@@ -151,9 +151,10 @@ pub fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
     match file.kind {
         FileKind::Dockerfile => file.dockerfile().map_or_else(Vec::new, |df| {
             // The effective instruction: the last in the runtime stage chain, newest stage first.
+            let runtime = df.runtime_stages();
             let effective = |keyword: &str| {
-                df.runtime_stages()
-                    .into_iter()
+                runtime
+                    .iter()
                     .find_map(|stage| stage.body.iter().rev().find(|i| i.keyword == keyword))
             };
             let shell = effective("SHELL")
@@ -185,13 +186,23 @@ pub fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
     }
 }
 
-/// Scripts named as container start scripts: `entrypoint.sh`, `docker-entrypoint.sh`,
-/// `start.sh`, `boot.sh`, `docker-start.sh`. (`run.sh` and `init*.sh` are more often
-/// developer helpers and are not assumed to start containers.)
+/// Init shims that start the command they are given and forward signals to it.
+pub const INIT_SHIMS: &[&str] = &["tini", "tini-static", "dumb-init", "catatonit"];
+
+/// Scripts whose name says they are a container's entrypoint: `entrypoint.sh`,
+/// `docker-entrypoint.sh`, `scheduler-entrypoint.sh`.
+pub fn is_named_entrypoint(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.to_ascii_lowercase().contains("entrypoint")
+}
+
+/// Scripts named as container start scripts: [`is_named_entrypoint`] ones, `start.sh`,
+/// `boot.sh`, `docker-start.sh`. (`run.sh` and `init*.sh` are more often developer
+/// helpers and are not assumed to start containers.)
 pub fn is_entrypoint_script(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let stem = name.split('.').next().unwrap_or(&name);
-    name.contains("entrypoint")
+    is_named_entrypoint(path)
         || matches!(
             stem,
             "start" | "boot" | "startup" | "docker-start" | "container-start"

@@ -7,6 +7,7 @@
 //! repository's work, whose own base is judged where it is written.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::model::source::read_regular_prefix;
 
@@ -71,6 +72,9 @@ const MAX_FILES_PER_DIR: usize = 200;
 pub struct Pipelines {
     /// (path from the root, text).
     files: Vec<(String, String)>,
+    /// The image names the pipelines tag, as templates ([`Pipelines::tag_image`]); built
+    /// on first use.
+    tagged: OnceLock<Vec<String>>,
 }
 
 impl Pipelines {
@@ -111,22 +115,24 @@ impl Pipelines {
                 Some((p, text))
             })
             .collect();
-        Pipelines { files }
+        Pipelines {
+            files,
+            tagged: OnceLock::new(),
+        }
     }
 
     /// The first pipeline that names the Dockerfile at `dockerfile` (its path, its file
     /// name, or for a default name its directory) and pushes images (`docker push`,
     /// `push: true`, `--push`): the image is published.
     pub fn publishing(&self, dockerfile: &str) -> Option<&str> {
-        let (dir, name) = dockerfile.rsplit_once('/').unwrap_or(("", dockerfile));
-        let default_name = name == "Dockerfile" || name == "Containerfile";
+        let dir = dockerfile.rsplit_once('/').map_or("", |(d, _)| d);
         self.files
             .iter()
             .filter(|(_, text)| PUSHES.iter().any(|p| text.contains(p)))
             .find(|(_, text)| {
-                names_path(text, dockerfile)
-                    || (!default_name && names_path(text, name))
-                    || (default_name && !dir.is_empty() && names_path(text, dir))
+                names_dockerfile(text, dockerfile, || {
+                    !dir.is_empty() && names_path(text, dir)
+                })
             })
             .map(|(path, _)| path.as_str())
     }
@@ -138,7 +144,11 @@ impl Pipelines {
     pub fn building(&self, dockerfile: &str) -> Option<&str> {
         self.files
             .iter()
-            .find(|(_, text)| builds(text, dockerfile))
+            .find(|(_, text)| {
+                names_dockerfile(text, dockerfile, || {
+                    IMAGE_BUILDS.iter().any(|w| text.contains(w))
+                })
+            })
             .map(|(path, _)| path.as_str())
     }
 }
@@ -151,14 +161,20 @@ impl Pipelines {
     /// `/` (an image of some namespace, not an official image) and four letters or digits
     /// of its own to name anything.
     pub fn tag_image(&self, name: &str) -> bool {
-        self.files.iter().any(|(_, text)| {
-            tag_templates(text).iter().any(|template| {
-                expand_matrix(template, text).iter().any(|t| {
-                    let image = image_part(t);
-                    image.contains('/') && template_matches(&image, name)
+        let tagged = self.tagged.get_or_init(|| {
+            self.files
+                .iter()
+                .flat_map(|(_, text)| {
+                    tag_templates(text)
+                        .iter()
+                        .flat_map(|template| expand_matrix(template, text))
+                        .map(|t| image_part(&t))
+                        .filter(|image| image.contains('/'))
+                        .collect::<Vec<_>>()
                 })
-            })
-        })
+                .collect()
+        });
+        tagged.iter().any(|image| template_matches(image, name))
     }
 }
 
@@ -299,14 +315,18 @@ fn template_matches(template: &str, name: &str) -> bool {
     remaining.ends_with(last)
 }
 
-/// True when a pipeline's `text` builds the Dockerfile at `dockerfile` (see
-/// [`Pipelines::building`]).
-fn builds(text: &str, dockerfile: &str) -> bool {
+/// True when a pipeline's `text` names the Dockerfile at `dockerfile`: its path, or its
+/// file name unless that is a default one (`Dockerfile`, `Containerfile`), which a build
+/// finds without being told; for a default name, `found_by_default` decides.
+fn names_dockerfile(text: &str, dockerfile: &str, found_by_default: impl FnOnce() -> bool) -> bool {
     let name = dockerfile.rsplit('/').next().unwrap_or(dockerfile);
     let default_name = name == "Dockerfile" || name == "Containerfile";
     names_path(text, dockerfile)
-        || (!default_name && names_path(text, name))
-        || (default_name && IMAGE_BUILDS.iter().any(|w| text.contains(w)))
+        || if default_name {
+            found_by_default()
+        } else {
+            names_path(text, name)
+        }
 }
 
 /// The repository scripts a pipeline text runs: words that are relative paths ending in
@@ -364,6 +384,7 @@ mod tests {
                 .iter()
                 .map(|(p, t)| (p.to_string(), t.to_string()))
                 .collect(),
+            tagged: OnceLock::new(),
         }
     }
 

@@ -382,27 +382,35 @@ impl Notices {
     }
 }
 
-/// The role a path alone gives a file (directories, then the file name).
-pub fn of_path(rel: &str) -> Decision {
-    let parts: Vec<&str> = rel.split('/').collect();
-    let (name, dirs) = parts.split_last().unwrap_or((&"", &[]));
-    // Inside a crate's `src/`, module directories (`src/docs/`, `src/tools/`) are code;
-    // only test directories keep their meaning there.
+/// The first directory of `rel` that gives it a role, with that role. Inside a crate's
+/// `src/`, module directories (`src/docs/`, `src/tools/`) are code; only test
+/// directories keep their meaning there.
+fn deciding_directory(rel: &str) -> Option<(Role, &str)> {
+    let dirs = rel.rsplit_once('/').map_or("", |(d, _)| d);
     let mut in_src = false;
-    for dir in dirs {
+    for dir in dirs.split('/').filter(|d| !d.is_empty()) {
         let lower = dir.to_ascii_lowercase();
         if let Some((role, _)) = DIRECTORIES
             .iter()
             .filter(|(role, _)| !in_src || role.is_test_material())
             .find(|(_, names)| names.contains(&lower.as_str()))
         {
-            return Decision::new(*role, format!("directory `{dir}/`"));
+            return Some((*role, dir));
         }
         in_src |= lower == "src";
         if TEST_DIRECTORY_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
-            return Decision::new(Role::Test, format!("directory `{dir}/`"));
+            return Some((Role::Test, dir));
         }
     }
+    None
+}
+
+/// The role a path alone gives a file (directories, then the file name).
+pub fn of_path(rel: &str) -> Decision {
+    if let Some((role, dir)) = deciding_directory(rel) {
+        return Decision::new(role, format!("directory `{dir}/`"));
+    }
+    let name = rel.rsplit('/').next().unwrap_or(rel);
     let lower = name.to_ascii_lowercase();
     if is_lockfile(&lower) {
         return Decision::new(Role::Generated, format!("lockfile `{name}`"));
@@ -441,11 +449,8 @@ pub fn of_path(rel: &str) -> Decision {
 /// or a specific directory (`.devcontainer/`, `tests/`).
 pub fn only_in_generic_directory(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let signal = of_path(rel).signal;
     of_path(name).role == Role::Production
-        && ["dev", "ci", ".ci"]
-            .iter()
-            .any(|d| signal == format!("directory `{d}/`"))
+        && deciding_directory(rel).is_some_and(|(_, dir)| matches!(dir, "dev" | "ci" | ".ci"))
 }
 
 /// The role an API description gives its file: a YAML document with a top-level

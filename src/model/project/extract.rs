@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::model::flow;
 use crate::model::images;
+use crate::model::launch;
 use crate::model::listen;
 use crate::model::source::{FileKind, SourceFile, YamlDoc};
 use crate::parse::rust;
@@ -275,15 +276,17 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
 /// a shell), matched by file name to a file `copied_in` (source, destination) the runtime
 /// stages copy from the build context.
 fn launch_scripts(file: &SourceFile<'_>, copied_in: &[(String, String)], dir: &str) -> Vec<String> {
-    const SHIMS: &[&str] = &["tini", "tini-static", "dumb-init", "catatonit", "exec"];
     let mut out = Vec::new();
-    for launch in crate::model::launch::launches(file) {
-        let Some(first) = launch.commands().first() else {
+    for started in launch::launches(file) {
+        let Some(first) = started.commands().first() else {
             continue;
         };
         let program = first.words.iter().map(|(w, _)| w.as_str()).find(|w| {
             let name = w.rsplit('/').next().unwrap_or(w);
-            !w.starts_with('-') && !SHIMS.contains(&name) && !shell::SHELLS.contains(&name)
+            !w.starts_with('-')
+                && *w != "exec"
+                && !launch::INIT_SHIMS.contains(&name)
+                && !shell::SHELLS.contains(&name)
         });
         let Some(name) = program.map(|p| p.rsplit('/').next().unwrap_or(p)) else {
             continue;

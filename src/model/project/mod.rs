@@ -51,6 +51,9 @@ pub struct Project {
     pub processes: Vec<Process>,
     /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
     pub(crate) lock_texts: Mutex<HashMap<String, Option<String>>>,
+    /// Chart directory → the values paths its templates use only in init containers
+    /// ([`helm::init_container_values`]), read on first use.
+    pub(crate) chart_init_values: Mutex<HashMap<String, Arc<BTreeSet<String>>>>,
     /// Texts of the files [`Project::locate`] was asked about, read on first use.
     pub(crate) located: Mutex<HashMap<String, Arc<(String, LineIndex)>>>,
     /// Package directory → index in `cargo`, built on first use.
@@ -124,6 +127,19 @@ impl Project {
             .unwrap_or(false)
     }
 
+    /// The values paths the templates of the chart in `dir` use only in init containers,
+    /// read once per chart.
+    fn chart_init_values(&self, dir: &str) -> Arc<BTreeSet<String>> {
+        let mut cache = self
+            .chart_init_values
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(dir.to_string())
+            .or_insert_with(|| Arc::new(helm::init_container_values(&self.root, dir)))
+            .clone()
+    }
+
     /// The repository's build pipelines ([`Pipelines`]), read on first use.
     pub fn pipelines(&self) -> &Pipelines {
         self.pipelines.get_or_init(|| Pipelines::read(&self.root))
@@ -140,7 +156,7 @@ impl Project {
             Condition::HelmAppImage(values_path) => {
                 let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
                 self.root.join(dir).join(helm::CHART_FILE).is_file()
-                    && !helm::init_container_values(&self.root, dir).contains(values_path)
+                    && !self.chart_init_values(dir).contains(values_path)
             }
         }
     }

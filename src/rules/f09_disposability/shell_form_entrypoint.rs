@@ -2,7 +2,7 @@
 //! supervised service's `run` script that starts its program without `exec`.
 
 use crate::model::image_shell::{self, Sh};
-use crate::model::launch::{Launch, Origin, launches};
+use crate::model::launch::{Launch, Origin, is_named_entrypoint, launches};
 use crate::model::source::is_service_run_script;
 use crate::parse::shell::{self, Sep};
 use crate::rules::prelude::*;
@@ -118,14 +118,13 @@ impl Check for ShellFormEntrypoint {
 /// not pass SIGTERM on. Only a plain last command is judged (not control flow, a
 /// background job, the end of a pipeline, `wait` or `exit`).
 fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-    let name = file.path.rsplit('/').next().unwrap_or(file.path);
     let (what, why, whose) = if is_service_run_script(file.path) {
         (
             "the service's `run` script",
             "the supervisor signals the shell, which does not pass SIGTERM on",
             "the supervisor's",
         )
-    } else if name.to_ascii_lowercase().contains("entrypoint") {
+    } else if is_named_entrypoint(file.path) {
         (
             "the entrypoint script",
             "the shell stays the container's main process and does not pass SIGTERM on",
