@@ -123,7 +123,9 @@ impl Pipelines {
 
     /// The first pipeline that names the Dockerfile at `dockerfile` (its path, its file
     /// name, or for a default name its directory) and pushes images (`docker push`,
-    /// `push: true`, `--push`): the image is published.
+    /// `push: true`, `--push`): the image is published. When the pipeline builds it with
+    /// `docker build -t <image> -f <dockerfile>` and pushes images by name, one of them
+    /// must be that image ([`pushes_image_built_from`]).
     pub fn publishing(&self, dockerfile: &str) -> Option<&str> {
         let dir = dockerfile.rsplit_once('/').map_or("", |(d, _)| d);
         self.files
@@ -132,7 +134,7 @@ impl Pipelines {
             .find(|(_, text)| {
                 names_dockerfile(text, dockerfile, || {
                     !dir.is_empty() && names_path(text, dir)
-                })
+                }) && pushes_image_built_from(text, dockerfile)
             })
             .map(|(path, _)| path.as_str())
     }
@@ -329,6 +331,72 @@ fn names_dockerfile(text: &str, dockerfile: &str, found_by_default: impl FnOnce(
         }
 }
 
+/// False when `text` builds the Dockerfile at `dockerfile` only with `docker build` (or
+/// `podman`/`buildx build`) commands that name it with `-f` and tag it with `-t`, pushes
+/// only with `docker push <image>`, and pushes no image whose name (the last part of the
+/// reference, so `ghcr.io/acme/api` pushes a local `acme/api`) is one of those tags. An
+/// expression in a pushed name may name anything, so it is taken as the image; so is a
+/// build that pushes itself (`--push`, `push: true`) or one named some other way.
+fn pushes_image_built_from(text: &str, dockerfile: &str) -> bool {
+    if text.contains("push: true") {
+        return true;
+    }
+    let joined = text.replace("\\\n", " ");
+    let mut built: Vec<String> = Vec::new();
+    let mut pushed: Vec<String> = Vec::new();
+    for line in joined.lines() {
+        let words: Vec<&str> = line
+            .split_whitespace()
+            .map(|w| w.trim_matches(['"', '\'']))
+            .collect();
+        let Some(at) = words
+            .windows(2)
+            .position(|p| matches!(p[0], "docker" | "podman" | "buildx" | "buildah"))
+        else {
+            continue;
+        };
+        let command = &words[at + 1..];
+        match command.first().copied() {
+            Some("push") => pushed.extend(
+                command[1..]
+                    .iter()
+                    .find(|w| !w.starts_with('-'))
+                    .map(|w| repository_name(w)),
+            ),
+            Some("build" | "buildx") => {
+                let file = command
+                    .windows(2)
+                    .find_map(|p| matches!(p[0], "-f" | "--file").then_some(p[1]));
+                if !file.is_some_and(|f| names_dockerfile(f, dockerfile, || false)) {
+                    continue;
+                }
+                if command.contains(&"--push") {
+                    return true;
+                }
+                built.extend(
+                    command
+                        .windows(2)
+                        .filter(|p| matches!(p[0], "-t" | "--tag"))
+                        .map(|p| repository_name(p[1])),
+                );
+            }
+            _ => {}
+        }
+    }
+    if built.is_empty() || built.iter().any(|name| name.contains('$')) {
+        return true;
+    }
+    pushed
+        .iter()
+        .any(|name| name.contains('$') || built.contains(name))
+}
+
+/// The last part of an image reference's name: `api` for `ghcr.io/acme/api:1.2`.
+fn repository_name(reference: &str) -> String {
+    let name = image_part(reference);
+    name.rsplit('/').next().unwrap_or(&name).to_string()
+}
+
 /// The repository scripts a pipeline text runs: words that are relative paths ending in
 /// `.sh` (`./dev/build-docker.sh`, `bash scripts/release.sh`), as paths from the root.
 fn run_scripts(text: &str) -> Vec<String> {
@@ -420,7 +488,7 @@ mod tests {
         .unwrap();
         std::fs::write(
             root.join("dev/build-docker.sh"),
-            "docker build -t acme/scheduler -f dev/docker/scheduler.Dockerfile .\n",
+            "docker build -t acme/scheduler -f dev/docker/scheduler.Dockerfile .\ndocker build \\\n  -t \"acme/cli:latest\" -f dev/docker/cli.Dockerfile .\n",
         )
         .unwrap();
         std::fs::write(
@@ -438,6 +506,11 @@ mod tests {
             Some(".github/workflows/test.yml")
         );
         assert_eq!(p.publishing("dev/docker/test.Dockerfile"), None);
+        assert_eq!(
+            p.building("dev/docker/cli.Dockerfile"),
+            Some(".github/workflows/docker.yml")
+        );
+        assert_eq!(p.publishing("dev/docker/cli.Dockerfile"), None);
         assert_eq!(
             run_scripts("run: bash ../x.sh && ./a/b.sh; /abs/c.sh \"$D/d.sh\" ci/e.sh"),
             ["a/b.sh", "ci/e.sh"]
