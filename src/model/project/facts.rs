@@ -168,6 +168,13 @@ impl ListenFact {
             .default_value()
             .is_some_and(|h| listen::is_loopback(&h))
     }
+
+    /// True when the port is 0 by default: the OS picks a free port, which the program
+    /// reads back (`local_addr()`); an in-process or test endpoint no client is told of,
+    /// not the service's address.
+    pub fn picks_free_port(&self) -> bool {
+        self.port.default_value() == Some(0)
+    }
 }
 
 /// The kinds of run-time fact a Rust file may contribute; each is extracted only when an

@@ -23,8 +23,8 @@ impl Check for HardcodedListenAddress {
             let Part::Literal(port) = l.port else {
                 continue;
             };
-            if port == 0 {
-                continue; // the OS picks a free port
+            if l.picks_free_port() {
+                continue;
             }
             let Some(krate) = project.crate_of(&l.path) else {
                 continue;

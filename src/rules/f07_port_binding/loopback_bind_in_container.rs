@@ -19,7 +19,11 @@ declare_rule! {
 
 impl Check for LoopbackBindInContainer {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
-        for l in project.listens.iter().filter(|l| l.is_loopback()) {
+        for l in project
+            .listens
+            .iter()
+            .filter(|l| l.is_loopback() && !l.picks_free_port())
+        {
             let Some(krate) = project.crate_of(&l.path) else {
                 continue;
             };

@@ -41,7 +41,7 @@ impl Check for PortMismatch {
         for l in project
             .listens
             .iter()
-            .filter(|l| l.port.default_value().is_some_and(|p| p != 0))
+            .filter(|l| l.port.default_value().is_some() && !l.picks_free_port())
         {
             if let Some(krate) = project.crate_of(&l.path) {
                 by_crate
