@@ -169,6 +169,11 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
             "sample",
             "tutorial",
             "tutorials",
+            "demo",
+            "demos",
+            "quickstart",
+            "quickstarts",
+            "quick-start",
         ],
     ),
     (Role::Docs, &["docs", "doc", "website", "book"]),
@@ -615,7 +620,8 @@ pub fn of_file(rel: &str, text: Option<&str>, notices: Option<&Notices>) -> Deci
     if by_path.role != Role::Production {
         return by_path;
     }
-    text.and_then(|t| header(t, rel.ends_with(".rs")))
+    let code = rel.ends_with(".rs");
+    text.and_then(|t| header(t, code).or_else(|| (!code).then(|| dev_mode_setting(t))?))
         .or_else(|| notices.and_then(|n| n.of(rel)))
         .unwrap_or(by_path)
 }
@@ -651,6 +657,27 @@ fn header(text: &str, code: bool) -> Option<Decision> {
     None
 }
 
+/// A setting that switches the application into its development mode
+/// (`dev_mode = true`, `devMode: true`, `DEV_MODE=true`): the file configures a developer's
+/// instance, whatever its name.
+fn dev_mode_setting(text: &str) -> Option<Decision> {
+    text.lines().find_map(|line| {
+        let line = line.trim_start();
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let (key, value) = line.split_once(['=', ':'])?;
+        let key = key.trim().trim_matches(['"', '\'']);
+        let normalized: String = key
+            .chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let value = value.split('#').next().unwrap_or_default();
+        let on = value.trim().trim_matches(['"', '\'', ',']) == "true";
+        (on && matches!(normalized.as_str(), "devmode" | "developmentmode"))
+            .then(|| Decision::new(Role::Development, format!("it sets `{key}` to true")))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -668,6 +695,8 @@ mod tests {
             Role::Test
         );
         assert_eq!(role("examples/demo/src/main.rs"), Role::Example);
+        assert_eq!(role("quickstart/compose.mysql.yml"), Role::Example);
+        assert_eq!(role("demo/docker-compose.yml"), Role::Example);
         assert_eq!(role("_archived/nfs/Dockerfile"), Role::Archived);
         assert_eq!(role(".devcontainer/Dockerfile"), Role::Development);
         assert_eq!(role("website/Dockerfile"), Role::Docs);
@@ -760,6 +789,21 @@ mod tests {
         let mentions = "# Unlike the other file (an end-to-end test harness), this runs a server.\nservices:\n";
         assert_eq!(
             of_file("docker/docker-compose.one-shot.yaml", Some(mentions), None).role,
+            Role::Production
+        );
+        let dev_mode = "# Values in the `dev` category do not work in release builds.\n[dev]\ndev_mode = true\n";
+        assert_eq!(
+            of_file("config.toml", Some(dev_mode), None).role,
+            Role::Development
+        );
+        let off = "[dev]\ndev_mode = false\n# dev_mode = true\n";
+        assert_eq!(
+            of_file("config.toml", Some(off), None).role,
+            Role::Production
+        );
+        let code = "const DEFAULTS: &str = \"dev_mode = true\";\n";
+        assert_eq!(
+            of_file("src/config.rs", Some(code), None).role,
             Role::Production
         );
         let plain = "# syntax=docker/dockerfile:1\nFROM rust:1.80\n";
