@@ -146,8 +146,9 @@ impl<'a> Tokens<'a> {
     /// True when the attribute whose `[` is at `open` keeps its item out of a production
     /// build for a Linux server: test attributes (`#[test]`, `#[tokio::test]`), and a `cfg`
     /// whose predicate is false there (`#[cfg(test)]`, `#[cfg(windows)]`,
-    /// `#[cfg(target_os = "macos")]`, `#[cfg(all(unix, test))]`). Predicates on features
-    /// and other settings are unknown, so their items count as production.
+    /// `#[cfg(target_os = "macos")]`, `#[cfg(all(unix, test))]`, a test-support feature
+    /// such as `#[cfg(feature = "test_mode")]`). Predicates on other features and
+    /// settings are unknown, so their items count as production.
     pub fn excludes_from_production(&self, open: usize) -> bool {
         self.test_or_cfg(open)
             .is_some_and(|cfg| cfg.is_none_or(|(from, to)| self.cfg_holds(from, to) == Some(false)))
@@ -167,12 +168,18 @@ impl<'a> Tokens<'a> {
 
     /// True when the attribute whose `[` is at `open` marks test code the way the syntax
     /// tree's test stripping reads it (`crate::parse::rust::is_test_code`): a path ending
-    /// in `test` (`#[test]`, `#[tokio::test]`), or a `cfg` naming `test` and no `not`.
+    /// in `test` (`#[test]`, `#[tokio::test]`), or a `cfg` naming `test` or a test-support
+    /// feature ([`is_test_feature`]) and no `not`.
     pub fn marks_test_code(&self, open: usize) -> bool {
         self.test_or_cfg(open).is_some_and(|cfg| {
             cfg.is_none_or(|(from, to)| {
                 let mut idents = (from..to).filter_map(|i| self.ident(i));
-                idents.clone().any(|w| w == "test") && !idents.any(|w| w == "not")
+                let test_feature = (from..to).any(|i| {
+                    self.is_ident(i, "feature")
+                        && self.is_punct(i + 1, '=')
+                        && self.str_value(i + 2).is_some_and(|f| is_test_feature(&f))
+                });
+                (test_feature || idents.clone().any(|w| w == "test")) && !idents.any(|w| w == "not")
             })
         })
     }
@@ -213,6 +220,7 @@ impl<'a> Tokens<'a> {
         if self.is_punct(from + 1, '=') {
             let value = self.str_value(from + 2)?;
             return match name {
+                "feature" if is_test_feature(&value) => Some(false),
                 "target_os" => Some(value == "linux"),
                 "target_family" => Some(value == "unix"),
                 "target_arch" if value.starts_with("wasm") => Some(false),
@@ -793,6 +801,17 @@ fn unescape(body: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// True for a Cargo feature that switches on test support (`test_mode`, `test-utils`,
+/// `testing`, `e2e`): a part of its name says so, and a release build does not enable it.
+pub fn is_test_feature(name: &str) -> bool {
+    name.split(['_', '-']).any(|part| {
+        matches!(
+            part.to_ascii_lowercase().as_str(),
+            "test" | "tests" | "testing" | "testsuite" | "testutils" | "testutil" | "e2e"
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -920,6 +939,8 @@ mod tests {
             "#[cfg(any(windows, target_os = \"ios\"))]",
             "#[cfg(target_arch = \"wasm32\")]",
             "#[cfg(any(test, feature = \"testsuite\"))]",
+            "#[cfg(feature = \"test_mode\")]",
+            "#[cfg(feature = \"test-utils\")]",
         ] {
             assert!(excluded(attr), "{attr}");
         }
@@ -928,6 +949,8 @@ mod tests {
             "#[cfg(unix)]",
             "#[cfg(target_os = \"linux\")]",
             "#[cfg(feature = \"postgres\")]",
+            "#[cfg(feature = \"attestation\")]",
+            "#[cfg(not(feature = \"test_mode\"))]",
             "#[cfg(debug_assertions)]",
             "#[derive(Debug)]",
         ] {

@@ -71,7 +71,9 @@ pub fn span_range(span: Span) -> Range<usize> {
     span.byte_range()
 }
 
-/// True for attributes that mark test-only code: `#[test]`, `#[tokio::test]`, `#[cfg(test)]`.
+/// True for attributes that mark test-only code: `#[test]`, `#[tokio::test]`,
+/// `#[cfg(test)]`, `#[cfg(feature = "test_mode")]` (see
+/// [`crate::parse::lex::Tokens::marks_test_code`], which reads tokens the same way).
 pub fn is_test_code(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
         let path = attr.path();
@@ -84,21 +86,35 @@ pub fn is_test_code(attrs: &[syn::Attribute]) -> bool {
         let syn::Meta::List(list) = &attr.meta else {
             return false;
         };
-        let idents: Vec<String> = idents(list.tokens.clone());
-        idents.iter().any(|i| i == "test") && !idents.iter().any(|i| i == "not")
+        let mut words = Vec::new();
+        cfg_words(list.tokens.clone(), &mut words);
+        let test_feature = words.windows(2).any(|pair| {
+            pair[0] == "feature"
+                && pair[1]
+                    .strip_prefix('"')
+                    .is_some_and(is_test_feature_literal)
+        });
+        (test_feature || words.iter().any(|w| w == "test")) && !words.iter().any(|w| w == "not")
     })
 }
 
-fn idents(tokens: TokenStream) -> Vec<String> {
-    let mut out = Vec::new();
+/// A string literal token (`"test_mode"`) naming a test-support feature.
+fn is_test_feature_literal(quoted: &str) -> bool {
+    quoted
+        .strip_suffix('"')
+        .is_some_and(crate::parse::lex::is_test_feature)
+}
+
+/// The identifiers and literals of a cfg predicate, in order (`=` left out).
+fn cfg_words(tokens: TokenStream, out: &mut Vec<String>) {
     for tt in tokens {
         match tt {
             TokenTree::Ident(i) => out.push(i.to_string()),
-            TokenTree::Group(g) => out.extend(idents(g.stream())),
-            _ => {}
+            TokenTree::Literal(l) => out.push(l.to_string()),
+            TokenTree::Group(g) => cfg_words(g.stream(), out),
+            TokenTree::Punct(_) => {}
         }
     }
-    out
 }
 
 struct StripTests;
@@ -534,6 +550,27 @@ mod tests {
         assert_eq!(values, ["one", "two {}"]);
         assert_eq!(&src[lits[0].span.clone()], "\"one\"");
         assert_eq!(&src[lits[1].sub_span(0..3)], "two");
+    }
+
+    #[test]
+    fn test_support_features_are_test_code() {
+        let src = "#[cfg(feature = \"test_mode\")]\nconst A: &str = \"a\";\n#[cfg(all(unix, feature = \"test-utils\"))]\nconst B: &str = \"b\";\n#[cfg(feature = \"postgres\")]\nconst C: &str = \"c\";\n#[cfg(not(feature = \"test_mode\"))]\nconst D: &str = \"d\";\n";
+        let file = parse(src).unwrap();
+        let kept: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Const(c) => Some(c.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(kept, ["C", "D"]);
+        let tokens = crate::parse::lex::lex(src).unwrap();
+        let values: Vec<_> = string_literals(&tokens)
+            .into_iter()
+            .map(|l| l.value)
+            .collect();
+        assert_eq!(values, ["c", "d"]);
     }
 
     #[test]
