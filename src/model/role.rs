@@ -468,8 +468,9 @@ pub fn of_api_description(doc: &Node<'_>) -> Option<Decision> {
         .map(|key| Decision::new(Role::Docs, format!("API description (`{key}:`)")))
 }
 
-/// True when a compose service bind-mounts the source tree (`.:/app`, `./src:/app/src`):
-/// source code mounted into a container is a development setup.
+/// True when a compose service bind-mounts the source tree (`.:/app`, `./src:/app/src`)
+/// or a local Cargo build (`../target/release/app:/app/app`): code from the developer's
+/// checkout mounted into a container is a development setup.
 pub fn mounts_source(svc: &Node<'_>) -> bool {
     let Some(volumes) = yaml::get(svc, "volumes").and_then(yaml::sequence) else {
         return false;
@@ -481,7 +482,13 @@ pub fn mounts_source(svc: &Node<'_>) -> bool {
         };
         source.is_some_and(|s| {
             let s = s.trim_end_matches('/');
-            matches!(s, "." | ".." | "./src" | "../src") || s.ends_with("/src")
+            let parts: Vec<&str> = s.split('/').collect();
+            let local_build = parts.iter().position(|p| *p == "target").is_some_and(|at| {
+                parts[at + 1..]
+                    .iter()
+                    .any(|p| matches!(*p, "release" | "debug"))
+            });
+            matches!(s, "." | ".." | "./src" | "../src") || s.ends_with("/src") || local_build
         })
     })
 }
@@ -517,7 +524,7 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
         if mounts_source(svc) {
             return Some(Decision::new(
                 Role::Development,
-                format!("service `{name}` mounts the source tree"),
+                format!("service `{name}` mounts the source tree or a local build"),
             ));
         }
         // A file named as the production deployment that runs a branch build is a
@@ -836,6 +843,10 @@ mod tests {
         assert_eq!(role(dev), Some(Role::Development));
         let mounted = "services:\n  app:\n    build: .\n    volumes: [\".:/app\"]\n";
         assert_eq!(role(mounted), Some(Role::Development));
+        let built = "services:\n  node1:\n    image: example/app:1.2.0\n    volumes: [\"../../target/x86_64-unknown-linux-gnu/release/app:/app/app\"]\n";
+        assert_eq!(role(built), Some(Role::Development));
+        let target_dir = "services:\n  app:\n    image: example/app:1.2.0\n    volumes: [\"./target:/srv/target\"]\n";
+        assert_eq!(role(target_dir), None);
         let emulator = "services:\n  db:\n    image: gcr.io/cloud-spanner-emulator/emulator:1.5\n";
         assert_eq!(role(emulator), Some(Role::Test));
         let started = "services:\n  bt:\n    image: google/cloud-sdk:480.0.0\n    command: gcloud beta emulators bigtable start\n";
@@ -846,7 +857,7 @@ mod tests {
         assert_eq!(role(nightly), Some(Role::Development));
         let stable = "services:\n  app:\n    image: example/app:latest\n  proxy:\n    image: nginx:stable-alpine\n";
         assert_eq!(role(stable), None);
-        let dependencies = "services:\n  db:\n    image: postgres:16.4\n  cache:\n    image: redis:7.4\n  grafana:\n    image: grafana/grafana:11.1.4\n";
+        let dependencies = "services:\n  db:\n    image: postgres:16.4\n  cache:\n    image: redis:7.4\n  grafana:\n    image: grafana/grafana:11.1.4\n  profiles:\n    image: grafana/pyroscope:1.9.0\n";
         assert_eq!(role(dependencies), Some(Role::Development));
         let prod = crate::parse::yaml::parse(dependencies).unwrap().docs;
         assert_eq!(of_compose(&prod[0], "docker-compose.prod.yml"), None);
