@@ -24,7 +24,7 @@ use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
-use crate::model::{cross, dev_images, helm, images, procfile};
+use crate::model::{cross, dev_images, helm, images, procfile, test_stacks};
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -184,6 +184,7 @@ impl Report {
 }
 
 /// What one file contributed.
+#[derive(Default)]
 struct FileResult {
     entry: Option<FileEntry>,
     diagnostics: Vec<Diagnostic>,
@@ -191,6 +192,9 @@ struct FileResult {
     fact: Option<Fact>,
     /// Out-of-line modules a Rust file declares behind a cfg a production build excludes.
     excluded_modules: Vec<ExcludedModule>,
+    /// A test script the walk passed over without linting (its path), which the deployment
+    /// model still reads ([`crate::model::test_stacks`]).
+    test_script: Option<String>,
 }
 
 /// How many walker threads can run at once: `wanted` (0: one per CPU, at most 12),
@@ -285,6 +289,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     };
     let mut excluded = Vec::new();
     for r in results {
+        project.test_scripts.extend(r.test_script);
         diagnostics.extend(r.diagnostics);
         if let Some(entry) = &r.entry
             && !r.excluded_modules.is_empty()
@@ -325,6 +330,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     assign_package_roles(&mut project, settings);
     assign_toolchain_roles(&mut project, &toolchains, settings);
     assign_published_roles(&mut project, settings);
+    assign_test_stack_roles(&mut project, settings);
     assign_dev_image_roles(&mut project, settings);
     assign_launch_script_roles(&mut project, settings);
     drop_outside_scope(&mut diagnostics, &project.files, settings);
@@ -749,6 +755,15 @@ fn assign_dev_image_roles(project: &mut Project, settings: &Settings) {
     reassign_roles(project, settings, |_, f| changes.get(&f.path).cloned());
 }
 
+/// Compose files that test scripts run are test environments
+/// ([`test_stacks::test_run_compose_files`]).
+fn assign_test_stack_roles(project: &mut Project, settings: &Settings) {
+    let changes: HashMap<String, Decision> = test_stacks::test_run_compose_files(project)
+        .into_iter()
+        .collect();
+    reassign_roles(project, settings, |_, f| changes.get(&f.path).cloned());
+}
+
 /// Drop findings of production-scoped rules in files the deployment model says are not
 /// production (tests, dev and CI setups, docs, archived, vendored, generated, tooling).
 fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], settings: &Settings) {
@@ -843,14 +858,20 @@ impl Walk<'_> {
     fn visit_path(&self, path: &Path, file_type: std::fs::FileType) -> Option<FileResult> {
         let (req, settings) = (self.req, self.settings);
         let rel = relative(&req.root, path);
-        if settings.exclude.is_match(&rel)
-            || (!settings.include_tests
-                && settings
-                    .role_of(&rel, None, None, None)
-                    .role
-                    .is_test_material())
-        {
+        if settings.exclude.is_match(&rel) {
             return None;
+        }
+        if !settings.include_tests
+            && settings
+                .role_of(&rel, None, None, None)
+                .role
+                .is_test_material()
+        {
+            let script = file_type.is_file() && source::classify(path) == Some(FileKind::Shell);
+            return script.then(|| FileResult {
+                test_script: Some(rel),
+                ..FileResult::default()
+            });
         }
         let kind = source::classify(path)?;
         if !self.needed.contains(&kind) {
@@ -1048,6 +1069,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
         suppressions,
         fact,
         excluded_modules,
+        test_script: None,
     }
 }
 
@@ -1161,9 +1183,7 @@ fn skipped(path: &str, reason: String, entry: Option<FileEntry>) -> FileResult {
     FileResult {
         entry,
         diagnostics,
-        suppressions: Vec::new(),
-        fact: None,
-        excluded_modules: Vec::new(),
+        ..FileResult::default()
     }
 }
 

@@ -26,4 +26,5 @@ pub mod project;
 pub mod role;
 pub mod secrets;
 pub mod source;
+pub mod test_stacks;
 pub mod value;

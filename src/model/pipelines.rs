@@ -433,7 +433,7 @@ fn real_path(root: &Path, rel: &str) -> Option<std::fs::Metadata> {
 /// True when `text` holds `path` as a whole path: not inside a longer name
 /// (`Dockerfile-c` in `Dockerfile-cpp`), though it may end a longer path (`./api/Dockerfile-c`
 /// holds `Dockerfile-c`).
-fn names_path(text: &str, path: &str) -> bool {
+pub fn names_path(text: &str, path: &str) -> bool {
     let part_of_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     text.match_indices(path).any(|(at, _)| {
         let before = text[..at].chars().next_back();

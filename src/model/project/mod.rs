@@ -47,6 +47,9 @@ pub struct Project {
     /// Image names (without tag) that skaffold, Tilt or kustomize replace at deploy time
     /// ([`crate::model::images`]).
     pub replaced_images: BTreeSet<String>,
+    /// Test scripts (`scripts/test/e2e.sh`) that the walk did not lint, by path; the
+    /// deployment model reads them ([`crate::model::test_stacks`]).
+    pub test_scripts: Vec<String>,
     /// Process types of the production Procfiles ([`crate::model::procfile`]).
     pub processes: Vec<Process>,
     /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
