@@ -254,8 +254,9 @@ pub fn secret_value(value: &str, context: Context) -> Option<ValueKind> {
 }
 
 /// Short all-letter values (`masterKey`, `hunter`) and identifiers made of words
-/// (`primary_credential`, `SYNC-CREDENTIAL-PORTAL`, `auth.token.header`) are names, not
-/// generated secrets: a generator does not spell words in one case between separators.
+/// (`primary_credential`, `SYNC-CREDENTIAL-PORTAL`, `auth.token.header`,
+/// `GetTableCredentialsAction`) are names, not generated secrets: a generator does not
+/// spell words in one case between separators, or capitalise each word of a run.
 fn is_word(v: &str) -> bool {
     let short_letters = v.len() < 16
         && v.chars()
@@ -268,7 +269,26 @@ fn is_word(v: &str) -> bool {
                 && (word.bytes().all(|b| b.is_ascii_lowercase())
                     || word.bytes().all(|b| b.is_ascii_uppercase()))
         });
-    short_letters || identifier
+    short_letters || identifier || is_pascal_case_words(v)
+}
+
+/// Three or more capitalised words run together, letters only (`GetTableCredentialsAction`,
+/// `ReadOnlyApiToken`): each word is a capital and at least two lower-case letters.
+fn is_pascal_case_words(v: &str) -> bool {
+    if !v.starts_with(|c: char| c.is_ascii_uppercase())
+        || !v.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return false;
+    }
+    let mut words: Vec<usize> = Vec::new();
+    for c in v.chars() {
+        if c.is_ascii_uppercase() {
+            words.push(0);
+        } else if let Some(lower) = words.last_mut() {
+            *lower += 1;
+        }
+    }
+    words.len() >= 3 && words.iter().all(|&lower| lower >= 2)
 }
 
 /// A value under a secret-named key that holds something else: a boolean or number, a
@@ -431,7 +451,13 @@ mod tests {
         }
         assert!(is_secret_name("API_KEY_V2"));
         assert!(!is_secret_name("AUTOCONFIG_TOKEN_PREFIX_V1"));
-        for v in ["hunter22-Prod", "Zq8vR2mT4wLk", "correcthorsebattery"] {
+        for v in [
+            "hunter22-Prod",
+            "Zq8vR2mT4wLk",
+            "correcthorsebattery",
+            "SuperSecureSecret1337",
+            "QmFzZTY0U2VjcmV0VmFsdWU",
+        ] {
             assert!(looks_secret(v), "{v}");
         }
         for v in [
@@ -454,6 +480,8 @@ mod tests {
             "primary_credential",
             "SYNC_CREDENTIAL_PORTAL",
             "oauth2_account_credential_uuid",
+            "GetTableCredentialsAction",
+            "ReadOnlyApiToken",
         ] {
             assert!(!looks_secret(v), "{v}");
         }
