@@ -358,9 +358,58 @@ pub fn is_pattern_example(tokens: &Tokens<'_>, i: usize) -> bool {
     false
 }
 
+/// Comment phrases that tell the reader to replace the value they annotate.
+const REPLACE_PHRASES: &[&str] = &[
+    "changeme",
+    "change me",
+    "change this",
+    "change it",
+    "replace this",
+    "replace it",
+    "replace me",
+    "must be changed",
+    "should be changed",
+];
+
+/// True when the value at byte `at` of a line-based config `text` (YAML, `.env`, TOML) is
+/// annotated as one to replace: its line ends in a comment saying so
+/// (`KEY=rustfsadmin # CHANGEME`), or the comment line just above does (`# Authentication
+/// key, change this and keep it secret`). Such a value is a placeholder the reader is told
+/// to fill in.
+pub fn marked_to_replace(text: &str, at: usize) -> bool {
+    let Some(after) = text.get(at..) else {
+        return false;
+    };
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let rest = &after[..after.find('\n').unwrap_or(after.len())];
+    let trailing = rest.find(" #").map(|i| &rest[i..]);
+    let above = text[..line_start.saturating_sub(1)]
+        .rsplit('\n')
+        .next()
+        .map(str::trim_start)
+        .filter(|l| line_start > 0 && l.starts_with('#'));
+    trailing.into_iter().chain(above).any(|comment| {
+        let lower = comment.to_ascii_lowercase();
+        REPLACE_PHRASES.iter().any(|p| lower.contains(p))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_marked_to_replace() {
+        let env = "# Authentication key, change this and keep it secret\nJWT_SECRET=hello456\nOTHER=x9Kq2mZ7 # the staging key\n";
+        assert!(marked_to_replace(env, env.find("hello456").unwrap()));
+        assert!(!marked_to_replace(env, env.find("x9Kq2mZ7").unwrap()));
+        let yaml = "env:\n  - KEY=rustfsadmin # CHANGEME\n  - PASS=S3cr3tV4lue\n";
+        assert!(marked_to_replace(yaml, yaml.find("rustfsadmin").unwrap()));
+        assert!(!marked_to_replace(yaml, yaml.find("S3cr3tV4lue").unwrap()));
+        let first = "SECRET=abc123def # replace me";
+        assert!(marked_to_replace(first, 7));
+        assert!(!marked_to_replace("SECRET=changeme_key_3f9", 7));
+    }
 
     #[test]
     fn references() {

@@ -113,6 +113,11 @@ fn collect(file: &SourceFile<'_>, config: Context) -> Findings {
             FileKind::Cargo | FileKind::Shell => {}
         }
     }
+    if file.kind != FileKind::Rust {
+        found
+            .found
+            .retain(|&(start, _), _| !value::marked_to_replace(file.text, start));
+    }
     found
 }
 
