@@ -139,6 +139,11 @@ impl Pipelines {
             .map(|(path, _)| path.as_str())
     }
 
+    /// Every pipeline file (path, text with the scripts it runs).
+    pub fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(p, t)| (p.as_str(), t.as_str()))
+    }
+
     /// The first pipeline file that builds the Dockerfile at `dockerfile` (a path from the
     /// root): one naming its path, or its file name when that is not a default name; for
     /// a `Dockerfile` or `Containerfile`, which a build finds without being told, one that

@@ -1,14 +1,16 @@
 //! Compose files that test scripts run. A stack that a test script brings up
 //! (`scripts/test/decommission.sh` running `docker compose -f docker-compose.decommission.yml`,
 //! or `integration-test.sh` running `docker-compose up` beside its `docker-compose.yml`)
-//! is a test environment, whatever its name. The main compose file, a default name at the
+//! is a test environment, whatever its name, and so is a base file that the pipelines only
+//! run layered under a test stack (`-f docker-compose.postgres.yaml -f
+//! docker-compose.e2e.postgres.yaml`). The main compose file, a default name at the
 //! repository root, keeps its role: a test script may smoke-test the real deployment.
 
 use std::collections::HashSet;
 
 use crate::model::pipelines::names_path;
 use crate::model::project::Project;
-use crate::model::role::{Decision, Role};
+use crate::model::role::{self, Decision, Role};
 use crate::model::source::{FileKind, read_regular_prefix};
 
 /// The most bytes of one test script that are read.
@@ -22,7 +24,8 @@ const DEFAULT_NAMES: &[&str] = &[
     "docker-compose.yml",
 ];
 
-/// The production compose files (path → decision) that a test script runs.
+/// The production compose files (path → decision) that a test script runs or that pipelines
+/// run only under a test stack.
 pub fn test_run_compose_files(project: &Project) -> Vec<(String, Decision)> {
     let compose: HashSet<&str> = project
         .containers
@@ -47,17 +50,25 @@ pub fn test_run_compose_files(project: &Project) -> Vec<(String, Decision)> {
                 .then_some((path.as_str(), text))
         })
         .collect();
+    let pipelines = project.pipelines();
     let mut out: Vec<(String, Decision)> = compose
         .into_iter()
         .filter_map(|path| {
-            let (script, _) = scripts
+            let signal = match scripts
                 .iter()
-                .find(|(script, text)| runs(script, text, path))?;
+                .find(|(script, text)| runs(script, text, path))
+            {
+                Some((script, _)) => format!("the test script `{script}` runs it"),
+                None => {
+                    let (file, stack) = only_under_test_stacks(pipelines.texts(), path)?;
+                    format!("`{file}` runs it only together with the test stack `{stack}`")
+                }
+            };
             Some((
                 path.to_string(),
                 Decision {
                     role: Role::Test,
-                    signal: format!("the test script `{script}` runs it"),
+                    signal,
                 },
             ))
         })
@@ -79,9 +90,79 @@ fn runs(script: &str, text: &str, compose: &str) -> bool {
     script_dir == dir && !text.contains("compose -f") && !text.contains("compose --file")
 }
 
+/// When every compose command of the `texts` (path, text) that names the compose file at
+/// `compose` with `-f` also names a test stack (`-f docker-compose.postgres.yaml -f
+/// docker-compose.e2e.postgres.yaml`), and there is at least one: the file holding the
+/// first such command and the test stack it names. The file is then a test stack's base.
+fn only_under_test_stacks<'t>(
+    texts: impl Iterator<Item = (&'t str, &'t str)>,
+    compose: &str,
+) -> Option<(&'t str, String)> {
+    let mut first = None;
+    for (file, text) in texts {
+        for files in compose_commands(text) {
+            if !files.iter().any(|f| names_path(f, compose)) {
+                continue;
+            }
+            let stack = files.iter().find(|f| {
+                role::of_path(f.trim_start_matches("./"))
+                    .role
+                    .is_test_material()
+            })?;
+            first.get_or_insert((file, stack.clone()));
+        }
+    }
+    first
+}
+
+/// The files (`-f`/`--file`) of each compose command in `text`, lines continued with `\`
+/// joined.
+fn compose_commands(text: &str) -> Vec<Vec<String>> {
+    text.replace("\\\n", " ")
+        .lines()
+        .filter(|line| line.contains("compose"))
+        .map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            words
+                .windows(2)
+                .filter(|p| matches!(p[0], "-f" | "--file"))
+                .map(|p| p[1].trim_matches(['"', '\'']).to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|files| !files.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::runs;
+    use super::{only_under_test_stacks, runs};
+
+    #[test]
+    fn a_base_run_only_under_test_stacks() {
+        let make = "e2e:\n\tdocker compose \\\n\t\t-f docker/docker-compose.postgres.yaml \\\n\t\t-f docker/docker-compose.e2e.postgres.yaml \\\n\t\tup\none-shot:\n\tdocker compose -f docker/docker-compose.one-shot.yaml up -d\n";
+        let texts = || [("Makefile", make)].into_iter();
+        assert_eq!(
+            only_under_test_stacks(texts(), "docker/docker-compose.postgres.yaml"),
+            Some((
+                "Makefile",
+                "docker/docker-compose.e2e.postgres.yaml".to_string()
+            ))
+        );
+        assert_eq!(
+            only_under_test_stacks(texts(), "docker/docker-compose.one-shot.yaml"),
+            None
+        );
+        assert_eq!(
+            only_under_test_stacks(texts(), "docker/docker-compose.mysql.yaml"),
+            None
+        );
+        let alone = "start:\n\tdocker compose -f docker/docker-compose.postgres.yaml up\n";
+        let both = [("Makefile", make), ("justfile", alone)];
+        assert_eq!(
+            only_under_test_stacks(both.into_iter(), "docker/docker-compose.postgres.yaml"),
+            None
+        );
+    }
 
     #[test]
     fn a_script_runs_the_file_it_names_or_the_default_beside_it() {
