@@ -1,6 +1,7 @@
 //! The project model: what the walk learned, for project (cross-file) rules.
 //! Facts are extracted on the walker threads; syntax trees are dropped there.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -248,7 +249,8 @@ impl Project {
     }
 
     /// Compose services and Kubernetes containers that run `krate`: built from a
-    /// context holding it, or running an image named after it.
+    /// context holding it (with a Dockerfile of the repository, one that builds `krate`,
+    /// [`Project::dockerfiles_for`]), or running an image named after it.
     pub fn containers_for(&self, krate: &CargoFacts) -> Vec<&ContainerFacts> {
         let index = self
             .container_index
@@ -260,11 +262,29 @@ impl Project {
             .flatten()
             .copied()
             .collect();
-        // Build contexts at or above the crate's directory.
+        // Build contexts at or above the crate's directory, whose Dockerfile builds it.
+        let builds_it: OnceCell<HashSet<&str>> = OnceCell::new();
+        let builds = |dockerfile: &str| {
+            builds_it
+                .get_or_init(|| {
+                    self.dockerfiles_for(krate)
+                        .into_iter()
+                        .map(|d| d.path.as_str())
+                        .collect()
+                })
+                .contains(dockerfile)
+        };
+        let known = |dockerfile: &str| self.dockerfiles.iter().any(|d| d.path == dockerfile);
         idx.extend(
             ancestors(&krate.dir)
                 .filter_map(|d| index.by_context.get(d))
-                .flatten(),
+                .flatten()
+                .filter(|&&i| {
+                    self.containers[i]
+                        .dockerfile
+                        .as_deref()
+                        .is_none_or(|d| !known(d) || builds(d))
+                }),
         );
         idx.sort_unstable();
         idx.dedup();
@@ -316,6 +336,24 @@ impl Project {
         &self,
         production: impl Fn(&str) -> bool,
     ) -> Option<(HashSet<usize>, &'static str)> {
+        let (roots, basis) = self.deployed_roots(production)?;
+        let mut deployed: HashSet<usize> = HashSet::new();
+        let mut stack = roots;
+        while let Some(i) = stack.pop() {
+            if !deployed.insert(i) {
+                continue;
+            }
+            stack.extend(self.workspace_dep_indexes(&self.cargo[i]));
+        }
+        Some((deployed, basis))
+    }
+
+    /// The packages deployed in their own right, by index in `cargo`, with how that was
+    /// decided ([`Project::deployed_packages`] without the workspace packages they depend on).
+    pub fn deployed_roots(
+        &self,
+        production: impl Fn(&str) -> bool,
+    ) -> Option<(Vec<usize>, &'static str)> {
         let by_files: Vec<usize> = self
             .cargo
             .iter()
@@ -341,18 +379,7 @@ impl Project {
                 "deployed are the packages a production Dockerfile, compose service, Kubernetes container or Procfile process builds or runs, and their workspace dependencies",
             )
         };
-        if roots.is_empty() {
-            return None;
-        }
-        let mut deployed: HashSet<usize> = HashSet::new();
-        let mut stack = roots;
-        while let Some(i) = stack.pop() {
-            if !deployed.insert(i) {
-                continue;
-            }
-            stack.extend(self.workspace_dep_indexes(&self.cargo[i]));
-        }
-        Some((deployed, basis))
+        (!roots.is_empty()).then_some((roots, basis))
     }
 
     /// True when `krate` is a package with a binary (not developer tooling) that a

@@ -3,6 +3,7 @@
 use globset::Glob;
 
 use crate::model::project::{CargoFacts, Project, is_within};
+use crate::model::role::Role;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -13,7 +14,7 @@ declare_rule! {
         severity: Warning,
         stability: Preview,
         since: "0.1.0",
-        kinds: [Cargo],
+        kinds: [Cargo, Dockerfile, Yaml],
         summary: "the repository holds more than one independent deployable app",
     }
 }
@@ -48,19 +49,26 @@ impl Check for MultipleApps {
     }
 }
 
-/// Independent deployable units: workspaces with a binary member, and binary
-/// packages in no workspace. Fuzz crates are tooling, not apps.
+/// Independent deployable units: workspaces with a deployed binary member, and deployed
+/// binary packages in no workspace. Deployed is what the deployment model says
+/// ([`Project::deployed_roots`]): a CLI, a desktop client or a code generator kept beside
+/// the service, or a crate the service depends on, is not a second app.
 fn apps(project: &Project) -> Vec<&CargoFacts> {
+    let production = |path: &str| project.role_of(path) == Some(Role::Production);
+    let Some((deployed, _)) = project.deployed_roots(production) else {
+        return Vec::new();
+    };
     let workspaces: Vec<&CargoFacts> = project
         .cargo
         .iter()
         .filter(|c| c.manifest.is_workspace && !c.is_tooling())
         .collect();
     let mut units: Vec<&CargoFacts> = Vec::new();
-    for pkg in project
+    for (_, pkg) in project
         .cargo
         .iter()
-        .filter(|c| c.has_bin && !c.is_tooling())
+        .enumerate()
+        .filter(|(i, c)| c.has_bin && !c.is_tooling() && deployed.contains(i))
     {
         let unit = workspaces
             .iter()
