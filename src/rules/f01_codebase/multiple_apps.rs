@@ -49,10 +49,12 @@ impl Check for MultipleApps {
     }
 }
 
-/// Independent deployable units: workspaces with a deployed binary member, and deployed
-/// binary packages in no workspace. Deployed is what the deployment model says
-/// ([`Project::deployed_roots`]): a CLI, a desktop client or a code generator kept beside
-/// the service, or a crate the service depends on, is not a second app.
+/// Independent deployable units: workspaces with a deployed service binary member, and
+/// deployed service binary packages in no workspace. Deployed is what the deployment model
+/// says ([`Project::deployed_roots`]); a service runs a server or queue-consumer framework,
+/// itself or through a workspace crate it depends on. A CLI (even one shipped as an
+/// image), a desktop client or a code generator kept beside the service, or a crate the
+/// service depends on, is not a second app.
 fn apps(project: &Project) -> Vec<&CargoFacts> {
     let production = |path: &str| project.role_of(path) == Some(Role::Production);
     let Some((deployed, _)) = project.deployed_roots(production) else {
@@ -69,6 +71,7 @@ fn apps(project: &Project) -> Vec<&CargoFacts> {
         .iter()
         .enumerate()
         .filter(|(i, c)| c.has_bin && !c.is_tooling() && deployed.contains(i))
+        .filter(|(_, c)| c.is_service() || project.workspace_deps(c).iter().any(|d| d.is_service()))
     {
         let unit = workspaces
             .iter()
