@@ -192,11 +192,7 @@ fn tag_templates(text: &str) -> Vec<String> {
     out.extend(key_values(text, "images"));
     for line in text.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
-        for pair in words.windows(2) {
-            if matches!(pair[0], "-t" | "--tag") {
-                out.push(clean(pair[1]));
-            }
-        }
+        out.extend(flag_values(&words, &["-t", "--tag"]).map(clean));
         out.extend(
             words
                 .iter()
@@ -346,10 +342,9 @@ fn pushes_image_built_from(text: &str, dockerfile: &str) -> bool {
     if text.contains("push: true") {
         return true;
     }
-    let joined = text.replace("\\\n", " ");
     let mut built: Vec<String> = Vec::new();
     let mut pushed: Vec<String> = Vec::new();
-    for line in joined.lines() {
+    for line in continued_lines(text).lines() {
         let words: Vec<&str> = line
             .split_whitespace()
             .map(|w| w.trim_matches(['"', '\'']))
@@ -369,21 +364,14 @@ fn pushes_image_built_from(text: &str, dockerfile: &str) -> bool {
                     .map(|w| repository_name(w)),
             ),
             Some("build" | "buildx") => {
-                let file = command
-                    .windows(2)
-                    .find_map(|p| matches!(p[0], "-f" | "--file").then_some(p[1]));
+                let file = flag_values(command, &["-f", "--file"]).next();
                 if !file.is_some_and(|f| names_dockerfile(f, dockerfile, || false)) {
                     continue;
                 }
                 if command.contains(&"--push") {
                     return true;
                 }
-                built.extend(
-                    command
-                        .windows(2)
-                        .filter(|p| matches!(p[0], "-t" | "--tag"))
-                        .map(|p| repository_name(p[1])),
-                );
+                built.extend(flag_values(command, &["-t", "--tag"]).map(repository_name));
             }
             _ => {}
         }
@@ -394,6 +382,20 @@ fn pushes_image_built_from(text: &str, dockerfile: &str) -> bool {
     pushed
         .iter()
         .any(|name| name.contains('$') || built.contains(name))
+}
+
+/// `text` with lines continued by a trailing `\` joined, so each line is one command.
+pub fn continued_lines(text: &str) -> String {
+    text.replace("\\\n", " ")
+}
+
+/// The values `words` give any of `flags` (`-f Dockerfile`, `--tag app:1`), quotes
+/// removed.
+pub fn flag_values<'w>(words: &[&'w str], flags: &[&str]) -> impl Iterator<Item = &'w str> {
+    words
+        .windows(2)
+        .filter(|pair| flags.contains(&pair[0]))
+        .map(|pair| pair[1].trim_matches(['"', '\'']))
 }
 
 /// The last part of an image reference's name: `api` for `ghcr.io/acme/api:1.2`.

@@ -668,19 +668,27 @@ fn header(text: &str, code: bool) -> Option<Decision> {
 /// (`dev_mode = true`, `devMode: true`, `DEV_MODE=true`): the file configures a developer's
 /// instance, whatever its name.
 fn dev_mode_setting(text: &str) -> Option<Decision> {
+    // Every spelling holds `mode`; most files do not, and are passed over in one scan.
+    if !text
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"mode"))
+    {
+        return None;
+    }
     text.lines().find_map(|line| {
         let line = line.trim_start();
         let line = line.strip_prefix("export ").unwrap_or(line);
         let (key, value) = line.split_once(['=', ':'])?;
         let key = key.trim().trim_matches(['"', '\'']);
-        let normalized: String = key
-            .chars()
-            .filter(|c| !matches!(c, '_' | '-'))
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let spelled = key
+            .bytes()
+            .filter(|b| !matches!(b, b'_' | b'-'))
+            .map(|b| b.to_ascii_lowercase());
+        let dev_mode = |word: &[u8]| spelled.clone().eq(word.iter().copied());
         let value = value.split('#').next().unwrap_or_default();
         let on = value.trim().trim_matches(['"', '\'', ',']) == "true";
-        (on && matches!(normalized.as_str(), "devmode" | "developmentmode"))
+        (on && (dev_mode(b"devmode") || dev_mode(b"developmentmode")))
             .then(|| Decision::new(Role::Development, format!("it sets `{key}` to true")))
     })
 }

@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::pipelines::names_path;
+use crate::model::pipelines::{continued_lines, flag_values, names_path};
 use crate::model::project::Project;
 use crate::model::role::{self, Decision, Role};
 use crate::model::source::{FileKind, read_regular_prefix};
@@ -47,10 +47,10 @@ pub fn test_run_compose_files(project: &Project) -> Vec<(String, Decision)> {
         .filter_map(|path| {
             let text = read_regular_prefix(&project.root.join(path), MAX_SCRIPT_BYTES)?;
             (text.contains("docker-compose") || text.contains("docker compose"))
-                .then_some((path.as_str(), text))
+                .then(|| (path.as_str(), script_text(&text)))
         })
         .collect();
-    let pipelines = project.pipelines();
+    let pipelines = commands_by_file(project.pipelines().texts());
     let mut out: Vec<(String, Decision)> = compose
         .into_iter()
         .filter_map(|path| {
@@ -60,7 +60,7 @@ pub fn test_run_compose_files(project: &Project) -> Vec<(String, Decision)> {
             {
                 Some((script, _)) => format!("the test script `{script}` runs it"),
                 None => {
-                    let (file, stack) = only_under_test_stacks(pipelines.texts(), path)?;
+                    let (file, stack) = only_under_test_stacks(&pipelines, path)?;
                     format!("`{file}` runs it only together with the test stack `{stack}`")
                 }
             };
@@ -77,30 +77,44 @@ pub fn test_run_compose_files(project: &Project) -> Vec<(String, Decision)> {
     out
 }
 
-/// True when the script at `script` with `text` runs the compose file at `compose`: it
-/// names the file, or, for a default name, sits in its directory and runs compose there
-/// without naming another file.
+/// A script's text as [`runs`] reads it: the default of `${COMPOSE_FILE:-docker-compose.e2e.yml}`
+/// follows `:-`, whose `-` would otherwise join the file name.
+fn script_text(raw: &str) -> String {
+    raw.replace(":-", ":")
+}
+
+/// True when the script at `script` with `text` ([`script_text`]) runs the compose file at
+/// `compose`: it names the file, or, for a default name, sits in its directory and runs
+/// compose there without naming another file.
 fn runs(script: &str, text: &str, compose: &str) -> bool {
     let (dir, name) = compose.rsplit_once('/').unwrap_or(("", compose));
     if !DEFAULT_NAMES.contains(&name) {
-        // `${COMPOSE_FILE:-docker-compose.e2e.yml}`: a default value follows `:-`.
-        return names_path(text, name) || names_path(&text.replace(":-", ":"), name);
+        return names_path(text, name);
     }
     let script_dir = script.rsplit_once('/').map_or("", |(d, _)| d);
     script_dir == dir && !text.contains("compose -f") && !text.contains("compose --file")
 }
 
-/// When every compose command of the `texts` (path, text) that names the compose file at
-/// `compose` with `-f` also names a test stack (`-f docker-compose.postgres.yaml -f
-/// docker-compose.e2e.postgres.yaml`), and there is at least one: the file holding the
+/// The compose commands ([`compose_commands`]) of each of the `texts` (path, text).
+fn commands_by_file<'t>(
+    texts: impl Iterator<Item = (&'t str, &'t str)>,
+) -> Vec<(&'t str, Vec<Vec<String>>)> {
+    texts
+        .map(|(file, text)| (file, compose_commands(text)))
+        .collect()
+}
+
+/// When every compose command of `commands` ([`commands_by_file`]) that names the compose
+/// file at `compose` with `-f` also names a test stack (`-f docker-compose.postgres.yaml
+/// -f docker-compose.e2e.postgres.yaml`), and there is at least one: the file holding the
 /// first such command and the test stack it names. The file is then a test stack's base.
 fn only_under_test_stacks<'t>(
-    texts: impl Iterator<Item = (&'t str, &'t str)>,
+    commands: &[(&'t str, Vec<Vec<String>>)],
     compose: &str,
 ) -> Option<(&'t str, String)> {
     let mut first = None;
-    for (file, text) in texts {
-        for files in compose_commands(text) {
+    for (file, file_commands) in commands {
+        for files in file_commands {
             if !files.iter().any(|f| names_path(f, compose)) {
                 continue;
             }
@@ -109,7 +123,7 @@ fn only_under_test_stacks<'t>(
                     .role
                     .is_test_material()
             })?;
-            first.get_or_insert((file, stack.clone()));
+            first.get_or_insert((*file, stack.clone()));
         }
     }
     first
@@ -118,15 +132,13 @@ fn only_under_test_stacks<'t>(
 /// The files (`-f`/`--file`) of each compose command in `text`, lines continued with `\`
 /// joined.
 fn compose_commands(text: &str) -> Vec<Vec<String>> {
-    text.replace("\\\n", " ")
+    continued_lines(text)
         .lines()
         .filter(|line| line.contains("compose"))
         .map(|line| {
             let words: Vec<&str> = line.split_whitespace().collect();
-            words
-                .windows(2)
-                .filter(|p| matches!(p[0], "-f" | "--file"))
-                .map(|p| p[1].trim_matches(['"', '\'']).to_string())
+            flag_values(&words, &["-f", "--file"])
+                .map(str::to_string)
                 .collect::<Vec<_>>()
         })
         .filter(|files| !files.is_empty())
@@ -135,38 +147,43 @@ fn compose_commands(text: &str) -> Vec<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{only_under_test_stacks, runs};
+    use super::{commands_by_file, only_under_test_stacks, runs, script_text};
 
     #[test]
     fn a_base_run_only_under_test_stacks() {
         let make = "e2e:\n\tdocker compose \\\n\t\t-f docker/docker-compose.postgres.yaml \\\n\t\t-f docker/docker-compose.e2e.postgres.yaml \\\n\t\tup\none-shot:\n\tdocker compose -f docker/docker-compose.one-shot.yaml up -d\n";
-        let texts = || [("Makefile", make)].into_iter();
+        let texts = || commands_by_file([("Makefile", make)].into_iter());
         assert_eq!(
-            only_under_test_stacks(texts(), "docker/docker-compose.postgres.yaml"),
+            only_under_test_stacks(&texts(), "docker/docker-compose.postgres.yaml"),
             Some((
                 "Makefile",
                 "docker/docker-compose.e2e.postgres.yaml".to_string()
             ))
         );
         assert_eq!(
-            only_under_test_stacks(texts(), "docker/docker-compose.one-shot.yaml"),
+            only_under_test_stacks(&texts(), "docker/docker-compose.one-shot.yaml"),
             None
         );
         assert_eq!(
-            only_under_test_stacks(texts(), "docker/docker-compose.mysql.yaml"),
+            only_under_test_stacks(&texts(), "docker/docker-compose.mysql.yaml"),
             None
         );
         let alone = "start:\n\tdocker compose -f docker/docker-compose.postgres.yaml up\n";
         let both = [("Makefile", make), ("justfile", alone)];
         assert_eq!(
-            only_under_test_stacks(both.into_iter(), "docker/docker-compose.postgres.yaml"),
+            only_under_test_stacks(
+                &commands_by_file(both.into_iter()),
+                "docker/docker-compose.postgres.yaml"
+            ),
             None
         );
     }
 
     #[test]
     fn a_script_runs_the_file_it_names_or_the_default_beside_it() {
-        let named = "COMPOSE_FILE=\"${COMPOSE_FILE:-docker-compose.decommission.yml}\"\ndocker compose -f \"$COMPOSE_FILE\" up -d\n";
+        let named = &script_text(
+            "COMPOSE_FILE=\"${COMPOSE_FILE:-docker-compose.decommission.yml}\"\ndocker compose -f \"$COMPOSE_FILE\" up -d\n",
+        );
         assert!(runs(
             "scripts/test/decommission.sh",
             named,

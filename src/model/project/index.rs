@@ -1,7 +1,7 @@
 //! Lookups built on first use: Dockerfiles by the packages they name and by directory,
 //! containers by image and build context, and path containment.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::Project;
 use crate::parse::image::ImageRef;
@@ -15,6 +15,8 @@ pub struct DockerIndex {
     pub(super) mentioning: HashMap<usize, Vec<usize>>,
     /// Directory → Dockerfiles in it.
     pub(super) by_dir: BTreeMap<String, Vec<usize>>,
+    /// Paths of the Dockerfiles.
+    pub(super) paths: HashSet<String>,
 }
 
 impl DockerIndex {
@@ -42,6 +44,7 @@ impl DockerIndex {
                 index.mentioning.entry(a).or_default().push(di);
             }
             index.apps.push(apps);
+            index.paths.insert(d.path.clone());
             index
                 .by_dir
                 .entry(d.dir().to_string())

@@ -274,7 +274,12 @@ impl Project {
                 })
                 .contains(dockerfile)
         };
-        let known = |dockerfile: &str| self.dockerfiles.iter().any(|d| d.path == dockerfile);
+        let known = |dockerfile: &str| {
+            self.docker_index
+                .get_or_init(|| DockerIndex::new(self))
+                .paths
+                .contains(dockerfile)
+        };
         idx.extend(
             ancestors(&krate.dir)
                 .filter_map(|d| index.by_context.get(d))
