@@ -306,8 +306,9 @@ pub enum Condition {
     /// No deploy tool of the project replaces this image name (without tag) at deploy
     /// time ([`crate::model::images`]).
     ImageNotReplaced(String),
-    /// No build pipeline of the repository tags images of this name (without tag)
-    /// ([`crate::model::pipelines`]).
+    /// No build pipeline of the repository provides an image of this name (without tag):
+    /// none tags one, none passes a named build context of that name
+    /// ([`crate::model::pipelines::Pipelines::provides_image`]).
     ImageNotBuiltHere(String),
     /// The file sits beside a Helm chart's `Chart.yaml`, whose templates use this values
     /// path for more than init containers ([`crate::model::helm::init_container_values`]).

@@ -29,6 +29,10 @@ const FILES: &[&str] = &[
     "Justfile",
 ];
 
+/// How the name of a bake file ends (`docker-bake.hcl`, `bake.hcl`, `release.bake.json`):
+/// read in the root and beside the Dockerfiles, which bake files build.
+const BAKE_FILE_ENDINGS: &[&str] = &["bake.hcl", "bake.json"];
+
 /// Directories at the root whose YAML files are pipelines.
 const DIRS: &[&str] = &[".github/workflows", ".woodpecker", ".buildkite"];
 
@@ -75,14 +79,27 @@ pub struct Pipelines {
     /// The image names the pipelines tag, as templates ([`Pipelines::tag_image`]); built
     /// on first use.
     tagged: OnceLock<Vec<String>>,
+    /// The named build contexts the pipelines pass to builds ([`build_context_names`]);
+    /// built on first use.
+    contexts: OnceLock<Vec<String>>,
 }
 
 impl Pipelines {
     /// Read the pipeline files under `root`, each with the repository scripts it runs
-    /// (`./dev/build-docker.sh`), which build as part of it. Symbolic links are not
-    /// followed, so nothing outside the repository is read.
-    pub fn read(root: &Path) -> Pipelines {
+    /// (`./dev/build-docker.sh`), which build as part of it, and the bake files in
+    /// `dockerfile_dirs`. Symbolic links are not followed, so nothing outside the
+    /// repository is read.
+    pub fn read<'d>(root: &Path, dockerfile_dirs: impl IntoIterator<Item = &'d str>) -> Pipelines {
         let mut paths: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
+        let mut dirs: Vec<&str> = dockerfile_dirs
+            .into_iter()
+            .filter(|d| !d.is_empty())
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        for dir in dirs {
+            paths.extend(bake_files(root, dir));
+        }
         for dir in DIRS {
             if !real_path(root, dir).is_some_and(|m| m.is_dir()) {
                 continue;
@@ -118,6 +135,7 @@ impl Pipelines {
         Pipelines {
             files,
             tagged: OnceLock::new(),
+            contexts: OnceLock::new(),
         }
     }
 
@@ -183,6 +201,126 @@ impl Pipelines {
         });
         tagged.iter().any(|image| template_matches(image, name))
     }
+}
+
+impl Pipelines {
+    /// True when a build pipeline provides the image a `FROM name` asks for: it tags
+    /// images of that name ([`Pipelines::tag_image`]), or passes a named build context
+    /// called `name` (`--build-context name=…`, a bake target's `contexts`), which BuildKit
+    /// uses before any registry.
+    pub fn provides_image(&self, name: &str) -> bool {
+        let contexts = self.contexts.get_or_init(|| {
+            self.files
+                .iter()
+                .flat_map(|(_, text)| build_context_names(text))
+                .collect()
+        });
+        contexts.iter().any(|c| c.eq_ignore_ascii_case(name)) || self.tag_image(name)
+    }
+}
+
+/// The bake files (`docker-bake.hcl`, `bake.hcl`) in the directory `dir` under `root`, by
+/// path from the root.
+fn bake_files(root: &Path, dir: &str) -> Vec<String> {
+    let Some(meta) = real_path(root, dir) else {
+        return Vec::new();
+    };
+    if !meta.is_dir() {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| BAKE_FILE_ENDINGS.iter().any(|e| n.ends_with(e)))
+        .map(|n| format!("{dir}/{n}"))
+        .collect();
+    names.sort_unstable();
+    names.truncate(MAX_FILES_PER_DIR);
+    names
+}
+
+/// The names of the named build contexts a pipeline text passes to builds: the `name` of
+/// `--build-context name=…`, of each `name=…` line under a `build-contexts:` key, and each
+/// key of a bake target's `contexts = { name = … }` (HCL) or `"contexts": {"name": …}`
+/// (JSON).
+fn build_context_names(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let name_of = |assignment: &str| {
+        let (name, _) = assignment.split_once('=')?;
+        let name = name.trim().trim_matches(['"', '\'']);
+        (!name.is_empty()).then(|| name.to_string())
+    };
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        out.extend(flag_values(&words, &["--build-context"]).filter_map(|w| name_of(&clean(w))));
+        out.extend(
+            words
+                .iter()
+                .filter_map(|w| w.strip_prefix("--build-context="))
+                .filter_map(|w| name_of(&clean(w))),
+        );
+    }
+    out.extend(
+        key_values(text, "build-contexts")
+            .iter()
+            .filter_map(|v| name_of(v)),
+    );
+    let mut rest = text;
+    while let Some(at) = rest.find("contexts") {
+        rest = &rest[at + "contexts".len()..];
+        let block = rest.trim_start_matches(['"', ' ', '\t']);
+        let Some(block) = block.strip_prefix(['=', ':']) else {
+            continue;
+        };
+        let Some(block) = block.trim_start().strip_prefix('{') else {
+            continue;
+        };
+        out.extend(block_keys(block));
+    }
+    out
+}
+
+/// The keys at the top level of the HCL or JSON object whose text follows its `{`: each
+/// name or quoted string followed by `=` or `:`, up to the closing `}`.
+fn block_keys(block: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut depth = 0usize;
+    let mut at_key = true;
+    let mut chars = block.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' if depth == 0 => break,
+            '}' | ']' | ')' => depth -= 1,
+            '\n' | ',' if depth == 0 => at_key = true,
+            c if depth == 0 && at_key && !c.is_whitespace() => {
+                at_key = false;
+                let quoted = c == '"';
+                let start = if quoted { i + 1 } else { i };
+                let len = block[start..]
+                    .find(|ch: char| {
+                        if quoted {
+                            ch == '"'
+                        } else {
+                            !(ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.'))
+                        }
+                    })
+                    .unwrap_or(block.len() - start);
+                let key = &block[start..start + len];
+                let after = block[start + len..].trim_start_matches(['"', ' ', '\t']);
+                if !key.is_empty() && after.starts_with(['=', ':']) {
+                    keys.push(key.to_string());
+                }
+                while chars.peek().is_some_and(|&(j, _)| j < start + len) {
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    keys
 }
 
 /// The image references a pipeline text tags, as written: values of `tags:` and `images:`
@@ -460,7 +598,31 @@ mod tests {
                 .map(|(p, t)| (p.to_string(), t.to_string()))
                 .collect(),
             tagged: OnceLock::new(),
+            contexts: OnceLock::new(),
         }
+    }
+
+    #[test]
+    fn named_build_contexts_from_commands_actions_and_bake_files() {
+        let names = build_context_names(concat!(
+            "docker buildx build --build-context deps=./vendor --build-context=\"base=docker-image://alpine:3.20\" .\n",
+            "      with:\n        build-contexts: |\n          toolchain=docker-image://rust:1.83\n",
+            "target \"app\" {\n  contexts = {\n    input = elem(\"target:b\", [a, b])\n    \"docs-site\" = \"./site\"\n  }\n  args = { tag = \"1\" }\n}\n",
+            "{\"target\": {\"x\": {\"contexts\": {\"src\": \"./src\", \"cfg\": \"./cfg\"}}}}\n",
+        ));
+        assert_eq!(
+            names,
+            [
+                "deps",
+                "base",
+                "toolchain",
+                "input",
+                "docs-site",
+                "src",
+                "cfg"
+            ]
+        );
+        assert!(build_context_names("contexts: none\nrun: echo contexts = 3\n").is_empty());
     }
 
     #[test]
@@ -503,7 +665,7 @@ mod tests {
             "      - run: docker build -f dev/docker/test.Dockerfile .\n",
         )
         .unwrap();
-        let p = Pipelines::read(root);
+        let p = Pipelines::read(root, []);
         assert_eq!(
             p.publishing("dev/docker/scheduler.Dockerfile"),
             Some(".github/workflows/docker.yml")
@@ -537,7 +699,7 @@ mod tests {
         let repo = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path(), repo.path().join(".github")).unwrap();
         assert_eq!(
-            Pipelines::read(repo.path()).building("Dockerfile.dev"),
+            Pipelines::read(repo.path(), []).building("Dockerfile.dev"),
             None
         );
     }

@@ -370,9 +370,9 @@ impl Diagnostic {
         self
     }
 
-    /// Keep this finding only if no build pipeline of the repository tags images named
-    /// like `image` (its name without tag): an image of this repository's own (builder
-    /// style).
+    /// Keep this finding only if no build pipeline of the repository provides an image
+    /// named like `image` (its name without tag): one it tags, an image of this
+    /// repository's own, or a named build context (builder style).
     pub fn unless_built_here(&mut self, image: &str) -> &mut Self {
         self.condition = Some(Condition::ImageNotBuiltHere(
             crate::model::images::image_name(image),

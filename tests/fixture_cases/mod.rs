@@ -41,6 +41,7 @@ cases! {
     TF0201__fail_release_channel: "TF0201" / "fail-release-channel",
     TF0201__pass_allowed_image: "TF0201" / "pass-allowed-image",
     TF0201__pass_fetch_only_stages: "TF0201" / "pass-fetch-only-stages",
+    TF0201__pass_named_build_contexts: "TF0201" / "pass-named-build-contexts",
     TF0201__pass_own_base_images: "TF0201" / "pass-own-base-images",
     TF0201__pass_pinned: "TF0201" / "pass-pinned",
     TF0201__pass_release_line_in_the_name: "TF0201" / "pass-release-line-in-the-name",

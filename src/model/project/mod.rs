@@ -12,6 +12,7 @@ use crate::model::helm;
 use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
 use crate::model::role::Role;
+use crate::model::source::FileKind;
 use crate::parse::cargo::DepKind;
 use crate::parse::text::LineIndex;
 
@@ -146,7 +147,14 @@ impl Project {
 
     /// The repository's build pipelines ([`Pipelines`]), read on first use.
     pub fn pipelines(&self) -> &Pipelines {
-        self.pipelines.get_or_init(|| Pipelines::read(&self.root))
+        self.pipelines.get_or_init(|| {
+            let dockerfile_dirs = self
+                .files
+                .iter()
+                .filter(|f| f.kind == FileKind::Dockerfile)
+                .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d));
+            Pipelines::read(&self.root, dockerfile_dirs)
+        })
     }
 
     /// True when `condition` holds for the file at `path`.
@@ -154,7 +162,7 @@ impl Project {
         match condition {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
             Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
-            Condition::ImageNotBuiltHere(name) => !self.pipelines().tag_image(name),
+            Condition::ImageNotBuiltHere(name) => !self.pipelines().provides_image(name),
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
             Condition::HelmAppImage(values_path) => {
