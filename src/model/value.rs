@@ -23,7 +23,7 @@ pub enum ValueKind {
     /// token replaced at deploy time (`SECRET_KEY_BASE`, `GOOGLE_API_KEY_VAL`).
     Reference,
     /// A marker asking to be replaced, which cannot be the real value: `<password>`,
-    /// `REPLACE_ME`, `YOUR_KEY_HERE`, `your-token`, `xxxx`, `****`, `{}`, `TODO`,
+    /// `REPLACE_ME`, `YOUR_KEY_HERE`, `your-token`, `xxxx`, `****`, `{}`, `TODO`, `(truncated)`,
     /// `example`, `do-not-use-insecure`.
     Placeholder,
     /// A value that works but protects nothing: a dictionary or well-known default
@@ -169,7 +169,14 @@ const MARKER_FRAGMENTS: &[&str] = &[
 ];
 
 fn is_marker(v: &str, lower: &str) -> bool {
-    (v.starts_with('<') && v.ends_with('>'))
+    let parenthesised_words = v.len() > 2
+        && v.starts_with('(')
+        && v.ends_with(')')
+        && v[1..v.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | '-' | '_'));
+    parenthesised_words
+        || (v.starts_with('<') && v.ends_with('>'))
         || (v.starts_with('{') && v.ends_with('}'))
         || (v.starts_with('[') && v.ends_with(']'))
         || v.chars()
@@ -454,6 +461,8 @@ mod tests {
             "-",
             "***redacted***",
             "[REDACTED]",
+            "(truncated)",
+            "(not set)",
         ] {
             assert_eq!(kind(v), ValueKind::Placeholder, "{v}");
         }
