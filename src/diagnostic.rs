@@ -316,6 +316,10 @@ pub enum Condition {
     /// No committed `Cargo.lock` in the file's directory or above pins a commit of this
     /// git repository URL.
     GitSourceUnlocked(String),
+    /// The file is a script that a production Dockerfile's start command runs (copied in
+    /// and named by `ENTRYPOINT` or `CMD`): a script whose name does not say it starts a
+    /// container ([`crate::model::launch::starts_by_name`]) is one only then.
+    StartedByContainer,
     /// No build script of the file's package sets this compile-time variable
     /// (`cargo:rustc-env=NAME=…`).
     NotSetByBuildScript(String),

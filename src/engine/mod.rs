@@ -16,7 +16,7 @@ pub mod config;
 pub mod fingerprint;
 pub mod suppress;
 
-use crate::diagnostic::{Diagnostic, Location, Severity, SuppressionInfo};
+use crate::diagnostic::{Condition, Diagnostic, Location, Severity, SuppressionInfo};
 use crate::engine::config::Settings;
 use crate::model::flow::ExcludedModule;
 use crate::model::prefilter::{Prefilter, Table};
@@ -24,7 +24,7 @@ use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
-use crate::model::{cross, dev_images, helm, images, procfile, test_stacks};
+use crate::model::{cross, dev_images, helm, images, launch, procfile, test_stacks};
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -322,17 +322,17 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         .filter(|p| settings.role_of(&p.procfile, None, None, None).role == Role::Production)
         .collect();
     run_project_rules(&project, settings, &mut diagnostics);
-    diagnostics.retain(|d| {
-        d.condition
-            .as_ref()
-            .is_none_or(|c| project.holds(c, &d.location.path))
-    });
     assign_package_roles(&mut project, settings);
     assign_toolchain_roles(&mut project, &toolchains, settings);
     assign_published_roles(&mut project, settings);
     assign_test_stack_roles(&mut project, settings);
     assign_dev_image_roles(&mut project, settings);
     assign_launch_script_roles(&mut project, settings);
+    diagnostics.retain(|d| {
+        d.condition
+            .as_ref()
+            .is_none_or(|c| project.holds(c, &d.location.path))
+    });
     drop_outside_scope(&mut diagnostics, &project.files, settings);
     let files_linted = project.files.len();
     let diagnostics = finish(diagnostics, suppressions, settings);
@@ -1013,9 +1013,19 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
                     file.gate_tree(admits(index));
                 }
                 let options = settings.options.get(meta.code);
+                let first = diagnostics.len();
                 guarded(meta, &mut diagnostics, Some((rel, meta.code)), |out| {
                     rule.check_file(&file, &mut Ctx::new(meta, options, out))
                 });
+                if kind == FileKind::Shell && !launch::starts_by_name(rel) {
+                    // A script's findings hold only when a container starts it.
+                    for d in diagnostics[first..]
+                        .iter_mut()
+                        .filter(|d| d.code == meta.code)
+                    {
+                        d.condition.get_or_insert(Condition::StartedByContainer);
+                    }
+                }
             }
             if kind == FileKind::Rust {
                 file.gate_tree(admits(settings.rules.len()));

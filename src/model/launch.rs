@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::model::role::{self, Role};
-use crate::model::source::{FileKind, SourceFile};
+use crate::model::source::{FileKind, SourceFile, is_service_run_script};
 use crate::parse::dockerfile::{Args, Instruction};
 use crate::parse::shell::{self, SHELLS};
 use crate::parse::yaml::{self, DocKind, Node};
@@ -116,7 +116,7 @@ impl Launch<'_> {
             _ if INIT_SHIMS.contains(&program) => rest.is_empty(),
             // `gosu USER COMMAND…`, `su-exec USER[:GROUP] COMMAND…`
             "gosu" | "su-exec" => rest.len() == 1,
-            _ => words.len() == 1 && (program.ends_with(".sh") || is_entrypoint_script(program)),
+            _ => words.len() == 1 && (program.ends_with(".sh") || is_named_entrypoint(program)),
         }
     }
 
@@ -170,7 +170,7 @@ pub fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
             .iter()
             .flat_map(|doc| from_yaml(file, &doc.node, &doc.kind))
             .collect(),
-        FileKind::Shell if is_entrypoint_script(file.path) => vec![Launch {
+        FileKind::Shell => vec![Launch {
             text: file.text.to_string(),
             origin: Origin::Script,
             keyword: "entrypoint script",
@@ -196,17 +196,13 @@ pub fn is_named_entrypoint(path: &str) -> bool {
     name.to_ascii_lowercase().contains("entrypoint")
 }
 
-/// Scripts named as container start scripts: [`is_named_entrypoint`] ones, `start.sh`,
-/// `boot.sh`, `docker-start.sh`. (`run.sh` and `init*.sh` are more often developer
-/// helpers and are not assumed to start containers.)
-pub fn is_entrypoint_script(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let stem = name.split('.').next().unwrap_or(&name);
-    is_named_entrypoint(path)
-        || matches!(
-            stem,
-            "start" | "boot" | "startup" | "docker-start" | "container-start"
-        )
+/// True when the script at `path` says by its name and place what starts it: a container
+/// entrypoint ([`is_named_entrypoint`]) or a supervised service's `run` script
+/// ([`is_service_run_script`]). Any other script (`start.sh`, `run.sh`) starts a
+/// container only when a Dockerfile's start command runs it
+/// ([`crate::diagnostic::Condition::StartedByContainer`]).
+pub fn starts_by_name(path: &str) -> bool {
+    is_named_entrypoint(path) || is_service_run_script(path)
 }
 
 /// The launch `inst` declares; `shell` runs it in shell form.

@@ -302,11 +302,9 @@ fn launch_scripts(file: &SourceFile<'_>, copied_in: &[(String, String)], dir: &s
                 .rsplit('/')
                 .next()
                 .unwrap_or(dest);
-            let copied_as = if dest.ends_with('/') {
-                source_name
-            } else {
-                dest_name
-            };
+            // `COPY start.sh .` copies into the working directory, keeping the name.
+            let into_dir = dest.ends_with('/') || matches!(dest_name, "." | "..");
+            let copied_as = if into_dir { source_name } else { dest_name };
             if copied_as == name && !source.contains(['*', '?', '$']) {
                 out.push(join_path("", source));
                 out.push(join_path(dir, source));

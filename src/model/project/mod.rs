@@ -163,6 +163,10 @@ impl Project {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
             Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
             Condition::ImageNotBuiltHere(name) => !self.pipelines().provides_image(name),
+            Condition::StartedByContainer => self.dockerfiles.iter().any(|d| {
+                d.launch_scripts.iter().any(|s| s == path)
+                    && self.role_of(&d.path) == Some(Role::Production)
+            }),
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
             Condition::HelmAppImage(values_path) => {

@@ -1,6 +1,5 @@
 //! TF0205 remote-script-pipe: `curl … | sh` in `RUN` or entrypoint scripts.
 
-use crate::model::launch::is_entrypoint_script;
 use crate::parse::shell;
 use crate::rules::prelude::*;
 
@@ -31,7 +30,6 @@ impl Check for RemoteScriptPipe {
                 }
             }
         } else if file.kind == FileKind::Shell
-            && is_entrypoint_script(file.path)
             && let Some(r) = shell::remote_script_pipe(file.text)
         {
             cx.report(

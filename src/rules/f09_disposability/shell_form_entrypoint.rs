@@ -2,7 +2,7 @@
 //! supervised service's `run` script that starts its program without `exec`.
 
 use crate::model::image_shell::{self, Sh};
-use crate::model::launch::{Launch, Origin, is_named_entrypoint, launches};
+use crate::model::launch::{Launch, Origin, launches};
 use crate::model::source::is_service_run_script;
 use crate::parse::shell::{self, Sep};
 use crate::rules::prelude::*;
@@ -124,14 +124,12 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
             "the supervisor signals the shell, which does not pass SIGTERM on",
             "the supervisor's",
         )
-    } else if is_named_entrypoint(file.path) {
+    } else {
         (
             "the entrypoint script",
             "the shell stays the container's main process and does not pass SIGTERM on",
             "the container's",
         )
-    } else {
-        return;
     };
     let shebang = file.text.lines().next().unwrap_or_default();
     let interpreter = shebang.strip_prefix("#!").unwrap_or_default();
