@@ -442,6 +442,48 @@ pub fn expr_words(expr: &syn::Expr) -> Vec<String> {
     w.0
 }
 
+/// True when `cond`, the condition of an `if`, switches an optional mode on: a setting
+/// that may be absent (`if let Some(dir) = config.log_dir`), or a flag that names one of
+/// `modes` (`if config.daemon`, `if matches.get_flag("DAEMONIZE")`) and is not negated.
+/// Code under it runs only when the deployment asks for that mode.
+pub fn is_opt_in_switch(cond: &syn::Expr, modes: &[&str]) -> bool {
+    struct Negated(bool);
+    impl<'ast> Visit<'ast> for Negated {
+        fn visit_un_op(&mut self, op: &'ast syn::UnOp) {
+            self.0 |= matches!(op, syn::UnOp::Not(_));
+        }
+    }
+    if let syn::Expr::Let(l) = cond {
+        return matches!(&*l.pat, syn::Pat::TupleStruct(t)
+            if t.path.segments.last().is_some_and(|s| s.ident == "Some"));
+    }
+    let mut negated = Negated(false);
+    negated.visit_expr(cond);
+    !negated.0
+        && expr_words(cond)
+            .iter()
+            .any(|w| modes.iter().any(|m| w.contains(m)))
+}
+
+/// Visit the `if` expression `e` with `v`, counting its then-branch in the depth that
+/// `depth` gives when the condition is an opt-in switch for one of `modes`
+/// ([`is_opt_in_switch`]): a visitor reports nothing while that depth is above zero.
+pub fn visit_if_counting_switches<'ast, V: Visit<'ast>>(
+    v: &mut V,
+    e: &'ast syn::ExprIf,
+    modes: &[&str],
+    depth: fn(&mut V) -> &mut usize,
+) {
+    let switch = usize::from(is_opt_in_switch(&e.cond, modes));
+    v.visit_expr(&e.cond);
+    *depth(v) += switch;
+    v.visit_block(&e.then_branch);
+    *depth(v) -= switch;
+    if let Some((_, other)) = &e.else_branch {
+        v.visit_expr(other);
+    }
+}
+
 /// The last path segment of a call's function (`Command::new` → `new`, with its path).
 pub fn call_path(call: &syn::ExprCall) -> Option<Vec<String>> {
     match &*call.func {

@@ -18,7 +18,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "the app daemonizes itself (`daemonize` crate, `fork`/`setsid`, `nix::unistd::daemon`)",
-        tree: Prefilter::Tokens(&["daemon|fork|setsid|Daemonize"], may_daemonize),
+        tree: Prefilter::Tokens(&["daemon|setsid|Daemonize"], may_daemonize),
     }
 }
 
@@ -33,6 +33,7 @@ impl Check for SelfDaemonizing {
         let mut v = Calls {
             imports_unix,
             found: Vec::new(),
+            switched: 0,
         };
         v.visit_file(ast);
         for (what, span) in v.found {
@@ -45,8 +46,9 @@ impl Check for SelfDaemonizing {
     }
 }
 
-/// Calls the tree visitor reports: `daemon(`, `fork(` or `setsid(` called bare or under a
-/// path ending in [`SYSTEM_MODULES`], and `Daemonize::new(`.
+/// Calls the tree visitor reports: `daemon(` or `setsid(` called bare or under a path
+/// ending in [`SYSTEM_MODULES`], and `Daemonize::new(`. A `fork()` alone starts a child
+/// (a sandbox, a helper that execs or exits); detaching takes `setsid` or `daemon`.
 fn may_daemonize(t: &Tokens<'_>, item: Range<usize>) -> bool {
     item.clone().any(|i| {
         let Some(name) = t.ident(i) else {
@@ -59,7 +61,7 @@ fn may_daemonize(t: &Tokens<'_>, item: Range<usize>) -> bool {
             .then(|| t.ident(i - 3))
             .flatten();
         let called = match name {
-            "daemon" | "fork" | "setsid" => match module {
+            "daemon" | "setsid" => match module {
                 Some(m) => SYSTEM_MODULES.contains(&m),
                 None => !pathed && !method,
             },
@@ -70,24 +72,33 @@ fn may_daemonize(t: &Tokens<'_>, item: Range<usize>) -> bool {
     })
 }
 
-/// The modules whose `daemon`, `fork` and `setsid` are the system calls.
+/// The modules whose `daemon` and `setsid` are the system calls.
 const SYSTEM_MODULES: &[&str] = &["unistd", "libc", "fork", "nix"];
+
+/// Words of a switch that turns a daemon mode on (`if config.daemon`,
+/// `if matches.get_flag("DAEMONIZE")`, `--background`): the process stays in the
+/// foreground unless the deployment asks otherwise.
+pub const DAEMON_MODES: &[&str] = &["daemon", "background", "detach"];
 
 struct Calls {
     imports_unix: bool,
     found: Vec<(String, std::ops::Range<usize>)>,
+    /// How many daemon-mode switches enclose the code being read.
+    switched: usize,
 }
 
 impl<'ast> Visit<'ast> for Calls {
+    fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+        rust::visit_if_counting_switches(self, e, DAEMON_MODES, |s| &mut s.switched);
+    }
+
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Some(path) = rust::call_path(call) {
             let qualified =
                 path.len() >= 2 && SYSTEM_MODULES.contains(&path[path.len() - 2].as_str());
             let last = path.last().map(String::as_str).unwrap_or_default();
             let what = match last {
-                "daemon" | "fork" | "setsid"
-                    if qualified || (path.len() == 1 && self.imports_unix) =>
-                {
+                "daemon" | "setsid" if qualified || (path.len() == 1 && self.imports_unix) => {
                     Some(format!("`{}()`", path.join("::")))
                 }
                 _ if path_ends_with(&path, &["Daemonize", "new"]) => {
@@ -95,7 +106,7 @@ impl<'ast> Visit<'ast> for Calls {
                 }
                 _ => None,
             };
-            if let (Some(what), Some(span)) = (what, rust::call_path_span(call)) {
+            if let (Some(what), Some(span), 0) = (what, rust::call_path_span(call), self.switched) {
                 self.found.push((what, span));
             }
         }

@@ -6,7 +6,7 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use crate::model::launch::launches;
-use crate::parse::rust::{call_path, call_path_span, span_range};
+use crate::parse::rust::{self, call_path, call_path_span, span_range};
 use crate::parse::shell::{Command, Sep};
 use crate::parse::yaml;
 use crate::rules::prelude::*;
@@ -204,14 +204,7 @@ impl<'ast> Visit<'ast> for Sinks {
     }
 
     fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
-        let optional = matches!(&*e.cond, syn::Expr::Let(l) if is_some_pattern(&l.pat));
-        self.visit_expr(&e.cond);
-        self.opt_in += usize::from(optional);
-        self.visit_block(&e.then_branch);
-        self.opt_in -= usize::from(optional);
-        if let Some((_, other)) = &e.else_branch {
-            self.visit_expr(other);
-        }
+        rust::visit_if_counting_switches(self, e, &[], |s| &mut s.opt_in);
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
@@ -274,9 +267,4 @@ impl<'ast> Visit<'ast> for Sinks {
             self.found.push((what, span_range(m.method.span())));
         }
     }
-}
-
-/// `Some(..)`: the pattern of `if let Some(dir) = config.log_dir`.
-fn is_some_pattern(pat: &syn::Pat) -> bool {
-    matches!(pat, syn::Pat::TupleStruct(t) if t.path.segments.last().is_some_and(|s| s.ident == "Some"))
 }
