@@ -442,6 +442,11 @@ pub fn expr_words(expr: &syn::Expr) -> Vec<String> {
     w.0
 }
 
+/// Words of a switch that turns a daemon mode on (`if config.daemon`,
+/// `if matches.get_flag("DAEMONIZE")`, `--background`): the process stays in the
+/// foreground unless the deployment asks otherwise.
+pub const DAEMON_MODES: &[&str] = &["daemon", "background", "detach"];
+
 /// True when `cond`, the condition of an `if`, switches an optional mode on: a setting
 /// that may be absent (`if let Some(dir) = config.log_dir`), or a flag that names one of
 /// `modes` (`if config.daemon`, `if matches.get_flag("DAEMONIZE")`) and is not negated.

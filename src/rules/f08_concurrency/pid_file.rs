@@ -2,8 +2,7 @@
 
 use syn::visit::Visit;
 
-use crate::parse::rust::{self, literal_str, path_ends_with};
-use crate::rules::f08_concurrency::self_daemonizing::DAEMON_MODES;
+use crate::parse::rust::{self, DAEMON_MODES, literal_str, path_ends_with};
 use crate::rules::prelude::*;
 
 declare_rule! {

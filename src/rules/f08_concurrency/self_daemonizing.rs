@@ -75,11 +75,6 @@ fn may_daemonize(t: &Tokens<'_>, item: Range<usize>) -> bool {
 /// The modules whose `daemon` and `setsid` are the system calls.
 const SYSTEM_MODULES: &[&str] = &["unistd", "libc", "fork", "nix"];
 
-/// Words of a switch that turns a daemon mode on (`if config.daemon`,
-/// `if matches.get_flag("DAEMONIZE")`, `--background`): the process stays in the
-/// foreground unless the deployment asks otherwise.
-pub const DAEMON_MODES: &[&str] = &["daemon", "background", "detach"];
-
 struct Calls {
     imports_unix: bool,
     found: Vec<(String, std::ops::Range<usize>)>,
@@ -89,7 +84,7 @@ struct Calls {
 
 impl<'ast> Visit<'ast> for Calls {
     fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
-        rust::visit_if_counting_switches(self, e, DAEMON_MODES, |s| &mut s.switched);
+        rust::visit_if_counting_switches(self, e, rust::DAEMON_MODES, |s| &mut s.switched);
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
