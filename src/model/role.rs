@@ -7,12 +7,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::Serialize;
 
-use crate::model::source::read_regular_prefix;
+use crate::model::source::{self, FileKind, read_regular_prefix};
 use crate::parse::image::ImageRef;
 use crate::parse::lex::Tokens;
 use crate::parse::yaml::{self, Node};
@@ -628,9 +628,14 @@ pub fn of_file(rel: &str, text: Option<&str>, notices: Option<&Notices>) -> Deci
         return by_path;
     }
     let code = rel.ends_with(".rs");
-    text.and_then(|t| header(t, code).or_else(|| (!code).then(|| dev_mode_setting(t))?))
-        .or_else(|| notices.and_then(|n| n.of(rel)))
-        .unwrap_or(by_path)
+    let script = source::classify(Path::new(rel)) == Some(FileKind::Shell);
+    text.and_then(|t| {
+        header(t, code)
+            .or_else(|| (!code).then(|| dev_mode_setting(t))?)
+            .or_else(|| script.then(|| runs_test_suite(t))?)
+    })
+    .or_else(|| notices.and_then(|n| n.of(rel)))
+    .unwrap_or(by_path)
 }
 
 /// A role stated by the file's opening comment lines (`#`, `//`, `/*`, `*`, `<!--`).
@@ -662,6 +667,34 @@ fn header(text: &str, code: bool) -> Option<Decision> {
         }
     }
     None
+}
+
+/// Commands that run a test suite.
+const TEST_SUITE_COMMANDS: &[&str] = &[
+    "go test",
+    "cargo test",
+    "cargo nextest",
+    "pytest",
+    "python -m pytest",
+    "python3 -m pytest",
+    "npm test",
+    "npm run test",
+    "yarn test",
+    "bats",
+];
+
+/// A script that runs a test suite (`go test -json …`, `cargo nextest run`) is a test
+/// runner, whatever image starts it: no release runs its tests when it starts.
+fn runs_test_suite(text: &str) -> Option<Decision> {
+    text.lines().find_map(|line| {
+        let line = line.trim_start();
+        let line = line.strip_prefix("exec ").unwrap_or(line);
+        let command = TEST_SUITE_COMMANDS.iter().find(|c| {
+            line.strip_prefix(**c)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\\']))
+        })?;
+        Some(Decision::new(Role::Test, format!("it runs `{command}`")))
+    })
 }
 
 /// A setting that switches the application into its development mode
@@ -804,6 +837,17 @@ mod tests {
         let mentions = "# Unlike the other file (an end-to-end test harness), this runs a server.\nservices:\n";
         assert_eq!(
             of_file("docker/docker-compose.one-shot.yaml", Some(mentions), None).role,
+            Role::Production
+        );
+        let runner = "#!/bin/bash\n# Drives the compliance suite.\nset -eux\ngo test \\\n    -json ./tests |\n    tee out.jsonl\n";
+        assert_eq!(
+            of_file("docker/lib/uwu.sh", Some(runner), None).role,
+            Role::Test
+        );
+        let entry =
+            "#!/bin/sh\n# cargo test runs in CI, not here\necho 'go testing'\nexec /app \"$@\"\n";
+        assert_eq!(
+            of_file("docker/entrypoint.sh", Some(entry), None).role,
             Role::Production
         );
         let dev_mode = "# Values in the `dev` category do not work in release builds.\n[dev]\ndev_mode = true\n";
