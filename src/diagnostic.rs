@@ -320,6 +320,13 @@ pub enum Condition {
     /// and named by `ENTRYPOINT` or `CMD`): a script whose name does not say it starts a
     /// container ([`crate::model::launch::starts_by_name`]) is one only then.
     StartedByContainer,
+    /// A build asks for a feature of this package that turns on an optional dependency:
+    /// a workspace package depends on it with one of the features, or a Dockerfile builds
+    /// with `--all-features` or `--features` naming one ([`crate::model::project::Project::requests_feature`]).
+    FeatureRequested {
+        package: String,
+        features: Vec<String>,
+    },
     /// No build script of the file's package sets this compile-time variable
     /// (`cargo:rustc-env=NAME=…`).
     NotSetByBuildScript(String),

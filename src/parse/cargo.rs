@@ -49,6 +49,8 @@ pub struct Dependency {
     pub inherited: bool,
     /// `features = [...]`.
     pub features: Vec<String>,
+    /// `optional = true`: built only when a feature turns it on.
+    pub optional: bool,
 }
 
 /// What twelve-lint needs from a manifest.
@@ -70,9 +72,41 @@ pub struct Manifest {
     pub dependencies: Vec<Dependency>,
     /// Crates this manifest's `[patch.<source>]` tables replace (by their key).
     pub patched: Vec<String>,
+    /// `[features]`: each feature with what it turns on.
+    pub features: Vec<(String, Vec<String>)>,
 }
 
 impl Manifest {
+    /// The features of this package that build its optional dependency `dep`: those
+    /// that name `dep:<dep>` or `<dep>/<feature>` (not the weak `<dep>?/<feature>`), the
+    /// implicit feature `<dep>` when no feature says `dep:<dep>`, and every feature that
+    /// turns one of these on.
+    pub fn features_enabling(&self, dep: &str) -> Vec<String> {
+        let explicit = format!("dep:{dep}");
+        let implicit = !self.features.iter().any(|(_, v)| v.contains(&explicit));
+        let mut out: Vec<String> = Vec::new();
+        if implicit {
+            out.push(dep.to_string());
+        }
+        let builds = |value: &str, out: &[String]| {
+            value == explicit
+                || value.split_once('/').is_some_and(|(d, _)| d == dep)
+                || out.iter().any(|f| f == value)
+        };
+        // Each pass adds the features that turn on one found so far: a fixed point.
+        loop {
+            let before = out.len();
+            for (name, values) in &self.features {
+                if !out.contains(name) && values.iter().any(|v| builds(v, &out)) {
+                    out.push(name.clone());
+                }
+            }
+            if out.len() == before {
+                return out;
+            }
+        }
+    }
+
     /// Read a parsed `Cargo.toml`.
     pub fn from_table(table: &DeTable<'_>) -> Self {
         let mut m = Manifest::default();
@@ -132,6 +166,12 @@ impl Manifest {
                 push_deps(&mut m.dependencies, deps, kind, None);
             }
         }
+        if let Some(features) = table.get("features").and_then(|f| f.get_ref().as_table()) {
+            m.features = features
+                .iter()
+                .map(|(name, values)| (name.get_ref().to_string(), strings(Some(values))))
+                .collect();
+        }
         if let Some(patch) = table.get("patch").and_then(|p| p.get_ref().as_table()) {
             m.patched = patch
                 .values()
@@ -189,6 +229,7 @@ fn push_deps(out: &mut Vec<Dependency>, deps: &DeTable<'_>, kind: DepKind, targe
             path: None,
             inherited: false,
             features: Vec::new(),
+            optional: false,
         };
         match spec.get_ref() {
             DeValue::String(s) => dep.version = Some((s.to_string(), spec.span())),
@@ -206,6 +247,7 @@ fn push_deps(out: &mut Vec<Dependency>, deps: &DeTable<'_>, kind: DepKind, targe
                 dep.inherited =
                     t.get("workspace").and_then(|v| v.get_ref().as_bool()) == Some(true);
                 dep.features = strings(t.get("features"));
+                dep.optional = t.get("optional").and_then(|v| v.get_ref().as_bool()) == Some(true);
             }
             _ => {}
         }
@@ -216,6 +258,29 @@ fn push_deps(out: &mut Vec<Dependency>, deps: &DeTable<'_>, kind: DepKind, targe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn features_that_build_an_optional_dependency() {
+        let text = r#"
+[package]
+name = "cache"
+[dependencies]
+lru = { version = "*", optional = true }
+ahash = { version = "*", optional = true }
+serde = { version = "1", optional = true }
+[features]
+default = ["fast"]
+fast = ["dep:ahash"]
+lru-cache = ["lru"]
+all = ["lru-cache", "serde?/derive"]
+"#;
+        let table = DeTable::parse(text).unwrap();
+        let m = Manifest::from_table(table.get_ref());
+        assert!(m.dependencies.iter().all(|d| d.optional));
+        assert_eq!(m.features_enabling("lru"), ["lru", "lru-cache", "all"]);
+        assert_eq!(m.features_enabling("ahash"), ["fast", "default"]);
+        assert_eq!(m.features_enabling("serde"), ["serde"]);
+    }
 
     #[test]
     fn reads_dependencies_from_every_table() {

@@ -354,6 +354,17 @@ impl Diagnostic {
         self
     }
 
+    /// Keep this finding only if a build asks for one of `features` of the workspace
+    /// package `package` (builder style). Rules using it must read `Cargo` files and
+    /// Dockerfiles.
+    pub fn when_feature_requested(&mut self, package: &str, features: Vec<String>) -> &mut Self {
+        self.condition = Some(Condition::FeatureRequested {
+            package: package.to_string(),
+            features,
+        });
+        self
+    }
+
     /// Keep this finding only if the file belongs to a service crate (builder style).
     /// Rules using it must read `Cargo` files too.
     pub fn in_service(&mut self) -> &mut Self {

@@ -48,6 +48,7 @@ cases! {
     TF0201__pass_roles_config: "TF0201" / "pass-roles-config",
     TF0201__pass_versions_and_codenames: "TF0201" / "pass-versions-and-codenames",
     TF0202__fail_forks_beside_an_unpatched_wildcard: "TF0202" / "fail-forks-beside-an-unpatched-wildcard",
+    TF0202__fail_optional_dependencies_a_build_turns_on: "TF0202" / "fail-optional-dependencies-a-build-turns-on",
     TF0202__fail_unbounded: "TF0202" / "fail-unbounded",
     TF0202__pass_bounded: "TF0202" / "pass-bounded",
     TF0203__fail_branch_and_default: "TF0203" / "fail-branch-and-default",

@@ -163,6 +163,9 @@ impl Project {
             Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
             Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
             Condition::ImageNotBuiltHere(name) => !self.pipelines().provides_image(name),
+            Condition::FeatureRequested { package, features } => {
+                self.requests_feature(package, features)
+            }
             Condition::StartedByContainer => self.dockerfiles.iter().any(|d| {
                 d.launch_scripts.iter().any(|s| s == path)
                     && self.role_of(&d.path) == Some(Role::Production)
@@ -175,6 +178,23 @@ impl Project {
                     && !self.chart_init_values(dir).contains(values_path)
             }
         }
+    }
+
+    /// True when a build asks for one of `features` of the workspace package `package`: a
+    /// workspace manifest depends on it with one of them, or a Dockerfile's build steps
+    /// pass `--all-features`, or `--features`/`-F` with one of them.
+    pub fn requests_feature(&self, package: &str, features: &[String]) -> bool {
+        let named = |f: &String| features.contains(f);
+        self.cargo.iter().any(|c| {
+            c.manifest
+                .dependencies
+                .iter()
+                .any(|d| d.name == package && d.features.iter().any(named))
+        }) || self.dockerfiles.iter().any(|d| {
+            d.words.contains("--all-features")
+                || (["--features", "-F"].iter().any(|f| d.words.contains(*f))
+                    && features.iter().any(|f| d.words.contains(f)))
+        })
     }
 
     /// True when the build script of the package holding `path` sets the compile-time

@@ -11,7 +11,7 @@ declare_rule! {
         severity: Warning,
         stability: Stable,
         since: "0.1.0",
-        kinds: [Cargo],
+        kinds: [Cargo, Dockerfile],
         summary: "Cargo dependency requirement `*`, `>= x` with no upper bound, or empty",
     }
 }
@@ -35,11 +35,20 @@ impl Check for WildcardDependency {
             let Some(problem) = unbounded(req) else {
                 continue;
             };
-            cx.report(
+            let diag = cx.report(
                 file.loc(span.clone()),
                 format!("{} `{}` accepts {problem}", dep.kind.describe(), dep.name),
                 "require a compatible range such as `\"1.4\"` (caret) or add an upper bound (`\">=1.4, <2\"`); Cargo.lock pins the exact version",
             );
+            // An optional dependency is built only when a feature turns it on: by
+            // default, or when a build of the workspace asks for that feature.
+            let enabling = manifest.features_enabling(&dep.name);
+            if dep.optional
+                && !enabling.iter().any(|f| f == "default")
+                && let Some((package, _)) = &manifest.package
+            {
+                diag.when_feature_requested(package, enabling);
+            }
         }
     }
 }
