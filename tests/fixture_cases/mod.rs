@@ -133,6 +133,7 @@ cases! {
     TF0701__fail_literal_ports: "TF0701" / "fail-literal-ports",
     TF0701__fail_only_deployed_packages: "TF0701" / "fail-only-deployed-packages",
     TF0701__pass_configured: "TF0701" / "pass-configured",
+    TF0701__pass_container_declares_its_port: "TF0701" / "pass-container-declares-its-port",
     TF0702__fail_loopback: "TF0702" / "fail-loopback",
     TF0702__pass_all_interfaces: "TF0702" / "pass-all-interfaces",
     TF0703__fail_disagreeing_ports: "TF0703" / "fail-disagreeing-ports",

@@ -437,6 +437,55 @@ impl Project {
                 || !self.processes_for(krate).is_empty())
     }
 
+    /// Where the deployment of `krate`, or of a package that runs it as a dependency,
+    /// hands the process its port through the environment: a Procfile `web` process (the
+    /// platform sets `PORT`), or a container or Dockerfile that sets `PORT`. With a
+    /// description for messages.
+    pub fn port_from_environment(&self, krate: &CargoFacts) -> Option<(Location, String)> {
+        let runners = std::iter::once(krate).chain(
+            self.cargo
+                .iter()
+                .filter(|c| self.workspace_deps(c).iter().any(|d| d.path == krate.path)),
+        );
+        let sets_port = |env: &[(String, String)]| env.iter().any(|(k, _)| k == "PORT");
+        for runner in runners {
+            if let Some(p) = self
+                .processes_for(runner)
+                .into_iter()
+                .find(|p| p.name == "web")
+            {
+                return Some((
+                    self.locate(&p.procfile, 0..0),
+                    format!(
+                        "the Procfile process `{}` runs it, and the platform assigns its port in `PORT`",
+                        p.name
+                    ),
+                ));
+            }
+            if let Some(c) = self
+                .containers_for(runner)
+                .into_iter()
+                .find(|c| sets_port(&c.env))
+            {
+                return Some((
+                    c.location.clone(),
+                    format!("the container `{}` sets `PORT` for it", c.name),
+                ));
+            }
+            if let Some(d) = self
+                .dockerfiles_for(runner)
+                .into_iter()
+                .find(|d| sets_port(&d.env))
+            {
+                return Some((
+                    self.locate(&d.path, 0..0),
+                    format!("`{}` sets `PORT` for it", d.path),
+                ));
+            }
+        }
+        None
+    }
+
     /// The Procfile processes that run one of `krate`'s binaries (by file name; Cargo
     /// spells a package's `-` and `_` alike).
     pub fn processes_for(&self, krate: &CargoFacts) -> Vec<&Process> {

@@ -12,7 +12,7 @@ declare_rule! {
         stability: Preview,
         since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml],
-        summary: "a server binds a literal port (`bind(\"0.0.0.0:8080\")`) that no env or config lookup feeds",
+        summary: "a server binds a literal port (`bind(\"0.0.0.0:8080\")`) while its deployment assigns the port through `PORT` (a Procfile, or `PORT` set for its container)",
         facts: [Listens],
     }
 }
@@ -29,22 +29,24 @@ impl Check for HardcodedListenAddress {
             let Some(krate) = project.crate_of(&l.path) else {
                 continue;
             };
-            let deployed = krate.is_service()
-                || (krate.has_bin
-                    && (!project.dockerfiles_for(krate).is_empty()
-                        || !project.containers_for(krate).is_empty()));
-            if krate.is_tooling() || !deployed {
+            // A fixed port is what a container or a unit file declares and maps; it is a
+            // problem only where the deployment assigns the port through the environment.
+            if krate.is_tooling() {
                 continue;
             }
+            let Some((assigned_at, how)) = project.port_from_environment(krate) else {
+                continue;
+            };
             let address = match &l.host {
                 Part::Literal(h) => format!("`{h}:{port}`"),
                 _ => format!("port `{port}`"),
             };
             cx.report(
                 l.arg.clone(),
-                format!("the server binds the hardcoded {address}: the platform cannot assign the port through the environment"),
+                format!("the server binds the hardcoded {address}, but its deployment assigns the port through the environment: {how}"),
                 "read the port from the environment with a local default, e.g. `let port: u16 = std::env::var(\"PORT\").ok().and_then(|p| p.parse().ok()).unwrap_or(8080);` and bind `(\"0.0.0.0\", port)`",
-            );
+            )
+            .with_related(assigned_at, "the port is assigned here");
         }
     }
 }
