@@ -59,16 +59,28 @@ impl<'a> ImageRef<'a> {
     }
 
     /// True when a part of the image's name is an OS release (`debian12`, `ubuntu2204`,
-    /// `ubi9`): images published without version tags, one name per release line, such as
-    /// `gcr.io/distroless/static-debian12` or `registry.access.redhat.com/ubi9/ubi-minimal`.
+    /// `ubi9`), for images that ship that OS, or a dotted version of the image's own
+    /// (`gaudi-docker/1.21.3/…/pytorch-installer-2.6.0`, not the OS's `ubuntu-22.04`):
+    /// images published one name per release line, such as
+    /// `gcr.io/distroless/static-debian12` or `registry.access.redhat.com/ubi9/ubi-minimal`,
+    /// whose tag can only rebuild that release.
     pub fn names_release_line(&self) -> bool {
         let path = self.name.split_once('/').map_or(self.name, |(_, p)| p);
-        path.split(['/', '-', '_']).any(|part| {
+        let parts: Vec<&str> = path.split(['/', '-', '_']).collect();
+        parts.iter().enumerate().any(|(i, part)| {
             let digits = part.trim_start_matches(|c: char| c.is_ascii_alphabetic());
             let os = &part[..part.len() - digits.len()];
-            !digits.is_empty()
+            let os_release = !digits.is_empty()
                 && digits.bytes().all(|b| b.is_ascii_digit())
-                && RELEASE_LINE_OS.contains(&os.to_ascii_lowercase().as_str())
+                && RELEASE_LINE_OS.contains(&os.to_ascii_lowercase().as_str());
+            let version = part.strip_prefix('v').unwrap_or(part);
+            let after_os = i > 0 && OS_NAMES.contains(&parts[i - 1].to_ascii_lowercase().as_str());
+            let own_version = !after_os
+                && version.contains('.')
+                && version
+                    .split('.')
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            os_release || own_version
         })
     }
 
@@ -120,6 +132,12 @@ const CHANNELS: &[&str] = &[
 
 /// Operating systems whose release, written into an image's name, fixes its line.
 const RELEASE_LINE_OS: &[&str] = &["debian", "ubuntu", "ubi", "rhel", "el"];
+
+/// Operating systems whose version an image name may carry (`rocm/dev-ubuntu-22.04`): a
+/// version after one of them is the OS's, not the image's own.
+const OS_NAMES: &[&str] = &[
+    "debian", "ubuntu", "ubi", "rhel", "el", "alpine", "centos", "fedora", "rocky", "alma",
+];
 
 /// Images of rolling distributions, which publish no release line.
 const ROLLING_DISTRIBUTIONS: &[&str] = &[
@@ -324,6 +342,7 @@ mod tests {
         assert!(ImageRef::parse("debian:stable-slim").is_floating());
         for fixed in [
             "gcr.io/distroless/cc-debian12",
+            "vault.habana.ai/gaudi-docker/1.21.3/ubuntu22.04/habanalabs/pytorch-installer-2.6.0:latest",
             "gcr.io/distroless/static-debian12:latest",
             "registry.access.redhat.com/ubi9/ubi-minimal",
             "opensuse/tumbleweed:latest",
@@ -333,6 +352,8 @@ mod tests {
         }
         for floating in [
             "gcr.io/distroless/static",
+            "ghcr.io/acme/api-v2:latest",
+            "rocm/dev-ubuntu-22.04",
             "ubuntu:latest",
             "example/debian12-tools:main",
         ] {
