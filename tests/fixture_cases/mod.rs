@@ -70,6 +70,7 @@ cases! {
     TF0207__pass_no_dockerfile: "TF0207" / "pass-no-dockerfile",
     TF0207__pass_only_a_devcontainer: "TF0207" / "pass-only-a-devcontainer",
     TF0207__pass_other_platforms: "TF0207" / "pass-other-platforms",
+    TF0207__pass_stubbed_workspace_members: "TF0207" / "pass-stubbed-workspace-members",
     TF0207__pass_tools_declared: "TF0207" / "pass-tools-declared",
     TF0208__fail_outside: "TF0208" / "fail-outside",
     TF0208__pass_inside: "TF0208" / "pass-inside",

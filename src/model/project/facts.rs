@@ -136,6 +136,45 @@ impl DockerFacts {
         self.path.rsplit_once('/').map_or("", |(d, _)| d)
     }
 
+    /// The packages and binaries its `cargo build`/`cargo install` steps name: the values
+    /// of `-p`/`--package`/`--bin`, and the last part of `cargo install --path`. A value
+    /// that is a variable (`-p $APP`) names nothing.
+    pub fn cargo_targets(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for step in self.stages.iter().flat_map(|s| &s.steps) {
+            for command in step.split(['&', ';', '|', '\n']) {
+                let words: Vec<&str> = command.split_whitespace().collect();
+                let Some(at) = words.windows(2).position(|w| {
+                    w[0].rsplit('/').next() == Some("cargo") && matches!(w[1], "build" | "install")
+                }) else {
+                    continue;
+                };
+                let mut args = words[at + 2..].iter();
+                while let Some(arg) = args.next() {
+                    let (flag, inline) = arg
+                        .split_once('=')
+                        .map_or((*arg, None), |(f, v)| (f, Some(v)));
+                    if !matches!(flag, "-p" | "--package" | "--bin" | "--path") {
+                        continue;
+                    }
+                    let Some(value) = inline.or_else(|| args.next().copied()) else {
+                        continue;
+                    };
+                    let value = value.trim_matches(['"', '\'']).trim_end_matches('/');
+                    let name = if flag == "--path" {
+                        value.rsplit('/').next().unwrap_or(value)
+                    } else {
+                        value
+                    };
+                    if !name.is_empty() && !name.contains(['$', '{']) && name != "." {
+                        out.push(name.to_string());
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// True when any build step or copied file names `word` (a crate or binary name).
     pub fn mentions(&self, word: &str) -> bool {
         self.words.contains(word) || self.provides.contains(&word.to_ascii_lowercase())

@@ -28,16 +28,23 @@ impl DockerIndex {
             }
         }
         let mut index = DockerIndex::default();
-        for (di, d) in project.dockerfiles.iter().enumerate() {
-            let mut apps: Vec<usize> = d
-                .words
-                .iter()
-                .map(|w| w.to_ascii_lowercase())
-                .chain(d.provides.iter().cloned())
-                .filter_map(|w| by_name.get(&w))
+        let packages = |words: &mut dyn Iterator<Item = String>| -> Vec<usize> {
+            words
+                .filter_map(|w| by_name.get(&w.to_ascii_lowercase()))
                 .flatten()
                 .copied()
-                .collect();
+                .collect()
+        };
+        for (di, d) in project.dockerfiles.iter().enumerate() {
+            // The packages its cargo commands build (`-p api`, `--bin worker`, `cargo
+            // install --path crates/api`) when they name any: then the other names in its
+            // steps only stub or copy workspace members. Else every name it mentions.
+            let built = packages(&mut d.cargo_targets().into_iter());
+            let mut apps: Vec<usize> = if built.is_empty() {
+                packages(&mut d.words.iter().cloned().chain(d.provides.iter().cloned()))
+            } else {
+                built
+            };
             apps.sort_unstable();
             apps.dedup();
             for &a in &apps {
