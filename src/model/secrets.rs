@@ -292,8 +292,9 @@ fn is_pascal_case_words(v: &str) -> bool {
 }
 
 /// A value under a secret-named key that holds something else: a boolean or number, a
-/// path, a URL without a password, an HTTP header name (`x-api-key`), or a public key
-/// format.
+/// path, a URL without a password, an HTTP header name (`x-api-key`), a media type with a
+/// structured-syntax suffix (the JWT `typ` values `at+jwt`, `secevent+jwt`), or a public
+/// key format.
 fn is_other_thing(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     let is_bool_or_number = matches!(
@@ -308,7 +309,19 @@ fn is_other_thing(v: &str) -> bool {
         && lower
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    is_bool_or_number || is_path || is_plain_url || is_header_name || value::is_public_key_value(v)
+    let is_media_type = lower.rsplit_once('+').is_some_and(|(kind, suffix)| {
+        matches!(suffix, "jwt" | "json" | "xml" | "cbor" | "jwe" | "jws")
+            && !kind.is_empty()
+            && kind.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.' | b'/')
+            })
+    });
+    is_bool_or_number
+        || is_path
+        || is_plain_url
+        || is_header_name
+        || is_media_type
+        || value::is_public_key_value(v)
 }
 
 /// The text a base64 value (a Kubernetes Secret's `data`) encodes, when it is UTF-8.
