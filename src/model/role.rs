@@ -296,6 +296,14 @@ const HEADER_PHRASES: &[(Role, &[&str])] = &[
         ],
     ),
     (
+        Role::Example,
+        &[
+            "this file is a template",
+            "copy this file to",
+            "copy this file and",
+        ],
+    ),
+    (
         Role::Generated,
         &[
             "@generated",

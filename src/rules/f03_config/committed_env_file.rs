@@ -1,6 +1,5 @@
 //! TF0304 committed-env-file: a `.env` file tracked in git with values.
 
-use crate::diagnostic::Severity;
 use crate::model::secrets;
 use crate::rules::prelude::*;
 
@@ -14,7 +13,6 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Env],
         summary: "a `.env` file (not an example or template) tracked in git with non-empty values",
-        scope: AllFiles,
     }
 }
 
@@ -45,10 +43,16 @@ impl Check for CommittedEnvFile {
             let Some((_, _, first)) = env.values.first() else {
                 continue;
             };
-            let secret = env
-                .values
-                .iter()
-                .find(|(k, v, _)| secrets::is_secret_name(k) && secrets::looks_secret(v));
+            let secret = env.values.iter().find(|(k, v, _)| {
+                secrets::credential_url(v).is_some()
+                    || (secrets::is_secret_name(k) && secrets::looks_secret(v))
+            });
+            // Local defaults without a credential (`DATABASE_URL=sqlite://dev.db` for sqlx's
+            // macros, `RUST_LOG=debug`) are how a checkout runs; the file is a problem
+            // when it commits a credential.
+            if secret.is_none() {
+                continue;
+            }
             let d = cx.report(
                 first.clone(),
                 format!("`{}` is committed with {} value(s)", env.path, env.values.len()),
@@ -61,13 +65,10 @@ impl Check for CommittedEnvFile {
                     d.with_secret(value.as_str());
                 }
             }
-            match secret {
-                Some((key, _, loc)) => {
-                    d.message
-                        .push_str(&format!(", including the secret `{key}`"));
-                    d.with_related(loc.clone(), "a secret committed with it");
-                }
-                None => d.severity = Severity::Warning,
+            if let Some((key, _, loc)) = secret {
+                d.message
+                    .push_str(&format!(", including the secret `{key}`"));
+                d.with_related(loc.clone(), "a secret committed with it");
             }
         }
     }
