@@ -87,6 +87,10 @@ const INFRASTRUCTURE: &[&str] = &[
     "Sender",
     "JoinHandle",
     "Handle",
+    "AbortHandle",
+    "CancellationToken",
+    "Semaphore",
+    "Notify",
     "Template",
     "Tera",
     "Handlebars",
@@ -97,7 +101,17 @@ const INFRASTRUCTURE: &[&str] = &[
     "Logger",
     "Library",
 ];
-/// Static names that say the same.
+/// Words of per-user or per-session data (in the static's name or a type it holds:
+/// `SESSIONS`, `HashMap<UserId, Cart>`, `UPLOADS`, `TOKEN_CACHE` of idempotency tokens): what a
+/// request served by another replica needs, so it belongs in a backing service. Other
+/// process-global collections (caches any replica recomputes, registries of channels and
+/// tasks, locks, in-flight bookkeeping of the node's own work) are per-process by design.
+const USER_STATE_WORDS: &[&str] = &[
+    "session", "user", "login", "cart", "basket", "token", "nonce", "idempot", "visitor",
+    "account", "upload",
+];
+
+/// Static names that show infrastructure or derived data.
 const INFRASTRUCTURE_NAMES: &[&str] = &[
     "REGEX", "PATTERN", "TEMPLATE", "METRIC", "REGISTRY", "POOL", "CONFIG", "SETTINGS", "INTERN",
     "SCHEMA", "PLUGIN", "HANDLER",
@@ -129,6 +143,13 @@ impl Check for ProcessLocalState {
             if has(INFRASTRUCTURE).is_some()
                 || INFRASTRUCTURE_NAMES.iter().any(|n| upper.contains(n))
             {
+                continue;
+            }
+            let user_state = std::iter::once(&s.name)
+                .chain(&s.type_idents)
+                .map(|w| w.to_ascii_lowercase())
+                .any(|w| USER_STATE_WORDS.iter().any(|u| w.contains(u)));
+            if !user_state {
                 continue;
             }
             let what = if wrapper == collection {
