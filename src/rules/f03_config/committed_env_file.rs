@@ -12,7 +12,7 @@ declare_rule! {
         stability: Preview,
         since: "0.1.0",
         kinds: [Env],
-        summary: "a `.env` file (not an example or template) tracked in git with non-empty values",
+        summary: "a production `.env` file (not an example, template or dev setup) tracked in git that commits a credential",
     }
 }
 

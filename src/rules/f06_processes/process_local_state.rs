@@ -18,7 +18,7 @@ declare_rule! {
         stability: Preview,
         since: "0.1.0",
         kinds: [Rust, Cargo],
-        summary: "global mutable collections in a server (`static X: Lazy<Mutex<HashMap<..>>>`, `lazy_static!`, static `DashMap`)",
+        summary: "process-global collections of per-user or per-session data in a server (`static SESSIONS: Lazy<Mutex<HashMap<..>>>`, `lazy_static!`, static `DashMap`)",
         tree: Prefilter::Tokens(&["static"], may_hold_state),
     }
 }

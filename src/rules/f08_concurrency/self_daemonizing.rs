@@ -17,7 +17,7 @@ declare_rule! {
         stability: Preview,
         since: "0.1.0",
         kinds: [Rust],
-        summary: "the app daemonizes itself (`daemonize` crate, `fork`/`setsid`, `nix::unistd::daemon`)",
+        summary: "the app daemonizes itself (`daemonize` crate, `setsid`, `nix::unistd::daemon`) outside an opt-in daemon mode",
         tree: Prefilter::Tokens(&["daemon|setsid|Daemonize"], may_daemonize),
     }
 }
