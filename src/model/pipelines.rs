@@ -98,22 +98,14 @@ impl Pipelines {
         dirs.sort_unstable();
         dirs.dedup();
         for dir in dirs {
-            paths.extend(bake_files(root, dir));
+            paths.extend(files_in(root, dir, |n| {
+                BAKE_FILE_ENDINGS.iter().any(|e| n.ends_with(e))
+            }));
         }
         for dir in DIRS {
-            if !real_path(root, dir).is_some_and(|m| m.is_dir()) {
-                continue;
-            }
-            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-                continue;
-            };
-            let mut names: Vec<String> = entries
-                .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|n| n.ends_with(".yml") || n.ends_with(".yaml"))
-                .collect();
-            names.sort_unstable();
-            names.truncate(MAX_FILES_PER_DIR);
-            paths.extend(names.into_iter().map(|n| format!("{dir}/{n}")));
+            paths.extend(files_in(root, dir, |n| {
+                n.ends_with(".yml") || n.ends_with(".yaml")
+            }));
         }
         let read = |p: &str| {
             real_path(root, p)?;
@@ -219,13 +211,10 @@ impl Pipelines {
     }
 }
 
-/// The bake files (`docker-bake.hcl`, `bake.hcl`) in the directory `dir` under `root`, by
-/// path from the root.
-fn bake_files(root: &Path, dir: &str) -> Vec<String> {
-    let Some(meta) = real_path(root, dir) else {
-        return Vec::new();
-    };
-    if !meta.is_dir() {
+/// The files of the directory `dir` under `root` whose names `keep` accepts, by path from
+/// the root, sorted, at most [`MAX_FILES_PER_DIR`]. A symbolic link is not followed.
+fn files_in(root: &Path, dir: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    if !real_path(root, dir).is_some_and(|m| m.is_dir()) {
         return Vec::new();
     }
     let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
@@ -233,12 +222,11 @@ fn bake_files(root: &Path, dir: &str) -> Vec<String> {
     };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| BAKE_FILE_ENDINGS.iter().any(|e| n.ends_with(e)))
-        .map(|n| format!("{dir}/{n}"))
+        .filter(|n| keep(n))
         .collect();
     names.sort_unstable();
     names.truncate(MAX_FILES_PER_DIR);
-    names
+    names.into_iter().map(|n| format!("{dir}/{n}")).collect()
 }
 
 /// The names of the named build contexts a pipeline text passes to builds: the `name` of
@@ -255,12 +243,6 @@ fn build_context_names(text: &str) -> Vec<String> {
     for line in text.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
         out.extend(flag_values(&words, &["--build-context"]).filter_map(|w| name_of(&clean(w))));
-        out.extend(
-            words
-                .iter()
-                .filter_map(|w| w.strip_prefix("--build-context="))
-                .filter_map(|w| name_of(&clean(w))),
-        );
     }
     out.extend(
         key_values(text, "build-contexts")
@@ -331,12 +313,6 @@ fn tag_templates(text: &str) -> Vec<String> {
     for line in text.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
         out.extend(flag_values(&words, &["-t", "--tag"]).map(clean));
-        out.extend(
-            words
-                .iter()
-                .filter_map(|w| w.strip_prefix("--tag="))
-                .map(clean),
-        );
     }
     out.retain(|t| !t.is_empty());
     out
@@ -527,13 +503,22 @@ pub fn continued_lines(text: &str) -> String {
     text.replace("\\\n", " ")
 }
 
-/// The values `words` give any of `flags` (`-f Dockerfile`, `--tag app:1`), quotes
-/// removed.
-pub fn flag_values<'w>(words: &[&'w str], flags: &[&str]) -> impl Iterator<Item = &'w str> {
-    words
-        .windows(2)
-        .filter(|pair| flags.contains(&pair[0]))
-        .map(|pair| pair[1].trim_matches(['"', '\'']))
+/// The values `words` give any of `flags`, as the next word (`-f Dockerfile`, `--tag
+/// app:1`) or after `=` (`--tag=app:1`), in order, quotes removed.
+pub fn flag_values<'w, 'f>(
+    words: &'f [&'w str],
+    flags: &'f [&str],
+) -> impl Iterator<Item = &'w str> + 'f {
+    words.iter().enumerate().filter_map(move |(i, word)| {
+        let value = if flags.contains(word) {
+            words.get(i + 1).copied()?
+        } else {
+            flags
+                .iter()
+                .find_map(|f| word.strip_prefix(f)?.strip_prefix('='))?
+        };
+        Some(value.trim_matches(['"', '\'']))
+    })
 }
 
 /// The last part of an image reference's name: `api` for `ghcr.io/acme/api:1.2`.

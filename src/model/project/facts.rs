@@ -6,6 +6,7 @@ use std::ops::Range;
 use crate::diagnostic::Location;
 use crate::model::flow::CodeFacts;
 use crate::model::listen::{self, Part};
+use crate::model::pipelines::flag_values;
 use crate::model::role::Decision;
 use crate::model::source::FileKind;
 use crate::parse::cargo::{DepKind, Manifest};
@@ -149,27 +150,16 @@ impl DockerFacts {
                 }) else {
                     continue;
                 };
-                let mut args = words[at + 2..].iter();
-                while let Some(arg) = args.next() {
-                    let (flag, inline) = arg
-                        .split_once('=')
-                        .map_or((*arg, None), |(f, v)| (f, Some(v)));
-                    if !matches!(flag, "-p" | "--package" | "--bin" | "--path") {
-                        continue;
-                    }
-                    let Some(value) = inline.or_else(|| args.next().copied()) else {
-                        continue;
-                    };
-                    let value = value.trim_matches(['"', '\'']).trim_end_matches('/');
-                    let name = if flag == "--path" {
-                        value.rsplit('/').next().unwrap_or(value)
-                    } else {
-                        value
-                    };
-                    if !name.is_empty() && !name.contains(['$', '{']) && name != "." {
-                        out.push(name.to_string());
-                    }
-                }
+                let args = &words[at + 2..];
+                let paths = flag_values(args, &["--path"])
+                    .map(|p| p.trim_end_matches('/'))
+                    .map(|p| p.rsplit('/').next().unwrap_or(p));
+                out.extend(
+                    flag_values(args, &["-p", "--package", "--bin"])
+                        .chain(paths)
+                        .filter(|n| !n.is_empty() && !n.contains(['$', '{']) && *n != ".")
+                        .map(str::to_string),
+                );
             }
         }
         out
