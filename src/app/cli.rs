@@ -437,16 +437,19 @@ fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
         ..Overrides::default()
     };
     let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
-    let decisions: Vec<(String, model::role::Decision)> = engine::run(&req, &settings)
-        .files
-        .into_iter()
-        .map(|f| (f.path, f.role))
-        .collect();
-    print(&render_deployments(&decisions, args.format))
+    let report = engine::run(&req, &settings);
+    let decisions: Vec<(String, model::role::Decision)> =
+        report.files.into_iter().map(|f| (f.path, f.role)).collect();
+    print(&render_deployments(
+        &decisions,
+        &report.deployed,
+        args.format,
+    ))
 }
 
 fn render_deployments(
     decisions: &[(String, model::role::Decision)],
+    deployed: &[engine::DeployedPackage],
     format: DeploymentsFormat,
 ) -> String {
     match format {
@@ -455,12 +458,28 @@ fn render_deployments(
                 .iter()
                 .map(|(path, d)| serde_json::json!({"path": path, "role": d.role, "signal": d.signal}))
                 .collect();
-            serde_json::to_string_pretty(&serde_json::json!({ "files": files }))
-                .expect("JSON values serialize")
+            let packages: Vec<_> = deployed
+                .iter()
+                .map(|p| serde_json::json!({"name": p.name, "deployed_by": p.by}))
+                .collect();
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "deployed_packages": packages, "files": files }),
+            )
+            .expect("JSON values serialize")
                 + "\n"
         }
         DeploymentsFormat::Text => {
             let mut s = String::new();
+            if !deployed.is_empty() {
+                s.push_str(&format!("deployed packages ({})\n", deployed.len()));
+                for p in deployed {
+                    if p.by.is_empty() {
+                        s.push_str(&format!("  {}\n", p.name));
+                    } else {
+                        s.push_str(&format!("  {}  (by {})\n", p.name, p.by.join(", ")));
+                    }
+                }
+            }
             for role in model::role::Role::ALL {
                 let of_role: Vec<_> = decisions.iter().filter(|(_, d)| d.role == role).collect();
                 if of_role.is_empty() {

@@ -101,8 +101,19 @@ pub struct Report {
     pub elapsed: Duration,
     /// What a `--baseline` hid, when one was given.
     pub baseline: Option<crate::engine::baseline::Applied>,
+    /// The packages the deployment model takes as deployed, with the files that deploy them.
+    pub deployed: Vec<DeployedPackage>,
     /// Active findings past [`MAX_REPORTED`], per severity (see [`Report::limit`]).
     pub not_shown: [usize; 3],
+}
+
+/// A package the deployment model takes as deployed ([`Project::deployed_packages`]).
+#[derive(Debug, Clone)]
+pub struct DeployedPackage {
+    pub name: String,
+    /// The production files that build or run it; empty for a workspace dependency of a
+    /// deployed package, or when no deployment file builds any package.
+    pub by: Vec<String>,
 }
 
 /// The most findings a report shows; the rest are counted.
@@ -322,7 +333,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         .filter(|p| settings.role_of(&p.procfile, None, None, None).role == Role::Production)
         .collect();
     run_project_rules(&project, settings, &mut diagnostics);
-    assign_package_roles(&mut project, settings);
+    let deployed = assign_package_roles(&mut project, settings);
     assign_toolchain_roles(&mut project, &toolchains, settings);
     assign_published_roles(&mut project, settings);
     assign_test_stack_roles(&mut project, settings);
@@ -342,6 +353,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         files: project.files,
         elapsed: started.elapsed(),
         baseline: None,
+        deployed,
         not_shown: [0; 3],
     }
 }
@@ -653,16 +665,19 @@ fn assign_excluded_module_roles(
 
 /// Rust files of packages that no deployed binary builds are not production code
 /// ([`Project::deployed_packages`]); a `[roles]` entry in the config keeps its say.
-fn assign_package_roles(project: &mut Project, settings: &Settings) {
-    let production: HashSet<&str> = project
+/// Returns the deployed packages, roots first, with the files that deploy each root.
+fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<DeployedPackage> {
+    let production: HashSet<String> = project
         .files
         .iter()
         .filter(|f| f.role.role == Role::Production)
-        .map(|f| f.path.as_str())
+        .map(|f| f.path.clone())
         .collect();
-    let Some((deployed, basis)) = project.deployed_packages(|p| production.contains(p)) else {
-        return;
+    let is_production = |p: &str| production.contains(p);
+    let Some((deployed, basis)) = project.deployed_packages(is_production) else {
+        return Vec::new();
     };
+    let listed = deployed_listing(project, &deployed, is_production);
     reassign_roles(project, settings, |project, f| {
         if f.kind != FileKind::Rust || f.role.role != Role::Production {
             return None;
@@ -675,6 +690,54 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) {
             signal: format!("package `{name}` is not deployed: {basis}"),
         })
     });
+    listed
+}
+
+/// `deployed` as a listing: each package's name and the production files that build or
+/// run it, packages deployed in their own right first.
+fn deployed_listing(
+    project: &Project,
+    deployed: &HashSet<usize>,
+    production: impl Fn(&str) -> bool,
+) -> Vec<DeployedPackage> {
+    let roots: HashSet<usize> = project
+        .deployed_roots(&production)
+        .map(|(roots, _)| roots.into_iter().collect())
+        .unwrap_or_default();
+    let mut listed: Vec<DeployedPackage> = deployed
+        .iter()
+        .filter_map(|&i| {
+            let krate = &project.cargo[i];
+            let (name, _) = krate.manifest.package.as_ref()?;
+            if !roots.contains(&i) || !project.deployed_by_files(krate, &production) {
+                return Some(DeployedPackage {
+                    name: name.clone(),
+                    by: Vec::new(),
+                });
+            }
+            let mut by: Vec<String> = project
+                .dockerfiles_for(krate)
+                .iter()
+                .map(|d| d.path.clone())
+                .chain(project.containers_for(krate).iter().map(|c| c.path.clone()))
+                .filter(|p| production(p))
+                .chain(
+                    project
+                        .processes_for(krate)
+                        .iter()
+                        .map(|p| p.procfile.clone()),
+                )
+                .collect();
+            by.sort();
+            by.dedup();
+            Some(DeployedPackage {
+                name: name.clone(),
+                by,
+            })
+        })
+        .collect();
+    listed.sort_by(|a, b| (a.by.is_empty(), &a.name).cmp(&(b.by.is_empty(), &b.name)));
+    listed
 }
 
 /// Give each file `decide` has a new role for its decision; a `[roles]` entry in the

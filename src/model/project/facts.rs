@@ -137,32 +137,66 @@ impl DockerFacts {
         self.path.rsplit_once('/').map_or("", |(d, _)| d)
     }
 
-    /// The packages and binaries its `cargo build`/`cargo install` steps name: the values
-    /// of `-p`/`--package`/`--bin`, and the last part of `cargo install --path`. A value
-    /// that is a variable (`-p $APP`) names nothing.
+    /// Its `cargo` commands: the subcommand and the words after it.
+    fn cargo_commands(&self) -> impl Iterator<Item = (&str, Vec<&str>)> {
+        self.stages
+            .iter()
+            .flat_map(|s| &s.steps)
+            .flat_map(|step| step.split(['&', ';', '|', '\n']))
+            .filter_map(|command| {
+                let words: Vec<&str> = command.split_whitespace().collect();
+                let at = words
+                    .windows(2)
+                    .position(|w| w[0].rsplit('/').next() == Some("cargo"))?;
+                Some((words[at + 1], words[at + 2..].to_vec()))
+            })
+    }
+
+    /// The packages and binaries its cargo steps build: the values of
+    /// `-p`/`--package`/`--bin` of `cargo build`, `install`, `bench`, `test`, `run` and
+    /// `rustc`, and the last part of `cargo install --path`. A value that is a variable
+    /// (`-p $APP`) names nothing.
     pub fn cargo_targets(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for step in self.stages.iter().flat_map(|s| &s.steps) {
-            for command in step.split(['&', ';', '|', '\n']) {
-                let words: Vec<&str> = command.split_whitespace().collect();
-                let Some(at) = words.windows(2).position(|w| {
-                    w[0].rsplit('/').next() == Some("cargo") && matches!(w[1], "build" | "install")
-                }) else {
-                    continue;
-                };
-                let args = &words[at + 2..];
-                let paths = flag_values(args, &["--path"])
-                    .map(|p| p.trim_end_matches('/'))
-                    .map(|p| p.rsplit('/').next().unwrap_or(p));
-                out.extend(
-                    flag_values(args, &["-p", "--package", "--bin"])
-                        .chain(paths)
-                        .filter(|n| !n.is_empty() && !n.contains(['$', '{']) && *n != ".")
-                        .map(str::to_string),
-                );
+        for (sub, args) in self.cargo_commands() {
+            if !matches!(
+                sub,
+                "build" | "install" | "bench" | "test" | "run" | "rustc"
+            ) {
+                continue;
             }
+            let paths = flag_values(&args, &["--path"])
+                .map(|p| p.trim_end_matches('/'))
+                .map(|p| p.rsplit('/').next().unwrap_or(p));
+            out.extend(
+                flag_values(&args, &["-p", "--package", "--bin"])
+                    .chain(paths)
+                    .filter(|n| !n.is_empty() && !n.contains(['$', '{']) && *n != ".")
+                    .map(str::to_string),
+            );
         }
         out
+    }
+
+    /// The names its `cargo init`/`cargo new` steps create empty stand-ins for (a
+    /// dependency-caching layer stubs every workspace member): mentioning them builds
+    /// nothing.
+    pub fn stubbed_packages(&self) -> HashSet<String> {
+        self.cargo_commands()
+            .filter(|(sub, _)| matches!(*sub, "init" | "new"))
+            .flat_map(|(_, args)| {
+                let mut names = Vec::new();
+                let mut it = args.iter();
+                while let Some(a) = it.next() {
+                    if *a == "--name" {
+                        names.extend(it.next());
+                    } else if !a.starts_with('-') {
+                        names.push(a.trim_end_matches('/').rsplit('/').next().unwrap_or(a));
+                    }
+                }
+                names.into_iter().map(str::to_string).collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     /// True when any build step or copied file names `word` (a crate or binary name).

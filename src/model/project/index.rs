@@ -38,10 +38,19 @@ impl DockerIndex {
         for (di, d) in project.dockerfiles.iter().enumerate() {
             // The packages its cargo commands build (`-p api`, `--bin worker`, `cargo
             // install --path crates/api`) when they name any: then the other names in its
-            // steps only stub or copy workspace members. Else every name it mentions.
+            // steps only stub or copy workspace members. Else every name it mentions but
+            // does not stub (`cargo init --lib api`).
             let built = packages(&mut d.cargo_targets().into_iter());
             let mut apps: Vec<usize> = if built.is_empty() {
-                packages(&mut d.words.iter().cloned().chain(d.provides.iter().cloned()))
+                let stubbed = d.stubbed_packages();
+                packages(
+                    &mut d
+                        .words
+                        .iter()
+                        .chain(&d.provides)
+                        .filter(|w| !stubbed.contains(*w))
+                        .cloned(),
+                )
             } else {
                 built
             };
