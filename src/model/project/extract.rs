@@ -466,6 +466,11 @@ fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
     for install in shell::installs(script) {
         provides.insert(install.package.to_ascii_lowercase());
     }
+    // A remote installer installs what its address names: `curl
+    // https://awscli.amazonaws.com/v2/install.sh | bash` provides `awscli`.
+    if let Some(pipe) = shell::remote_script_pipe(script) {
+        provides.extend(url_names(&script[pipe]));
+    }
     for cmd in shell::commands(script) {
         let Some((at, program)) = cmd.program() else {
             continue;
@@ -505,6 +510,25 @@ fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
             }
         }
     }
+}
+
+/// The host labels (without the top-level domain) and path segments (without extension)
+/// of the `http(s)://` addresses in `text`, lowercase.
+fn url_names(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '(' | ')'))
+        .filter_map(|w| w.split_once("://").filter(|(s, _)| s.starts_with("http")))
+        .flat_map(|(_, rest)| {
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let labels: Vec<&str> = host.split(['.', ':']).collect();
+            let host_names = labels[..labels.len().saturating_sub(1)].to_vec();
+            let segments = path
+                .split('/')
+                .map(|seg| seg.split('.').next().unwrap_or(seg));
+            host_names.into_iter().chain(segments).collect::<Vec<_>>()
+        })
+        .filter(|n| !n.is_empty() && *n != "www")
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 /// The variable a build-script instruction sets for the compiler:
