@@ -9,6 +9,7 @@
 
 pub mod backing;
 pub mod cross;
+pub mod databases;
 pub mod deployed_config;
 pub mod dev_images;
 pub mod flow;

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::model::databases;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -10,7 +11,7 @@ declare_rule! {
         name: "migrations-in-server-startup",
         factor: 12,
         severity: Warning,
-        stability: Stable,
+        stability: Preview,
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "the server binary runs schema migrations during startup instead of a one-off binary, subcommand or Job",
@@ -19,10 +20,15 @@ declare_rule! {
 }
 
 impl Check for MigrationsInServerStartup {
-    fn check_project(&self, _project: &Project, cx: &mut Ctx<'_>) {
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         let mut seen = BTreeSet::new();
         let Some(program) = cx.program() else { return };
         for (scope, servers) in program.servers() {
+            // An embedded database (SQLite) is a file one instance owns: no replica races
+            // to migrate it, and migrating it at start is how such apps work.
+            if databases::only_embedded(project, scope.krate) {
+                continue;
+            }
             for server in servers {
                 let Some(pair) = server.run.migrate_then_serve else {
                     continue;
