@@ -330,6 +330,11 @@ pub enum Condition {
     /// No build script of the file's package sets this compile-time variable
     /// (`cargo:rustc-env=NAME=…`).
     NotSetByBuildScript(String),
+    /// No `rust-toolchain.toml` or `rust-toolchain` in the file's directory or above pins
+    /// a Rust version ([`crate::model::project::Project::pinned_rust_toolchain`]).
+    RustToolchainFloats,
+    /// Every one of these holds.
+    All(Vec<Condition>),
 }
 
 /// What replaces a credential value in every output.

@@ -176,6 +176,22 @@ impl Stage<'_> {
             })
     }
 
+    /// True when a `COPY`/`ADD` of the build context (not `--from` a stage) brings in the
+    /// top-level file `name`: the whole context (`COPY . .`) or the file itself.
+    pub fn copies_context_file(&self, name: &str) -> bool {
+        self.body
+            .iter()
+            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
+            .filter(|i| !i.flags.iter().any(|f| f.value.starts_with("--from")))
+            .any(|i| {
+                let words = i.args.words();
+                words[..words.len().saturating_sub(1)].iter().any(|w| {
+                    let source = w.value.trim_start_matches("./").trim_end_matches('/');
+                    matches!(source, "" | "." | "*") || source == name
+                })
+            })
+    }
+
     /// The stage name (`build` in `FROM rust AS build`), lower-cased.
     pub fn alias(&self) -> Option<String> {
         match self.from.args.words().as_slice() {

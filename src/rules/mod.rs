@@ -368,35 +368,51 @@ impl Diagnostic {
     /// Keep this finding only if the file belongs to a service crate (builder style).
     /// Rules using it must read `Cargo` files too.
     pub fn in_service(&mut self) -> &mut Self {
-        self.condition = Some(Condition::InService);
+        self.keep_if(Condition::InService)
+    }
+
+    /// Keep this finding only if `condition` holds too, with any condition already set.
+    fn keep_if(&mut self, condition: Condition) -> &mut Self {
+        self.condition = Some(match self.condition.take() {
+            None => condition,
+            Some(Condition::All(mut all)) => {
+                all.push(condition);
+                Condition::All(all)
+            }
+            Some(earlier) => Condition::All(vec![earlier, condition]),
+        });
         self
+    }
+
+    /// Keep this finding only if no `rust-toolchain.toml` (or `rust-toolchain`) in the
+    /// Dockerfile's directory or above pins a Rust version, which rustup installs in
+    /// place of the base image's Rust (builder style).
+    pub fn unless_toolchain_pinned(&mut self) -> &mut Self {
+        self.keep_if(Condition::RustToolchainFloats)
     }
 
     /// Keep this finding only if no deploy tool of the project (skaffold, Tilt, kustomize)
     /// replaces the image name of `image` at deploy time (builder style).
     pub fn unless_replaced_at_deploy(&mut self, image: &str) -> &mut Self {
-        self.condition = Some(Condition::ImageNotReplaced(
+        self.keep_if(Condition::ImageNotReplaced(
             crate::model::images::image_name(image),
-        ));
-        self
+        ))
     }
 
     /// Keep this finding only if no build pipeline of the repository provides an image
     /// named like `image` (its name without tag): one it tags, an image of this
     /// repository's own, or a named build context (builder style).
     pub fn unless_built_here(&mut self, image: &str) -> &mut Self {
-        self.condition = Some(Condition::ImageNotBuiltHere(
+        self.keep_if(Condition::ImageNotBuiltHere(
             crate::model::images::image_name(image),
-        ));
-        self
+        ))
     }
 
     /// Keep this finding only if the file sits beside a Helm chart's `Chart.yaml` and the
     /// chart's templates use the image at values `path` for more than init containers
     /// (builder style).
     pub fn in_helm_chart_app_image(&mut self, path: &str) -> &mut Self {
-        self.condition = Some(Condition::HelmAppImage(path.to_string()));
-        self
+        self.keep_if(Condition::HelmAppImage(path.to_string()))
     }
 
     /// Attach a mechanical fix (builder style).

@@ -12,7 +12,7 @@ use crate::model::helm;
 use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
 use crate::model::role::Role;
-use crate::model::source::FileKind;
+use crate::model::source::{self, FileKind};
 use crate::parse::cargo::DepKind;
 use crate::parse::text::LineIndex;
 
@@ -172,12 +172,45 @@ impl Project {
             }),
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
+            Condition::RustToolchainFloats => self.pinned_rust_toolchain(path).is_none(),
+            Condition::All(all) => all.iter().all(|c| self.holds(c, path)),
             Condition::HelmAppImage(values_path) => {
                 let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
                 self.root.join(dir).join(helm::CHART_FILE).is_file()
                     && !self.chart_init_values(dir).contains(values_path)
             }
         }
+    }
+
+    /// The Rust version a `rust-toolchain.toml` (`channel = "1.94.0"`) or legacy
+    /// `rust-toolchain` file in the directory of `path` or above pins (a version or a
+    /// dated nightly), with the file's path: rustup builds with it whatever Rust the image
+    /// ships. A channel (`stable`) pins nothing.
+    pub fn pinned_rust_toolchain(&self, path: &str) -> Option<(String, String)> {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        ancestors(dir).find_map(|d| {
+            ["rust-toolchain.toml", "rust-toolchain"]
+                .iter()
+                .find_map(|name| {
+                    let rel = join_path(d, name);
+                    let text = source::read_regular_prefix(&self.root.join(&rel), 4096)?;
+                    let channel = if text.contains("channel") {
+                        text.lines()
+                            .map(str::trim)
+                            .find_map(|l| l.strip_prefix("channel"))?
+                            .trim_start()
+                            .strip_prefix('=')?
+                            .trim()
+                            .trim_matches(['"', '\''])
+                            .to_string()
+                    } else {
+                        text.trim().to_string()
+                    };
+                    let dated = ["nightly-", "beta-"].iter().any(|p| channel.starts_with(p));
+                    (channel.starts_with(|c: char| c.is_ascii_digit()) || dated)
+                        .then_some((channel, rel))
+                })
+        })
     }
 
     /// True when a build asks for one of `features` of the workspace package `package`: a

@@ -79,11 +79,17 @@ fn check_from(
     // Untagged or `latest`, but the name fixes the release line or there is none to name.
     let fixed_by_name = matches!(reference.tag, None | Some("latest"))
         && (reference.names_release_line() || reference.is_rolling());
-    // `rust:trixie` floats only in Rust, which a `rustup default <version>` replaces.
-    let toolchain_replaced = reference.name.rsplit('/').next() == Some("rust")
+    // `rust:trixie` floats only in Rust, which a `rustup default <version>` replaces, or
+    // a copied-in `rust-toolchain.toml` that pins a version (decided once the repository
+    // is read).
+    let rust_on_os_release = reference.name.rsplit('/').next() == Some("rust")
         && reference.variant_only().is_some()
-        && reference.tag_names_os_release()
-        && stage.pins_rust_toolchain();
+        && reference.tag_names_os_release();
+    let toolchain_replaced = rust_on_os_release && stage.pins_rust_toolchain();
+    let toolchain_copied = rust_on_os_release
+        && ["rust-toolchain.toml", "rust-toolchain"]
+            .iter()
+            .any(|f| stage.copies_context_file(f));
     if reference.digest
         || fixed_by_name
         || toolchain_replaced
@@ -138,6 +144,9 @@ fn check_from(
     let diag = cx
         .report(file.loc(image.span.clone()), message, help)
         .unless_built_here(&resolved);
+    if toolchain_copied {
+        diag.unless_toolchain_pinned();
+    }
     for inst in used_args {
         diag.with_related(
             file.loc(inst.span.clone()),
