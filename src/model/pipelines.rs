@@ -142,9 +142,8 @@ impl Pipelines {
             .iter()
             .filter(|(_, text)| PUSHES.iter().any(|p| text.contains(p)))
             .find(|(_, text)| {
-                names_dockerfile(text, dockerfile, || {
-                    !dir.is_empty() && names_path(text, dir)
-                }) && pushes_image_built_from(text, dockerfile)
+                names_dockerfile(text, dockerfile, || !dir.is_empty() && names_dir(text, dir))
+                    && pushes_image_built_from(text, dockerfile)
             })
             .map(|(path, _)| path.as_str())
     }
@@ -446,16 +445,24 @@ fn names_dockerfile(text: &str, dockerfile: &str, found_by_default: impl FnOnce(
         }
 }
 
+/// True when a build's `--output` value exports files, not an image: a directory
+/// (`--output dist`), or `type=local`, `type=tar` or `type=cacheonly`.
+fn exports_files(output: &str) -> bool {
+    match output.split(',').find_map(|p| p.strip_prefix("type=")) {
+        Some(kind) => matches!(kind, "local" | "tar" | "cacheonly"),
+        None => !output.contains('='),
+    }
+}
+
 /// False when `text` builds the Dockerfile at `dockerfile` only with `docker build` (or
 /// `podman`/`buildx build`) commands that name it with `-f` and tag it with `-t`, pushes
 /// only with `docker push <image>`, and pushes no image whose name (the last part of the
 /// reference, so `ghcr.io/acme/api` pushes a local `acme/api`) is one of those tags. An
 /// expression in a pushed name may name anything, so it is taken as the image; so is a
-/// build that pushes itself (`--push`, `push: true`) or one named some other way.
+/// build that pushes itself (`--push`, `push: true`) or one named some other way. A
+/// Dockerfile whose every build exports files (`--output dist/`) is not pushed.
 fn pushes_image_built_from(text: &str, dockerfile: &str) -> bool {
-    if text.contains("push: true") {
-        return true;
-    }
+    let (mut builds, mut exports) = (0, 0);
     let mut built: Vec<String> = Vec::new();
     let mut pushed: Vec<String> = Vec::new();
     for line in continued_lines(text).lines() {
@@ -485,12 +492,21 @@ fn pushes_image_built_from(text: &str, dockerfile: &str) -> bool {
                 if command.contains(&"--push") {
                     return true;
                 }
+                builds += 1;
+                if flag_values(command, &["-o", "--output"]).any(exports_files) {
+                    exports += 1;
+                    continue;
+                }
                 built.extend(flag_values(command, &["-t", "--tag"]).map(repository_name));
             }
             _ => {}
         }
     }
-    if built.is_empty() || built.iter().any(|name| name.contains('$')) {
+    // Every build of it exports files (`--output dist/`): no image to publish.
+    if builds > 0 && exports == builds {
+        return false;
+    }
+    if text.contains("push: true") || built.is_empty() || built.iter().any(|n| n.contains('$')) {
         return true;
     }
     pushed
@@ -569,6 +585,19 @@ pub fn names_path(text: &str, path: &str) -> bool {
         let before = text[..at].chars().next_back();
         let after = text[at + path.len()..].chars().next();
         !before.is_some_and(part_of_name) && !after.is_some_and(part_of_name)
+    })
+}
+
+/// True when `text` names the directory `dir` itself (`context: ci`, `cd ci/`), not a
+/// file inside it (`ci/generate`).
+fn names_dir(text: &str, dir: &str) -> bool {
+    let part_of_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    text.match_indices(dir).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let mut after = text[at + dir.len()..].chars();
+        let next = after.next();
+        let inside = next == Some('/') && after.next().is_some_and(part_of_name);
+        !before.is_some_and(part_of_name) && !next.is_some_and(part_of_name) && !inside
     })
 }
 
