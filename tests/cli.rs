@@ -548,6 +548,10 @@ fn deployments_marks_packages_no_image_builds() {
     ]);
     let (code, out, err) = run(twelve_lint(dir.path()).args(["deployments"]));
     assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("deployed packages (1)\n  server  (by Dockerfile)\n"),
+        "{out}"
+    );
     assert!(out.contains("  server/src/main.rs\n"), "{out}");
     assert!(
         out.contains(
@@ -903,7 +907,11 @@ fn options_before_a_command() {
     let (_, out, _) = run(twelve_lint(dir.path()).args(["--format", "markdown", "rules"]));
     assert!(out.starts_with("| Code |"), "{out}");
     let (_, out, _) = run(twelve_lint(dir.path()).args(["--format", "json", "deployments"]));
-    assert!(out.starts_with("{\n  \"files\""), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["files"].is_array() && v["deployed_packages"].is_array(),
+        "{out}"
+    );
     let (code, out, err) = run(twelve_lint_preview(dir.path()).args([
         "--format",
         "json",
