@@ -1146,6 +1146,17 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
     }
 }
 
+/// True when a line of `text` holds `{{` before any `#` comment on it.
+fn has_template_action(text: &str) -> bool {
+    text.lines().any(|line| {
+        let code = line
+            .match_indices('#')
+            .find(|(at, _)| *at == 0 || line[..*at].ends_with([' ', '\t']))
+            .map_or(line, |(at, _)| &line[..at]);
+        code.contains("{{")
+    })
+}
+
 /// Report that `rel` could not be parsed.
 fn parse_error(
     diagnostics: &mut Vec<Diagnostic>,
@@ -1155,8 +1166,9 @@ fn parse_error(
     lines: &LineIndex,
     failure: &ParseFailure,
 ) {
-    // A Helm or Go template is not YAML until it is rendered.
-    let template = kind == FileKind::Yaml && text.contains("{{");
+    // A Helm or Go template is not YAML until it is rendered; `{{` in a comment only
+    // (a values file documenting a template) makes no template.
+    let template = kind == FileKind::Yaml && has_template_action(text);
     let message = first_line(&failure.message);
     // A compose file or manifest that does not parse deploys nothing as written: a
     // warning, so the default `--fail-on` catches it.
@@ -1544,6 +1556,19 @@ fn quoted(items: &[&String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_actions_outside_comments_make_a_template() {
+        assert!(has_template_action("image: {{ .Values.image }}\n"));
+        assert!(has_template_action(
+            "name: app # {{ x }}\nport: \"{{ .Values.port }}\"\n"
+        ));
+        assert!(!has_template_action(
+            "# name: {{ .Release.Name }}\nenv: {}\n"
+        ));
+        assert!(!has_template_action("env: {} # e.g. {{ .Release.Name }}\n"));
+        assert!(has_template_action("key: a#{{ b }}\n"));
+    }
 
     #[test]
     fn a_panicking_check_becomes_an_internal_error_and_the_run_goes_on() {

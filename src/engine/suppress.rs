@@ -2,7 +2,8 @@
 //! (next line, or the same line when trailing), `twelve-lint: ignore-file[...]`,
 //! and the Kubernetes annotation `twelve-lint.io/ignore: "CODE: reason"`. A Dockerfile's
 //! `# hadolint ignore=DL3008` is a decision the team already made: it suppresses the
-//! rules that judge the same thing ([`HADOLINT_RULES`]) on the next instruction.
+//! rules that judge the same thing ([`HADOLINT_RULES`]) on the next instruction, and
+//! `# hadolint global ignore=DL3008` in the whole file.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -16,6 +17,7 @@ use crate::parse::yaml;
 pub const ANNOTATION: &str = "twelve-lint.io/ignore";
 const MARKER: &str = "twelve-lint:";
 const HADOLINT_MARKER: &str = "hadolint ignore=";
+const HADOLINT_GLOBAL_MARKER: &str = "hadolint global ignore=";
 
 /// hadolint rules and the twelve-lint rule that judges the same thing.
 pub const HADOLINT_RULES: &[(&str, &str)] = &[
@@ -105,7 +107,8 @@ pub fn scan_comments(
 ) -> (Vec<Suppression>, Vec<Malformed>) {
     let mut found = Vec::new();
     let mut malformed = Vec::new();
-    let hadolint = kind == FileKind::Dockerfile && text.contains(HADOLINT_MARKER);
+    let hadolint = kind == FileKind::Dockerfile
+        && (text.contains(HADOLINT_MARKER) || text.contains(HADOLINT_GLOBAL_MARKER));
     if !text.contains(MARKER) && !hadolint {
         return (found, malformed);
     }
@@ -116,13 +119,18 @@ pub fn scan_comments(
     let mut known_code_line = None;
     for comment in comments {
         let body = &text[comment.clone()];
-        if hadolint && let Some(adopted) = adopt_hadolint(body) {
-            let line = lines.line_of(comment.start);
-            let code_line = next_code_line(kind, text, lines, line, &mut known_code_line);
+        if hadolint && let Some((adopted, global)) = adopt_hadolint(body) {
+            let scope = if global {
+                Scope::File
+            } else {
+                let line = lines.line_of(comment.start);
+                let code_line = next_code_line(kind, text, lines, line, &mut known_code_line);
+                Scope::Line(code_line as u32 + 1)
+            };
             found.push(Suppression {
                 selectors: adopted,
                 reason: body.trim_start_matches('#').trim().to_string(),
-                scope: Scope::Line(code_line as u32 + 1),
+                scope,
                 location: Location::new(path, text, lines, comment.clone()),
                 adopted: true,
             });
@@ -166,11 +174,15 @@ pub fn scan_comments(
     (found, malformed)
 }
 
-/// The twelve-lint rules a `# hadolint ignore=DL3008,DL3018` comment covers (`None` when
-/// it is no such comment or covers none of them).
-fn adopt_hadolint(comment: &str) -> Option<Vec<String>> {
-    let at = comment.find(HADOLINT_MARKER)?;
-    let list = comment[at + HADOLINT_MARKER.len()..]
+/// The twelve-lint rules a `# hadolint ignore=DL3008,DL3018` comment covers, and whether
+/// it covers the whole file (`# hadolint global ignore=…`); `None` when it is no such
+/// comment or covers none of them.
+fn adopt_hadolint(comment: &str) -> Option<(Vec<String>, bool)> {
+    let (marker, global) = [(HADOLINT_GLOBAL_MARKER, true), (HADOLINT_MARKER, false)]
+        .into_iter()
+        .find(|(m, _)| comment.contains(m))?;
+    let at = comment.find(marker)?;
+    let list = comment[at + marker.len()..]
         .split_whitespace()
         .next()
         .unwrap_or_default();
@@ -181,7 +193,7 @@ fn adopt_hadolint(comment: &str) -> Option<Vec<String>> {
         .collect();
     codes.sort();
     codes.dedup();
-    (!codes.is_empty()).then_some(codes)
+    (!codes.is_empty()).then_some((codes, global))
 }
 
 /// True when the text after the marker has a directive's shape: `word[` or `word(`.
