@@ -185,6 +185,9 @@ pub struct CodeFacts<L> {
     /// SIGINT-only shutdown triggers: kind, the call's path, and the whole
     /// call expression (for fixes).
     pub ctrl_c: Vec<(CtrlC, L, L)>,
+    /// A Ctrl-C wait is followed at once by ending the process (`std::process::exit(130)`):
+    /// the program terminates immediately by design, as SIGTERM's default action does.
+    pub exits_on_ctrl_c: bool,
     /// `.disable_signals()` was called (actix-web, ntex).
     pub disables_signals: bool,
     pub routes: Vec<Route<L>>,
@@ -214,6 +217,7 @@ impl<L> CodeFacts<L> {
             && self.aliases.is_empty()
             && self.sigterm.is_empty()
             && self.ctrl_c.is_empty()
+            && !self.exits_on_ctrl_c
             && self.routes.is_empty()
     }
 }
@@ -279,6 +283,7 @@ pub fn analyze<'t, L>(
             impls: Vec::new(),
             sigterm: Vec::new(),
             ctrl_c: Vec::new(),
+            exits_on_ctrl_c: false,
             disables_signals: false,
             routes: Vec::new(),
         },
@@ -466,6 +471,24 @@ impl<'t, L> Analyzer<'_, 't, L> {
         simplify(Step::Seq(self.frames.pop().unwrap_or_default()))
     }
 
+    /// True when the statement holding the byte offset `at` is followed by a call that
+    /// ends the process: `std::process::exit(..)`, `process::abort()`, `exit(..)`.
+    fn exits_after(&self, at: usize) -> bool {
+        let t = self.t;
+        let mut i = t.first_from(at);
+        while i < t.len() && !t.is_punct(i, ';') {
+            if matches!(t.kind(i), Some(Kind::Close(_))) {
+                return false;
+            }
+            i = t.next(i);
+        }
+        let mut j = i + 1;
+        while t.ident(j).is_some() && t.is_joint(j + 1, ':', ':') {
+            j += 3;
+        }
+        matches!(t.ident(j), Some("exit" | "abort")) && t.is_open(j + 1, '(')
+    }
+
     fn event(&mut self, kind: EventKind, label: impl Into<String>, span: Range<usize>) {
         self.facts.events.push(Event {
             kind,
@@ -492,6 +515,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
             | "Server::http"
             | "Server::https"
             | "HttpServerStarter::new"
+            | "HttpServerStarter::new_with_tls"
             | "Monitor::new"
             | "WorkerBuilder::new"
             | "rouille::start_server"
@@ -499,6 +523,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
             "HttpServer::new" | "rocket::build" | "rocket::custom" => Some(Server::SignalAware),
             // actix-web's server without the HTTP layer: it handles signals the same way.
             "Server::build" if api.first() == Some(&"actix_server") => Some(Server::SignalAware),
+            "ServerBuilder::new" if api.first() == Some(&"dropshot") => Some(Server::Framework),
             _ => None,
         };
         if let Some(server) = serve {
@@ -519,6 +544,13 @@ impl<'t, L> Analyzer<'_, 't, L> {
         } else {
             None
         };
+        // A Ctrl-C wait whose next statement ends the process (`std::process::exit(130)`)
+        // is no graceful shutdown: SIGTERM's default action ends it the same way.
+        let ctrl_c = ctrl_c.filter(|_| {
+            let exits = self.exits_after(call.end);
+            self.facts.exits_on_ctrl_c |= exits;
+            !exits
+        });
         if let Some(kind) = ctrl_c {
             let at = (self.locate)(span.clone());
             let whole = (self.locate)(call);

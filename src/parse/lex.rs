@@ -89,6 +89,13 @@ impl<'a> Tokens<'a> {
         self.toks.binary_search_by_key(&offset, |t| t.start).ok()
     }
 
+    /// The index of the first token that starts at or after byte `offset` (`len()` when
+    /// none does).
+    pub fn first_from(&self, offset: usize) -> usize {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        self.toks.partition_point(|t| t.start < offset)
+    }
+
     /// True when token `i` is the identifier `name`.
     pub fn is_ident(&self, i: usize, name: &str) -> bool {
         self.kind(i) == Some(Kind::Ident) && self.text(i) == name

@@ -24,7 +24,12 @@ impl Check for MissingSigtermHandling {
         let mut seen = BTreeSet::new();
         let Some(program) = cx.program() else { return };
         for (scope, servers) in program.servers() {
-            let has_ctrl_c = scope.files().iter().any(|f| !f.facts.ctrl_c.is_empty());
+            // Ctrl-C waits are TF0902's; a program that ends at once on Ctrl-C terminates
+            // immediately by design, as SIGTERM's default action does.
+            let has_ctrl_c = scope
+                .files()
+                .iter()
+                .any(|f| !f.facts.ctrl_c.is_empty() || f.facts.exits_on_ctrl_c);
             if has_ctrl_c || shuts_down_on_sigterm(project, scope, servers) {
                 continue;
             }

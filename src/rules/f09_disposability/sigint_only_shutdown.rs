@@ -29,42 +29,62 @@ impl Check for SigintOnlyShutdown {
             if shuts_down_on_sigterm(project, scope, servers) {
                 continue;
             }
-            let found = scope.files().iter().flat_map(|f| {
-                f.facts.ctrl_c.iter().map(|(kind, location, call)| {
-                    (
-                        kind,
-                        project.locate(&f.path, location.clone()),
-                        project.locate(&f.path, call.clone()),
-                    )
+            let mut found: Vec<(CtrlC, Location, Location)> = scope
+                .files()
+                .iter()
+                .flat_map(|f| {
+                    f.facts.ctrl_c.iter().map(|(kind, location, call)| {
+                        (
+                            *kind,
+                            project.locate(&f.path, location.clone()),
+                            project.locate(&f.path, call.clone()),
+                        )
+                    })
                 })
-            });
-            for (kind, location, call) in found {
-                if !seen.insert((location.path.clone(), location.bytes.start)) {
-                    continue;
-                }
-                let what = match kind {
-                    CtrlC::Tokio => "`tokio::signal::ctrl_c()`",
-                    CtrlC::CtrlcCrate => "`ctrlc::set_handler` (without the `termination` feature)",
-                };
-                let d = cx.report(
-                    location,
-                    format!(
-                        "shutdown waits only for {what}, which is SIGINT: Docker, Kubernetes and systemd stop processes with SIGTERM, so the graceful shutdown never runs"
-                    ),
-                    match kind {
-                        CtrlC::Tokio => "also wait for SIGTERM: `tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = sigterm.recv() => {} }` with `let mut sigterm = signal(SignalKind::terminate())?`",
-                        CtrlC::CtrlcCrate => "enable the `termination` feature of `ctrlc` (`ctrlc = { version = \"3\", features = [\"termination\"] }`) so the handler also runs on SIGTERM",
-                    },
-                );
-                if *kind == CtrlC::Tokio {
-                    d.with_fix(
-                        "wait for SIGTERM as well as Ctrl-C",
-                        vec![Edit {
-                            location: call,
-                            replacement: CTRL_C_OR_SIGTERM.to_string(),
-                        }],
-                    );
-                }
+                .filter(|(_, location, _)| {
+                    seen.insert((location.path.clone(), location.bytes.start))
+                })
+                .collect();
+            // One cause, one finding: the server's binary waits only for Ctrl-C. It is
+            // reported at a wait in the binary's own file when there is one; the other
+            // waits are related locations, and the fix replaces those of that file.
+            let Some(at) = found
+                .iter()
+                .position(|(_, l, _)| servers.iter().any(|s| s.bin == l.path))
+                .or((!found.is_empty()).then_some(0))
+            else {
+                continue;
+            };
+            let (kind, location, _) = found[at].clone();
+            let path = location.path.clone();
+            found.swap(0, at);
+            let what = match kind {
+                CtrlC::Tokio => "`tokio::signal::ctrl_c()`",
+                CtrlC::CtrlcCrate => "`ctrlc::set_handler` (without the `termination` feature)",
+            };
+            let d = cx.report(
+                location,
+                format!(
+                    "shutdown waits only for {what}, which is SIGINT: Docker, Kubernetes and systemd stop processes with SIGTERM, so the graceful shutdown never runs"
+                ),
+                match kind {
+                    CtrlC::Tokio => "also wait for SIGTERM: `tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = sigterm.recv() => {} }` with `let mut sigterm = signal(SignalKind::terminate())?`",
+                    CtrlC::CtrlcCrate => "enable the `termination` feature of `ctrlc` (`ctrlc = { version = \"3\", features = [\"termination\"] }`) so the handler also runs on SIGTERM",
+                },
+            );
+            for (_, other, _) in &found[1..] {
+                d.with_related(other.clone(), "also waits only for Ctrl-C here");
+            }
+            let edits: Vec<Edit> = found
+                .into_iter()
+                .filter(|(kind, _, call)| *kind == CtrlC::Tokio && call.path == path)
+                .map(|(_, _, call)| Edit {
+                    location: call,
+                    replacement: CTRL_C_OR_SIGTERM.to_string(),
+                })
+                .collect();
+            if kind == CtrlC::Tokio {
+                d.with_fix("wait for SIGTERM as well as Ctrl-C", edits);
             }
         }
     }
