@@ -667,11 +667,11 @@ fn assign_excluded_module_roles(
 /// ([`Project::deployed_packages`]); a `[roles]` entry in the config keeps its say.
 /// Returns the deployed packages, roots first, with the files that deploy each root.
 fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<DeployedPackage> {
-    let production: HashSet<String> = project
+    let production: HashSet<&str> = project
         .files
         .iter()
         .filter(|f| f.role.role == Role::Production)
-        .map(|f| f.path.clone())
+        .map(|f| f.path.as_str())
         .collect();
     let is_production = |p: &str| production.contains(p);
     let Some((deployed, basis)) = project.deployed_packages(is_production) else {

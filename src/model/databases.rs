@@ -59,7 +59,7 @@ const SERVER_DRIVERS: &[&str] = &[
 ];
 
 /// What a dependency on `name` with `features` talks to: nothing for other crates.
-pub fn storage_of(name: &str, features: &[String]) -> Vec<Storage> {
+fn storage_of(name: &str, features: &[String]) -> Vec<Storage> {
     if SQLITE_DRIVERS.contains(&name) {
         return vec![Storage::Embedded];
     }
@@ -90,8 +90,7 @@ pub fn storage_of(name: &str, features: &[String]) -> Vec<Storage> {
 
 /// The storages `krate` and the workspace packages it depends on talk to, optional
 /// dependencies and the drivers any feature turns on included.
-pub fn storages(project: &Project, krate: &CargoFacts) -> BTreeSet<Storage> {
-    let root = project.workspace_root(krate);
+fn storages(project: &Project, krate: &CargoFacts) -> BTreeSet<Storage> {
     let mut found = BTreeSet::new();
     let mut seen = BTreeSet::new();
     let mut stack = vec![krate];
@@ -99,6 +98,7 @@ pub fn storages(project: &Project, krate: &CargoFacts) -> BTreeSet<Storage> {
         if !seen.insert(k.path.as_str()) {
             continue;
         }
+        let root = project.workspace_root(k);
         for d in k
             .manifest
             .dependencies
