@@ -214,6 +214,11 @@ const TEST_DIRECTORY_SUFFIXES: &[&str] = &[
     "-tests", "_tests", "-test", "_test", "-testing", "_testing", "-e2e", "_e2e",
 ];
 
+/// Prefixes of directory names that mark test material: `test-engineering/`, `e2e_suite/`.
+const TEST_DIRECTORY_PREFIXES: &[&str] = &[
+    "test-", "test_", "tests-", "tests_", "testing-", "testing_", "e2e-", "e2e_",
+];
+
 /// Parts of a deployment file's name (split at `.`, `-`, `_`) and the role they give it:
 /// `docker-compose.dev.yml`, `Dockerfile.ci`, `compose.override.yaml`, `development.env`,
 /// `config.example.toml` (an example of something: not its first part).
@@ -411,7 +416,9 @@ fn deciding_directory(rel: &str) -> Option<(Role, &str)> {
             return Some((*role, dir));
         }
         in_src |= lower == "src";
-        if TEST_DIRECTORY_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
+        if TEST_DIRECTORY_SUFFIXES.iter().any(|s| lower.ends_with(s))
+            || TEST_DIRECTORY_PREFIXES.iter().any(|p| lower.starts_with(p))
+        {
             return Some((Role::Test, dir));
         }
     }
@@ -758,6 +765,9 @@ mod tests {
         assert_eq!(role("website/Dockerfile"), Role::Docs);
         assert_eq!(role("vendor/x/src/lib.rs"), Role::Vendored);
         assert_eq!(role("xtask/src/main.rs"), Role::Tooling);
+        assert_eq!(role("test-engineering/load/Dockerfile"), Role::Test);
+        assert_eq!(role("crates/test_utils/src/lib.rs"), Role::Test);
+        assert_eq!(role("crates/testament/src/lib.rs"), Role::Production);
         assert_eq!(role("benches/b.rs"), Role::Bench);
         assert_eq!(role("scripts/regression/compose.yaml"), Role::Test);
         assert_eq!(role("crates/a/src/tests/mod.rs"), Role::Test);
