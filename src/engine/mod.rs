@@ -107,7 +107,8 @@ pub struct Report {
     pub not_shown: [usize; 3],
 }
 
-/// A package the deployment model takes as deployed ([`Project::deployed_packages`]).
+/// A package the deployment model takes as deployed ([`Project::deployed_roots`] and the
+/// workspace packages they depend on).
 #[derive(Debug, Clone)]
 pub struct DeployedPackage {
     pub name: String,
@@ -664,7 +665,8 @@ fn assign_excluded_module_roles(
 }
 
 /// Rust files of packages that no deployed binary builds are not production code
-/// ([`Project::deployed_packages`]); a `[roles]` entry in the config keeps its say.
+/// ([`Project::deployed_roots`] with [`Project::with_workspace_deps`]); a `[roles]` entry in
+/// the config keeps its say.
 /// Returns the deployed packages, roots first, with the files that deploy each root.
 fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<DeployedPackage> {
     let production: HashSet<&str> = project
@@ -674,10 +676,11 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<Deplo
         .map(|f| f.path.as_str())
         .collect();
     let is_production = |p: &str| production.contains(p);
-    let Some((deployed, basis)) = project.deployed_packages(is_production) else {
+    let Some((roots, basis)) = project.deployed_roots(is_production) else {
         return Vec::new();
     };
-    let listed = deployed_listing(project, &deployed, is_production);
+    let deployed = project.with_workspace_deps(roots.iter().copied());
+    let listed = deployed_listing(project, &roots, &deployed, is_production);
     reassign_roles(project, settings, |project, f| {
         if f.kind != FileKind::Rust || f.role.role != Role::Production {
             return None;
@@ -697,13 +700,10 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<Deplo
 /// run it, packages deployed in their own right first.
 fn deployed_listing(
     project: &Project,
+    roots: &[usize],
     deployed: &HashSet<usize>,
     production: impl Fn(&str) -> bool,
 ) -> Vec<DeployedPackage> {
-    let roots: HashSet<usize> = project
-        .deployed_roots(&production)
-        .map(|(roots, _)| roots.into_iter().collect())
-        .unwrap_or_default();
     let mut listed: Vec<DeployedPackage> = deployed
         .iter()
         .filter_map(|&i| {

@@ -92,12 +92,10 @@ fn storage_of(name: &str, features: &[String]) -> Vec<Storage> {
 /// dependencies and the drivers any feature turns on included.
 fn storages(project: &Project, krate: &CargoFacts) -> BTreeSet<Storage> {
     let mut found = BTreeSet::new();
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![krate];
-    while let Some(k) = stack.pop() {
-        if !seen.insert(k.path.as_str()) {
-            continue;
-        }
+    let packages = project
+        .crate_index(krate)
+        .map(|i| project.with_workspace_deps([i]));
+    for k in packages.iter().flatten().map(|&i| &project.cargo[i]) {
         let root = project.workspace_root(k);
         for d in k
             .manifest
@@ -124,7 +122,6 @@ fn storages(project: &Project, krate: &CargoFacts) -> BTreeSet<Storage> {
                 found.extend(storage_of(dep, &[feature.to_string()]));
             }
         }
-        stack.extend(project.workspace_deps(k));
     }
     found
 }

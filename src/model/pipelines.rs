@@ -580,7 +580,6 @@ fn real_path(root: &Path, rel: &str) -> Option<std::fs::Metadata> {
 /// (`Dockerfile-c` in `Dockerfile-cpp`), though it may end a longer path (`./api/Dockerfile-c`
 /// holds `Dockerfile-c`).
 pub fn names_path(text: &str, path: &str) -> bool {
-    let part_of_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     text.match_indices(path).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + path.len()..].chars().next();
@@ -588,10 +587,14 @@ pub fn names_path(text: &str, path: &str) -> bool {
     })
 }
 
+/// True when `c` may be part of a file or directory name.
+fn part_of_name(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
 /// True when `text` names the directory `dir` itself (`context: ci`, `cd ci/`), not a
 /// file inside it (`ci/generate`).
 fn names_dir(text: &str, dir: &str) -> bool {
-    let part_of_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     text.match_indices(dir).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let mut after = text[at + dir.len()..].chars();

@@ -194,17 +194,15 @@ impl Project {
                 .find_map(|name| {
                     let rel = join_path(d, name);
                     let text = source::read_regular_prefix(&self.root.join(&rel), 4096)?;
-                    let channel = if text.contains("channel") {
-                        text.lines()
-                            .map(str::trim)
-                            .find_map(|l| l.strip_prefix("channel"))?
-                            .trim_start()
-                            .strip_prefix('=')?
-                            .trim()
-                            .trim_matches(['"', '\''])
-                            .to_string()
-                    } else {
-                        text.trim().to_string()
+                    // `rust-toolchain.toml`, or a legacy `rust-toolchain` in TOML form or naming
+                    // the toolchain alone.
+                    let channel = match text.parse::<toml::Table>() {
+                        Ok(table) => table
+                            .get("toolchain")?
+                            .get("channel")?
+                            .as_str()?
+                            .to_string(),
+                        Err(_) => text.trim().to_string(),
                     };
                     let dated = ["nightly-", "beta-"].iter().any(|p| channel.starts_with(p));
                     (channel.starts_with(|c: char| c.is_ascii_digit()) || dated)
@@ -397,29 +395,25 @@ impl Project {
         }
     }
 
-    /// The packages deployed in production, with how that was decided: packages with a
-    /// binary that a production Dockerfile, compose service or Kubernetes container builds
-    /// or runs, and the workspace packages they depend on. Without any such file, service
-    /// packages (a server or queue-consumer framework and a binary) count as deployed;
-    /// `None` when neither exists, as the model cannot tell.
-    pub fn deployed_packages(
-        &self,
-        production: impl Fn(&str) -> bool,
-    ) -> Option<(HashSet<usize>, &'static str)> {
-        let (roots, basis) = self.deployed_roots(production)?;
-        let mut deployed: HashSet<usize> = HashSet::new();
-        let mut stack = roots;
+    /// `roots` (indexes in `cargo`) and every workspace package they depend on, directly
+    /// or not ([`Project::workspace_deps`]).
+    pub fn with_workspace_deps(&self, roots: impl IntoIterator<Item = usize>) -> HashSet<usize> {
+        let mut found: HashSet<usize> = HashSet::new();
+        let mut stack: Vec<usize> = roots.into_iter().collect();
         while let Some(i) = stack.pop() {
-            if !deployed.insert(i) {
-                continue;
+            if found.insert(i) {
+                stack.extend(self.workspace_dep_indexes(&self.cargo[i]));
             }
-            stack.extend(self.workspace_dep_indexes(&self.cargo[i]));
         }
-        Some((deployed, basis))
+        found
     }
 
     /// The packages deployed in their own right, by index in `cargo`, with how that was
-    /// decided ([`Project::deployed_packages`] without the workspace packages they depend on).
+    /// decided: packages with a binary that a production Dockerfile, compose service,
+    /// Kubernetes container or Procfile process builds or runs. Without any such file,
+    /// service packages (a server or queue-consumer framework and a binary) count as
+    /// deployed; `None` when neither exists, as the model cannot tell. With
+    /// [`Project::with_workspace_deps`], the deployed packages.
     pub fn deployed_roots(
         &self,
         production: impl Fn(&str) -> bool,
