@@ -695,12 +695,12 @@ impl<'t, L> Analyzer<'_, 't, L> {
     /// The item starting at `i` (attributes first); returns the index after it.
     fn item(&mut self, i: usize, to: usize) -> usize {
         let t = self.t;
+        if let Some(end) = t.excluded_item_end(i, to) {
+            return end;
+        }
         let body = skip_attributes(t, i, to);
         let end = t.item_end(body, to);
         let attrs: Vec<usize> = attribute_groups(t, i, body);
-        if attrs.iter().any(|&a| t.excludes_from_production(a)) {
-            return end;
-        }
         let kw = t.item_keyword(body, end);
         match kw.and_then(|k| t.ident(k)) {
             Some("fn") => self.function(&attrs, kw.unwrap_or(body), end),
@@ -813,8 +813,10 @@ impl<'t, L> Analyzer<'_, 't, L> {
             }
         }
         let generics_here = self.generics.split_off(generics);
-        // A function that calls nothing and does nothing adds nothing to a call graph.
-        if body == Step::Seq(Vec::new()) && !is_entry && route.is_none() {
+        // A function that calls nothing and does nothing adds nothing to a call graph,
+        // unless what it returns types a receiver (`Builder::new() -> Listener`).
+        let types_receiver = matches!(&returns, Some(Ty::Named(p)) if p[..] != [sym("Self")]);
+        if body == Step::Seq(Vec::new()) && !is_entry && route.is_none() && !types_receiver {
             return;
         }
         let mut all_generics = self.generics.clone();
@@ -919,9 +921,8 @@ impl<'t, L> Analyzer<'_, 't, L> {
         while i < to {
             if t.attribute(i).is_some() {
                 let after = skip_attributes(t, i, to);
-                let attrs = attribute_groups(t, i, after);
-                if attrs.iter().any(|&a| t.excludes_from_production(a)) {
-                    i = t.item_end(after, to);
+                if let Some(end) = t.excluded_item_end(i, to) {
+                    i = end;
                 } else if stmt_start && starts_item(t, after) {
                     i = self.item(i, to).max(after);
                 } else {

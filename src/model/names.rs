@@ -234,23 +234,27 @@ impl<'p> Names<'p> {
         if depth >= MAX_DEPTH {
             return None;
         }
-        self.callees_within(id, *ci, depth + 1)
-            .into_iter()
-            .find_map(|callee| {
-                let g = self.function(callee);
-                let self_ty = sym("Self");
-                match g.returns.as_ref()? {
-                    Ty::Named(path) if path[..] == [self_ty] => {
-                        Some((self.site(callee), Ty::Named(Box::new([g.owner?]))))
-                    }
-                    Ty::Named(path) if path.len() == 2 && path[0] == self_ty => {
-                        let (fi, ty) = self.fields.get(&(g.owner?, path[1]))?;
-                        Some((self.file_site(*fi), ty.clone()))
-                    }
-                    Ty::Returned(_) => None,
-                    other => Some((self.site(callee), other.clone())),
+        self.returned_by(self.callees_within(id, *ci, depth + 1))
+    }
+
+    /// The type the first of `callees` that declares one returns, with the place
+    /// its path was written in.
+    fn returned_by(&self, callees: Vec<FnId>) -> Option<(Site, Ty)> {
+        callees.into_iter().find_map(|callee| {
+            let g = self.function(callee);
+            let self_ty = sym("Self");
+            match g.returns.as_ref()? {
+                Ty::Named(path) if path[..] == [self_ty] => {
+                    Some((self.site(callee), Ty::Named(Box::new([g.owner?]))))
                 }
-            })
+                Ty::Named(path) if path.len() == 2 && path[0] == self_ty => {
+                    let (fi, ty) = self.fields.get(&(g.owner?, path[1]))?;
+                    Some((self.file_site(*fi), ty.clone()))
+                }
+                Ty::Returned(_) => None,
+                other => Some((self.site(callee), other.clone())),
+            }
+        })
     }
 
     /// Where a function is written, for resolving the paths in it.
@@ -300,8 +304,16 @@ impl<'p> Names<'p> {
                 return local;
             }
         }
-        self.imported(fi, pkg, &module, path, &budget)
-            .unwrap_or_else(|| self.rooted(pkg, &module, path, &budget))
+        // Rust's order: a name imported by name or an item of the module, before a glob.
+        if let Some(found) = self.named_import(fi, pkg, &module, path, &budget) {
+            return found;
+        }
+        let here = self.rooted(pkg, &module, path, &budget);
+        if !here.is_empty() {
+            return here;
+        }
+        self.globbed(fi, pkg, &module, path, &budget)
+            .unwrap_or_default()
     }
 
     /// `path` through the `use` declarations of file `fi`: its first segment
@@ -315,13 +327,38 @@ impl<'p> Names<'p> {
         path: &[Sym],
         budget: &Cell<usize>,
     ) -> Option<Vec<FnId>> {
+        self.named_import(fi, pkg, module, path, budget)
+            .or_else(|| self.globbed(fi, pkg, module, path, budget))
+    }
+
+    /// `path` through the `use` of file `fi` that names its first segment; `None`
+    /// when none does.
+    fn named_import(
+        &self,
+        fi: usize,
+        pkg: usize,
+        module: &[Sym],
+        path: &[Sym],
+        budget: &Cell<usize>,
+    ) -> Option<Vec<FnId>> {
         let (&first, rest) = path.split_first()?;
-        let imports = &self.files[fi].facts.imports;
-        if let Some(import) = self.import_of(fi, first) {
-            let full: Vec<Sym> = import.path.iter().chain(rest).copied().collect();
-            return Some(self.rooted(pkg, module, &full, budget));
-        }
-        let globbed: Vec<FnId> = imports
+        let import = self.import_of(fi, first)?;
+        let full: Vec<Sym> = import.path.iter().chain(rest).copied().collect();
+        Some(self.rooted(pkg, module, &full, budget))
+    }
+
+    /// `path` through the glob imports of file `fi`; `None` when no glob reaches it.
+    fn globbed(
+        &self,
+        fi: usize,
+        pkg: usize,
+        module: &[Sym],
+        path: &[Sym],
+        budget: &Cell<usize>,
+    ) -> Option<Vec<FnId>> {
+        let globbed: Vec<FnId> = self.files[fi]
+            .facts
+            .imports
             .iter()
             .filter(|i| i.alias.is_none())
             .flat_map(|glob| {
@@ -430,7 +467,11 @@ impl<'p> Names<'p> {
                     Some(owner) => (here(), Ty::Named(Box::new([owner]))),
                     None => return Vec::new(),
                 },
-                [ty @ .., _] if !ty.is_empty() => (here(), Ty::Named(ty.into())),
+                // What the workspace function returns (a builder's `new` may return
+                // another type), else the constructor convention: `Type::new()` is a `Type`.
+                [ty @ .., _] if !ty.is_empty() => self
+                    .returned_by(self.path(id.0, f, path))
+                    .unwrap_or_else(|| (here(), Ty::Named(ty.into()))),
                 _ => return Vec::new(),
             },
         };

@@ -150,6 +150,22 @@ impl<'a> Tokens<'a> {
         self.is_open(open, '[').then_some(open)
     }
 
+    /// When the outer attributes starting at `i` keep their item out of a production
+    /// build ([`Tokens::excludes_from_production`]), the index after that item, never
+    /// past `end`.
+    pub fn excluded_item_end(&self, i: usize, end: usize) -> Option<usize> {
+        let mut at = i;
+        let mut excluded = false;
+        while at < end
+            && !self.is_punct(at + 1, '!')
+            && let Some(open) = self.attribute(at)
+        {
+            excluded |= self.excludes_from_production(open);
+            at = self.pair(open) + 1;
+        }
+        excluded.then(|| self.item_end(at, end))
+    }
+
     /// True when the attribute whose `[` is at `open` keeps its item out of a production
     /// build for a Linux server: test attributes (`#[test]`, `#[tokio::test]`), and a `cfg`
     /// whose predicate is false there (`#[cfg(test)]`, `#[cfg(windows)]`,

@@ -49,6 +49,12 @@ pub fn uses<'a>(t: &Tokens<'a>) -> Vec<Use<'a>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
+        // An item kept out of production (`#[cfg(test)] mod tests { use .. }`) brings
+        // nothing into the production code's scope.
+        if let Some(after) = t.excluded_item_end(i, t.len()) {
+            i = after.max(i + 1);
+            continue;
+        }
         if t.is_ident(i, "use") && is_use_item(t, i) {
             let end = (i + 1..t.len())
                 .find(|&j| t.is_punct(j, ';'))
