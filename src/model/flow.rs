@@ -87,6 +87,8 @@ pub enum EventKind {
     Serve(Server),
     /// Applies database schema migrations.
     Migrate,
+    /// Waits for Ctrl-C (SIGINT) to go on, without ending the process at once.
+    CtrlC,
 }
 
 /// How a server starts, weakest evidence first.
@@ -555,6 +557,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
             let at = (self.locate)(span.clone());
             let whole = (self.locate)(call);
             self.facts.ctrl_c.push((kind, at, whole));
+            self.event(EventKind::CtrlC, tail2.clone(), span.clone());
         }
         if tail2 == "SignalKind::terminate" {
             self.facts.sigterm.push((self.locate)(span.clone()));
@@ -1654,7 +1657,11 @@ mod tests {
         let kinds: Vec<EventKind> = f.events.iter().map(|e| e.kind).collect();
         assert_eq!(
             kinds,
-            [EventKind::Migrate, EventKind::Serve(Server::SignalAware)]
+            [
+                EventKind::Migrate,
+                EventKind::CtrlC,
+                EventKind::Serve(Server::SignalAware)
+            ]
         );
         assert_eq!(f.events[0].label, "sqlx::migrate!(..).run()");
         let routes: Vec<(&str, Vec<&str>)> = f

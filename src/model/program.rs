@@ -47,6 +47,11 @@ pub struct Summary {
     pub migrate: Option<Reach>,
     /// A migration followed, on the same path, by a server start.
     pub migrate_then_serve: Option<MigrateThenServe>,
+    /// A Ctrl-C wait reached.
+    pub ctrl_c: bool,
+    /// One path both starts a server and waits for Ctrl-C: the wait is the server's
+    /// shutdown, not another mode's (a CLI client's).
+    pub ctrl_c_while_serving: bool,
     /// A migration on a path that goes on in the same body (no `return` after it).
     live: Option<Reach>,
     /// Every path returns: nothing after it in the body runs.
@@ -72,6 +77,11 @@ impl Summary {
                         via: None,
                     })
                 }),
+            ctrl_c: self.ctrl_c || next.ctrl_c,
+            ctrl_c_while_serving: self.ctrl_c_while_serving
+                || next.ctrl_c_while_serving
+                || (self.serve.is_some() && next.ctrl_c)
+                || (self.ctrl_c && next.serve.is_some()),
             live: if next.exits {
                 None
             } else {
@@ -87,6 +97,8 @@ impl Summary {
             serve: stronger(self.serve, other.serve),
             migrate: self.migrate.or(other.migrate),
             migrate_then_serve: self.migrate_then_serve.or(other.migrate_then_serve),
+            ctrl_c: self.ctrl_c || other.ctrl_c,
+            ctrl_c_while_serving: self.ctrl_c_while_serving || other.ctrl_c_while_serving,
             live: self.live.or(other.live),
             exits: self.exits && other.exits,
         }
@@ -102,6 +114,8 @@ impl Summary {
             migrate_then_serve: self
                 .migrate_then_serve
                 .map(|p| MigrateThenServe { via, ..p }),
+            ctrl_c: self.ctrl_c,
+            ctrl_c_while_serving: self.ctrl_c_while_serving,
             // The callee returns to the caller, which goes on after its migrations.
             live: self.migrate.map(reach),
             exits: false,
@@ -606,6 +620,10 @@ impl<'p> Scope<'p> {
                     EventKind::Migrate => Summary {
                         migrate: Some(reach),
                         live: Some(reach),
+                        ..Summary::default()
+                    },
+                    EventKind::CtrlC => Summary {
+                        ctrl_c: true,
                         ..Summary::default()
                     },
                 }

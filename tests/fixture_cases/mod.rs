@@ -173,6 +173,7 @@ cases! {
     TF0902__fail_dropshot_server_with_tls: "TF0902" / "fail-dropshot-server-with-tls",
     TF0902__fail_one_finding_for_several_waits: "TF0902" / "fail-one-finding-for-several-waits",
     TF0902__pass_ctrl_c_exits_at_once: "TF0902" / "pass-ctrl-c-exits-at-once",
+    TF0902__pass_ctrl_c_in_client_mode: "TF0902" / "pass-ctrl-c-in-client-mode",
     TF0902__pass_select: "TF0902" / "pass-select",
     TF0903__fail_published_image_scripts: "TF0903" / "fail-published-image-scripts",
     TF0903__fail_service_run_without_exec: "TF0903" / "fail-service-run-without-exec",

@@ -12,7 +12,7 @@ declare_rule! {
         name: "sigint-only-shutdown",
         factor: 9,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "a server's shutdown waits only on `tokio::signal::ctrl_c()` / SIGINT; orchestrators send SIGTERM",
@@ -26,7 +26,11 @@ impl Check for SigintOnlyShutdown {
         let mut seen = BTreeSet::new();
         let Some(program) = cx.program() else { return };
         for (scope, servers) in program.servers() {
-            if shuts_down_on_sigterm(project, scope, servers) {
+            // A Ctrl-C wait off every serving path (a CLI client mode's) is no server's
+            // shutdown.
+            if shuts_down_on_sigterm(project, scope, servers)
+                || !servers.iter().any(|s| s.run.ctrl_c_while_serving)
+            {
                 continue;
             }
             let mut found: Vec<(CtrlC, Location, Location)> = scope
