@@ -341,14 +341,17 @@ fn output_is_identical_across_runs_and_job_counts() {
 /// the environment variable, or their own code.
 #[test]
 fn preview_rules_run_only_when_asked_for() {
-    let dir = repo_with(&[("Dockerfile", b"FROM rust:1.80\nCMD ./app --serve\n")]);
-    let finding = "Dockerfile:2:1: TF0903";
+    let dir = repo_with(&[(
+        "Dockerfile",
+        b"FROM rust:1.80\nSTOPSIGNAL SIGKILL\nCMD [\"./app\"]\n",
+    )]);
+    let finding = "Dockerfile:2:12: TF0904";
     let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "concise"]));
-    assert_eq!((code, out.as_str()), (0, ""), "TF0903 is in preview");
+    assert_eq!((code, out.as_str()), (0, ""), "TF0904 is in preview");
     for args in [
         &["--preview"][..],
-        &["--select", "TF0903"],
-        &["--select", "shell-form-entrypoint"],
+        &["--select", "TF0904"],
+        &["--select", "no-grace-period"],
         &["--option", "preview = true"],
     ] {
         let (code, out, err) = run(twelve_lint(dir.path())
@@ -362,7 +365,7 @@ fn preview_rules_run_only_when_asked_for() {
         "--format",
         "concise",
         "--select",
-        "TF02",
+        "TF09",
     ]));
     assert!(
         out.is_empty(),
@@ -380,7 +383,7 @@ fn preview_rules_run_only_when_asked_for() {
             .unwrap()
             .to_string()
     };
-    assert!(row("TF0903").contains("preview"), "{}", row("TF0903"));
+    assert!(row("TF0904").contains("preview"), "{}", row("TF0904"));
     assert!(row("TF0201").contains("stable"), "{}", row("TF0201"));
 }
 
@@ -454,7 +457,10 @@ fn deployments_explains_each_files_role() {
 /// Boolean `TWELVE_LINT_*` variables read the way CI systems write them.
 #[test]
 fn boolean_variables_accept_common_spellings() {
-    let dir = repo_with(&[("Dockerfile", b"FROM rust:1.80\nCMD ./app --serve\n")]);
+    let dir = repo_with(&[(
+        "Dockerfile",
+        b"FROM rust:1.80\nSTOPSIGNAL SIGKILL\nCMD [\"./app\"]\n",
+    )]);
     for (value, on) in [
         ("1", true),
         ("yes", true),

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::parse::image::ImageRef;
 use crate::parse::shell;
 
 /// A parsed Dockerfile.
@@ -233,6 +234,12 @@ impl Dockerfile {
     pub fn runtime_base(&self) -> Option<String> {
         let root = self.runtime_stages().pop()?;
         expand_args(&root.image()?.value, &self.global_args(), &mut Vec::new())
+    }
+
+    /// The backing service (`redis`, `postgres`, …) the runtime stage's base image runs:
+    /// such an image configures an attached resource, not the app.
+    pub fn runtime_backing_service(&self) -> Option<&'static str> {
+        ImageRef::parse(&self.runtime_base()?).backing_service()
     }
 
     /// The build stages, in order.

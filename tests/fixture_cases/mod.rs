@@ -179,6 +179,7 @@ cases! {
     TF0903__fail_service_run_without_exec: "TF0903" / "fail-service-run-without-exec",
     TF0903__fail_shell_pid1: "TF0903" / "fail-shell-pid1",
     TF0903__fail_start_scripts_an_image_runs: "TF0903" / "fail-start-scripts-an-image-runs",
+    TF0903__pass_backing_service_image: "TF0903" / "pass-backing-service-image",
     TF0903__pass_entrypoint_script_execs: "TF0903" / "pass-entrypoint-script-execs",
     TF0903__pass_exec: "TF0903" / "pass-exec",
     TF0903__pass_service_run_with_exec: "TF0903" / "pass-service-run-with-exec",

@@ -13,7 +13,7 @@ declare_rule! {
         name: "shell-form-entrypoint",
         factor: 9,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Dockerfile, Shell],
         summary: "Dockerfile `CMD`/`ENTRYPOINT` in shell form (PID 1 is `/bin/sh`, SIGTERM is not forwarded) without `exec`, and s6 or runit service `run` scripts that start their program without `exec`",
@@ -46,6 +46,14 @@ impl Check for ShellFormEntrypoint {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         if file.kind == FileKind::Shell {
             run_script(file, cx);
+            return;
+        }
+        // An image built on a backing service's (`FROM redis`) runs that service, whose
+        // shutdown is its vendor's, not the app's.
+        if file
+            .dockerfile()
+            .is_some_and(|df| df.runtime_backing_service().is_some())
+        {
             return;
         }
         let base = file.dockerfile().and_then(|df| df.runtime_base());
