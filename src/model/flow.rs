@@ -491,6 +491,40 @@ impl<'t, L> Analyzer<'_, 't, L> {
         matches!(t.ident(j), Some("exit" | "abort")) && t.is_open(j + 1, '(')
     }
 
+    /// True when the call spanning the bytes `call` hands over a closure whose last
+    /// statement ends the process: `ctrlc::set_handler(|| { notice(); process::exit(0) })`.
+    fn handler_exits(&self, call: &Range<usize>) -> bool {
+        let t = self.t;
+        let mut i = t.first_from(call.start);
+        while i < t.len() && !t.is_open(i, '(') {
+            i = t.next(i);
+        }
+        let close = t.pair(i);
+        let Some(open) = (i + 1..close).find(|&j| t.is_open(j, '{') && t.is_punct(j - 1, '|'))
+        else {
+            return false;
+        };
+        let end = t.pair(open);
+        let (mut start, mut last) = (open + 1, None);
+        let mut j = open + 1;
+        while j < end {
+            if t.is_punct(j, ';') {
+                last = Some(start);
+                start = j + 1;
+            }
+            j = t.next(j);
+        }
+        let mut k = if start < end {
+            start
+        } else {
+            last.unwrap_or(end)
+        };
+        while t.ident(k).is_some() && t.is_joint(k + 1, ':', ':') {
+            k += 3;
+        }
+        k < end && matches!(t.ident(k), Some("exit" | "abort")) && t.is_open(k + 1, '(')
+    }
+
     fn event(&mut self, kind: EventKind, label: impl Into<String>, span: Range<usize>) {
         self.facts.events.push(Event {
             kind,
@@ -548,8 +582,11 @@ impl<'t, L> Analyzer<'_, 't, L> {
         };
         // A Ctrl-C wait whose next statement ends the process (`std::process::exit(130)`)
         // is no graceful shutdown: SIGTERM's default action ends it the same way.
-        let ctrl_c = ctrl_c.filter(|_| {
-            let exits = self.exits_after(call.end);
+        let ctrl_c = ctrl_c.filter(|kind| {
+            let exits = match kind {
+                CtrlC::Tokio => self.exits_after(call.end),
+                CtrlC::CtrlcCrate => self.handler_exits(&call),
+            };
             self.facts.exits_on_ctrl_c |= exits;
             !exits
         });

@@ -134,6 +134,31 @@ pub struct Stage<'d> {
     pub body: &'d [Instruction],
 }
 
+/// For each stage, whether `holds` for it or for a later stage built on it (`FROM <its
+/// alias>`), directly or through others: what is set up there runs on the stage's base.
+/// One pass over the stages, however long the chain.
+pub fn lineage_any(stages: &[Stage<'_>], holds: impl Fn(&Stage<'_>) -> bool) -> Vec<bool> {
+    let mut by_alias: HashMap<String, usize> = HashMap::new();
+    let mut parent = Vec::with_capacity(stages.len());
+    for (i, stage) in stages.iter().enumerate() {
+        parent.push(
+            stage
+                .image()
+                .and_then(|w| by_alias.get(&w.value.to_ascii_lowercase()).copied()),
+        );
+        if let Some(alias) = stage.alias() {
+            by_alias.insert(alias, i);
+        }
+    }
+    let mut out: Vec<bool> = stages.iter().map(holds).collect();
+    for i in (0..stages.len()).rev() {
+        if let (true, Some(p)) = (out[i], parent[i]) {
+            out[p] = true;
+        }
+    }
+    out
+}
+
 impl Stage<'_> {
     /// The image word of the `FROM` (`rust:1.83` in `FROM rust:1.83 AS build`).
     pub fn image(&self) -> Option<Word> {

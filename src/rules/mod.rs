@@ -358,11 +358,10 @@ impl Diagnostic {
     /// package `package` (builder style). Rules using it must read `Cargo` files and
     /// Dockerfiles.
     pub fn when_feature_requested(&mut self, package: &str, features: Vec<String>) -> &mut Self {
-        self.condition = Some(Condition::FeatureRequested {
+        self.keep_if(Condition::FeatureRequested {
             package: package.to_string(),
             features,
-        });
-        self
+        })
     }
 
     /// Keep this finding only if the file belongs to a service crate (builder style).
@@ -382,6 +381,12 @@ impl Diagnostic {
             Some(earlier) => Condition::All(vec![earlier, condition]),
         });
         self
+    }
+
+    /// Keep this finding only if the release builds are not held to a committed
+    /// `Cargo.lock` with `--locked` or `--frozen` (builder style).
+    pub fn unless_release_locked(&mut self) -> &mut Self {
+        self.keep_if(Condition::ReleaseNotLocked)
     }
 
     /// Keep this finding only if no `rust-toolchain.toml` (or `rust-toolchain`) in the

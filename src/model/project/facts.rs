@@ -152,6 +152,22 @@ impl DockerFacts {
             })
     }
 
+    /// Whether every cargo step that builds the release (`cargo build`, `cargo install`,
+    /// `cargo chef cook`) holds it to the lockfile with `--locked` or `--frozen`; `None`
+    /// when no step builds with cargo.
+    pub fn builds_locked(&self) -> Option<bool> {
+        let mut builds = self
+            .cargo_commands()
+            .filter(|(sub, args)| {
+                matches!(*sub, "build" | "install")
+                    || (*sub == "chef" && args.first() == Some(&"cook"))
+            })
+            .map(|(_, args)| args.iter().any(|a| matches!(*a, "--locked" | "--frozen")))
+            .peekable();
+        builds.peek()?;
+        Some(builds.all(|locked| locked))
+    }
+
     /// The packages and binaries its cargo steps build: the values of
     /// `-p`/`--package`/`--bin` of `cargo build`, `install`, `bench`, `test`, `run` and
     /// `rustc`, and the last part of `cargo install --path`. A value that is a variable

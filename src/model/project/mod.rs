@@ -73,6 +73,9 @@ pub struct Project {
     pub(crate) code_by_crate: OnceLock<HashMap<String, Vec<usize>>>,
     /// The build pipelines under the root, read on first use.
     pub(crate) pipelines: OnceLock<Pipelines>,
+    /// Whether the production Dockerfiles build with cargo, every build held to the
+    /// lockfile; decided on first use.
+    pub(crate) builds_locked: OnceLock<bool>,
 }
 
 impl Project {
@@ -173,6 +176,7 @@ impl Project {
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
             Condition::RustToolchainFloats => self.pinned_rust_toolchain(path).is_none(),
+            Condition::ReleaseNotLocked => !self.release_builds_locked(path),
             Condition::All(all) => all.iter().all(|c| self.holds(c, path)),
             Condition::HelmAppImage(values_path) => {
                 let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -248,6 +252,32 @@ impl Project {
 
     /// True when a committed `Cargo.lock` in the directory of `path` or above pins a commit
     /// of the git repository at `url` (`source = "git+<url>…#<sha>"`).
+    /// True when the release builds of the manifest at `path` are held to its lockfile: a
+    /// committed `Cargo.lock` in its directory or above, and production Dockerfiles that
+    /// build with cargo, every one of whose builds passes `--locked` or `--frozen`. Then
+    /// no requirement in the manifest can change what is released.
+    pub fn release_builds_locked(&self, path: &str) -> bool {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let locked = ancestors(dir).any(|d| {
+            let lock = join_path(d, "Cargo.lock");
+            if self.in_git {
+                self.is_tracked(&lock)
+            } else {
+                self.root.join(&lock).is_file()
+            }
+        });
+        locked
+            && *self.builds_locked.get_or_init(|| {
+                let mut builds = self
+                    .dockerfiles
+                    .iter()
+                    .filter(|d| self.role_of(&d.path) == Some(Role::Production))
+                    .filter_map(DockerFacts::builds_locked)
+                    .peekable();
+                builds.peek().is_some() && builds.all(|b| b)
+            })
+    }
+
     pub fn lock_pins_git_source(&self, path: &str, url: &str) -> bool {
         let base = url.trim_end_matches('/');
         let base = base.strip_suffix(".git").unwrap_or(base);

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::parse::dockerfile::{GlobalArgs, Stage, Word, expand_args};
+use crate::parse::dockerfile::{GlobalArgs, Word, expand_args, lineage_any};
 use crate::parse::image::ImageRef;
 use crate::rules::prelude::*;
 use crate::rules::{Check, Ctx, RuleOption};
@@ -40,7 +40,14 @@ impl Check for UnpinnedBaseImage {
             .iter()
             .filter_map(|s| s.image().map(|w| w.value.to_ascii_lowercase()))
             .collect();
-        for stage in &stages {
+        // A stage's Rust is set by it or by the stages built on it.
+        let replaced = lineage_any(&stages, |s| s.pins_rust_toolchain());
+        let copied = lineage_any(&stages, |s| {
+            ["rust-toolchain.toml", "rust-toolchain"]
+                .iter()
+                .any(|f| s.copies_context_file(f))
+        });
+        for (at, stage) in stages.iter().enumerate() {
             // A side stage that only downloads and unpacks files hands on what it fetched,
             // whatever release of its base it ran in.
             let side_fetch = !runtime.contains(&stage.from.span.start)
@@ -51,17 +58,39 @@ impl Check for UnpinnedBaseImage {
                 continue;
             }
             if let Some(image) = stage.image() {
-                check_from(file, cx, stage, &image, &args, &earlier_stages, &allowed);
+                let toolchain = Toolchain {
+                    replaced: replaced[at],
+                    copied: copied[at],
+                };
+                check_from(
+                    file,
+                    cx,
+                    toolchain,
+                    &image,
+                    &args,
+                    &earlier_stages,
+                    &allowed,
+                );
             }
             earlier_stages.extend(stage.alias());
         }
     }
 }
 
+/// How a stage, or a stage built on it, sets its Rust toolchain.
+#[derive(Clone, Copy)]
+struct Toolchain {
+    /// `rustup default <version>`.
+    replaced: bool,
+    /// A copied-in `rust-toolchain.toml` or `rust-toolchain` (decided once the
+    /// repository is read).
+    copied: bool,
+}
+
 fn check_from(
     file: &SourceFile<'_>,
     cx: &mut Ctx<'_>,
-    stage: &Stage<'_>,
+    toolchain: Toolchain,
     image: &Word,
     args: &GlobalArgs<'_>,
     earlier_stages: &HashSet<String>,
@@ -85,11 +114,8 @@ fn check_from(
     let rust_on_os_release = reference.name.rsplit('/').next() == Some("rust")
         && reference.variant_only().is_some()
         && reference.tag_names_os_release();
-    let toolchain_replaced = rust_on_os_release && stage.pins_rust_toolchain();
-    let toolchain_copied = rust_on_os_release
-        && ["rust-toolchain.toml", "rust-toolchain"]
-            .iter()
-            .any(|f| stage.copies_context_file(f));
+    let toolchain_replaced = rust_on_os_release && toolchain.replaced;
+    let toolchain_copied = rust_on_os_release && toolchain.copied;
     if reference.digest
         || fixed_by_name
         || toolchain_replaced

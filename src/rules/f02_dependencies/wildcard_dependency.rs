@@ -40,6 +40,9 @@ impl Check for WildcardDependency {
                 format!("{} `{}` accepts {problem}", dep.kind.describe(), dep.name),
                 "require a compatible range such as `\"1.4\"` (caret) or add an upper bound (`\">=1.4, <2\"`); Cargo.lock pins the exact version",
             );
+            // With every release build held to a committed lockfile, no requirement can
+            // change what is released.
+            diag.unless_release_locked();
             // An optional dependency is built only when a feature turns it on: by
             // default, or when a build of the workspace asks for that feature.
             let enabling = manifest.features_enabling(&dep.name);
