@@ -333,6 +333,9 @@ pub enum Condition {
     /// No `rust-toolchain.toml` or `rust-toolchain` in the file's directory or above pins
     /// a Rust version ([`crate::model::project::Project::pinned_rust_toolchain`]).
     RustToolchainFloats,
+    /// No pipeline rewrites the `image:` lines of the file before using it
+    /// ([`crate::model::pipelines::Pipelines::rewrites_images`]).
+    ImagesNotRewritten,
     /// The release builds are not held to a committed `Cargo.lock`
     /// ([`crate::model::project::Project::release_builds_locked`]).
     ReleaseNotLocked,

@@ -57,6 +57,9 @@ const IMAGE_BUILDS: &[&str] = &[
 const PUSHES: &[&str] = &[
     "docker push",
     "push: true",
+    // `push: ${{ github.event_name != 'pull_request' }}`: pushes on the branches and
+    // tags that release.
+    "push: ${{",
     "--push",
     "podman push",
     "buildah push",
@@ -146,6 +149,27 @@ impl Pipelines {
                     && pushes_image_built_from(text, dockerfile)
             })
             .map(|(path, _)| path.as_str())
+    }
+
+    /// True when a pipeline rewrites the `image:` lines of the manifest at `path` before
+    /// it is used (`sed -i "s|image: .*|image: repo/app:${SHA}|" k8s/app-${{ matrix.x }}.yaml`):
+    /// the reference as written is a placeholder for the build's own tag.
+    pub fn rewrites_images(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.files.iter().any(|(_, text)| {
+            continued_lines(text).lines().any(|line| {
+                let sed = line
+                    .split_whitespace()
+                    .any(|w| w.rsplit('/').next() == Some("sed"));
+                // The file after the quoted script (`${{ … }}` holds spaces).
+                let target = line
+                    .rfind(['"', '\''])
+                    .map_or(line, |q| &line[q + 1..])
+                    .trim();
+                let target = target.rsplit('/').next().unwrap_or(target);
+                sed && line.contains("image: ") && template_matches(target, name)
+            })
+        })
     }
 
     /// Every pipeline file (path, text with the scripts it runs).

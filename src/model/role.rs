@@ -288,6 +288,7 @@ const HEADER_PHRASES: &[(Role, &[&str])] = &[
         Role::Test,
         &[
             "for testing",
+            "can be used to test",
             "testing only",
             "test only",
             "for tests",

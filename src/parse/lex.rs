@@ -163,7 +163,14 @@ impl<'a> Tokens<'a> {
             excluded |= self.excludes_from_production(open);
             at = self.pair(open) + 1;
         }
-        excluded.then(|| self.item_end(at, end))
+        // `#[cfg(not(unix))] { … }`: a block statement ends at its brace.
+        excluded.then(|| {
+            if self.is_open(at, '{') {
+                (self.pair(at) + 1).min(end)
+            } else {
+                self.item_end(at, end)
+            }
+        })
     }
 
     /// True when the attribute whose `[` is at `open` keeps its item out of a production

@@ -383,6 +383,12 @@ impl Diagnostic {
         self
     }
 
+    /// Keep this finding only if no pipeline rewrites the file's `image:` lines before
+    /// using it (builder style).
+    pub fn unless_images_rewritten(&mut self) -> &mut Self {
+        self.keep_if(Condition::ImagesNotRewritten)
+    }
+
     /// Keep this finding only if the release builds are not held to a committed
     /// `Cargo.lock` with `--locked` or `--frozen` (builder style).
     pub fn unless_release_locked(&mut self) -> &mut Self {

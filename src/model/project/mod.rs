@@ -177,6 +177,7 @@ impl Project {
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
             Condition::RustToolchainFloats => self.pinned_rust_toolchain(path).is_none(),
             Condition::ReleaseNotLocked => !self.release_builds_locked(path),
+            Condition::ImagesNotRewritten => !self.pipelines().rewrites_images(path),
             Condition::All(all) => all.iter().all(|c| self.holds(c, path)),
             Condition::HelmAppImage(values_path) => {
                 let dir = path.rsplit_once('/').map_or("", |(d, _)| d);

@@ -81,7 +81,7 @@ impl Check for MutableImageReference {
                     continue;
                 }
                 if let Some(d) = report(file, cx, node, image) {
-                    d.unless_replaced_at_deploy(image);
+                    d.unless_replaced_at_deploy(image).unless_images_rewritten();
                 }
             }
             let file_name = file.path.rsplit('/').next().unwrap_or(file.path);
