@@ -85,6 +85,9 @@ pub struct Pipelines {
     /// The named build contexts the pipelines pass to builds ([`build_context_names`]);
     /// built on first use.
     contexts: OnceLock<Vec<String>>,
+    /// The files whose `image:` lines a pipeline rewrites, as templates
+    /// ([`Pipelines::rewrites_images`]); built on first use.
+    rewritten: OnceLock<Vec<String>>,
 }
 
 impl Pipelines {
@@ -130,6 +133,7 @@ impl Pipelines {
         Pipelines {
             files,
             tagged: OnceLock::new(),
+            rewritten: OnceLock::new(),
             contexts: OnceLock::new(),
         }
     }
@@ -156,20 +160,33 @@ impl Pipelines {
     /// the reference as written is a placeholder for the build's own tag.
     pub fn rewrites_images(&self, path: &str) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
-        self.files.iter().any(|(_, text)| {
-            continued_lines(text).lines().any(|line| {
-                let sed = line
-                    .split_whitespace()
-                    .any(|w| w.rsplit('/').next() == Some("sed"));
-                // The file after the quoted script (`${{ … }}` holds spaces).
-                let target = line
-                    .rfind(['"', '\''])
-                    .map_or(line, |q| &line[q + 1..])
-                    .trim();
-                let target = target.rsplit('/').next().unwrap_or(target);
-                sed && line.contains("image: ") && template_matches(target, name)
-            })
-        })
+        let rewritten = self.rewritten.get_or_init(|| {
+            self.files
+                .iter()
+                .flat_map(|(_, text)| {
+                    continued_lines(text)
+                        .lines()
+                        .filter(|line| {
+                            line.contains("image: ")
+                                && line
+                                    .split_whitespace()
+                                    .any(|w| w.rsplit('/').next() == Some("sed"))
+                        })
+                        // The file after the quoted script (`${{ … }}` holds spaces).
+                        .map(|line| {
+                            let target = line
+                                .rfind(['"', '\''])
+                                .map_or(line, |q| &line[q + 1..])
+                                .trim();
+                            target.rsplit('/').next().unwrap_or(target).to_string()
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        });
+        rewritten
+            .iter()
+            .any(|target| template_matches(target, name))
     }
 
     /// Every pipeline file (path, text with the scripts it runs).
@@ -639,6 +656,7 @@ mod tests {
                 .map(|(p, t)| (p.to_string(), t.to_string()))
                 .collect(),
             tagged: OnceLock::new(),
+            rewritten: OnceLock::new(),
             contexts: OnceLock::new(),
         }
     }
