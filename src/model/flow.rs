@@ -484,11 +484,17 @@ impl<'t, L> Analyzer<'_, 't, L> {
             }
             i = t.next(i);
         }
-        let mut j = i + 1;
-        while t.ident(j).is_some() && t.is_joint(j + 1, ':', ':') {
-            j += 3;
+        self.ends_process_at(i + 1)
+    }
+
+    /// True when the tokens at `k` call a function that ends the process
+    /// (`std::process::exit(..)`, `process::abort()`, `exit(..)`).
+    fn ends_process_at(&self, mut k: usize) -> bool {
+        let t = self.t;
+        while t.ident(k).is_some() && t.is_joint(k + 1, ':', ':') {
+            k += 3;
         }
-        matches!(t.ident(j), Some("exit" | "abort")) && t.is_open(j + 1, '(')
+        matches!(t.ident(k), Some("exit" | "abort")) && t.is_open(k + 1, '(')
     }
 
     /// True when the call spanning the bytes `call` hands over a closure whose last
@@ -514,15 +520,12 @@ impl<'t, L> Analyzer<'_, 't, L> {
             }
             j = t.next(j);
         }
-        let mut k = if start < end {
+        let k = if start < end {
             start
         } else {
             last.unwrap_or(end)
         };
-        while t.ident(k).is_some() && t.is_joint(k + 1, ':', ':') {
-            k += 3;
-        }
-        k < end && matches!(t.ident(k), Some("exit" | "abort")) && t.is_open(k + 1, '(')
+        k < end && self.ends_process_at(k)
     }
 
     fn event(&mut self, kind: EventKind, label: impl Into<String>, span: Range<usize>) {

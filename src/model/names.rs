@@ -316,21 +316,6 @@ impl<'p> Names<'p> {
             .unwrap_or_default()
     }
 
-    /// `path` through the `use` declarations of file `fi`: its first segment
-    /// imported by name, else through the file's globs. `None` when no import
-    /// names the first segment and no glob reaches it.
-    fn imported(
-        &self,
-        fi: usize,
-        pkg: usize,
-        module: &[Sym],
-        path: &[Sym],
-        budget: &Cell<usize>,
-    ) -> Option<Vec<FnId>> {
-        self.named_import(fi, pkg, module, path, budget)
-            .or_else(|| self.globbed(fi, pkg, module, path, budget))
-    }
-
     /// `path` through the `use` of file `fi` that names its first segment; `None`
     /// when none does.
     fn named_import(
@@ -432,7 +417,8 @@ impl<'p> Names<'p> {
             .into_iter()
             .flatten()
             .find_map(|&fi| {
-                self.imported(fi, pkg, module, path, budget)
+                self.named_import(fi, pkg, module, path, budget)
+                    .or_else(|| self.globbed(fi, pkg, module, path, budget))
                     .filter(|found| !found.is_empty())
             })
             .unwrap_or_default()
