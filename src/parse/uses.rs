@@ -68,7 +68,7 @@ pub fn uses<'a>(t: &Tokens<'a>) -> Vec<Use<'a>> {
 }
 
 /// True when the `use` at `i` starts a declaration (not a field or a macro fragment
-/// named `use`): it follows a statement boundary or a visibility.
+/// named `use`): it follows a statement boundary, an attribute or a visibility.
 fn is_use_item(t: &Tokens<'_>, i: usize) -> bool {
     if i == 0 {
         return true;
@@ -76,9 +76,8 @@ fn is_use_item(t: &Tokens<'_>, i: usize) -> bool {
     let prev = i - 1;
     matches!(
         t.kind(prev),
-        Some(Kind::Punct(';' | ']')) | Some(Kind::Open('{'))
-    ) || matches!(t.kind(prev), Some(Kind::Close('}' | ')')))
-        || t.is_ident(prev, "pub")
+        Some(Kind::Punct(';') | Kind::Open('{') | Kind::Close('}' | ')' | ']'))
+    ) || t.is_ident(prev, "pub")
 }
 
 /// The use tree in tokens `from..to`, below the path `prefix`.
@@ -193,6 +192,22 @@ mod tests {
                 (Some(sym("c")), p(&["a", "b", "c"])),
                 (Some(sym("e")), p(&["a", "b", "d"])),
                 (Some(sym("f")), p(&["a", "f"])),
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_under_attributes() {
+        let got = read(
+            "#[cfg(feature = \"server\")]\nuse server::run_server;\n\
+             #[allow(unused)] pub use a::b;\n\
+             #[cfg(test)]\nuse tests::helper;",
+        );
+        assert_eq!(
+            got,
+            vec![
+                (Some(sym("run_server")), p(&["server", "run_server"])),
+                (Some(sym("b")), p(&["a", "b"])),
             ]
         );
     }

@@ -178,6 +178,7 @@ cases! {
     TF0902__fail_ctrl_c_only: "TF0902" / "fail-ctrl-c-only",
     TF0902__fail_dropshot_server_with_tls: "TF0902" / "fail-dropshot-server-with-tls",
     TF0902__fail_one_finding_for_several_waits: "TF0902" / "fail-one-finding-for-several-waits",
+    TF0902__fail_server_imported_under_cfg: "TF0902" / "fail-server-imported-under-cfg",
     TF0902__pass_ctrl_c_exits_at_once: "TF0902" / "pass-ctrl-c-exits-at-once",
     TF0902__pass_ctrl_c_in_client_mode: "TF0902" / "pass-ctrl-c-in-client-mode",
     TF0902__pass_ctrlc_handler_exits: "TF0902" / "pass-ctrlc-handler-exits",
