@@ -50,6 +50,71 @@ impl Command {
     }
 }
 
+/// The commands that may run last in a script of `commands`, as indices into it, each
+/// with the index of its first word after a leading `then`/`else`/`do`: the last
+/// command, or, when the script ends with an `if … fi`, the last command of each of its
+/// branches (nested `if`s followed the same way, a few levels deep). An empty branch
+/// gives nothing.
+pub fn final_commands(commands: &[Command]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    branch_ends(commands, 4, &mut out);
+    out
+}
+
+/// The index of the `if` whose `fi` is the last command of `commands`, if it ends so.
+pub fn trailing_if(commands: &[Command]) -> Option<usize> {
+    if commands.last().map(|c| c.words.len()) != Some(1)
+        || first_word(commands.last()?) != Some("fi")
+    {
+        return None;
+    }
+    let mut level = 0usize;
+    for (k, c) in commands.iter().enumerate().rev() {
+        match first_word(c) {
+            Some("fi") => level += 1,
+            Some("if") => level -= 1,
+            _ => {}
+        }
+        if level == 0 {
+            return Some(k);
+        }
+    }
+    None
+}
+
+fn first_word(c: &Command) -> Option<&str> {
+    c.words.first().map(|(w, _)| w.as_str())
+}
+
+fn branch_ends(commands: &[Command], depth: usize, out: &mut Vec<(usize, usize)>) {
+    let Some(last) = commands.last() else { return };
+    let Some(start) = trailing_if(commands).filter(|_| depth > 0) else {
+        let lead = last
+            .words
+            .iter()
+            .take_while(|(w, _)| matches!(w.as_str(), "then" | "else" | "do"))
+            .count();
+        if lead < last.words.len() {
+            out.push((commands.len() - 1, lead));
+        }
+        return;
+    };
+    // At the trailing `if`'s level, the command before each `else`, `elif` and the
+    // final `fi` ends a branch.
+    let mut level = 0usize;
+    for (k, c) in commands.iter().enumerate().skip(start) {
+        match first_word(c) {
+            Some("if") => level += 1,
+            Some("fi") => level -= 1,
+            Some("else" | "elif") if level == 1 => branch_ends(&commands[..k], depth - 1, out),
+            _ => {}
+        }
+        if level == 0 {
+            branch_ends(&commands[..k], depth - 1, out);
+        }
+    }
+}
+
 /// Split `script` into simple commands.
 pub fn commands(script: &str) -> Vec<Command> {
     let mut out = Vec::new();
@@ -323,5 +388,21 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn final_commands_of_a_trailing_if() {
+        let script = "cd /app\nif [ \"$PUID\" -eq 0 ]; then\n  /app/stump\nelif [ -n \"$X\" ]; then\n  if [ -f a ]; then exec a; else b; fi\nelse\n  chown app /data\n  exec su app -s /app/stump\nfi\n";
+        let cmds = commands(script);
+        let ends: Vec<&str> = final_commands(&cmds)
+            .into_iter()
+            .map(|(k, lead)| cmds[k].words[lead].0.as_str())
+            .collect();
+        assert_eq!(ends, ["/app/stump", "exec", "b", "exec"]);
+        assert_eq!(trailing_if(&cmds), Some(1));
+        let plain = commands("set -e\nexec app\n");
+        assert_eq!(final_commands(&plain), [(1, 0)]);
+        let empty = commands("if true; then\nfi\n");
+        assert!(final_commands(&empty).is_empty());
     }
 }

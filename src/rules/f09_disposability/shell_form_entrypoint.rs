@@ -148,37 +148,65 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     let commands = shell::commands(file.text);
-    let Some((last, before)) = commands.split_last() else {
-        return;
-    };
-    let (Some((first, at)), Some((_, end))) = (last.words.first(), last.words.last()) else {
-        return;
-    };
     let control = [
         "exec", "fi", "done", "esac", "}", ")", "wait", "exit", "return", "then", "else", "do",
     ];
-    let piped = before.last().is_some_and(|c| c.sep == Sep::Pipe);
-    if control.contains(&first.as_str())
-        || first.contains('=')
-        || last.sep == Sep::Background
-        || piped
-    {
-        return;
+    let finals = shell::final_commands(&commands);
+    // A script that ends in an `if`: a branch is judged when another branch `exec`s the
+    // same program (`/app/stump` here, `exec su app -s /app/stump` there), so the
+    // branches differ only in whether the program replaces the shell. Branches chosen
+    // by the script's arguments (`if [ "$1" = version ]`) are modes, some of them
+    // one-shot, and are left alone.
+    let branched = shell::trailing_if(&commands).map(|start| {
+        commands[start..].iter().any(|c| {
+            matches!(c.words.first(), Some((w, _)) if w == "if" || w == "elif")
+                && c.words.iter().any(|(w, _)| tests_arguments(w))
+        })
+    });
+    let execs = |program: &str| {
+        finals.iter().any(|&(k, lead)| {
+            let words = &commands[k].words[lead..];
+            words.first().is_some_and(|(w, _)| w == "exec")
+                && words.iter().any(|(w, _)| w == program)
+        })
+    };
+    for &(k, lead) in &finals {
+        let last = &commands[k];
+        let (Some((first, at)), Some((_, end))) = (last.words.get(lead), last.words.last()) else {
+            continue;
+        };
+        let piped = k > 0 && commands[k - 1].sep == Sep::Pipe;
+        if control.contains(&first.as_str())
+            || first.contains('=')
+            || last.sep == Sep::Background
+            || piped
+            || branched.is_some_and(|by_arguments| by_arguments || !execs(first))
+        {
+            continue;
+        }
+        let start = at.start;
+        let program = first.rsplit('/').next().unwrap_or(first);
+        cx.report(
+            file.loc(start..end.end),
+            format!(
+                "{what} starts `{program}` without `exec`: {why}, so `{program}` is killed without a graceful shutdown"
+            ),
+            format!("start the program with `exec` so it replaces the shell and receives {whose} signals"),
+        )
+        .with_fix(
+            "start it with `exec`",
+            vec![Edit {
+                location: file.loc(start..start),
+                replacement: "exec ".to_string(),
+            }],
+        );
     }
-    let start = at.start;
-    let program = first.rsplit('/').next().unwrap_or(first);
-    cx.report(
-        file.loc(start..end.end),
-        format!(
-            "{what} starts `{program}` without `exec`: {why}, so `{program}` is killed without a graceful shutdown"
-        ),
-        format!("start the program with `exec` so it replaces the shell and receives {whose} signals"),
-    )
-    .with_fix(
-        "start it with `exec`",
-        vec![Edit {
-            location: file.loc(start..start),
-            replacement: "exec ".to_string(),
-        }],
-    );
+}
+
+/// True when a shell word reads the script's arguments (`$1`, `${2}`, `$@`, `$*`, `$#`).
+fn tests_arguments(word: &str) -> bool {
+    word.match_indices('$').any(|(i, _)| {
+        let rest = word[i + 1..].trim_start_matches('{');
+        rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '@' | '*' | '#'))
+    })
 }
