@@ -339,6 +339,11 @@ pub enum Condition {
     /// The release builds are not held to a committed `Cargo.lock`
     /// ([`crate::model::project::Project::release_builds_locked`]).
     ReleaseNotLocked,
+    /// The file is a script that no production Dockerfile starts, or that one whose
+    /// runtime is not a backing service's image starts: images built on a backing
+    /// service's image (`FROM keycloak`) run an attached resource, whose shutdown is its
+    /// vendor's.
+    NotOnlyBackingImagesStart,
     /// Every one of these holds.
     All(Vec<Condition>),
 }

@@ -251,10 +251,16 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         .iter()
         .flat_map(|r| r.meta().kinds.iter().copied())
         .collect();
-    // Which Rust code is deployed comes from the deployment files: the model reads them
-    // whichever rules are selected, so `--select` never changes a Rust finding.
+    // Which Rust code is deployed, and how it is stopped, comes from the deployment files
+    // (Fly configs are TOML): the model reads them whichever rules are selected, so
+    // `--select` never changes a Rust finding.
     if needed.contains(&FileKind::Rust) {
-        needed.extend([FileKind::Cargo, FileKind::Dockerfile, FileKind::Yaml]);
+        needed.extend([
+            FileKind::Cargo,
+            FileKind::Dockerfile,
+            FileKind::Yaml,
+            FileKind::Toml,
+        ]);
     }
     let tracked = if req.in_git {
         project::tracked_files(&req.root)
@@ -1086,7 +1092,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
                         .iter_mut()
                         .filter(|d| d.code == meta.code)
                     {
-                        d.condition.get_or_insert(Condition::StartedByContainer);
+                        d.keep_if(Condition::StartedByContainer);
                     }
                 }
             }

@@ -13,6 +13,7 @@ pub mod databases;
 pub mod deployed_config;
 pub mod dev_images;
 pub mod flow;
+pub mod fly;
 pub mod helm;
 pub mod image_shell;
 pub mod images;

@@ -364,6 +364,13 @@ impl Diagnostic {
         })
     }
 
+    /// Keep this finding, about a script, only if an app's image starts it or no image
+    /// does: not when only images built on a backing service's image (`FROM keycloak`)
+    /// start it (builder style).
+    pub fn unless_only_backing_images_start_it(&mut self) -> &mut Self {
+        self.keep_if(Condition::NotOnlyBackingImagesStart)
+    }
+
     /// Keep this finding only if the file belongs to a service crate (builder style).
     /// Rules using it must read `Cargo` files too.
     pub fn in_service(&mut self) -> &mut Self {
@@ -371,7 +378,7 @@ impl Diagnostic {
     }
 
     /// Keep this finding only if `condition` holds too, with any condition already set.
-    fn keep_if(&mut self, condition: Condition) -> &mut Self {
+    pub(crate) fn keep_if(&mut self, condition: Condition) -> &mut Self {
         self.condition = Some(match self.condition.take() {
             None => condition,
             Some(Condition::All(mut all)) => {

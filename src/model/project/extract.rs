@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use crate::model::flow;
+use crate::model::fly;
 use crate::model::images;
 use crate::model::launch;
 use crate::model::listen;
@@ -159,6 +160,13 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .collect();
             let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
             let launch_scripts = launch_scripts(file, &copied_in, dir);
+            let stop_signal = df.runtime_stages().iter().find_map(|s| {
+                s.body
+                    .iter()
+                    .rev()
+                    .find(|i| i.keyword == "STOPSIGNAL")
+                    .map(|i| i.args.text.trim().to_string())
+            });
             Some(Fact::Docker(DockerFacts {
                 path: file.path.to_string(),
                 stages,
@@ -168,6 +176,8 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 copies,
                 words,
                 launch_scripts,
+                stop_signal,
+                backing_service: df.runtime_backing_service(),
             }))
         }
         FileKind::Rust => {
@@ -266,6 +276,9 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 })
                 .collect(),
         })),
+        FileKind::Toml if fly::is_config(file.path) => {
+            file.toml().map(|t| Fact::Fly(fly::app(file.path, t)))
+        }
         _ => None,
     }
 }

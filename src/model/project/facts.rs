@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use crate::diagnostic::Location;
 use crate::model::flow::CodeFacts;
+use crate::model::fly::FlyApp;
 use crate::model::listen::{self, Part};
 use crate::model::pipelines::flag_values;
 use crate::model::role::Decision;
@@ -129,6 +130,10 @@ pub struct DockerFacts {
     /// Repository files its start command runs (an entrypoint script copied in), as
     /// candidate paths from the root.
     pub launch_scripts: Vec<String>,
+    /// The runtime stage's `STOPSIGNAL`, as written.
+    pub stop_signal: Option<String>,
+    /// The backing service whose image the runtime stage is built on (`FROM keycloak`).
+    pub backing_service: Option<&'static str>,
 }
 
 impl DockerFacts {
@@ -371,6 +376,7 @@ pub enum Fact {
     Rust(RustFacts),
     Yaml(YamlFacts),
     Env(EnvFacts),
+    Fly(FlyApp),
 }
 
 /// What a YAML file contributes: the containers of its compose and Kubernetes documents,

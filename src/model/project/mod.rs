@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
+use crate::model::fly::FlyApp;
 use crate::model::helm;
 use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
@@ -54,6 +55,8 @@ pub struct Project {
     pub test_scripts: Vec<String>,
     /// Process types of the production Procfiles ([`crate::model::procfile`]).
     pub processes: Vec<Process>,
+    /// Fly.io app configs ([`crate::model::fly`]).
+    pub fly_apps: Vec<FlyApp>,
     /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
     pub(crate) lock_texts: Mutex<HashMap<String, Option<String>>>,
     /// Chart directory → the values paths its templates use only in init containers
@@ -120,6 +123,7 @@ impl Project {
                 self.replaced_images.extend(y.replaced_images);
             }
             Fact::Env(e) => self.env_files.push(e),
+            Fact::Fly(f) => self.fly_apps.push(f),
         }
     }
 
@@ -173,6 +177,13 @@ impl Project {
                 d.launch_scripts.iter().any(|s| s == path)
                     && self.role_of(&d.path) == Some(Role::Production)
             }),
+            Condition::NotOnlyBackingImagesStart => {
+                let mut starters = self.dockerfiles.iter().filter(|d| {
+                    d.launch_scripts.iter().any(|s| s == path)
+                        && self.role_of(&d.path) == Some(Role::Production)
+                });
+                starters.clone().next().is_none() || starters.any(|d| d.backing_service.is_none())
+            }
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
             Condition::RustToolchainFloats => self.pinned_rust_toolchain(path).is_none(),
@@ -306,6 +317,20 @@ impl Project {
                     })
                 })
             })
+    }
+
+    /// The signal that stops the containers of the image `docker` builds: the
+    /// `kill_signal` of a production Fly app that deploys it, when no pipeline also
+    /// publishes the image for other platforms; else its `STOPSIGNAL`; else SIGTERM.
+    pub fn stop_signal<'a>(&'a self, docker: &'a DockerFacts) -> &'a str {
+        let fly = self.fly_apps.iter().find(|a| {
+            a.dockerfile.as_deref() == Some(docker.path.as_str())
+                && self.role_of(&a.path) == Some(Role::Production)
+        });
+        match fly {
+            Some(app) if self.pipelines().publishing(&docker.path).is_none() => &app.kill_signal,
+            _ => docker.stop_signal.as_deref().unwrap_or("SIGTERM"),
+        }
     }
 
     /// Dockerfiles that build `krate`: they name its package or a binary in a build

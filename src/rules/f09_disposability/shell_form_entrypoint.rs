@@ -193,6 +193,7 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
             ),
             format!("start the program with `exec` so it replaces the shell and receives {whose} signals"),
         )
+        .unless_only_backing_images_start_it()
         .with_fix(
             "start it with `exec`",
             vec![Edit {

@@ -3,7 +3,10 @@
 use std::collections::BTreeSet;
 
 use crate::model::flow::CtrlC;
+use crate::model::fly;
 use crate::model::program::shuts_down_on_sigterm;
+use crate::model::project::CargoFacts;
+use crate::model::role::Role;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -30,6 +33,7 @@ impl Check for SigintOnlyShutdown {
             // shutdown.
             if shuts_down_on_sigterm(project, scope, servers)
                 || !servers.iter().any(|s| s.run.ctrl_c_while_serving)
+                || stopped_with_sigint(project, scope.krate)
             {
                 continue;
             }
@@ -92,6 +96,21 @@ impl Check for SigintOnlyShutdown {
             }
         }
     }
+}
+
+/// True when every production image that runs `krate` is stopped with SIGINT (its
+/// `STOPSIGNAL`, or the `kill_signal` of the Fly app that deploys it, SIGINT by
+/// default): there a Ctrl-C wait is the shutdown the platform triggers.
+fn stopped_with_sigint(project: &Project, krate: &CargoFacts) -> bool {
+    let images: Vec<_> = project
+        .dockerfiles_for(krate)
+        .into_iter()
+        .filter(|d| project.role_of(&d.path) == Some(Role::Production))
+        .collect();
+    !images.is_empty()
+        && images
+            .iter()
+            .all(|d| fly::is_sigint(project.stop_signal(d)))
 }
 
 /// A drop-in for `tokio::signal::ctrl_c()`: a future of `io::Result<()>` that
