@@ -202,6 +202,58 @@ impl Stage<'_> {
             })
     }
 
+    /// True when a `RUN` of the stage may compile Rust: `rustc`, a `cargo` subcommand
+    /// that builds (everything but those that only fetch, install prebuilt binaries or
+    /// run tests from a nextest archive), `cargo chef cook`, or a command that may call
+    /// cargo itself (a repository script, `make`, `just`, `sh -c` naming cargo).
+    pub fn compiles_rust(&self) -> bool {
+        self.body
+            .iter()
+            .filter(|i| i.keyword == "RUN")
+            .flat_map(|run| shell::commands(&run.args.text))
+            .any(|mut c| {
+                // `if …; then cargo build …; fi`: the command after the keyword.
+                let keywords = c
+                    .words
+                    .iter()
+                    .take_while(|(w, _)| {
+                        matches!(
+                            w.as_str(),
+                            "then"
+                                | "else"
+                                | "do"
+                                | "if"
+                                | "elif"
+                                | "while"
+                                | "until"
+                                | "!"
+                                | "{"
+                                | "("
+                        )
+                    })
+                    .count();
+                c.words.drain(..keywords);
+                let Some((at, program)) = c.program() else {
+                    return false;
+                };
+                let words: Vec<&str> = c.words[at + 1..].iter().map(|(w, _)| w.as_str()).collect();
+                match program {
+                    "rustc" => true,
+                    "cargo" => cargo_compiles(&words),
+                    "make" | "just" | "cross" => true,
+                    "sh" | "bash" | "ash" | "dash" => words.iter().any(|w| {
+                        w.ends_with(".sh")
+                            || w.split_whitespace().any(|x| matches!(x, "cargo" | "rustc"))
+                    }),
+                    _ => {
+                        program.starts_with("cargo-")
+                            || program.ends_with(".sh")
+                            || c.words[at].0.starts_with("./")
+                    }
+                }
+            })
+    }
+
     /// True when a `COPY`/`ADD` of the build context (not `--from` a stage) brings in the
     /// top-level file `name`: the whole context (`COPY . .`) or the file itself.
     pub fn copies_context_file(&self, name: &str) -> bool {
@@ -309,6 +361,28 @@ impl Dockerfile {
             current = base_of[i];
         }
         chain
+    }
+}
+
+/// True when `cargo` with these arguments may compile: not for subcommands that only
+/// fetch, inspect or install prebuilt binaries (`binstall`), `chef prepare`, or a
+/// nextest run that reuses a build (`--archive-file`, `--binaries-metadata`).
+fn cargo_compiles(args: &[&str]) -> bool {
+    let mut rest = args
+        .iter()
+        .skip_while(|w| w.starts_with('+') || w.starts_with('-'));
+    let reuses_build = args
+        .iter()
+        .any(|w| matches!(*w, "--archive-file" | "--binaries-metadata"));
+    match rest.next().copied() {
+        None => false,
+        Some("binstall" | "fetch" | "metadata" | "tree" | "version" | "search" | "vendor") => false,
+        Some("chef") => rest.next() == Some(&"cook"),
+        Some("nextest") => match rest.next().copied() {
+            Some("run" | "r" | "list") => !reuses_build,
+            _ => true,
+        },
+        Some(_) => true,
     }
 }
 
@@ -848,5 +922,33 @@ mod tests {
         assert_eq!(err.offset, 7);
         let err = parse("FROM a\nRUN <<EOF\nno end\n").unwrap_err();
         assert!(err.message.contains("never terminated"));
+    }
+
+    #[test]
+    fn stages_that_compile_rust() {
+        let compiles = |run: &str| {
+            let df = parse(&format!("FROM rust:slim-bookworm\nRUN {run}\n")).expect("parses");
+            df.stages()[0].compiles_rust()
+        };
+        assert!(compiles("cargo build --release"));
+        assert!(compiles(
+            "if [ \"$B\" = release ]; then cargo build --release; fi"
+        ));
+        assert!(compiles("cargo +1.83 install --path ."));
+        assert!(compiles(
+            "cargo chef cook --release --recipe-path recipe.json"
+        ));
+        assert!(compiles("cargo nextest archive --archive-file t.tar.zst"));
+        assert!(compiles("./scripts/build.sh"));
+        assert!(compiles("sh -c 'cargo test'"));
+        assert!(!compiles("cargo binstall --no-confirm cargo-nextest"));
+        assert!(!compiles("cargo chef prepare --recipe-path recipe.json"));
+        assert!(!compiles(
+            "cargo nextest run --archive-file t.tar.zst --extract-to /src"
+        ));
+        assert!(!compiles(
+            "curl -sSf https://example.com/cargo-binstall/install.sh | bash"
+        ));
+        assert!(!compiles("apt-get update && apt-get install -y sqlite3"));
     }
 }

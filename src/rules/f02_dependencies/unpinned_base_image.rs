@@ -42,6 +42,7 @@ impl Check for UnpinnedBaseImage {
             .collect();
         // A stage's Rust is set by it or by the stages built on it.
         let replaced = lineage_any(&stages, |s| s.pins_rust_toolchain());
+        let compiles = lineage_any(&stages, |s| s.compiles_rust());
         let copied = lineage_any(&stages, |s| {
             ["rust-toolchain.toml", "rust-toolchain"]
                 .iter()
@@ -61,6 +62,7 @@ impl Check for UnpinnedBaseImage {
                 let toolchain = Toolchain {
                     replaced: replaced[at],
                     copied: copied[at],
+                    unused: !compiles[at] && !runtime.contains(&stage.from.span.start),
                 };
                 check_from(
                     file,
@@ -85,6 +87,9 @@ struct Toolchain {
     /// A copied-in `rust-toolchain.toml` or `rust-toolchain` (decided once the
     /// repository is read).
     copied: bool,
+    /// A build stage (not shipped) that neither compiles Rust nor has stages built on
+    /// it that do ([`crate::parse::dockerfile::Stage::compiles_rust`]).
+    unused: bool,
 }
 
 fn check_from(
@@ -114,7 +119,9 @@ fn check_from(
     let rust_on_os_release = reference.name.rsplit('/').next() == Some("rust")
         && reference.variant_only().is_some()
         && reference.tag_names_os_release();
-    let toolchain_replaced = rust_on_os_release && toolchain.replaced;
+    // … and that float reaches nothing when no stage of the line compiles with it (a
+    // test stage that installs prebuilt tools and runs a nextest archive).
+    let toolchain_replaced = rust_on_os_release && (toolchain.replaced || toolchain.unused);
     let toolchain_copied = rust_on_os_release && toolchain.copied;
     if reference.digest
         || fixed_by_name
