@@ -344,6 +344,10 @@ pub enum Condition {
     /// service's image (`FROM keycloak`) run an attached resource, whose shutdown is its
     /// vendor's.
     NotOnlyBackingImagesStart,
+    /// One of these repository paths that a Dockerfile stage copies in (from the root or
+    /// the Dockerfile's directory) is or holds a package manifest
+    /// ([`crate::model::project::Project::holds_package`]).
+    CopiesPackage(Vec<String>),
     /// Every one of these holds.
     All(Vec<Condition>),
 }

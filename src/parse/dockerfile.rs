@@ -270,6 +270,46 @@ impl Stage<'_> {
             })
     }
 
+    /// The paths of the build context the stage copies in (`COPY`/`ADD` sources without
+    /// `--from`, URLs left out), as written without `./` and a trailing `/`; `None` when
+    /// it may take the whole context or a repository (`COPY . .`, a glob, a bind mount
+    /// of the context, `git clone`).
+    pub fn context_sources(&self) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        for i in self.body {
+            match i.keyword.as_str() {
+                "COPY" | "ADD" if !i.flags.iter().any(|f| f.value.starts_with("--from")) => {
+                    let words = i.args.words();
+                    for w in &words[..words.len().saturating_sub(1)] {
+                        let source = w.value.trim_start_matches("./").trim_end_matches('/');
+                        if matches!(source, "" | ".") || source.contains(['*', '?', '$']) {
+                            return None;
+                        }
+                        if !source.contains("://") {
+                            out.push(source.to_string());
+                        }
+                    }
+                }
+                "RUN" => {
+                    let binds_context = i
+                        .flags
+                        .iter()
+                        .any(|f| f.value.contains("type=bind") && !f.value.contains("from="));
+                    let clones = shell::commands(&i.args.text).iter().any(|c| {
+                        c.words
+                            .windows(2)
+                            .any(|w| w[0].0.ends_with("git") && w[1].0 == "clone")
+                    });
+                    if binds_context || clones {
+                        return None;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(out)
+    }
+
     /// The stage name (`build` in `FROM rust AS build`), lower-cased.
     pub fn alias(&self) -> Option<String> {
         match self.from.args.words().as_slice() {

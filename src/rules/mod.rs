@@ -371,6 +371,14 @@ impl Diagnostic {
         self.keep_if(Condition::NotOnlyBackingImagesStart)
     }
 
+    /// Keep this finding, about a Dockerfile stage, only if one of the repository paths
+    /// it copies in (`sources`, from the root or the Dockerfile's directory) is or holds
+    /// a package manifest (`Cargo.toml`, `package.json`, `go.mod`, …): the stage builds
+    /// the project's own code (builder style). With no sources, the finding is dropped.
+    pub fn when_it_copies_a_package(&mut self, sources: Vec<String>) -> &mut Self {
+        self.keep_if(Condition::CopiesPackage(sources))
+    }
+
     /// Keep this finding only if the file belongs to a service crate (builder style).
     /// Rules using it must read `Cargo` files too.
     pub fn in_service(&mut self) -> &mut Self {

@@ -184,6 +184,13 @@ impl Project {
                 });
                 starters.clone().next().is_none() || starters.any(|d| d.backing_service.is_none())
             }
+            Condition::CopiesPackage(sources) => {
+                let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                sources.iter().any(|s| {
+                    self.holds_package(s)
+                        || (!dir.is_empty() && self.holds_package(&format!("{dir}/{s}")))
+                })
+            }
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
             Condition::RustToolchainFloats => self.pinned_rust_toolchain(path).is_none(),
@@ -317,6 +324,41 @@ impl Project {
                     })
                 })
             })
+    }
+
+    /// True when the repository path `source` (a file or a directory) is or holds a
+    /// package manifest of a language ecosystem (`Cargo.toml`, `package.json`, `go.mod`,
+    /// `pyproject.toml`, …): the code of a package of the project.
+    pub fn holds_package(&self, source: &str) -> bool {
+        const MANIFESTS: &[&str] = &[
+            "Cargo.toml",
+            "package.json",
+            "go.mod",
+            "pyproject.toml",
+            "setup.py",
+            "requirements.txt",
+            "Gemfile",
+            "composer.json",
+            "pom.xml",
+            "build.gradle",
+            "build.gradle.kts",
+            "mix.exs",
+        ];
+        let source = source.trim_end_matches('/');
+        if source.split('/').any(|part| part == "..") {
+            return false;
+        }
+        let is_manifest = |p: &str| MANIFESTS.contains(&p.rsplit('/').next().unwrap_or(p));
+        let under =
+            |p: &str| p == source || p.strip_prefix(source).is_some_and(|r| r.starts_with('/'));
+        if !self.in_git {
+            // Outside git only the linted files are listed: look for a manifest in the
+            // directory itself.
+            let at = self.root.join(source);
+            return (is_manifest(source) && at.is_file())
+                || MANIFESTS.iter().any(|m| at.join(m).is_file());
+        }
+        self.tracked.iter().any(|p| under(p) && is_manifest(p))
     }
 
     /// The signal that stops the containers of the image `docker` builds: the

@@ -40,6 +40,20 @@ impl Check for UnpinnedBaseImage {
             .iter()
             .filter_map(|s| s.image().map(|w| w.value.to_ascii_lowercase()))
             .collect();
+        // Stages whose output the others copy (`COPY --from=envsubst …`); a `FROM` that
+        // names its stage through a build argument (`FROM builder-${TARGETARCH}`) may be
+        // built on any of them.
+        let copied_from: HashSet<String> = stages
+            .iter()
+            .flat_map(|s| s.body.iter())
+            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
+            .flat_map(|i| i.flags.iter())
+            .filter_map(|f| f.value.strip_prefix("--from="))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let dynamic_from = stages
+            .iter()
+            .any(|s| s.image().is_some_and(|w| w.value.contains('$')));
         // A stage's Rust is set by it or by the stages built on it.
         let replaced = lineage_any(&stages, |s| s.pins_rust_toolchain());
         let compiles = lineage_any(&stages, |s| s.compiles_rust());
@@ -59,10 +73,21 @@ impl Check for UnpinnedBaseImage {
                 continue;
             }
             if let Some(image) = stage.image() {
+                let shipped = runtime.contains(&stage.from.span.start);
+                // A side stage that builds something the others copy: a helper.
+                let helper = !shipped
+                    && !dynamic_from
+                    && stage
+                        .alias()
+                        .is_some_and(|a| !bases.contains(&a) && copied_from.contains(&a))
+                    && stage.body.iter().any(|i| i.keyword == "RUN");
                 let toolchain = Toolchain {
                     replaced: replaced[at],
                     copied: copied[at],
-                    unused: !compiles[at] && !runtime.contains(&stage.from.span.start),
+                    unused: !compiles[at] && !shipped,
+                    helper_sources: (helper && !compiles[at])
+                        .then(|| stage.context_sources())
+                        .flatten(),
                 };
                 check_from(
                     file,
@@ -79,8 +104,8 @@ impl Check for UnpinnedBaseImage {
     }
 }
 
-/// How a stage, or a stage built on it, sets its Rust toolchain.
-#[derive(Clone, Copy)]
+/// How a stage, or a stage built on it, sets its Rust toolchain, and what a side stage
+/// builds from.
 struct Toolchain {
     /// `rustup default <version>`.
     replaced: bool,
@@ -90,6 +115,10 @@ struct Toolchain {
     /// A build stage (not shipped) that neither compiles Rust nor has stages built on
     /// it that do ([`crate::parse::dockerfile::Stage::compiles_rust`]).
     unused: bool,
+    /// For a side stage that compiles no Rust (the runtime copies files from it, nothing
+    /// is built on it): the repository paths it copies in
+    /// ([`crate::parse::dockerfile::Stage::context_sources`]).
+    helper_sources: Option<Vec<String>>,
 }
 
 fn check_from(
@@ -179,6 +208,12 @@ fn check_from(
         .unless_built_here(&resolved);
     if toolchain_copied {
         diag.unless_toolchain_pinned();
+    }
+    // A side stage that builds a helper from no package of the repository (`go install
+    // envsubst@<commit>`, `cc su-exec.c`) hands on a tool, not the app: a newer compiler
+    // changes nothing a maintainer would pin for.
+    if let Some(sources) = toolchain.helper_sources {
+        diag.when_it_copies_a_package(sources);
     }
     for inst in used_args {
         diag.with_related(
