@@ -370,7 +370,7 @@ impl<'p> Scope<'p> {
             .manifest
             .bin_paths
             .iter()
-            .map(|p| join(p))
+            .map(|(_, p)| join(p))
             .collect();
         self.own_files()
             .iter()

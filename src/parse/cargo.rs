@@ -60,8 +60,9 @@ pub struct Manifest {
     pub package: Option<(String, Range<usize>)>,
     /// Explicit `[[bin]]` names.
     pub bins: Vec<String>,
-    /// Explicit `[[bin]]` source paths, relative to the manifest.
-    pub bin_paths: Vec<String>,
+    /// Explicit `[[bin]]` source paths, relative to the manifest, with the entry's
+    /// name when it gives one.
+    pub bin_paths: Vec<(Option<String>, String)>,
     /// True when the manifest has a `[workspace]` table.
     pub is_workspace: bool,
     /// `[workspace] members` and `exclude` globs.
@@ -138,12 +139,9 @@ impl Manifest {
             m.bin_paths = bins
                 .iter()
                 .filter_map(|b| {
-                    b.get_ref()
-                        .as_table()?
-                        .get("path")?
-                        .get_ref()
-                        .as_str()
-                        .map(str::to_string)
+                    let t = b.get_ref().as_table()?;
+                    let text = |k: &str| Some(t.get(k)?.get_ref().as_str()?.to_string());
+                    Some((text("name"), text("path")?))
                 })
                 .collect();
         }

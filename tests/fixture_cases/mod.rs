@@ -156,6 +156,7 @@ cases! {
     TF0702__fail_loopback: "TF0702" / "fail-loopback",
     TF0702__pass_all_interfaces: "TF0702" / "pass-all-interfaces",
     TF0703__fail_disagreeing_ports: "TF0703" / "fail-disagreeing-ports",
+    TF0703__fail_server_image_but_not_worker_images: "TF0703" / "fail-server-image-but-not-worker-images",
     TF0703__pass_agreeing_ports: "TF0703" / "pass-agreeing-ports",
     TF0703__pass_probe_on_a_second_listener: "TF0703" / "pass-probe-on-a-second-listener",
     TF0801__fail_daemonizes: "TF0801" / "fail-daemonizes",

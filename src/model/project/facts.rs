@@ -55,6 +55,34 @@ impl CargoFacts {
         names
     }
 
+    /// The name of the binary target whose `main` is the root-relative `file`: a
+    /// `[[bin]]` with that path, else `src/main.rs` (the package's name),
+    /// `src/bin/<name>.rs` or `src/bin/<name>/main.rs`.
+    pub fn bin_name_of(&self, file: &str) -> Option<String> {
+        let rel = if self.dir.is_empty() {
+            file
+        } else {
+            file.strip_prefix(self.dir.as_str())?.strip_prefix('/')?
+        };
+        if let Some((Some(name), _)) = self
+            .manifest
+            .bin_paths
+            .iter()
+            .find(|(_, path)| path.trim_start_matches("./") == rel)
+        {
+            return Some(name.clone());
+        }
+        if rel == "src/main.rs" {
+            return self.manifest.package.as_ref().map(|p| p.0.clone());
+        }
+        let in_bin = rel.strip_prefix("src/bin/")?;
+        in_bin
+            .strip_suffix("/main.rs")
+            .or_else(|| in_bin.strip_suffix(".rs"))
+            .filter(|n| !n.contains('/'))
+            .map(str::to_string)
+    }
+
     /// Developer tooling rather than an app: `xtask`, cargo-fuzz crates.
     pub fn is_tooling(&self) -> bool {
         let last = self.dir.rsplit('/').next().unwrap_or(&self.dir);

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::listen::Part;
 use crate::model::project::{CargoFacts, ListenFact, PortDecl, Project};
 use crate::parse::yaml::{self, Node};
+use crate::rules::Programs;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -14,11 +15,11 @@ declare_rule! {
         name: "port-mismatch",
         factor: 7,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml],
         summary: "Dockerfile `EXPOSE`, k8s `containerPort`/probe ports, compose ports and the app's default port disagree",
-        facts: [Listens],
+        facts: [Listens, Flow],
     }
 }
 
@@ -52,7 +53,26 @@ impl Check for PortMismatch {
             }
         }
         for (krate, listens) in by_crate.into_values() {
+            let serving = serving_bins(cx.program(), krate);
+            let bins: BTreeSet<String> = project
+                .code_of(krate)
+                .filter_map(|f| krate.bin_name_of(&f.path))
+                .chain(krate.manifest.bins.iter().cloned())
+                .collect();
             for d in project.dockerfiles_for(krate) {
+                // An image that builds only binaries of the crate that start no server
+                // (its workers) listens on nothing the crate's servers do.
+                let built: Vec<String> = d
+                    .cargo_targets()
+                    .into_iter()
+                    .filter(|t| bins.contains(t))
+                    .collect();
+                if serving
+                    .as_ref()
+                    .is_some_and(|s| !built.is_empty() && !built.iter().any(|b| s.contains(b)))
+                {
+                    continue;
+                }
                 compare(cx, &listens, &d.env, &d.exposes, "`EXPOSE` declares port");
             }
             for c in project.containers_for(krate) {
@@ -65,6 +85,20 @@ impl Check for PortMismatch {
             }
         }
     }
+}
+
+/// The names of the binaries of `krate` whose `main` starts a server
+/// ([`Programs::servers`]); `None` without the whole-program view.
+fn serving_bins(program: Option<&dyn Programs>, krate: &CargoFacts) -> Option<BTreeSet<String>> {
+    let program = program?;
+    Some(
+        program
+            .servers()
+            .iter()
+            .filter(|(scope, _)| scope.krate.path == krate.path)
+            .flat_map(|(_, bins)| bins.iter().filter_map(|b| krate.bin_name_of(b.bin)))
+            .collect(),
+    )
 }
 
 /// Report when none of `declared` is a port the app (`listens`, not empty) listens on under `env`.
