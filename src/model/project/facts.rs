@@ -414,3 +414,37 @@ pub struct YamlFacts {
     pub containers: Vec<ContainerFacts>,
     pub replaced_images: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::cargo;
+
+    #[test]
+    fn binary_names_from_their_main_files() {
+        let text = "[package]\nname = \"etl\"\nversion = \"0.1.0\"\n\n[[bin]]\nname = \"create-job-worker\"\npath = \"src/workers/create.rs\"\n";
+        let table = toml::de::DeTable::parse(text).expect("parses");
+        let krate = CargoFacts {
+            path: "etl/Cargo.toml".to_string(),
+            dir: "etl".to_string(),
+            manifest: cargo::Manifest::from_table(table.get_ref()),
+            has_bin: true,
+            header: Location::file("etl/Cargo.toml"),
+        };
+        assert_eq!(
+            krate.bin_name_of("etl/src/workers/create.rs").as_deref(),
+            Some("create-job-worker")
+        );
+        assert_eq!(krate.bin_name_of("etl/src/main.rs").as_deref(), Some("etl"));
+        assert_eq!(
+            krate.bin_name_of("etl/src/bin/backfill.rs").as_deref(),
+            Some("backfill")
+        );
+        assert_eq!(
+            krate.bin_name_of("etl/src/bin/sync/main.rs").as_deref(),
+            Some("sync")
+        );
+        assert_eq!(krate.bin_name_of("etl/src/lib.rs"), None);
+        assert_eq!(krate.bin_name_of("other/src/main.rs"), None);
+    }
+}
