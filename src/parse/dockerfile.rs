@@ -259,15 +259,8 @@ impl Stage<'_> {
     pub fn copies_context_file(&self, name: &str) -> bool {
         self.body
             .iter()
-            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
-            .filter(|i| !i.flags.iter().any(|f| f.value.starts_with("--from")))
-            .any(|i| {
-                let words = i.args.words();
-                words[..words.len().saturating_sub(1)].iter().any(|w| {
-                    let source = w.value.trim_start_matches("./").trim_end_matches('/');
-                    matches!(source, "" | "." | "*") || source == name
-                })
-            })
+            .flat_map(Instruction::context_sources)
+            .any(|source| matches!(source.as_str(), "" | "." | "*") || source == name)
     }
 
     /// The paths of the build context the stage copies in (`COPY`/`ADD` sources without
@@ -277,34 +270,27 @@ impl Stage<'_> {
     pub fn context_sources(&self) -> Option<Vec<String>> {
         let mut out = Vec::new();
         for i in self.body {
-            match i.keyword.as_str() {
-                "COPY" | "ADD" if !i.flags.iter().any(|f| f.value.starts_with("--from")) => {
-                    let words = i.args.words();
-                    for w in &words[..words.len().saturating_sub(1)] {
-                        let source = w.value.trim_start_matches("./").trim_end_matches('/');
-                        if matches!(source, "" | ".") || source.contains(['*', '?', '$']) {
-                            return None;
-                        }
-                        if !source.contains("://") {
-                            out.push(source.to_string());
-                        }
-                    }
+            for source in i.context_sources() {
+                if matches!(source.as_str(), "" | ".") || source.contains(['*', '?', '$']) {
+                    return None;
                 }
-                "RUN" => {
-                    let binds_context = i
-                        .flags
-                        .iter()
-                        .any(|f| f.value.contains("type=bind") && !f.value.contains("from="));
-                    let clones = shell::commands(&i.args.text).iter().any(|c| {
-                        c.words
-                            .windows(2)
-                            .any(|w| w[0].0.ends_with("git") && w[1].0 == "clone")
-                    });
-                    if binds_context || clones {
-                        return None;
-                    }
+                if !source.contains("://") {
+                    out.push(source);
                 }
-                _ => {}
+            }
+            if i.keyword == "RUN" {
+                let binds_context = i
+                    .flags
+                    .iter()
+                    .any(|f| f.value.contains("type=bind") && !f.value.contains("from="));
+                let clones = shell::commands(&i.args.text).iter().any(|c| {
+                    c.words
+                        .windows(2)
+                        .any(|w| w[0].0.ends_with("git") && w[1].0 == "clone")
+                });
+                if binds_context || clones {
+                    return None;
+                }
             }
         }
         Some(out)
@@ -450,6 +436,37 @@ impl Script<'_> {
 }
 
 impl Instruction {
+    /// The stage or image a `COPY --from=<stage>` / `ADD --from=…` copies from; `None`
+    /// for other instructions and for copies from the build context.
+    pub fn copy_source_stage(&self) -> Option<&str> {
+        if !matches!(self.keyword.as_str(), "COPY" | "ADD") {
+            return None;
+        }
+        self.flags
+            .iter()
+            .find_map(|f| f.value.strip_prefix("--from="))
+    }
+
+    /// For a `COPY`/`ADD` of the build context (not `--from` a stage), its sources as
+    /// written without a leading `./` and a trailing `/` (`.` becomes empty); nothing for
+    /// other instructions.
+    pub fn context_sources(&self) -> Vec<String> {
+        if !matches!(self.keyword.as_str(), "COPY" | "ADD") || self.copy_source_stage().is_some() {
+            return Vec::new();
+        }
+        let mut words = self.args.words();
+        words.pop();
+        words
+            .iter()
+            .map(|w| {
+                w.value
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .to_string()
+            })
+            .collect()
+    }
+
     /// The settings of an `ENV`/`ARG`/`LABEL`: `KEY=value` words, the legacy
     /// `ENV KEY value` form, and bare words (`ARG NAME`, key `None`). Spans cover the
     /// value as written in `text` (the file), quotes included.

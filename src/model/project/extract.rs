@@ -88,7 +88,8 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
             let mut copies = Vec::new();
             // Repository files copied into the image: (source as written, destination).
             let mut copied_in: Vec<(String, String)> = Vec::new();
-            for stage in df.runtime_stages() {
+            let runtime = df.runtime_stages();
+            for stage in &runtime {
                 if let Some(image) = stage.image() {
                     let name = image.value.split(['@']).next().unwrap_or_default();
                     let name = name.rsplit('/').next().unwrap_or(name);
@@ -126,8 +127,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                                 provides.insert(basename(&dest.value));
                             }
                             let sources = &words[..words.len().saturating_sub(1)];
-                            let from_stage =
-                                inst.flags.iter().any(|f| f.value.starts_with("--from"));
+                            let from_stage = inst.copy_source_stage().is_some();
                             if let (false, Some(dest)) = (from_stage, words.last()) {
                                 copied_in.extend(
                                     sources
@@ -160,7 +160,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .collect();
             let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
             let launch_scripts = launch_scripts(file, &copied_in, dir);
-            let stop_signal = df.runtime_stages().iter().find_map(|s| {
+            let stop_signal = runtime.iter().find_map(|s| {
                 s.body
                     .iter()
                     .rev()

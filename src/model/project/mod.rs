@@ -173,16 +173,10 @@ impl Project {
             Condition::FeatureRequested { package, features } => {
                 self.requests_feature(package, features)
             }
-            Condition::StartedByContainer => self.dockerfiles.iter().any(|d| {
-                d.launch_scripts.iter().any(|s| s == path)
-                    && self.role_of(&d.path) == Some(Role::Production)
-            }),
+            Condition::StartedByContainer => self.images_starting(path).next().is_some(),
             Condition::NotOnlyBackingImagesStart => {
-                let mut starters = self.dockerfiles.iter().filter(|d| {
-                    d.launch_scripts.iter().any(|s| s == path)
-                        && self.role_of(&d.path) == Some(Role::Production)
-                });
-                starters.clone().next().is_none() || starters.any(|d| d.backing_service.is_none())
+                let starters: Vec<&DockerFacts> = self.images_starting(path).collect();
+                starters.is_empty() || starters.iter().any(|d| d.backing_service.is_none())
             }
             Condition::CopiesPackage(sources) => {
                 let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -324,6 +318,14 @@ impl Project {
                     })
                 })
             })
+    }
+
+    /// The production Dockerfiles whose start command runs the script at `path`.
+    fn images_starting<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a DockerFacts> {
+        self.dockerfiles.iter().filter(move |d| {
+            d.launch_scripts.iter().any(|s| s == path)
+                && self.role_of(&d.path) == Some(Role::Production)
+        })
     }
 
     /// True when the repository path `source` (a file or a directory) is or holds a

@@ -46,9 +46,7 @@ impl Check for UnpinnedBaseImage {
         let copied_from: HashSet<String> = stages
             .iter()
             .flat_map(|s| s.body.iter())
-            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
-            .flat_map(|i| i.flags.iter())
-            .filter_map(|f| f.value.strip_prefix("--from="))
+            .filter_map(|i| i.copy_source_stage())
             .map(str::to_ascii_lowercase)
             .collect();
         let dynamic_from = stages
