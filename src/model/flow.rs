@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::parse::cfg::FeatureCfg;
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::{self, attribute_groups, skip_attributes};
 use crate::parse::uses::{Import, Sym, Use, sym};
@@ -132,6 +133,9 @@ pub struct FnFlow<L> {
     pub is_entry: bool,
     /// The HTTP route of a `#[get("/path")]`-style handler attribute.
     pub route: Option<Box<Route<L>>>,
+    /// The Cargo features it is compiled under: its own `#[cfg(feature = ..)]` and those
+    /// of the `mod`, `impl` and `trait` blocks around it (`None`: no feature decides).
+    pub features: Option<Box<FeatureCfg>>,
     pub body: Step,
 }
 
@@ -293,6 +297,7 @@ pub fn analyze<'t, L>(
         owner: None,
         in_trait: None,
         module: Vec::new(),
+        features: Vec::new(),
         generics: Vec::new(),
         locals: Vec::new(),
         returned: Vec::new(),
@@ -445,6 +450,8 @@ struct Analyzer<'l, 't, L> {
     in_trait: Option<Sym>,
     /// The inline modules being read.
     module: Vec<Sym>,
+    /// The feature conditions of the blocks being read (`mod`, `impl`, `trait`).
+    features: Vec<FeatureCfg>,
     /// Type parameters in scope, with their bounds.
     generics: Vec<(Sym, Box<[Sym]>)>,
     /// Typed parameters and bindings of the function being read.
@@ -745,6 +752,9 @@ impl<'t, L> Analyzer<'_, 't, L> {
         let end = t.item_end(body, to);
         let attrs: Vec<usize> = attribute_groups(t, i, body);
         let kw = t.item_keyword(body, end);
+        let outer_features = self.features.len();
+        self.features
+            .extend(attrs.iter().filter_map(|&a| t.feature_cfg(a)));
         match kw.and_then(|k| t.ident(k)) {
             Some("fn") => self.function(&attrs, kw.unwrap_or(body), end),
             Some("impl") => self.impl_block(body, end),
@@ -792,6 +802,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
                 self.frames.pop();
             }
         }
+        self.features.truncate(outer_features);
         end
     }
 
@@ -874,6 +885,11 @@ impl<'t, L> Analyzer<'_, 't, L> {
             returns,
             is_entry,
             route,
+            features: match &self.features[..] {
+                [] => None,
+                [one] => Some(Box::new(one.clone())),
+                all => Some(Box::new(FeatureCfg::All(all.to_vec()))),
+            },
             body,
         });
     }

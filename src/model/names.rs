@@ -11,7 +11,7 @@
 //!   implementation of its traits.
 
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
 use foldhash::HashMap;
@@ -60,6 +60,8 @@ pub struct Names<'p> {
     /// Type aliases by (package, module path, alias): the file each is written in and
     /// the path it names (several under different `#[cfg]`s).
     aliases: HashMap<(ModuleKey, Sym), Vec<AliasTarget>>,
+    /// Each package's deployed feature sets ([`Package::builds`]).
+    builds: Vec<Vec<BTreeSet<String>>>,
 }
 
 /// What a type alias names: the file it is written in and the type's path.
@@ -77,6 +79,9 @@ struct Site {
 pub struct Package<'a> {
     pub name: &'a str,
     pub dir: &'a str,
+    /// The feature sets its deployed builds compile it with
+    /// ([`crate::model::project::Project::deployed_features`]); empty when unknown.
+    pub builds: Vec<BTreeSet<String>>,
 }
 
 impl<'p> Names<'p> {
@@ -104,6 +109,7 @@ impl<'p> Names<'p> {
             module_files: HashMap::default(),
             fields: HashMap::default(),
             aliases: HashMap::default(),
+            builds: packages.iter().map(|p| p.builds.clone()).collect(),
         };
         names.index();
         names
@@ -121,6 +127,9 @@ impl<'p> Names<'p> {
                 }
             }
             for (ni, f) in file.facts.fns.iter().enumerate() {
+                if !self.is_compiled((fi, ni)) {
+                    continue;
+                }
                 let full: Box<[Sym]> = module.iter().chain(f.module.iter()).copied().collect();
                 // The file's own module is entered above; an inline module adds its own.
                 for depth in module.len() + 1..=full.len() {
@@ -196,6 +205,17 @@ impl<'p> Names<'p> {
     /// The files, in the order of their indexes.
     pub fn files(&self) -> &[&'p CodeFile] {
         &self.files
+    }
+
+    /// False for a function whose `#[cfg(feature = ..)]` no deployed build of its package
+    /// turns on (`#[cfg(feature = "sql")]` when the image builds `--features datastore`):
+    /// it is not in the program that runs.
+    pub fn is_compiled(&self, (fi, ni): FnId) -> bool {
+        let builds = &self.builds[self.modules[fi].0];
+        self.files[fi].facts.fns[ni]
+            .features
+            .as_ref()
+            .is_none_or(|cfg| !cfg.excluded_from_every(builds))
     }
 
     /// The function behind an id.

@@ -321,21 +321,32 @@ impl<'p> Scope<'p> {
         let own = package.iter().take_while(|&&p| p == 0).count();
         let packages: Vec<Package<'_>> = crates
             .iter()
-            .map(|c| Package {
+            .enumerate()
+            .map(|(i, c)| Package {
                 name: c.manifest.package.as_ref().map_or("", |p| p.0.as_str()),
                 dir: &c.dir,
+                // Only the deployed package's own builds are known: the features of the
+                // workspace crates it uses are chosen by their dependents.
+                builds: if i == 0 {
+                    project.deployed_features(c)
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
+        let names = Names::new(files, &package, &packages);
         let mut by_name: foldhash::HashMap<Sym, Vec<FnId>> = foldhash::HashMap::default();
-        for (fi, file) in files.iter().enumerate() {
+        for (fi, file) in names.files().iter().enumerate() {
             for (ni, f) in file.facts.fns.iter().enumerate() {
-                by_name.entry(f.name).or_default().push((fi, ni));
+                if names.is_compiled((fi, ni)) {
+                    by_name.entry(f.name).or_default().push((fi, ni));
+                }
             }
         }
         Scope {
             project,
             krate,
-            names: Names::new(files, &package, &packages),
+            names,
             own,
             by_name,
             memo: RefCell::new(HashMap::new()),

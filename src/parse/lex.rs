@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use crate::parse::cfg::FeatureCfg;
 use crate::parse::guard::{MAX_NESTING, MAX_OPERATOR_RUN, too_deep_message};
 
 /// What a token is.
@@ -215,9 +216,27 @@ impl<'a> Tokens<'a> {
     }
 
     /// The value of the cfg predicate in tokens `from..to` for a Linux production build:
-    /// `Some(false)` when it cannot hold, `None` when it depends on something unknown.
+    /// `Some(false)` when it cannot hold, `None` when it depends on something unknown
+    /// (a feature, a setting).
     fn cfg_holds(&self, from: usize, to: usize) -> Option<bool> {
-        let name = self.ident(from)?;
+        self.cfg_predicate(from, to).holds(&|_| None)
+    }
+
+    /// The Cargo-feature predicate of the attribute whose `[` is at `open` when it is a
+    /// `cfg(..)` that names a feature (`#[cfg(feature = "sql")]`,
+    /// `#[cfg(not(feature = "sql"))]`); `None` for any other attribute.
+    pub fn feature_cfg(&self, open: usize) -> Option<FeatureCfg> {
+        let (from, to) = self.test_or_cfg(open)??;
+        let cfg = self.cfg_predicate(from, to);
+        cfg.names_a_feature().then_some(cfg)
+    }
+
+    /// The cfg predicate in tokens `from..to`, with everything but Cargo features
+    /// valued for a Linux production build.
+    fn cfg_predicate(&self, from: usize, to: usize) -> FeatureCfg {
+        let Some(name) = self.ident(from) else {
+            return FeatureCfg::Other(None);
+        };
         if self.is_open(from + 1, '(') {
             let close = self.pair(from + 1).min(to);
             let mut args = Vec::new();
@@ -227,7 +246,7 @@ impl<'a> Tokens<'a> {
             while j <= close {
                 if j == close || self.is_punct(j, ',') {
                     if start < j {
-                        args.push(self.cfg_holds(start, j));
+                        args.push(self.cfg_predicate(start, j));
                         test_support |= j == start + 1 && self.is_ident(start, "test");
                     }
                     start = j + 1;
@@ -237,32 +256,35 @@ impl<'a> Tokens<'a> {
                 }
             }
             return match name {
-                "not" => args.first().copied().flatten().map(|v| !v),
+                "not" => FeatureCfg::Not(Box::new(
+                    args.into_iter().next().unwrap_or(FeatureCfg::Other(None)),
+                )),
                 // `any(test, feature = "testsuite")`: test support shared through a feature.
-                "any" if test_support => Some(false),
-                "all" if args.contains(&Some(false)) => Some(false),
-                "all" if args.iter().all(|a| *a == Some(true)) => Some(true),
-                "any" if args.contains(&Some(true)) => Some(true),
-                "any" if args.iter().all(|a| *a == Some(false)) => Some(false),
-                _ => None,
+                "any" if test_support => FeatureCfg::Other(Some(false)),
+                "any" => FeatureCfg::Any(args),
+                "all" => FeatureCfg::All(args),
+                _ => FeatureCfg::Other(None),
             };
         }
         if self.is_punct(from + 1, '=') {
-            let value = self.str_value(from + 2)?;
-            return match name {
+            let Some(value) = self.str_value(from + 2) else {
+                return FeatureCfg::Other(None);
+            };
+            return FeatureCfg::Other(match name {
                 "feature" if is_test_feature(&value) => Some(false),
+                "feature" => return FeatureCfg::Feature(value.into()),
                 "target_os" => Some(value == "linux"),
                 "target_family" => Some(value == "unix"),
                 "target_arch" if value.starts_with("wasm") => Some(false),
                 _ => None,
-            };
+            });
         }
-        match name {
+        FeatureCfg::Other(match name {
             // Set only by test tools: cargo-fuzz (`fuzzing`), loom and kani runs.
             "test" | "windows" | "doctest" | "miri" | "fuzzing" | "loom" | "kani" => Some(false),
             "unix" => Some(true),
             _ => None,
-        }
+        })
     }
 
     /// The identifiers of tokens `idx`.
@@ -986,6 +1008,28 @@ mod tests {
         ] {
             assert!(!excluded(attr), "{attr}");
         }
+    }
+
+    #[test]
+    fn feature_predicates() {
+        let cfg = |attr: &str| {
+            let src = format!("{attr}\nfn f() {{}}\n");
+            let t = lex(&src).unwrap();
+            t.feature_cfg(t.attribute(0).unwrap())
+        };
+        let feature = |f: &str| FeatureCfg::Feature(f.into());
+        assert_eq!(cfg("#[cfg(feature = \"sql\")]"), Some(feature("sql")));
+        assert_eq!(
+            cfg("#[cfg(all(unix, not(feature = \"sql\")))]"),
+            Some(FeatureCfg::All(vec![
+                FeatureCfg::Other(Some(true)),
+                FeatureCfg::Not(Box::new(feature("sql"))),
+            ]))
+        );
+        // Test-support features and other conditions are not Cargo features to judge.
+        assert_eq!(cfg("#[cfg(feature = \"test-utils\")]"), None);
+        assert_eq!(cfg("#[cfg(unix)]"), None);
+        assert_eq!(cfg("#[derive(Debug)]"), None);
     }
 
     #[test]

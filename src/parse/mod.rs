@@ -3,6 +3,7 @@
 //! module here imports from another layer.
 
 pub mod cargo;
+pub mod cfg;
 pub mod dockerfile;
 pub mod envfile;
 pub mod guard;

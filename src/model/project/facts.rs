@@ -55,6 +55,36 @@ impl CargoFacts {
         names
     }
 
+    /// The features of this package that `build` turns on: the requested ones (every one
+    /// for `--all-features`), the default ones unless `--no-default-features`, and the
+    /// features they enable in turn.
+    pub fn features_turned_on(&self, build: &FeatureBuild) -> BTreeSet<String> {
+        let table = &self.manifest.features;
+        let mut todo: Vec<String> = if build.all {
+            table.iter().map(|(name, _)| name.clone()).collect()
+        } else {
+            build.features.clone()
+        };
+        if !build.no_default {
+            todo.push("default".to_string());
+        }
+        let mut on = BTreeSet::new();
+        while let Some(feature) = todo.pop() {
+            let feature = match feature.split_once('/') {
+                Some((package, f)) if self.names().iter().any(|n| n == package) => f.to_string(),
+                Some(_) => continue,
+                None => feature,
+            };
+            if !on.insert(feature.clone()) {
+                continue;
+            }
+            if let Some((_, enables)) = table.iter().find(|(name, _)| *name == feature) {
+                todo.extend(enables.iter().filter(|e| !e.contains('/')).cloned());
+            }
+        }
+        on
+    }
+
     /// The name of the binary target whose `main` is the root-relative `file`: a
     /// `[[bin]]` with that path, else `src/main.rs` (the package's name),
     /// `src/bin/<name>.rs` or `src/bin/<name>/main.rs`.
@@ -164,6 +194,18 @@ pub struct DockerFacts {
     pub backing_service: Option<&'static str>,
 }
 
+/// The features one cargo step of a Dockerfile builds with ([`DockerFacts::feature_builds`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureBuild {
+    /// The packages and binaries it names (`-p`, `--bin`, `install --path`); empty for the
+    /// package in the working directory.
+    pub targets: Vec<String>,
+    /// `--features`/`-F` values, one feature each.
+    pub features: Vec<String>,
+    pub no_default: bool,
+    pub all: bool,
+}
+
 impl DockerFacts {
     /// The directory holding the Dockerfile (`""` at the root).
     pub fn dir(&self) -> &str {
@@ -225,6 +267,39 @@ impl DockerFacts {
             );
         }
         out
+    }
+
+    /// The features each of its cargo steps that compile a program (`cargo build`,
+    /// `install`, `run`, `rustc`) builds with, with the targets it names; `None` for a
+    /// step whose features or targets are variables (`--features $FEATURES`).
+    pub fn feature_builds(&self) -> Vec<Option<FeatureBuild>> {
+        self.cargo_commands()
+            .filter(|(sub, _)| matches!(*sub, "build" | "install" | "run" | "rustc"))
+            .map(|(_, args)| {
+                let paths = flag_values(&args, &["--path"])
+                    .map(|p| p.trim_end_matches('/'))
+                    .map(|p| p.rsplit('/').next().unwrap_or(p));
+                let targets: Vec<String> = flag_values(&args, &["-p", "--package", "--bin"])
+                    .chain(paths)
+                    .filter(|n| !n.is_empty() && *n != ".")
+                    .map(str::to_string)
+                    .collect();
+                let features: Vec<String> = flag_values(&args, &["--features", "-F"])
+                    .flat_map(|v| v.split([',', ' ']))
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                // Quoted lists (`--features "a b"`) are split by the shell reading above.
+                let quoted = args.iter().any(|a| a.contains(['"', '\'']));
+                let variable = |w: &String| w.contains(['$', '{']);
+                (!quoted && !targets.iter().chain(&features).any(variable)).then(|| FeatureBuild {
+                    targets,
+                    features,
+                    no_default: args.contains(&"--no-default-features"),
+                    all: args.contains(&"--all-features"),
+                })
+            })
+            .collect()
     }
 
     /// The names its `cargo init`/`cargo new` steps create empty stand-ins for (a
@@ -420,17 +495,46 @@ mod tests {
     use super::*;
     use crate::parse::cargo;
 
-    #[test]
-    fn binary_names_from_their_main_files() {
-        let text = "[package]\nname = \"etl\"\nversion = \"0.1.0\"\n\n[[bin]]\nname = \"create-job-worker\"\npath = \"src/workers/create.rs\"\n";
+    fn krate(text: &str) -> CargoFacts {
         let table = toml::de::DeTable::parse(text).expect("parses");
-        let krate = CargoFacts {
+        CargoFacts {
             path: "etl/Cargo.toml".to_string(),
             dir: "etl".to_string(),
             manifest: cargo::Manifest::from_table(table.get_ref()),
             has_bin: true,
             header: Location::file("etl/Cargo.toml"),
+        }
+    }
+
+    #[test]
+    fn features_a_build_turns_on() {
+        let krate = krate(
+            "[package]\nname = \"etl\"\n\n[features]\ndefault = [\"pg\"]\npg = [\"sqlx/postgres\", \"pool\"]\npool = []\nlite = [\"dep:rusqlite\"]\n",
+        );
+        let build = |features: &[&str], no_default: bool, all: bool| FeatureBuild {
+            targets: Vec::new(),
+            features: features.iter().map(|f| f.to_string()).collect(),
+            no_default,
+            all,
         };
+        let on = |b: FeatureBuild| krate.features_turned_on(&b).into_iter().collect::<Vec<_>>();
+        assert_eq!(on(build(&[], false, false)), ["default", "pg", "pool"]);
+        assert_eq!(
+            on(build(&["etl/lite"], true, false)),
+            ["dep:rusqlite", "lite"]
+        );
+        assert_eq!(on(build(&["other/x"], true, false)), Vec::<String>::new());
+        assert_eq!(
+            on(build(&[], true, true)),
+            ["default", "dep:rusqlite", "lite", "pg", "pool"]
+        );
+    }
+
+    #[test]
+    fn binary_names_from_their_main_files() {
+        let krate = krate(
+            "[package]\nname = \"etl\"\nversion = \"0.1.0\"\n\n[[bin]]\nname = \"create-job-worker\"\npath = \"src/workers/create.rs\"\n",
+        );
         assert_eq!(
             krate.bin_name_of("etl/src/workers/create.rs").as_deref(),
             Some("create-job-worker")

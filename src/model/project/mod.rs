@@ -245,6 +245,42 @@ impl Project {
         })
     }
 
+    /// The features the production images build `krate` with, one set per cargo step that
+    /// compiles it: its default features unless `--no-default-features`, those `--features`
+    /// names, those workspace packages depending on it ask for, and what they turn on.
+    /// Empty when that is not known: no production
+    /// Dockerfile compiles it, or a step's features are a variable.
+    pub fn deployed_features(&self, krate: &CargoFacts) -> Vec<BTreeSet<String>> {
+        let names = krate.names();
+        // Workspace packages that depend on it with features unify them into its build.
+        let package = krate.manifest.package.as_ref().map(|p| p.0.as_str());
+        let from_dependents: Vec<String> = self
+            .cargo
+            .iter()
+            .flat_map(|c| &c.manifest.dependencies)
+            .filter(|d| Some(d.name.as_str()) == package)
+            .flat_map(|d| d.features.iter().cloned())
+            .collect();
+        let mut sets = Vec::new();
+        for d in self
+            .dockerfiles_for(krate)
+            .into_iter()
+            .filter(|d| self.role_of(&d.path) == Some(Role::Production))
+        {
+            for build in d.feature_builds() {
+                let Some(mut build) = build else {
+                    return Vec::new();
+                };
+                build.features.extend(from_dependents.iter().cloned());
+                if !build.targets.is_empty() && !build.targets.iter().any(|t| names.contains(t)) {
+                    continue;
+                }
+                sets.push(krate.features_turned_on(&build));
+            }
+        }
+        sets
+    }
+
     /// True when the build script of the package holding `path` sets the compile-time
     /// variable `name` (`cargo:rustc-env=NAME=…`): itself, or through a workspace crate it
     /// builds with (`[build-dependencies]`), whose code prints the instruction for it.
