@@ -556,6 +556,14 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
                 format!("service `{name}` runs the unreleased `{channel}` build of `{image}`"),
             ));
         }
+        if idles(svc) {
+            return Some(Decision::new(
+                Role::Development,
+                format!(
+                    "service `{name}` only idles (`tail -f /dev/null`): a sandbox to exec into"
+                ),
+            ));
+        }
         runs_emulator(svc)
             .then(|| Decision::new(Role::Test, format!("service `{name}` runs an emulator")))
     });
@@ -591,12 +599,33 @@ fn runs_emulator(svc: &Node<'_>) -> bool {
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|w| w == "emulator" || w == "emulators")
     };
-    let image = yaml::str_at(svc, "image").is_some_and(emulator);
-    let command = yaml::get(svc, "command").is_some_and(|c| match yaml::sequence(c) {
-        Some(items) => items.iter().filter_map(yaml::scalar_str).any(emulator),
-        None => yaml::scalar_str(c).is_some_and(emulator),
-    });
-    image || command
+    yaml::str_at(svc, "image").is_some_and(emulator) || emulator(&command_text(svc))
+}
+
+/// True when a compose service's command only keeps the container up (`tail -f
+/// /dev/null`, `sleep infinity`): a sandbox a developer execs into, running nothing.
+fn idles(svc: &Node<'_>) -> bool {
+    let text = command_text(svc);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    matches!(
+        words[..],
+        ["tail", "-f" | "-F", "/dev/null"] | ["sleep", "infinity" | "inf"]
+    )
+}
+
+/// A compose service's `command`, its list form joined by spaces (empty when unset).
+fn command_text(svc: &Node<'_>) -> String {
+    match yaml::get(svc, "command") {
+        Some(c) => match yaml::sequence(c) {
+            Some(items) => items
+                .iter()
+                .filter_map(yaml::scalar_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => yaml::scalar_str(c).unwrap_or_default().to_string(),
+        },
+        None => String::new(),
+    }
 }
 
 /// The role a Rust file's inner attributes give it: `#![cfg(test)]` makes the whole file
@@ -922,6 +951,12 @@ mod tests {
         assert_eq!(role(emulator), Some(Role::Test));
         let started = "services:\n  bt:\n    image: google/cloud-sdk:480.0.0\n    command: gcloud beta emulators bigtable start\n";
         assert_eq!(role(started), Some(Role::Test));
+        let sandbox = "services:\n  core:\n    build: {context: ., dockerfile: builds/Dockerfile.nix}\n    command: tail -f /dev/null\n";
+        assert_eq!(role(sandbox), Some(Role::Development));
+        let sleeping = "services:\n  core:\n    build: .\n    command: [\"sleep\", \"infinity\"]\n";
+        assert_eq!(role(sleeping), Some(Role::Development));
+        let tailing = "services:\n  logs:\n    image: example/app:1.2.0\n    command: tail -f /var/log/app.log\n";
+        assert_eq!(role(tailing), None);
         let release = "services:\n  app:\n    build: {context: ., target: runtime}\n    volumes: [\"./data:/data\", \"./config.toml:/etc/app.toml\"]\n  db:\n    image: postgres:16.4\n";
         assert_eq!(role(release), None);
         let nightly = "services:\n  ui:\n    image: example/app-ui:nightly\n  db:\n    image: postgres:16.4\n";

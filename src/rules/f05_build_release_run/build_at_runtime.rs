@@ -1,6 +1,6 @@
 //! TF0501 build-at-runtime: a container start command that compiles or installs.
 
-use crate::model::launch::{Launch, launches};
+use crate::model::launch::{Launch, Origin, launches};
 use crate::parse::shell::{self, Command};
 use crate::rules::prelude::*;
 
@@ -19,7 +19,7 @@ declare_rule! {
 
 impl Check for BuildAtRuntime {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for l in launches(file).iter().filter(|l| !l.dev) {
+        for l in launches(file).iter().filter(|l| !l.dev && !is_build_job(l)) {
             for cmd in l.commands() {
                 if let Some(step) = build_step(cmd) {
                     report(cx, file, l, cmd, &step);
@@ -38,6 +38,27 @@ fn report(cx: &mut Ctx<'_>, file: &SourceFile<'_>, l: &Launch<'_>, cmd: &Command
         ),
         "build and install in the image (a `RUN` in a build stage), then start the built artifact; the release must already contain everything it runs",
     );
+}
+
+/// True when an image's start (its `CMD`/`ENTRYPOINT` or the entrypoint script they
+/// run) ends in a build that runs nothing it builds (`exec cargo build "$@"`,
+/// `CMD ["make"]`): a builder image that compiles for whoever runs it, not a service
+/// that builds before it serves (`cargo run` runs what it builds). A deployment's own
+/// command (compose, Kubernetes, init containers) that builds is still a build at start.
+fn is_build_job(l: &Launch<'_>) -> bool {
+    if !matches!(l.origin, Origin::Dockerfile | Origin::Script) {
+        return false;
+    }
+    let commands = l.commands();
+    let finals = shell::final_commands(commands);
+    !finals.is_empty()
+        && finals.iter().all(|&(i, _)| {
+            build_step(&commands[i]).is_some_and(|step| {
+                !["run", "r", "watch"]
+                    .iter()
+                    .any(|r| step.ends_with(&format!(" {r}")))
+            })
+        })
 }
 
 /// The build or install step `cmd` runs, as a short description (`cargo run`, `npm install`).
