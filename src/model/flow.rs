@@ -570,6 +570,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
             // actix-web's server without the HTTP layer: it handles signals the same way.
             "Server::build" if api.first() == Some(&"actix_server") => Some(Server::SignalAware),
             "ServerBuilder::new" if api.first() == Some(&"dropshot") => Some(Server::Framework),
+            "Server::new" if api.first() == Some(&"oxhttp") => Some(Server::Framework),
             _ => None,
         };
         if let Some(server) = serve {
