@@ -269,12 +269,17 @@ impl DockerFacts {
         out
     }
 
-    /// The features each of its cargo steps that compile a program (`cargo build`,
-    /// `install`, `run`, `rustc`) builds with, with the targets it names; `None` for a
-    /// step whose features or targets are variables (`--features $FEATURES`).
+    /// The features each of its cargo steps that compile a program of the repository
+    /// (`cargo build`, `run`, `rustc`, `install --path`; not `cargo install` of a registry
+    /// crate) builds with, with the targets it names; `None` for a step whose features or
+    /// targets are variables (`--features $FEATURES`).
     pub fn feature_builds(&self) -> Vec<Option<FeatureBuild>> {
         self.cargo_commands()
-            .filter(|(sub, _)| matches!(*sub, "build" | "install" | "run" | "rustc"))
+            .filter(|(sub, args)| match *sub {
+                "build" | "run" | "rustc" => true,
+                "install" => flag_values(args, &["--path"]).next().is_some(),
+                _ => false,
+            })
             .map(|(_, args)| {
                 let paths = flag_values(&args, &["--path"])
                     .map(|p| p.trim_end_matches('/'))
