@@ -248,8 +248,8 @@ impl Project {
     /// The features the production images build `krate` with, one set per cargo step that
     /// compiles it: its default features unless `--no-default-features`, those `--features`
     /// names, those workspace packages depending on it ask for, and what they turn on.
-    /// Empty when that is not known: no production
-    /// Dockerfile compiles it, or a step's features are a variable.
+    /// Empty when that is not known: no production Dockerfile compiles it, or a step's
+    /// features are a variable.
     pub fn deployed_features(&self, krate: &CargoFacts) -> Vec<BTreeSet<String>> {
         let names = krate.names();
         // Workspace packages that depend on it with features unify them into its build.
