@@ -126,25 +126,32 @@ impl Decision {
     }
 }
 
-/// Directory names, in their common spellings, and the role they give what is under them.
+/// Names of test code and test support, as a directory (`tests/`, `test_utils/`) or as a
+/// Rust module file (`mod test_utils;` is `test_utils.rs` or `test_utils/mod.rs`).
+const TEST_SUPPORT_NAMES: &[&str] = &[
+    "tests",
+    "test",
+    "testing",
+    "test-util",
+    "test-utils",
+    "test_util",
+    "test_utils",
+    "testutil",
+    "testutils",
+    "test-support",
+    "test_support",
+    "test_helpers",
+];
+
+/// Directory names, in their common spellings, and the role they give what is under them
+/// (besides [`TEST_SUPPORT_NAMES`]).
 const DIRECTORIES: &[(Role, &[&str])] = &[
     (
         Role::Test,
         &[
-            "tests",
-            "test",
             "testdata",
             "test_data",
             "test-data",
-            "testing",
-            "test-util",
-            "test-utils",
-            "test_util",
-            "test_utils",
-            "testutil",
-            "testutils",
-            "test-support",
-            "test_support",
             "fixtures",
             "fuzz",
             "e2e",
@@ -409,6 +416,9 @@ fn deciding_directory(rel: &str) -> Option<(Role, &str)> {
     let mut in_src = false;
     for dir in dirs.split('/').filter(|d| !d.is_empty()) {
         let lower = dir.to_ascii_lowercase();
+        if TEST_SUPPORT_NAMES.contains(&lower.as_str()) {
+            return Some((Role::Test, dir));
+        }
         if let Some((role, _)) = DIRECTORIES
             .iter()
             .filter(|(role, _)| !in_src || role.is_test_material())
@@ -443,9 +453,9 @@ pub fn of_path(rel: &str) -> Decision {
         return Decision::new(Role::Docs, format!("documentation site config `{name}`"));
     }
     if let Some(stem) = lower.strip_suffix(".rs") {
-        if stem == "tests" || stem == "test" || stem.ends_with("_test") || stem.ends_with("_tests")
+        if TEST_SUPPORT_NAMES.contains(&stem) || stem.ends_with("_test") || stem.ends_with("_tests")
         {
-            return Decision::new(Role::Test, format!("test file name `{name}`"));
+            return Decision::new(Role::Test, format!("test module file `{name}`"));
         }
         return Decision::production();
     }
@@ -810,6 +820,7 @@ mod tests {
         assert!(!only_in_generic_directory(".devcontainer/Dockerfile"));
         assert!(!only_in_generic_directory("Dockerfile.dev"));
         assert_eq!(role("crates/test_utils/src/db.rs"), Role::Test);
+        assert_eq!(role("crates/a/src/test_helpers/mod.rs"), Role::Test);
     }
 
     #[test]
@@ -825,6 +836,8 @@ mod tests {
         assert_eq!(role("development.env"), Role::Development);
         assert_eq!(role("build.rs"), Role::BuildScript);
         assert_eq!(role("src/foo_test.rs"), Role::Test);
+        assert_eq!(role("src/test_utils.rs"), Role::Test);
+        assert_eq!(role("crates/a/src/testing.rs"), Role::Test);
         assert_eq!(role("config/settings.example.toml"), Role::Example);
         assert_eq!(role("deploy/compose.sample.yaml"), Role::Example);
         assert_eq!(role(".env.example"), Role::Example);
@@ -840,6 +853,8 @@ mod tests {
             "src/latest.rs",
             "src/dev.rs",
             "src/testing_utils_prod.rs",
+            "src/attestation.rs",
+            "src/contest.rs",
             "docker-compose.yml",
             "docker-compose.prod.yml",
             "Dockerfile",
