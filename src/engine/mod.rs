@@ -325,6 +325,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             project.add(fact);
         }
     }
+    project.resolve_override_builds();
     assign_excluded_module_roles(&mut project, &excluded, settings);
     let dirs = file_dirs(&project.files);
     let dockerfile_dirs = project
@@ -436,6 +437,7 @@ fn project_of(root: &Path, results: &[FileResult]) -> Project {
     }
     project.files.sort();
     project.files.dedup();
+    project.resolve_override_builds();
     project
 }
 

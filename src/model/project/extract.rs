@@ -355,25 +355,24 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                         .filter_map(|n| port_decl(n, yaml::scalar_text(n)?.split('/').next()?)),
                 );
                 let build = yaml::get(svc, "build");
-                let context = build
-                    .map(|b| {
-                        yaml::scalar_str(b)
-                            .or_else(|| yaml::str_at(b, "context"))
-                            .unwrap_or(".")
-                    })
-                    .map(|c| join_path(dir, c));
-                let dockerfile = context.as_deref().map(|c| {
-                    let name = build
-                        .and_then(|b| yaml::str_at(b, "dockerfile"))
-                        .unwrap_or("Dockerfile");
-                    join_path(c, name)
+                let build_as_written = build.map(|b| {
+                    let context = yaml::scalar_str(b)
+                        .or_else(|| yaml::str_at(b, "context"))
+                        .unwrap_or(".");
+                    let dockerfile = yaml::str_at(b, "dockerfile").unwrap_or("Dockerfile");
+                    (context.to_string(), dockerfile.to_string())
                 });
+                let context = build_as_written.as_ref().map(|(c, _)| join_path(dir, c));
+                let dockerfile = build_as_written
+                    .as_ref()
+                    .map(|(c, d)| join_path(&join_path(dir, c), d));
                 out.push(ContainerFacts {
                     path: file.path.to_string(),
                     name: yaml::scalar_text(name).unwrap_or_default(),
                     image: yaml::str_at(svc, "image").map(str::to_string),
                     build_context: context,
                     dockerfile,
+                    build_as_written,
                     build_target: build
                         .and_then(|b| yaml::str_at(b, "target"))
                         .map(str::to_string),
@@ -414,6 +413,7 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                         image: yaml::str_at(c, "image").map(str::to_string),
                         build_context: None,
                         dockerfile: None,
+                        build_as_written: None,
                         build_target: None,
                         ports,
                         env,

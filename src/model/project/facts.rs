@@ -454,6 +454,9 @@ pub struct ContainerFacts {
     pub build_context: Option<String>,
     /// The Dockerfile a compose `build` reads, root-relative.
     pub dockerfile: Option<String>,
+    /// The compose `build` context and Dockerfile as written, relative to the project
+    /// directory ([`crate::model::project::Project::resolve_override_builds`]).
+    pub build_as_written: Option<(String, String)>,
     /// The stage a compose `build.target` picks.
     pub build_target: Option<String>,
     /// Ports the container listens on: compose container-side ports and

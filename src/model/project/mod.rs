@@ -127,6 +127,48 @@ impl Project {
         }
     }
 
+    /// Resolve the builds of compose override files the way compose does: with several
+    /// `-f` files, relative paths resolve from the project directory, the first file's.
+    /// A service whose Dockerfile is not one of the repository's from its own file's
+    /// directory, but is from the nearest directory above that holds a compose file
+    /// (`builds/nix.yml` merged over `docker-compose.yml`, `dockerfile:
+    /// builds/Dockerfile.nix`), builds that one.
+    pub fn resolve_override_builds(&mut self) {
+        let dockerfiles: HashSet<&str> = self.dockerfiles.iter().map(|d| d.path.as_str()).collect();
+        let compose_dirs: HashSet<&str> = self
+            .containers
+            .iter()
+            .filter(|c| !c.kubernetes)
+            .map(|c| c.path.rsplit_once('/').map_or("", |(d, _)| d))
+            .collect();
+        let mut resolved = Vec::new();
+        for (i, c) in self.containers.iter().enumerate() {
+            let (Some(dockerfile), Some((context, name))) = (&c.dockerfile, &c.build_as_written)
+            else {
+                continue;
+            };
+            if dockerfiles.contains(dockerfile.as_str()) {
+                continue;
+            }
+            let own = c.path.rsplit_once('/').map_or("", |(d, _)| d);
+            let found = ancestors(own)
+                .skip(1)
+                .filter(|d| compose_dirs.contains(d))
+                .find_map(|d| {
+                    let context = join_path(d, context);
+                    let dockerfile = join_path(&context, name);
+                    dockerfiles
+                        .contains(dockerfile.as_str())
+                        .then_some((context, dockerfile))
+                });
+            resolved.extend(found.map(|f| (i, f)));
+        }
+        for (i, (context, dockerfile)) in resolved {
+            self.containers[i].build_context = Some(context);
+            self.containers[i].dockerfile = Some(dockerfile);
+        }
+    }
+
     /// True when git tracks `path` (root-relative).
     pub fn is_tracked(&self, path: &str) -> bool {
         self.tracked.contains(path)
