@@ -22,22 +22,8 @@ impl FeatureCfg {
         match self {
             FeatureCfg::Feature(name) => feature(name),
             FeatureCfg::Not(inner) => inner.holds(feature).map(|v| !v),
-            FeatureCfg::All(args) => {
-                let values: Vec<_> = args.iter().map(|a| a.holds(feature)).collect();
-                if values.contains(&Some(false)) {
-                    Some(false)
-                } else {
-                    values.iter().all(|v| *v == Some(true)).then_some(true)
-                }
-            }
-            FeatureCfg::Any(args) => {
-                let values: Vec<_> = args.iter().map(|a| a.holds(feature)).collect();
-                if values.contains(&Some(true)) {
-                    Some(true)
-                } else {
-                    values.iter().all(|v| *v == Some(false)).then_some(false)
-                }
-            }
+            FeatureCfg::All(args) => combine(args, false, feature),
+            FeatureCfg::Any(args) => combine(args, true, feature),
             FeatureCfg::Other(value) => *value,
         }
     }
@@ -59,6 +45,24 @@ impl FeatureCfg {
             && builds
                 .iter()
                 .all(|on| self.holds(&|f| Some(on.contains(f))) == Some(false))
+    }
+}
+
+/// `any` (`decisive` is true) or `all` (false) of `args`: the decisive value when one
+/// argument has it, the other one when every argument has that, else unknown.
+fn combine(
+    args: &[FeatureCfg],
+    decisive: bool,
+    feature: &dyn Fn(&str) -> Option<bool>,
+) -> Option<bool> {
+    let values: Vec<Option<bool>> = args.iter().map(|a| a.holds(feature)).collect();
+    if values.contains(&Some(decisive)) {
+        Some(decisive)
+    } else {
+        values
+            .iter()
+            .all(|v| *v == Some(!decisive))
+            .then_some(!decisive)
     }
 }
 
