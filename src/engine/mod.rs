@@ -803,9 +803,7 @@ fn assign_published_roles(project: &mut Project, settings: &Settings) {
 /// from `dev/docker/entrypoint.sh`) are production code wherever they sit.
 fn assign_launch_script_roles(project: &mut Project, settings: &Settings) {
     let started: HashMap<String, String> = project
-        .dockerfiles
-        .iter()
-        .filter(|d| project.role_of(&d.path) == Some(Role::Production))
+        .production_dockerfiles()
         .flat_map(|d| d.launch_scripts.iter().map(|s| (s.clone(), d.path.clone())))
         .collect();
     reassign_roles(project, settings, |_, f| {

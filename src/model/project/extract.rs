@@ -362,10 +362,14 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                     let dockerfile = yaml::str_at(b, "dockerfile").unwrap_or("Dockerfile");
                     (context.to_string(), dockerfile.to_string())
                 });
-                let context = build_as_written.as_ref().map(|(c, _)| join_path(dir, c));
-                let dockerfile = build_as_written
+                let (context, dockerfile) = build_as_written
                     .as_ref()
-                    .map(|(c, d)| join_path(&join_path(dir, c), d));
+                    .map(|(c, d)| {
+                        let context = join_path(dir, c);
+                        let dockerfile = join_path(&context, d);
+                        (context, dockerfile)
+                    })
+                    .unzip();
                 out.push(ContainerFacts {
                     path: file.path.to_string(),
                     name: yaml::scalar_text(name).unwrap_or_default(),

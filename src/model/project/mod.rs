@@ -304,11 +304,7 @@ impl Project {
             .flat_map(|d| d.features.iter().cloned())
             .collect();
         let mut sets = Vec::new();
-        for d in self
-            .dockerfiles_for(krate)
-            .into_iter()
-            .filter(|d| self.role_of(&d.path) == Some(Role::Production))
-        {
+        for d in self.production_dockerfiles_for(krate) {
             for build in d.feature_builds() {
                 let Some(mut build) = build else {
                     return Vec::new();
@@ -360,9 +356,7 @@ impl Project {
         locked
             && *self.builds_locked.get_or_init(|| {
                 let mut builds = self
-                    .dockerfiles
-                    .iter()
-                    .filter(|d| self.role_of(&d.path) == Some(Role::Production))
+                    .production_dockerfiles()
                     .filter_map(DockerFacts::builds_locked)
                     .peekable();
                 builds.peek().is_some() && builds.all(|b| b)
@@ -398,12 +392,26 @@ impl Project {
             })
     }
 
+    /// The Dockerfiles the deployment model calls production: a devcontainer or a CI image
+    /// does not declare what the service runs on.
+    pub fn production_dockerfiles(&self) -> impl Iterator<Item = &DockerFacts> {
+        self.dockerfiles
+            .iter()
+            .filter(|d| self.role_of(&d.path) == Some(Role::Production))
+    }
+
+    /// The production Dockerfiles that build `krate` ([`Project::dockerfiles_for`]).
+    pub fn production_dockerfiles_for(&self, krate: &CargoFacts) -> Vec<&DockerFacts> {
+        self.dockerfiles_for(krate)
+            .into_iter()
+            .filter(|d| self.role_of(&d.path) == Some(Role::Production))
+            .collect()
+    }
+
     /// The production Dockerfiles whose start command runs the script at `path`.
     fn images_starting<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a DockerFacts> {
-        self.dockerfiles.iter().filter(move |d| {
-            d.launch_scripts.iter().any(|s| s == path)
-                && self.role_of(&d.path) == Some(Role::Production)
-        })
+        self.production_dockerfiles()
+            .filter(move |d| d.launch_scripts.iter().any(|s| s == path))
     }
 
     /// True when the repository path `source` (a file or a directory) is or holds a

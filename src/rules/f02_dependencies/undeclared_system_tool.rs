@@ -1,7 +1,6 @@
 //! TF0207 undeclared-system-tool: `Command::new("ffmpeg")` with no Dockerfile installing it.
 
 use crate::model::project::{DockerFacts, Project, is_within};
-use crate::model::role::Role;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -93,7 +92,7 @@ const TOOL_PACKAGES: &[(&str, &[&str])] = &[
 
 impl Check for UndeclaredSystemTool {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
-        if production_dockerfiles(project).next().is_none() {
+        if project.production_dockerfiles().next().is_none() {
             // Nothing declares the runtime (a buildpack, a Procfile platform, only dev
             // containers): the rule cannot tell what it provides.
             return;
@@ -153,27 +152,19 @@ impl Check for UndeclaredSystemTool {
     }
 }
 
-/// The Dockerfiles the deployment model calls production: a devcontainer or a CI image
-/// does not declare what the service runs on.
-fn production_dockerfiles(project: &Project) -> impl Iterator<Item = &DockerFacts> {
-    project
-        .dockerfiles
-        .iter()
-        .filter(|d| project.role_of(&d.path) == Some(Role::Production))
-}
-
 /// Production Dockerfiles that build the crate holding `path`: in its directory or an
 /// ancestor, or inside the crate; all of them when none is that close.
 fn relevant_dockerfiles<'p>(project: &'p Project, path: &str) -> Vec<&'p DockerFacts> {
     let crate_dir = project.crate_of(path).map_or("", |c| c.dir.as_str());
-    let near: Vec<&DockerFacts> = production_dockerfiles(project)
+    let near: Vec<&DockerFacts> = project
+        .production_dockerfiles()
         .filter(|d| {
             let dir = d.path.rsplit_once('/').map_or("", |(d, _)| d);
             is_within(crate_dir, dir) || is_within(dir, crate_dir)
         })
         .collect();
     if near.is_empty() {
-        production_dockerfiles(project).collect()
+        project.production_dockerfiles().collect()
     } else {
         near
     }

@@ -53,11 +53,8 @@ fn is_build_job(l: &Launch<'_>) -> bool {
     let finals = shell::final_commands(commands);
     !finals.is_empty()
         && finals.iter().all(|&(i, _)| {
-            build_step(&commands[i]).is_some_and(|step| {
-                !["run", "r", "watch"]
-                    .iter()
-                    .any(|r| step.ends_with(&format!(" {r}")))
-            })
+            build_step(&commands[i])
+                .is_some_and(|step| !matches!(step.rsplit(' ').next(), Some("run" | "r" | "watch")))
         })
 }
 

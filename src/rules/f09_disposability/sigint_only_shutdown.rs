@@ -6,7 +6,6 @@ use crate::model::flow::CtrlC;
 use crate::model::fly;
 use crate::model::program::shuts_down_on_sigterm;
 use crate::model::project::CargoFacts;
-use crate::model::role::Role;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -102,11 +101,7 @@ impl Check for SigintOnlyShutdown {
 /// `STOPSIGNAL`, or the `kill_signal` of the Fly app that deploys it, SIGINT by
 /// default): there a Ctrl-C wait is the shutdown the platform triggers.
 fn stopped_with_sigint(project: &Project, krate: &CargoFacts) -> bool {
-    let images: Vec<_> = project
-        .dockerfiles_for(krate)
-        .into_iter()
-        .filter(|d| project.role_of(&d.path) == Some(Role::Production))
-        .collect();
+    let images = project.production_dockerfiles_for(krate);
     !images.is_empty()
         && images
             .iter()
