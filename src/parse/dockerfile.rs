@@ -211,28 +211,7 @@ impl Stage<'_> {
             .iter()
             .filter(|i| i.keyword == "RUN")
             .flat_map(|run| shell::commands(&run.args.text))
-            .any(|mut c| {
-                // `if …; then cargo build …; fi`: the command after the keyword.
-                let keywords = c
-                    .words
-                    .iter()
-                    .take_while(|(w, _)| {
-                        matches!(
-                            w.as_str(),
-                            "then"
-                                | "else"
-                                | "do"
-                                | "if"
-                                | "elif"
-                                | "while"
-                                | "until"
-                                | "!"
-                                | "{"
-                                | "("
-                        )
-                    })
-                    .count();
-                c.words.drain(..keywords);
+            .any(|c| {
                 let Some((at, program)) = c.program() else {
                     return false;
                 };

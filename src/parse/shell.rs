@@ -23,7 +23,8 @@ pub struct Command {
 }
 
 impl Command {
-    /// The program name, after `sudo`, `exec`, `env` and `VAR=value` prefixes; its index in `words`.
+    /// The program name, after leading shell keywords (`then`, `if`, `!`), `sudo`, `exec`,
+    /// `env` and `VAR=value` prefixes; its index in `words`.
     pub fn program(&self) -> Option<(usize, &str)> {
         let mut i = 0;
         while let Some((w, _)) = self.words.get(i) {
@@ -35,7 +36,8 @@ impl Command {
             if matches!(
                 w.as_str(),
                 "sudo" | "exec" | "env" | "nohup" | "time" | "command"
-            ) || is_assignment
+            ) || (i == 0 || is_keyword(&self.words[i - 1].0)) && is_keyword(w)
+                || is_assignment
                 || (i > 0
                     && w.starts_with('-')
                     && matches!(self.words[i - 1].0.as_str(), "sudo" | "env"))
@@ -80,6 +82,15 @@ pub fn trailing_if(commands: &[Command]) -> Option<usize> {
         }
     }
     None
+}
+
+/// Shell reserved words that may lead a simple command as split here (`then cargo
+/// build`, `if [ … ]`, `! grep`).
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "then" | "else" | "do" | "if" | "elif" | "while" | "until" | "!" | "{" | "("
+    )
 }
 
 fn first_word(c: &Command) -> Option<&str> {
@@ -388,6 +399,22 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn programs_after_leading_keywords() {
+        let programs = |script: &str| -> Vec<String> {
+            commands(script)
+                .iter()
+                .filter_map(|c| c.program().map(|(_, p)| p.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            programs("if [ -n \"$X\" ]; then exec cargo build \"$@\"; else ! grep -q a b; fi"),
+            ["[", "cargo", "grep", "fi"]
+        );
+        // A keyword-like word after the program is an argument.
+        assert_eq!(programs("echo then"), ["echo"]);
     }
 
     #[test]
