@@ -10,7 +10,7 @@
 //! - a call on a type parameter or `impl`/`dyn` trait reaches every workspace
 //!   implementation of its traits.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 
@@ -62,6 +62,12 @@ pub struct Names<'p> {
     aliases: HashMap<(ModuleKey, Sym), Vec<AliasTarget>>,
     /// Each package's deployed feature sets ([`Package::builds`]).
     builds: Vec<Vec<BTreeSet<String>>>,
+    /// (file, local name) → the first `use` of the file that brings the name in.
+    named_imports: HashMap<(usize, Sym), &'p Import>,
+    /// Each file's glob imports, in order.
+    glob_imports: Vec<Vec<&'p Import>>,
+    /// The callees of each call resolved so far, by (function, call).
+    resolved: RefCell<HashMap<(FnId, usize), Vec<FnId>>>,
 }
 
 /// What a type alias names: the file it is written in and the type's path.
@@ -110,6 +116,9 @@ impl<'p> Names<'p> {
             fields: HashMap::default(),
             aliases: HashMap::default(),
             builds: packages.iter().map(|p| p.builds.clone()).collect(),
+            named_imports: HashMap::default(),
+            glob_imports: Vec::new(),
+            resolved: RefCell::default(),
         };
         names.index();
         names
@@ -118,6 +127,16 @@ impl<'p> Names<'p> {
     fn index(&mut self) {
         let mut seen_impls = HashSet::new();
         for (fi, file) in self.files.iter().enumerate() {
+            let mut globs = Vec::new();
+            for import in &file.facts.imports {
+                match import.alias {
+                    Some(alias) => {
+                        self.named_imports.entry((fi, alias)).or_insert(import);
+                    }
+                    None => globs.push(import),
+                }
+            }
+            self.glob_imports.push(globs);
             let (pkg, module) = &self.modules[fi];
             for depth in 0..=module.len() {
                 let key = (*pkg, module[..depth].into());
@@ -195,11 +214,7 @@ impl<'p> Names<'p> {
 
     /// The `use` declaration of file `fi` that brings `alias` into scope.
     fn import_of(&self, fi: usize, alias: Sym) -> Option<&'p Import> {
-        self.files[fi]
-            .facts
-            .imports
-            .iter()
-            .find(|i| i.alias == Some(alias))
+        self.named_imports.get(&(fi, alias)).copied()
     }
 
     /// The files, in the order of their indexes.
@@ -225,7 +240,12 @@ impl<'p> Names<'p> {
 
     /// The workspace functions the call `ci` in function `id` may reach.
     pub fn callees(&self, id: FnId, ci: usize) -> Vec<FnId> {
-        self.callees_within(id, ci, 0)
+        if let Some(known) = self.resolved.borrow().get(&(id, ci)) {
+            return known.clone();
+        }
+        let found = self.callees_within(id, ci, 0);
+        self.resolved.borrow_mut().insert((id, ci), found.clone());
+        found
     }
 
     /// [`Names::callees`], `depth` calls deep in working out a receiver's type.
@@ -361,11 +381,8 @@ impl<'p> Names<'p> {
         path: &[Sym],
         budget: &Cell<usize>,
     ) -> Option<Vec<FnId>> {
-        let globbed: Vec<FnId> = self.files[fi]
-            .facts
-            .imports
+        let globbed: Vec<FnId> = self.glob_imports[fi]
             .iter()
-            .filter(|i| i.alias.is_none())
             .flat_map(|glob| {
                 let full: Vec<Sym> = glob.path.iter().chain(path).copied().collect();
                 self.rooted(pkg, module, &full, budget)
