@@ -160,6 +160,8 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
             "regression",
             "playwright",
             "cypress",
+            "antithesis",
+            ".antithesis",
             "bdd",
         ],
     ),
@@ -240,6 +242,7 @@ const NAME_PARTS: &[(Role, &[&str])] = &[
             "override",
             "debug",
             "devcontainer",
+            "gitpod",
         ],
     ),
     (
@@ -802,6 +805,8 @@ mod tests {
         assert_eq!(role("demo/docker-compose.yml"), Role::Example);
         assert_eq!(role("_archived/nfs/Dockerfile"), Role::Archived);
         assert_eq!(role(".devcontainer/Dockerfile"), Role::Development);
+        assert_eq!(role(".gitpod.Dockerfile"), Role::Development);
+        assert_eq!(role(".antithesis/client/Dockerfile"), Role::Test);
         assert_eq!(role("website/Dockerfile"), Role::Docs);
         assert_eq!(role("vendor/x/src/lib.rs"), Role::Vendored);
         assert_eq!(role("xtask/src/main.rs"), Role::Tooling);

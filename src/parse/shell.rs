@@ -145,7 +145,13 @@ pub fn commands(script: &str) -> Vec<Command> {
     };
     while let Some((i, c)) = chars.next() {
         if let Some(q) = quote {
-            if c == q {
+            if q == '`' {
+                // A command substitution stays in its word as written.
+                word.push(c);
+                if c == q {
+                    quote = None;
+                }
+            } else if c == q {
                 quote = None;
             } else if c == '\\' && q == '"' {
                 if let Some((_, n)) = chars.next() {
@@ -160,6 +166,26 @@ pub fn commands(script: &str) -> Vec<Command> {
             '\'' | '"' => {
                 start.get_or_insert(i);
                 quote = Some(c);
+            }
+            '`' => {
+                start.get_or_insert(i);
+                word.push(c);
+                quote = Some(c);
+            }
+            '$' if bytes.get(i + 1) == Some(&b'(') => {
+                // `$( … )` (nested ones too) stays in its word as written.
+                start.get_or_insert(i);
+                word.push(c);
+                let mut depth = 0usize;
+                for (_, n) in chars.by_ref() {
+                    word.push(n);
+                    match n {
+                        '(' => depth += 1,
+                        ')' if depth <= 1 => break,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                }
             }
             '\\' => match chars.next() {
                 Some((_, '\n')) => flush(&mut word, &mut start, i, &mut words),
@@ -259,7 +285,11 @@ pub fn installs(script: &str) -> Vec<Install> {
                 skip_next = takes_value.contains(&w.as_str());
                 continue;
             }
-            if w.contains('$') || w.ends_with(".rpm") || w.ends_with(".deb") || w.contains('/') {
+            if w.contains(['$', '`'])
+                || w.ends_with(".rpm")
+                || w.ends_with(".deb")
+                || w.contains('/')
+            {
                 continue;
             }
             let pinned = match manager {
@@ -357,6 +387,32 @@ mod tests {
         assert_eq!(cmds[3].sep, Sep::Background);
         assert_eq!(cmds[2].words[1].0, "a && b");
         assert_eq!(cmds[1].words.last().unwrap().0, "git");
+    }
+
+    #[test]
+    fn keeps_command_substitutions_in_their_word() {
+        let cmds = commands(
+            "yum install -y \\\n  perl `# for openssl` \\\n  git $(cat extra list) && echo `a  b`",
+        );
+        let words: Vec<&str> = cmds[0].words.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "yum",
+                "install",
+                "-y",
+                "perl",
+                "`# for openssl`",
+                "git",
+                "$(cat extra list)"
+            ]
+        );
+        assert_eq!(cmds[1].words[1].0, "`a  b`");
+        let packages: Vec<String> = installs("yum install -y perl `# for openssl` git")
+            .into_iter()
+            .map(|i| i.package)
+            .collect();
+        assert_eq!(packages, ["perl", "git"]);
     }
 
     #[test]

@@ -487,6 +487,14 @@ impl Project {
                 if apps.iter().any(|&i| Some(i) == own) {
                     return true;
                 }
+                // Guessed from directories alone, an image builds production code, not
+                // a package of docs, examples or tests.
+                if self
+                    .role_of(&krate.path)
+                    .is_some_and(|r| r != Role::Production)
+                {
+                    return false;
+                }
                 let d = &self.dockerfiles[di];
                 let other_app = apps
                     .iter()
