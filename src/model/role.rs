@@ -200,7 +200,10 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
             "thirdparty",
         ],
     ),
-    (Role::Development, &[".devcontainer", "devcontainer", "dev"]),
+    (
+        Role::Development,
+        &[".devcontainer", "devcontainer", "dev", "localnet"],
+    ),
     (
         Role::Ci,
         &[
@@ -243,6 +246,7 @@ const NAME_PARTS: &[(Role, &[&str])] = &[
             "debug",
             "devcontainer",
             "gitpod",
+            "localnet",
         ],
     ),
     (
@@ -806,6 +810,10 @@ mod tests {
         assert_eq!(role("_archived/nfs/Dockerfile"), Role::Archived);
         assert_eq!(role(".devcontainer/Dockerfile"), Role::Development);
         assert_eq!(role(".gitpod.Dockerfile"), Role::Development);
+        assert_eq!(
+            role("docker/localnet/Dockerfile.localnet"),
+            Role::Development
+        );
         assert_eq!(role(".antithesis/client/Dockerfile"), Role::Test);
         assert_eq!(role("website/Dockerfile"), Role::Docs);
         assert_eq!(role("vendor/x/src/lib.rs"), Role::Vendored);

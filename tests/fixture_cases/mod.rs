@@ -61,6 +61,7 @@ cases! {
     TF0201__pass_toolchain_copied_in_a_later_stage: "TF0201" / "pass-toolchain-copied-in-a-later-stage",
     TF0201__pass_versions_and_codenames: "TF0201" / "pass-versions-and-codenames",
     TF0202__fail_forks_beside_an_unpatched_wildcard: "TF0202" / "fail-forks-beside-an-unpatched-wildcard",
+    TF0202__fail_group_comment_that_does_not_explain_the_version: "TF0202" / "fail-group-comment-that-does-not-explain-the-version",
     TF0202__fail_optional_dependencies_a_build_turns_on: "TF0202" / "fail-optional-dependencies-a-build-turns-on",
     TF0202__fail_unbounded: "TF0202" / "fail-unbounded",
     TF0202__pass_bounded: "TF0202" / "pass-bounded",

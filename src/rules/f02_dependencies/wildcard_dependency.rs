@@ -9,7 +9,7 @@ declare_rule! {
         name: "wildcard-dependency",
         factor: 2,
         severity: Warning,
-        stability: Stable,
+        stability: Preview,
         since: "0.1.0",
         kinds: [Cargo, Dockerfile],
         summary: "Cargo dependency requirement `*`, `>= x` with no upper bound, or empty",
@@ -35,6 +35,9 @@ impl Check for WildcardDependency {
             let Some(problem) = unbounded(req) else {
                 continue;
             };
+            if version_choice_explained(file.text, span.start) {
+                continue;
+            }
             let diag = cx.report(
                 file.loc(span.clone()),
                 format!("{} `{}` accepts {problem}", dep.kind.describe(), dep.name),
@@ -54,6 +57,21 @@ impl Check for WildcardDependency {
             }
         }
     }
+}
+
+/// True when the comment lines right above the manifest line holding byte `at` talk
+/// about versions (`# we don't care about particular versions - pull whatever sphinx
+/// uses` over `lioness = "*"`): the requirement is a decision the team wrote down, like
+/// a suppression with its reason. A comment that only names what follows (`# util`), or
+/// heads a group the line merely belongs to, is not about this requirement.
+fn version_choice_explained(text: &str, at: usize) -> bool {
+    let before = &text[..text[..at.min(text.len())].rfind('\n').unwrap_or(0)];
+    before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .take_while(|l| l.starts_with('#'))
+        .any(|l| l.to_ascii_lowercase().contains("version"))
 }
 
 /// Why a requirement is unbounded, or `None` when it is bounded.
@@ -79,6 +97,16 @@ fn unbounded(req: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_choices_explained_by_a_heading_comment() {
+        let text = "[dependencies]\n# util\nlog = \"*\"\n\n# we don't care about particular versions\n# - pull whatever sphinx uses\nlioness = \"*\"\nchacha = \"0.3\"\narrayref = \"*\"\n";
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert!(!version_choice_explained(text, at("log =")));
+        assert!(version_choice_explained(text, at("lioness =")));
+        assert!(!version_choice_explained(text, at("arrayref =")));
+        assert!(!version_choice_explained("serde = \"*\"\n", 0));
+    }
 
     #[test]
     fn bounded_and_unbounded() {

@@ -30,6 +30,7 @@ declare_rule! {
             "log_to_file",
             "log_to_file_and_writer",
             "FileLoggerBuilder",
+            "FileRotate",
             "File|OpenOptions + WriteLogger|non_blocking|Pipe|PlainDecorator|PlainSyncDecorator|Json|with_writer|chain|writer",
         ]),
     }
@@ -73,7 +74,8 @@ impl Check for FileLogging {
                 }
             }
         }
-        for l in launches(file).iter().filter(|l| !l.dev) {
+        // An init container prepares files (`sed … > config.yaml`); it is not the app.
+        for l in launches(file).iter().filter(|l| !l.dev && !l.init) {
             for cmd in app_commands(l.commands()) {
                 if let Some((target, span)) = file_redirect(cmd, &l.text) {
                     cx.report(
@@ -150,6 +152,31 @@ fn file_redirect(cmd: &Command, script: &str) -> Option<(String, Range<usize>)> 
     None
 }
 
+/// True for a word of a condition that names a logging setting: `file_enabled`,
+/// `log_dir`, `logging`, `use_log_file` (not `login` or `catalog`).
+fn names_a_log_setting(word: &str) -> bool {
+    word.contains("file")
+        || matches!(word, "log" | "logs" | "logging")
+        || word.starts_with("log_")
+        || word.ends_with("_log")
+        || word.contains("_log_")
+}
+
+/// True when the method chain `recv` starts at a fern `Dispatch::new()`: only there is
+/// `.chain(file)` a log sink (`AsyncReadExt::chain` joins two readers).
+fn chains_a_fern_dispatch(mut recv: &syn::Expr) -> bool {
+    loop {
+        match recv {
+            syn::Expr::MethodCall(m) => recv = &m.receiver,
+            syn::Expr::Paren(p) => recv = &p.expr,
+            syn::Expr::Call(c) => {
+                return call_path(c).is_some_and(|p| p.iter().any(|s| s == "Dispatch"));
+            }
+            _ => return false,
+        }
+    }
+}
+
 /// Log sinks over files found in Rust code.
 #[derive(Default)]
 struct Sinks {
@@ -204,6 +231,21 @@ impl<'ast> Visit<'ast> for Sinks {
     }
 
     fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+        // A branch on a logging setting (`if self.file_enabled`, `if cfg.log.file_dir.is_empty()
+        // { stdout } else { file }`) lets the operator choose the sink: both branches are opt-in.
+        if rust::expr_words(&e.cond)
+            .iter()
+            .any(|w| names_a_log_setting(w))
+        {
+            self.visit_expr(&e.cond);
+            self.opt_in += 1;
+            self.visit_block(&e.then_branch);
+            if let Some((_, other)) = &e.else_branch {
+                self.visit_expr(other);
+            }
+            self.opt_in -= 1;
+            return;
+        }
         rust::visit_if_counting_switches(self, e, &[], |s| &mut s.opt_in);
     }
 
@@ -232,6 +274,7 @@ impl<'ast> Visit<'ast> for Sinks {
             ("fern", "log_file") => Some("`fern::log_file`".into()),
             ("simple_logging", "log_to_file") => Some("`simple_logging::log_to_file`".into()),
             ("FileLoggerBuilder", "new") => Some("sloggers `FileLoggerBuilder`".into()),
+            ("FileRotate", "new") => Some("`file_rotate::FileRotate`".into()),
             ("WriteLogger", "new" | "init") if self.any_file(&c.args) => {
                 Some("simplelog `WriteLogger` over a `File`".into())
             }
@@ -258,6 +301,7 @@ impl<'ast> Visit<'ast> for Sinks {
         let method = m.method.to_string();
         let what = match method.as_str() {
             "log_to_file" | "log_to_file_and_writer" => Some(format!("flexi_logger `.{method}()`")),
+            "chain" if !chains_a_fern_dispatch(&m.receiver) => None,
             "with_writer" | "chain" | "writer" if self.any_file(&m.args) => {
                 Some(format!("`.{method}(..)` over a `File`"))
             }
