@@ -68,6 +68,9 @@ pub struct Project {
     pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
     /// Indexes in `cargo` of the `[workspace]` manifests, built on first use.
     pub(crate) workspaces: OnceLock<Vec<usize>>,
+    /// For each package (by index in `cargo`), the packages that list it among their
+    /// [`Project::workspace_deps`]; built on first use.
+    pub(crate) dependents: OnceLock<Vec<Vec<usize>>>,
     /// Which packages each Dockerfile names, and Dockerfiles by directory; built on first use.
     pub(crate) docker_index: OnceLock<DockerIndex>,
     /// Containers by image base name and build context; built on first use.
@@ -663,11 +666,7 @@ impl Project {
     /// platform sets `PORT`), or a container or Dockerfile that sets `PORT`. With a
     /// description for messages.
     pub fn port_from_environment(&self, krate: &CargoFacts) -> Option<(Location, String)> {
-        let runners = std::iter::once(krate).chain(
-            self.cargo
-                .iter()
-                .filter(|c| self.workspace_deps(c).iter().any(|d| d.path == krate.path)),
-        );
+        let runners = std::iter::once(krate).chain(self.dependents(krate));
         let sets_port = |env: &[(String, String)]| env.iter().any(|(k, _)| k == "PORT");
         for runner in runners {
             if let Some(p) = self
@@ -726,6 +725,23 @@ impl Project {
             .into_iter()
             .map(|i| &self.cargo[i])
             .collect()
+    }
+
+    /// The packages that depend on `krate` as one of their [`Project::workspace_deps`].
+    pub fn dependents(&self, krate: &CargoFacts) -> impl Iterator<Item = &CargoFacts> {
+        let all = self.dependents.get_or_init(|| {
+            let mut all = vec![Vec::new(); self.cargo.len()];
+            for (i, c) in self.cargo.iter().enumerate() {
+                for d in self.workspace_dep_indexes(c) {
+                    all[d].push(i);
+                }
+            }
+            all
+        });
+        self.crate_index(krate)
+            .map_or(&[][..], |i| &all[i])
+            .iter()
+            .map(|&i| &self.cargo[i])
     }
 
     /// Indexes in `cargo` of the packages [`Project::workspace_deps`] returns: the normal
