@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::model::source::{self, FileKind, read_regular_prefix};
+use crate::model::value::with_interpolation_defaults;
 use crate::parse::image::ImageRef;
 use crate::parse::lex::Tokens;
 use crate::parse::yaml::{self, Node};
@@ -221,15 +222,30 @@ const DIRECTORIES: &[(Role, &[&str])] = &[
     (Role::Generated, &["generated"]),
 ];
 
-/// Suffixes of directory names that mark test material: `client-integration-tests/`, `api_test/`.
-const TEST_DIRECTORY_SUFFIXES: &[&str] = &[
-    "-tests", "_tests", "-test", "_test", "-testing", "_testing", "-e2e", "_e2e",
+/// Words that, joined to a directory name by `-` or `_` at either end, give it a role:
+/// `client-integration-tests/`, `api_test/`, `e2e_suite/` are test material,
+/// `ockam_examples/`, `example_projects/` are examples.
+const AFFIXED_DIRECTORIES: &[(Role, &[&str])] = &[
+    (Role::Test, &["tests", "test", "testing", "e2e"]),
+    (Role::Example, &["examples", "example"]),
 ];
 
-/// Prefixes of directory names that mark test material: `test-engineering/`, `e2e_suite/`.
-const TEST_DIRECTORY_PREFIXES: &[&str] = &[
-    "test-", "test_", "tests-", "tests_", "testing-", "testing_", "e2e-", "e2e_",
-];
+/// The role a directory name gets from a word of [`AFFIXED_DIRECTORIES`] joined to it.
+fn affixed_role(lower: &str) -> Option<Role> {
+    AFFIXED_DIRECTORIES.iter().find_map(|(role, words)| {
+        words
+            .iter()
+            .any(|w| {
+                [format!("-{w}"), format!("_{w}")]
+                    .iter()
+                    .any(|s| lower.ends_with(s.as_str()))
+                    || [format!("{w}-"), format!("{w}_")]
+                        .iter()
+                        .any(|p| lower.starts_with(p.as_str()))
+            })
+            .then_some(*role)
+    })
+}
 
 /// Parts of a deployment file's name (split at `.`, `-`, `_`) and the role they give it:
 /// `docker-compose.dev.yml`, `Dockerfile.ci`, `compose.override.yaml`, `development.env`,
@@ -434,10 +450,8 @@ fn deciding_directory(rel: &str) -> Option<(Role, &str)> {
             return Some((*role, dir));
         }
         in_src |= lower == "src";
-        if TEST_DIRECTORY_SUFFIXES.iter().any(|s| lower.ends_with(s))
-            || TEST_DIRECTORY_PREFIXES.iter().any(|p| lower.starts_with(p))
-        {
-            return Some((Role::Test, dir));
+        if let Some(role) = affixed_role(&lower).filter(|r| !in_src || r.is_test_material()) {
+            return Some((role, dir));
         }
     }
     None
@@ -545,7 +559,10 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
     let services = yaml::compose_services(doc);
     let by_service = services.iter().find_map(|&(name, svc)| {
         let name = yaml::scalar_text(name).unwrap_or_default();
-        let target = yaml::get(svc, "build").and_then(|b| yaml::str_at(b, "target"));
+        // Compose fills `${VAR:-default}` in with its default when the variable is unset.
+        let target = yaml::get(svc, "build")
+            .and_then(|b| yaml::str_at(b, "target"))
+            .and_then(with_interpolation_defaults);
         if let Some(stage) =
             target.filter(|t| DEV_STAGES.contains(&t.to_ascii_lowercase().as_str()))
         {
@@ -563,8 +580,8 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
         // A file named as the production deployment that runs a branch build is a
         // production deployment doing so (TF0502 reports it).
         if !named_production
-            && let Some(image) = yaml::str_at(svc, "image")
-            && let Some(channel) = ImageRef::parse(image)
+            && let Some(image) = yaml::str_at(svc, "image").and_then(with_interpolation_defaults)
+            && let Some(channel) = ImageRef::parse(&image)
                 .channel()
                 .filter(|c| DEV_CHANNELS.contains(&c.to_ascii_lowercase().as_str()))
         {

@@ -54,6 +54,29 @@ pub fn kind(value: &str) -> ValueKind {
     }
 }
 
+/// What a compose value is when no variable is set: each `${VAR:-default}` or
+/// `${VAR-default}` in it replaced by its default (`${IMAGE:-ghcr.io/x/app}:${TAG:-main}`
+/// is `ghcr.io/x/app:main`). `None` when a variable without a default (`${TAG}`, `$TAG`)
+/// leaves it unknown.
+pub fn with_interpolation_defaults(value: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        if let Some(escaped) = after.strip_prefix("$$") {
+            out.push('$');
+            rest = escaped;
+            continue;
+        }
+        let end = after.find('}')? + 1;
+        out.push_str(interpolation_default(&after[..end])?);
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// The default of a value that is one shell-style interpolation with a fallback:
 /// `${VAR:-default}` and `${VAR-default}` give `default`, which is what runs when `VAR`
 /// is unset. `None` for anything else.
@@ -521,6 +544,20 @@ mod tests {
         assert_eq!(interpolation_default("${PW:?required}"), None);
         assert_eq!(interpolation_default("${A:-${B}}"), None);
         assert_eq!(interpolation_default("x${A:-b}"), None);
+        assert_eq!(
+            with_interpolation_defaults("${IMAGE:-ghcr.io/x/app}:${TAG:-main}").as_deref(),
+            Some("ghcr.io/x/app:main")
+        );
+        assert_eq!(
+            with_interpolation_defaults("${TARGET:-debug}").as_deref(),
+            Some("debug")
+        );
+        assert_eq!(
+            with_interpolation_defaults("app:1.2").as_deref(),
+            Some("app:1.2")
+        );
+        assert_eq!(with_interpolation_defaults("app:${TAG}"), None);
+        assert_eq!(with_interpolation_defaults("app:$TAG"), None);
     }
 
     #[test]

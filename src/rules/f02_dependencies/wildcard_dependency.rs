@@ -23,12 +23,14 @@ impl Check for WildcardDependency {
         };
         // Dev-dependencies build tests, benches and examples, never a release. A crate the
         // manifest's `[patch]` replaces (a fork at a git tag or a path) is built from the
-        // patch, whatever the requirement says.
-        for dep in manifest
-            .dependencies
-            .iter()
-            .filter(|d| d.kind != DepKind::Dev && !manifest.patched.contains(&d.name))
-        {
+        // patch, and one with a `path` or `git` source from that source, whatever the
+        // requirement says.
+        for dep in manifest.dependencies.iter().filter(|d| {
+            d.kind != DepKind::Dev
+                && !manifest.patched.contains(&d.name)
+                && d.path.is_none()
+                && d.git.is_none()
+        }) {
             let Some((req, span)) = &dep.version else {
                 continue;
             };
