@@ -101,7 +101,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn version_choices_explained_by_a_heading_comment() {
+    fn version_choices_explained_by_the_comment_right_above() {
         let text = "[dependencies]\n# util\nlog = \"*\"\n\n# we don't care about particular versions\n# - pull whatever sphinx uses\nlioness = \"*\"\nchacha = \"0.3\"\narrayref = \"*\"\n";
         let at = |needle: &str| text.find(needle).unwrap();
         assert!(!version_choice_explained(text, at("log =")));

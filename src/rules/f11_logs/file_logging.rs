@@ -152,14 +152,16 @@ fn file_redirect(cmd: &Command, script: &str) -> Option<(String, Range<usize>)> 
     None
 }
 
-/// True for a word of a condition that names a logging setting: `file_enabled`,
-/// `log_dir`, `logging`, `use_log_file` (not `login` or `catalog`).
+/// True for a word of a condition that names a logging setting: one of its `_`-separated
+/// parts is a log or file word (`file_enabled`, `log_dir`, `logging`, `use_log_file`; not
+/// `login`, `catalog` or `profile`).
 fn names_a_log_setting(word: &str) -> bool {
-    word.contains("file")
-        || matches!(word, "log" | "logs" | "logging")
-        || word.starts_with("log_")
-        || word.ends_with("_log")
-        || word.contains("_log_")
+    word.split('_').any(|part| {
+        matches!(
+            part,
+            "file" | "files" | "logfile" | "log" | "logs" | "logging"
+        )
+    })
 }
 
 /// True when the method chain `recv` starts at a fern `Dispatch::new()`: only there is
@@ -309,6 +311,28 @@ impl<'ast> Visit<'ast> for Sinks {
         };
         if let Some(what) = what.filter(|_| self.opt_in == 0) {
             self.found.push((what, span_range(m.method.span())));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_settings_by_their_word_parts() {
+        for w in [
+            "file_enabled",
+            "log_dir",
+            "logging",
+            "use_log_file",
+            "file_dir",
+            "log",
+        ] {
+            assert!(names_a_log_setting(w), "{w}");
+        }
+        for w in ["login", "catalog", "profile", "is_empty", "debug"] {
+            assert!(!names_a_log_setting(w), "{w}");
         }
     }
 }
