@@ -209,6 +209,7 @@ cases! {
     TF0902__pass_fly_stops_with_sigint: "TF0902" / "pass-fly-stops-with-sigint",
     TF0902__pass_select: "TF0902" / "pass-select",
     TF0902__pass_stopsignal_sigint: "TF0902" / "pass-stopsignal-sigint",
+    TF0903__fail_app_in_the_background_then_sleep: "TF0903" / "fail-app-in-the-background-then-sleep",
     TF0903__fail_entrypoint_branch_without_exec: "TF0903" / "fail-entrypoint-branch-without-exec",
     TF0903__fail_published_image_scripts: "TF0903" / "fail-published-image-scripts",
     TF0903__fail_service_run_without_exec: "TF0903" / "fail-service-run-without-exec",

@@ -186,6 +186,36 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         }
         let start = at.start;
         let program = first.rsplit('/').next().unwrap_or(first);
+        // `app &` then `sleep infinity`: the program is the job in the background, and
+        // `exec sleep` would not help it; it has to run last, in the foreground.
+        let job = matches!(program, "sleep" | "tail")
+            .then(|| {
+                commands[..k]
+                    .iter()
+                    .rev()
+                    .find(|c| c.sep == Sep::Background)
+            })
+            .flatten()
+            .and_then(|c| {
+                Some((
+                    c.program()?.1,
+                    c.words.first()?.1.start,
+                    c.words.last()?.1.end,
+                ))
+            });
+        if let Some((job, from, to)) = job {
+            let job = job.rsplit('/').next().unwrap_or(job);
+            cx.report(
+                file.loc(from..to),
+                format!(
+                    "{what} runs `{job}` in the background and then waits in `{program}`: {why}, so `{job}` is killed without a graceful shutdown"
+                ),
+                format!("run `{job}` last, in the foreground, with `exec`, so it replaces the shell and receives {whose} signals"),
+            )
+            .unless_only_backing_images_start_it()
+            .with_related(file.loc(start..end.end), format!("the shell then waits in `{program}`"));
+            continue;
+        }
         cx.report(
             file.loc(start..end.end),
             format!(
