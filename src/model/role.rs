@@ -230,21 +230,16 @@ const AFFIXED_DIRECTORIES: &[(Role, &[&str])] = &[
     (Role::Example, &["examples", "example"]),
 ];
 
-/// The role a directory name gets from a word of [`AFFIXED_DIRECTORIES`] joined to it.
+/// The role a directory name gets from a word of [`AFFIXED_DIRECTORIES`] joined to it:
+/// the first or last of its `-`/`_`-separated parts, when it has more than one.
 fn affixed_role(lower: &str) -> Option<Role> {
-    AFFIXED_DIRECTORIES.iter().find_map(|(role, words)| {
-        words
-            .iter()
-            .any(|w| {
-                [format!("-{w}"), format!("_{w}")]
-                    .iter()
-                    .any(|s| lower.ends_with(s.as_str()))
-                    || [format!("{w}-"), format!("{w}_")]
-                        .iter()
-                        .any(|p| lower.starts_with(p.as_str()))
-            })
-            .then_some(*role)
-    })
+    let mut parts = lower.split(['-', '_']);
+    let first = parts.next()?;
+    let last = parts.next_back()?;
+    AFFIXED_DIRECTORIES
+        .iter()
+        .find(|(_, words)| words.contains(&first) || words.contains(&last))
+        .map(|(role, _)| *role)
 }
 
 /// Parts of a deployment file's name (split at `.`, `-`, `_`) and the role they give it:

@@ -148,8 +148,9 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         return;
     }
     let commands = shell::commands(file.text);
+    // (`final_commands` already starts each command after a leading `then`/`else`/`do`.)
     let control = [
-        "exec", "fi", "done", "esac", "}", ")", "wait", "exit", "return", "then", "else", "do",
+        "exec", "fi", "done", "esac", "}", ")", "wait", "exit", "return",
     ];
     let finals = shell::final_commands(&commands);
     // A script that ends in an `if`: a branch is judged when another branch `exec`s the

@@ -239,16 +239,12 @@ impl<'ast> Visit<'ast> for Sinks {
             .iter()
             .any(|w| names_a_log_setting(w))
         {
-            self.visit_expr(&e.cond);
             self.opt_in += 1;
-            self.visit_block(&e.then_branch);
-            if let Some((_, other)) = &e.else_branch {
-                self.visit_expr(other);
-            }
+            syn::visit::visit_expr_if(self, e);
             self.opt_in -= 1;
-            return;
+        } else {
+            rust::visit_if_counting_switches(self, e, &[], |s| &mut s.opt_in);
         }
-        rust::visit_if_counting_switches(self, e, &[], |s| &mut s.opt_in);
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
