@@ -567,6 +567,37 @@ fn deployments_marks_packages_no_image_builds() {
     );
 }
 
+/// A library that workspace packages take only as a dev-dependency is test material, and
+/// a server among the examples does not make the other packages undeployed: without a
+/// deployment file, only production service packages are deployment roots.
+#[test]
+fn deployments_mark_test_support_packages_and_skip_example_services() {
+    let vault = b"[package]\nname = \"vault\"\nversion = \"0.1.0\"\n\n[dev-dependencies]\nvault_test_suite = { path = \"../vault_test_suite\" }\n";
+    let suite = b"[package]\nname = \"vault_test_suite\"\nversion = \"0.1.0\"\n";
+    let example = b"[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\nvault = { path = \"../../vault\" }\n";
+    let dir = repo_with(&[
+        (
+            "Cargo.toml",
+            b"[workspace]\nmembers = [\"vault\", \"vault_test_suite\", \"examples/demo\"]\n",
+        ),
+        ("vault/Cargo.toml", vault),
+        ("vault/src/lib.rs", b"pub fn import() {}\n"),
+        ("vault_test_suite/Cargo.toml", suite),
+        ("vault_test_suite/src/lib.rs", b"pub fn vectors() {}\n"),
+        ("examples/demo/Cargo.toml", example),
+        ("examples/demo/src/main.rs", b"fn main() {}\n"),
+    ]);
+    let (code, out, err) = run(twelve_lint(dir.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("deployed packages"), "{out}");
+    assert!(!out.contains("not-deployed"), "{out}");
+    assert!(out.contains("  vault/src/lib.rs\n"), "{out}");
+    assert!(
+        out.contains("  vault_test_suite/src/lib.rs  (package `vault_test_suite` is only a dev-dependency (of `vault`))\n"),
+        "{out}"
+    );
+}
+
 /// The scorecard never calls a factor clean when no enabled rule covers it.
 #[test]
 fn scorecard_marks_factors_no_rule_checked() {

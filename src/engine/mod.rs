@@ -341,6 +341,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         .filter(|p| settings.role_of(&p.procfile, None, None, None).role == Role::Production)
         .collect();
     run_project_rules(&project, settings, &mut diagnostics);
+    assign_test_support_roles(&mut project, settings);
     let deployed = assign_package_roles(&mut project, settings);
     assign_toolchain_roles(&mut project, &toolchains, settings);
     assign_published_roles(&mut project, settings);
@@ -702,6 +703,47 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<Deplo
         })
     });
     listed
+}
+
+/// The files of a test-support package ([`Project::test_support_packages`]) are test
+/// material, wherever the package sits.
+fn assign_test_support_roles(project: &mut Project, settings: &Settings) {
+    let support = project.test_support_packages();
+    if support.is_empty() {
+        return;
+    }
+    let name = |i: usize| {
+        project.cargo[i]
+            .manifest
+            .package
+            .as_ref()
+            .map_or_else(|| project.cargo[i].path.clone(), |(n, _)| n.clone())
+    };
+    let decisions: HashMap<usize, Decision> = support
+        .iter()
+        .map(|(&i, users)| {
+            let users: Vec<String> = users.iter().map(|&u| format!("`{}`", name(u))).collect();
+            let signal = format!(
+                "package `{}` is only a dev-dependency (of {})",
+                name(i),
+                users.join(", ")
+            );
+            (
+                i,
+                Decision {
+                    role: Role::Test,
+                    signal,
+                },
+            )
+        })
+        .collect();
+    reassign_roles(project, settings, |project, f| {
+        if f.role.role != Role::Production || !matches!(f.kind, FileKind::Rust | FileKind::Cargo) {
+            return None;
+        }
+        let index = project.crate_index(project.crate_of(&f.path)?)?;
+        decisions.get(&index).cloned()
+    });
 }
 
 /// `deployed` as a listing: each package's name and the production files that build or

@@ -2,7 +2,7 @@
 //! Facts are extracted on the walker threads; syntax trees are dropped there.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -608,7 +608,7 @@ impl Project {
     /// The packages deployed in their own right, by index in `cargo`, with how that was
     /// decided: packages with a binary that a production Dockerfile, compose service,
     /// Kubernetes container or Procfile process builds or runs. Without any such file,
-    /// service packages (a server or queue-consumer framework and a binary) count as
+    /// production service packages (a server or queue-consumer framework and a binary) count as
     /// deployed; `None` when neither exists, as the model cannot tell. With
     /// [`Project::with_workspace_deps`], the deployed packages.
     pub fn deployed_roots(
@@ -627,7 +627,7 @@ impl Project {
                 .cargo
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.is_service() && c.has_bin)
+                .filter(|(_, c)| c.is_service() && c.has_bin && production(&c.path))
                 .map(|(i, _)| i)
                 .collect();
             (
@@ -742,6 +742,24 @@ impl Project {
             .map_or(&[][..], |i| &all[i])
             .iter()
             .map(|&i| &self.cargo[i])
+    }
+
+    /// The library packages that run only in the tests of this repository, by index in
+    /// `cargo`, each with the packages that take it as a dev-dependency: test-support
+    /// crates. A package that any package takes as a normal or build dependency, or that
+    /// has a binary, runs outside tests.
+    pub fn test_support_packages(&self) -> BTreeMap<usize, Vec<usize>> {
+        let mut dev: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut elsewhere: HashSet<usize> = HashSet::new();
+        for (i, c) in self.cargo.iter().enumerate() {
+            for d in self.workspace_deps_of_kind(c, DepKind::Dev) {
+                dev.entry(d).or_default().push(i);
+            }
+            elsewhere.extend(self.workspace_deps_of_kind(c, DepKind::Normal));
+            elsewhere.extend(self.workspace_deps_of_kind(c, DepKind::Build));
+        }
+        dev.retain(|i, _| !elsewhere.contains(i) && !self.cargo[*i].has_bin);
+        dev
     }
 
     /// Indexes in `cargo` of the packages [`Project::workspace_deps`] returns: the normal
