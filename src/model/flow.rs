@@ -90,6 +90,9 @@ pub enum EventKind {
     Migrate,
     /// Waits for Ctrl-C (SIGINT) to go on, without ending the process at once.
     CtrlC,
+    /// Waits for Ctrl-C and then ends the process at once (`std::process::exit(130)`):
+    /// the program terminates immediately by design, as SIGTERM's default action does.
+    EndsOnCtrlC,
 }
 
 /// How a server starts, weakest evidence first.
@@ -191,9 +194,6 @@ pub struct CodeFacts<L> {
     /// SIGINT-only shutdown triggers: kind, the call's path, and the whole
     /// call expression (for fixes).
     pub ctrl_c: Vec<(CtrlC, L, L)>,
-    /// A Ctrl-C wait is followed at once by ending the process (`std::process::exit(130)`):
-    /// the program terminates immediately by design, as SIGTERM's default action does.
-    pub exits_on_ctrl_c: bool,
     /// `.disable_signals()` was called (actix-web, ntex).
     pub disables_signals: bool,
     pub routes: Vec<Route<L>>,
@@ -223,7 +223,6 @@ impl<L> CodeFacts<L> {
             && self.aliases.is_empty()
             && self.sigterm.is_empty()
             && self.ctrl_c.is_empty()
-            && !self.exits_on_ctrl_c
             && self.routes.is_empty()
     }
 }
@@ -289,7 +288,6 @@ pub fn analyze<'t, L>(
             impls: Vec::new(),
             sigterm: Vec::new(),
             ctrl_c: Vec::new(),
-            exits_on_ctrl_c: false,
             disables_signals: false,
             routes: Vec::new(),
         },
@@ -593,15 +591,13 @@ impl<'t, L> Analyzer<'_, 't, L> {
         };
         // A Ctrl-C wait whose next statement ends the process (`std::process::exit(130)`)
         // is no graceful shutdown: SIGTERM's default action ends it the same way.
-        let ctrl_c = ctrl_c.filter(|kind| {
-            let exits = match kind {
-                CtrlC::Tokio => self.exits_after(call.end),
-                CtrlC::CtrlcCrate => self.handler_exits(&call),
-            };
-            self.facts.exits_on_ctrl_c |= exits;
-            !exits
+        let exits = ctrl_c.is_some_and(|kind| match kind {
+            CtrlC::Tokio => self.exits_after(call.end),
+            CtrlC::CtrlcCrate => self.handler_exits(&call),
         });
-        if let Some(kind) = ctrl_c {
+        if exits {
+            self.event(EventKind::EndsOnCtrlC, tail2.clone(), span.clone());
+        } else if let Some(kind) = ctrl_c {
             let at = (self.locate)(span.clone());
             let whole = (self.locate)(call);
             self.facts.ctrl_c.push((kind, at, whole));

@@ -52,6 +52,11 @@ pub struct Summary {
     /// One path both starts a server and waits for Ctrl-C: the wait is the server's
     /// shutdown, not another mode's (a CLI client's).
     pub ctrl_c_while_serving: bool,
+    /// Every path ends the process at once on Ctrl-C ([`EventKind::EndsOnCtrlC`]).
+    pub ends_on_ctrl_c: bool,
+    /// A path starts a server and does not end the process at once on Ctrl-C: a server
+    /// whose stop, if any, is a graceful shutdown.
+    pub serves_unended: bool,
     /// A migration on a path that goes on in the same body (no `return` after it).
     live: Option<Reach>,
     /// Every path returns: nothing after it in the body runs.
@@ -82,6 +87,9 @@ impl Summary {
                 || next.ctrl_c_while_serving
                 || (self.serve.is_some() && next.ctrl_c)
                 || (self.ctrl_c && next.serve.is_some()),
+            ends_on_ctrl_c: self.ends_on_ctrl_c || next.ends_on_ctrl_c,
+            serves_unended: (self.serves_unended && !next.ends_on_ctrl_c)
+                || (next.serves_unended && !self.ends_on_ctrl_c),
             live: if next.exits {
                 None
             } else {
@@ -99,6 +107,8 @@ impl Summary {
             migrate_then_serve: self.migrate_then_serve.or(other.migrate_then_serve),
             ctrl_c: self.ctrl_c || other.ctrl_c,
             ctrl_c_while_serving: self.ctrl_c_while_serving || other.ctrl_c_while_serving,
+            ends_on_ctrl_c: self.ends_on_ctrl_c && other.ends_on_ctrl_c,
+            serves_unended: self.serves_unended || other.serves_unended,
             live: self.live.or(other.live),
             exits: self.exits && other.exits,
         }
@@ -116,6 +126,8 @@ impl Summary {
                 .map(|p| MigrateThenServe { via, ..p }),
             ctrl_c: self.ctrl_c,
             ctrl_c_while_serving: self.ctrl_c_while_serving,
+            ends_on_ctrl_c: self.ends_on_ctrl_c,
+            serves_unended: self.serves_unended,
             // The callee returns to the caller, which goes on after its migrations.
             live: self.migrate.map(reach),
             exits: false,
@@ -617,7 +629,9 @@ impl<'p> Scope<'p> {
                 .fold(Summary::default(), |acc, s| acc.then(self.step(id, s))),
             Step::Alt(steps) => steps
                 .iter()
-                .fold(Summary::default(), |acc, s| acc.or(self.step(id, s))),
+                .map(|s| self.step(id, s))
+                .reduce(Summary::or)
+                .unwrap_or_default(),
             Step::Event(ei) => {
                 let reach = Reach {
                     event: (id.0, *ei),
@@ -626,6 +640,7 @@ impl<'p> Scope<'p> {
                 match self.files()[id.0].facts.events[*ei].kind {
                     EventKind::Serve(server) => Summary {
                         serve: Some((server, reach)),
+                        serves_unended: true,
                         ..Summary::default()
                     },
                     EventKind::Migrate => Summary {
@@ -637,21 +652,26 @@ impl<'p> Scope<'p> {
                         ctrl_c: true,
                         ..Summary::default()
                     },
+                    EventKind::EndsOnCtrlC => Summary {
+                        ends_on_ctrl_c: true,
+                        ..Summary::default()
+                    },
                 }
             }
             Step::Exit => Summary {
                 exits: true,
                 ..Summary::default()
             },
-            Step::Call(ci) => {
-                self.names
-                    .callees(id, *ci)
-                    .into_iter()
-                    .fold(Summary::default(), |acc, callee| {
-                        let summary = self.memo.borrow().get(&callee).copied().unwrap_or_default();
-                        acc.or(summary.through((id.0, *ci), callee))
-                    })
-            }
+            Step::Call(ci) => self
+                .names
+                .callees(id, *ci)
+                .into_iter()
+                .map(|callee| {
+                    let summary = self.memo.borrow().get(&callee).copied().unwrap_or_default();
+                    summary.through((id.0, *ci), callee)
+                })
+                .reduce(Summary::or)
+                .unwrap_or_default(),
         }
     }
 

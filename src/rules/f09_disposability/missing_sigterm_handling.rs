@@ -24,17 +24,16 @@ impl Check for MissingSigtermHandling {
         let mut seen = BTreeSet::new();
         let Some(program) = cx.program() else { return };
         for (scope, servers) in program.servers() {
-            // Ctrl-C waits are TF0902's; a program that ends at once on Ctrl-C terminates
-            // immediately by design, as SIGTERM's default action does.
-            let has_ctrl_c = scope
-                .files()
-                .iter()
-                .any(|f| !f.facts.ctrl_c.is_empty() || f.facts.exits_on_ctrl_c);
+            // Ctrl-C waits are TF0902's.
+            let has_ctrl_c = scope.files().iter().any(|f| !f.facts.ctrl_c.is_empty());
             if has_ctrl_c || shuts_down_on_sigterm(project, scope, servers) {
                 continue;
             }
             for server in servers {
-                let Some((_, reach)) = server.run.serve else {
+                // A server that ends at once on Ctrl-C on every path it serves terminates
+                // immediately by design, as SIGTERM's default action does.
+                let Some((_, reach)) = server.run.serve.filter(|_| server.run.serves_unended)
+                else {
                     continue;
                 };
                 let serve = scope.event(reach.event);
