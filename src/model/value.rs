@@ -23,8 +23,8 @@ pub enum ValueKind {
     /// token replaced at deploy time (`SECRET_KEY_BASE`, `GOOGLE_API_KEY_VAL`).
     Reference,
     /// A marker asking to be replaced, which cannot be the real value: `<password>`,
-    /// `REPLACE_ME`, `YOUR_KEY_HERE`, `your-token`, `xxxx`, `****`, `{}`, `TODO`, `(truncated)`,
-    /// `example`, `do-not-use-insecure`.
+    /// `REPLACE_ME`, `YOUR_KEY_HERE`, `your-token`, `xxxx`, `****`, a masked value
+    /// (`sk-****…`), `{}`, `TODO`, `(truncated)`, `example`, `do-not-use-insecure`.
     Placeholder,
     /// A value that works but protects nothing: a dictionary or well-known default
     /// credential (`password`, `postgres`, `changeme`, `admin`), a sequential or dummy
@@ -112,11 +112,14 @@ pub fn is_public_key_name(key: &str) -> bool {
 }
 
 /// True when a value has a published public-key format: Stripe publishable keys
-/// (`pk_live_…`, `pk_test_…`) and Datadog browser client tokens (`pub` and 32 hex digits).
+/// (`pk_live_…`, `pk_test_…`), PostHog project keys (`phc_…`, write-only ingestion keys
+/// its docs tell apps to embed) and Datadog browser client tokens (`pub` and 32 hex
+/// digits).
 pub fn is_public_key_value(value: &str) -> bool {
     let v = value.trim();
     v.starts_with("pk_live_")
         || v.starts_with("pk_test_")
+        || v.starts_with("phc_")
         || v.strip_prefix("pub")
             .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -205,6 +208,7 @@ fn is_marker(v: &str, lower: &str) -> bool {
         || v.chars()
             .all(|c| matches!(c, 'x' | 'X' | '*' | '.' | '#' | '-' | '_' | '0' | '?'))
         || lower.starts_with("xxx")
+        || v.contains("****")
         || MARKER_WORDS.contains(&lower.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
         || ["your", "insert", "please", "put", "enter", "add"]
             .iter()
@@ -474,6 +478,8 @@ mod tests {
             "xxxxxxxx",
             "xxx-token",
             "****",
+            "sk-************************************",
+            "jina_************",
             "x",
             "{}",
             "{password}",
@@ -583,6 +589,9 @@ mod tests {
         }
         assert!(is_public_key_value("pubcee1dc56e7f5bd03397cc3624eb7961c"));
         assert!(is_public_key_value("pk_live_abc"));
+        assert!(is_public_key_value(
+            "phc_uXXl56plyvIBHj81WwXBLtdPElIRbm7keRTdUCmk8ll"
+        ));
         assert!(!is_public_key_value("sk_live_abc"));
     }
 }

@@ -107,6 +107,7 @@ cases! {
     TF0301__fail_tokens_and_named_secrets: "TF0301" / "fail-tokens-and-named-secrets",
     TF0301__fail_yaml: "TF0301" / "fail-yaml",
     TF0301__pass_local_dependency_stack: "TF0301" / "pass-local-dependency-stack",
+    TF0301__pass_masked_values_and_public_ingestion_keys: "TF0301" / "pass-masked-values-and-public-ingestion-keys",
     TF0301__pass_placeholders_and_tests: "TF0301" / "pass-placeholders-and-tests",
     TF0301__pass_scanner_pattern_examples: "TF0301" / "pass-scanner-pattern-examples",
     TF0301__pass_secret_lookalikes: "TF0301" / "pass-secret-lookalikes",
