@@ -346,6 +346,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     assign_toolchain_roles(&mut project, &toolchains, settings);
     assign_published_roles(&mut project, settings);
     assign_test_stack_roles(&mut project, settings);
+    assign_compose_part_roles(&mut project, settings);
     assign_dev_image_roles(&mut project, settings);
     assign_launch_script_roles(&mut project, settings);
     diagnostics.retain(|d| {
@@ -872,6 +873,51 @@ fn assign_test_stack_roles(project: &mut Project, settings: &Settings) {
     let changes: HashMap<String, Decision> = test_stacks::test_run_compose_files(project)
         .into_iter()
         .collect();
+    reassign_roles(project, settings, |_, f| changes.get(&f.path).cloned());
+}
+
+/// A compose file that only non-production compose files include or extend services of
+/// is part of their setup and takes the role of the first (a development stack's
+/// `include: [scripts/compose/portal.yml]`). Parts of parts follow.
+fn assign_compose_part_roles(project: &mut Project, settings: &Settings) {
+    let mut wholes_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut parts_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (whole, part) in &project.compose_parts {
+        wholes_of.entry(part).or_default().push(whole);
+        parts_of.entry(whole).or_default().push(part);
+    }
+    let mut role: HashMap<&str, Role> = project
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.role.role))
+        .collect();
+    let mut queue: Vec<&str> = wholes_of.keys().copied().collect();
+    let mut changes: HashMap<String, Decision> = HashMap::new();
+    while let Some(part) = queue.pop() {
+        if role.get(part) != Some(&Role::Production) || settings.configured_role(part).is_some() {
+            continue;
+        }
+        let wholes: Vec<(&str, Role)> = wholes_of[part]
+            .iter()
+            .filter_map(|w| Some((*w, *role.get(w)?)))
+            .collect();
+        let Some(&(whole, setup)) = wholes.first() else {
+            continue;
+        };
+        if wholes.iter().any(|(_, r)| *r == Role::Production) {
+            continue;
+        }
+        role.insert(part, setup);
+        let signal = format!("a part of `{whole}`, a {} setup", setup.name());
+        changes.insert(
+            part.to_string(),
+            Decision {
+                role: setup,
+                signal,
+            },
+        );
+        queue.extend(parts_of.get(part).into_iter().flatten().copied());
+    }
     reassign_roles(project, settings, |_, f| changes.get(&f.path).cloned());
 }
 

@@ -491,11 +491,14 @@ pub enum Fact {
 }
 
 /// What a YAML file contributes: the containers of its compose and Kubernetes documents,
-/// and the image names its skaffold or kustomize documents replace at deploy time.
+/// the compose files it is made of, and the image names its skaffold or kustomize
+/// documents replace at deploy time.
 #[derive(Debug, Clone, Default)]
 pub struct YamlFacts {
     pub containers: Vec<ContainerFacts>,
     pub replaced_images: Vec<String>,
+    /// (this file, a compose file it includes or extends services of), root-relative.
+    pub compose_parts: Vec<(String, String)>,
 }
 
 #[cfg(test)]

@@ -57,6 +57,8 @@ pub struct Project {
     pub processes: Vec<Process>,
     /// Fly.io app configs ([`crate::model::fly`]).
     pub fly_apps: Vec<FlyApp>,
+    /// (compose file, a compose file it includes or extends services of), root-relative.
+    pub compose_parts: Vec<(String, String)>,
     /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
     pub(crate) lock_texts: Mutex<HashMap<String, Option<String>>>,
     /// Chart directory → the values paths its templates use only in init containers
@@ -124,6 +126,7 @@ impl Project {
             Fact::Yaml(y) => {
                 self.containers.extend(y.containers);
                 self.replaced_images.extend(y.replaced_images);
+                self.compose_parts.extend(y.compose_parts);
             }
             Fact::Env(e) => self.env_files.push(e),
             Fact::Fly(f) => self.fly_apps.push(f),
