@@ -346,6 +346,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     assign_toolchain_roles(&mut project, &toolchains, settings);
     assign_published_roles(&mut project, settings);
     assign_test_stack_roles(&mut project, settings);
+    assign_backing_stack_roles(&mut project, settings);
     assign_compose_part_roles(&mut project, settings);
     assign_dev_image_roles(&mut project, settings);
     assign_launch_script_roles(&mut project, settings);
@@ -874,6 +875,25 @@ fn assign_test_stack_roles(project: &mut Project, settings: &Settings) {
         .into_iter()
         .collect();
     reassign_roles(project, settings, |_, f| changes.get(&f.path).cloned());
+}
+
+/// Compose files that run only backing services, some built from a Dockerfile on a
+/// backing-service image ([`Project::backing_only_composes`]), are the developer's local
+/// dependencies. (Those with images only are decided per file, [`role::of_compose`].)
+fn assign_backing_stack_roles(project: &mut Project, settings: &Settings) {
+    let changes: HashMap<String, Decision> = project
+        .backing_only_composes()
+        .into_iter()
+        .map(|(path, backing)| {
+            let backing: Vec<&str> = backing.into_iter().collect();
+            (path.to_string(), role::backing_only(&backing))
+        })
+        .collect();
+    reassign_roles(project, settings, |_, f| {
+        (f.role.role == Role::Production)
+            .then(|| changes.get(&f.path).cloned())
+            .flatten()
+    });
 }
 
 /// A compose file that only non-production compose files include or extend services of

@@ -606,17 +606,19 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
     let only_backing = !services.is_empty() && backing.len() == services.len();
     backing.sort_unstable();
     backing.dedup();
-    by_service.or_else(|| {
-        (!named_production && only_backing).then(|| {
-            Decision::new(
-                Role::Development,
-                format!(
-                    "every service runs a backing service ({}) and none runs the app",
-                    backing.join(", ")
-                ),
-            )
-        })
-    })
+    by_service.or_else(|| (!named_production && only_backing).then(|| backing_only(&backing)))
+}
+
+/// The role of a compose file whose every service runs one of the `backing` services
+/// and none the app: the developer's local dependencies.
+pub fn backing_only(backing: &[&str]) -> Decision {
+    Decision::new(
+        Role::Development,
+        format!(
+            "every service runs a backing service ({}) and none runs the app",
+            backing.join(", ")
+        ),
+    )
 }
 
 /// True when a compose service runs an emulator: its image names one

@@ -12,9 +12,10 @@ use crate::model::fly::FlyApp;
 use crate::model::helm;
 use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
-use crate::model::role::Role;
+use crate::model::role::{self, Role};
 use crate::model::source::{self, FileKind};
 use crate::parse::cargo::DepKind;
+use crate::parse::image::ImageRef;
 use crate::parse::text::LineIndex;
 
 mod extract;
@@ -396,6 +397,42 @@ impl Project {
                     })
                 })
             })
+    }
+
+    /// The compose files whose every service runs a backing service, by image or built from
+    /// a Dockerfile whose runtime stage is one (`FROM postgres` with an init script), with
+    /// the services' backing services: the developer's local dependencies, not the app.
+    /// Files named as the production deployment are not among them.
+    pub fn backing_only_composes(&self) -> BTreeMap<&str, BTreeSet<&'static str>> {
+        let dockerfiles: HashMap<&str, &DockerFacts> = self
+            .dockerfiles
+            .iter()
+            .map(|d| (d.path.as_str(), d))
+            .collect();
+        let mut found: BTreeMap<&str, Option<BTreeSet<&'static str>>> = BTreeMap::new();
+        for c in self.containers.iter().filter(|c| !c.kubernetes) {
+            let backing = match &c.dockerfile {
+                Some(d) => dockerfiles.get(d.as_str()).and_then(|d| d.backing_service),
+                None => c
+                    .image
+                    .as_deref()
+                    .and_then(|i| ImageRef::parse(i).backing_service()),
+            };
+            let entry = found
+                .entry(&c.path)
+                .or_insert_with(|| Some(BTreeSet::new()));
+            match (entry.as_mut(), backing) {
+                (Some(set), Some(b)) => {
+                    set.insert(b);
+                }
+                _ => *entry = None,
+            }
+        }
+        found
+            .into_iter()
+            .filter(|(path, _)| !role::names_production(path))
+            .filter_map(|(path, set)| Some((path, set?)))
+            .collect()
     }
 
     /// The Dockerfiles the deployment model calls production: a devcontainer or a CI image
