@@ -7,6 +7,7 @@
 //! Call targets are kept as name hashes, resolved later by name within the crate,
 //! so the facts of a whole workspace stay small.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -370,21 +371,21 @@ fn is_plain_call(t: &Tokens<'_>, from: usize, to: usize) -> bool {
     called
 }
 
-/// True when an `if` condition (tokens `from..to`) is an opt-in switch for migrations:
-/// it names one (`args.run_migrations`, `cfg.migrate_on_start`) without negating or
-/// skipping it (`!skip_migrations`, `no_migrate` keep migrating by default).
-fn opts_into_migrations(t: &Tokens<'_>, from: usize, to: usize) -> bool {
-    let words: Vec<String> = (from..to)
-        .filter_map(|i| t.ident(i))
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let negated = (from..to).any(|i| t.is_punct(i, '!') && !t.is_punct(i + 1, '='))
-        || words.iter().any(|w| {
-            ["skip", "no_", "disable", "without", "not_"]
-                .iter()
-                .any(|n| w.contains(n))
-        });
-    !negated && words.iter().any(|w| w.contains("migrat"))
+/// True when an `if` condition (tokens `from..to`) is a switch for migrations: it names
+/// one in a setting or variable name (`args.run_migrations`, `cfg.migrate_on_start`,
+/// `!args.no_migrations`, `env::var("SKIP_MIGRATIONS")`), not a call that migrates
+/// (`if db.migrate().await.is_err()`). Opt-in or opt-out, whether a start migrates is
+/// the operator's choice, and the one-off way exists.
+fn switches_migrations(t: &Tokens<'_>, from: usize, to: usize) -> bool {
+    (from..to).any(|i| {
+        let called = t.is_open(i + 1, '(') || t.is_punct(i + 1, '!');
+        let word = match t.kind(i) {
+            Some(Kind::Ident) if !called => t.ident(i).map(Cow::Borrowed),
+            Some(Kind::Str | Kind::RawStr) => t.str_value(i),
+            _ => None,
+        };
+        word.is_some_and(|w| w.to_ascii_lowercase().contains("migrat"))
+    })
 }
 
 /// The longest receiver a method call is read through, in tokens: `sqlx::migrate!("./m")`
@@ -1133,8 +1134,9 @@ impl<'t, L> Analyzer<'_, 't, L> {
             } else {
                 self.push(condition);
             }
-            // `if args.run_migrations { .. }`: an opt-in run, not every start.
-            branches.push(if opts_into_migrations(t, at + 1, open) {
+            // `if args.run_migrations { .. }`, `if !args.no_migrations { .. }`: a
+            // switched run, not every start.
+            branches.push(if switches_migrations(t, at + 1, open) {
                 Step::Seq(Vec::new())
             } else {
                 branch
