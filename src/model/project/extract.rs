@@ -257,6 +257,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
             let compose_parts: Vec<(String, String)> = file
                 .yaml()
                 .iter()
+                .filter(|doc| doc.kind == DocKind::Compose)
                 .flat_map(|doc| compose_parts(&doc.node))
                 .map(|part| join_path(&dir, &part))
                 .filter(|part| *part != file.path)
