@@ -1102,6 +1102,36 @@ fn hadolint_ignores_are_adopted_for_the_whole_instruction() {
     );
 }
 
+/// A server binary that starts one of two servers per run gets one finding, at the
+/// first, with the other server start as a related location.
+#[test]
+fn a_sigterm_finding_relates_the_other_server_start() {
+    let case = common::repo().join("fixtures/TF0901/fail-two-protocols-one-finding");
+    let dir = common::scratch_repo(&case);
+    let (_, out, _) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF0901", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = v["diagnostics"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{out}");
+    let related: Vec<String> = findings[0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{} {}",
+                r["path"].as_str().unwrap(),
+                r["line"],
+                r["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        related.contains(&"src/http1.rs:3 also starts a server here (`axum::serve`)".to_string()),
+        "{related:?}"
+    );
+}
+
 /// A migration behind a trait method shows every implementation that migrates (each
 /// start runs one of them), and none of a dev-dependency's code, which never runs in the
 /// server.

@@ -43,6 +43,9 @@ pub struct MigrateThenServe {
 pub struct Summary {
     /// The strongest server start reached (first of equals).
     pub serve: Option<(Server, Reach)>,
+    /// A server start reached through another call than `serve` (a second protocol's
+    /// server, another mode's), for related locations.
+    pub also_serve: Option<Reach>,
     /// The first migration reached.
     pub migrate: Option<Reach>,
     /// A migration followed, on the same path, by a server start.
@@ -69,8 +72,10 @@ impl Summary {
         if self.exits {
             return self;
         }
+        let (serve, also_serve) = serves(&self, &next);
         Summary {
-            serve: stronger(self.serve, next.serve),
+            serve,
+            also_serve,
             migrate: self.migrate.or(next.migrate),
             migrate_then_serve: self
                 .migrate_then_serve
@@ -101,8 +106,10 @@ impl Summary {
 
     /// Either `self` or `other`.
     fn or(self, other: Summary) -> Summary {
+        let (serve, also_serve) = serves(&self, &other);
         Summary {
-            serve: stronger(self.serve, other.serve),
+            serve,
+            also_serve,
             migrate: self.migrate.or(other.migrate),
             migrate_then_serve: self.migrate_then_serve.or(other.migrate_then_serve),
             ctrl_c: self.ctrl_c || other.ctrl_c,
@@ -120,6 +127,7 @@ impl Summary {
         let reach = |r: Reach| Reach { via, ..r };
         Summary {
             serve: self.serve.map(|(kind, r)| (kind, reach(r))),
+            also_serve: self.also_serve.map(reach),
             migrate: self.migrate.map(reach),
             migrate_then_serve: self
                 .migrate_then_serve
@@ -133,6 +141,26 @@ impl Summary {
             exits: false,
         }
     }
+}
+
+/// The server starts of `a` and `b` together: the stronger, and one reached through
+/// another call (two events of one body, `Server::builder(..)` then `.serve(..)`, are
+/// one server).
+fn serves(a: &Summary, b: &Summary) -> (Option<(Server, Reach)>, Option<Reach>) {
+    let serve = stronger(a.serve, b.serve);
+    let chosen = serve.map(|(_, r)| r);
+    let known = a
+        .also_serve
+        .or(b.also_serve)
+        .filter(|r| chosen.is_none_or(|c| c.event != r.event));
+    let also = known.or_else(|| {
+        [a.serve, b.serve]
+            .into_iter()
+            .flatten()
+            .map(|(_, r)| r)
+            .find(|r| chosen.is_none_or(|c| c.event != r.event && c.via != r.via))
+    });
+    (serve, also)
 }
 
 fn stronger(a: Option<(Server, Reach)>, b: Option<(Server, Reach)>) -> Option<(Server, Reach)> {

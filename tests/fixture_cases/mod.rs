@@ -201,6 +201,7 @@ cases! {
     TF0901__fail_socket_server_after_a_check: "TF0901" / "fail-socket-server-after-a-check",
     TF0901__fail_test_module_imports_stay_in_tests: "TF0901" / "fail-test-module-imports-stay-in-tests",
     TF0901__fail_threaded_http_server_joined_forever: "TF0901" / "fail-threaded-http-server-joined-forever",
+    TF0901__fail_two_protocols_one_finding: "TF0901" / "fail-two-protocols-one-finding",
     TF0901__pass_builder_returns_another_type: "TF0901" / "pass-builder-returns-another-type",
     TF0901__pass_ends_at_once_on_ctrl_c: "TF0901" / "pass-ends-at-once-on-ctrl-c",
     TF0901__pass_frameworks: "TF0901" / "pass-frameworks",

@@ -59,6 +59,13 @@ impl Check for MissingSigtermHandling {
                 for (location, label) in scope.chain_related(&calls) {
                     d.with_related(location, label);
                 }
+                if let Some(also) = server.run.also_serve {
+                    let label = scope.event(also.event).label.as_str();
+                    d.with_related(
+                        scope.event_at(also.event),
+                        format!("also starts a server here (`{label}`)"),
+                    );
+                }
             }
         }
     }
