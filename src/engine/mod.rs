@@ -900,6 +900,9 @@ fn assign_backing_stack_roles(project: &mut Project, settings: &Settings) {
 /// is part of their setup and takes the role of the first (a development stack's
 /// `include: [scripts/compose/portal.yml]`). Parts of parts follow.
 fn assign_compose_part_roles(project: &mut Project, settings: &Settings) {
+    if project.compose_parts.is_empty() {
+        return;
+    }
     let mut wholes_of: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut parts_of: HashMap<&str, Vec<&str>> = HashMap::new();
     for (whole, part) in &project.compose_parts {
