@@ -99,6 +99,9 @@ pub enum EventKind {
 /// How a server starts, weakest evidence first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Server {
+    /// A `loop` with no way out (`break`, `return`, `process::exit`): a worker that runs
+    /// until it is stopped. A server only in a binary a production deployment runs.
+    Loop,
     /// A bare listening socket (`TcpListener::bind`).
     Socket,
     /// A server framework or queue consumer.
@@ -346,6 +349,62 @@ fn exits(t: &Tokens<'_>, open: usize, close: usize) -> bool {
             return true;
         }
         i = t.next(i).max(i + 1);
+    }
+    false
+}
+
+/// True when the `loop` at `at` runs until the process is stopped: its body has no way
+/// out (`break`, `return`, `process::exit`; an error `?` ends it only when something
+/// fails), and it is not a background task handed to a `spawn` call.
+fn endless(t: &Tokens<'_>, at: usize) -> bool {
+    t.is_open(at + 1, '{') && !leaves(t, at + 1, true) && !spawned(t, at)
+}
+
+/// True when the loop body `{ .. }` at `open` can be left: a `return`, a
+/// `process::exit`, a labeled `break` or, when `own` (the body is the loop's own, not a
+/// nested loop's), a plain `break` outside nested loops.
+fn leaves(t: &Tokens<'_>, open: usize, own: bool) -> bool {
+    let close = t.pair(open);
+    let mut i = open + 1;
+    while i < close {
+        let exit = t.is_ident(i, "exit") && i >= 2 && t.is_joint(i - 2, ':', ':');
+        let labeled = matches!(t.kind(i + 1), Some(Kind::Lifetime));
+        if t.is_ident(i, "return") || exit || (t.is_ident(i, "break") && (own || labeled)) {
+            return true;
+        }
+        let nested = t.is_ident(i, "loop")
+            || t.is_ident(i, "while")
+            || (t.is_ident(i, "for") && !t.is_punct(i + 1, '<'));
+        if nested {
+            let mut body = i + 1;
+            while body < close && !t.is_open(body, '{') {
+                body = t.next(body).max(body + 1);
+            }
+            if body < close {
+                if leaves(t, body, false) {
+                    return true;
+                }
+                i = t.pair(body) + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+/// True when the code at `at` is inside the arguments of a `spawn` call
+/// (`tokio::spawn(async move { .. })`, `thread::spawn(move || ..)`), within its function.
+fn spawned(t: &Tokens<'_>, at: usize) -> bool {
+    let mut j = at;
+    while j > 0 {
+        j -= 1;
+        match t.kind(j) {
+            Some(Kind::Close(_)) => j = t.pair(j),
+            Some(Kind::Open('(')) if j > 0 && t.text(j - 1).starts_with("spawn") => return true,
+            Some(Kind::Ident) if t.is_ident(j, "fn") => return false,
+            _ => {}
+        }
     }
     false
 }
@@ -1016,6 +1075,9 @@ impl<'t, L> Analyzer<'_, 't, L> {
             "if" => return self.if_expr(i, to),
             "let" => self.let_binding(i, to),
             "match" => return self.match_expr(i, to),
+            "loop" if endless(t, i) => {
+                self.event(EventKind::Serve(Server::Loop), "loop", t.span(i));
+            }
             "SIGTERM" | "TERM_SIGNALS" => self.facts.sigterm.push((self.locate)(t.span(i))),
             _ => {}
         }
@@ -1634,6 +1696,41 @@ mod tests {
 
     fn path(p: &str) -> Target {
         Target::Path(p.split("::").map(sym).collect())
+    }
+
+    #[test]
+    fn endless_loops_are_worker_loops() {
+        let loops = |body: &str| {
+            facts(&format!("async fn main() {{ {body} }}"))
+                .events
+                .iter()
+                .filter(|e| e.kind == EventKind::Serve(Server::Loop))
+                .count()
+        };
+        assert_eq!(loops("loop { poll().await; }"), 1);
+        assert_eq!(
+            loops("loop { while let Some(m) = s.next().await { if m { break; } } }"),
+            1
+        );
+        assert_eq!(
+            loops("loop { for m in batch() { if m { break; } } sleep().await; }"),
+            1
+        );
+        assert_eq!(
+            loops("loop { match next() { Some(m) => save(m), None => break } }"),
+            0
+        );
+        assert_eq!(
+            loops("'run: loop { loop { if done() { break 'run; } } }"),
+            0
+        );
+        assert_eq!(loops("loop { if done() { return; } }"), 0);
+        assert_eq!(loops("loop { if done() { std::process::exit(0) } }"), 0);
+        assert_eq!(
+            loops("tokio::spawn(async move { loop { tick().await; } });"),
+            0
+        );
+        assert_eq!(loops("std::thread::spawn(move || loop { tick(); });"), 0);
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub struct Reach {
     via: Option<(CallRef, FnId)>,
 }
 
-/// A migration followed, on the same path, by a server start; `via` is the call
+/// A migration followed, on the same path, by a server start (not a worker's loop); `via` is the call
 /// through which the function reaches the place where both are reached.
 #[derive(Debug, Clone, Copy)]
 pub struct MigrateThenServe {
@@ -83,7 +83,7 @@ impl Summary {
                 .or_else(|| {
                     Some(MigrateThenServe {
                         migrate: self.live?,
-                        serve: next.serve?.1,
+                        serve: next.serve.filter(|(s, _)| *s != Server::Loop)?.1,
                         via: None,
                     })
                 }),
@@ -143,8 +143,8 @@ impl Summary {
     }
 }
 
-/// The server starts of `a` and `b` together: the stronger, and one reached through
-/// another call (two events of one body, `Server::builder(..)` then `.serve(..)`, are
+/// The server starts of `a` and `b` together: the stronger, and a server (not a worker's
+/// loop) reached through another call (two events of one body, `Server::builder(..)` then `.serve(..)`, are
 /// one server).
 fn serves(a: &Summary, b: &Summary) -> (Option<(Server, Reach)>, Option<Reach>) {
     let serve = stronger(a.serve, b.serve);
@@ -157,6 +157,7 @@ fn serves(a: &Summary, b: &Summary) -> (Option<(Server, Reach)>, Option<Reach>) 
         [a.serve, b.serve]
             .into_iter()
             .flatten()
+            .filter(|(s, _)| *s != Server::Loop)
             .map(|(_, r)| r)
             .find(|r| chosen.is_none_or(|c| c.event != r.event && c.via != r.via))
     });
@@ -177,6 +178,13 @@ pub struct ServerBin<'p> {
     /// Its entry function.
     pub entry: FnId,
     pub run: Summary,
+}
+
+impl ServerBin<'_> {
+    /// True when it serves traffic, not only runs a worker's loop.
+    pub fn serves_traffic(&self) -> bool {
+        self.run.serve.is_some_and(|(s, _)| s != Server::Loop)
+    }
 }
 
 /// Whole-program answers, asked by several project rules of one run: each crate's
@@ -235,16 +243,29 @@ impl Programs for Program<'_> {
                 .filter(|&i| may_serve(project, &project.cargo[i]))
                 .filter_map(|i| {
                     let scope = self.scope_at(i);
+                    // An endless loop is a long-running worker only in a binary that a
+                    // production deployment runs (a CLI's REPL is not one).
+                    let deployed = OnceCell::new();
+                    let runs = |server: Server| {
+                        server != Server::Loop
+                            || *deployed.get_or_init(|| {
+                                project.deployed_by_files(&project.cargo[i], |p| {
+                                    project.role_of(p) == Some(Role::Production)
+                                })
+                            })
+                    };
                     let bins: Vec<ServerBin<'_>> = scope
                         .binaries()
                         .into_iter()
                         .filter_map(|bin| {
                             let run = scope.function(bin.entry);
-                            run.serve.is_some().then_some(ServerBin {
-                                bin: bin.path,
-                                entry: bin.entry,
-                                run,
-                            })
+                            run.serve
+                                .is_some_and(|(s, _)| runs(s))
+                                .then_some(ServerBin {
+                                    bin: bin.path,
+                                    entry: bin.entry,
+                                    run,
+                                })
                         })
                         .collect();
                     (!bins.is_empty()).then_some((i, bins))

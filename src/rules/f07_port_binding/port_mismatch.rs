@@ -90,7 +90,7 @@ impl Check for PortMismatch {
     }
 }
 
-/// The names of the binaries of `krate` whose `main` starts a server
+/// The names of the binaries of `krate` whose `main` starts a server (not only a worker's loop)
 /// ([`Programs::servers`]); `None` without the whole-program view.
 fn serving_bins(program: Option<&dyn Programs>, krate: &CargoFacts) -> Option<BTreeSet<String>> {
     let program = program?;
@@ -99,7 +99,11 @@ fn serving_bins(program: Option<&dyn Programs>, krate: &CargoFacts) -> Option<BT
             .servers()
             .iter()
             .filter(|(scope, _)| scope.krate.path == krate.path)
-            .flat_map(|(_, bins)| bins.iter().filter_map(|b| krate.bin_name_of(b.bin)))
+            .flat_map(|(_, bins)| {
+                bins.iter()
+                    .filter(|b| b.serves_traffic())
+                    .filter_map(|b| krate.bin_name_of(b.bin))
+            })
             .collect(),
     )
 }

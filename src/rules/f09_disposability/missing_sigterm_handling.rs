@@ -1,7 +1,8 @@
-//! TF0901 missing-sigterm-handling: a server binary that never handles SIGTERM.
+//! TF0901 missing-sigterm-handling: a server or worker binary that never handles SIGTERM.
 
 use std::collections::BTreeSet;
 
+use crate::model::flow::Server;
 use crate::model::program::shuts_down_on_sigterm;
 use crate::rules::prelude::*;
 
@@ -14,7 +15,7 @@ declare_rule! {
         stability: Stable,
         since: "0.1.0",
         kinds: [Rust, Cargo],
-        summary: "a long-running server binary has no SIGTERM-aware shutdown anywhere in its crate",
+        summary: "a long-running server or worker binary has no SIGTERM-aware shutdown anywhere in its crate",
         facts: [Flow],
     }
 }
@@ -32,7 +33,7 @@ impl Check for MissingSigtermHandling {
             for server in servers {
                 // A server that ends at once on Ctrl-C on every path it serves terminates
                 // immediately by design, as SIGTERM's default action does.
-                let Some((_, reach)) = server.run.serve.filter(|_| server.run.serves_unended)
+                let Some((kind, reach)) = server.run.serve.filter(|_| server.run.serves_unended)
                 else {
                     continue;
                 };
@@ -48,13 +49,26 @@ impl Check for MissingSigtermHandling {
                 };
                 let calls = scope.chain(Some(reach), |s| s.serve.map(|(_, r)| r));
                 let through = scope.through(server.entry, &calls);
+                let (runs, work, help) = if kind == Server::Loop {
+                    (
+                        "a worker loop here (`loop` with no way out, in a binary a production deployment runs".to_string(),
+                        "mid-task",
+                        "stop gracefully on SIGTERM: `tokio::select!` each turn of the loop against `tokio::signal::unix::signal(SignalKind::terminate())` and leave the loop after the work in hand",
+                    )
+                } else {
+                    (
+                        format!("a server here (`{}`", serve.label),
+                        "mid-request",
+                        "shut down gracefully on SIGTERM: wait on `tokio::signal::unix::signal(SignalKind::terminate())` (with `ctrl_c()` in a `tokio::select!`) and pass that future to `with_graceful_shutdown`",
+                    )
+                };
                 let d = cx.report(
                     at,
                     format!(
-                        "the binary `{}` runs a server here (`{}`{disabled}){through}, but nothing in its crate handles SIGTERM: on every deploy or scale-in SIGTERM kills it mid-request (or, as PID 1 in a container, is ignored until SIGKILL)",
-                        server.bin, serve.label
+                        "the binary `{}` runs {runs}{disabled}){through}, but nothing in its crate handles SIGTERM: on every deploy or scale-in SIGTERM kills it {work} (or, as PID 1 in a container, is ignored until SIGKILL)",
+                        server.bin
                     ),
-                    "shut down gracefully on SIGTERM: wait on `tokio::signal::unix::signal(SignalKind::terminate())` (with `ctrl_c()` in a `tokio::select!`) and pass that future to `with_graceful_shutdown`",
+                    help,
                 );
                 for (location, label) in scope.chain_related(&calls) {
                     d.with_related(location, label);
