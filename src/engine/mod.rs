@@ -262,6 +262,10 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             FileKind::Toml,
         ]);
     }
+    // Whether a Dockerfile is the release comes from the packages it ships, too.
+    if needed.contains(&FileKind::Dockerfile) {
+        needed.insert(FileKind::Cargo);
+    }
     let tracked = if req.in_git {
         project::tracked_files(&req.root)
     } else {
@@ -832,13 +836,32 @@ fn assign_toolchain_roles(
 /// (`.devcontainer/`, `Dockerfile.ci`) keeps its say.
 fn assign_published_roles(project: &mut Project, settings: &Settings) {
     reassign_roles(project, settings, |project, f| {
-        let eligible = f.kind == FileKind::Dockerfile
-            && matches!(f.role.role, Role::Development | Role::Ci)
-            && role::only_in_generic_directory(&f.path);
+        let eligible =
+            f.kind == FileKind::Dockerfile && matches!(f.role.role, Role::Development | Role::Ci);
         let pipeline = eligible.then(|| project.pipelines().publishing(&f.path))??;
+        if role::only_in_generic_directory(&f.path) {
+            return Some(Decision {
+                role: Role::Production,
+                signal: format!("`{pipeline}` builds and pushes it"),
+            });
+        }
+        // Named as a CI or development image, it is the release when the pipeline that
+        // pushes it names its images after a package of the workspace with a binary.
+        let app = project
+            .pipelines()
+            .tagged_repositories(pipeline)
+            .into_iter()
+            .find(|name| {
+                project
+                    .cargo
+                    .iter()
+                    .any(|c| c.has_bin && !c.is_tooling() && c.names().contains(name))
+            })?;
         Some(Decision {
             role: Role::Production,
-            signal: format!("`{pipeline}` builds and pushes it"),
+            signal: format!(
+                "`{pipeline}` pushes it as the image `{app}`, named after a package of the workspace"
+            ),
         })
     });
 }

@@ -211,6 +211,22 @@ impl Pipelines {
 }
 
 impl Pipelines {
+    /// The repository names (last path component, no tag) of the images the pipeline at
+    /// `path` tags (`n0computer/iroh-relay:${{ inputs.version }}` → `iroh-relay`).
+    pub fn tagged_repositories(&self, path: &str) -> Vec<String> {
+        let Some((_, text)) = self.files.iter().find(|(p, _)| p == path) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = tag_templates(text)
+            .iter()
+            .map(|t| repository_name(t))
+            .filter(|n| !n.contains(['$', '{']))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// True when a pipeline tags images named `name` (without tag or digest): a `tags:` or
     /// `images:` value, or the reference after `-t`/`--tag` of a build command, matches it.
     /// An expression (`${{ github.repository }}`, `$IMAGE`) stands for any text, a
