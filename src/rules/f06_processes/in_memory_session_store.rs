@@ -43,10 +43,11 @@ const SESSION_CRATES: &[&str] = &[
 
 impl Check for InMemorySessionStore {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
+        // The tree is there only when the prefilter admitted the file, so ask for it first.
+        let Some(ast) = file.rust() else { return };
         let Some(krate) = SESSION_CRATES.iter().find(|c| file.text.contains(*c)) else {
             return;
         };
-        let Some(ast) = file.rust() else { return };
         let mut v = Stores(Vec::new());
         v.visit_file(ast);
         for (store, span) in v.0 {
