@@ -535,7 +535,8 @@ fn deployments_follow_cfg_excluded_module_declarations() {
     );
 }
 
-/// Rust packages that no production deployment file builds are not production code.
+/// Rust packages that no production deployment file builds, code and manifest, are not
+/// production; the workspace root's manifest stays with its deployed member.
 #[test]
 fn deployments_marks_packages_no_image_builds() {
     let server =
@@ -558,11 +559,18 @@ fn deployments_marks_packages_no_image_builds() {
         out.starts_with("deployed packages (1)\n  server  (by Dockerfile)\n"),
         "{out}"
     );
-    assert!(out.contains("  server/src/main.rs\n"), "{out}");
+    assert!(
+        out.contains("production (4 files)\n  Cargo.toml\n  Dockerfile\n  server/Cargo.toml\n  server/src/main.rs\n"),
+        "{out}"
+    );
     assert!(
         out.contains(
-            "not-deployed (1 files)\n  tool/src/main.rs  (package `tool` is not deployed: "
+            "not-deployed (2 files)\n  tool/Cargo.toml  (package `tool` is not deployed: "
         ),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  tool/src/main.rs  (package `tool` is not deployed: "),
         "{out}"
     );
 }

@@ -251,19 +251,14 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         .iter()
         .flat_map(|r| r.meta().kinds.iter().copied())
         .collect();
-    // Which Rust code is deployed, and how it is stopped, comes from the deployment files
-    // (Fly configs are TOML): the model reads them whichever rules are selected, so
-    // `--select` never changes a Rust finding.
-    if needed.contains(&FileKind::Rust) {
-        needed.extend([
-            FileKind::Cargo,
-            FileKind::Dockerfile,
-            FileKind::Yaml,
-            FileKind::Toml,
-        ]);
+    // Which packages (their code and manifests) are deployed, and how they are stopped,
+    // comes from the deployment files (Fly configs are TOML), and whether a Dockerfile is
+    // the release from the packages it ships: the model reads them whichever rules are
+    // selected, so `--select` never changes a finding.
+    if needed.contains(&FileKind::Rust) || needed.contains(&FileKind::Cargo) {
+        needed.extend([FileKind::Dockerfile, FileKind::Yaml, FileKind::Toml]);
     }
-    // Whether a Dockerfile is the release comes from the packages it ships, too.
-    if needed.contains(&FileKind::Dockerfile) {
+    if needed.contains(&FileKind::Dockerfile) || needed.contains(&FileKind::Rust) {
         needed.insert(FileKind::Cargo);
     }
     let tracked = if req.in_git {
@@ -696,8 +691,16 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<Deplo
     };
     let deployed = project.with_workspace_deps(roots.iter().copied());
     let listed = deployed_listing(project, &roots, &deployed, is_production);
+    // A workspace root's manifest also declares its deployed members' workspace.
+    let deployed_workspaces: HashSet<String> = deployed
+        .iter()
+        .map(|&i| project.workspace_root(&project.cargo[i]).path.clone())
+        .collect();
     reassign_roles(project, settings, |project, f| {
-        if f.kind != FileKind::Rust || f.role.role != Role::Production {
+        let package_manifest = f.kind == FileKind::Cargo
+            && !deployed_workspaces.contains(&f.path)
+            && project.crate_of(&f.path).is_some_and(|c| c.path == f.path);
+        if !(f.kind == FileKind::Rust || package_manifest) || f.role.role != Role::Production {
             return None;
         }
         let krate = project.crate_of(&f.path)?;
