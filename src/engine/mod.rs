@@ -258,7 +258,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     if needed.contains(&FileKind::Rust) || needed.contains(&FileKind::Cargo) {
         needed.extend([FileKind::Dockerfile, FileKind::Yaml, FileKind::Toml]);
     }
-    if needed.contains(&FileKind::Dockerfile) || needed.contains(&FileKind::Rust) {
+    if needed.contains(&FileKind::Dockerfile) {
         needed.insert(FileKind::Cargo);
     }
     let tracked = if req.in_git {

@@ -29,8 +29,8 @@ pub struct Reach {
     via: Option<(CallRef, FnId)>,
 }
 
-/// A migration followed, on the same path, by a server start (not a worker's loop); `via` is the call
-/// through which the function reaches the place where both are reached.
+/// A migration followed, on the same path, by a server start (not a worker's loop); `via`
+/// is the call through which the function reaches the place where both are reached.
 #[derive(Debug, Clone, Copy)]
 pub struct MigrateThenServe {
     pub migrate: Reach,
@@ -144,8 +144,8 @@ impl Summary {
 }
 
 /// The server starts of `a` and `b` together: the stronger, and a server (not a worker's
-/// loop) reached through another call (two events of one body, `Server::builder(..)` then `.serve(..)`, are
-/// one server).
+/// loop) reached through another call (two events of one body, `Server::builder(..)` then
+/// `.serve(..)`, are one server).
 fn serves(a: &Summary, b: &Summary) -> (Option<(Server, Reach)>, Option<Reach>) {
     let serve = stronger(a.serve, b.serve);
     let chosen = serve.map(|(_, r)| r);

@@ -90,8 +90,8 @@ impl Check for PortMismatch {
     }
 }
 
-/// The names of the binaries of `krate` whose `main` starts a server (not only a worker's loop)
-/// ([`Programs::servers`]); `None` without the whole-program view.
+/// The names of the binaries of `krate` whose `main` starts a server, not only a worker's
+/// loop ([`Programs::servers`]); `None` without the whole-program view.
 fn serving_bins(program: Option<&dyn Programs>, krate: &CargoFacts) -> Option<BTreeSet<String>> {
     let program = program?;
     Some(

@@ -49,15 +49,18 @@ impl Check for MissingSigtermHandling {
                 };
                 let calls = scope.chain(Some(reach), |s| s.serve.map(|(_, r)| r));
                 let through = scope.through(server.entry, &calls);
-                let (runs, work, help) = if kind == Server::Loop {
+                let (what, detail, work, help) = if kind == Server::Loop {
                     (
-                        "a worker loop here (`loop` with no way out, in a binary a production deployment runs".to_string(),
+                        "a worker loop",
+                        "`loop` with no way out, in a binary a production deployment runs"
+                            .to_string(),
                         "mid-task",
                         "stop gracefully on SIGTERM: `tokio::select!` each turn of the loop against `tokio::signal::unix::signal(SignalKind::terminate())` and leave the loop after the work in hand",
                     )
                 } else {
                     (
-                        format!("a server here (`{}`", serve.label),
+                        "a server",
+                        format!("`{}`", serve.label),
                         "mid-request",
                         "shut down gracefully on SIGTERM: wait on `tokio::signal::unix::signal(SignalKind::terminate())` (with `ctrl_c()` in a `tokio::select!`) and pass that future to `with_graceful_shutdown`",
                     )
@@ -65,7 +68,7 @@ impl Check for MissingSigtermHandling {
                 let d = cx.report(
                     at,
                     format!(
-                        "the binary `{}` runs {runs}{disabled}){through}, but nothing in its crate handles SIGTERM: on every deploy or scale-in SIGTERM kills it {work} (or, as PID 1 in a container, is ignored until SIGKILL)",
+                        "the binary `{}` runs {what} here ({detail}{disabled}){through}, but nothing in its crate handles SIGTERM: on every deploy or scale-in SIGTERM kills it {work} (or, as PID 1 in a container, is ignored until SIGKILL)",
                         server.bin
                     ),
                     help,
