@@ -691,19 +691,21 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<Deplo
     };
     let deployed = project.with_workspace_deps(roots.iter().copied());
     let listed = deployed_listing(project, &roots, &deployed, is_production);
-    // A workspace root's manifest also declares its deployed members' workspace.
     let deployed_workspaces: HashSet<String> = deployed
         .iter()
         .map(|&i| project.workspace_root(&project.cargo[i]).path.clone())
         .collect();
     reassign_roles(project, settings, |project, f| {
-        let package_manifest = f.kind == FileKind::Cargo
-            && !deployed_workspaces.contains(&f.path)
-            && project.crate_of(&f.path).is_some_and(|c| c.path == f.path);
-        if !(f.kind == FileKind::Rust || package_manifest) || f.role.role != Role::Production {
+        if !matches!(f.kind, FileKind::Rust | FileKind::Cargo) || f.role.role != Role::Production {
             return None;
         }
         let krate = project.crate_of(&f.path)?;
+        // Of manifests, the package's own, unless it declares a deployed member's workspace.
+        if f.kind == FileKind::Cargo
+            && (krate.path != f.path || deployed_workspaces.contains(&f.path))
+        {
+            return None;
+        }
         let index = project.crate_index(krate)?;
         let (name, _) = krate.manifest.package.as_ref()?;
         (!deployed.contains(&index)).then(|| Decision {
