@@ -109,6 +109,14 @@ fn build(root: &Path) {
     symlink("a", root.join("links/b")).unwrap();
     symlink("/etc/hostname", root.join("links/outside.yaml")).unwrap();
     symlink("..", root.join("links/parent")).unwrap();
+    write(root, "links/real/compose.yaml", b"services: {}\n");
+    symlink("real/./compose.yaml", root.join("links/in-repo.yaml")).unwrap();
+    symlink(
+        "parent/links/real/compose.yaml",
+        root.join("links/via-link.yaml"),
+    )
+    .unwrap();
+    symlink("../../escape.yaml", root.join("links/escape.yaml")).unwrap();
     write(root, "locked/Dockerfile", b"FROM rust:latest\n");
     std::fs::set_permissions(
         root.join("locked/Dockerfile"),
@@ -188,6 +196,8 @@ fn hostile_repository() {
         "huge/big.rs",
         "fifo/docker-compose.yml",
         "links/outside.yaml",
+        "links/via-link.yaml",
+        "links/escape.yaml",
     ] {
         assert_eq!(
             at(path, "TF0004"),
@@ -195,6 +205,8 @@ fn hostile_repository() {
             "{path} not reported once as skipped:\n{stdout}"
         );
     }
+    // A link to a file of the repository adds nothing: the file is linted where it is.
+    assert_eq!(at("links/in-repo.yaml", "TF0004"), 0, "{stdout}");
     // Too deep to parse safely: a parse error, not a stack overflow.
     for path in [
         "deep/flow.yaml",

@@ -1096,6 +1096,10 @@ impl Walk<'_> {
             })
         };
         if file_type.is_symlink() {
+            // The file a link points at inside the repository is linted where it is.
+            if links_to_a_file_in(&req.root, path) {
+                return None;
+            }
             return Some(skipped(
                 &rel,
                 "symbolic link not followed; lint its target instead".into(),
@@ -1428,6 +1432,39 @@ fn push(
 }
 
 /// Root-relative, `/`-separated path (the path itself when outside the root).
+/// True when the symbolic link at `link` (absolute, inside `root`) names a regular file
+/// inside `root` through no other link (`deny.toml -> ../../deny.toml`). Only the link and
+/// the entries of its target's path inside `root` are examined; nothing outside is.
+fn links_to_a_file_in(root: &Path, link: &Path) -> bool {
+    let (Ok(target), Some(dir)) = (std::fs::read_link(link), link.parent()) else {
+        return false;
+    };
+    let Ok(from_root) = dir.join(target).strip_prefix(root).map(Path::to_path_buf) else {
+        return false;
+    };
+    let mut inside = Vec::new();
+    for part in from_root.components() {
+        match part {
+            std::path::Component::Normal(name) => inside.push(name),
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if inside.pop().is_some() => {}
+            _ => return false,
+        }
+    }
+    let mut at = root.to_path_buf();
+    let last = inside.len();
+    inside.into_iter().enumerate().all(|(i, name)| {
+        at.push(name);
+        std::fs::symlink_metadata(&at).is_ok_and(|m| {
+            if i + 1 == last {
+                m.file_type().is_file()
+            } else {
+                m.file_type().is_dir()
+            }
+        })
+    }) && last > 0
+}
+
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
