@@ -372,9 +372,125 @@ pub fn remote_script_pipe(script: &str) -> Option<Range<usize>> {
     None
 }
 
+/// What decides the version a remote installer installs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallerVersion {
+    /// A version its address names (`…/nvm/v0.39.7/install.sh`, `…/setup_24.x`) or its
+    /// arguments give (`--tag 1.23.0`, `TAG=v5.9.0 bash`, `sh -s -- v0.74.0`), or one the
+    /// build passes in (`--default-toolchain $RUST_VERSION`).
+    Pinned,
+    /// rustup with no toolchain version (`--default-toolchain stable`, or none given): the
+    /// toolchain a `rust-toolchain.toml` names where cargo runs, else the latest stable.
+    RustupDefault,
+    /// Whatever its address serves on the day of the build.
+    Latest,
+}
+
+/// Options whose value names the version an installer installs.
+const VERSION_OPTIONS: &[&str] = &["--default-toolchain", "--version", "--tag", "--release"];
+
+/// What decides the version the remote installer in `pipe` (the text a
+/// [`remote_script_pipe`] span covers) installs.
+pub fn installer_version(pipe: &str) -> InstallerVersion {
+    let words: Vec<&str> = pipe
+        .split(|c: char| c.is_whitespace() || c == '\\' || c == '(' || c == ')')
+        .map(|w| w.trim_matches(|c| c == '"' || c == '\'' || c == '`'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut rustup = false;
+    for (i, word) in words.iter().enumerate() {
+        let (option, value) = match word.split_once('=') {
+            Some((o, v)) if o.starts_with('-') => (Some(o), v),
+            _ if word.starts_with('-') => continue,
+            _ => (i.checked_sub(1).map(|p| words[p]), *word),
+        };
+        if option.is_some_and(|o| VERSION_OPTIONS.contains(&o))
+            && (value.starts_with('$') || value == "none")
+        {
+            return InstallerVersion::Pinned;
+        }
+        let pieces: Vec<&str> = match value.split_once("://") {
+            Some((_, rest)) => {
+                rustup |= rest.starts_with("sh.rustup.rs") || rest.contains("rustup-init");
+                rest.split(['/', '?', '&', '=']).skip(1).collect()
+            }
+            None => value.split('=').collect(),
+        };
+        if pieces.into_iter().any(is_version) {
+            return InstallerVersion::Pinned;
+        }
+    }
+    if rustup {
+        InstallerVersion::RustupDefault
+    } else {
+        InstallerVersion::Latest
+    }
+}
+
+/// True for a version word: dotted numbers (`0.12.5`, a pre-release after `-`), or a
+/// release line (`24.x`), after an optional name that ends in `v`, `-`, `_` or `@`
+/// (`v0.39.7`, `bun-v1.3.14`, `setup_24.x`); not `v2`, `python3` or `x86_64`.
+fn is_version(word: &str) -> bool {
+    let Some(digits) = word.find(|c: char| c.is_ascii_digit()) else {
+        return false;
+    };
+    let (name, rest) = word.split_at(digits);
+    if !(name.is_empty() || name.ends_with(['v', '-', '_', '@'])) {
+        return false;
+    }
+    let release = rest.split('-').next().unwrap_or(rest);
+    let mut parts = release.split('.');
+    let major = parts.next().unwrap_or_default();
+    let minor: Vec<&str> = parts.collect();
+    !major.is_empty()
+        && major.chars().all(|c| c.is_ascii_digit())
+        && !minor.is_empty()
+        && minor
+            .iter()
+            .all(|p| *p == "x" || !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_decides_an_installers_version() {
+        let version = |script: &str| {
+            let span = remote_script_pipe(script).expect(script);
+            installer_version(&script[span])
+        };
+        for pinned in [
+            "curl -o- https://raw.githubusercontent.com/nvm-sh/nvm/v0.40.1/install.sh | bash",
+            "curl -LsSf https://astral.sh/uv/0.12.5/install.sh | sh",
+            "curl -fsSL https://deb.nodesource.com/setup_24.x | bash -",
+            "curl -fsSL https://bun.sh/install | bash -s \"bun-v1.3.14\"",
+            "curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | TAG=v5.9.0 bash",
+            "curl -sSfL https://example.com/install.sh | sh -s -- -b /usr/local/bin v0.74.0",
+            "curl -sSf https://just.systems/install.sh | bash -s -- --tag 1.23.0 --to /bin",
+            "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- --default-toolchain 1.93.1 -y",
+            "curl -sSf https://sh.rustup.rs | sh -s -- --default-toolchain none -y",
+            "curl -sSf https://sh.rustup.rs | sh -s -- -y --default-toolchain=${RUST_TOOLCHAIN}",
+            "sh -c \"$(curl -fsSL https://example.com/releases/download/2.1.0/get.sh)\"",
+        ] {
+            assert_eq!(version(pinned), InstallerVersion::Pinned, "{pinned}");
+        }
+        for rustup in [
+            "curl https://sh.rustup.rs -sSf | sh -s -- -y",
+            "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- --default-toolchain stable -y",
+        ] {
+            assert_eq!(version(rustup), InstallerVersion::RustupDefault, "{rustup}");
+        }
+        for latest in [
+            "curl https://rustwasm.github.io/wasm-pack/installer/init.sh -sSf | sh",
+            "curl -fsSL https://awscli.amazonaws.com/v2/install.sh | bash",
+            "curl --retry 5 --tlsv1.2 -sSf https://raw.githubusercontent.com/cargo-bins/cargo-binstall/main/install-from-binstall-release.sh | bash",
+            "curl -sSL https://install.python-poetry.org | python3 -",
+            "curl http://10.0.0.1/install.sh | sh",
+        ] {
+            assert_eq!(version(latest), InstallerVersion::Latest, "{latest}");
+        }
+    }
 
     #[test]
     fn splits_commands_and_separators() {

@@ -79,6 +79,8 @@ cases! {
     TF0204__pass_committed_and_libraries: "TF0204" / "pass-committed-and-libraries",
     TF0204__pass_package_no_deployment_builds: "TF0204" / "pass-package-no-deployment-builds",
     TF0205__fail_piped_installers: "TF0205" / "fail-piped-installers",
+    TF0205__fail_toolchain_file_not_copied: "TF0205" / "fail-toolchain-file-not-copied",
+    TF0205__pass_pinned_installers: "TF0205" / "pass-pinned-installers",
     TF0205__pass_verified_downloads: "TF0205" / "pass-verified-downloads",
     TF0206__fail_hadolint_ignores_another_rule: "TF0206" / "fail-hadolint-ignores-another-rule",
     TF0206__fail_inline_comment_substitutions: "TF0206" / "fail-inline-comment-substitutions",

@@ -1,6 +1,8 @@
-//! TF0205 remote-script-pipe: `curl … | sh` in `RUN` or entrypoint scripts.
+//! TF0205 remote-script-pipe: `curl … | sh` in `RUN` or entrypoint scripts, unless the
+//! installer is pinned to a version.
 
-use crate::parse::shell;
+use crate::parse::dockerfile::lineage_any;
+use crate::parse::shell::{self, InstallerVersion};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -22,15 +24,34 @@ const HELP: &str = "download to a file, verify its checksum (or pin a versioned 
 impl Check for RemoteScriptPipe {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         if let Some(df) = file.dockerfile() {
-            for inst in df.instructions.iter().filter(|i| i.keyword == "RUN") {
-                for script in inst.scripts() {
-                    if let Some(r) = shell::remote_script_pipe(script.text) {
-                        cx.report(file.loc(script.file_span(r)), MESSAGE, HELP);
+            let stages = df.stages();
+            // rustup installs the toolchain a `rust-toolchain.toml` names where cargo
+            // runs: in a stage, or a stage built on it, that copies one in.
+            let toolchain_copied = lineage_any(&stages, |s| {
+                ["rust-toolchain.toml", "rust-toolchain"]
+                    .iter()
+                    .any(|f| s.copies_context_file(f))
+            });
+            for (stage, copied) in stages.iter().zip(toolchain_copied) {
+                for inst in stage.body.iter().filter(|i| i.keyword == "RUN") {
+                    for script in inst.scripts() {
+                        let Some(r) = shell::remote_script_pipe(script.text) else {
+                            continue;
+                        };
+                        let version = shell::installer_version(&script.text[r.clone()]);
+                        if version == InstallerVersion::Pinned {
+                            continue;
+                        }
+                        let diag = cx.report(file.loc(script.file_span(r)), MESSAGE, HELP);
+                        if version == InstallerVersion::RustupDefault && copied {
+                            diag.unless_toolchain_pinned();
+                        }
                     }
                 }
             }
         } else if file.kind == FileKind::Shell
             && let Some(r) = shell::remote_script_pipe(file.text)
+            && shell::installer_version(&file.text[r.clone()]) != InstallerVersion::Pinned
         {
             cx.report(
                 file.loc(r),
