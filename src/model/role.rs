@@ -268,6 +268,13 @@ const NAME_PARTS: &[(Role, &[&str])] = &[
     (Role::Example, &["example", "examples", "sample", "samples"]),
 ];
 
+/// Parts of an env file's name that make it a template to copy, not the settings of a
+/// deployment: `.env.example`, `.env.dist`, `defaults.env`, `.env.template`.
+const ENV_TEMPLATE_PARTS: &[&str] = &[
+    "example", "examples", "sample", "samples", "template", "tmpl", "tpl", "dist", "defaults",
+    "default", "schema", "skel",
+];
+
 /// File name parts that say a deployment file is the production one
 /// (`docker-compose.prod.yml`, `stack.yml`), as against a plain `docker-compose.yml`
 /// that may be either.
@@ -474,6 +481,16 @@ pub fn of_path(rel: &str) -> Decision {
             return Decision::new(Role::Test, format!("test module file `{name}`"));
         }
         return Decision::production();
+    }
+    if source::classify(Path::new(name)) == Some(FileKind::Env)
+        && let Some(part) = lower
+            .split(['.', '-', '_'])
+            .find(|p| ENV_TEMPLATE_PARTS.contains(p))
+    {
+        return Decision::new(
+            Role::Example,
+            format!("env file template (name part `{part}`)"),
+        );
     }
     for (role, words) in NAME_PARTS {
         // `config.example.toml` is an example of a config; a file named `example.yaml` may
@@ -868,6 +885,9 @@ mod tests {
         assert_eq!(role("config/settings.example.toml"), Role::Example);
         assert_eq!(role("deploy/compose.sample.yaml"), Role::Example);
         assert_eq!(role(".env.example"), Role::Example);
+        assert_eq!(role("pdf2md/.env.dist"), Role::Example);
+        assert_eq!(role("defaults.env"), Role::Example);
+        assert_eq!(role(".env.template"), Role::Example);
         assert_eq!(role("web/pnpm-lock.yaml"), Role::Generated);
         assert_eq!(role("Cargo.lock"), Role::Generated);
         assert_eq!(role("pykanidm/mkdocs.yml"), Role::Docs);
@@ -892,6 +912,10 @@ mod tests {
             "crates/api/src/tools/mod.rs",
             "kubernetes/example.yaml",
             "src/docs/render.rs",
+            ".env",
+            ".env.production",
+            "config/default.toml",
+            "Taskfile.dist.yaml",
         ] {
             assert_eq!(role(rel), Role::Production, "{rel}");
         }

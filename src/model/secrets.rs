@@ -123,6 +123,7 @@ const SECRET_WORDS: &[&str] = &[
 /// Key endings that make a secret-named key hold something else (a path, a duration, a name).
 const NOT_SECRET_ENDINGS: &[&str] = &[
     "file",
+    "filename",
     "path",
     "dir",
     "directory",

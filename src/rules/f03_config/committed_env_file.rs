@@ -16,28 +16,15 @@ declare_rule! {
     }
 }
 
-/// Name parts that mark an env file as documentation, not config.
-const TEMPLATE_MARKERS: &[&str] = &[
-    "example", "sample", "template", "tmpl", "tpl", "dist", "defaults", "default", "schema", "skel",
-];
-
 impl Check for CommittedEnvFile {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         if !project.in_git {
             return;
         }
+        // Templates (`.env.example`, `.env.dist`) and dev setups are not production files
+        // in the deployment model, so findings there are dropped.
         for env in &project.env_files {
-            let name = env
-                .path
-                .rsplit('/')
-                .next()
-                .unwrap_or(&env.path)
-                .to_ascii_lowercase();
-            if TEMPLATE_MARKERS
-                .iter()
-                .any(|m| name.split(['.', '-', '_']).any(|p| p == *m))
-                || !project.is_tracked(&env.path)
-            {
+            if !project.is_tracked(&env.path) {
                 continue;
             }
             let Some((_, _, first)) = env.values.first() else {
