@@ -264,7 +264,18 @@ const NAME_PARTS: &[(Role, &[&str])] = &[
         Role::Test,
         &["test", "tests", "testing", "e2e", "integration"],
     ),
-    (Role::Ci, &["ci", "woodpecker", "drone", "travis"]),
+    (
+        Role::Ci,
+        &[
+            "ci",
+            "woodpecker",
+            "drone",
+            "travis",
+            "cloudbuild",
+            "buildspec",
+            "appveyor",
+        ],
+    ),
     (Role::Example, &["example", "examples", "sample", "samples"]),
 ];
 
@@ -875,6 +886,8 @@ mod tests {
         assert_eq!(role("Dockerfile.ci"), Role::Ci);
         assert_eq!(role(".woodpecker.yml"), Role::Ci);
         assert_eq!(role(".drone.yml"), Role::Ci);
+        assert_eq!(role("docker/cloudbuild.yaml"), Role::Ci);
+        assert_eq!(role("buildspec.yml"), Role::Ci);
         assert_eq!(role("server/testing-docker-compose.yml"), Role::Test);
         assert_eq!(role("docker-compose.e2e.yaml"), Role::Test);
         assert_eq!(role("development.env"), Role::Development);

@@ -249,6 +249,7 @@ cases! {
     TF1002__fail_dev_stack_named_for_production: "TF1002" / "fail-dev-stack-named-for-production",
     TF1002__fail_drift: "TF1002" / "fail-drift",
     TF1002__pass_aligned: "TF1002" / "pass-aligned",
+    TF1002__pass_env_template: "TF1002" / "pass-env-template",
     TF1101__fail_file_sinks: "TF1101" / "fail-file-sinks",
     TF1101__pass_stdout: "TF1101" / "pass-stdout",
     TF1102__fail_collectors: "TF1102" / "fail-collectors",

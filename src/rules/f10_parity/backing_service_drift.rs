@@ -140,11 +140,13 @@ fn urls(project: &Project, dev: &[&ContainerFacts], prod: &[&ContainerFacts], cx
             dev_values.push((k, v, d.location.clone()));
         }
     }
-    for e in project
-        .env_files
-        .iter()
-        .filter(|e| !e.path.contains("example") && !e.path.contains("sample"))
-    {
+    // Env files of examples and templates (`.env.example`, `.env.dist`) set up nothing.
+    for e in project.env_files.iter().filter(|e| {
+        matches!(
+            project.role_of(&e.path).unwrap_or(Role::Production),
+            Role::Production | Role::Development | Role::Ci | Role::Test
+        )
+    }) {
         for (k, v, loc) in &e.values {
             dev_values.push((k, v, loc.clone()));
         }
