@@ -300,6 +300,16 @@ const PRODUCTION_NAME_PARTS: &[&str] = &[
     "swarm",
 ];
 
+/// True when `word` names a development or test environment, as a part of a file name
+/// would (`dev`, `local`, `test`; any case): an enum variant such as `AppEnv::DEV`.
+pub fn names_development_or_test(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    NAME_PARTS
+        .iter()
+        .filter(|(role, _)| matches!(role, Role::Development | Role::Test))
+        .any(|(_, words)| words.contains(&lower.as_str()))
+}
+
 /// True when `path`'s file name says it is a production deployment file.
 pub fn names_production(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::model::listen::is_loopback;
 use crate::model::value::{self, ValueKind};
 use crate::parse::text::identifier_words;
 
@@ -40,10 +41,12 @@ pub fn credential_url_in(value: &str, context: Context) -> Option<CredentialUrl<
         let default_credentials = password.as_str() == user.as_str();
         let counts = match value::kind(password.as_str()) {
             ValueKind::Literal => true,
-            ValueKind::Weak => context == Context::Deployed,
+            ValueKind::Weak => context != Context::AtRest,
             _ => false,
         };
-        if !counts || default_credentials || is_example_host(&caps[4]) {
+        let host = caps[4].split(':').next().unwrap_or_default();
+        let local = context == Context::Fallback && is_loopback(host);
+        if !counts || default_credentials || local || is_example_host(&caps[4]) {
             continue;
         }
         return Some(CredentialUrl {
@@ -124,6 +127,8 @@ const SECRET_WORDS: &[&str] = &[
 const NOT_SECRET_ENDINGS: &[&str] = &[
     "file",
     "filename",
+    "delimiter",
+    "separator",
     "path",
     "dir",
     "directory",
@@ -211,6 +216,40 @@ pub fn is_secret_name(key: &str) -> bool {
             .any(|s| s.len() > 6 && joined.contains(s))
 }
 
+/// Words of a key that make it half of a login (a password, an access key pair, a user,
+/// an object store's key pair): it only works together with an address, which a
+/// deployment gives along with it.
+const LOGIN_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "access",
+    "accesskey",
+    "user",
+    "username",
+    "login",
+    "s3",
+    "aws",
+    "minio",
+];
+
+/// True when a secret-named key holds half of a login to a service (`SMTP_PASSWORD`,
+/// `S3_ACCESS_KEY`), as against a secret that works on its own (`JWT_SECRET`, `SALT`).
+pub fn is_login_credential(key: &str) -> bool {
+    identifier_words(key)
+        .iter()
+        .any(|w| LOGIN_WORDS.contains(&w.as_str()))
+}
+
+/// True when `value` only restates the words of `key` (`"api_key"` under `CHHOTO_API_KEY`):
+/// a name, such as the key of the same setting in a config file, not its value.
+pub fn restates_key(key: &str, value: &str) -> bool {
+    let key_words = identifier_words(key);
+    let value_words = identifier_words(value);
+    !value_words.is_empty() && value_words.iter().all(|w| key_words.contains(w))
+}
+
 /// `2`, `v1`, `v12`.
 fn is_version_word(w: &str) -> bool {
     let digits = w.strip_prefix('v').unwrap_or(w);
@@ -226,6 +265,12 @@ pub enum Context {
     /// Kubernetes `env:` or Secret, a Dockerfile `ENV`): what it holds is the credential
     /// that runs, weak defaults included.
     Deployed,
+    /// The fallback code uses for a secret that works on its own where its environment
+    /// variable is unset (`env::var("SALT").unwrap_or("…")`): whatever it is, a weak default
+    /// or a placeholder, it is the secret of every deployment that leaves the variable out.
+    /// An address on the loopback interface is the exception: only a developer's machine
+    /// reaches it.
+    Fallback,
 }
 
 /// True when `value`, stored under a secret-named key, looks like a real credential.
@@ -247,8 +292,9 @@ pub fn secret_value(value: &str, context: Context) -> Option<ValueKind> {
         (ValueKind::Literal, Context::AtRest) => {
             v.len() >= 6 && !v.contains(char::is_whitespace) && !is_word(v) && !is_other_thing(v)
         }
-        (ValueKind::Literal, Context::Deployed) => !is_other_thing(v),
-        (ValueKind::Weak, Context::Deployed) => true,
+        (ValueKind::Literal, Context::Deployed | Context::Fallback) => !is_other_thing(v),
+        (ValueKind::Weak, Context::Deployed | Context::Fallback) => true,
+        (ValueKind::Placeholder, Context::Fallback) => true,
         _ => false,
     };
     counts.then_some(kind)
@@ -377,6 +423,24 @@ fn is_example_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fallbacks_of_secrets_that_work_on_their_own() {
+        assert!(is_login_credential("SMTP_PASSWORD"));
+        assert!(is_login_credential("APPFLOWY_S3_SECRET_KEY"));
+        assert!(!is_login_credential("JWT_SECRET"));
+        assert!(!is_login_credential("STRIPE_WEBHOOK_SECRET"));
+        assert!(restates_key("CHHOTO_API_KEY", "api_key"));
+        assert!(!restates_key("SALT", "supersecuresalt"));
+        for weak in ["0", "changeme", "123456", "<your-key>"] {
+            assert!(secret_value(weak, Context::Fallback).is_some(), "{weak}");
+        }
+        let local = "postgres://app:password@localhost:5432/app";
+        assert!(credential_url_in(local, Context::Fallback).is_none());
+        assert!(credential_url_in(local, Context::Deployed).is_some());
+        let remote = "postgres://app:password@db.internal:5432/app";
+        assert!(credential_url_in(remote, Context::Fallback).is_some());
+    }
 
     #[test]
     fn finds_credential_urls() {

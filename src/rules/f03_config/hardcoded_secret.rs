@@ -6,10 +6,10 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::model::deployed_config;
 use crate::model::secrets::{self, Context};
 use crate::model::source::{self, FileKind, SourceFile};
 use crate::model::value::{self, ValueKind};
+use crate::model::{deployed_config, role};
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::{StrLit, is_variable_name, may_read_variable};
 use crate::parse::text::LineIndex;
@@ -297,10 +297,13 @@ fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
     // most statements hold none.
     let mut unjudged = item.start;
     let mut keyed = false;
+    // Keyed by a variable's name: the value may be its fallback ([`Context::Fallback`]).
+    let mut by_variable = false;
     for i in item {
         match t.kind(i) {
             Some(Kind::Punct(';')) => {
                 keyed = false;
+                by_variable = false;
                 unjudged = i + 1;
             }
             Some(Kind::Str | Kind::RawStr) => {
@@ -310,11 +313,26 @@ fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
                     });
                 unjudged = i;
                 let value = t.str_value(i);
-                if keyed && value.as_deref().is_some_and(secrets::looks_secret) {
+                let context = if by_variable {
+                    Context::Fallback
+                } else {
+                    Context::AtRest
+                };
+                if keyed
+                    && value
+                        .as_deref()
+                        .is_some_and(|v| secrets::secret_value(v, context).is_some())
+                {
                     return true;
                 }
                 // A variable's name keys the value after it (`set_var("JWT_SECRET", "…")`).
-                keyed = keyed || value.is_some_and(|v| is_variable_name(&v) && may_name_secret(&v));
+                if value
+                    .as_deref()
+                    .is_some_and(|v| is_variable_name(v) && may_name_secret(v))
+                {
+                    keyed = true;
+                    by_variable = true;
+                }
             }
             _ => {}
         }
@@ -368,11 +386,20 @@ const RUST_HELP: &str =
 fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
     let literals = file.string_literals();
     if let Some(ast) = file.rust() {
-        let mut keyed = KeyedLiterals(Vec::new());
+        let mut keyed = KeyedLiterals::default();
         keyed.visit_file(ast);
-        for (key, lit, fallback) in keyed.0 {
+        for (key, lit, fallback) in keyed.found {
+            if fallback && secrets::restates_key(&key, &lit.value) {
+                continue;
+            }
             let map = |r| lit.sub_span(r);
-            found.check(Some(&key), &lit.value, Context::AtRest, &map, RUST_HELP);
+            // Half of a login falls back to what a local setup uses, with its address.
+            let context = if fallback && !secrets::is_login_credential(&key) {
+                Context::Fallback
+            } else {
+                Context::AtRest
+            };
+            found.check(Some(&key), &lit.value, context, &map, RUST_HELP);
             let whole = map(0..lit.value.len());
             // The variable names the setting better than the field it is stored in.
             if fallback
@@ -411,22 +438,44 @@ fn is_example_of_pattern(file: &SourceFile<'_>, lit: &StrLit) -> bool {
 /// `Config { password: "…" }`, `.password("…")`, `cfg.secret = "…"`; and fallbacks of
 /// environment variables, keyed by the variable (`true`): `env::var("JWT_SECRET")
 /// .unwrap_or("…")`, `get_env_var("JWT_SECRET", "…")`.
-struct KeyedLiterals(Vec<(String, StrLit, bool)>);
+#[derive(Default)]
+struct KeyedLiterals {
+    found: Vec<(String, StrLit, bool)>,
+    /// How many `match` arms taken only in development or test environments
+    /// (`AppEnv::DEV | AppEnv::TEST => …`) enclose the code being read: a fallback there
+    /// never runs in production.
+    dev_arms: usize,
+}
 
 impl KeyedLiterals {
     fn push(&mut self, key: String, expr: &syn::Expr) {
         if let Some(lit) = literal_of(expr, 0) {
-            self.0.push((key, StrLit::new(lit, false), false));
+            self.found.push((key, StrLit::new(lit, false), false));
         }
     }
 
     /// `fallback`, the value used when the environment variable named by `name` is unset.
     fn push_fallback(&mut self, name: &syn::Expr, fallback: &syn::Expr) {
-        if let Some(var) = variable_named(name)
+        if self.dev_arms == 0
+            && let Some(var) = variable_named(name)
             && let Some(lit) = literal_of(fallback, 0)
         {
-            self.0.push((var, StrLit::new(lit, false), true));
+            self.found.push((var, StrLit::new(lit, false), true));
         }
+    }
+}
+
+/// True when every alternative of a `match` pattern is a path whose last segment names a
+/// development or test environment (`AppEnv::DEV | AppEnv::TEST`, `Env::Local`).
+fn only_development_or_test(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Or(or) => or.cases.iter().all(only_development_or_test),
+        syn::Pat::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| role::names_development_or_test(&s.ident.to_string())),
+        _ => false,
     }
 }
 
@@ -451,7 +500,10 @@ fn literal_of(expr: &syn::Expr, depth: usize) -> Option<&syn::LitStr> {
         syn::Expr::Reference(r) => literal_of(&r.expr, depth + 1),
         syn::Expr::Paren(p) => literal_of(&p.expr, depth + 1),
         syn::Expr::MethodCall(m) => match m.method.to_string().as_str() {
-            "to_string" | "to_owned" | "into" | "clone" => literal_of(&m.receiver, depth + 1),
+            // `"0123".repeat(16)` is judged by the text it repeats.
+            "to_string" | "to_owned" | "into" | "clone" | "repeat" => {
+                literal_of(&m.receiver, depth + 1)
+            }
             "unwrap_or" | "unwrap_or_else" | "or" => {
                 m.args.first().and_then(|a| literal_of(a, depth + 1))
             }
@@ -472,6 +524,13 @@ fn literal_of(expr: &syn::Expr, depth: usize) -> Option<&syn::LitStr> {
 
 impl<'ast> Visit<'ast> for KeyedLiterals {
     fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        let dev = only_development_or_test(&arm.pat);
+        self.dev_arms += usize::from(dev);
+        syn::visit::visit_arm(self, arm);
+        self.dev_arms -= usize::from(dev);
+    }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
         let name = match &local.pat {
