@@ -364,11 +364,47 @@ fn is_other_thing(v: &str) -> bool {
             })
     });
     is_bool_or_number
+        || is_duration(&lower)
         || is_path
         || is_plain_url
         || is_header_name
         || is_media_type
         || value::is_public_key_value(v)
+}
+
+/// Units of a duration (`5m`, `1h30m`, `30 secs`), as humantime and Go write them.
+const DURATION_UNITS: &[&str] = &[
+    "ns", "us", "ms", "s", "sec", "secs", "second", "seconds", "m", "min", "mins", "minute",
+    "minutes", "h", "hr", "hrs", "hour", "hours", "d", "day", "days", "w", "week", "weeks",
+];
+
+/// The longest number of a duration [`is_duration`] accepts: longer runs of digits before a
+/// letter (`12345…12345h`) are a generated value, not a time.
+const MAX_DURATION_DIGITS: usize = 6;
+
+/// True for a duration written as numbers each followed by a unit (`5m`, `1h30m`, `30 secs`).
+fn is_duration(lower: &str) -> bool {
+    let mut rest = lower.trim();
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
+        let after = rest[digits..].trim_start();
+        let letters = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        if digits == 0
+            || digits > MAX_DURATION_DIGITS
+            || !DURATION_UNITS.contains(&&after[..letters])
+        {
+            return false;
+        }
+        rest = after[letters..].trim_start();
+    }
+    true
 }
 
 /// The text a base64 value (a Kubernetes Secret's `data`) encodes, when it is UTF-8.
@@ -435,6 +471,14 @@ mod tests {
         for weak in ["0", "changeme", "123456", "<your-key>"] {
             assert!(secret_value(weak, Context::Fallback).is_some(), "{weak}");
         }
+        for duration in ["5m", "1h30m", "30 secs", "1.5h"] {
+            assert!(
+                secret_value(duration, Context::Fallback).is_none(),
+                "{duration}"
+            );
+        }
+        assert!(secret_value("5mystery", Context::Fallback).is_some());
+        assert!(secret_value(&format!("{}h", "12345".repeat(8)), Context::Fallback).is_some());
         let local = "postgres://app:password@localhost:5432/app";
         assert!(credential_url_in(local, Context::Fallback).is_none());
         assert!(credential_url_in(local, Context::Deployed).is_some());

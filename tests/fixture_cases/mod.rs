@@ -102,6 +102,7 @@ cases! {
     TF0208__fail_outside: "TF0208" / "fail-outside",
     TF0208__pass_inside: "TF0208" / "pass-inside",
     TF0301__fail_build_arg_persisted: "TF0301" / "fail-build-arg-persisted",
+    TF0301__fail_cli_argument_defaults: "TF0301" / "fail-cli-argument-defaults",
     TF0301__fail_compose_part_also_of_a_production_stack: "TF0301" / "fail-compose-part-also-of-a-production-stack",
     TF0301__fail_config_baked_into_image: "TF0301" / "fail-config-baked-into-image",
     TF0301__fail_deployed_weak_defaults: "TF0301" / "fail-deployed-weak-defaults",

@@ -456,13 +456,54 @@ impl KeyedLiterals {
 
     /// `fallback`, the value used when the environment variable named by `name` is unset.
     fn push_fallback(&mut self, name: &syn::Expr, fallback: &syn::Expr) {
-        if self.dev_arms == 0
-            && let Some(var) = variable_named(name)
+        if let Some(var) = variable_named(name)
             && let Some(lit) = literal_of(fallback, 0)
         {
+            self.push_default(var, lit);
+        }
+    }
+
+    /// `lit`, the default of the environment variable `var`.
+    fn push_default(&mut self, var: String, lit: &syn::LitStr) {
+        if self.dev_arms == 0 {
             self.found.push((var, StrLit::new(lit, false), true));
         }
     }
+}
+
+/// The variable and default of a command-line argument read from the environment:
+/// `#[arg(long, env = "ADMIN_PASSWORD", default_value = "…")]` (clap's `arg` or `clap`,
+/// structopt's `structopt`). The default is what runs when the variable is unset.
+fn argument_env_default(attr: &syn::Attribute) -> Option<(String, syn::LitStr)> {
+    if !["arg", "clap", "structopt"]
+        .iter()
+        .any(|name| attr.path().is_ident(name))
+    {
+        return None;
+    }
+    let (mut env, mut default) = (None, None);
+    attr.parse_nested_meta(|meta| {
+        if meta.input.peek(syn::Token![=]) {
+            let value: syn::Expr = meta.value()?.parse()?;
+            let lit = match value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s),
+                _ => None,
+            };
+            if meta.path.is_ident("env") {
+                env = lit.map(|l| l.value());
+            } else if meta.path.is_ident("default_value") {
+                default = lit;
+            }
+        } else if meta.input.peek(syn::token::Paren) {
+            let _group: proc_macro2::Group = meta.input.parse()?;
+        }
+        Ok(())
+    })
+    .ok()?;
+    Some((env?, default?))
 }
 
 /// True when every alternative of a `match` pattern is a path whose last segment names a
@@ -524,6 +565,15 @@ fn literal_of(expr: &syn::Expr, depth: usize) -> Option<&syn::LitStr> {
 
 impl<'ast> Visit<'ast> for KeyedLiterals {
     fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_field(&mut self, field: &'ast syn::Field) {
+        for (var, default) in field.attrs.iter().filter_map(argument_env_default) {
+            if is_variable_name(&var) {
+                self.push_default(var, &default);
+            }
+        }
+        syn::visit::visit_field(self, field);
+    }
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         let dev = only_development_or_test(&arm.pat);
