@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::model::listen::is_loopback;
+use crate::model::role;
 use crate::model::value::{self, ValueKind};
 use crate::parse::text::identifier_words;
 
@@ -171,6 +172,7 @@ const NOT_SECRET_ENDINGS: &[&str] = &[
     "provider",
     "format",
     "algorithm",
+    "alg",
     "kind",
     "source",
     "lifetime",
@@ -242,12 +244,13 @@ pub fn is_login_credential(key: &str) -> bool {
         .any(|w| LOGIN_WORDS.contains(&w.as_str()))
 }
 
-/// True when `value` only restates the words of `key` (`"api_key"` under `CHHOTO_API_KEY`):
-/// a name, such as the key of the same setting in a config file, not its value.
+/// True when `value` only restates two or more words of `key` (`"api_key"` under
+/// `CHHOTO_API_KEY`): a name, such as the key of the same setting in a config file, not
+/// its value. A single word (`"secret"` under `HASH_SECRET`) is a weak value.
 pub fn restates_key(key: &str, value: &str) -> bool {
     let key_words = identifier_words(key);
     let value_words = identifier_words(value);
-    !value_words.is_empty() && value_words.iter().all(|w| key_words.contains(w))
+    value_words.len() > 1 && value_words.iter().all(|w| key_words.contains(w))
 }
 
 /// `2`, `v1`, `v12`.
@@ -292,9 +295,18 @@ pub fn secret_value(value: &str, context: Context) -> Option<ValueKind> {
         (ValueKind::Literal, Context::AtRest) => {
             v.len() >= 6 && !v.contains(char::is_whitespace) && !is_word(v) && !is_other_thing(v)
         }
+        // A marker that runs as the secret (`"0".repeat(64)`, `xxxx`), not an empty
+        // structure (`{}`, `[]`) or a value that says it is for development (`dev-token`).
+        (ValueKind::Placeholder, Context::Fallback) => v.chars().all(|c| c.is_ascii_alphanumeric()),
+        (ValueKind::Literal | ValueKind::Weak, Context::Fallback)
+            if identifier_words(v)
+                .iter()
+                .any(|w| role::names_development_or_test(w)) =>
+        {
+            false
+        }
         (ValueKind::Literal, Context::Deployed | Context::Fallback) => !is_other_thing(v),
         (ValueKind::Weak, Context::Deployed | Context::Fallback) => true,
-        (ValueKind::Placeholder, Context::Fallback) => true,
         _ => false,
     };
     counts.then_some(kind)
@@ -468,8 +480,15 @@ mod tests {
         assert!(!is_login_credential("STRIPE_WEBHOOK_SECRET"));
         assert!(restates_key("CHHOTO_API_KEY", "api_key"));
         assert!(!restates_key("SALT", "supersecuresalt"));
-        for weak in ["0", "changeme", "123456", "<your-key>"] {
+        assert!(!restates_key("FXA_METRICS_HASH_SECRET", "secret"));
+        for weak in ["0", "changeme", "123456", "xxxx"] {
             assert!(secret_value(weak, Context::Fallback).is_some(), "{weak}");
+        }
+        for not_one in ["[]", "{}", "<your-key>", "dev-token", "test_secret"] {
+            assert!(
+                secret_value(not_one, Context::Fallback).is_none(),
+                "{not_one}"
+            );
         }
         for duration in ["5m", "1h30m", "30 secs", "1.5h"] {
             assert!(

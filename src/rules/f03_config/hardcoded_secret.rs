@@ -297,7 +297,10 @@ fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
     // most statements hold none.
     let mut unjudged = item.start;
     let mut keyed = false;
-    // Keyed by a variable's name: the value may be its fallback ([`Context::Fallback`]).
+    // Keyed by a variable's name, or in a `Default` impl: the value may be a setting's
+    // default ([`Context::Fallback`]).
+    let defaults = (item.start..item.end)
+        .any(|i| t.kind(i) == Some(Kind::Ident) && t.ident(i) == Some("Default"));
     let mut by_variable = false;
     for i in item {
         match t.kind(i) {
@@ -313,7 +316,7 @@ fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
                     });
                 unjudged = i;
                 let value = t.str_value(i);
-                let context = if by_variable {
+                let context = if by_variable || defaults {
                     Context::Fallback
                 } else {
                     Context::AtRest
@@ -388,27 +391,30 @@ fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
     if let Some(ast) = file.rust() {
         let mut keyed = KeyedLiterals::default();
         keyed.visit_file(ast);
-        for (key, lit, fallback) in keyed.found {
-            if fallback && secrets::restates_key(&key, &lit.value) {
+        for (key, lit, bound) in keyed.found {
+            let default = bound != Bound::Value;
+            if default && secrets::restates_key(&key, &lit.value) {
                 continue;
             }
             let map = |r| lit.sub_span(r);
             // Half of a login falls back to what a local setup uses, with its address.
-            let context = if fallback && !secrets::is_login_credential(&key) {
+            let context = if default && !secrets::is_login_credential(&key) {
                 Context::Fallback
             } else {
                 Context::AtRest
             };
             found.check(Some(&key), &lit.value, context, &map, RUST_HELP);
             let whole = map(0..lit.value.len());
+            let unset = match bound {
+                Bound::Value => continue,
+                Bound::EnvDefault => "the environment does not set it",
+                Bound::SettingDefault => "the configuration does not set it",
+            };
             // The variable names the setting better than the field it is stored in.
-            if fallback
-                && let Some((message, help)) = found.found.get_mut(&(whole.start, whole.end))
+            if let Some((message, help)) = found.found.get_mut(&(whole.start, whole.end))
                 && message.contains("` is set to ")
             {
-                *message = format!(
-                    "`{key}` falls back to a literal secret when the environment does not set it"
-                );
+                *message = format!("`{key}` falls back to a literal secret when {unset}");
                 *help = FALLBACK_HELP;
             }
         }
@@ -434,23 +440,41 @@ fn is_example_of_pattern(file: &SourceFile<'_>, lit: &StrLit) -> bool {
         .is_some_and(|(tokens, i)| value::is_pattern_example(tokens, i))
 }
 
+/// How a string literal is bound to its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bound {
+    /// The value itself: `let token = "…"`, `Config { password: "…" }`.
+    Value,
+    /// The default of an environment variable, keyed by the variable.
+    EnvDefault,
+    /// A field of a `Default` impl: the setting's value when the configuration leaves it out.
+    SettingDefault,
+}
+
 /// String literals bound to a name: `let token = "…"`, `const API_KEY: &str = "…"`,
-/// `Config { password: "…" }`, `.password("…")`, `cfg.secret = "…"`; and fallbacks of
-/// environment variables, keyed by the variable (`true`): `env::var("JWT_SECRET")
-/// .unwrap_or("…")`, `get_env_var("JWT_SECRET", "…")`.
+/// `Config { password: "…" }`, `.password("…")`, `cfg.secret = "…"`; fallbacks of
+/// environment variables, keyed by the variable: `env::var("JWT_SECRET").unwrap_or("…")`,
+/// `get_env_var("JWT_SECRET", "…")`; and the fields of `impl Default for Settings`.
 #[derive(Default)]
 struct KeyedLiterals {
-    found: Vec<(String, StrLit, bool)>,
+    found: Vec<(String, StrLit, Bound)>,
     /// How many `match` arms taken only in development or test environments
     /// (`AppEnv::DEV | AppEnv::TEST => …`) enclose the code being read: a fallback there
     /// never runs in production.
     dev_arms: usize,
+    /// How many `impl Default for …` blocks enclose the code being read.
+    default_impls: usize,
 }
 
 impl KeyedLiterals {
     fn push(&mut self, key: String, expr: &syn::Expr) {
         if let Some(lit) = literal_of(expr, 0) {
-            self.found.push((key, StrLit::new(lit, false), false));
+            let bound = if self.default_impls > 0 {
+                Bound::SettingDefault
+            } else {
+                Bound::Value
+            };
+            self.found.push((key, StrLit::new(lit, false), bound));
         }
     }
 
@@ -466,7 +490,8 @@ impl KeyedLiterals {
     /// `lit`, the default of the environment variable `var`.
     fn push_default(&mut self, var: String, lit: &syn::LitStr) {
         if self.dev_arms == 0 {
-            self.found.push((var, StrLit::new(lit, false), true));
+            self.found
+                .push((var, StrLit::new(lit, false), Bound::EnvDefault));
         }
     }
 }
@@ -573,6 +598,17 @@ impl<'ast> Visit<'ast> for KeyedLiterals {
             }
         }
         syn::visit::visit_field(self, field);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        let default = item
+            .trait_
+            .as_ref()
+            .and_then(|(path, _)| path.segments.last())
+            .is_some_and(|s| s.ident == "Default");
+        self.default_impls += usize::from(default);
+        syn::visit::visit_item_impl(self, item);
+        self.default_impls -= usize::from(default);
     }
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
