@@ -1431,7 +1431,6 @@ fn push(
     Ctx::new(meta, None, out).report(location, message, help);
 }
 
-/// Root-relative, `/`-separated path (the path itself when outside the root).
 /// True when the symbolic link at `link` (absolute, inside `root`) names a regular file
 /// inside `root` through no other link (`deny.toml -> ../../deny.toml`). Only the link and
 /// the entries of its target's path inside `root` are examined; nothing outside is.
@@ -1451,20 +1450,29 @@ fn links_to_a_file_in(root: &Path, link: &Path) -> bool {
             _ => return false,
         }
     }
+    let Some((file, dirs)) = inside.split_last() else {
+        return false;
+    };
     let mut at = root.to_path_buf();
-    let last = inside.len();
-    inside.into_iter().enumerate().all(|(i, name)| {
-        at.push(name);
-        std::fs::symlink_metadata(&at).is_ok_and(|m| {
-            if i + 1 == last {
-                m.file_type().is_file()
-            } else {
+    let is = |at: &Path, dir: bool| {
+        std::fs::symlink_metadata(at).is_ok_and(|m| {
+            if dir {
                 m.file_type().is_dir()
+            } else {
+                m.file_type().is_file()
             }
         })
-    }) && last > 0
+    };
+    dirs.iter().all(|name| {
+        at.push(name);
+        is(&at, true)
+    }) && {
+        at.push(file);
+        is(&at, false)
+    }
 }
 
+/// Root-relative, `/`-separated path (the path itself when outside the root).
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");

@@ -268,11 +268,11 @@ pub enum Context {
     /// Kubernetes `env:` or Secret, a Dockerfile `ENV`): what it holds is the credential
     /// that runs, weak defaults included.
     Deployed,
-    /// The fallback code uses for a secret that works on its own where its environment
-    /// variable is unset (`env::var("SALT").unwrap_or("…")`): whatever it is, a weak default
-    /// or a placeholder, it is the secret of every deployment that leaves the variable out.
-    /// An address on the loopback interface is the exception: only a developer's machine
-    /// reaches it.
+    /// The default of a secret that works on its own, which code uses where the setting is
+    /// left out (`env::var("SALT").unwrap_or("…")`, a clap argument's `default_value`, a
+    /// field of `impl Default`): whatever it is, a weak default or a placeholder, it is the
+    /// secret of every deployment that leaves the setting out. An address on the loopback
+    /// interface is the exception: only a developer's machine reaches it.
     Fallback,
 }
 
@@ -296,8 +296,9 @@ pub fn secret_value(value: &str, context: Context) -> Option<ValueKind> {
             v.len() >= 6 && !v.contains(char::is_whitespace) && !is_word(v) && !is_other_thing(v)
         }
         // A marker that runs as the secret (`"0".repeat(64)`, `xxxx`), not an empty
-        // structure (`{}`, `[]`) or a value that says it is for development (`dev-token`).
+        // structure (`{}`, `[]`).
         (ValueKind::Placeholder, Context::Fallback) => v.chars().all(|c| c.is_ascii_alphanumeric()),
+        // A default that says it is for development (`dev-token`).
         (ValueKind::Literal | ValueKind::Weak, Context::Fallback)
             if identifier_words(v)
                 .iter()

@@ -233,6 +233,14 @@ impl Stage<'_> {
             })
     }
 
+    /// True when the stage copies in the repository's `rust-toolchain.toml` (or legacy
+    /// `rust-toolchain`), by name or with the whole context.
+    pub fn copies_rust_toolchain_file(&self) -> bool {
+        ["rust-toolchain.toml", "rust-toolchain"]
+            .iter()
+            .any(|f| self.copies_context_file(f))
+    }
+
     /// True when a `COPY`/`ADD` of the build context (not `--from` a stage) brings in the
     /// top-level file `name`: the whole context (`COPY . .`) or the file itself.
     pub fn copies_context_file(&self, name: &str) -> bool {

@@ -27,11 +27,7 @@ impl Check for RemoteScriptPipe {
             let stages = df.stages();
             // rustup installs the toolchain a `rust-toolchain.toml` names where cargo
             // runs: in a stage, or a stage built on it, that copies one in.
-            let toolchain_copied = lineage_any(&stages, |s| {
-                ["rust-toolchain.toml", "rust-toolchain"]
-                    .iter()
-                    .any(|f| s.copies_context_file(f))
-            });
+            let toolchain_copied = lineage_any(&stages, |s| s.copies_rust_toolchain_file());
             for (stage, copied) in stages.iter().zip(toolchain_copied) {
                 for inst in stage.body.iter().filter(|i| i.keyword == "RUN") {
                     for script in inst.scripts() {

@@ -55,11 +55,7 @@ impl Check for UnpinnedBaseImage {
         // A stage's Rust is set by it or by the stages built on it.
         let replaced = lineage_any(&stages, |s| s.pins_rust_toolchain());
         let compiles = lineage_any(&stages, |s| s.compiles_rust());
-        let copied = lineage_any(&stages, |s| {
-            ["rust-toolchain.toml", "rust-toolchain"]
-                .iter()
-                .any(|f| s.copies_context_file(f))
-        });
+        let copied = lineage_any(&stages, |s| s.copies_rust_toolchain_file());
         for (at, stage) in stages.iter().enumerate() {
             // A side stage that only downloads and unpacks files hands on what it fetched,
             // whatever release of its base it ran in.

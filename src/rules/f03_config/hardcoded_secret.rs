@@ -297,8 +297,8 @@ fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
     // most statements hold none.
     let mut unjudged = item.start;
     let mut keyed = false;
-    // Keyed by a variable's name, or in a `Default` impl: the value may be a setting's
-    // default ([`Context::Fallback`]).
+    // Keyed by a variable's name, or in an item that names `Default` (an `impl Default`):
+    // the value may be a setting's default ([`Context::Fallback`]).
     let defaults = (item.start..item.end)
         .any(|i| t.kind(i) == Some(Kind::Ident) && t.ident(i) == Some("Default"));
     let mut by_variable = false;
@@ -392,26 +392,22 @@ fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
         let mut keyed = KeyedLiterals::default();
         keyed.visit_file(ast);
         for (key, lit, bound) in keyed.found {
-            let default = bound != Bound::Value;
-            if default && secrets::restates_key(&key, &lit.value) {
+            let unset = bound.unset();
+            if unset.is_some() && secrets::restates_key(&key, &lit.value) {
                 continue;
             }
             let map = |r| lit.sub_span(r);
             // Half of a login falls back to what a local setup uses, with its address.
-            let context = if default && !secrets::is_login_credential(&key) {
+            let context = if unset.is_some() && !secrets::is_login_credential(&key) {
                 Context::Fallback
             } else {
                 Context::AtRest
             };
             found.check(Some(&key), &lit.value, context, &map, RUST_HELP);
             let whole = map(0..lit.value.len());
-            let unset = match bound {
-                Bound::Value => continue,
-                Bound::EnvDefault => "the environment does not set it",
-                Bound::SettingDefault => "the configuration does not set it",
-            };
             // The variable names the setting better than the field it is stored in.
-            if let Some((message, help)) = found.found.get_mut(&(whole.start, whole.end))
+            if let Some(unset) = unset
+                && let Some((message, help)) = found.found.get_mut(&(whole.start, whole.end))
                 && message.contains("` is set to ")
             {
                 *message = format!("`{key}` falls back to a literal secret when {unset}");
@@ -451,6 +447,18 @@ enum Bound {
     SettingDefault,
 }
 
+impl Bound {
+    /// For a default, when it runs: where the environment or the configuration leaves the
+    /// setting out.
+    fn unset(self) -> Option<&'static str> {
+        match self {
+            Bound::Value => None,
+            Bound::EnvDefault => Some("the environment does not set it"),
+            Bound::SettingDefault => Some("the configuration does not set it"),
+        }
+    }
+}
+
 /// String literals bound to a name: `let token = "…"`, `const API_KEY: &str = "…"`,
 /// `Config { password: "…" }`, `.password("…")`, `cfg.secret = "…"`; fallbacks of
 /// environment variables, keyed by the variable: `env::var("JWT_SECRET").unwrap_or("…")`,
@@ -487,7 +495,8 @@ impl KeyedLiterals {
         }
     }
 
-    /// `lit`, the default of the environment variable `var`.
+    /// `lit`, the default of the environment variable `var` (a fallback or a command-line
+    /// argument's `default_value`), unless only development or test environments take it.
     fn push_default(&mut self, var: String, lit: &syn::LitStr) {
         if self.dev_arms == 0 {
             self.found
