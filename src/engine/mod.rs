@@ -21,7 +21,7 @@ use crate::engine::config::Settings;
 use crate::model::flow::ExcludedModule;
 use crate::model::prefilter::{Prefilter, Table};
 use crate::model::program::{FlowFiles, Program};
-use crate::model::project::{self, Fact, FileEntry, Project, Wanted};
+use crate::model::project::{self, Fact, FileEntry, Project, Wanted, join_inside};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
 use crate::model::{cross, dev_images, helm, images, launch, procfile, test_stacks};
@@ -1438,21 +1438,16 @@ fn links_to_a_file_in(root: &Path, link: &Path) -> bool {
     let (Ok(target), Some(dir)) = (std::fs::read_link(link), link.parent()) else {
         return false;
     };
-    let Ok(from_root) = dir.join(target).strip_prefix(root).map(Path::to_path_buf) else {
+    // An absolute target is read from the root; a relative one from the link's directory.
+    let (from, target) = match target.strip_prefix(root) {
+        Ok(in_root) => (String::new(), in_root.to_string_lossy()),
+        Err(_) => (relative(root, dir), target.to_string_lossy()),
+    };
+    let from = if from == "." { "" } else { from.as_str() };
+    let Some(inside) = join_inside(from, &target) else {
         return false;
     };
-    let mut inside = Vec::new();
-    for part in from_root.components() {
-        match part {
-            std::path::Component::Normal(name) => inside.push(name),
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir if inside.pop().is_some() => {}
-            _ => return false,
-        }
-    }
-    let Some((file, dirs)) = inside.split_last() else {
-        return false;
-    };
+    let (dirs, file) = inside.rsplit_once('/').unwrap_or(("", &inside));
     let mut at = root.to_path_buf();
     let is = |at: &Path, dir: bool| {
         std::fs::symlink_metadata(at).is_ok_and(|m| {
@@ -1463,13 +1458,15 @@ fn links_to_a_file_in(root: &Path, link: &Path) -> bool {
             }
         })
     };
-    dirs.iter().all(|name| {
-        at.push(name);
-        is(&at, true)
-    }) && {
-        at.push(file);
-        is(&at, false)
-    }
+    !file.is_empty()
+        && dirs.split('/').filter(|d| !d.is_empty()).all(|name| {
+            at.push(name);
+            is(&at, true)
+        })
+        && {
+            at.push(file);
+            is(&at, false)
+        }
 }
 
 /// Root-relative, `/`-separated path (the path itself when outside the root).

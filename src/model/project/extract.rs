@@ -464,6 +464,26 @@ fn compose_env(svc: &yaml::Node<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `dir` (relative to the root) joined with `rel`, normalised, or `None` when `rel` is
+/// absolute (`/etc/x`, `C:\x`) or climbs above the root (`../../x` from `a/`). `/` and `\`
+/// both separate.
+pub(crate) fn join_inside(dir: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') || rel.chars().nth(1) == Some(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// `dir` joined with a relative path, normalised (`a/b` + `../c` → `a/c`, `.` → `a/b`).
 pub(crate) fn join_path(dir: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();

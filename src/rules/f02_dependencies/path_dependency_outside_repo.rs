@@ -1,5 +1,6 @@
 //! TF0208 path-dependency-outside-repo: `path =` leaving the repository root.
 
+use crate::model::project::join_inside;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -38,21 +39,7 @@ impl Check for PathDependencyOutsideRepo {
 
 /// True when `path`, relative to `dir` (relative to the root), resolves outside the root.
 fn leaves_root(dir: &str, path: &str) -> bool {
-    if path.starts_with('/') || path.chars().nth(1) == Some(':') {
-        return true;
-    }
-    let mut depth: i64 = dir.split('/').filter(|s| !s.is_empty()).count() as i64;
-    for part in path.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." => depth -= 1,
-            _ => depth += 1,
-        }
-        if depth < 0 {
-            return true;
-        }
-    }
-    false
+    join_inside(dir, path).is_none()
 }
 
 #[cfg(test)]

@@ -298,9 +298,12 @@ fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
     let mut unjudged = item.start;
     let mut keyed = false;
     // Keyed by a variable's name, or in an item that names `Default` (an `impl Default`):
-    // the value may be a setting's default ([`Context::Fallback`]).
-    let defaults = (item.start..item.end)
-        .any(|i| t.kind(i) == Some(Kind::Ident) && t.ident(i) == Some("Default"));
+    // the value may be a setting's default ([`Context::Fallback`]). The item is searched
+    // for `Default` only when a keyed value needs it.
+    let (start, end) = (item.start, item.end);
+    let names_default =
+        || (start..end).any(|i| t.kind(i) == Some(Kind::Ident) && t.ident(i) == Some("Default"));
+    let mut defaults: Option<bool> = None;
     let mut by_variable = false;
     for i in item {
         match t.kind(i) {
@@ -316,15 +319,11 @@ fn may_be_keyed(t: &Tokens<'_>, item: Range<usize>) -> bool {
                     });
                 unjudged = i;
                 let value = t.str_value(i);
-                let context = if by_variable || defaults {
-                    Context::Fallback
-                } else {
-                    Context::AtRest
-                };
                 if keyed
-                    && value
-                        .as_deref()
-                        .is_some_and(|v| secrets::secret_value(v, context).is_some())
+                    && let Some(v) = value.as_deref()
+                    && (secrets::looks_secret(v)
+                        || (by_variable || *defaults.get_or_insert_with(&names_default))
+                            && secrets::secret_value(v, Context::Fallback).is_some())
                 {
                     return true;
                 }
