@@ -622,7 +622,7 @@ fn scorecard_marks_factors_no_rule_checked() {
         "{out}"
     );
     assert!(out.contains("11 factor(s) not checked"), "{out}");
-    assert!(out.contains("| II. Dependencies | 1 | ✓ |"), "{out}");
+    assert!(out.contains("| II. Dependencies | 2 | ✓ |"), "{out}");
     assert!(
         out.contains("| IX. Disposability | 0 | not checked |"),
         "{out}"

@@ -9,7 +9,7 @@ declare_rule! {
         name: "wildcard-dependency",
         factor: 2,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Cargo, Dockerfile],
         summary: "Cargo dependency requirement `*`, `>= x` with no upper bound, or empty",
@@ -61,19 +61,40 @@ impl Check for WildcardDependency {
     }
 }
 
-/// True when the comment lines right above the manifest line holding byte `at` talk
-/// about versions (`# we don't care about particular versions - pull whatever sphinx
-/// uses` over `lioness = "*"`): the requirement is a decision the team wrote down, like
-/// a suppression with its reason. A comment that only names what follows (`# util`), or
-/// heads a group the line merely belongs to, is not about this requirement.
+/// True when the comment heading the manifest paragraph that holds byte `at` talks about
+/// versions (`# we don't care about particular versions - pull whatever sphinx uses` over
+/// `lioness = "*"` and the entries after it up to a blank line): the requirement is a
+/// decision the team wrote down, like a suppression with its reason. A comment that only
+/// names what follows (`# util`), or one a blank line or a table header separates from
+/// the requirement, is not about it. Nor is one that credits `[patch]` with the version
+/// (`# versions are overridden by [patch.crates-io]`): patched crates are skipped before
+/// this is asked, so for this one the patch the comment relies on does not exist.
 fn version_choice_explained(text: &str, at: usize) -> bool {
     let before = &text[..text[..at.min(text.len())].rfind('\n').unwrap_or(0)];
     before
-        .lines()
+        .split('\n')
         .rev()
         .map(str::trim)
+        .take_while(|l| !l.is_empty() && !l.starts_with('['))
+        .skip_while(|l| !l.starts_with('#'))
         .take_while(|l| l.starts_with('#'))
-        .any(|l| l.to_ascii_lowercase().contains("version"))
+        .any(|l| {
+            let l = l.to_ascii_lowercase();
+            !commented_out_entry(&l) && l.contains("version") && !l.contains("patch")
+        })
+}
+
+/// True for a comment that holds a manifest entry (`# tokio = { version = "1" }`), code
+/// switched off rather than words about it.
+fn commented_out_entry(comment: &str) -> bool {
+    let body = comment.trim_start_matches('#').trim_start();
+    body.split_once('=').is_some_and(|(key, _)| {
+        let key = key.trim();
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '"'))
+    })
 }
 
 /// Why a requirement is unbounded, or `None` when it is bounded.
@@ -102,12 +123,24 @@ mod tests {
 
     #[test]
     fn version_choices_explained_by_the_comment_right_above() {
-        let text = "[dependencies]\n# util\nlog = \"*\"\n\n# we don't care about particular versions\n# - pull whatever sphinx uses\nlioness = \"*\"\nchacha = \"0.3\"\narrayref = \"*\"\n";
+        let text = "[dependencies]\n# util\nlog = \"*\"\n\n# we don't care about particular versions\n# - pull whatever sphinx uses\nlioness = \"*\"\nchacha = \"0.3\"\narrayref = \"*\"\n\nrand = \"*\"\n[dev-dependencies]\nserde = \"*\"\n";
         let at = |needle: &str| text.find(needle).unwrap();
         assert!(!version_choice_explained(text, at("log =")));
         assert!(version_choice_explained(text, at("lioness =")));
-        assert!(!version_choice_explained(text, at("arrayref =")));
+        assert!(version_choice_explained(text, at("arrayref =")));
+        assert!(!version_choice_explained(text, at("rand =")));
+        assert!(!version_choice_explained(text, at("serde =")));
         assert!(!version_choice_explained("serde = \"*\"\n", 0));
+        let patch = "# versions are overridden by [patch.crates-io]\nmysql_common = \"*\"\n";
+        assert!(!version_choice_explained(
+            patch,
+            patch.find("mysql").unwrap()
+        ));
+        let switched_off = "# tokio = { version = \"1\" }\nlog = \"*\"\n";
+        assert!(!version_choice_explained(
+            switched_off,
+            switched_off.find("log").unwrap()
+        ));
     }
 
     #[test]
