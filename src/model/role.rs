@@ -440,18 +440,63 @@ impl Notices {
         let (name, head) = README_NAMES
             .iter()
             .find_map(|n| Some((n, read_regular_prefix(&base.join(n), README_HEAD_BYTES)?)))?;
-        let lower = head.to_ascii_lowercase();
-        let phrase = README_NOTICES.iter().find(|p| lower.contains(*p))?;
+        let (role, said) = head.split("\n\n").find_map(notice)?;
         let shown = if dir.is_empty() {
             name.to_string()
         } else {
             format!("{dir}/{name}")
         };
-        Some(Decision::new(
-            Role::Development,
-            format!("{shown} says \"{phrase}\""),
-        ))
+        Some(Decision::new(role, format!("{shown} says {said}")))
     }
+}
+
+/// Phrases of a README paragraph that restrict the use of what it describes.
+const RESTRICTIONS: &[&str] = &["should not be used", "must not be used"];
+
+/// What the directory holds, as a README's introduction says it (`This is sample project
+/// to demonstrate …`).
+const SAMPLE_INTRODUCTIONS: &[&str] = &[
+    "this is sample",
+    "this is a sample",
+    "this is a demo",
+    "this is an example",
+];
+
+/// The role a README paragraph gives its directory, with the words that give it:
+/// a notice that forbids production use; one that says the setup is for development and
+/// restricts its use (`for simplicity and development purposes. This setup should NOT be
+/// used in any other fashion.`); or an introduction of the directory as a sample project
+/// or app.
+fn notice(paragraph: &str) -> Option<(Role, String)> {
+    let lower = paragraph
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    let quoted = |p: &str| format!("\"{p}\"");
+    if let Some(p) = README_NOTICES.iter().find(|p| lower.contains(*p)) {
+        return Some((Role::Development, quoted(p)));
+    }
+    let development = HEADER_PHRASES
+        .iter()
+        .filter(|(role, _)| *role == Role::Development)
+        .flat_map(|(_, phrases)| phrases.iter())
+        .find(|p| lower.contains(*p));
+    if let (Some(d), Some(r)) = (
+        development,
+        RESTRICTIONS.iter().find(|r| lower.contains(*r)),
+    ) {
+        return Some((
+            Role::Development,
+            format!("{} and {}", quoted(d), quoted(r)),
+        ));
+    }
+    let intro = SAMPLE_INTRODUCTIONS.iter().find(|p| lower.contains(*p))?;
+    let rest = &lower[lower.find(intro)? + intro.len()..];
+    let noun = rest.split([' ', '.', ',']).find(|w| !w.is_empty())?;
+    ["project", "app", "application", "setup"]
+        .contains(&noun)
+        .then(|| (Role::Example, quoted(&format!("{intro} {noun}"))))
 }
 
 /// The first directory of `rel` that gives it a role, with that role. Inside a crate's
@@ -1111,5 +1156,25 @@ mod tests {
         );
         let d = of_file("deploy/compose.yaml", None, Some(&notices));
         assert_eq!(d.role, Role::Production, "a how-to line is not a notice");
+    }
+
+    #[test]
+    fn readme_paragraphs_that_give_a_role() {
+        let role = |text: &str| notice(text).map(|(r, _)| r);
+        assert_eq!(
+            role(
+                "> This runs as root for simplicity and development purposes. This setup should NOT be\nused in any other fashion."
+            ),
+            Some(Role::Development)
+        );
+        assert_eq!(
+            role("This is sample project to demonstrate how to use docker to run the connector."),
+            Some(Role::Example)
+        );
+        assert_eq!(role("This is a demo app for the SDK."), Some(Role::Example));
+        assert_eq!(role("For development purposes, run `make dev`."), None);
+        assert_eq!(role("Do not use `latest` in production."), None);
+        assert_eq!(role("This is an example of the config file."), None);
+        assert_eq!(role("This is a sample."), None);
     }
 }
