@@ -349,6 +349,7 @@ const HEADER_PHRASES: &[(Role, &[&str])] = &[
             "for the end-to-end tests",
             "by the end-to-end tests",
             "for e2e tests",
+            "for our e2e tests",
             "by the e2e tests",
             "for integration tests",
             "by the integration tests",
@@ -462,11 +463,20 @@ const SAMPLE_INTRODUCTIONS: &[&str] = &[
     "this is an example",
 ];
 
+/// The opening-comment phrases that give `role`.
+fn phrases(role: Role) -> impl Iterator<Item = &'static &'static str> {
+    HEADER_PHRASES
+        .iter()
+        .filter(move |(r, _)| *r == role)
+        .flat_map(|(_, phrases)| phrases.iter())
+}
+
 /// The role a README paragraph gives its directory, with the words that give it:
 /// a notice that forbids production use; one that says the setup is for development and
 /// restricts its use (`for simplicity and development purposes. This setup should NOT be
-/// used in any other fashion.`); or an introduction of the directory as a sample project
-/// or app.
+/// used in any other fashion.`); an introduction (`This is …`) that says what it is for is
+/// tests (`This is a caching proxy … for our E2E tests.`); or an introduction of the
+/// directory as a sample project or app.
 fn notice(paragraph: &str) -> Option<(Role, String)> {
     let lower = paragraph
         .split_whitespace()
@@ -477,11 +487,7 @@ fn notice(paragraph: &str) -> Option<(Role, String)> {
     if let Some(p) = README_NOTICES.iter().find(|p| lower.contains(*p)) {
         return Some((Role::Development, quoted(p)));
     }
-    let development = HEADER_PHRASES
-        .iter()
-        .filter(|(role, _)| *role == Role::Development)
-        .flat_map(|(_, phrases)| phrases.iter())
-        .find(|p| lower.contains(*p));
+    let development = phrases(Role::Development).find(|p| lower.contains(*p));
     if let (Some(d), Some(r)) = (
         development,
         RESTRICTIONS.iter().find(|r| lower.contains(*r)),
@@ -490,6 +496,11 @@ fn notice(paragraph: &str) -> Option<(Role, String)> {
             Role::Development,
             format!("{} and {}", quoted(d), quoted(r)),
         ));
+    }
+    if lower.trim_start_matches(['>', ' ']).starts_with("this is ")
+        && let Some(p) = phrases(Role::Test).find(|p| lower.contains(*p))
+    {
+        return Some((Role::Test, quoted(p)));
     }
     let intro = SAMPLE_INTRODUCTIONS.iter().find(|p| lower.contains(*p))?;
     let rest = &lower[lower.find(intro)? + intro.len()..];
@@ -1172,6 +1183,16 @@ mod tests {
             Some(Role::Example)
         );
         assert_eq!(role("This is a demo app for the SDK."), Some(Role::Example));
+        assert_eq!(
+            role(
+                "This is a caching MITM proxy, used to cache provider requests for our E2E tests."
+            ),
+            Some(Role::Test)
+        );
+        assert_eq!(
+            role("The gateway. Run it for testing with `make up`."),
+            None
+        );
         assert_eq!(role("For development purposes, run `make dev`."), None);
         assert_eq!(role("Do not use `latest` in production."), None);
         assert_eq!(role("This is an example of the config file."), None);

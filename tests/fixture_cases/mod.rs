@@ -206,6 +206,7 @@ cases! {
     TF0901__fail_ctrl_c_exit_on_some_runs_only: "TF0901" / "fail-ctrl-c-exit-on-some-runs-only",
     TF0901__fail_local_module_before_glob: "TF0901" / "fail-local-module-before-glob",
     TF0901__fail_procfile_process: "TF0901" / "fail-procfile-process",
+    TF0901__fail_readme_introduces_a_test_proxy: "TF0901" / "fail-readme-introduces-a-test-proxy",
     TF0901__fail_socket_server_after_a_check: "TF0901" / "fail-socket-server-after-a-check",
     TF0901__fail_test_module_imports_stay_in_tests: "TF0901" / "fail-test-module-imports-stay-in-tests",
     TF0901__fail_threaded_http_server_joined_forever: "TF0901" / "fail-threaded-http-server-joined-forever",
