@@ -330,6 +330,9 @@ pub enum Condition {
     /// No build script of the file's package sets this compile-time variable
     /// (`cargo:rustc-env=NAME=…`).
     NotSetByBuildScript(String),
+    /// A production deployment file sets this environment variable for a process at run
+    /// time ([`crate::model::project::Project::sets_at_run_time`]).
+    SetAtRunTime(String),
     /// No `rust-toolchain.toml` or `rust-toolchain` in the file's directory or above pins
     /// a Rust version ([`crate::model::project::Project::pinned_rust_toolchain`]).
     RustToolchainFloats,

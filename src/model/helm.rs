@@ -2,7 +2,8 @@
 //! YAML, until `helm template` renders them; twelve-lint does not render them, so a
 //! template is never a parse error. One note per chart says its templates were not
 //! rendered, and rules read the chart's `values.yaml` instead; the templates are scanned
-//! only for which values paths their init containers use.
+//! only for which values paths their init containers use and which environment variables
+//! they set.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -44,6 +45,8 @@ pub fn charts_with_templates<'p>(paths: &[&'p str]) -> Vec<(&'p str, usize)> {
 /// The most template files of one chart that are read, and bytes of each.
 const MAX_TEMPLATES: usize = 500;
 const MAX_TEMPLATE_BYTES: u64 = 512 * 1024;
+/// How many directories deep below `templates/` templates are read.
+const MAX_TEMPLATE_DEPTH: usize = 4;
 
 /// The image settings of a chart's values (`image.initImage`) that its templates use only
 /// in init containers: each path read as `.Values.<path>.repository` (or `.tag`,
@@ -51,26 +54,103 @@ const MAX_TEMPLATE_BYTES: u64 = 512 * 1024;
 /// `initContainers:` key, and nowhere else. `chart_dir` is the chart's directory in the
 /// repository at `root`; symbolic links are not followed.
 pub fn init_container_values(root: &Path, chart_dir: &str) -> BTreeSet<String> {
-    let templates = root.join(chart_dir).join("templates");
-    if !std::fs::symlink_metadata(&templates).is_ok_and(|m| m.is_dir()) {
-        return BTreeSet::new();
-    }
-    let Ok(entries) = std::fs::read_dir(&templates) else {
-        return BTreeSet::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".tpl"))
-        .collect();
-    names.sort_unstable();
-    names.truncate(MAX_TEMPLATES);
     let (mut init, mut other) = (BTreeSet::new(), BTreeSet::new());
-    for name in names {
-        if let Some(text) = read_regular_prefix(&templates.join(name), MAX_TEMPLATE_BYTES) {
-            values_by_container_list(&text, &mut init, &mut other);
-        }
+    for text in templates(root, chart_dir) {
+        values_by_container_list(&text, &mut init, &mut other);
     }
     init.difference(&other).cloned().collect()
+}
+
+/// The environment variables the templates of the chart in `chart_dir` set for its
+/// containers: each `- name: NAME` entry whose next line (past template actions and
+/// comments) is its `value:` or `valueFrom:`.
+pub fn env_names(root: &Path, chart_dir: &str) -> BTreeSet<String> {
+    templates(root, chart_dir)
+        .iter()
+        .flat_map(|text| env_entries(text))
+        .collect()
+}
+
+/// The texts of the chart's templates (`*.yaml`, `*.yml`, `*.tpl` in `templates/` and its
+/// subdirectories, [`MAX_TEMPLATE_DEPTH`] deep), in path order, at most
+/// [`MAX_TEMPLATES`] of [`MAX_TEMPLATE_BYTES`] each, test hooks left out; symbolic links
+/// are not followed.
+fn templates(root: &Path, chart_dir: &str) -> Vec<String> {
+    let top = root.join(chart_dir).join("templates");
+    if !std::fs::symlink_metadata(&top).is_ok_and(|m| m.is_dir()) {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![(top, 0)];
+    let mut visited = 0;
+    while let Some((dir, depth)) = dirs.pop() {
+        visited += 1;
+        if visited > MAX_TEMPLATES {
+            break;
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if kind.is_dir() && depth < MAX_TEMPLATE_DEPTH {
+                dirs.push((path, depth + 1));
+            } else if kind.is_file()
+                && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".tpl"))
+            {
+                files.push(path);
+            }
+        }
+        if files.len() >= MAX_TEMPLATES {
+            break;
+        }
+    }
+    files.sort_unstable();
+    files.truncate(MAX_TEMPLATES);
+    files
+        .iter()
+        .filter_map(|path| read_regular_prefix(path, MAX_TEMPLATE_BYTES))
+        .filter(|text| !is_test_hook(text))
+        .collect()
+}
+
+/// True for a template of a Helm test hook (`helm.sh/hook: test`): only `helm test` runs
+/// it, and the release does not.
+fn is_test_hook(text: &str) -> bool {
+    text.lines()
+        .filter(|l| l.contains("helm.sh/hook\"") || l.contains("helm.sh/hook:"))
+        .any(|l| {
+            l.split_once("hook")
+                .is_some_and(|(_, v)| v.contains("test"))
+        })
+}
+
+/// The variable names of a template's environment entries (`- name: BATCH_SIZE` over
+/// `value: {{ .Values.batchSize | quote }}`).
+fn env_entries(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("{{"))
+        .collect();
+    lines
+        .windows(2)
+        .filter_map(|pair| {
+            let name = pair[0]
+                .strip_prefix("- name:")?
+                .trim()
+                .trim_matches(['"', '\'']);
+            let valued = pair[1].starts_with("value:") || pair[1].starts_with("valueFrom:");
+            let variable = name.chars().next().is_some_and(|c| !c.is_ascii_digit())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            (valued && variable).then(|| name.to_string())
+        })
+        .collect()
 }
 
 /// Sort the image value paths a template reads into those under an `initContainers:`
@@ -166,5 +246,22 @@ mod tests {
             charts_with_templates(&files),
             [("charts/api/Chart.yaml", 2)]
         );
+    }
+
+    #[test]
+    fn env_entries_of_a_template() {
+        let text = "      containers:\n        - name: worker\n          env:\n            - name: BATCH_SIZE\n              {{- if .Values.batch }}\n              value: {{ .Values.batch | quote }}\n            - name: \"DATABASE_URL\"\n              valueFrom:\n                secretKeyRef: {}\n          ports:\n            - name: http\n              containerPort: 8080\n";
+        assert_eq!(env_entries(text), ["BATCH_SIZE", "DATABASE_URL"]);
+    }
+
+    #[test]
+    fn test_hooks() {
+        assert!(is_test_hook(
+            "metadata:\n  annotations:\n    \"helm.sh/hook\": test\n"
+        ));
+        assert!(is_test_hook("    helm.sh/hook: test-success\n"));
+        assert!(!is_test_hook(
+            "    helm.sh/hook: pre-install\n    helm.sh/hook-weight: \"-5\"\n"
+        ));
     }
 }

@@ -350,8 +350,15 @@ impl Diagnostic {
     /// compile-time variable `name` (builder style). Rules using it must read `Cargo`
     /// files and declare the `BuildEnv` fact.
     pub fn unless_set_by_build_script(&mut self, name: &str) -> &mut Self {
-        self.condition = Some(Condition::NotSetByBuildScript(name.to_string()));
-        self
+        self.keep_if(Condition::NotSetByBuildScript(name.to_string()))
+    }
+
+    /// Keep this finding only if a production deployment file (a compose service, a
+    /// Kubernetes container, a Helm chart's templates, a runtime Dockerfile stage or an
+    /// env file) sets the environment variable `name` at run time (builder style). Rules
+    /// using it must read Dockerfiles, YAML and env files.
+    pub fn when_set_at_run_time(&mut self, name: &str) -> &mut Self {
+        self.keep_if(Condition::SetAtRunTime(name.to_string()))
     }
 
     /// Keep this finding only if a build asks for one of `features` of the workspace

@@ -127,6 +127,7 @@ cases! {
     TF0302__fail_branches: "TF0302" / "fail-branches",
     TF0302__pass_non_environment_comparisons: "TF0302" / "pass-non-environment-comparisons",
     TF0303__fail_baked_config: "TF0303" / "fail-baked-config",
+    TF0303__fail_set_by_a_helm_template: "TF0303" / "fail-set-by-a-helm-template",
     TF0303__fail_set_by_another_packages_build_script: "TF0303" / "fail-set-by-another-packages-build-script",
     TF0303__pass_build_metadata: "TF0303" / "pass-build-metadata",
     TF0303__pass_set_by_its_build_script: "TF0303" / "pass-set-by-its-build-script",

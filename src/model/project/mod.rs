@@ -67,6 +67,9 @@ pub struct Project {
     pub(crate) chart_init_values: Mutex<HashMap<String, Arc<BTreeSet<String>>>>,
     /// Texts of the files [`Project::locate`] was asked about, read on first use.
     pub(crate) located: Mutex<HashMap<String, Arc<(String, LineIndex)>>>,
+    /// Environment variables the production deployment files set at run time
+    /// ([`Project::sets_at_run_time`]), gathered on first use.
+    pub(crate) runtime_env: OnceLock<BTreeSet<String>>,
     /// Package directory → index in `cargo`, built on first use.
     pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
     /// Indexes in `cargo` of the `[workspace]` manifests, built on first use.
@@ -188,6 +191,36 @@ impl Project {
             .unwrap_or(false)
     }
 
+    /// True when a production deployment file sets the environment variable `name` for a
+    /// process at run time: a compose service or Kubernetes container, a Helm chart's
+    /// templates, the runtime stage of a Dockerfile or an env file.
+    pub fn sets_at_run_time(&self, name: &str) -> bool {
+        self.runtime_env
+            .get_or_init(|| {
+                let production = |path: &str| self.role_of(path) == Some(Role::Production);
+                let mut names: BTreeSet<String> = BTreeSet::new();
+                for c in self.containers.iter().filter(|c| production(&c.path)) {
+                    names.extend(c.env.iter().map(|(k, _)| k.clone()));
+                }
+                for d in self.production_dockerfiles() {
+                    names.extend(d.env.iter().map(|(k, _)| k.clone()));
+                }
+                for e in self.env_files.iter().filter(|e| production(&e.path)) {
+                    names.extend(e.values.iter().map(|(k, _, _)| k.clone()));
+                }
+                for chart in self.files.iter().filter(|f| {
+                    (f.path == helm::CHART_FILE
+                        || f.path.ends_with(&format!("/{}", helm::CHART_FILE)))
+                        && production(&f.path)
+                }) {
+                    let dir = chart.path.rsplit_once('/').map_or("", |(d, _)| d);
+                    names.extend(helm::env_names(&self.root, dir));
+                }
+                names
+            })
+            .contains(name)
+    }
+
     /// The values paths the templates of the chart in `dir` use only in init containers,
     /// read once per chart.
     fn chart_init_values(&self, dir: &str) -> Arc<BTreeSet<String>> {
@@ -236,6 +269,7 @@ impl Project {
             }
             Condition::GitSourceUnlocked(url) => !self.lock_pins_git_source(path, url),
             Condition::NotSetByBuildScript(name) => !self.build_script_sets(path, name),
+            Condition::SetAtRunTime(name) => self.sets_at_run_time(name),
             Condition::RustToolchainFloats => self.pinned_rust_toolchain(path).is_none(),
             Condition::ReleaseNotLocked => !self.release_builds_locked(path),
             Condition::ImagesNotRewritten => !self.pipelines().rewrites_images(path),

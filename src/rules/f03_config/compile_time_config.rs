@@ -16,8 +16,8 @@ declare_rule! {
         severity: Warning,
         stability: Preview,
         since: "0.1.0",
-        kinds: [Rust, Cargo],
-        summary: "`env!`/`option_env!` of a non-`CARGO_*` variable: deploy config baked into the build",
+        kinds: [Rust, Cargo, Dockerfile, Yaml, Env],
+        summary: "`env!`/`option_env!` of a variable the deployment sets at run time: its value is baked in at build time and the runtime one ignored",
         tree: Prefilter::Tokens(&["env|option_env"], uses_env_macro),
         facts: [BuildEnv],
     }
@@ -60,12 +60,16 @@ impl Check for CompileTimeConfig {
             if is_build_metadata(&name) {
                 continue;
             }
+            // A variable no deployment sets at run time is a build input (a product name,
+            // a vendor key, a packager's default path): only one the deployment also sets
+            // is deploy config, and there the value it sets is silently ignored.
             cx.report(
                 file.loc(rust::span_range(lit.span())),
-                format!("`{mac}!(\"{name}\")` bakes `{name}` into the binary at compile time"),
+                format!("`{mac}!(\"{name}\")` bakes `{name}` into the binary at compile time, but the deployment sets `{name}` at run time: the value it sets is never read"),
                 format!("read it at run time with `std::env::var(\"{name}\")` so one build can be released to every environment"),
             )
-            .unless_set_by_build_script(&name);
+            .unless_set_by_build_script(&name)
+            .when_set_at_run_time(&name);
         }
     }
 }
