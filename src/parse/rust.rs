@@ -226,7 +226,9 @@ pub fn string_literals(t: &Tokens<'_>) -> Vec<StrLit> {
 /// `Command` is resolved, not matched by name: a call counts when written through a
 /// `process` module (`std::process::Command::new`, `process::Command::new`), or when the
 /// file imports `Command` (or an alias of it) from a `process` module. clap's
-/// `Command::new("serve")` builds a subcommand and runs nothing.
+/// `Command::new("serve")` builds a subcommand and runs nothing. A probe, whose chain
+/// reads the tool's failure as an answer ([`PROBE_METHODS`]), is left out: the program
+/// does not depend on the tool.
 pub fn commands(t: &Tokens<'_>, uses: &[Use<'_>]) -> Vec<(String, Range<usize>)> {
     let is_str = |i: usize| matches!(t.kind(i), Some(Kind::Str | Kind::RawStr));
     let local_names = process_command_names(uses);
@@ -249,7 +251,9 @@ pub fn commands(t: &Tokens<'_>, uses: &[Use<'_>]) -> Vec<(String, Range<usize>)>
             && t.is_open(i + 2, '(')
             && is_str(i + 3);
         let lit = if command_new { i + 5 } else { i + 3 };
+        let args = if command_new { i + 4 } else { i + 2 };
         if (command_new || cmd_macro)
+            && !probes(t, t.pair(args) + 1)
             && let Some(value) = t.str_value(lit)
         {
             let program = if cmd_macro {
@@ -261,6 +265,41 @@ pub fn commands(t: &Tokens<'_>, uses: &[Use<'_>]) -> Vec<(String, Range<usize>)>
         }
     });
     out
+}
+
+/// Methods on a command's result that read a failure to run it as an answer (`.ok()?`,
+/// `.is_ok()`, `.unwrap_or(false)`): the tool's absence is expected.
+const PROBE_METHODS: &[&str] = &[
+    "ok",
+    "is_ok",
+    "is_err",
+    "unwrap_or",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "map_or",
+    "map_or_else",
+];
+
+/// True when the method chain starting at token `at` (right after `Command::new(..)` or
+/// `cmd!(..)`) probes for the tool: a method of [`PROBE_METHODS`] takes the result, so a
+/// machine without the tool gets an answer, not a failure (`nvidia-smi … .output().ok()?`).
+fn probes(t: &Tokens<'_>, mut at: usize) -> bool {
+    while t.is_punct(at, '.') {
+        let Some(method) = t.ident(at + 1) else {
+            return false;
+        };
+        if PROBE_METHODS.contains(&method) {
+            return true;
+        }
+        at += 2;
+        if t.is_open(at, '(') {
+            at = t.pair(at) + 1;
+        }
+        while t.is_punct(at, '?') {
+            at += 1;
+        }
+    }
+    false
 }
 
 /// The names under which a file's `use` declarations bring a process builder `Command`

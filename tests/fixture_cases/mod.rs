@@ -91,6 +91,7 @@ cases! {
     TF0206__pass_pinned: "TF0206" / "pass-pinned",
     TF0206__pass_test_named_directories: "TF0206" / "pass-test-named-directories",
     TF0207__fail_installer_for_another_tool: "TF0207" / "fail-installer-for-another-tool",
+    TF0207__fail_probes_are_not_dependencies: "TF0207" / "fail-probes-are-not-dependencies",
     TF0207__fail_tools_missing_in_runtime: "TF0207" / "fail-tools-missing-in-runtime",
     TF0207__pass_cargo_init_stubs: "TF0207" / "pass-cargo-init-stubs",
     TF0207__pass_clap_subcommands: "TF0207" / "pass-clap-subcommands",
