@@ -441,7 +441,9 @@ impl Notices {
         let (name, head) = README_NAMES
             .iter()
             .find_map(|n| Some((n, read_regular_prefix(&base.join(n), README_HEAD_BYTES)?)))?;
-        let (role, said) = head.split("\n\n").find_map(notice)?;
+        let (role, said) = head
+            .split("\n\n")
+            .find_map(|paragraph| notice(paragraph, dir.is_empty()))?;
         let shown = if dir.is_empty() {
             name.to_string()
         } else {
@@ -476,8 +478,11 @@ fn phrases(role: Role) -> impl Iterator<Item = &'static &'static str> {
 /// restricts its use (`for simplicity and development purposes. This setup should NOT be
 /// used in any other fashion.`); an introduction (`This is …`) that says what it is for is
 /// tests (`This is a caching proxy … for our E2E tests.`); or an introduction of the
-/// directory as a sample project or app.
-fn notice(paragraph: &str) -> Option<(Role, String)> {
+/// directory as a sample project or app. In the root README, which speaks for the whole
+/// repository, a development phrase and a restriction in one paragraph are too weak
+/// (`For local development, run `make dev`; its debug build should not be used for
+/// benchmarks.`): only a notice that forbids production use counts there.
+fn notice(paragraph: &str, root: bool) -> Option<(Role, String)> {
     let lower = paragraph
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -488,10 +493,12 @@ fn notice(paragraph: &str) -> Option<(Role, String)> {
         return Some((Role::Development, quoted(p)));
     }
     let development = phrases(Role::Development).find(|p| lower.contains(*p));
-    if let (Some(d), Some(r)) = (
-        development,
-        RESTRICTIONS.iter().find(|r| lower.contains(*r)),
-    ) {
+    if !root
+        && let (Some(d), Some(r)) = (
+            development,
+            RESTRICTIONS.iter().find(|r| lower.contains(*r)),
+        )
+    {
         return Some((
             Role::Development,
             format!("{} and {}", quoted(d), quoted(r)),
@@ -1171,7 +1178,10 @@ mod tests {
 
     #[test]
     fn readme_paragraphs_that_give_a_role() {
-        let role = |text: &str| notice(text).map(|(r, _)| r);
+        let role = |text: &str| notice(text, false).map(|(r, _)| r);
+        let root = "For local development, run `make dev`; its debug build should not be used for benchmarks.";
+        assert_eq!(role(root), Some(Role::Development));
+        assert_eq!(notice(root, true), None);
         assert_eq!(
             role(
                 "> This runs as root for simplicity and development purposes. This setup should NOT be\nused in any other fashion."

@@ -227,8 +227,8 @@ pub fn string_literals(t: &Tokens<'_>) -> Vec<StrLit> {
 /// `process` module (`std::process::Command::new`, `process::Command::new`), or when the
 /// file imports `Command` (or an alias of it) from a `process` module. clap's
 /// `Command::new("serve")` builds a subcommand and runs nothing. A probe, whose chain
-/// reads the tool's failure as an answer ([`PROBE_METHODS`]), is left out: the program
-/// does not depend on the tool.
+/// reads the tool's failure as an answer (`.output().ok()?`, `.is_ok()`), is left out:
+/// the program does not depend on the tool.
 pub fn commands(t: &Tokens<'_>, uses: &[Use<'_>]) -> Vec<(String, Range<usize>)> {
     let is_str = |i: usize| matches!(t.kind(i), Some(Kind::Str | Kind::RawStr));
     let local_names = process_command_names(uses);

@@ -122,7 +122,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn version_choices_explained_by_the_comment_right_above() {
+    fn version_choices_explained_by_the_comment_heading_the_paragraph() {
         let text = "[dependencies]\n# util\nlog = \"*\"\n\n# we don't care about particular versions\n# - pull whatever sphinx uses\nlioness = \"*\"\nchacha = \"0.3\"\narrayref = \"*\"\n\nrand = \"*\"\n[dev-dependencies]\nserde = \"*\"\n";
         let at = |needle: &str| text.find(needle).unwrap();
         assert!(!version_choice_explained(text, at("log =")));
