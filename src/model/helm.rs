@@ -28,12 +28,17 @@ pub fn chart_of_template(root: &Path, rel: &str) -> Option<String> {
         .then_some(chart)
 }
 
+/// True when the root-relative `path` names a chart's `Chart.yaml`.
+pub fn is_chart_file(path: &str) -> bool {
+    path.rsplit('/').next() == Some(CHART_FILE)
+}
+
 /// The charts among the linted files at `paths`, each as (its `Chart.yaml` path, how many
 /// linted files its `templates/` holds), for charts with at least one template.
 pub fn charts_with_templates<'p>(paths: &[&'p str]) -> Vec<(&'p str, usize)> {
     paths
         .iter()
-        .filter(|p| **p == CHART_FILE || p.ends_with(&format!("/{CHART_FILE}")))
+        .filter(|p| is_chart_file(p))
         .filter_map(|chart| {
             let prefix = format!("{}templates/", &chart[..chart.len() - CHART_FILE.len()]);
             let templates = paths.iter().filter(|p| p.starts_with(&prefix)).count();

@@ -12,7 +12,6 @@ use crate::diagnostic::Location;
 use crate::model::flow::{Call, Event, EventKind, Server, Step, Target};
 use crate::model::names::{FnId, Names, Package};
 use crate::model::project::{CargoFacts, CodeFile, Project};
-use crate::model::role::Role;
 use crate::parse::uses::{Sym, sym};
 
 /// An event found through the call graph: (file index, event index) in a [`Scope`].
@@ -250,7 +249,7 @@ impl Programs for Program<'_> {
                         server != Server::Loop
                             || *deployed.get_or_init(|| {
                                 project.deployed_by_files(&project.cargo[i], |p| {
-                                    project.role_of(p) == Some(Role::Production)
+                                    project.is_production(p)
                                 })
                             })
                     };
@@ -297,8 +296,7 @@ fn leaves(body: &Step) -> Vec<&Step> {
 /// Kubernetes container runs.
 fn may_serve(project: &Project, krate: &CargoFacts) -> bool {
     krate.has_bin
-        && (krate.is_service()
-            || project.deployed_by_files(krate, |p| project.role_of(p) == Some(Role::Production)))
+        && (krate.is_service() || project.deployed_by_files(krate, |p| project.is_production(p)))
 }
 
 /// Which Rust files the whole-program questions read call-flow facts of: those of the

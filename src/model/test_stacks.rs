@@ -30,7 +30,7 @@ pub fn test_run_compose_files(project: &Project) -> Vec<(String, Decision)> {
     let compose: HashSet<&str> = project
         .containers
         .iter()
-        .filter(|c| !c.kubernetes && project.role_of(&c.path) == Some(Role::Production))
+        .filter(|c| !c.kubernetes && project.is_production(&c.path))
         .map(|c| c.path.as_str())
         .filter(|path| !DEFAULT_NAMES.contains(path))
         .collect();

@@ -471,32 +471,28 @@ pub(crate) fn join_inside(dir: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') || rel.chars().nth(1) == Some(':') {
         return None;
     }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    let (joined, climbed_out) = join_parts(dir, rel, &['/', '\\']);
+    (!climbed_out).then_some(joined)
 }
 
 /// `dir` joined with a relative path, normalised (`a/b` + `../c` → `a/c`, `.` → `a/b`).
 pub(crate) fn join_path(dir: &str, rel: &str) -> String {
+    join_parts(dir, rel, &['/']).0
+}
+
+/// `dir` joined with `rel` split at `separators`, normalised, and whether a `..` climbed
+/// above the root (such steps are dropped).
+fn join_parts(dir: &str, rel: &str, separators: &[char]) -> (String, bool) {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
+    let mut climbed_out = false;
+    for part in rel.split(separators) {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
+            ".." => climbed_out |= parts.pop().is_none(),
             p => parts.push(p),
         }
     }
-    parts.join("/")
+    (parts.join("/"), climbed_out)
 }
 
 /// The compose files a compose document is made of, relative to its directory: those

@@ -191,28 +191,40 @@ impl Project {
             .unwrap_or(false)
     }
 
+    /// True when the deployment model gives the file at `path` the production role.
+    pub fn is_production(&self, path: &str) -> bool {
+        self.role_of(path) == Some(Role::Production)
+    }
+
     /// True when a production deployment file sets the environment variable `name` for a
     /// process at run time: a compose service or Kubernetes container, a Helm chart's
     /// templates, the runtime stage of a Dockerfile or an env file.
     pub fn sets_at_run_time(&self, name: &str) -> bool {
         self.runtime_env
             .get_or_init(|| {
-                let production = |path: &str| self.role_of(path) == Some(Role::Production);
                 let mut names: BTreeSet<String> = BTreeSet::new();
-                for c in self.containers.iter().filter(|c| production(&c.path)) {
+                for c in self
+                    .containers
+                    .iter()
+                    .filter(|c| self.is_production(&c.path))
+                {
                     names.extend(c.env.iter().map(|(k, _)| k.clone()));
                 }
                 for d in self.production_dockerfiles() {
                     names.extend(d.env.iter().map(|(k, _)| k.clone()));
                 }
-                for e in self.env_files.iter().filter(|e| production(&e.path)) {
+                for e in self
+                    .env_files
+                    .iter()
+                    .filter(|e| self.is_production(&e.path))
+                {
                     names.extend(e.values.iter().map(|(k, _, _)| k.clone()));
                 }
-                for chart in self.files.iter().filter(|f| {
-                    (f.path == helm::CHART_FILE
-                        || f.path.ends_with(&format!("/{}", helm::CHART_FILE)))
-                        && production(&f.path)
-                }) {
+                for chart in self
+                    .files
+                    .iter()
+                    .filter(|f| helm::is_chart_file(&f.path) && self.is_production(&f.path))
+                {
                     let dir = chart.path.rsplit_once('/').map_or("", |(d, _)| d);
                     names.extend(helm::env_names(&self.root, dir));
                 }
@@ -474,14 +486,14 @@ impl Project {
     pub fn production_dockerfiles(&self) -> impl Iterator<Item = &DockerFacts> {
         self.dockerfiles
             .iter()
-            .filter(|d| self.role_of(&d.path) == Some(Role::Production))
+            .filter(|d| self.is_production(&d.path))
     }
 
     /// The production Dockerfiles that build `krate` ([`Project::dockerfiles_for`]).
     pub fn production_dockerfiles_for(&self, krate: &CargoFacts) -> Vec<&DockerFacts> {
         self.dockerfiles_for(krate)
             .into_iter()
-            .filter(|d| self.role_of(&d.path) == Some(Role::Production))
+            .filter(|d| self.is_production(&d.path))
             .collect()
     }
 
@@ -531,8 +543,7 @@ impl Project {
     /// publishes the image for other platforms; else its `STOPSIGNAL`; else SIGTERM.
     pub fn stop_signal<'a>(&'a self, docker: &'a DockerFacts) -> &'a str {
         let fly = self.fly_apps.iter().find(|a| {
-            a.dockerfile.as_deref() == Some(docker.path.as_str())
-                && self.role_of(&a.path) == Some(Role::Production)
+            a.dockerfile.as_deref() == Some(docker.path.as_str()) && self.is_production(&a.path)
         });
         match fly {
             Some(app) if self.pipelines().publishing(&docker.path).is_none() => &app.kill_signal,

@@ -3,7 +3,6 @@
 use globset::Glob;
 
 use crate::model::project::{CargoFacts, Project, is_within};
-use crate::model::role::Role;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -56,7 +55,7 @@ impl Check for MultipleApps {
 /// image), a desktop client or a code generator kept beside the service, or a crate the
 /// service depends on, is not a second app.
 fn apps(project: &Project) -> Vec<&CargoFacts> {
-    let production = |path: &str| project.role_of(path) == Some(Role::Production);
+    let production = |path: &str| project.is_production(path);
     let Some((deployed, _)) = project.deployed_roots(production) else {
         return Vec::new();
     };

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::listen::Part;
 use crate::model::project::{CargoFacts, ListenFact, PortDecl, Project};
-use crate::model::role::Role;
 use crate::parse::yaml::{self, Node};
 use crate::rules::Programs;
 use crate::rules::prelude::*;
@@ -45,7 +44,7 @@ impl Check for PortMismatch {
             .iter()
             .filter(|l| l.port.default_value().is_some() && !l.picks_free_port())
             // A listen in docs, examples or tests is not where the deployed app listens.
-            .filter(|l| project.role_of(&l.path) == Some(Role::Production))
+            .filter(|l| project.is_production(&l.path))
         {
             if let Some(krate) = project.crate_of(&l.path) {
                 by_crate
