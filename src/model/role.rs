@@ -16,6 +16,7 @@ use crate::model::source::{self, FileKind, read_regular_prefix};
 use crate::model::value::with_interpolation_defaults;
 use crate::parse::image::ImageRef;
 use crate::parse::lex::Tokens;
+use crate::parse::path::join_inside;
 use crate::parse::yaml::{self, Node};
 
 /// What a file is for.
@@ -615,24 +616,45 @@ pub fn of_api_description(doc: &Node<'_>) -> Option<Decision> {
 /// or a local Cargo build (`../target/release/app:/app/app`): code from the developer's
 /// checkout mounted into a container is a development setup.
 pub fn mounts_source(svc: &Node<'_>) -> bool {
+    bind_sources(svc).iter().any(|s| {
+        let s = s.trim_end_matches('/');
+        let parts: Vec<&str> = s.split('/').collect();
+        let local_build = parts.iter().position(|p| *p == "target").is_some_and(|at| {
+            parts[at + 1..]
+                .iter()
+                .any(|p| matches!(*p, "release" | "debug"))
+        });
+        matches!(s, "." | ".." | "./src" | "../src") || s.ends_with("/src") || local_build
+    })
+}
+
+/// The host side of a compose service's `volumes` (`./src` of `./src:/app`, or the long
+/// form's `source`); a named volume's name too.
+fn bind_sources(svc: &Node<'_>) -> Vec<String> {
     let Some(volumes) = yaml::get(svc, "volumes").and_then(yaml::sequence) else {
-        return false;
+        return Vec::new();
     };
-    volumes.iter().any(|v| {
-        let source = match yaml::scalar_str(v) {
+    volumes
+        .iter()
+        .filter_map(|v| match yaml::scalar_str(v) {
             Some(short) => short.split(':').next().map(str::to_string),
             None => yaml::str_at(v, "source").map(str::to_string),
-        };
-        source.is_some_and(|s| {
-            let s = s.trim_end_matches('/');
-            let parts: Vec<&str> = s.split('/').collect();
-            let local_build = parts.iter().position(|p| *p == "target").is_some_and(|at| {
-                parts[at + 1..]
-                    .iter()
-                    .any(|p| matches!(*p, "release" | "debug"))
-            });
-            matches!(s, "." | ".." | "./src" | "../src") || s.ends_with("/src") || local_build
         })
+        .collect()
+}
+
+/// Example or test material of the repository that a compose service in directory `dir`
+/// bind-mounts (`../examples/realm.json:/import/realm.json`), with its role and path: the
+/// stack runs that material, so it is an example or a test setup, not a deployment.
+fn mounts_material(svc: &Node<'_>, dir: &str) -> Option<(Role, String)> {
+    bind_sources(svc).into_iter().find_map(|source| {
+        let rel = ["${PWD}/", "$PWD/"]
+            .iter()
+            .find_map(|p| source.strip_prefix(p))
+            .or_else(|| source.starts_with('.').then_some(source.as_str()))?;
+        let path = join_inside(dir, rel)?;
+        let role = of_path(&path).role;
+        matches!(role, Role::Example | Role::Test).then_some((role, path))
     })
 }
 
@@ -646,12 +668,17 @@ const DEV_CHANNELS: &[&str] = &[
 const DEV_STAGES: &[&str] = &["dev", "development", "debug", "test", "testing"];
 
 /// The role a compose file's services give it: development when every service runs a
-/// backing service and none the app, or when one of them is plainly not production: it builds a development stage (`build.target: dev`), bind-mounts the
-/// source tree, runs the unreleased build of an image (`app:nightly`, `app:main`; unless
-/// the file at `path` is named as the production one), or runs an emulator (a cloud
-/// service's local stand-in).
+/// backing service and none the app, or when one of them is plainly not production: it
+/// builds a development stage (`build.target: dev`), bind-mounts the source tree, runs the
+/// unreleased build of an image (`app:nightly`, `app:main`; unless the file at `path` is
+/// named as the production one), compiles the app when it starts (`cargo run`), or
+/// reaches the developer's machine (`host.docker.internal`); a test setup when a service
+/// runs an emulator (a cloud service's local stand-in); an example or test setup when a
+/// service mounts example or test material of the repository, or runs an image named as
+/// an example.
 pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
     let named_production = names_production(path);
+    let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let services = yaml::compose_services(doc);
     let by_service = services.iter().find_map(|&(name, svc)| {
         let name = yaml::scalar_text(name).unwrap_or_default();
@@ -694,6 +721,32 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
                 ),
             ));
         }
+        if let Some((role, material)) = mounts_material(svc, dir) {
+            return Some(Decision::new(
+                role,
+                format!("service `{name}` mounts `{material}`"),
+            ));
+        }
+        if let Some(image) = example_image(svc) {
+            return Some(Decision::new(
+                Role::Example,
+                format!("service `{name}` runs the example image `{image}`"),
+            ));
+        }
+        if let Some(run) = runs_from_source(svc) {
+            return Some(Decision::new(
+                Role::Development,
+                format!("service `{name}` compiles the app when it starts (`{run}`)"),
+            ));
+        }
+        if reaches_docker_host(svc) {
+            return Some(Decision::new(
+                Role::Development,
+                format!(
+                    "service `{name}` reaches the developer's machine through `host.docker.internal`"
+                ),
+            ));
+        }
         runs_emulator(svc)
             .then(|| Decision::new(Role::Test, format!("service `{name}` runs an emulator")))
     });
@@ -732,6 +785,62 @@ fn runs_emulator(svc: &Node<'_>) -> bool {
             .any(|w| w == "emulator" || w == "emulators")
     };
     yaml::str_at(svc, "image").is_some_and(emulator) || emulator(&command_text(svc))
+}
+
+/// The image a compose service runs when its name says it holds an example
+/// (`debezium/example-postgres`, `acme/shop-demo`): a tutorial's data or app, not a
+/// deployment's.
+fn example_image<'n>(svc: &'n Node<'_>) -> Option<&'n str> {
+    let image = yaml::str_at(svc, "image")?;
+    let name = ImageRef::parse(image).name;
+    let last = name.rsplit('/').next().unwrap_or(name);
+    last.split(['-', '_', '.'])
+        .any(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "example" | "examples" | "demo" | "sample" | "samples" | "tutorial"
+            )
+        })
+        .then_some(image)
+}
+
+/// The toolchain command a compose service's command compiles and runs the app with
+/// (`cargo run`, `cargo watch`, `go run`), even behind a wrapper script
+/// (`./setup-db.sh cargo run --release`): a development loop over the source, not a
+/// release, which is built once and only started.
+fn runs_from_source(svc: &Node<'_>) -> Option<&'static str> {
+    let text = command_text(svc);
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ';' | '&' | '|'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).find_map(|w| match (w[0], w[1]) {
+        ("cargo", "run") => Some("cargo run"),
+        ("cargo", "watch") => Some("cargo watch"),
+        ("go", "run") => Some("go run"),
+        _ => None,
+    })
+}
+
+/// True when a compose service reaches the machine Docker runs on by the name
+/// `host.docker.internal` (in its environment, command or `extra_hosts`): a name Docker
+/// documents for development, the developer's own machine, not a deployed host.
+fn reaches_docker_host(svc: &Node<'_>) -> bool {
+    const HOST: &str = "host.docker.internal";
+    let in_scalars = |key: &str| {
+        let Some(node) = yaml::get(svc, key) else {
+            return false;
+        };
+        let items: Vec<&Node<'_>> = match yaml::mapping(node) {
+            Some(entries) => entries.into_iter().flat_map(|(k, v)| [k, v]).collect(),
+            None => yaml::sequence(node).unwrap_or_default().iter().collect(),
+        };
+        items
+            .into_iter()
+            .filter_map(yaml::scalar_text)
+            .any(|text| text.contains(HOST))
+    };
+    in_scalars("environment") || in_scalars("extra_hosts") || command_text(svc).contains(HOST)
 }
 
 /// True when a compose service's command only keeps the container up (`tail -f
@@ -1119,6 +1228,23 @@ mod tests {
         assert_eq!(role(dependencies), Some(Role::Development));
         let prod = crate::parse::yaml::parse(dependencies).unwrap().docs;
         assert_eq!(of_compose(&prod[0], "docker-compose.prod.yml"), None);
+        let watched = "services:\n  app:\n    build: .\n    command: 'bash -c \"diesel setup && cargo watch --exec run\"'\n";
+        assert_eq!(role(watched), Some(Role::Development));
+        let runner =
+            "services:\n  app:\n    image: example/app:1.2.0\n    command: [\"app\", \"run\"]\n";
+        assert_eq!(role(runner), None);
+        let host = "services:\n  app:\n    image: example/app:1.2.0\n    extra_hosts:\n      host.docker.internal: host-gateway\n";
+        assert_eq!(role(host), Some(Role::Development));
+        let material = "services:\n  app:\n    image: example/app:1.2.0\n    volumes: [\"${PWD}/examples/docker/app.toml:/etc/app.toml\"]\n";
+        assert_eq!(role(material), Some(Role::Example));
+        let fixtures = "services:\n  app:\n    image: example/app:1.2.0\n    volumes: [\"./tests/fixtures:/data:ro\"]\n";
+        assert_eq!(role(fixtures), Some(Role::Test));
+        let outside = "services:\n  app:\n    image: example/app:1.2.0\n    volumes: [\"/srv/examples:/data\", \"examples:/data2\"]\n";
+        assert_eq!(
+            role(outside),
+            None,
+            "a host path or a named volume is no repository file"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Front ends: one parser per file kind, each keeping byte spans, the shell splitter,
-//! text positions and the nesting guards that keep recursive parsers bounded. Pure: no
+//! repository-relative paths, text positions and the nesting guards that keep recursive parsers bounded. Pure: no
 //! module here imports from another layer.
 
 pub mod cargo;
@@ -9,6 +9,7 @@ pub mod envfile;
 pub mod guard;
 pub mod image;
 pub mod lex;
+pub mod path;
 pub mod rust;
 pub mod shell;
 pub mod text;

@@ -10,6 +10,7 @@ use crate::model::images;
 use crate::model::launch;
 use crate::model::listen;
 use crate::model::source::{FileKind, SourceFile, YamlDoc};
+use crate::parse::path::join_path;
 use crate::parse::rust;
 use crate::parse::shell;
 use crate::parse::uses::uses;
@@ -462,37 +463,6 @@ fn compose_env(svc: &yaml::Node<'_>) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|(k, v)| Some((yaml::scalar_text(k)?, yaml::scalar_text(v)?)))
         .collect()
-}
-
-/// `dir` (relative to the root) joined with `rel`, normalised, or `None` when `rel` is
-/// absolute (`/etc/x`, `C:\x`) or climbs above the root (`../../x` from `a/`). `/` and `\`
-/// both separate.
-pub(crate) fn join_inside(dir: &str, rel: &str) -> Option<String> {
-    if rel.starts_with('/') || rel.chars().nth(1) == Some(':') {
-        return None;
-    }
-    let (joined, climbed_out) = join_parts(dir, rel, &['/', '\\']);
-    (!climbed_out).then_some(joined)
-}
-
-/// `dir` joined with a relative path, normalised (`a/b` + `../c` → `a/c`, `.` → `a/b`).
-pub(crate) fn join_path(dir: &str, rel: &str) -> String {
-    join_parts(dir, rel, &['/']).0
-}
-
-/// `dir` joined with `rel` split at `separators`, normalised, and whether a `..` climbed
-/// above the root (such steps are dropped).
-fn join_parts(dir: &str, rel: &str, separators: &[char]) -> (String, bool) {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    let mut climbed_out = false;
-    for part in rel.split(separators) {
-        match part {
-            "" | "." => {}
-            ".." => climbed_out |= parts.pop().is_none(),
-            p => parts.push(p),
-        }
-    }
-    (parts.join("/"), climbed_out)
 }
 
 /// The compose files a compose document is made of, relative to its directory: those

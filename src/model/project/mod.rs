@@ -22,8 +22,8 @@ mod extract;
 mod facts;
 mod index;
 
+pub(crate) use crate::parse::path::{join_inside, join_path};
 pub use extract::{extract, tracked_files};
-pub(crate) use extract::{join_inside, join_path};
 pub use facts::*;
 pub use index::is_within;
 use index::{ContainerIndex, DockerIndex, ancestors, within};
