@@ -644,7 +644,8 @@ fn bind_sources(svc: &Node<'_>) -> Vec<String> {
 }
 
 /// Example or test material of the repository that a compose service in directory `dir`
-/// bind-mounts (`../examples/realm.json:/import/realm.json`), with its role and path: the
+/// bind-mounts (`../examples/realm.json:/import/realm.json`; `${PWD}` read as `dir`, where
+/// compose is run from), with its role and path: the
 /// stack runs that material, so it is an example or a test setup, not a deployment.
 fn mounts_material(svc: &Node<'_>, dir: &str) -> Option<(Role, String)> {
     bind_sources(svc).into_iter().find_map(|source| {
@@ -682,73 +683,8 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
     let services = yaml::compose_services(doc);
     let by_service = services.iter().find_map(|&(name, svc)| {
         let name = yaml::scalar_text(name).unwrap_or_default();
-        // Compose fills `${VAR:-default}` in with its default when the variable is unset.
-        let target = yaml::get(svc, "build")
-            .and_then(|b| yaml::str_at(b, "target"))
-            .and_then(with_interpolation_defaults);
-        if let Some(stage) =
-            target.filter(|t| DEV_STAGES.contains(&t.to_ascii_lowercase().as_str()))
-        {
-            return Some(Decision::new(
-                Role::Development,
-                format!("service `{name}` builds the `{stage}` stage"),
-            ));
-        }
-        if mounts_source(svc) {
-            return Some(Decision::new(
-                Role::Development,
-                format!("service `{name}` mounts the source tree or a local build"),
-            ));
-        }
-        // A file named as the production deployment that runs a branch build is a
-        // production deployment doing so (TF0502 reports it).
-        if !named_production
-            && let Some(image) = yaml::str_at(svc, "image").and_then(with_interpolation_defaults)
-            && let Some(channel) = ImageRef::parse(&image)
-                .channel()
-                .filter(|c| DEV_CHANNELS.contains(&c.to_ascii_lowercase().as_str()))
-        {
-            return Some(Decision::new(
-                Role::Development,
-                format!("service `{name}` runs the unreleased `{channel}` build of `{image}`"),
-            ));
-        }
-        if idles(svc) {
-            return Some(Decision::new(
-                Role::Development,
-                format!(
-                    "service `{name}` only idles (`tail -f /dev/null`): a sandbox to exec into"
-                ),
-            ));
-        }
-        if let Some((role, material)) = mounts_material(svc, dir) {
-            return Some(Decision::new(
-                role,
-                format!("service `{name}` mounts `{material}`"),
-            ));
-        }
-        if let Some(image) = example_image(svc) {
-            return Some(Decision::new(
-                Role::Example,
-                format!("service `{name}` runs the example image `{image}`"),
-            ));
-        }
-        if let Some(run) = runs_from_source(svc) {
-            return Some(Decision::new(
-                Role::Development,
-                format!("service `{name}` compiles the app when it starts (`{run}`)"),
-            ));
-        }
-        if reaches_docker_host(svc) {
-            return Some(Decision::new(
-                Role::Development,
-                format!(
-                    "service `{name}` reaches the developer's machine through `host.docker.internal`"
-                ),
-            ));
-        }
-        runs_emulator(svc)
-            .then(|| Decision::new(Role::Test, format!("service `{name}` runs an emulator")))
+        service_role(svc, dir, named_production)
+            .map(|(role, what)| Decision::new(role, format!("service `{name}` {what}")))
     });
     // Only backing services (databases, caches, telemetry) and none of the app: the
     // developer's local dependencies, unless the file is named as the production one.
@@ -761,6 +697,74 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
     backing.sort_unstable();
     backing.dedup();
     by_service.or_else(|| (!named_production && only_backing).then(|| backing_only(&backing)))
+}
+
+/// The role one compose service gives its file (see [`of_compose`]), with what it does.
+fn service_role(svc: &Node<'_>, dir: &str, named_production: bool) -> Option<(Role, String)> {
+    // Compose fills `${VAR:-default}` in with its default when the variable is unset.
+    let dev_stage = || {
+        yaml::get(svc, "build")
+            .and_then(|b| yaml::str_at(b, "target"))
+            .and_then(with_interpolation_defaults)
+            .filter(|t| DEV_STAGES.contains(&t.to_ascii_lowercase().as_str()))
+            .map(|stage| (Role::Development, format!("builds the `{stage}` stage")))
+    };
+    // A file named as the production deployment that runs a branch build is a
+    // production deployment doing so (TF0502 reports it).
+    let unreleased = || {
+        let image = yaml::str_at(svc, "image").and_then(with_interpolation_defaults)?;
+        let channel = ImageRef::parse(&image)
+            .channel()
+            .filter(|c| DEV_CHANNELS.contains(&c.to_ascii_lowercase().as_str()))?;
+        (!named_production).then(|| {
+            (
+                Role::Development,
+                format!("runs the unreleased `{channel}` build of `{image}`"),
+            )
+        })
+    };
+    dev_stage()
+        .or_else(|| {
+            mounts_source(svc).then(|| {
+                (
+                    Role::Development,
+                    "mounts the source tree or a local build".to_string(),
+                )
+            })
+        })
+        .or_else(unreleased)
+        .or_else(|| {
+            idles(svc).then(|| {
+                (
+                    Role::Development,
+                    "only idles (`tail -f /dev/null`): a sandbox to exec into".to_string(),
+                )
+            })
+        })
+        .or_else(|| {
+            mounts_material(svc, dir).map(|(role, material)| (role, format!("mounts `{material}`")))
+        })
+        .or_else(|| {
+            example_image(svc)
+                .map(|image| (Role::Example, format!("runs the example image `{image}`")))
+        })
+        .or_else(|| {
+            runs_from_source(svc).map(|run| {
+                (
+                    Role::Development,
+                    format!("compiles the app when it starts (`{run}`)"),
+                )
+            })
+        })
+        .or_else(|| {
+            reaches_docker_host(svc).then(|| {
+                (
+                    Role::Development,
+                    "reaches the developer's machine through `host.docker.internal`".to_string(),
+                )
+            })
+        })
+        .or_else(|| runs_emulator(svc).then(|| (Role::Test, "runs an emulator".to_string())))
 }
 
 /// The role of a compose file whose every service runs one of the `backing` services
