@@ -708,9 +708,19 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<Deplo
         }
         let index = project.crate_index(krate)?;
         let (name, _) = krate.manifest.package.as_ref()?;
-        (!deployed.contains(&index)).then(|| Decision {
+        if !deployed.contains(&index) {
+            return Some(Decision {
+                role: Role::NotDeployed,
+                signal: format!("package `{name}` is not deployed: {basis}"),
+            });
+        }
+        // A package deployed only as a dependency is linked as its library: building
+        // the deployed package builds none of its binaries.
+        (krate.is_bin_code(&f.path) && !roots.contains(&index)).then(|| Decision {
             role: Role::NotDeployed,
-            signal: format!("package `{name}` is not deployed: {basis}"),
+            signal: format!(
+                "code of a binary of package `{name}`, which deployed packages only use as a library"
+            ),
         })
     });
     listed

@@ -90,6 +90,7 @@ cases! {
     TF0206__pass_hadolint_ignore: "TF0206" / "pass-hadolint-ignore",
     TF0206__pass_pinned: "TF0206" / "pass-pinned",
     TF0206__pass_test_named_directories: "TF0206" / "pass-test-named-directories",
+    TF0207__fail_binaries_of_a_library_dependency: "TF0207" / "fail-binaries-of-a-library-dependency",
     TF0207__fail_installer_for_another_tool: "TF0207" / "fail-installer-for-another-tool",
     TF0207__fail_probes_are_not_dependencies: "TF0207" / "fail-probes-are-not-dependencies",
     TF0207__fail_tools_missing_in_runtime: "TF0207" / "fail-tools-missing-in-runtime",

@@ -113,6 +113,19 @@ impl CargoFacts {
             .map(str::to_string)
     }
 
+    /// True when the root-relative Rust `file` is code of the package's binaries rather
+    /// than of its library: a binary's `main` ([`CargoFacts::bin_name_of`]) or a file
+    /// under `src/bin/`.
+    pub fn is_bin_code(&self, file: &str) -> bool {
+        let rel = if self.dir.is_empty() {
+            Some(file)
+        } else {
+            file.strip_prefix(self.dir.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+        };
+        rel.is_some_and(|r| r.starts_with("src/bin/")) || self.bin_name_of(file).is_some()
+    }
+
     /// Developer tooling rather than an app: `xtask`, cargo-fuzz crates.
     pub fn is_tooling(&self) -> bool {
         let last = self.dir.rsplit('/').next().unwrap_or(&self.dir);
@@ -561,5 +574,10 @@ mod tests {
         );
         assert_eq!(krate.bin_name_of("etl/src/lib.rs"), None);
         assert_eq!(krate.bin_name_of("other/src/main.rs"), None);
+        assert!(krate.is_bin_code("etl/src/workers/create.rs"));
+        assert!(krate.is_bin_code("etl/src/bin/sync/jobs.rs"));
+        assert!(!krate.is_bin_code("etl/src/workers/update.rs"));
+        assert!(!krate.is_bin_code("etl/src/lib.rs"));
+        assert!(!krate.is_bin_code("other/src/bin/x.rs"));
     }
 }
