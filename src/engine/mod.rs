@@ -675,7 +675,8 @@ fn assign_excluded_module_roles(
 }
 
 /// Rust files of packages that no deployed binary builds are not production code
-/// ([`Project::deployed_roots`] with [`Project::with_workspace_deps`]); a `[roles]` entry in
+/// ([`Project::deployed_roots`] with [`Project::with_workspace_deps`]), nor is the
+/// binaries' code of a package deployed only as another's library; a `[roles]` entry in
 /// the config keeps its say.
 /// Returns the deployed packages, roots first, with the files that deploy each root.
 fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<DeployedPackage> {

@@ -645,8 +645,8 @@ fn bind_sources(svc: &Node<'_>) -> Vec<String> {
 
 /// Example or test material of the repository that a compose service in directory `dir`
 /// bind-mounts (`../examples/realm.json:/import/realm.json`; `${PWD}` read as `dir`, where
-/// compose is run from), with its role and path: the
-/// stack runs that material, so it is an example or a test setup, not a deployment.
+/// compose is run from), with its role and path: the stack runs that material, so it is
+/// an example or a test setup, not a deployment.
 fn mounts_material(svc: &Node<'_>, dir: &str) -> Option<(Role, String)> {
     bind_sources(svc).into_iter().find_map(|source| {
         let rel = ["${PWD}/", "$PWD/"]

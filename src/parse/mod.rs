@@ -1,6 +1,6 @@
 //! Front ends: one parser per file kind, each keeping byte spans, the shell splitter,
-//! repository-relative paths, text positions and the nesting guards that keep recursive parsers bounded. Pure: no
-//! module here imports from another layer.
+//! repository-relative paths, text positions and the nesting guards that keep recursive
+//! parsers bounded. Pure: no module here imports from another layer.
 
 pub mod cargo;
 pub mod cfg;
