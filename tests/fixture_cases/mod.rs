@@ -181,6 +181,7 @@ cases! {
     TF0603__fail_global_state: "TF0603" / "fail-global-state",
     TF0603__pass_immutable_and_infra: "TF0603" / "pass-immutable-and-infra",
     TF0604__fail_local_state: "TF0604" / "fail-local-state",
+    TF0604__fail_volumes_beside_config_and_log_mounts: "TF0604" / "fail-volumes-beside-config-and-log-mounts",
     TF0604__pass_backing_storage: "TF0604" / "pass-backing-storage",
     TF0701__fail_literal_ports: "TF0701" / "fail-literal-ports",
     TF0701__fail_only_deployed_packages: "TF0701" / "fail-only-deployed-packages",

@@ -158,7 +158,10 @@ impl Check for LocalDiskPersistence {
                     Some(words) => words.clone(),
                     None => inst.args.words(),
                 };
-                for w in words.into_iter().filter(|w| !is_scratch_path(&w.value)) {
+                for w in words
+                    .into_iter()
+                    .filter(|w| !is_scratch_path(&w.value) && !is_config_dir(&w.value))
+                {
                     cx.report(
                         file.loc(w.span),
                         format!("`VOLUME {}` keeps app data in the container's local storage: the image expects state on the host it runs on", w.value),
@@ -170,7 +173,8 @@ impl Check for LocalDiskPersistence {
     }
 }
 
-/// Paths meant for scratch data, logs (TF11xx), PID files (TF0802) or devices.
+/// Paths meant for scratch data, logs (TF11xx: `/var/log`, a `logs` directory, `*.log`),
+/// PID files (TF0802) or devices.
 fn is_scratch_path(path: &str) -> bool {
     let p = path.trim_start_matches("./");
     [
@@ -178,11 +182,21 @@ fn is_scratch_path(path: &str) -> bool {
     ]
     .iter()
     .any(|d| p == *d || p.starts_with(&format!("{d}/")))
+        || p.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| matches!(last, "log" | "logs"))
         || p.ends_with(".log")
         || p.ends_with(".pid")
         || p == "-"
         || p.is_empty()
         || p.contains(":memory:")
+}
+
+/// True when a `VOLUME` path is under `/etc`, where configuration lives: a mount point
+/// for the operator's config files (`VOLUME /etc/app`), not state the app writes.
+fn is_config_dir(path: &str) -> bool {
+    path == "/etc" || path.starts_with("/etc/")
 }
 
 /// `sqlite://app.db`, `sqlite:data/app.db`: a database file on local disk.
@@ -270,6 +284,11 @@ mod tests {
         assert!(is_scratch_path("logs/app.log"));
         assert!(!is_scratch_path("uploads/avatars"));
         assert!(!is_scratch_path("/data"));
+        assert!(is_scratch_path("/logs"));
+        assert!(is_scratch_path("/app/logs/"));
+        assert!(!is_scratch_path("/srv/catalog"));
+        assert!(is_config_dir("/etc/torrust/tracker"));
+        assert!(!is_config_dir("/etcd/data"));
         assert!(is_sqlite_file("sqlite://data/app.db"));
         assert!(is_sqlite_file("sqlite:app.db?mode=rwc"));
         assert!(!is_sqlite_file("sqlite::memory:"));
