@@ -66,22 +66,22 @@ fn key<'a>(cells: &[&'a str]) -> Key<'a> {
     (cells[0], cells[1], cells[2], cells[3])
 }
 
-/// Precision of every rule that has ecosystem findings, by code.
+/// Precision of every rule that has ecosystem findings, by code: one verdict per
+/// finding, the ledger's last row for its key, as `ecosystem/check.py` counts them.
 pub fn all() -> HashMap<String, Precision> {
     let current: HashSet<Key<'_>> = rows(SNAPSHOT).map(|c| key(&c)).collect();
+    let verdicts: HashMap<Key<'_>, &str> = rows(LEDGER)
+        .filter(|c| c.len() >= 5)
+        .map(|c| (key(&c), c[4]))
+        .collect();
     let mut out: HashMap<String, Precision> = HashMap::new();
     for k in &current {
-        out.entry(k.3.to_string()).or_default().findings += 1;
-    }
-    for cells in rows(LEDGER).filter(|c| c.len() >= 5) {
-        if !current.contains(&key(&cells)) {
-            continue;
-        }
-        let p = out.entry(cells[3].to_string()).or_default();
-        match cells[4] {
-            "TP" => p.tp += 1,
-            "FP" => p.fp += 1,
-            "NOISE" => p.noise += 1,
+        let p = out.entry(k.3.to_string()).or_default();
+        p.findings += 1;
+        match verdicts.get(k).copied() {
+            Some("TP") => p.tp += 1,
+            Some("FP") => p.fp += 1,
+            Some("NOISE") => p.noise += 1,
             _ => {}
         }
     }
