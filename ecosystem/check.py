@@ -183,7 +183,7 @@ def cmd_checkout(args: argparse.Namespace) -> int:
 
 
 def precision_text(tp: int, reviewed: int) -> str:
-    return f"{tp}/{reviewed} ({100 * tp / reviewed:.0f}%)" if reviewed else "-"
+    return f"{tp}/{reviewed} ({100 * tp // reviewed}%)" if reviewed else "-"
 
 
 def meets_bar(tp: int, fp: int, noise: int) -> bool:

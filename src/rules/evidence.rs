@@ -43,7 +43,8 @@ impl Precision {
         share && (self.reviewed() >= BAR_REVIEWED || (self.tp >= BAR_SELDOM_TP && self.fp == 0))
     }
 
-    /// `12/13 (92%)`, or `not measured`.
+    /// `12/13 (92%)` (the share rounded down, as `ecosystem/check.py` shows it), or
+    /// `not measured`.
     pub fn summary(&self) -> String {
         match self.reviewed() {
             0 => "not measured".to_string(),
