@@ -89,11 +89,7 @@ impl CargoFacts {
     /// `[[bin]]` with that path, else `src/main.rs` (the package's name),
     /// `src/bin/<name>.rs` or `src/bin/<name>/main.rs`.
     pub fn bin_name_of(&self, file: &str) -> Option<String> {
-        let rel = if self.dir.is_empty() {
-            file
-        } else {
-            file.strip_prefix(self.dir.as_str())?.strip_prefix('/')?
-        };
+        let rel = self.inside(file)?;
         if let Some((Some(name), _)) = self
             .manifest
             .bin_paths
@@ -117,13 +113,17 @@ impl CargoFacts {
     /// than of its library: a binary's `main` ([`CargoFacts::bin_name_of`]) or a file
     /// under `src/bin/`.
     pub fn is_bin_code(&self, file: &str) -> bool {
-        let rel = if self.dir.is_empty() {
-            Some(file)
-        } else {
-            file.strip_prefix(self.dir.as_str())
-                .and_then(|r| r.strip_prefix('/'))
-        };
-        rel.is_some_and(|r| r.starts_with("src/bin/")) || self.bin_name_of(file).is_some()
+        self.inside(file)
+            .is_some_and(|rel| rel.starts_with("src/bin/"))
+            || self.bin_name_of(file).is_some()
+    }
+
+    /// The root-relative `file` relative to the package's directory; `None` outside it.
+    fn inside<'f>(&self, file: &'f str) -> Option<&'f str> {
+        if self.dir.is_empty() {
+            return Some(file);
+        }
+        file.strip_prefix(self.dir.as_str())?.strip_prefix('/')
     }
 
     /// Developer tooling rather than an app: `xtask`, cargo-fuzz crates.
