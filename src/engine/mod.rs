@@ -267,34 +267,31 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         Default::default()
     };
     let root_ignore = oversized_ignore_file_above(req);
-    // With flow facts wanted, Rust files are read in a second pass, once the manifests
-    // and deployment files say which packages' flow facts are read ([`FlowFiles`]).
+    // With flow facts wanted, Rust files are linted after the other files, once the
+    // manifests and deployment files say which packages' flow facts are read ([`FlowFiles`]).
     let wanted = wanted_facts(settings);
     let defer_rust = wanted.flow && needed.contains(&FileKind::Rust);
     let mut walk = Walk {
         req,
         settings,
-        needed: needed
-            .iter()
-            .copied()
-            .filter(|&k| !(defer_rust && k == FileKind::Rust))
-            .collect(),
+        needed,
         wanted,
         flow: None,
         notices: Notices::new(req.root.clone()),
         prefilters: prefilter_table(settings, req.no_prefilters),
     };
-    let mut results = walk_pass(&walk, &tracked, root_ignore.as_deref(), true);
+    let (found, mut results) = walk_tree(&walk, &tracked, root_ignore.as_deref());
+    let (rust, other): (Vec<Found>, Vec<Found>) = found
+        .into_iter()
+        .partition(|f| defer_rust && f.kind == FileKind::Rust);
+    results.extend(lint_found(&walk, &other));
     if defer_rust {
         walk.flow = Some(FlowFiles::of(project_of(&req.root, &results)));
-        walk.needed = HashSet::from([FileKind::Rust]);
-        results.extend(walk_pass(&walk, &tracked, root_ignore.as_deref(), false));
+        results.extend(lint_found(&walk, &rust));
     }
     // The walk's pre-walk project (copies of the first pass's facts) is not needed past here.
     drop(walk);
     results.sort_by(|a, b| a.entry.cmp(&b.entry));
-    // A file reached from two of the paths (`. src`) is linted once.
-    results.dedup_by(|a, b| a.entry.is_some() && a.entry == b.entry);
 
     let mut diagnostics = Vec::new();
     let mut suppressions: BTreeMap<String, Vec<Suppression>> = BTreeMap::new();
@@ -368,18 +365,18 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     }
 }
 
-/// One walk of the request's paths with `walk`: the files of the kinds it needs, the
-/// directories it could not enter and (`with_notes`) notes on them, and the tracked files
-/// ignore rules hide.
-fn walk_pass(
+/// The walk of the request's paths: the files of the kinds `walk` needs, to be linted,
+/// and what is known without reading them (directories the walk could not enter and
+/// notes on them, test scripts passed over). Tracked files that ignore rules hide are
+/// among the files.
+fn walk_tree(
     walk: &Walk<'_>,
     tracked: &HashSet<String>,
     root_ignore: Option<&str>,
-    with_notes: bool,
-) -> Vec<FileResult> {
+) -> (Vec<Found>, Vec<FileResult>) {
     let cuts = Arc::new(Mutex::new(Vec::new()));
     let req = walk.req;
-    let mut results = walk_files(walk, walker(req, &req.paths, root_ignore.is_none(), &cuts));
+    let mut visits = walk_files(walk, walker(req, &req.paths, root_ignore.is_none(), &cuts));
     // Directories holding an oversized ignore file are walked again, without any.
     let again: Vec<PathBuf> = lock(&cuts)
         .iter()
@@ -387,26 +384,28 @@ fn walk_pass(
         .map(|c| c.dir.clone())
         .collect();
     if !again.is_empty() {
-        results.extend(walk_files(walk, walker(req, &again, false, &cuts)));
+        visits.extend(walk_files(walk, walker(req, &again, false, &cuts)));
     }
-    if with_notes {
-        results.extend(root_ignore.iter().map(|rel| {
-            skipped(
-                rel,
-                format!(
-                    "ignore file over {MAX_IGNORE_FILE_SIZE} bytes; no ignore file was applied in this run"
-                ),
-                None,
-            )
-        }));
-        results.extend(lock(&cuts).iter().map(|c| c.note(&req.root)));
+    let (mut found, mut results): (Vec<Found>, Vec<FileResult>) = (Vec::new(), Vec::new());
+    for visit in visits {
+        match visit {
+            Visit::Lint(f) => found.push(f),
+            Visit::Known(r) => results.push(*r),
+        }
     }
+    results.extend(root_ignore.iter().map(|rel| {
+        skipped(
+            rel,
+            format!(
+                "ignore file over {MAX_IGNORE_FILE_SIZE} bytes; no ignore file was applied in this run"
+            ),
+            None,
+        )
+    }));
+    results.extend(lock(&cuts).iter().map(|c| c.note(&req.root)));
     if !req.no_ignore {
-        let walked: HashSet<&str> = results
-            .iter()
-            .filter_map(|r| r.entry.as_ref().map(|e| e.path.as_str()))
-            .collect();
-        let ignored: Vec<FileResult> = tracked
+        let walked: HashSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+        let ignored: Vec<Found> = tracked
             .iter()
             .filter(|rel| !walked.contains(rel.as_str()))
             .filter_map(|rel| {
@@ -416,12 +415,21 @@ fn walk_pass(
                     return None;
                 }
                 let file_type = path.symlink_metadata().ok()?.file_type();
-                walk.visit_path(&path, file_type)
+                match walk.admit(&path, file_type)? {
+                    Visit::Lint(f) => Some(f),
+                    Visit::Known(r) => {
+                        results.push(*r);
+                        None
+                    }
+                }
             })
             .collect();
-        results.extend(ignored);
+        found.extend(ignored);
     }
-    results
+    // A file reached from two of the paths (`. src`) is linted once.
+    found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.dedup_by(|a, b| a.rel == b.rel);
+    (found, results)
 }
 
 /// A project of `results`' files and facts (clones), files sorted by path: enough to
@@ -535,21 +543,57 @@ fn oversized_ignore_file(dir: &Path) -> Option<PathBuf> {
     })
 }
 
-/// Runs `builder`'s walk in parallel, visiting each entry.
-fn walk_files(walk: &Walk<'_>, builder: ignore::WalkBuilder) -> Vec<FileResult> {
-    let (tx, rx) = mpsc::channel::<FileResult>();
+/// Runs `builder`'s walk in parallel, visiting each entry (nothing is read yet).
+fn walk_files(walk: &Walk<'_>, builder: ignore::WalkBuilder) -> Vec<Visit> {
+    let (tx, rx) = mpsc::channel::<Visit>();
     builder.build_parallel().run(|| {
         let tx = tx.clone();
         Box::new(move |entry| {
-            if let Some(result) = walk.visit(entry) {
-                walk.req.progress.fetch_add(1, Ordering::Relaxed);
-                let _ = tx.send(result);
+            if let Some(visit) = walk.visit(entry) {
+                let _ = tx.send(visit);
             }
             ignore::WalkState::Continue
         })
     });
     drop(tx);
     rx.into_iter().collect()
+}
+
+/// Lints `files` on the request's worker threads, each taking the next file when it is
+/// done with one: a directory of large files is shared out file by file.
+fn lint_found(walk: &Walk<'_>, files: &[Found]) -> Vec<FileResult> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        while let Some(f) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+            if let Some(result) = walk.lint(f) {
+                out.push(result);
+                walk.req.progress.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        out
+    };
+    let threads = match walk.req.jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(files.len());
+    std::thread::scope(|s| {
+        // A worker that cannot start (address-space limit) leaves its share to the others,
+        // and to this thread when none starts.
+        let workers: Vec<_> = (0..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+            .collect();
+        let mut results = if workers.is_empty() {
+            work()
+        } else {
+            Vec::new()
+        };
+        for w in workers {
+            results.extend(w.join().unwrap_or_else(|p| panic::resume_unwind(p)));
+        }
+        results
+    })
 }
 
 /// The walk of `roots`: `.gitignore`-aware unless `no_ignore` or not `apply_ignore_files`,
@@ -1055,28 +1099,46 @@ struct Walk<'a> {
     prefilters: Table,
 }
 
+/// A file the walk found, of a kind a rule or the deployment model reads.
+struct Found {
+    path: PathBuf,
+    /// Relative to the root.
+    rel: String,
+    kind: FileKind,
+    file_type: std::fs::FileType,
+}
+
+/// What the walk makes of one entry.
+enum Visit {
+    /// A file to lint.
+    Lint(Found),
+    /// What is known without reading it: an entry the walk could not read, a test script.
+    Known(Box<FileResult>),
+}
+
 impl Walk<'_> {
     /// Handle one walk entry on a walker thread.
-    fn visit(&self, entry: Result<ignore::DirEntry, ignore::Error>) -> Option<FileResult> {
+    fn visit(&self, entry: Result<ignore::DirEntry, ignore::Error>) -> Option<Visit> {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
                 let path = error_path(&err)
                     .map_or_else(|| ".".to_string(), |p| relative(&self.req.root, &p));
-                return Some(skipped(
+                return Some(Visit::Known(Box::new(skipped(
                     &path,
                     format!("cannot walk this path: {err}"),
                     None,
-                ));
+                ))));
             }
         };
-        self.visit_path(entry.path(), entry.file_type()?)
+        self.admit(entry.path(), entry.file_type()?)
     }
 
-    /// Lint the file at `path` (absolute, of type `file_type`) if a rule needs its kind.
-    fn visit_path(&self, path: &Path, file_type: std::fs::FileType) -> Option<FileResult> {
-        let (req, settings) = (self.req, self.settings);
-        let rel = relative(&req.root, path);
+    /// Whether the file at `path` (absolute, of type `file_type`) is linted: when a rule
+    /// needs its kind.
+    fn admit(&self, path: &Path, file_type: std::fs::FileType) -> Option<Visit> {
+        let settings = self.settings;
+        let rel = relative(&self.req.root, path);
         if settings.exclude.is_match(&rel) {
             return None;
         }
@@ -1087,23 +1149,40 @@ impl Walk<'_> {
                 .is_test_material()
         {
             let script = file_type.is_file() && source::classify(path) == Some(FileKind::Shell);
-            return script.then(|| FileResult {
-                test_script: Some(rel),
-                ..FileResult::default()
+            return script.then(|| {
+                Visit::Known(Box::new(FileResult {
+                    test_script: Some(rel),
+                    ..FileResult::default()
+                }))
             });
         }
         let kind = source::classify(path)?;
-        if !self.needed.contains(&kind) {
+        if !self.needed.contains(&kind) || file_type.is_dir() {
             return None;
         }
-        if file_type.is_dir() {
-            return None;
-        }
+        Some(Visit::Lint(Found {
+            path: path.to_path_buf(),
+            rel,
+            kind,
+            file_type,
+        }))
+    }
+
+    /// Read and lint a file the walk admitted; nothing for a link to a file of the repository.
+    fn lint(&self, found: &Found) -> Option<FileResult> {
+        let (req, settings) = (self.req, self.settings);
+        let Found {
+            path,
+            rel,
+            kind,
+            file_type,
+        } = found;
+        let kind = *kind;
         let entry_of = || {
             Some(FileEntry {
                 path: rel.clone(),
                 kind,
-                role: settings.role_of(&rel, None, Some(&self.notices), None),
+                role: settings.role_of(rel, None, Some(&self.notices), None),
             })
         };
         if file_type.is_symlink() {
@@ -1112,28 +1191,28 @@ impl Walk<'_> {
                 return None;
             }
             return Some(skipped(
-                &rel,
+                rel,
                 "symbolic link not followed; lint its target instead".into(),
                 entry_of(),
             ));
         }
         if !file_type.is_file() {
             return Some(skipped(
-                &rel,
+                rel,
                 "not a regular file (FIFO, socket or device); not read".into(),
                 entry_of(),
             ));
         }
         let text = match read_text(path, settings.max_file_size) {
             Ok(text) => text,
-            Err(reason) => return Some(skipped(&rel, reason, entry_of())),
+            Err(reason) => return Some(skipped(rel, reason, entry_of())),
         };
         let mut wanted = self.wanted;
         if let Some(flow) = &self.flow {
-            wanted.flow &= flow.wants(&rel);
+            wanted.flow &= flow.wants(rel);
         }
         Some(lint_text(
-            &rel,
+            rel,
             kind,
             &text,
             &FileLint {
