@@ -1082,11 +1082,15 @@ impl<'t, L> Analyzer<'_, 't, L> {
             _ => {}
         }
         // `crate::a::f(..)` starts a path; other keywords never name a call.
-        if KEYWORDS.contains(&word) && !(word == "crate" && t.is_joint(i + 1, ':', ':')) {
+        if is_keyword(word) && !(word == "crate" && t.is_joint(i + 1, ':', ':')) {
             return i + 1;
         }
         let method = i > 0 && t.is_punct(i - 1, '.');
         if !method && i >= 2 && t.is_joint(i - 2, ':', ':') {
+            return i + 1;
+        }
+        // A lone name (a variable, a field, a type) calls and passes nothing.
+        if !(t.is_joint(i + 1, ':', ':') || t.is_open(i + 1, '(') || t.is_punct(i + 1, '!')) {
             return i + 1;
         }
         let (segments, after) = t.path(i);
@@ -1324,9 +1328,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
                     start = t.pair(k);
                     continue;
                 }
-                Some(Kind::Ident) => {
-                    !KEYWORDS.contains(&t.text(k)) || (k > 0 && t.is_punct(k - 1, '.'))
-                }
+                Some(Kind::Ident) => !is_keyword(t.text(k)) || (k > 0 && t.is_punct(k - 1, '.')),
                 Some(Kind::Punct('.' | '?' | '!' | ':')) => true,
                 _ => false,
             };
@@ -1400,12 +1402,48 @@ impl<'t, L> Analyzer<'_, 't, L> {
 }
 
 /// Keywords that are never a call's name or part of a method receiver.
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-    "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use",
-    "where", "while", "yield",
-];
+/// True for the Rust keywords that never name a call (`crate` starts a path).
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "as" | "async"
+            | "await"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "yield"
+    )
+}
 
 /// True when a statement at `i` is an item (`fn f`, `impl`, `use`, `const X:`),
 /// not an expression.
@@ -1469,7 +1507,7 @@ fn handler_names(t: &Tokens<'_>, from: usize, to: usize) -> Vec<(String, Sym)> {
     let mut i = from;
     while i < to {
         let is_value_path = t.kind(i) == Some(Kind::Ident)
-            && !KEYWORDS.contains(&t.text(i))
+            && !is_keyword(t.text(i))
             && !(i > 0 && t.is_punct(i - 1, '.'));
         if !is_value_path {
             i += 1;

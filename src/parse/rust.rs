@@ -233,6 +233,10 @@ pub fn commands(t: &Tokens<'_>, uses: &[Use<'_>]) -> Vec<(String, Range<usize>)>
     let is_str = |i: usize| matches!(t.kind(i), Some(Kind::Str | Kind::RawStr));
     let local_names = process_command_names(uses);
     let mut out = Vec::new();
+    // Without an alias of `Command`, every site names `Command` or `cmd`.
+    if local_names.is_empty() && !t.text.contains("Command") && !t.text.contains("cmd") {
+        return out;
+    }
     walk_code(t, 0, t.len(), false, &mut |i, _| {
         let qualified = i >= 3 && t.is_joint(i - 2, ':', ':');
         let names_process_command = if qualified {
