@@ -58,19 +58,20 @@ pub fn is_loopback(host: &str) -> bool {
     h == "localhost" || h == "::1" || h.starts_with("127.")
 }
 
-/// When a file may hold a listen site: each one names one of these identifiers
-/// (see the `Finder` below: `TcpListener::bind`, `Server::bind`, `axum_server::bind`,
-/// `HttpServer::new(..).bind`, warp's `serve(..).run`, tonic's `.serve`, tide's `.listen`,
-/// Rocket's `figment().merge` and `Config { port, .. }`).
+/// When a file may hold a listen site: the item holding one names both the API and the
+/// call the `Finder` below reads (`TcpListener::bind`, `Server::bind`, `axum_server::bind`,
+/// `HttpServer::new(..).bind`, warp's `serve(..).run`, tonic's `builder()..serve`, tide's
+/// `.listen`, Rocket's `figment().merge` and `Config { port, .. }`), so a file that only
+/// names a type `Server` or a field `serve` gets no tree.
 pub const PREFILTER: Prefilter = Prefilter::IdentsWithValues(&[
-    "TcpListener",
-    "Server",
-    "axum_server",
-    "HttpServer",
-    "serve",
-    "serve_with_shutdown",
+    "TcpListener + bind|new",
+    "Server + bind|try_bind",
+    "axum_server + bind|bind_rustls",
+    "HttpServer + bind|bind_rustls|bind_rustls_021|bind_rustls_0_22|bind_rustls_0_23|bind_openssl|bind_auto_h2c",
+    "serve + run|bind_with_graceful_shutdown",
+    "builder + serve|serve_with_shutdown",
     "listen",
-    "figment",
+    "figment + merge",
     "Config + port",
 ]);
 
