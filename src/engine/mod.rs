@@ -964,14 +964,21 @@ fn assign_test_stack_roles(project: &mut Project, settings: &Settings) {
 /// backing-service image ([`Project::backing_only_composes`]), are the developer's local
 /// dependencies. (Those with images only are decided per file, [`role::of_compose`].)
 fn assign_backing_stack_roles(project: &mut Project, settings: &Settings) {
-    let changes: HashMap<String, Decision> = project
-        .backing_only_composes()
+    let mut changes: HashMap<String, Decision> = project
+        .third_party_composes()
         .into_iter()
-        .map(|(path, backing)| {
-            let backing: Vec<&str> = backing.into_iter().collect();
-            (path.to_string(), role::backing_only(&backing))
-        })
+        .map(|(path, images)| (path.to_string(), role::third_party_only(&images)))
         .collect();
+    // A stack of backing services only is said so, more precisely.
+    changes.extend(
+        project
+            .backing_only_composes()
+            .into_iter()
+            .map(|(path, backing)| {
+                let backing: Vec<&str> = backing.into_iter().collect();
+                (path.to_string(), role::backing_only(&backing))
+            }),
+    );
     reassign_roles(project, settings, |_, f| {
         (f.role.role == Role::Production)
             .then(|| changes.get(&f.path).cloned())

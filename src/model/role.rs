@@ -687,13 +687,16 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
             .map(|(role, what)| Decision::new(role, format!("service `{name}` {what}")))
     });
     // Only backing services (databases, caches, telemetry) and none of the app: the
-    // developer's local dependencies, unless the file is named as the production one.
+    // developer's local dependencies, unless the file is named as the production one or
+    // runs the services of other compose files too (`include:`, `extends: {file: ..}`).
     let mut backing: Vec<&'static str> = services
         .iter()
         .filter(|(_, svc)| yaml::get(svc, "build").is_none())
         .filter_map(|(_, svc)| ImageRef::parse(yaml::str_at(svc, "image")?).backing_service())
         .collect();
-    let only_backing = !services.is_empty() && backing.len() == services.len();
+    let only_backing = !services.is_empty()
+        && backing.len() == services.len()
+        && yaml::compose_parts(doc).is_empty();
     backing.sort_unstable();
     backing.dedup();
     by_service.or_else(|| (!named_production && only_backing).then(|| backing_only(&backing)))
@@ -775,6 +778,22 @@ pub fn backing_only(backing: &[&str]) -> Decision {
         format!(
             "every service runs a backing service ({}) and none runs the app",
             backing.join(", ")
+        ),
+    )
+}
+
+/// The role of a compose file that runs only other projects' `images` in a repository
+/// with an app of its own: the infrastructure the app is developed against.
+pub fn third_party_only(images: &[&str]) -> Decision {
+    let mut shown: Vec<String> = images.iter().take(3).map(|i| format!("`{i}`")).collect();
+    if images.len() > 3 {
+        shown.push(format!("{} more", images.len() - 3));
+    }
+    Decision::new(
+        Role::Development,
+        format!(
+            "no service builds or runs an image of this repository's app (it runs {})",
+            shown.join(", ")
         ),
     )
 }

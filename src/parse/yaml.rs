@@ -288,6 +288,28 @@ pub fn sequence<'n, 'a>(node: &'n Node<'a>) -> Option<&'n [Node<'a>]> {
     }
 }
 
+/// The compose files a compose document is made of, relative to its directory: those
+/// it includes (`include: [a.yml]`, `include: [{path: a.yml}]`, `path: [a.yml, b.yml]`)
+/// and those its services extend (`extends: {file: a.yml, service: x}`).
+pub fn compose_parts(doc: &Node<'_>) -> Vec<String> {
+    let mut parts = Vec::new();
+    for item in get(doc, "include").and_then(sequence).unwrap_or_default() {
+        let paths = get(item, "path").unwrap_or(item);
+        match sequence(paths) {
+            Some(list) => parts.extend(list.iter().filter_map(scalar_text)),
+            None => parts.extend(scalar_text(paths)),
+        }
+    }
+    for (_, svc) in compose_services(doc) {
+        parts.extend(
+            get(svc, "extends")
+                .and_then(|e| str_at(e, "file"))
+                .map(str::to_string),
+        );
+    }
+    parts
+}
+
 /// The services of a compose document: (name node, service node).
 pub fn compose_services<'n, 'a>(doc: &'n Node<'a>) -> Vec<(&'n Node<'a>, &'n Node<'a>)> {
     get(doc, "services").and_then(mapping).unwrap_or_default()
@@ -418,6 +440,16 @@ const MAX_DEPTH: usize = 256;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compose_parts_in_every_form() {
+        let text = "include:\n  - a.yml\n  - path: b.yml\n  - path: [c.yml, ../d.yml]\nservices:\n  web:\n    extends:\n      file: e.yml\n      service: base\n  worker:\n    extends: web\n";
+        let doc = parse(text).unwrap().docs.remove(0);
+        assert_eq!(
+            compose_parts(&doc),
+            ["a.yml", "b.yml", "c.yml", "../d.yml", "e.yml"]
+        );
+    }
 
     #[test]
     fn classifies_documents() {

@@ -113,6 +113,7 @@ cases! {
     TF0301__fail_rust: "TF0301" / "fail-rust",
     TF0301__fail_rust_env_fallbacks: "TF0301" / "fail-rust-env-fallbacks",
     TF0301__fail_secret_manifest: "TF0301" / "fail-secret-manifest",
+    TF0301__fail_stack_of_other_projects_images: "TF0301" / "fail-stack-of-other-projects-images",
     TF0301__fail_stack_that_also_builds_the_app: "TF0301" / "fail-stack-that-also-builds-the-app",
     TF0301__fail_stacks_that_run_source_examples_or_the_host: "TF0301" / "fail-stacks-that-run-source-examples-or-the-host",
     TF0301__fail_support_crate_in_the_service: "TF0301" / "fail-support-crate-in-the-service",

@@ -259,7 +259,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .yaml()
                 .iter()
                 .filter(|doc| doc.kind == DocKind::Compose)
-                .flat_map(|doc| compose_parts(&doc.node))
+                .flat_map(|doc| yaml::compose_parts(&doc.node))
                 .map(|part| join_path(&dir, &part))
                 .filter(|part| *part != file.path)
                 .map(|part| (file.path.to_string(), part))
@@ -465,31 +465,6 @@ fn compose_env(svc: &yaml::Node<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The compose files a compose document is made of, relative to its directory: those
-/// it includes (`include: [a.yml]`, `include: [{path: a.yml}]`, `path: [a.yml, b.yml]`)
-/// and those its services extend (`extends: {file: a.yml, service: x}`).
-fn compose_parts(doc: &yaml::Node<'_>) -> Vec<String> {
-    let mut parts = Vec::new();
-    for item in yaml::get(doc, "include")
-        .and_then(yaml::sequence)
-        .unwrap_or_default()
-    {
-        let paths = yaml::get(item, "path").unwrap_or(item);
-        match yaml::sequence(paths) {
-            Some(list) => parts.extend(list.iter().filter_map(yaml::scalar_text)),
-            None => parts.extend(yaml::scalar_text(paths)),
-        }
-    }
-    for (_, svc) in yaml::compose_services(doc) {
-        parts.extend(
-            yaml::get(svc, "extends")
-                .and_then(|e| yaml::str_at(e, "file"))
-                .map(str::to_string),
-        );
-    }
-    parts
-}
-
 fn basename(path: &str) -> String {
     path.trim_end_matches('/')
         .rsplit('/')
@@ -577,19 +552,4 @@ fn rustc_env_name(instruction: &str) -> Option<String> {
         .or_else(|| instruction.strip_prefix("cargo:rustc-env="))?;
     let name = rest.split('=').next()?.trim();
     (!name.is_empty()).then(|| name.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn compose_parts_in_every_form() {
-        let text = "include:\n  - a.yml\n  - path: b.yml\n  - path: [c.yml, ../d.yml]\nservices:\n  web:\n    extends:\n      file: e.yml\n      service: base\n  worker:\n    extends: web\n";
-        let doc = yaml::parse(text).unwrap().docs.remove(0);
-        assert_eq!(
-            compose_parts(&doc),
-            ["a.yml", "b.yml", "c.yml", "../d.yml", "e.yml"]
-        );
-    }
 }

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
 use crate::model::fly::FlyApp;
-use crate::model::helm;
 use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
 use crate::model::role::{self, Role};
 use crate::model::source::{self, FileKind};
+use crate::model::{helm, images};
 use crate::parse::cargo::DepKind;
 use crate::parse::image::ImageRef;
 use crate::parse::text::LineIndex;
@@ -448,8 +448,10 @@ impl Project {
     /// The compose files whose every service runs a backing service, by image or built from
     /// a Dockerfile whose runtime stage is one (`FROM postgres` with an init script), with
     /// the services' backing services: the developer's local dependencies, not the app.
-    /// Files named as the production deployment are not among them.
+    /// Files named as the production deployment, and files joined to another compose file
+    /// ([`Project::joined_composes`]), are not among them.
     pub fn backing_only_composes(&self) -> BTreeMap<&str, BTreeSet<&'static str>> {
+        let joined = self.joined_composes();
         let dockerfiles: HashMap<&str, &DockerFacts> = self
             .dockerfiles
             .iter()
@@ -476,9 +478,66 @@ impl Project {
         }
         found
             .into_iter()
-            .filter(|(path, _)| !role::names_production(path))
+            .filter(|(path, _)| !role::names_production(path) && !joined.contains(path))
             .filter_map(|(path, set)| Some((path, set?)))
             .collect()
+    }
+
+    /// The compose files that include or extend services of another, or whose services
+    /// another includes or extends: their services run as one stack, which the whole's
+    /// role decides ([`Project::compose_parts`]), not the services one file lists.
+    fn joined_composes(&self) -> HashSet<&str> {
+        self.compose_parts
+            .iter()
+            .flat_map(|(whole, part)| [whole.as_str(), part.as_str()])
+            .collect()
+    }
+
+    /// The compose files that run only other projects' software, in a repository that holds
+    /// an app of its own (a package with a binary), with the images they run: no service
+    /// builds an image, and none runs an image of this repository ([`Project::may_be_own_image`]).
+    /// Such a stack is the infrastructure the app is developed against (a database, an
+    /// object store, a query engine), not a deployment of the app. Files named as the
+    /// production deployment, and files joined to another compose file
+    /// ([`Project::joined_composes`]), are not among them.
+    pub fn third_party_composes(&self) -> BTreeMap<&str, Vec<&str>> {
+        if !self.cargo.iter().any(|c| c.has_bin) {
+            return BTreeMap::new();
+        }
+        let joined = self.joined_composes();
+        let mut found: BTreeMap<&str, Option<Vec<&str>>> = BTreeMap::new();
+        for c in self.containers.iter().filter(|c| !c.kubernetes) {
+            let third_party = match &c.image {
+                Some(image) if c.build_context.is_none() && c.dockerfile.is_none() => {
+                    (!self.may_be_own_image(image)).then_some(image.as_str())
+                }
+                _ => None,
+            };
+            let entry = found.entry(&c.path).or_insert_with(|| Some(Vec::new()));
+            match (entry.as_mut(), third_party) {
+                (Some(images), Some(image)) => images.push(image),
+                _ => *entry = None,
+            }
+        }
+        found
+            .into_iter()
+            .filter(|(path, _)| !role::names_production(path) && !joined.contains(path))
+            .filter_map(|(path, images)| Some((path, images?)))
+            .collect()
+    }
+
+    /// True when `image` may be one this repository builds: a build pipeline tags it, or
+    /// a part of its name holds the name of a workspace package or binary
+    /// (`ghcr.io/acme/shop-api` for a package `shop`; `-` and `_` alike).
+    pub fn may_be_own_image(&self, image: &str) -> bool {
+        let name = images::image_name(image);
+        let fold = |s: &str| s.to_ascii_lowercase().replace('_', "-");
+        let parts: Vec<String> = name.split('/').map(fold).collect();
+        self.pipelines().provides_image(&name)
+            || self.cargo.iter().flat_map(|c| c.names()).any(|own| {
+                let own = fold(&own);
+                parts.iter().any(|p| p.contains(&own))
+            })
     }
 
     /// The Dockerfiles the deployment model calls production: a devcontainer or a CI image
