@@ -214,11 +214,7 @@ struct FileResult {
 /// stack. The threads are started and held together to find out, because the walker
 /// waits forever for a worker that failed to start. An error when not even one starts.
 pub fn usable_threads(wanted: usize) -> Result<usize, String> {
-    let wanted = if wanted == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(12))
-    } else {
-        wanted
-    };
+    let wanted = threads_for(wanted);
     let mut held = Vec::new();
     for _ in 0..wanted {
         let (release, wait) = mpsc::channel::<()>();
@@ -240,6 +236,14 @@ pub fn usable_threads(wanted: usize) -> Result<usize, String> {
         );
     }
     Ok(started)
+}
+
+/// The worker threads a request for `jobs` gets: `jobs`, or for 0 one per CPU, at most 12.
+fn threads_for(jobs: usize) -> usize {
+    match jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(12)),
+        n => n,
+    }
 }
 
 /// Lint `req` with `settings`.
@@ -289,7 +293,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         walk.flow = Some(FlowFiles::of(project_of(&req.root, &results)));
         results.extend(lint_found(&walk, &rust));
     }
-    // The walk's pre-walk project (copies of the first pass's facts) is not needed past here.
+    // The flow files' project (copies of the other files' facts) is not needed past here.
     drop(walk);
     results.sort_by(|a, b| a.entry.cmp(&b.entry));
 
@@ -573,11 +577,7 @@ fn lint_found(walk: &Walk<'_>, files: &[Found]) -> Vec<FileResult> {
         }
         out
     };
-    let threads = match walk.req.jobs {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .min(files.len());
+    let threads = threads_for(walk.req.jobs).min(files.len());
     std::thread::scope(|s| {
         // A worker that cannot start (address-space limit) leaves its share to the others,
         // and to this thread when none starts.

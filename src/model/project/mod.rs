@@ -451,46 +451,21 @@ impl Project {
     /// Files named as the production deployment, and files joined to another compose file
     /// ([`Project::joined_composes`]), are not among them.
     pub fn backing_only_composes(&self) -> BTreeMap<&str, BTreeSet<&'static str>> {
-        let joined = self.joined_composes();
         let dockerfiles: HashMap<&str, &DockerFacts> = self
             .dockerfiles
             .iter()
             .map(|d| (d.path.as_str(), d))
             .collect();
-        let mut found: BTreeMap<&str, Option<BTreeSet<&'static str>>> = BTreeMap::new();
-        for c in self.containers.iter().filter(|c| !c.kubernetes) {
-            let backing = match &c.dockerfile {
-                Some(d) => dockerfiles.get(d.as_str()).and_then(|d| d.backing_service),
-                None => c
-                    .image
-                    .as_deref()
-                    .and_then(|i| ImageRef::parse(i).backing_service()),
-            };
-            let entry = found
-                .entry(&c.path)
-                .or_insert_with(|| Some(BTreeSet::new()));
-            match (entry.as_mut(), backing) {
-                (Some(set), Some(b)) => {
-                    set.insert(b);
-                }
-                _ => *entry = None,
-            }
-        }
-        found
-            .into_iter()
-            .filter(|(path, _)| !role::names_production(path) && !joined.contains(path))
-            .filter_map(|(path, set)| Some((path, set?)))
-            .collect()
-    }
-
-    /// The compose files that include or extend services of another, or whose services
-    /// another includes or extends: their services run as one stack, which the whole's
-    /// role decides ([`Project::compose_parts`]), not the services one file lists.
-    fn joined_composes(&self) -> HashSet<&str> {
-        self.compose_parts
-            .iter()
-            .flat_map(|(whole, part)| [whole.as_str(), part.as_str()])
-            .collect()
+        self.composes_where(|c| match &c.dockerfile {
+            Some(d) => dockerfiles.get(d.as_str()).and_then(|d| d.backing_service),
+            None => c
+                .image
+                .as_deref()
+                .and_then(|i| ImageRef::parse(i).backing_service()),
+        })
+        .into_iter()
+        .map(|(path, backing)| (path, backing.into_iter().collect()))
+        .collect()
     }
 
     /// The compose files that run only other projects' software, in a repository that holds
@@ -504,25 +479,45 @@ impl Project {
         if !self.cargo.iter().any(|c| c.has_bin) {
             return BTreeMap::new();
         }
+        self.composes_where(|c| match &c.image {
+            Some(image) if c.build_context.is_none() && c.dockerfile.is_none() => {
+                (!self.may_be_own_image(image)).then_some(image.as_str())
+            }
+            _ => None,
+        })
+    }
+
+    /// The compose files for each of whose services `judge` has an answer, with the
+    /// answers in service order; not those named as the production deployment, nor those
+    /// joined to another compose file ([`Project::joined_composes`]).
+    fn composes_where<'p, T>(
+        &'p self,
+        judge: impl Fn(&'p ContainerFacts) -> Option<T>,
+    ) -> BTreeMap<&'p str, Vec<T>> {
         let joined = self.joined_composes();
-        let mut found: BTreeMap<&str, Option<Vec<&str>>> = BTreeMap::new();
+        let mut found: BTreeMap<&str, Option<Vec<T>>> = BTreeMap::new();
         for c in self.containers.iter().filter(|c| !c.kubernetes) {
-            let third_party = match &c.image {
-                Some(image) if c.build_context.is_none() && c.dockerfile.is_none() => {
-                    (!self.may_be_own_image(image)).then_some(image.as_str())
-                }
-                _ => None,
-            };
+            let answer = judge(c);
             let entry = found.entry(&c.path).or_insert_with(|| Some(Vec::new()));
-            match (entry.as_mut(), third_party) {
-                (Some(images), Some(image)) => images.push(image),
+            match (entry.as_mut(), answer) {
+                (Some(answers), Some(a)) => answers.push(a),
                 _ => *entry = None,
             }
         }
         found
             .into_iter()
             .filter(|(path, _)| !role::names_production(path) && !joined.contains(path))
-            .filter_map(|(path, images)| Some((path, images?)))
+            .filter_map(|(path, answers)| Some((path, answers?)))
+            .collect()
+    }
+
+    /// The compose files that include or extend services of another, or whose services
+    /// another includes or extends: their services run as one stack, which the whole's
+    /// role decides ([`Project::compose_parts`]), not the services one file lists.
+    fn joined_composes(&self) -> HashSet<&str> {
+        self.compose_parts
+            .iter()
+            .flat_map(|(whole, part)| [whole.as_str(), part.as_str()])
             .collect()
     }
 
