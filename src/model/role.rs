@@ -688,7 +688,8 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
     });
     // Only backing services (databases, caches, telemetry) and none of the app: the
     // developer's local dependencies, unless the file is named as the production one or
-    // runs the services of other compose files too (`include:`, `extends: {file: ..}`).
+    // runs with the services of other compose files (`include:`, `extends: {file: ..}`,
+    // an overlay whose services depend on another file's).
     let mut backing: Vec<&'static str> = services
         .iter()
         .filter(|(_, svc)| yaml::get(svc, "build").is_none())
@@ -696,7 +697,8 @@ pub fn of_compose(doc: &Node<'_>, path: &str) -> Option<Decision> {
         .collect();
     let only_backing = !services.is_empty()
         && backing.len() == services.len()
-        && yaml::compose_parts(doc).is_empty();
+        && yaml::compose_parts(doc).is_empty()
+        && !yaml::compose_needs_other_file(doc);
     backing.sort_unstable();
     backing.dedup();
     by_service.or_else(|| (!named_production && only_backing).then(|| backing_only(&backing)))

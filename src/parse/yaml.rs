@@ -310,6 +310,44 @@ pub fn compose_parts(doc: &Node<'_>) -> Vec<String> {
     parts
 }
 
+/// True when a service of a compose document needs a service the document does not
+/// define (`depends_on`, `links`, `volumes_from`, `network_mode: service:x`): the file is
+/// an overlay, run with `-f` beside the file that defines it (`-f docker-compose.yml -f
+/// lighthouse.yml`).
+pub fn compose_needs_other_file(doc: &Node<'_>) -> bool {
+    let services = compose_services(doc);
+    let defined: Vec<String> = services
+        .iter()
+        .filter_map(|(n, _)| scalar_text(n))
+        .collect();
+    let names = |node: Option<&Node<'_>>| -> Vec<String> {
+        let Some(node) = node else { return Vec::new() };
+        match (sequence(node), mapping(node)) {
+            (Some(list), _) => list.iter().filter_map(scalar_text).collect(),
+            (_, Some(map)) => map.iter().filter_map(|(k, _)| scalar_text(k)).collect(),
+            _ => Vec::new(),
+        }
+    };
+    services.iter().any(|(_, svc)| {
+        let mut needed = names(get(svc, "depends_on"));
+        // `links: [db:database]`, `volumes_from: [data:ro]`; `container:x` names a container.
+        for entry in names(get(svc, "links"))
+            .into_iter()
+            .chain(names(get(svc, "volumes_from")))
+        {
+            if !entry.starts_with("container:") {
+                needed.extend(entry.split(':').next().map(str::to_string));
+            }
+        }
+        needed.extend(
+            str_at(svc, "network_mode")
+                .and_then(|m| m.strip_prefix("service:"))
+                .map(str::to_string),
+        );
+        needed.iter().any(|n| !defined.contains(n))
+    })
+}
+
 /// The services of a compose document: (name node, service node).
 pub fn compose_services<'n, 'a>(doc: &'n Node<'a>) -> Vec<(&'n Node<'a>, &'n Node<'a>)> {
     get(doc, "services").and_then(mapping).unwrap_or_default()
@@ -449,6 +487,29 @@ mod tests {
             compose_parts(&doc),
             ["a.yml", "b.yml", "c.yml", "../d.yml", "e.yml"]
         );
+    }
+
+    #[test]
+    fn compose_overlays_need_another_files_service() {
+        let needs = |text: &str| compose_needs_other_file(&parse(text).unwrap().docs[0]);
+        assert!(needs(
+            "services:\n  lh:\n    image: l\n    depends_on: [reth]\n"
+        ));
+        assert!(needs(
+            "services:\n  x:\n    image: x\n    depends_on:\n      db: {condition: service_healthy}\n"
+        ));
+        assert!(needs(
+            "services:\n  x:\n    image: x\n    links: ['db:database']\n"
+        ));
+        assert!(needs(
+            "services:\n  x:\n    image: x\n    network_mode: 'service:vpn'\n"
+        ));
+        assert!(!needs(
+            "services:\n  db:\n    image: p\n  x:\n    image: x\n    depends_on: [db]\n    volumes_from: ['container:c']\n"
+        ));
+        assert!(!needs(
+            "services:\n  x:\n    image: x\n    network_mode: host\n"
+        ));
     }
 
     #[test]

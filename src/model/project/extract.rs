@@ -264,12 +264,22 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .filter(|part| *part != file.path)
                 .map(|part| (file.path.to_string(), part))
                 .collect();
-            let any =
-                !containers.is_empty() || !replaced_images.is_empty() || !compose_parts.is_empty();
+            let compose_overlay = file
+                .yaml()
+                .iter()
+                .any(|doc| {
+                    doc.kind == DocKind::Compose && yaml::compose_needs_other_file(&doc.node)
+                })
+                .then(|| file.path.to_string());
+            let any = !containers.is_empty()
+                || !replaced_images.is_empty()
+                || !compose_parts.is_empty()
+                || compose_overlay.is_some();
             any.then_some(Fact::Yaml(YamlFacts {
                 containers,
                 replaced_images,
                 compose_parts,
+                compose_overlay,
             }))
         }
         FileKind::Env => Some(Fact::Env(EnvFacts {

@@ -512,6 +512,8 @@ pub struct YamlFacts {
     pub replaced_images: Vec<String>,
     /// (this file, a compose file it includes or extends services of), root-relative.
     pub compose_parts: Vec<(String, String)>,
+    /// This file, when it is a compose overlay ([`crate::parse::yaml::compose_needs_other_file`]).
+    pub compose_overlay: Option<String>,
 }
 
 #[cfg(test)]

@@ -60,6 +60,8 @@ pub struct Project {
     pub fly_apps: Vec<FlyApp>,
     /// (compose file, a compose file it includes or extends services of), root-relative.
     pub compose_parts: Vec<(String, String)>,
+    /// Compose files whose services need a service another file defines (overlays).
+    pub compose_overlays: Vec<String>,
     /// `Cargo.lock` texts by path, read on first use (`None`: unreadable).
     pub(crate) lock_texts: Mutex<HashMap<String, Option<String>>>,
     /// Chart directory → the values paths its templates use only in init containers
@@ -131,6 +133,7 @@ impl Project {
                 self.containers.extend(y.containers);
                 self.replaced_images.extend(y.replaced_images);
                 self.compose_parts.extend(y.compose_parts);
+                self.compose_overlays.extend(y.compose_overlay);
             }
             Fact::Env(e) => self.env_files.push(e),
             Fact::Fly(f) => self.fly_apps.push(f),
@@ -511,13 +514,15 @@ impl Project {
             .collect()
     }
 
-    /// The compose files that include or extend services of another, or whose services
-    /// another includes or extends: their services run as one stack, which the whole's
-    /// role decides ([`Project::compose_parts`]), not the services one file lists.
+    /// The compose files that include or extend services of another, whose services
+    /// another includes or extends, or whose services need one another file defines (an
+    /// overlay): their services run as one stack with another file's, which the services
+    /// one file lists do not show ([`Project::compose_parts`], [`Project::compose_overlays`]).
     fn joined_composes(&self) -> HashSet<&str> {
         self.compose_parts
             .iter()
             .flat_map(|(whole, part)| [whole.as_str(), part.as_str()])
+            .chain(self.compose_overlays.iter().map(String::as_str))
             .collect()
     }
 
