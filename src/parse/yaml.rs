@@ -2,7 +2,7 @@
 //! bounded alias expansion. Documents are classified as Kubernetes objects,
 //! compose files or other YAML.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr::{MarkedYaml, Scalar, ScanError, YamlData, YamlLoader};
 use saphyr_parser::Event;
@@ -316,7 +316,7 @@ pub fn compose_parts(doc: &Node<'_>) -> Vec<String> {
 /// lighthouse.yml`).
 pub fn compose_needs_other_file(doc: &Node<'_>) -> bool {
     let services = compose_services(doc);
-    let defined: Vec<String> = services
+    let defined: HashSet<String> = services
         .iter()
         .filter_map(|(n, _)| scalar_text(n))
         .collect();
