@@ -473,7 +473,8 @@ impl Project {
 
     /// The compose files that run only other projects' software, in a repository that holds
     /// an app of its own (a package with a binary), with the images they run: no service
-    /// builds an image, and none runs an image of this repository ([`Project::may_be_own_image`]).
+    /// builds an image, and none runs an image of this repository ([`Project::may_be_own_image`],
+    /// with the workspace's names folded once).
     /// Such a stack is the infrastructure the app is developed against (a database, an
     /// object store, a query engine), not a deployment of the app. Files named as the
     /// production deployment, and files joined to another compose file
@@ -482,9 +483,15 @@ impl Project {
         if !self.cargo.iter().any(|c| c.has_bin) {
             return BTreeMap::new();
         }
+        let own: Vec<String> = self
+            .cargo
+            .iter()
+            .flat_map(|c| c.names())
+            .map(|n| fold_image_part(&n))
+            .collect();
         self.composes_where(|c| match &c.image {
             Some(image) if c.build_context.is_none() && c.dockerfile.is_none() => {
-                (!self.may_be_own_image(image)).then_some(image.as_str())
+                (!self.may_be_own_image(image, &own)).then_some(image.as_str())
             }
             _ => None,
         })
@@ -527,17 +534,15 @@ impl Project {
     }
 
     /// True when `image` may be one this repository builds: a build pipeline tags it, or
-    /// a part of its name holds the name of a workspace package or binary
-    /// (`ghcr.io/acme/shop-api` for a package `shop`; `-` and `_` alike).
-    pub fn may_be_own_image(&self, image: &str) -> bool {
+    /// a part of its name holds one of `own`, the workspace's package and binary names
+    /// ([`fold_image_part`]ed: `ghcr.io/acme/shop-api` for a package `shop`).
+    fn may_be_own_image(&self, image: &str, own: &[String]) -> bool {
         let name = images::image_name(image);
-        let fold = |s: &str| s.to_ascii_lowercase().replace('_', "-");
-        let parts: Vec<String> = name.split('/').map(fold).collect();
+        let parts: Vec<String> = name.split('/').map(fold_image_part).collect();
         self.pipelines().provides_image(&name)
-            || self.cargo.iter().flat_map(|c| c.names()).any(|own| {
-                let own = fold(&own);
-                parts.iter().any(|p| p.contains(&own))
-            })
+            || own
+                .iter()
+                .any(|o| parts.iter().any(|p| p.contains(o.as_str())))
     }
 
     /// The Dockerfiles the deployment model calls production: a devcontainer or a CI image
@@ -989,4 +994,9 @@ impl Project {
             .flatten()
             .map(|&i| &self.code[i])
     }
+}
+
+/// An image name part or a package name as compared: lower case, `_` read as `-`.
+fn fold_image_part(s: &str) -> String {
+    s.to_ascii_lowercase().replace('_', "-")
 }
