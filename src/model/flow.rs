@@ -20,15 +20,27 @@ use crate::parse::uses::{Import, Sym, Use, sym};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// Each step in turn.
-    Seq(Vec<Step>),
+    Seq(Box<[Step]>),
     /// One of the steps (branches of an `if` or `match`).
-    Alt(Vec<Step>),
+    Alt(Box<[Step]>),
     /// A call: index into [`CodeFacts::calls`].
     Call(usize),
     /// An event: index into [`CodeFacts::events`].
     Event(usize),
     /// The function returns here: what follows on this path does not run.
     Exit,
+}
+
+impl Step {
+    /// Nothing happens: an empty sequence.
+    pub fn nothing() -> Step {
+        Step::Seq(Box::default())
+    }
+
+    /// True for [`Step::nothing`].
+    pub fn is_nothing(&self) -> bool {
+        matches!(self, Step::Seq(steps) if steps.is_empty())
+    }
 }
 
 /// A call that may reach a function of the workspace, as written.
@@ -131,9 +143,9 @@ pub struct FnFlow<L> {
     /// The trait of a trait `impl` or trait definition it belongs to.
     pub in_trait: Option<Sym>,
     /// Type parameters of the function and its `impl`, with their trait bounds.
-    pub generics: Vec<(Sym, Box<[Sym]>)>,
+    pub generics: Box<[(Sym, Box<[Sym]>)]>,
     /// Parameters and `let` bindings whose type is known.
-    pub locals: Vec<(Sym, Ty)>,
+    pub locals: Box<[(Sym, Ty)]>,
     /// The type it returns (through `Result`/`Option`), `Self` included.
     pub returns: Option<Ty>,
     /// `fn main` or a `#[rocket::launch]` function.
@@ -535,7 +547,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
     fn nested(&mut self, f: impl FnOnce(&mut Self)) -> Step {
         self.frames.push(Vec::new());
         f(self);
-        simplify(Step::Seq(self.frames.pop().unwrap_or_default()))
+        simplify(Step::Seq(self.frames.pop().unwrap_or_default().into()))
     }
 
     /// True when the statement holding the byte offset `at` is followed by a call that
@@ -927,7 +939,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
         // A function that calls nothing and does nothing adds nothing to a call graph,
         // unless what it returns types a receiver (`Builder::new() -> Listener`).
         let types_receiver = matches!(&returns, Some(Ty::Named(p)) if p[..] != [sym("Self")]);
-        if body == Step::Seq(Vec::new()) && !is_entry && route.is_none() && !types_receiver {
+        if body.is_nothing() && !is_entry && route.is_none() && !types_receiver {
             return;
         }
         let mut all_generics = self.generics.clone();
@@ -937,8 +949,8 @@ impl<'t, L> Analyzer<'_, 't, L> {
             module: self.module.clone().into_boxed_slice(),
             owner: self.owner,
             in_trait: self.in_trait,
-            generics: all_generics,
-            locals,
+            generics: all_generics.into_boxed_slice(),
+            locals: locals.into_boxed_slice(),
             returns,
             is_entry,
             route,
@@ -1196,20 +1208,20 @@ impl<'t, L> Analyzer<'_, 't, L> {
                 && exits(t, open, close)
                 && is_plain_call(t, at + 1, open);
             if dispatches {
-                branch = Step::Seq(vec![condition, branch]);
+                branch = Step::Seq(Box::new([condition, branch]));
             } else {
                 self.push(condition);
             }
             // `if args.run_migrations { .. }`, `if !args.no_migrations { .. }`: a
             // switched run, not every start.
             branches.push(if switches_migrations(t, at + 1, open) {
-                Step::Seq(Vec::new())
+                Step::nothing()
             } else {
                 branch
             });
             if !t.is_ident(end, "else") {
-                branches.push(Step::Seq(Vec::new()));
-                self.push(Step::Alt(branches));
+                branches.push(Step::nothing());
+                self.push(Step::Alt(branches.into()));
                 return end;
             }
             if t.is_ident(end + 1, "if") {
@@ -1219,10 +1231,10 @@ impl<'t, L> Analyzer<'_, 't, L> {
             if t.is_open(end + 1, '{') {
                 let close = t.pair(end + 1);
                 branches.push(self.block(end + 1, close));
-                self.push(Step::Alt(branches));
+                self.push(Step::Alt(branches.into()));
                 return close + 1;
             }
-            self.push(Step::Alt(branches));
+            self.push(Step::Alt(branches.into()));
             return end + 1;
         }
     }
@@ -1231,7 +1243,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
     fn block(&mut self, open: usize, close: usize) -> Step {
         let body = self.nested(|a| a.exprs(open + 1, close, true));
         if exits(self.t, open, close) {
-            Step::Seq(vec![body, Step::Exit])
+            Step::Seq(Box::new([body, Step::Exit]))
         } else {
             body
         }
@@ -1280,7 +1292,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
             }));
             i = next.max(i + 1);
         }
-        self.push(Step::Alt(arms));
+        self.push(Step::Alt(arms.into()));
         close + 1
     }
 
@@ -1706,12 +1718,12 @@ fn simplify(step: Step) -> Step {
             .into_iter()
             .next()
             .map(simplify)
-            .unwrap_or(Step::Seq(Vec::new())),
+            .unwrap_or_else(Step::nothing),
         Step::Seq(steps) => Step::Seq(
             steps
                 .into_iter()
                 .map(simplify)
-                .filter(|s| *s != Step::Seq(Vec::new()))
+                .filter(|s| !s.is_nothing())
                 .collect(),
         ),
         Step::Alt(steps) => Step::Alt(steps.into_iter().map(simplify).collect()),
@@ -1807,22 +1819,22 @@ mod tests {
         assert_eq!(&src[f.calls[1].span.clone()], "startup::run");
         assert_eq!(
             f.fns[0].body,
-            Step::Seq(vec![
+            Step::Seq(Box::new([
                 Step::Call(0),
                 Step::Call(2),
-                Step::Alt(vec![Step::Call(1), Step::Call(3), Step::Call(4)]),
-            ])
+                Step::Alt(Box::new([Step::Call(1), Step::Call(3), Step::Call(4)])),
+            ]))
         );
         assert!(f.fns[1].is_entry);
         assert_eq!(
             f.fns[1].body,
-            Step::Seq(vec![
+            Step::Seq(Box::new([
                 Step::Call(5),
-                Step::Alt(vec![
-                    Step::Seq(vec![Step::Event(0), Step::Call(6)]),
+                Step::Alt(Box::new([
+                    Step::Seq(Box::new([Step::Event(0), Step::Call(6)])),
                     Step::Call(7),
-                ]),
-            ])
+                ])),
+            ]))
         );
         assert_eq!(f.events.len(), 1, "test code is skipped");
         assert_eq!(f.events[0].label, "axum::serve");
@@ -1915,7 +1927,7 @@ mod tests {
         let launch = &f.fns[0];
         assert_eq!(&*launch.module, [sym("inner")]);
         assert_eq!(
-            launch.generics,
+            &*launch.generics,
             [
                 (sym("Db"), Box::from([sym("Database")])),
                 (sym("Db"), Box::from([])),

@@ -24,8 +24,17 @@ use crate::parse::uses::{Sym, sym};
 /// A function: (file index, function index) in the resolver's files.
 pub type FnId = (usize, usize);
 
-/// A module: (package index, path from the package root).
-type ModuleKey = (usize, Box<[Sym]>);
+/// A module: a hash of its package index and path from the package root, as [`Sym`]
+/// is of a name (no allocation to look one up).
+type ModuleKey = u64;
+
+/// The key of the module at `path` of package `pkg`.
+fn module_key(pkg: usize, path: &[Sym]) -> ModuleKey {
+    path.iter()
+        .fold(pkg as u64 ^ 0x9e37_79b9_7f4a_7c15, |h, &s| {
+            (h.rotate_left(29) ^ s).wrapping_mul(0x0100_0000_01b3)
+        })
+}
 
 /// How many rooted lookups one call's resolution may make: globs and
 /// re-exports can fan out, and a hostile module tree must not make that grow
@@ -139,8 +148,10 @@ impl<'p> Names<'p> {
             self.glob_imports.push(globs);
             let (pkg, module) = &self.modules[fi];
             for depth in 0..=module.len() {
-                let key = (*pkg, module[..depth].into());
-                let entry = self.module_files.entry(key).or_default();
+                let entry = self
+                    .module_files
+                    .entry(module_key(*pkg, &module[..depth]))
+                    .or_default();
                 if depth == module.len() {
                     entry.push(fi);
                 }
@@ -153,7 +164,7 @@ impl<'p> Names<'p> {
                 // The file's own module is entered above; an inline module adds its own.
                 for depth in module.len() + 1..=full.len() {
                     self.module_files
-                        .entry((*pkg, full[..depth].into()))
+                        .entry(module_key(*pkg, &full[..depth]))
                         .or_default();
                 }
                 if let (Some(tr), true) = (f.in_trait, f.in_trait == f.owner) {
@@ -171,7 +182,7 @@ impl<'p> Names<'p> {
                         .push((fi, ni)),
                     None => self
                         .free
-                        .entry(((*pkg, full), f.name))
+                        .entry((module_key(*pkg, &full), f.name))
                         .or_default()
                         .push((fi, ni)),
                 }
@@ -188,9 +199,9 @@ impl<'p> Names<'p> {
             }
             for (inline, alias, ty) in &file.facts.aliases {
                 if let Ty::Named(path) = ty {
-                    let full = module.iter().chain(inline.iter()).copied().collect();
+                    let full: Vec<Sym> = module.iter().chain(inline.iter()).copied().collect();
                     self.aliases
-                        .entry(((*pkg, full), *alias))
+                        .entry((module_key(*pkg, &full), *alias))
                         .or_default()
                         .push((fi, path.clone()));
                 }
@@ -429,12 +440,12 @@ impl<'p> Names<'p> {
             return Vec::new();
         };
         if rest.is_empty() {
-            if let Some(found) = self.free.get(&((pkg, module.into()), first)) {
+            if let Some(found) = self.free.get(&(module_key(pkg, module), first)) {
                 return found.clone();
             }
         } else {
             let child: Box<[Sym]> = module.iter().chain([&first]).copied().collect();
-            if self.module_files.contains_key(&(pkg, child.clone())) {
+            if self.module_files.contains_key(&module_key(pkg, &child)) {
                 return self.lookup(pkg, &child, rest, budget);
             }
             if let [name] = rest {
@@ -450,7 +461,7 @@ impl<'p> Names<'p> {
         }
         // A re-export: `pub use inner::f;` or `pub use inner::*;` in the module.
         self.module_files
-            .get(&(pkg, module.into()))
+            .get(&module_key(pkg, module))
             .into_iter()
             .flatten()
             .find_map(|&fi| {
@@ -538,7 +549,7 @@ impl<'p> Names<'p> {
         // A type of a module the workspace does not have (an external crate's) has none
         // of the workspace's methods, whatever its name.
         if let Some((pkg, module)) = &home
-            && !self.module_files.contains_key(&(*pkg, module.clone()))
+            && !self.module_files.contains_key(&module_key(*pkg, module))
         {
             return Vec::new();
         }
@@ -564,7 +575,7 @@ impl<'p> Names<'p> {
         if depth == 0 {
             return Vec::new();
         }
-        let Some(targets) = self.aliases.get(&((pkg, module.into()), alias)) else {
+        let Some(targets) = self.aliases.get(&(module_key(pkg, module), alias)) else {
             return Vec::new();
         };
         let mut out: Vec<FnId> = targets

@@ -324,6 +324,13 @@ impl FlowFiles {
                 stack.extend(project.workspace_dep_indexes(&project.cargo[i]));
             }
         }
+        // Which package holds a file is all [`FlowFiles::wants`] asks: the other files'
+        // facts are not held while the Rust files are read.
+        let project = Project {
+            root: project.root,
+            cargo: project.cargo,
+            ..Project::default()
+        };
         FlowFiles { project, packages }
     }
 

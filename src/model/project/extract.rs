@@ -168,7 +168,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                     .find(|i| i.keyword == "STOPSIGNAL")
                     .map(|i| i.args.text.trim().to_string())
             });
-            Some(Fact::Docker(DockerFacts {
+            Some(Fact::Docker(Box::new(DockerFacts {
                 path: file.path.to_string(),
                 stages,
                 provides,
@@ -179,7 +179,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 launch_scripts,
                 stop_signal,
                 backing_service: df.runtime_backing_service(),
-            }))
+            })))
         }
         FileKind::Rust => {
             let tokens = file.tokens()?;
@@ -237,12 +237,12 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 || !listens.is_empty()
                 || code.is_some()
                 || !build_env.is_empty();
-            any.then_some(Fact::Rust(RustFacts {
+            any.then_some(Fact::Rust(Box::new(RustFacts {
                 commands,
                 listens,
                 code,
                 build_env,
-            }))
+            })))
         }
         FileKind::Yaml => {
             let containers: Vec<ContainerFacts> = file

@@ -496,8 +496,8 @@ pub struct EnvFacts {
 #[derive(Debug, Clone)]
 pub enum Fact {
     Cargo(Box<CargoFacts>),
-    Docker(DockerFacts),
-    Rust(RustFacts),
+    Docker(Box<DockerFacts>),
+    Rust(Box<RustFacts>),
     Yaml(YamlFacts),
     Env(EnvFacts),
     Fly(FlyApp),

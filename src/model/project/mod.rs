@@ -122,8 +122,9 @@ impl Project {
     pub fn add(&mut self, fact: Fact) {
         match fact {
             Fact::Cargo(c) => self.cargo.push(*c),
-            Fact::Docker(d) => self.dockerfiles.push(d),
+            Fact::Docker(d) => self.dockerfiles.push(*d),
             Fact::Rust(r) => {
+                let r = *r;
                 self.commands.extend(r.commands);
                 self.listens.extend(r.listens);
                 self.code.extend(r.code);
