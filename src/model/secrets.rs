@@ -37,6 +37,10 @@ pub fn credential_url(value: &str) -> Option<CredentialUrl<'_>> {
 /// service's well-known default login (`guest:guest@`, `postgres:postgres@`) and
 /// `example.com` hosts never do.
 pub fn credential_url_in(value: &str, context: Context) -> Option<CredentialUrl<'_>> {
+    // The pattern needs `://`: most values are turned away without a regex search.
+    if !value.contains("://") {
+        return None;
+    }
     for caps in CREDENTIAL_URL.captures_iter(value) {
         let (scheme, user, password) = (caps.get(1)?, caps.get(2)?, caps.get(3)?);
         let default_credentials = password.as_str() == user.as_str();
@@ -60,40 +64,56 @@ pub fn credential_url_in(value: &str, context: Context) -> Option<CredentialUrl<
 }
 
 /// Published token formats: (description, pattern).
+const TOKEN_FORMATS: &[(&str, &str)] = &[
+    ("AWS access key ID", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    (
+        "GitHub token",
+        r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b",
+    ),
+    (
+        "GitHub fine-grained token",
+        r"\bgithub_pat_[A-Za-z0-9_]{50,}",
+    ),
+    ("Slack token", r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
+    (
+        "Slack webhook URL",
+        r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}",
+    ),
+    ("Stripe live key", r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}"),
+    ("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}\b"),
+    (
+        "private key",
+        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
+    ),
+    (
+        "JSON Web Token",
+        r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
+    ),
+];
+
+/// The compiled [`TOKEN_FORMATS`].
 static TOKENS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    [
-        ("AWS access key ID", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-        (
-            "GitHub token",
-            r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b",
-        ),
-        (
-            "GitHub fine-grained token",
-            r"\bgithub_pat_[A-Za-z0-9_]{50,}",
-        ),
-        ("Slack token", r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
-        (
-            "Slack webhook URL",
-            r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}",
-        ),
-        ("Stripe live key", r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}"),
-        ("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}\b"),
-        (
-            "private key",
-            r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
-        ),
-        (
-            "JSON Web Token",
-            r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
-        ),
-    ]
-    .into_iter()
-    .map(|(name, re)| (name, Regex::new(re).expect("valid regex")))
-    .collect()
+    TOKEN_FORMATS
+        .iter()
+        .map(|&(name, re)| (name, Regex::new(re).expect("valid regex")))
+        .collect()
+});
+
+/// Every token format in one pattern: one search tells whether a value may hold any
+/// (most string literals hold none), before each format is searched for on its own.
+static ANY_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    let any: Vec<String> = TOKEN_FORMATS
+        .iter()
+        .map(|(_, re)| format!("(?:{re})"))
+        .collect();
+    Regex::new(&any.join("|")).expect("valid regex")
 });
 
 /// A known token format inside `value`: its description and byte range.
 pub fn token(value: &str) -> Option<(&'static str, Range<usize>)> {
+    if !ANY_TOKEN.is_match(value) {
+        return None;
+    }
     TOKENS.iter().find_map(|(name, re)| {
         re.find_iter(value)
             .find(|m| !m.as_str().to_ascii_lowercase().contains("example"))
