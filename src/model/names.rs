@@ -130,7 +130,25 @@ impl<'p> Names<'p> {
             resolved: RefCell::default(),
         };
         names.index();
+        names.shrink_to_fit();
         names
+    }
+
+    /// Give back the spare capacity of the index, which is not added to after it is
+    /// built: the index of every server crate is kept while the project rules run.
+    fn shrink_to_fit(&mut self) {
+        self.free.shrink_to_fit();
+        self.methods.shrink_to_fit();
+        self.impls.shrink_to_fit();
+        self.traits_of.shrink_to_fit();
+        self.defaults.shrink_to_fit();
+        self.module_files.shrink_to_fit();
+        self.fields.shrink_to_fit();
+        self.aliases.shrink_to_fit();
+        self.named_imports.shrink_to_fit();
+        for list in self.free.values_mut().chain(self.methods.values_mut()) {
+            list.shrink_to_fit();
+        }
     }
 
     fn index(&mut self) {
