@@ -33,12 +33,12 @@ pub enum Step {
 
 impl Step {
     /// Nothing happens: an empty sequence.
-    pub fn nothing() -> Step {
+    fn nothing() -> Step {
         Step::Seq(Box::default())
     }
 
     /// True for [`Step::nothing`].
-    pub fn is_nothing(&self) -> bool {
+    fn is_nothing(&self) -> bool {
         matches!(self, Step::Seq(steps) if steps.is_empty())
     }
 }
