@@ -28,12 +28,20 @@ pub type FnId = (usize, usize);
 /// is of a name (no allocation to look one up).
 type ModuleKey = u64;
 
+/// The key of the root module of package `pkg`.
+fn root_key(pkg: usize) -> ModuleKey {
+    pkg as u64 ^ 0x9e37_79b9_7f4a_7c15
+}
+
+/// The key of the child module `name` of the module keyed `parent`.
+fn child_key(parent: ModuleKey, name: Sym) -> ModuleKey {
+    (parent.rotate_left(29) ^ name).wrapping_mul(0x0100_0000_01b3)
+}
+
 /// The key of the module at `path` of package `pkg`.
 fn module_key(pkg: usize, path: &[Sym]) -> ModuleKey {
     path.iter()
-        .fold(pkg as u64 ^ 0x9e37_79b9_7f4a_7c15, |h, &s| {
-            (h.rotate_left(29) ^ s).wrapping_mul(0x0100_0000_01b3)
-        })
+        .fold(root_key(pkg), |key, &name| child_key(key, name))
 }
 
 /// How many rooted lookups one call's resolution may make: globs and
@@ -146,7 +154,17 @@ impl<'p> Names<'p> {
         self.fields.shrink_to_fit();
         self.aliases.shrink_to_fit();
         self.named_imports.shrink_to_fit();
-        for list in self.free.values_mut().chain(self.methods.values_mut()) {
+        let fn_lists = self.free.values_mut().chain(self.methods.values_mut());
+        for list in fn_lists.chain(self.defaults.values_mut()) {
+            list.shrink_to_fit();
+        }
+        for list in self.impls.values_mut().chain(self.traits_of.values_mut()) {
+            list.shrink_to_fit();
+        }
+        for list in self.module_files.values_mut() {
+            list.shrink_to_fit();
+        }
+        for list in self.aliases.values_mut() {
             list.shrink_to_fit();
         }
     }
@@ -165,25 +183,22 @@ impl<'p> Names<'p> {
             }
             self.glob_imports.push(globs);
             let (pkg, module) = &self.modules[fi];
-            for depth in 0..=module.len() {
-                let entry = self
-                    .module_files
-                    .entry(module_key(*pkg, &module[..depth]))
-                    .or_default();
-                if depth == module.len() {
-                    entry.push(fi);
-                }
+            // The file's module and each module above it exist.
+            let mut file_key = root_key(*pkg);
+            for &name in module.iter() {
+                self.module_files.entry(file_key).or_default();
+                file_key = child_key(file_key, name);
             }
+            self.module_files.entry(file_key).or_default().push(fi);
             for (ni, f) in file.facts.fns.iter().enumerate() {
                 if !self.is_compiled((fi, ni)) {
                     continue;
                 }
-                let full: Box<[Sym]> = module.iter().chain(f.module.iter()).copied().collect();
-                // The file's own module is entered above; an inline module adds its own.
-                for depth in module.len() + 1..=full.len() {
-                    self.module_files
-                        .entry(module_key(*pkg, &full[..depth]))
-                        .or_default();
+                // An inline module adds its own.
+                let mut key = file_key;
+                for &name in f.module.iter() {
+                    key = child_key(key, name);
+                    self.module_files.entry(key).or_default();
                 }
                 if let (Some(tr), true) = (f.in_trait, f.in_trait == f.owner) {
                     self.defaults
@@ -198,11 +213,7 @@ impl<'p> Names<'p> {
                         .entry((owner, f.name))
                         .or_default()
                         .push((fi, ni)),
-                    None => self
-                        .free
-                        .entry((module_key(*pkg, &full), f.name))
-                        .or_default()
-                        .push((fi, ni)),
+                    None => self.free.entry((key, f.name)).or_default().push((fi, ni)),
                 }
             }
             for &(tr, ty) in &file.facts.impls {
@@ -217,9 +228,11 @@ impl<'p> Names<'p> {
             }
             for (inline, alias, ty) in &file.facts.aliases {
                 if let Ty::Named(path) = ty {
-                    let full: Vec<Sym> = module.iter().chain(inline.iter()).copied().collect();
+                    let key = inline
+                        .iter()
+                        .fold(file_key, |key, &name| child_key(key, name));
                     self.aliases
-                        .entry((module_key(*pkg, &full), *alias))
+                        .entry((key, *alias))
                         .or_default()
                         .push((fi, path.clone()));
                 }
@@ -462,8 +475,11 @@ impl<'p> Names<'p> {
                 return found.clone();
             }
         } else {
-            let child: Box<[Sym]> = module.iter().chain([&first]).copied().collect();
-            if self.module_files.contains_key(&module_key(pkg, &child)) {
+            if self
+                .module_files
+                .contains_key(&child_key(module_key(pkg, module), first))
+            {
+                let child: Vec<Sym> = module.iter().chain([&first]).copied().collect();
                 return self.lookup(pkg, &child, rest, budget);
             }
             if let [name] = rest {
