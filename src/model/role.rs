@@ -668,6 +668,12 @@ const DEV_CHANNELS: &[&str] = &[
 /// Stage names a compose `build.target` picks for a development setup.
 const DEV_STAGES: &[&str] = &["dev", "development", "debug", "test", "testing"];
 
+/// True when a Dockerfile stage is named as a development or test target (`FROM builder
+/// AS dev`): building it makes a development image, not a release.
+pub fn is_dev_stage(name: &str) -> bool {
+    DEV_STAGES.contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// The role a compose file's services give it: development when every service runs a
 /// backing service and none the app, or when one of them is plainly not production: it
 /// builds a development stage (`build.target: dev`), bind-mounts the source tree, runs the
@@ -711,7 +717,7 @@ fn service_role(svc: &Node<'_>, dir: &str, named_production: bool) -> Option<(Ro
         yaml::get(svc, "build")
             .and_then(|b| yaml::str_at(b, "target"))
             .and_then(with_interpolation_defaults)
-            .filter(|t| DEV_STAGES.contains(&t.to_ascii_lowercase().as_str()))
+            .filter(|t| is_dev_stage(t))
             .map(|stage| (Role::Development, format!("builds the `{stage}` stage")))
     };
     // A file named as the production deployment that runs a branch build is a

@@ -357,6 +357,19 @@ impl Dockerfile {
     /// The final stage and the earlier stages it is built `FROM`, last first. As
     /// in BuildKit, `FROM name` names the latest stage before it called `name`.
     pub fn runtime_stages(&self) -> Vec<Stage<'_>> {
+        self.run_targets()
+            .into_iter()
+            .next()
+            .map(|(_, chain)| chain)
+            .unwrap_or_default()
+    }
+
+    /// The stages a build may target to run a container, by index in [`Self::stages`],
+    /// each with the earlier stages it is built `FROM`, last first: the final stage
+    /// (first in the list), and every
+    /// earlier stage that sets its own `CMD` or `ENTRYPOINT`, which `docker build
+    /// --target <stage>` or compose `build.target` builds as an image of its own.
+    pub fn run_targets(&self) -> Vec<(usize, Vec<Stage<'_>>)> {
         let stages = self.stages();
         let mut named: HashMap<String, usize> = HashMap::new();
         let mut base_of: Vec<Option<usize>> = Vec::with_capacity(stages.len());
@@ -367,13 +380,27 @@ impl Dockerfile {
                 named.insert(alias, i);
             }
         }
-        let mut chain = Vec::new();
-        let mut current = stages.len().checked_sub(1);
-        while let Some(i) = current {
-            chain.push(stages[i]);
-            current = base_of[i];
-        }
-        chain
+        let chain = |last: usize| {
+            let mut chain = Vec::new();
+            let mut current = Some(last);
+            while let Some(i) = current {
+                chain.push(stages[i]);
+                current = base_of[i];
+            }
+            chain
+        };
+        let Some(last) = stages.len().checked_sub(1) else {
+            return Vec::new();
+        };
+        std::iter::once(last)
+            .chain((0..last).filter(|&i| {
+                stages[i]
+                    .body
+                    .iter()
+                    .any(|inst| matches!(inst.keyword.as_str(), "CMD" | "ENTRYPOINT"))
+            }))
+            .map(|i| (i, chain(i)))
+            .collect()
     }
 }
 

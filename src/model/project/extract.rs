@@ -9,7 +9,9 @@ use crate::model::fly;
 use crate::model::images;
 use crate::model::launch;
 use crate::model::listen;
+use crate::model::role;
 use crate::model::source::{FileKind, SourceFile, YamlDoc};
+use crate::parse::dockerfile::Stage;
 use crate::parse::path::join_path;
 use crate::parse::rust;
 use crate::parse::shell;
@@ -18,7 +20,7 @@ use crate::parse::yaml::{self, ComposePort, DocKind};
 
 use super::{
     CargoFacts, CodeFile, CommandUse, ContainerFacts, DockerFacts, EnvFacts, Fact, ListenFact,
-    PortDecl, RustFacts, StageFacts, Wanted, YamlFacts,
+    PortDecl, RunTarget, RustFacts, StageFacts, Wanted, YamlFacts,
 };
 
 /// The files `git` tracks below `root`, relative to it.
@@ -83,7 +85,19 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                     }
                 })
                 .collect();
-            let mut provides = BTreeSet::new();
+            // A stage named for development (`AS dev`) is not a release a build targets.
+            let targets: Vec<RunTarget> = df
+                .run_targets()
+                .iter()
+                .enumerate()
+                .filter(|(k, (_, chain))| {
+                    *k == 0 || !chain[0].alias().is_some_and(|a| role::is_dev_stage(&a))
+                })
+                .map(|(_, (stage, chain))| RunTarget {
+                    stage: *stage,
+                    provides: chain_provides(chain),
+                })
+                .collect();
             let mut exposes = Vec::new();
             let mut env = Vec::new();
             let mut copies = Vec::new();
@@ -91,18 +105,8 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
             let mut copied_in: Vec<(String, String)> = Vec::new();
             let runtime = df.runtime_stages();
             for stage in &runtime {
-                if let Some(image) = stage.image() {
-                    let name = image.value.split(['@']).next().unwrap_or_default();
-                    let name = name.rsplit('/').next().unwrap_or(name);
-                    provides.insert(name.split(':').next().unwrap_or(name).to_ascii_lowercase());
-                }
                 for inst in stage.body {
                     match inst.keyword.as_str() {
-                        "RUN" => {
-                            for script in inst.scripts() {
-                                provided_by_script(script.text, &mut provides);
-                            }
-                        }
                         "EXPOSE" => {
                             for w in inst.args.words() {
                                 let number = w.value.split('/').next().unwrap_or_default();
@@ -121,12 +125,6 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                         ),
                         "COPY" | "ADD" => {
                             let words = inst.args.words();
-                            for w in words.iter().take(words.len().saturating_sub(1)) {
-                                provides.insert(basename(&w.value));
-                            }
-                            if let Some(dest) = words.last() {
-                                provides.insert(basename(&dest.value));
-                            }
                             let sources = &words[..words.len().saturating_sub(1)];
                             let from_stage = inst.copy_source_stage().is_some();
                             if let (false, Some(dest)) = (from_stage, words.last()) {
@@ -171,7 +169,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
             Some(Fact::Docker(Box::new(DockerFacts {
                 path: file.path.to_string(),
                 stages,
-                provides,
+                targets,
                 exposes,
                 env,
                 copies,
@@ -485,6 +483,33 @@ fn basename(path: &str) -> String {
 
 /// Names a `RUN` script makes available: packages, `cargo install`ed crates,
 /// binaries downloaded or moved into a directory on the PATH.
+/// What a run target's stages provide: their base image names, what their `RUN`
+/// steps install and the files their `COPY` and `ADD` name.
+fn chain_provides(chain: &[Stage<'_>]) -> BTreeSet<String> {
+    let mut provides = BTreeSet::new();
+    for stage in chain {
+        if let Some(image) = stage.image() {
+            let name = image.value.split(['@']).next().unwrap_or_default();
+            let name = name.rsplit('/').next().unwrap_or(name);
+            provides.insert(name.split(':').next().unwrap_or(name).to_ascii_lowercase());
+        }
+        for inst in stage.body {
+            match inst.keyword.as_str() {
+                "RUN" => {
+                    for script in inst.scripts() {
+                        provided_by_script(script.text, &mut provides);
+                    }
+                }
+                "COPY" | "ADD" => {
+                    provides.extend(inst.args.words().iter().map(|w| basename(&w.value)));
+                }
+                _ => {}
+            }
+        }
+    }
+    provides
+}
+
 fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
     for install in shell::installs(script) {
         provides.insert(install.package.to_ascii_lowercase());

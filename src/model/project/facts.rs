@@ -187,9 +187,9 @@ pub struct StageFacts {
 pub struct DockerFacts {
     pub path: String,
     pub stages: Vec<StageFacts>,
-    /// What the runtime stage provides: installed package names, copied or
-    /// downloaded binary names, `cargo install`ed crates and base image names.
-    pub provides: BTreeSet<String>,
+    /// The stages a build may target to run a container: the final stage first, then
+    /// each earlier stage with its own `CMD` or `ENTRYPOINT`.
+    pub targets: Vec<RunTarget>,
     /// `EXPOSE`d ports of the runtime stages.
     pub exposes: Vec<PortDecl>,
     /// `ENV` settings of the runtime stages: (name, value).
@@ -205,6 +205,18 @@ pub struct DockerFacts {
     pub stop_signal: Option<String>,
     /// The backing service whose image the runtime stage is built on (`FROM keycloak`).
     pub backing_service: Option<&'static str>,
+}
+
+/// A stage a build may target to run a container
+/// ([`crate::parse::dockerfile::Dockerfile::run_targets`]).
+#[derive(Debug, Clone)]
+pub struct RunTarget {
+    /// Its index in [`DockerFacts::stages`].
+    pub stage: usize,
+    /// What it provides, over it and the stages it is built `FROM`: installed package
+    /// names, copied or downloaded binary names, `cargo install`ed crates and base image
+    /// names.
+    pub provides: BTreeSet<String>,
 }
 
 /// The features one cargo step of a Dockerfile builds with ([`DockerFacts::feature_builds`]).
@@ -341,9 +353,15 @@ impl DockerFacts {
             .collect()
     }
 
+    /// What the final stage provides ([`RunTarget::provides`]).
+    pub fn provides(&self) -> &BTreeSet<String> {
+        static NOTHING: BTreeSet<String> = BTreeSet::new();
+        self.targets.first().map_or(&NOTHING, |t| &t.provides)
+    }
+
     /// True when any build step or copied file names `word` (a crate or binary name).
     pub fn mentions(&self, word: &str) -> bool {
-        self.words.contains(word) || self.provides.contains(&word.to_ascii_lowercase())
+        self.words.contains(word) || self.provides().contains(&word.to_ascii_lowercase())
     }
 }
 

@@ -47,7 +47,7 @@ impl DockerIndex {
                     &mut d
                         .words
                         .iter()
-                        .chain(&d.provides)
+                        .chain(d.provides())
                         .filter(|w| !stubbed.contains(*w))
                         .cloned(),
                 )

@@ -1,6 +1,8 @@
 //! TF0207 undeclared-system-tool: `Command::new("ffmpeg")` with no Dockerfile installing it.
 
-use crate::model::project::{DockerFacts, Project, is_within};
+use std::collections::HashSet;
+
+use crate::model::project::{CargoFacts, DockerFacts, Project, RunTarget, is_within};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -128,8 +130,13 @@ impl Check for UndeclaredSystemTool {
             {
                 continue;
             }
-            let dockerfiles = relevant_dockerfiles(project, &usage.location.path);
-            if dockerfiles.iter().any(|d| provides(d, &tool)) {
+            let runs_it = running_names(project, project.crate_of(&usage.location.path));
+            let targets: Vec<(&DockerFacts, &RunTarget)> =
+                relevant_dockerfiles(project, &usage.location.path)
+                    .into_iter()
+                    .flat_map(|d| targets_running(d, &runs_it).map(move |t| (d, t)))
+                    .collect();
+            if targets.iter().any(|(_, t)| provides(t, &tool)) {
                 continue;
             }
             let d = cx.report(
@@ -137,19 +144,56 @@ impl Check for UndeclaredSystemTool {
                 format!("runs `{tool}`, which no Dockerfile of this app installs in its runtime stage"),
                 format!("install `{tool}` in the final image (e.g. `RUN apt-get install -y {}`) or use a Rust crate instead of the system tool", packages_for(&tool)),
             );
-            for df in dockerfiles {
-                if let Some(stage) = df.stages.last() {
+            for (df, target) in targets {
+                if let Some(stage) = df.stages.get(target.stage) {
+                    let which = stage.alias.as_ref().map_or_else(
+                        || "the runtime stage".to_string(),
+                        |a| format!("stage `{a}`"),
+                    );
                     d.with_related(
                         stage.location.clone(),
-                        format!(
-                            "the runtime stage of `{}` does not provide `{tool}`",
-                            df.path
-                        ),
+                        format!("{which} of `{}` does not provide `{tool}`", df.path),
                     );
                 }
             }
         }
     }
+}
+
+/// The binary and package names that run the code of `krate`: its own and those of
+/// every package that depends on it, directly or not (lowercase, as
+/// [`RunTarget::provides`] holds them).
+fn running_names(project: &Project, krate: Option<&CargoFacts>) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut todo: Vec<&CargoFacts> = krate.into_iter().collect();
+    while let Some(c) = todo.pop() {
+        if seen.insert(c.path.as_str()) {
+            names.extend(c.names().into_iter().map(|n| n.to_ascii_lowercase()));
+            todo.extend(project.dependents(c));
+        }
+    }
+    names
+}
+
+/// The stages of `d` a build may target that run one of `names` (copy it in or install
+/// it): a multi-target Dockerfile (`--target registry-watcher`) runs each binary in its
+/// own stage. The final stage when none names one.
+fn targets_running<'d>(
+    d: &'d DockerFacts,
+    names: &HashSet<String>,
+) -> impl Iterator<Item = &'d RunTarget> {
+    let running: Vec<&RunTarget> = d
+        .targets
+        .iter()
+        .filter(|t| t.provides.iter().any(|p| names.contains(p)))
+        .collect();
+    if running.is_empty() {
+        d.targets.first().into_iter().collect()
+    } else {
+        running
+    }
+    .into_iter()
 }
 
 /// Production Dockerfiles that build the crate holding `path`: in its directory or an
@@ -170,12 +214,12 @@ fn relevant_dockerfiles<'p>(project: &'p Project, path: &str) -> Vec<&'p DockerF
     }
 }
 
-fn provides(d: &DockerFacts, tool: &str) -> bool {
+fn provides(target: &RunTarget, tool: &str) -> bool {
     let packages = TOOL_PACKAGES
         .iter()
         .find(|(t, _)| *t == tool)
         .map_or(&[][..], |(_, p)| *p);
-    d.provides.iter().any(|p| {
+    target.provides.iter().any(|p| {
         p == tool
             || packages.contains(&p.as_str())
             || p.starts_with(&format!("{tool}-"))
