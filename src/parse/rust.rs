@@ -257,7 +257,7 @@ pub fn commands(t: &Tokens<'_>, uses: &[Use<'_>]) -> Vec<(String, Range<usize>)>
         let lit = if command_new { i + 5 } else { i + 3 };
         let args = if command_new { i + 4 } else { i + 2 };
         if (command_new || cmd_macro)
-            && !probes(t, t.pair(args) + 1)
+            && !probes(t, path_start(t, i), t.pair(args) + 1)
             && let Some(value) = t.str_value(lit)
         {
             let program = if cmd_macro {
@@ -284,13 +284,17 @@ const PROBE_METHODS: &[&str] = &[
     "map_or_else",
 ];
 
-/// True when the method chain starting at token `at` (right after `Command::new(..)` or
-/// `cmd!(..)`) probes for the tool: a method of [`PROBE_METHODS`] takes the result, so a
-/// machine without the tool gets an answer, not a failure (`nvidia-smi … .output().ok()?`).
-fn probes(t: &Tokens<'_>, mut at: usize) -> bool {
+/// True when the command built from token `start` (`Command` or `cmd`, or the first
+/// segment of its path), whose method chain starts at token `at` (right after
+/// `Command::new(..)` or `cmd!(..)`), probes for the tool: a machine without the tool
+/// gets an answer, not a failure. Either a method of [`PROBE_METHODS`] takes the result
+/// (`nvidia-smi … .output().ok()?`), or the whole chain is tested by `if let Ok(..) =` /
+/// `while let Ok(..) =` (a failure skips the block), or matched by a `match` whose
+/// `Err(..)` arm gives an answer (`Err(_) => false`).
+fn probes(t: &Tokens<'_>, start: usize, mut at: usize) -> bool {
     while t.is_punct(at, '.') {
         let Some(method) = t.ident(at + 1) else {
-            return false;
+            break;
         };
         if PROBE_METHODS.contains(&method) {
             return true;
@@ -302,6 +306,52 @@ fn probes(t: &Tokens<'_>, mut at: usize) -> bool {
         while t.is_punct(at, '?') {
             at += 1;
         }
+    }
+    tested_by_if_let_ok(t, start) || matched_with_answer_on_err(t, start, at)
+}
+
+/// The first token of the path ending at token `i` (`std` of `std::process::Command`).
+fn path_start(t: &Tokens<'_>, mut i: usize) -> usize {
+    while i >= 3 && t.is_joint(i - 2, ':', ':') && t.kind(i - 3) == Some(Kind::Ident) {
+        i -= 3;
+    }
+    i
+}
+
+/// `if let Ok(..) = <expression at start>` or `while let Ok(..) = …`.
+fn tested_by_if_let_ok(t: &Tokens<'_>, start: usize) -> bool {
+    if start < 5 || !t.is_punct(start - 1, '=') || t.kind(start - 2) != Some(Kind::Close(')')) {
+        return false;
+    }
+    let open = t.pair(start - 2);
+    open >= 3
+        && t.is_ident(open - 1, "Ok")
+        && t.is_ident(open - 2, "let")
+        && (t.is_ident(open - 3, "if") || t.is_ident(open - 3, "while"))
+}
+
+/// `match <expression from start to end> { .. Err(..) => <answer>, .. }`, where the answer
+/// is a literal, `None` or a default value, not a panic or a propagated error.
+fn matched_with_answer_on_err(t: &Tokens<'_>, start: usize, end: usize) -> bool {
+    if start == 0 || !t.is_ident(start - 1, "match") || !t.is_open(end, '{') {
+        return false;
+    }
+    let close = t.pair(end);
+    let mut i = end + 1;
+    while i < close {
+        if t.is_ident(i, "Err") && t.is_open(i + 1, '(') {
+            let arrow = t.pair(i + 1) + 1;
+            if t.is_joint(arrow, '=', '>') {
+                let answer = arrow + 2;
+                return matches!(
+                    t.kind(answer),
+                    Some(Kind::Str | Kind::RawStr | Kind::OtherLit)
+                ) || ["false", "true", "None", "Default"]
+                    .iter()
+                    .any(|w| t.is_ident(answer, w));
+            }
+        }
+        i = t.next(i);
     }
     false
 }
