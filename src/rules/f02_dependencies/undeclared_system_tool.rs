@@ -28,7 +28,8 @@ const BASE_UTILS: &[&str] = &[
     "nproc",
 ];
 
-/// Tools whose package has another name.
+/// Tools whose package has another name; a name ending in `*` stands for every package
+/// it starts (`openjdk*`: `openjdk-21-jre-headless`, `openjdk17`).
 const TOOL_PACKAGES: &[(&str, &[&str])] = &[
     (
         "psql",
@@ -80,8 +81,12 @@ const TOOL_PACKAGES: &[(&str, &[&str])] = &[
         &[
             "default-jre",
             "default-jre-headless",
-            "openjdk-17-jre",
-            "openjdk17",
+            "default-jdk*",
+            "openjdk*",
+            "temurin-*",
+            "eclipse-temurin",
+            "amazoncorretto",
+            "corretto",
         ],
     ),
     ("gpg", &["gnupg", "gnupg2"]),
@@ -221,7 +226,10 @@ fn provides(target: &RunTarget, tool: &str) -> bool {
         .map_or(&[][..], |(_, p)| *p);
     target.provides.iter().any(|p| {
         p == tool
-            || packages.contains(&p.as_str())
+            || packages.iter().any(|&pkg| match pkg.strip_suffix('*') {
+                Some(prefix) => p.starts_with(prefix),
+                None => p == pkg,
+            })
             || p.starts_with(&format!("{tool}-"))
             || p.contains(tool)
     })
