@@ -92,6 +92,7 @@ cases! {
     TF0206__pass_test_named_directories: "TF0206" / "pass-test-named-directories",
     TF0207__fail_binaries_of_a_library_dependency: "TF0207" / "fail-binaries-of-a-library-dependency",
     TF0207__fail_installer_for_another_tool: "TF0207" / "fail-installer-for-another-tool",
+    TF0207__fail_only_code_an_image_runs: "TF0207" / "fail-only-code-an-image-runs",
     TF0207__fail_probes_are_not_dependencies: "TF0207" / "fail-probes-are-not-dependencies",
     TF0207__fail_tool_missing_in_the_stage_that_runs_it: "TF0207" / "fail-tool-missing-in-the-stage-that-runs-it",
     TF0207__fail_tools_missing_in_runtime: "TF0207" / "fail-tools-missing-in-runtime",

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::project::{CargoFacts, DockerFacts, Project, RunTarget, is_within};
+use crate::model::project::{CargoFacts, DockerFacts, Project, RunTarget};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -135,13 +135,25 @@ impl Check for UndeclaredSystemTool {
             {
                 continue;
             }
-            let runs_it = running_names(project, project.crate_of(&usage.location.path));
-            let targets: Vec<(&DockerFacts, &RunTarget)> =
-                relevant_dockerfiles(project, &usage.location.path)
-                    .into_iter()
-                    .flat_map(|d| targets_running(d, &runs_it).map(move |t| (d, t)))
-                    .collect();
-            if targets.iter().any(|(_, t)| provides(t, &tool)) {
+            let runners = running_packages(project, project.crate_of(&usage.location.path));
+            let names: HashSet<String> = runners
+                .iter()
+                .flat_map(|c| c.names())
+                .map(|n| n.to_ascii_lowercase())
+                .collect();
+            let mut images: Vec<&DockerFacts> = runners
+                .iter()
+                .flat_map(|c| project.production_dockerfiles_for(c))
+                .collect();
+            images.sort_by(|a, b| a.path.cmp(&b.path));
+            images.dedup_by(|a, b| a.path == b.path);
+            let targets: Vec<(&DockerFacts, &RunTarget)> = images
+                .into_iter()
+                .flat_map(|d| targets_running(d, &names).map(move |t| (d, t)))
+                .collect();
+            // No production image is known to run this code (a CLI for developers'
+            // machines, a library no deployed binary links): nothing to judge it by.
+            if targets.is_empty() || targets.iter().any(|(_, t)| provides(t, &tool)) {
                 continue;
             }
             let d = cx.report(
@@ -165,20 +177,21 @@ impl Check for UndeclaredSystemTool {
     }
 }
 
-/// The binary and package names that run the code of `krate`: its own and those of
-/// every package that depends on it, directly or not (lowercase, as
-/// [`RunTarget::provides`] holds them).
-fn running_names(project: &Project, krate: Option<&CargoFacts>) -> HashSet<String> {
-    let mut names = HashSet::new();
-    let mut seen: HashSet<&str> = HashSet::new();
+/// The packages whose binaries run the code of `krate`: itself and every package that
+/// depends on it, directly or not.
+fn running_packages<'p>(
+    project: &'p Project,
+    krate: Option<&'p CargoFacts>,
+) -> Vec<&'p CargoFacts> {
+    let mut out: Vec<&CargoFacts> = Vec::new();
     let mut todo: Vec<&CargoFacts> = krate.into_iter().collect();
     while let Some(c) = todo.pop() {
-        if seen.insert(c.path.as_str()) {
-            names.extend(c.names().into_iter().map(|n| n.to_ascii_lowercase()));
+        if !out.iter().any(|o| std::ptr::eq(*o, c)) {
+            out.push(c);
             todo.extend(project.dependents(c));
         }
     }
-    names
+    out
 }
 
 /// The stages of `d` a build may target that run one of `names` (copy it in or install
@@ -199,24 +212,6 @@ fn targets_running<'d>(
         running
     }
     .into_iter()
-}
-
-/// Production Dockerfiles that build the crate holding `path`: in its directory or an
-/// ancestor, or inside the crate; all of them when none is that close.
-fn relevant_dockerfiles<'p>(project: &'p Project, path: &str) -> Vec<&'p DockerFacts> {
-    let crate_dir = project.crate_of(path).map_or("", |c| c.dir.as_str());
-    let near: Vec<&DockerFacts> = project
-        .production_dockerfiles()
-        .filter(|d| {
-            let dir = d.path.rsplit_once('/').map_or("", |(d, _)| d);
-            is_within(crate_dir, dir) || is_within(dir, crate_dir)
-        })
-        .collect();
-    if near.is_empty() {
-        project.production_dockerfiles().collect()
-    } else {
-        near
-    }
 }
 
 fn provides(target: &RunTarget, tool: &str) -> bool {
