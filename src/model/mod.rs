@@ -25,6 +25,7 @@ pub mod prefilter;
 pub mod procfile;
 pub mod program;
 pub mod project;
+pub mod python_scripts;
 pub mod role;
 pub mod secrets;
 pub mod source;

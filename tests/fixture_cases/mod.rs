@@ -94,6 +94,7 @@ cases! {
     TF0207__fail_installer_for_another_tool: "TF0207" / "fail-installer-for-another-tool",
     TF0207__fail_only_code_an_image_runs: "TF0207" / "fail-only-code-an-image-runs",
     TF0207__fail_probes_are_not_dependencies: "TF0207" / "fail-probes-are-not-dependencies",
+    TF0207__fail_python_scripts_of_the_repository: "TF0207" / "fail-python-scripts-of-the-repository",
     TF0207__fail_tool_missing_in_the_stage_that_runs_it: "TF0207" / "fail-tool-missing-in-the-stage-that-runs-it",
     TF0207__fail_tools_missing_in_runtime: "TF0207" / "fail-tools-missing-in-runtime",
     TF0207__pass_cargo_init_stubs: "TF0207" / "pass-cargo-init-stubs",

@@ -13,7 +13,7 @@ use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
 use crate::model::role::{self, Role};
 use crate::model::source::{self, FileKind};
-use crate::model::{helm, images};
+use crate::model::{helm, images, python_scripts};
 use crate::parse::cargo::DepKind;
 use crate::parse::image::ImageRef;
 use crate::parse::text::LineIndex;
@@ -90,6 +90,8 @@ pub struct Project {
     /// Whether the production Dockerfiles build with cargo, every build held to the
     /// lockfile; decided on first use.
     pub(crate) builds_locked: OnceLock<bool>,
+    /// The console scripts of the repository's Python packages, read on first use.
+    pub(crate) python_scripts: OnceLock<BTreeSet<String>>,
 }
 
 impl Project {
@@ -248,6 +250,14 @@ impl Project {
             .entry(dir.to_string())
             .or_insert_with(|| Arc::new(helm::init_container_values(&self.root, dir)))
             .clone()
+    }
+
+    /// The programs the repository's Python packages install (the console scripts of its
+    /// git-tracked `pyproject.toml` files, [`python_scripts`]), read on first use.
+    pub fn python_console_scripts(&self) -> &BTreeSet<String> {
+        self.python_scripts.get_or_init(|| {
+            python_scripts::console_scripts(&self.root, self.tracked.iter().map(String::as_str))
+        })
     }
 
     /// The repository's build pipelines ([`Pipelines`]), read on first use.

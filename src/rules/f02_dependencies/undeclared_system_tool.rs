@@ -125,6 +125,7 @@ impl Check for UndeclaredSystemTool {
             if tool.is_empty()
                 || BASE_UTILS.contains(&tool.as_str())
                 || own_binaries.contains(&tool.as_str())
+                || project.python_console_scripts().contains(&tool)
                 || tool == "cargo"
             {
                 continue;
