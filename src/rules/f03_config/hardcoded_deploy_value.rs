@@ -15,7 +15,7 @@ declare_rule! {
         stability: Preview,
         since: "0.1.0",
         kinds: [Rust],
-        summary: "deploy-specific literals in code: internal hostnames, non-loopback IPs, bucket names",
+        summary: "deploy-specific literals in code: internal hostnames, private-network IPs, bucket names",
     }
 }
 
@@ -101,15 +101,18 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
             .is_some_and(|p| {
                 !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit())
             });
-        let local = ip.is_loopback()
-            || ip.is_unspecified()
-            || ip.is_broadcast()
-            || ip.is_documentation()
-            // 169.254.169.254 and friends: the same link-local endpoints on every host.
-            || ip.is_link_local()
-            || range
-            || looks_like_version_or_oid(ip);
-        return (!local).then(|| (format!("IP address `{host}`"), start..start + host.len()));
+        // Only an address of a private network (RFC 1918, or the RFC 6598 shared space
+        // that carrier and overlay networks use) names a machine of one deploy's network.
+        // A public address is the same for every deploy that uses it: a peer-to-peer
+        // network's bootnodes, a public resolver, sample data. The loopback,
+        // unspecified, broadcast, documentation and link-local (169.254.169.254)
+        // addresses are not private.
+        let [a, b, _, host_part] = ip.octets();
+        let private = ip.is_private() || (a == 100 && b & 0xC0 == 64);
+        // `10.0.0.0`: a network's own address, not a machine's.
+        let network = host_part == 0;
+        let deployed = private && !network && !range && !looks_like_version_or_oid(ip);
+        return deployed.then(|| (format!("IP address `{host}`"), start..start + host.len()));
     }
     let internal = INTERNAL_SUFFIXES
         .iter()
@@ -159,6 +162,8 @@ mod tests {
             "postgres://app@db.prod.internal:5432/orders",
             "10.0.3.17/api",
             "metadata.orders.internal",
+            "100.64.12.7:4222",
+            "192.168.1.20",
         ] {
             assert!(deploy_value(v).is_some(), "{v}");
         }
@@ -179,6 +184,10 @@ mod tests {
             "https://kubernetes.default.svc",
             "ingest@system.local",
             "@openobserve.internal",
+            "18.138.108.67:30303",
+            "8.8.8.8",
+            "10.0.0.0",
+            "100.128.0.1",
         ] {
             assert!(deploy_value(v).is_none() || v == "config.local", "{v}");
         }
