@@ -366,9 +366,9 @@ impl Dockerfile {
 
     /// The stages a build may target to run a container, by index in [`Self::stages`],
     /// each with the earlier stages it is built `FROM`, last first: the final stage
-    /// (first in the list), and every
-    /// earlier stage that sets its own `CMD` or `ENTRYPOINT`, which `docker build
-    /// --target <stage>` or compose `build.target` builds as an image of its own.
+    /// (first in the list), and every earlier stage that sets its own `CMD` or
+    /// `ENTRYPOINT`, which `docker build --target <stage>` or compose `build.target`
+    /// builds as an image of its own.
     pub fn run_targets(&self) -> Vec<(usize, Vec<Stage<'_>>)> {
         let stages = self.stages();
         let mut named: HashMap<String, usize> = HashMap::new();

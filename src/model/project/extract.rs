@@ -481,8 +481,6 @@ fn basename(path: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Names a `RUN` script makes available: packages, `cargo install`ed crates,
-/// binaries downloaded or moved into a directory on the PATH.
 /// What a run target's stages provide: their base image names, what their `RUN`
 /// steps install and the files their `COPY` and `ADD` name.
 fn chain_provides(chain: &[Stage<'_>]) -> BTreeSet<String> {
@@ -510,6 +508,8 @@ fn chain_provides(chain: &[Stage<'_>]) -> BTreeSet<String> {
     provides
 }
 
+/// Names a `RUN` script makes available: packages, `cargo install`ed crates,
+/// binaries downloaded or moved into a directory on the PATH.
 fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
     for install in shell::installs(script) {
         provides.insert(install.package.to_ascii_lowercase());
