@@ -580,18 +580,18 @@ fn deployments_marks_packages_no_image_builds() {
 /// deployment file, only production service packages are deployment roots.
 #[test]
 fn deployments_mark_test_support_packages_and_skip_example_services() {
-    let vault = b"[package]\nname = \"vault\"\nversion = \"0.1.0\"\n\n[dev-dependencies]\nvault_vectors = { path = \"../vault_vectors\" }\n";
-    let suite = b"[package]\nname = \"vault_vectors\"\nversion = \"0.1.0\"\n";
+    let vault = b"[package]\nname = \"vault\"\nversion = \"0.1.0\"\n\n[dev-dependencies]\nvault_test_suite = { path = \"../vault_test_suite\" }\n";
+    let suite = b"[package]\nname = \"vault_test_suite\"\nversion = \"0.1.0\"\n";
     let example = b"[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\nvault = { path = \"../../vault\" }\n";
     let dir = repo_with(&[
         (
             "Cargo.toml",
-            b"[workspace]\nmembers = [\"vault\", \"vault_vectors\", \"examples/demo\"]\n",
+            b"[workspace]\nmembers = [\"vault\", \"vault_test_suite\", \"examples/demo\"]\n",
         ),
         ("vault/Cargo.toml", vault),
         ("vault/src/lib.rs", b"pub fn import() {}\n"),
-        ("vault_vectors/Cargo.toml", suite),
-        ("vault_vectors/src/lib.rs", b"pub fn vectors() {}\n"),
+        ("vault_test_suite/Cargo.toml", suite),
+        ("vault_test_suite/src/lib.rs", b"pub fn vectors() {}\n"),
         ("examples/demo/Cargo.toml", example),
         ("examples/demo/src/main.rs", b"fn main() {}\n"),
     ]);
@@ -601,7 +601,7 @@ fn deployments_mark_test_support_packages_and_skip_example_services() {
     assert!(!out.contains("not-deployed"), "{out}");
     assert!(out.contains("  vault/src/lib.rs\n"), "{out}");
     assert!(
-        out.contains("  vault_vectors/src/lib.rs  (package `vault_vectors` is only a dev-dependency (of `vault`))\n"),
+        out.contains("  vault_test_suite/src/lib.rs  (package `vault_test_suite` is only a dev-dependency (of `vault`))\n"),
         "{out}"
     );
 }
