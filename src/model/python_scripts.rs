@@ -12,12 +12,11 @@ use crate::model::source::read_regular_prefix;
 /// A `pyproject.toml` larger than this is not read: real ones are a few kilobytes.
 const MAX_PYPROJECT_BYTES: u64 = 256 * 1024;
 
-/// The console scripts declared by the `pyproject.toml` files among `paths` (root-relative)
-/// under `root`. An unreadable or invalid file declares none.
+/// The console scripts declared by the `pyproject.toml` files among `paths` (git-tracked,
+/// root-relative) under `root`. An unreadable or invalid file declares none.
 pub fn console_scripts<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
     paths
         .filter(|p| p.rsplit('/').next() == Some("pyproject.toml"))
-        .filter(|p| !p.split('/').any(|part| part == ".."))
         .filter_map(|p| read_regular_prefix(&root.join(p), MAX_PYPROJECT_BYTES))
         .flat_map(|text| declared(&text))
         .collect()

@@ -138,10 +138,23 @@ pub struct Stage<'d> {
 /// alias>`), directly or through others: what is set up there runs on the stage's base.
 /// One pass over the stages, however long the chain.
 pub fn lineage_any(stages: &[Stage<'_>], holds: impl Fn(&Stage<'_>) -> bool) -> Vec<bool> {
+    let parent = base_stages(stages);
+    let mut out: Vec<bool> = stages.iter().map(holds).collect();
+    for i in (0..stages.len()).rev() {
+        if let (true, Some(p)) = (out[i], parent[i]) {
+            out[p] = true;
+        }
+    }
+    out
+}
+
+/// For each stage, the earlier stage its `FROM` names, if any. As in BuildKit, `FROM
+/// name` names the latest stage before it called `name`.
+fn base_stages(stages: &[Stage<'_>]) -> Vec<Option<usize>> {
     let mut by_alias: HashMap<String, usize> = HashMap::new();
-    let mut parent = Vec::with_capacity(stages.len());
+    let mut base = Vec::with_capacity(stages.len());
     for (i, stage) in stages.iter().enumerate() {
-        parent.push(
+        base.push(
             stage
                 .image()
                 .and_then(|w| by_alias.get(&w.value.to_ascii_lowercase()).copied()),
@@ -150,13 +163,14 @@ pub fn lineage_any(stages: &[Stage<'_>], holds: impl Fn(&Stage<'_>) -> bool) -> 
             by_alias.insert(alias, i);
         }
     }
-    let mut out: Vec<bool> = stages.iter().map(holds).collect();
-    for i in (0..stages.len()).rev() {
-        if let (true, Some(p)) = (out[i], parent[i]) {
-            out[p] = true;
-        }
-    }
-    out
+    base
+}
+
+/// Stage `last` and the earlier stages it is built `FROM`, last first.
+fn chain_to<'d>(stages: &[Stage<'d>], base: &[Option<usize>], last: usize) -> Vec<Stage<'d>> {
+    std::iter::successors(Some(last), |&i| base[i])
+        .map(|i| stages[i])
+        .collect()
 }
 
 impl Stage<'_> {
@@ -357,11 +371,11 @@ impl Dockerfile {
     /// The final stage and the earlier stages it is built `FROM`, last first. As
     /// in BuildKit, `FROM name` names the latest stage before it called `name`.
     pub fn runtime_stages(&self) -> Vec<Stage<'_>> {
-        self.run_targets()
-            .into_iter()
-            .next()
-            .map(|(_, chain)| chain)
-            .unwrap_or_default()
+        let stages = self.stages();
+        let Some(last) = stages.len().checked_sub(1) else {
+            return Vec::new();
+        };
+        chain_to(&stages, &base_stages(&stages), last)
     }
 
     /// The stages a build may target to run a container, by index in [`Self::stages`],
@@ -371,27 +385,10 @@ impl Dockerfile {
     /// builds as an image of its own.
     pub fn run_targets(&self) -> Vec<(usize, Vec<Stage<'_>>)> {
         let stages = self.stages();
-        let mut named: HashMap<String, usize> = HashMap::new();
-        let mut base_of: Vec<Option<usize>> = Vec::with_capacity(stages.len());
-        for (i, stage) in stages.iter().enumerate() {
-            let base = stage.image().map(|w| w.value.to_ascii_lowercase());
-            base_of.push(base.and_then(|b| named.get(&b).copied()));
-            if let Some(alias) = stage.alias() {
-                named.insert(alias, i);
-            }
-        }
-        let chain = |last: usize| {
-            let mut chain = Vec::new();
-            let mut current = Some(last);
-            while let Some(i) = current {
-                chain.push(stages[i]);
-                current = base_of[i];
-            }
-            chain
-        };
         let Some(last) = stages.len().checked_sub(1) else {
             return Vec::new();
         };
+        let base = base_stages(&stages);
         std::iter::once(last)
             .chain((0..last).filter(|&i| {
                 stages[i]
@@ -399,7 +396,7 @@ impl Dockerfile {
                     .iter()
                     .any(|inst| matches!(inst.keyword.as_str(), "CMD" | "ENTRYPOINT"))
             }))
-            .map(|i| (i, chain(i)))
+            .map(|i| (i, chain_to(&stages, &base, i)))
             .collect()
     }
 }

@@ -86,8 +86,8 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 })
                 .collect();
             // A stage named for development (`AS dev`) is not a release a build targets.
-            let targets: Vec<RunTarget> = df
-                .run_targets()
+            let run_targets = df.run_targets();
+            let targets: Vec<RunTarget> = run_targets
                 .iter()
                 .enumerate()
                 .filter(|(k, (_, chain))| {
@@ -103,8 +103,9 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
             let mut copies = Vec::new();
             // Repository files copied into the image: (source as written, destination).
             let mut copied_in: Vec<(String, String)> = Vec::new();
-            let runtime = df.runtime_stages();
-            for stage in &runtime {
+            // The final stage and those it is built `FROM` (`Dockerfile::runtime_stages`).
+            let runtime: &[Stage<'_>] = run_targets.first().map_or(&[], |(_, chain)| chain);
+            for stage in runtime {
                 for inst in stage.body {
                     match inst.keyword.as_str() {
                         "EXPOSE" => {

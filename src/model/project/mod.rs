@@ -887,6 +887,21 @@ impl Project {
             .collect()
     }
 
+    /// `krate` and every package that depends on it, directly or not: the packages whose
+    /// binaries run its code (the other way from [`Project::with_workspace_deps`]).
+    pub fn with_dependents<'p>(&'p self, krate: &'p CargoFacts) -> Vec<&'p CargoFacts> {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut out = Vec::new();
+        let mut todo = vec![krate];
+        while let Some(c) = todo.pop() {
+            if seen.insert(c.path.as_str()) {
+                out.push(c);
+                todo.extend(self.dependents(c));
+            }
+        }
+        out
+    }
+
     /// The packages that depend on `krate` as one of their [`Project::workspace_deps`].
     pub fn dependents(&self, krate: &CargoFacts) -> impl Iterator<Item = &CargoFacts> {
         let all = self.dependents.get_or_init(|| {

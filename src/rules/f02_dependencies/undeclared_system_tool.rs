@@ -136,7 +136,9 @@ impl Check for UndeclaredSystemTool {
             {
                 continue;
             }
-            let runners = running_packages(project, project.crate_of(&usage.location.path));
+            let runners: Vec<&CargoFacts> = project
+                .crate_of(&usage.location.path)
+                .map_or_else(Vec::new, |krate| project.with_dependents(krate));
             let names: HashSet<String> = runners
                 .iter()
                 .flat_map(|c| c.names())
@@ -176,23 +178,6 @@ impl Check for UndeclaredSystemTool {
             }
         }
     }
-}
-
-/// The packages whose binaries run the code of `krate`: itself and every package that
-/// depends on it, directly or not.
-fn running_packages<'p>(
-    project: &'p Project,
-    krate: Option<&'p CargoFacts>,
-) -> Vec<&'p CargoFacts> {
-    let mut out: Vec<&CargoFacts> = Vec::new();
-    let mut todo: Vec<&CargoFacts> = krate.into_iter().collect();
-    while let Some(c) = todo.pop() {
-        if !out.iter().any(|o| std::ptr::eq(*o, c)) {
-            out.push(c);
-            todo.extend(project.dependents(c));
-        }
-    }
-    out
 }
 
 /// The stages of `d` a build may target that run one of `names` (copy it in or install
