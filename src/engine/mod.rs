@@ -271,26 +271,39 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         Default::default()
     };
     let root_ignore = oversized_ignore_file_above(req);
-    // With flow facts wanted, Rust files are linted after the other files, once the
-    // manifests and deployment files say which packages' flow facts are read ([`FlowFiles`]).
     let wanted = wanted_facts(settings);
-    let defer_rust = wanted.flow && needed.contains(&FileKind::Rust);
     let mut walk = Walk {
         req,
         settings,
         needed,
         wanted,
         flow: None,
+        undeployed: HashSet::new(),
         notices: Notices::new(req.root.clone()),
         prefilters: prefilter_table(settings, req.no_prefilters),
     };
     let (found, mut results) = walk_tree(&walk, &tracked, root_ignore.as_deref());
-    let (rust, other): (Vec<Found>, Vec<Found>) = found
-        .into_iter()
-        .partition(|f| defer_rust && f.kind == FileKind::Rust);
+    // Rust files are linted after the other files, once the manifests and deployment
+    // files say which packages are deployed ([`undeployed_code`]) and whose flow facts
+    // are read ([`FlowFiles`]).
+    let (rust, other): (Vec<Found>, Vec<Found>) =
+        found.into_iter().partition(|f| f.kind == FileKind::Rust);
     results.extend(lint_found(&walk, &other));
-    if defer_rust {
-        walk.flow = Some(FlowFiles::of(project_of(&req.root, &results)));
+    let mut processes = None;
+    if !rust.is_empty() {
+        let mut early = project_of(&req.root, &results);
+        early.files.extend(rust.iter().map(|f| FileEntry {
+            path: f.rel.clone(),
+            kind: FileKind::Rust,
+            role: settings.role_of(&f.rel, None, Some(&walk.notices), None),
+        }));
+        early.files.sort();
+        early.processes = production_processes(&early, settings);
+        walk.undeployed = undeployed_code(&mut early, settings);
+        processes = Some(std::mem::take(&mut early.processes));
+        if walk.wanted.flow {
+            walk.flow = Some(FlowFiles::of(early));
+        }
         results.extend(lint_found(&walk, &rust));
     }
     // The flow files' project (copies of the other files' facts) is not needed past here.
@@ -336,11 +349,9 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     let toolchains = cross::toolchain_dockerfiles(&project.root, dockerfile_dirs);
     let tilt_images = images::replaced_by_tiltfiles(&project.root, dirs.iter().copied());
     project.replaced_images.extend(tilt_images);
-    project.processes = procfile::read(&project.root, dirs)
-        .into_iter()
-        .filter(|p| settings.role_of(&p.procfile, None, None, None).role == Role::Production)
-        .collect();
-    run_project_rules(&project, settings, &mut diagnostics);
+    // The processes the Rust files were linted by, when they were read before them.
+    project.processes = processes.unwrap_or_else(|| production_processes(&project, settings));
+    run_project_rules(&project, settings, threads_for(req.jobs), &mut diagnostics);
     assign_test_support_roles(&mut project, settings);
     let deployed = assign_package_roles(&mut project, settings);
     assign_toolchain_roles(&mut project, &toolchains, settings);
@@ -453,6 +464,38 @@ fn project_of(root: &Path, results: &[FileResult]) -> Project {
     project.files.dedup();
     project.resolve_override_builds();
     project
+}
+
+/// The processes of the production Procfiles in the root and the directories of
+/// `project`'s files.
+fn production_processes(project: &Project, settings: &Settings) -> Vec<procfile::Process> {
+    procfile::read(&project.root, file_dirs(&project.files))
+        .into_iter()
+        .filter(|p| settings.role_of(&p.procfile, None, None, None).role == Role::Production)
+        .collect()
+}
+
+/// The Rust files of `project` (their path roles; none read yet) that are code no
+/// deployed binary builds: of packages that are only dev-dependencies, of packages no
+/// deployment builds, and binaries of packages deployed only as libraries. The same
+/// passes decide their roles once every file is read, so their findings are dropped
+/// ([`drop_outside_scope`]): they are read for their roles and suppressions only, not
+/// checked, and give no facts.
+fn undeployed_code(project: &mut Project, settings: &Settings) -> HashSet<String> {
+    let read_as_production: HashSet<String> = project
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Rust && f.role.role == Role::Production)
+        .map(|f| f.path.clone())
+        .collect();
+    assign_test_support_roles(project, settings);
+    assign_package_roles(project, settings);
+    project
+        .files
+        .iter()
+        .filter(|f| read_as_production.contains(&f.path) && settings.silences(f.role.role))
+        .map(|f| f.path.clone())
+        .collect()
 }
 
 /// The root and every directory holding a linted file, each once.
@@ -1057,8 +1100,13 @@ fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], se
 }
 
 /// Run every enabled rule's project check, sharing one [`Program`] between them.
-fn run_project_rules(project: &Project, settings: &Settings, diagnostics: &mut Vec<Diagnostic>) {
-    let program = Program::new(project);
+fn run_project_rules(
+    project: &Project,
+    settings: &Settings,
+    threads: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let program = Program::new(project, threads);
     for rule in &settings.rules {
         let meta = rule.meta();
         let options = settings.options.get(meta.code);
@@ -1102,6 +1150,8 @@ struct Walk<'a> {
     wanted: Wanted,
     /// Which Rust files get flow facts; `None`: every one, when a rule reads them.
     flow: Option<FlowFiles>,
+    /// Rust files of code no deployed binary builds ([`undeployed_code`]).
+    undeployed: HashSet<String>,
     notices: Notices,
     prefilters: Table,
 }
@@ -1228,6 +1278,7 @@ impl Walk<'_> {
                 notices: Some(&self.notices),
                 prefilters: &self.prefilters,
                 wanted,
+                checked: !self.undeployed.contains(rel.as_str()),
             },
         ))
     }
@@ -1247,6 +1298,7 @@ pub fn lint_one(rel: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
         notices: None,
         prefilters: &prefilters,
         wanted: wanted_facts(settings),
+        checked: true,
     };
     lint_text(rel, kind, text, &with).diagnostics
 }
@@ -1259,6 +1311,9 @@ struct FileLint<'a> {
     prefilters: &'a Table,
     /// The Rust facts to extract from it.
     wanted: Wanted,
+    /// False for code no deployed binary builds: the file is parsed for its role and
+    /// suppressions only, its rules do not run and it gives no facts.
+    checked: bool,
 }
 
 /// Lint one file's text: parse once, run the per-file rules, collect suppressions.
@@ -1269,6 +1324,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
         notices,
         prefilters,
         wanted,
+        checked,
     } = *with;
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
@@ -1306,6 +1362,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
             // items it is built from.
             let mut selection = file
                 .tokens()
+                .filter(|_| checked)
                 .map(|t| prefilters.select(&prefilters.items(t), t, || file.string_literals()));
             if let Some(selection) = &mut selection {
                 file.keep_for_tree(selection.kept.take());
@@ -1315,7 +1372,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
                 .rules
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| r.meta().kinds.contains(&kind))
+                .filter(|(_, r)| checked && r.meta().kinds.contains(&kind))
             {
                 let meta = rule.meta();
                 if kind == FileKind::Rust {
@@ -1339,13 +1396,15 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
             if kind == FileKind::Rust {
                 file.gate_tree(admits(settings.rules.len()));
             }
-            fact = guarded(
-                f00_tool::InternalError::META,
-                &mut diagnostics,
-                Some((rel, "fact extraction")),
-                |_| project::extract(&file, root, wanted),
-            )
-            .flatten();
+            if checked {
+                fact = guarded(
+                    f00_tool::InternalError::META,
+                    &mut diagnostics,
+                    Some((rel, "fact extraction")),
+                    |_| project::extract(&file, root, wanted),
+                )
+                .flatten();
+            }
             if let Some(failure) = file.rust_failure() {
                 parse_error(&mut diagnostics, rel, kind, text, &lines, failure);
             }

@@ -7,6 +7,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::Location;
 use crate::model::flow::{Call, Event, EventKind, Server, Step, Target};
@@ -208,14 +209,18 @@ pub struct Program<'p> {
     scopes: Vec<OnceCell<Scope<'p>>>,
     /// (index in `project.cargo`, its server binaries), for service crates that have some.
     servers: OnceCell<Vec<(usize, Vec<ServerBin<'p>>)>>,
+    /// How many threads may build scopes at once.
+    threads: usize,
 }
 
 impl<'p> Program<'p> {
-    pub fn new(project: &'p Project) -> Self {
+    /// The program of `project`, built on up to `threads` threads.
+    pub fn new(project: &'p Project, threads: usize) -> Self {
         Program {
             project,
             scopes: project.cargo.iter().map(|_| OnceCell::new()).collect(),
             servers: OnceCell::new(),
+            threads: threads.max(1),
         }
     }
 
@@ -224,7 +229,7 @@ impl<'p> Program<'p> {
     }
 }
 
-impl Programs for Program<'_> {
+impl<'p> Programs for Program<'p> {
     fn scope(&self, krate: &CargoFacts) -> &Scope<'_> {
         let index = self
             .project
@@ -238,44 +243,76 @@ impl Programs for Program<'_> {
     fn servers(&self) -> Vec<(&Scope<'_>, &[ServerBin<'_>])> {
         let servers = self.servers.get_or_init(|| {
             let project = self.project;
-            (0..project.cargo.len())
-                .filter(|&i| may_serve(project, &project.cargo[i]))
-                .filter_map(|i| {
-                    let scope = self.scope_at(i);
-                    // An endless loop is a long-running worker only in a binary that a
-                    // production deployment runs (a CLI's REPL is not one).
-                    let deployed = OnceCell::new();
-                    let runs = |server: Server| {
-                        server != Server::Loop
-                            || *deployed.get_or_init(|| {
-                                project.deployed_by_files(&project.cargo[i], |p| {
-                                    project.is_production(p)
-                                })
-                            })
-                    };
-                    let bins: Vec<ServerBin<'_>> = scope
-                        .binaries()
-                        .into_iter()
-                        .filter_map(|bin| {
-                            let run = scope.function(bin.entry);
-                            run.serve
-                                .is_some_and(|(s, _)| runs(s))
-                                .then_some(ServerBin {
-                                    bin: bin.path,
-                                    entry: bin.entry,
-                                    run,
-                                })
-                        })
-                        .collect();
-                    (!bins.is_empty()).then_some((i, bins))
+            let candidates: Vec<usize> = (0..project.cargo.len())
+                .filter(|&i| {
+                    self.scopes[i].get().is_none() && may_serve(project, &project.cargo[i])
                 })
-                .collect()
+                .collect();
+            // Each crate's scope and server binaries are its own: they are worked out on
+            // the run's threads, a crate at a time.
+            let next = AtomicUsize::new(0);
+            let work = || {
+                let mut out = Vec::new();
+                while let Some(&i) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let scope = Scope::new(project, &project.cargo[i]);
+                    let bins = server_bins(project, i, &scope);
+                    out.push((i, scope, bins));
+                }
+                out
+            };
+            let built: Vec<(usize, Scope<'p>, Vec<ServerBin<'p>>)> = std::thread::scope(|s| {
+                let workers: Vec<_> = (1..self.threads.min(candidates.len()))
+                    .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+                    .collect();
+                let mut all = work();
+                for w in workers {
+                    all.extend(w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+                }
+                all
+            });
+            let mut servers = Vec::new();
+            for (i, scope, bins) in built {
+                // Not yet built: `candidates` holds only crates without a scope.
+                let _ = self.scopes[i].set(scope);
+                if !bins.is_empty() {
+                    servers.push((i, bins));
+                }
+            }
+            servers.sort_by_key(|(i, _)| *i);
+            servers
         });
         servers
             .iter()
             .map(|(i, bins)| (self.scope_at(*i), bins.as_slice()))
             .collect()
     }
+}
+
+/// The binaries of crate `index` of `project` whose `main` reaches a server start, read
+/// in its `scope`. An endless loop is a long-running worker only in a binary that a
+/// production deployment runs (a CLI's REPL is not one).
+fn server_bins<'p>(project: &'p Project, index: usize, scope: &Scope<'p>) -> Vec<ServerBin<'p>> {
+    let deployed = OnceCell::new();
+    let runs = |server: Server| {
+        server != Server::Loop
+            || *deployed.get_or_init(|| {
+                project.deployed_by_files(&project.cargo[index], |p| project.is_production(p))
+            })
+    };
+    scope
+        .binaries()
+        .into_iter()
+        .filter_map(|bin| {
+            let run = scope.function(bin.entry);
+            run.serve
+                .is_some_and(|(s, _)| runs(s))
+                .then_some(ServerBin {
+                    bin: bin.path,
+                    entry: bin.entry,
+                    run,
+                })
+        })
+        .collect()
 }
 
 /// The calls and events of a function body, last first (the order a stack pops them).
