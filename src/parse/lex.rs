@@ -155,6 +155,10 @@ impl<'a> Tokens<'a> {
     /// build ([`Tokens::excludes_from_production`]), the index after that item, never
     /// past `end`.
     pub fn excluded_item_end(&self, i: usize, end: usize) -> Option<usize> {
+        // Asked of every token by some readers: most start no attribute.
+        if !self.is_punct(i, '#') {
+            return None;
+        }
         let mut at = i;
         let mut excluded = false;
         while at < end

@@ -170,9 +170,7 @@ fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
 pub struct StrLit {
     /// The literal's value (escapes resolved).
     pub value: String,
-    /// The literal as written, quotes included.
-    pub raw: String,
-    /// Span of the literal token.
+    /// Span of the literal token, quotes included.
     pub span: Range<usize>,
     /// True inside a fallback (`.unwrap_or(..)`, `.unwrap_or_else(..)`, `impl Default`):
     /// a local default, not deployed config.
@@ -184,17 +182,16 @@ impl StrLit {
     pub fn new(lit: &syn::LitStr, fallback: bool) -> Self {
         StrLit {
             value: lit.value(),
-            raw: lit.token().to_string(),
             span: span_range(lit.span()),
             fallback,
         }
     }
 
     /// File span of `range` within [`StrLit::value`]: exact when the value appears verbatim
-    /// in the source token, else the whole literal.
-    pub fn sub_span(&self, range: Range<usize>) -> Range<usize> {
+    /// in the source token (read from the file's `text`), else the whole literal.
+    pub fn sub_span(&self, text: &str, range: Range<usize>) -> Range<usize> {
         let needle = &self.value[range];
-        match self.raw.find(needle) {
+        match text.get(self.span.clone()).and_then(|raw| raw.find(needle)) {
             Some(at) if !needle.is_empty() => {
                 self.span.start + at..self.span.start + at + needle.len()
             }
@@ -211,7 +208,6 @@ pub fn string_literals(t: &Tokens<'_>) -> Vec<StrLit> {
         if let Some(value) = t.str_value(i) {
             out.push(StrLit {
                 value: value.into_owned(),
-                raw: t.text(i).to_string(),
                 span: t.span(i),
                 fallback,
             });
@@ -689,7 +685,7 @@ mod tests {
         let values: Vec<_> = lits.iter().map(|l| l.value.as_str()).collect();
         assert_eq!(values, ["one", "two {}"]);
         assert_eq!(&src[lits[0].span.clone()], "\"one\"");
-        assert_eq!(&src[lits[1].sub_span(0..3)], "two");
+        assert_eq!(&src[lits[1].sub_span(src, 0..3)], "two");
     }
 
     #[test]

@@ -69,7 +69,7 @@ impl Check for HardcodedDeployValue {
             }
             if let Some((what, range)) = deploy_value(&lit.value) {
                 cx.report(
-                    file.loc(lit.sub_span(range)),
+                    file.loc(lit.sub_span(file.text, range)),
                     format!("{what} is specific to one deploy"),
                     "read it from an environment variable so each deploy sets its own; keep a literal only as a local default",
                 );

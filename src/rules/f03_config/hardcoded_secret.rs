@@ -395,7 +395,7 @@ fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
             if unset.is_some() && secrets::restates_key(&key, &lit.value) {
                 continue;
             }
-            let map = |r| lit.sub_span(r);
+            let map = |r| lit.sub_span(file.text, r);
             // Half of a login falls back to what a local setup uses, with its address.
             let context = if unset.is_some() && !secrets::is_login_credential(&key) {
                 Context::Fallback
@@ -422,7 +422,7 @@ fn rust_values(file: &SourceFile<'_>, found: &mut Findings) {
             None,
             &lit.value,
             Context::AtRest,
-            &|r| lit.sub_span(r),
+            &|r| lit.sub_span(file.text, r),
             RUST_HELP,
         );
     }
