@@ -405,7 +405,9 @@ pub fn is_variable_name(name: &str) -> bool {
 }
 
 /// Visit every token from `from` to `to` outside attributes and test-only items,
-/// with whether it sits in a fallback (`.unwrap_or(..)` arguments, `impl Default`).
+/// with whether it sits in a fallback: `.unwrap_or(..)` arguments, `impl Default`, the
+/// default a variable-reading call is given, and what a function or constant named as a
+/// default holds (`fn default_url`, a serde `default =` function; `const DEFAULT_ADDR`).
 fn walk_code(
     t: &Tokens<'_>,
     from: usize,
@@ -413,7 +415,9 @@ fn walk_code(
     fallback: bool,
     visit: &mut dyn FnMut(usize, bool),
 ) {
-    let mut default_impl: Option<usize> = None;
+    let mut default_body: Option<usize> = None;
+    // The end of a constant named as a default, whose value is a fallback.
+    let mut default_value_end: Option<usize> = None;
     let mut i = from;
     while i < to {
         if t.attribute(i).is_some() {
@@ -424,9 +428,26 @@ fn walk_code(
             }
             continue;
         }
+        let fallback = fallback || default_value_end.is_some_and(|end| i < end);
         visit(i, fallback);
         match t.kind(i) {
-            Some(Kind::Ident) if t.text(i) == "impl" => default_impl = default_impl_body(t, i, to),
+            Some(Kind::Ident) => match t.text(i) {
+                "impl" => default_body = default_impl_body(t, i, to),
+                "fn" if t.ident(i + 1).is_some_and(names_default) => {
+                    default_body = body_open(t, i, to);
+                }
+                "const" | "static" => {
+                    let name = if t.is_ident(i + 1, "mut") {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    if t.ident(name).is_some_and(names_default) {
+                        default_value_end = Some(t.item_end(i, to));
+                    }
+                }
+                _ => {}
+            },
             Some(Kind::Open(delim)) => {
                 let close = t.pair(i);
                 let is_fallback = match delim {
@@ -435,7 +456,7 @@ fn walk_code(
                             && t.is_punct(i - 2, '.')
                             && t.ident(i - 1).is_some_and(|m| FALLBACKS.contains(&m))
                     }
-                    '{' => default_impl == Some(i),
+                    '{' => default_body == Some(i),
                     _ => false,
                 };
                 // `get_env_var("REDIS_URL", "redis://…")`: a function given a variable's
@@ -454,6 +475,31 @@ fn walk_code(
         }
         i += 1;
     }
+}
+
+/// True when an item's name says it holds a default: one of its `_`-separated words is
+/// `default`, `defaults` or `fallback` (`default_url`, `DEFAULT_BROKER_ADDRESS`).
+fn names_default(name: &str) -> bool {
+    name.split('_').any(|word| {
+        ["default", "defaults", "fallback"]
+            .iter()
+            .any(|d| word.eq_ignore_ascii_case(d))
+    })
+}
+
+/// The `{` of the body of the function whose `fn` is at `fn_at`; `None` for a
+/// declaration without one.
+fn body_open(t: &Tokens<'_>, fn_at: usize, to: usize) -> Option<usize> {
+    let mut j = fn_at + 1;
+    while j < to {
+        match t.kind(j)? {
+            Kind::Open('{') => return Some(j),
+            Kind::Punct(';') | Kind::Close(_) => return None,
+            _ => {}
+        }
+        j = t.next(j);
+    }
+    None
 }
 
 /// The index after the attributes starting at `i`.
