@@ -19,10 +19,11 @@ declare_rule! {
     }
 }
 
-/// Host suffixes that only exist inside one deployment.
+/// Host suffixes that only exist inside one deployment. Not `.local`: multicast DNS
+/// (RFC 6762) resolves it on one network segment, which no server in a container or a
+/// cloud network relies on; in code it names a certificate's subject or a placeholder.
 const INTERNAL_SUFFIXES: &[&str] = &[
     ".internal",
-    ".local",
     ".corp",
     ".lan",
     ".intra",
@@ -43,12 +44,18 @@ const UNIVERSAL_HOSTS: &[&str] = &[
     "kubernetes.default.svc.cluster.local",
 ];
 
-/// Host suffixes of per-deploy cloud resources and app hostnames.
-const DEPLOY_SUFFIXES: &[&str] = &[
+/// Host suffixes of AWS resources whose endpoint names the region they run in
+/// (`db1.abc123.eu-west-1.rds.amazonaws.com`): a name under one without a region is a
+/// global service of AWS, the same for every deploy (`truststore.pki.rds.amazonaws.com`).
+const REGIONAL_SUFFIXES: &[&str] = &[
     ".rds.amazonaws.com",
     ".cache.amazonaws.com",
-    ".s3.amazonaws.com",
     ".elb.amazonaws.com",
+];
+
+/// Host suffixes of per-deploy cloud resources and app hostnames.
+const DEPLOY_SUFFIXES: &[&str] = &[
+    ".s3.amazonaws.com",
     ".blob.core.windows.net",
     ".database.windows.net",
     ".redis.cache.windows.net",
@@ -114,14 +121,33 @@ pub fn deploy_value(value: &str) -> Option<(String, std::ops::Range<usize>)> {
         let deployed = private && !network && !range && !looks_like_version_or_oid(ip);
         return deployed.then(|| (format!("IP address `{host}`"), start..start + host.len()));
     }
-    let internal = INTERNAL_SUFFIXES
-        .iter()
-        .chain(DEPLOY_SUFFIXES)
-        .any(|s| lower.ends_with(s));
+    let regional =
+        REGIONAL_SUFFIXES.iter().any(|s| lower.ends_with(s)) && lower.split('.').any(is_aws_region);
+    let internal = regional
+        || INTERNAL_SUFFIXES
+            .iter()
+            .chain(DEPLOY_SUFFIXES)
+            .any(|s| lower.ends_with(s));
     let has_dot_label = lower.contains('.') && lower.split('.').all(|l| !l.is_empty());
     let universal = UNIVERSAL_HOSTS.contains(&lower.as_str());
-    (internal && has_dot_label && !universal && lower != "localhost.local")
+    (internal && has_dot_label && !universal)
         .then(|| (format!("host `{host}`"), start..start + host.len()))
+}
+
+/// True for an AWS region name (`us-east-1`, `eu-west-2`, `us-gov-west-1`).
+fn is_aws_region(label: &str) -> bool {
+    let parts: Vec<&str> = label.split('-').collect();
+    let (area, rest) = match parts.as_slice() {
+        [area, "gov", rest @ ..] | [area, rest @ ..] => (*area, rest),
+        [] => return false,
+    };
+    matches!(rest, [direction, number]
+        if area.len() == 2
+            && area.bytes().all(|b| b.is_ascii_lowercase())
+            && !direction.is_empty()
+            && direction.bytes().all(|b| b.is_ascii_lowercase())
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The host of a URL or `host[:port]` value, with its offset. Without a scheme, a value
@@ -164,6 +190,9 @@ mod tests {
             "metadata.orders.internal",
             "100.64.12.7:4222",
             "192.168.1.20",
+            "cache1.abc123.use1.cache.amazonaws.com.us-east-1.cache.amazonaws.com",
+            "https://app-lb-123.us-gov-west-1.elb.amazonaws.com",
+            "orders.svc.cluster.local",
         ] {
             assert!(deploy_value(v).is_some(), "{v}");
         }
@@ -188,8 +217,11 @@ mod tests {
             "8.8.8.8",
             "10.0.0.0",
             "100.128.0.1",
+            "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
+            "ca.rauthy.local",
+            "https://hatsu.local",
         ] {
-            assert!(deploy_value(v).is_none() || v == "config.local", "{v}");
+            assert!(deploy_value(v).is_none(), "{v}");
         }
     }
 }
