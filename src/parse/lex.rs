@@ -857,13 +857,27 @@ fn unescape(body: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// True for a Cargo feature that switches on test support (`test_mode`, `test-utils`,
-/// `testing`, `e2e`): a part of its name says so, and a release build does not enable it.
+/// True for a Cargo feature that switches on test or benchmark support (`test_mode`,
+/// `test-utils`, `testing`, `e2e`, `bench`, and `divan` or `criterion`, which turn on
+/// that benchmark harness): a part of its name says so, and a release build does not
+/// enable it.
 pub fn is_test_feature(name: &str) -> bool {
     name.split(['_', '-']).any(|part| {
         matches!(
             part.to_ascii_lowercase().as_str(),
-            "test" | "tests" | "testing" | "testsuite" | "testutils" | "testutil" | "e2e"
+            "test"
+                | "tests"
+                | "testing"
+                | "testsuite"
+                | "testutils"
+                | "testutil"
+                | "e2e"
+                | "bench"
+                | "benches"
+                | "benchmark"
+                | "benchmarks"
+                | "criterion"
+                | "divan"
         )
     })
 }
@@ -997,6 +1011,8 @@ mod tests {
             "#[cfg(any(test, feature = \"testsuite\"))]",
             "#[cfg(feature = \"test_mode\")]",
             "#[cfg(feature = \"test-utils\")]",
+            "#[cfg(feature = \"divan\")]",
+            "#[cfg(feature = \"bench\")]",
         ] {
             assert!(excluded(attr), "{attr}");
         }
@@ -1006,6 +1022,7 @@ mod tests {
             "#[cfg(target_os = \"linux\")]",
             "#[cfg(feature = \"postgres\")]",
             "#[cfg(feature = \"attestation\")]",
+            "#[cfg(feature = \"benchmarking_ui\")]",
             "#[cfg(not(feature = \"test_mode\"))]",
             "#[cfg(debug_assertions)]",
             "#[derive(Debug)]",
