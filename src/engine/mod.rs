@@ -24,7 +24,7 @@ use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted, join_inside};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
-use crate::model::{cross, dev_images, helm, images, launch, procfile, test_stacks};
+use crate::model::{cross, dev_images, helm, images, launch, procfile, test_stacks, threads};
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -606,36 +606,13 @@ fn walk_files(walk: &Walk<'_>, builder: ignore::WalkBuilder) -> Vec<Visit> {
     rx.into_iter().collect()
 }
 
-/// Lints `files` on the request's worker threads, each taking the next file when it is
-/// done with one: a directory of large files is shared out file by file.
+/// Lints `files` on the request's worker threads ([`threads::share_out`]): a directory
+/// of large files is shared out file by file.
 fn lint_found(walk: &Walk<'_>, files: &[Found]) -> Vec<FileResult> {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut out = Vec::new();
-        while let Some(f) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
-            if let Some(result) = walk.lint(f) {
-                out.push(result);
-                walk.req.progress.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        out
-    };
-    let threads = threads_for(walk.req.jobs).min(files.len());
-    std::thread::scope(|s| {
-        // A worker that cannot start (address-space limit) leaves its share to the others,
-        // and to this thread when none starts.
-        let workers: Vec<_> = (0..threads)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
-            .collect();
-        let mut results = if workers.is_empty() {
-            work()
-        } else {
-            Vec::new()
-        };
-        for w in workers {
-            results.extend(w.join().unwrap_or_else(|p| panic::resume_unwind(p)));
-        }
-        results
+    threads::share_out(files, threads_for(walk.req.jobs), |f| {
+        let result = walk.lint(f)?;
+        walk.req.progress.fetch_add(1, Ordering::Relaxed);
+        Some(result)
     })
 }
 

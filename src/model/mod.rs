@@ -30,4 +30,5 @@ pub mod role;
 pub mod secrets;
 pub mod source;
 pub mod test_stacks;
+pub mod threads;
 pub mod value;

@@ -7,12 +7,12 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::Location;
 use crate::model::flow::{Call, Event, EventKind, Server, Step, Target};
 use crate::model::names::{FnId, Names, Package};
 use crate::model::project::{CargoFacts, CodeFile, Project};
+use crate::model::threads;
 use crate::parse::uses::{Sym, sym};
 
 /// An event found through the call graph: (file index, event index) in a [`Scope`].
@@ -250,25 +250,10 @@ impl<'p> Programs for Program<'p> {
                 .collect();
             // Each crate's scope and server binaries are its own: they are worked out on
             // the run's threads, a crate at a time.
-            let next = AtomicUsize::new(0);
-            let work = || {
-                let mut out = Vec::new();
-                while let Some(&i) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let scope = Scope::new(project, &project.cargo[i]);
-                    let bins = server_bins(project, i, &scope);
-                    out.push((i, scope, bins));
-                }
-                out
-            };
-            let built: Vec<(usize, Scope<'p>, Vec<ServerBin<'p>>)> = std::thread::scope(|s| {
-                let workers: Vec<_> = (1..self.threads.min(candidates.len()))
-                    .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
-                    .collect();
-                let mut all = work();
-                for w in workers {
-                    all.extend(w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-                }
-                all
+            let built = threads::share_out(&candidates, self.threads, |&i| {
+                let scope = Scope::new(project, &project.cargo[i]);
+                let bins = server_bins(project, i, &scope);
+                Some((i, scope, bins))
             });
             let mut servers = Vec::new();
             for (i, scope, bins) in built {
