@@ -47,14 +47,12 @@ const UNIVERSAL_HOSTS: &[&str] = &[
 /// Host suffixes of AWS resources whose endpoint names the region they run in
 /// (`db1.abc123.eu-west-1.rds.amazonaws.com`): a name under one without a region is a
 /// global service of AWS, the same for every deploy (`truststore.pki.rds.amazonaws.com`).
-const REGIONAL_SUFFIXES: &[&str] = &[
-    ".rds.amazonaws.com",
-    ".cache.amazonaws.com",
-    ".elb.amazonaws.com",
-];
+const REGIONAL_SUFFIXES: &[&str] = &[".rds.amazonaws.com", ".elb.amazonaws.com"];
 
-/// Host suffixes of per-deploy cloud resources and app hostnames.
+/// Host suffixes of per-deploy cloud resources and app hostnames. ElastiCache endpoints
+/// name their region in a short form (`orders.abc123.ng.0001.use1.cache.amazonaws.com`).
 const DEPLOY_SUFFIXES: &[&str] = &[
+    ".cache.amazonaws.com",
     ".s3.amazonaws.com",
     ".blob.core.windows.net",
     ".database.windows.net",
@@ -190,7 +188,7 @@ mod tests {
             "metadata.orders.internal",
             "100.64.12.7:4222",
             "192.168.1.20",
-            "cache1.abc123.use1.cache.amazonaws.com.us-east-1.cache.amazonaws.com",
+            "orders.abc123.ng.0001.use1.cache.amazonaws.com:6379",
             "https://app-lb-123.us-gov-west-1.elb.amazonaws.com",
             "orders.svc.cluster.local",
         ] {
