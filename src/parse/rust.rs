@@ -487,10 +487,10 @@ fn names_default(name: &str) -> bool {
     })
 }
 
-/// The `{` of the body of the function whose `fn` is at `fn_at`; `None` for a
+/// The `{` of the body of the item (`fn`, `impl`) whose keyword is at `at`; `None` for a
 /// declaration without one.
-fn body_open(t: &Tokens<'_>, fn_at: usize, to: usize) -> Option<usize> {
-    let mut j = fn_at + 1;
+fn body_open(t: &Tokens<'_>, at: usize, to: usize) -> Option<usize> {
+    let mut j = at + 1;
     while j < to {
         match t.kind(j)? {
             Kind::Open('{') => return Some(j),
@@ -527,16 +527,11 @@ pub fn attribute_groups(t: &Tokens<'_>, from: usize, to: usize) -> Vec<usize> {
 
 /// For `impl … Default for … {`, the index of the `{`.
 fn default_impl_body(t: &Tokens<'_>, impl_at: usize, to: usize) -> Option<usize> {
-    let mut before_for = None;
+    let open = body_open(t, impl_at, to)?;
     let mut j = impl_at + 1;
-    while j < to {
-        match t.kind(j)? {
-            Kind::Open('{') => return (before_for == Some("Default")).then_some(j),
-            Kind::Punct(';') | Kind::Close(_) => return None,
-            Kind::Ident if t.text(j) == "for" && before_for.is_none() => {
-                before_for = Some(last_ident_before(t, impl_at, j));
-            }
-            _ => {}
+    while j < open {
+        if t.kind(j) == Some(Kind::Ident) && t.text(j) == "for" {
+            return (last_ident_before(t, impl_at, j) == "Default").then_some(open);
         }
         j = t.next(j);
     }
