@@ -575,6 +575,54 @@ fn deployments_marks_packages_no_image_builds() {
     );
 }
 
+/// `deployments` says why each package counts as deployed: the files that deploy it, the
+/// packages it is a workspace dependency of, or that no production deployment file
+/// builds a package. An image only a dev compose service builds is no such file: the
+/// roles of deployment files are decided before the packages they deploy.
+#[test]
+fn deployments_say_why_each_package_is_deployed() {
+    let server = b"[package]\nname = \"server\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\ncore = { path = \"../core\" }\n";
+    let core = b"[package]\nname = \"core\"\nversion = \"0.1.0\"\n";
+    let files: [(&str, &[u8]); 6] = [
+        ("Cargo.toml", b"[workspace]\nmembers = [\"server\", \"core\"]\n"),
+        ("server/Cargo.toml", server),
+        ("server/src/main.rs", b"fn main() {}\n"),
+        ("core/Cargo.toml", core),
+        ("core/src/lib.rs", b"pub fn f() {}\n"),
+        (
+            "Dockerfile",
+            b"FROM rust:1.83\nWORKDIR /app\nCOPY . .\nCMD [\"cargo\", \"run\", \"-p\", \"server\"]\n",
+        ),
+    ];
+    let released = repo_with(&files);
+    let (code, out, err) = run(twelve_lint(released.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(
+            "deployed packages (2)\n  server  (by Dockerfile)\n  core  (a workspace dependency of `server`)\n"
+        ),
+        "{out}"
+    );
+    let mut dev = files.to_vec();
+    dev.push((
+        "docker-compose.yml",
+        b"services:\n  server:\n    build: .\n    volumes:\n      - .:/app\n",
+    ));
+    let dev = repo_with(&dev);
+    let (code, out, err) = run(twelve_lint(dev.path()).args(["deployments", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let server = &json["deployed_packages"][0];
+    assert_eq!(server["name"], "server", "{out}");
+    assert_eq!(server["deployed_by"], serde_json::json!([]), "{out}");
+    assert!(
+        server["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("no production deployment file builds a package")),
+        "{out}"
+    );
+}
+
 /// A library that workspace packages take only as a dev-dependency is test material, and
 /// a server among the examples does not make the other packages undeployed: without a
 /// deployment file, only production service packages are deployment roots.

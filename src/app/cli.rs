@@ -460,7 +460,7 @@ fn render_deployments(
                 .collect();
             let packages: Vec<_> = deployed
                 .iter()
-                .map(|p| serde_json::json!({"name": p.name, "deployed_by": p.by}))
+                .map(|p| serde_json::json!({"name": p.name, "deployed_by": p.by, "reason": p.reason}))
                 .collect();
             serde_json::to_string_pretty(
                 &serde_json::json!({ "deployed_packages": packages, "files": files }),
@@ -473,10 +473,9 @@ fn render_deployments(
             if !deployed.is_empty() {
                 s.push_str(&format!("deployed packages ({})\n", deployed.len()));
                 for p in deployed {
-                    if p.by.is_empty() {
-                        s.push_str(&format!("  {}\n", p.name));
-                    } else {
-                        s.push_str(&format!("  {}  (by {})\n", p.name, p.by.join(", ")));
+                    match &p.reason {
+                        Some(reason) => s.push_str(&format!("  {}  ({reason})\n", p.name)),
+                        None => s.push_str(&format!("  {}  (by {})\n", p.name, p.by.join(", "))),
                     }
                 }
             }

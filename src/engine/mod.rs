@@ -115,6 +115,9 @@ pub struct DeployedPackage {
     /// The production files that build or run it; empty for a workspace dependency of a
     /// deployed package, or when no deployment file builds any package.
     pub by: Vec<String>,
+    /// Why it counts as deployed when no file of `by` says so: the packages it is a
+    /// workspace dependency of, or that no production deployment file builds a package.
+    pub reason: Option<String>,
 }
 
 /// The most findings a report shows; the rest are counted.
@@ -290,6 +293,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         found.into_iter().partition(|f| f.kind == FileKind::Rust);
     results.extend(lint_found(&walk, &other));
     let mut processes = None;
+    let mut toolchains = None;
     if !rust.is_empty() {
         let mut early = project_of(&req.root, &results);
         early.files.extend(rust.iter().map(|f| FileEntry {
@@ -299,8 +303,10 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         }));
         early.files.sort();
         early.processes = production_processes(&early, settings);
-        walk.undeployed = undeployed_code(&mut early, settings);
+        let cross = toolchain_dockerfiles(&early);
+        walk.undeployed = undeployed_code(&mut early, &cross, settings);
         processes = Some(std::mem::take(&mut early.processes));
+        toolchains = Some(cross);
         if walk.wanted.flow {
             walk.flow = Some(FlowFiles::of(early));
         }
@@ -341,26 +347,13 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     project.resolve_override_builds();
     assign_excluded_module_roles(&mut project, &excluded, settings);
     let dirs = file_dirs(&project.files);
-    let dockerfile_dirs = project
-        .files
-        .iter()
-        .filter(|f| f.kind == FileKind::Dockerfile)
-        .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d));
-    let toolchains = cross::toolchain_dockerfiles(&project.root, dockerfile_dirs);
     let tilt_images = images::replaced_by_tiltfiles(&project.root, dirs.iter().copied());
     project.replaced_images.extend(tilt_images);
     // The processes the Rust files were linted by, when they were read before them.
     project.processes = processes.unwrap_or_else(|| production_processes(&project, settings));
+    let toolchains = toolchains.unwrap_or_else(|| toolchain_dockerfiles(&project));
+    let deployed = assign_model_roles(&mut project, &toolchains, settings);
     run_project_rules(&project, settings, threads_for(req.jobs), &mut diagnostics);
-    assign_test_support_roles(&mut project, settings);
-    let deployed = assign_package_roles(&mut project, settings);
-    assign_toolchain_roles(&mut project, &toolchains, settings);
-    assign_published_roles(&mut project, settings);
-    assign_test_stack_roles(&mut project, settings);
-    assign_backing_stack_roles(&mut project, settings);
-    assign_compose_part_roles(&mut project, settings);
-    assign_dev_image_roles(&mut project, settings);
-    assign_launch_script_roles(&mut project, settings);
     diagnostics.retain(|d| {
         d.condition
             .as_ref()
@@ -477,25 +470,61 @@ fn production_processes(project: &Project, settings: &Settings) -> Vec<procfile:
 
 /// The Rust files of `project` (their path roles; none read yet) that are code no
 /// deployed binary builds: of packages that are only dev-dependencies, of packages no
-/// deployment builds, and binaries of packages deployed only as libraries. The same
-/// passes decide their roles once every file is read, so their findings are dropped
-/// ([`drop_outside_scope`]): they are read for their roles and suppressions only, not
-/// checked, and give no facts.
-fn undeployed_code(project: &mut Project, settings: &Settings) -> HashSet<String> {
+/// production deployment file builds, and binaries of packages deployed only as
+/// libraries. The same passes ([`assign_model_roles`]) decide their roles once every
+/// file is read, so their findings are dropped ([`drop_outside_scope`]): they are read
+/// for their roles and suppressions only, not checked, and give no facts.
+fn undeployed_code(
+    project: &mut Project,
+    toolchains: &BTreeMap<String, String>,
+    settings: &Settings,
+) -> HashSet<String> {
     let read_as_production: HashSet<String> = project
         .files
         .iter()
         .filter(|f| f.kind == FileKind::Rust && f.role.role == Role::Production)
         .map(|f| f.path.clone())
         .collect();
-    assign_test_support_roles(project, settings);
-    assign_package_roles(project, settings);
+    assign_model_roles(project, toolchains, settings);
     project
         .files
         .iter()
         .filter(|f| read_as_production.contains(&f.path) && settings.silences(f.role.role))
         .map(|f| f.path.clone())
         .collect()
+}
+
+/// The roles the deployment model decides from the files together, each pass after the
+/// ones it reads: first the deployment files' roles (cross toolchains, published images,
+/// test and backing stacks, compose parts, images only dev services build, the scripts
+/// production images start), then the code's (test-support packages, then the packages
+/// the production deployment files build). Returns the deployed packages. The project
+/// rules run after it, so every rule sees the same roles.
+fn assign_model_roles(
+    project: &mut Project,
+    toolchains: &BTreeMap<String, String>,
+    settings: &Settings,
+) -> Vec<DeployedPackage> {
+    assign_toolchain_roles(project, toolchains, settings);
+    assign_published_roles(project, settings);
+    assign_test_stack_roles(project, settings);
+    assign_backing_stack_roles(project, settings);
+    assign_compose_part_roles(project, settings);
+    assign_dev_image_roles(project, settings);
+    assign_launch_script_roles(project, settings);
+    assign_test_support_roles(project, settings);
+    assign_package_roles(project, settings)
+}
+
+/// The Dockerfiles of `project` that build a cross-compilation toolchain, with the
+/// config that names each ([`cross::toolchain_dockerfiles`]).
+fn toolchain_dockerfiles(project: &Project) -> BTreeMap<String, String> {
+    let dirs = project
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Dockerfile)
+        .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d));
+    cross::toolchain_dockerfiles(&project.root, dirs)
 }
 
 /// The root and every directory holding a linted file, each once.
@@ -755,7 +784,7 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<Deplo
         return Vec::new();
     };
     let deployed = project.with_workspace_deps(roots.iter().copied());
-    let listed = deployed_listing(project, &roots, &deployed, is_production);
+    let listed = deployed_listing(project, &roots, &deployed, is_production, basis);
     let deployed_workspaces: HashSet<String> = deployed
         .iter()
         .map(|&i| project.workspace_root(&project.cargo[i]).path.clone())
@@ -839,16 +868,36 @@ fn deployed_listing(
     roots: &[usize],
     deployed: &HashSet<usize>,
     production: impl Fn(&str) -> bool,
+    basis: &str,
 ) -> Vec<DeployedPackage> {
+    let package_name = |i: usize| {
+        let krate = &project.cargo[i];
+        krate.manifest.package.as_ref().map(|(n, _)| n.as_str())
+    };
     let mut listed: Vec<DeployedPackage> = deployed
         .iter()
         .filter_map(|&i| {
             let krate = &project.cargo[i];
-            let (name, _) = krate.manifest.package.as_ref()?;
-            if !roots.contains(&i) || !project.deployed_by_files(krate, &production) {
+            let name = package_name(i)?.to_string();
+            if !roots.contains(&i) {
+                let users: BTreeSet<String> = roots
+                    .iter()
+                    .filter(|&&r| project.with_workspace_deps([r]).contains(&i))
+                    .filter_map(|&r| package_name(r))
+                    .map(|n| format!("`{n}`"))
+                    .collect();
+                let users: Vec<String> = users.into_iter().collect();
                 return Some(DeployedPackage {
-                    name: name.clone(),
+                    name,
                     by: Vec::new(),
+                    reason: Some(format!("a workspace dependency of {}", users.join(", "))),
+                });
+            }
+            if !project.deployed_by_files(krate, &production) {
+                return Some(DeployedPackage {
+                    name,
+                    by: Vec::new(),
+                    reason: Some(basis.to_string()),
                 });
             }
             let mut by: Vec<String> = project
@@ -867,12 +916,15 @@ fn deployed_listing(
             by.sort();
             by.dedup();
             Some(DeployedPackage {
-                name: name.clone(),
+                name,
                 by,
+                reason: None,
             })
         })
         .collect();
-    listed.sort_by(|a, b| (a.by.is_empty(), &a.name).cmp(&(b.by.is_empty(), &b.name)));
+    // The packages deployment files deploy, then the other roots, then their dependencies.
+    let rank = |p: &DeployedPackage| (p.by.is_empty(), p.reason.as_deref() != Some(basis));
+    listed.sort_by(|a, b| (rank(a), &a.name).cmp(&(rank(b), &b.name)));
     listed
 }
 

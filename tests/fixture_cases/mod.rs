@@ -99,6 +99,7 @@ cases! {
     TF0207__fail_tools_missing_in_runtime: "TF0207" / "fail-tools-missing-in-runtime",
     TF0207__pass_cargo_init_stubs: "TF0207" / "pass-cargo-init-stubs",
     TF0207__pass_clap_subcommands: "TF0207" / "pass-clap-subcommands",
+    TF0207__pass_image_only_a_dev_service_builds: "TF0207" / "pass-image-only-a-dev-service-builds",
     TF0207__pass_no_dockerfile: "TF0207" / "pass-no-dockerfile",
     TF0207__pass_only_a_devcontainer: "TF0207" / "pass-only-a-devcontainer",
     TF0207__pass_other_platforms: "TF0207" / "pass-other-platforms",

@@ -792,7 +792,7 @@ impl Project {
                 .collect();
             (
                 services,
-                "no deployment file builds a package, so the service packages and their workspace dependencies count as deployed",
+                "no production deployment file builds a package, so the service packages and their workspace dependencies count as deployed",
             )
         } else {
             (
