@@ -603,6 +603,19 @@ fn deployments_say_why_each_package_is_deployed() {
         ),
         "{out}"
     );
+    // A directory is described with the whole repository's model: the Dockerfile at the
+    // root still deploys it, and only the files under it are listed.
+    let (code, part, err) = run(twelve_lint(released.path()).args(["deployments", "server"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        part.starts_with(&out[..out.find("production").unwrap()]),
+        "{part}"
+    );
+    assert!(
+        part.contains("production (2 files)\n  server/Cargo.toml\n  server/src/main.rs\n"),
+        "{part}"
+    );
+    assert!(!part.contains("core/"), "{part}");
     let mut dev = files.to_vec();
     dev.push((
         "docker-compose.yml",

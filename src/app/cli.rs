@@ -67,7 +67,7 @@ enum Command {
 /// Options of `deployments`.
 #[derive(Debug, Args)]
 struct DeploymentsArgs {
-    /// The repository or directories to describe (default: the current directory).
+    /// Paths to describe (default: the current directory). Inside a git repository the model is the whole repository's; the files under these paths are listed.
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = DeploymentsFormat::Text)]
     format: DeploymentsFormat,
@@ -426,8 +426,27 @@ fn config_sources(
 }
 
 /// `twelve-lint deployments`: the deployment model's decision for every file.
+/// Paths inside a git work tree are read with the whole repository in view (cross-file
+/// rules and the deployment model need it), and only what is under them is reported: the
+/// root is added to `req`'s paths and the named paths (root-relative) returned. The paths
+/// themselves are walked too, so a named file is read even where `.gitignore` skips it.
+/// Outside git there is no repository to read, so named paths are read alone (`None`).
+fn whole_repository_in_view(req: &mut Request) -> Option<Vec<String>> {
+    let named: Vec<String> = req
+        .paths
+        .iter()
+        .map(|p| engine::relative(&req.root, p))
+        .collect();
+    let inside = req.in_git && req.paths.iter().all(|p| p.starts_with(&req.root));
+    (inside && named.iter().all(|n| n != ".")).then(|| {
+        req.paths.insert(0, req.root.clone());
+        named
+    })
+}
+
 fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
     let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
+    let describe_only = whole_repository_in_view(&mut req);
     req.jobs = crate::engine::usable_threads(0)?;
     let sources = config_sources(&req, args.config.as_ref(), args.isolated, &[])?;
     // Every rule, every file: the listing covers what a default run would not read.
@@ -438,8 +457,17 @@ fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
     };
     let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
     let report = engine::run(&req, &settings);
-    let decisions: Vec<(String, model::role::Decision)> =
-        report.files.into_iter().map(|f| (f.path, f.role)).collect();
+    let named = |path: &str| {
+        describe_only
+            .as_ref()
+            .is_none_or(|named| named.iter().any(|n| project::is_within(path, n)))
+    };
+    let decisions: Vec<(String, model::role::Decision)> = report
+        .files
+        .into_iter()
+        .filter(|f| named(&f.path))
+        .map(|f| (f.path, f.role))
+        .collect();
     print(&render_deployments(
         &decisions,
         &report.deployed,
@@ -531,20 +559,7 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         severity: args.severity,
     };
     let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
-    // Paths inside a git work tree are read with the whole repository in view (cross-file
-    // rules need it), and only their findings are reported; the paths themselves are
-    // walked too, so a named file is linted even where `.gitignore` skips it. Outside git
-    // there is no repository to read, so a named file is read alone.
-    let named: Vec<String> = req
-        .paths
-        .iter()
-        .map(|p| engine::relative(&req.root, p))
-        .collect();
-    let inside = req.in_git && req.paths.iter().all(|p| p.starts_with(&req.root));
-    let report_only = (inside && named.iter().all(|n| n != ".")).then(|| {
-        req.paths.insert(0, req.root.clone());
-        named
-    });
+    let report_only = whole_repository_in_view(&mut req);
     let changes = match &args.diff {
         Some(reference) => Some(Changes::since(
             &req.root,

@@ -8,7 +8,7 @@ use crate::model::flow::CodeFacts;
 use crate::model::fly::FlyApp;
 use crate::model::listen::{self, Part};
 use crate::model::pipelines::flag_values;
-use crate::model::role::Decision;
+use crate::model::role::{self, Decision, Role};
 use crate::model::source::FileKind;
 use crate::parse::cargo::{DepKind, Manifest};
 
@@ -126,12 +126,12 @@ impl CargoFacts {
         file.strip_prefix(self.dir.as_str())?.strip_prefix('/')
     }
 
-    /// Developer tooling rather than an app: `xtask`, cargo-fuzz crates.
+    /// Developer tooling rather than an app: cargo-fuzz crates, a package named `xtask`,
+    /// and packages in a directory the deployment model gives to tooling or tests
+    /// (`xtask/`, `tools/`, `fuzz/`: [`role::of_path`]).
     pub fn is_tooling(&self) -> bool {
-        let last = self.dir.rsplit('/').next().unwrap_or(&self.dir);
         self.manifest.is_fuzz
-            || last == "fuzz"
-            || last == "xtask"
+            || matches!(role::of_path(&self.path).role, Role::Tooling | Role::Test)
             || self
                 .manifest
                 .package

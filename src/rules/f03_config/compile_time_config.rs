@@ -49,9 +49,6 @@ const BUILD_METADATA: &[&str] = &[
 
 impl Check for CompileTimeConfig {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        if file.path.ends_with("build.rs") {
-            return;
-        }
         let Some(ast) = file.rust() else { return };
         let mut v = EnvMacros(Vec::new());
         v.visit_file(ast);
