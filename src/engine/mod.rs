@@ -21,10 +21,11 @@ use crate::engine::config::Settings;
 use crate::model::flow::ExcludedModule;
 use crate::model::prefilter::{Prefilter, Table};
 use crate::model::program::{FlowFiles, Program};
-use crate::model::project::{self, Fact, FileEntry, Project, Wanted, join_inside};
+use crate::model::project::{self, Fact, FileEntry, Project, Wanted, join_inside, join_path};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
 use crate::model::{cross, dev_images, helm, images, launch, procfile, test_stacks, threads};
+use crate::parse::cargo::TargetKind;
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
 use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
@@ -512,8 +513,52 @@ fn assign_model_roles(
     assign_compose_part_roles(project, settings);
     assign_dev_image_roles(project, settings);
     assign_launch_script_roles(project, settings);
+    assign_target_roles(project, settings);
     assign_test_support_roles(project, settings);
     assign_package_roles(project, settings)
+}
+
+/// The Rust files of targets a manifest declares outside the conventional directories
+/// (`build = "build/main.rs"`, `[[test]] path = "api-test/api.rs"`) get the target's role:
+/// the file, and when it is a `main.rs` or `mod.rs`, the directory its modules live in.
+fn assign_target_roles(project: &mut Project, settings: &Settings) {
+    let mut targets: Vec<(String, bool, Decision)> = Vec::new();
+    for krate in &project.cargo {
+        for (kind, path) in &krate.manifest.non_release_targets {
+            let Some(file) = join_inside(&krate.dir, path) else {
+                continue;
+            };
+            let role = match kind {
+                TargetKind::BuildScript => Role::BuildScript,
+                TargetKind::Test => Role::Test,
+                TargetKind::Bench => Role::Bench,
+                TargetKind::Example => Role::Example,
+            };
+            let signal = format!("{} of `{}`", kind.describe(), krate.path);
+            // `build/main.rs` owns `build/`; not the package's own directory or `src/`.
+            let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+            let owns_directory = (file.ends_with("/main.rs") || file.ends_with("/mod.rs"))
+                && dir != krate.dir
+                && dir != join_path(&krate.dir, "src");
+            targets.push((file, owns_directory, Decision { role, signal }));
+        }
+    }
+    if targets.is_empty() {
+        return;
+    }
+    reassign_roles(project, settings, |_, f| {
+        if f.kind != FileKind::Rust || f.role.role != Role::Production {
+            return None;
+        }
+        let (_, _, decision) = targets.iter().find(|(file, owns_directory, _)| {
+            *file == f.path
+                || (*owns_directory
+                    && file
+                        .rsplit_once('/')
+                        .is_some_and(|(dir, _)| project::is_within(&f.path, dir)))
+        })?;
+        Some(decision.clone())
+    });
 }
 
 /// The Dockerfiles of `project` that build a cross-compilation toolchain, with the

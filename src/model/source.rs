@@ -205,7 +205,7 @@ pub enum Parsed<'a> {
     /// the later value).
     Yaml(Vec<YamlDoc>, Option<ParseFailure>),
     /// `Cargo.toml`: the table and the manifest view of it.
-    Cargo(Spanned<DeTable<'a>>, cargo::Manifest),
+    Cargo(Spanned<DeTable<'a>>, Box<cargo::Manifest>),
     /// Other TOML files.
     Toml(Spanned<DeTable<'a>>),
     Env(Vec<envfile::Entry>),
@@ -266,7 +266,7 @@ pub fn parse<'a>(
             .map(|table| {
                 if kind == FileKind::Cargo {
                     let manifest = cargo::Manifest::from_table(table.get_ref());
-                    Parsed::Cargo(table, manifest)
+                    Parsed::Cargo(table, Box::new(manifest))
                 } else {
                     Parsed::Toml(table)
                 }

@@ -75,6 +75,32 @@ pub struct Manifest {
     pub patched: Vec<String>,
     /// `[features]`: each feature with what it turns on.
     pub features: Vec<(String, Vec<String>)>,
+    /// Source paths, relative to the manifest, of the targets no release build of the
+    /// package runs: `[package] build = "…"`, `[[test]]`, `[[bench]]` and `[[example]]`
+    /// entries that give a `path`.
+    pub non_release_targets: Vec<(TargetKind, String)>,
+}
+
+/// A kind of Cargo target that is not part of the package's release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    /// The build script (`[package] build`).
+    BuildScript,
+    Test,
+    Bench,
+    Example,
+}
+
+impl TargetKind {
+    /// What it is, with how the manifest declares it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TargetKind::BuildScript => "the build script (`build =`)",
+            TargetKind::Test => "a `[[test]]` target",
+            TargetKind::Bench => "a `[[bench]]` target",
+            TargetKind::Example => "an `[[example]]` target",
+        }
+    }
 }
 
 impl Manifest {
@@ -123,6 +149,23 @@ impl Manifest {
                 .and_then(|md| md.get("cargo-fuzz"))
                 .and_then(|v| v.get_ref().as_bool())
                 .unwrap_or(false);
+            if let Some(build) = pkg.get("build").and_then(|b| b.get_ref().as_str()) {
+                m.non_release_targets
+                    .push((TargetKind::BuildScript, build.to_string()));
+            }
+        }
+        for (key, kind) in [
+            ("test", TargetKind::Test),
+            ("bench", TargetKind::Bench),
+            ("example", TargetKind::Example),
+        ] {
+            let entries = table.get(key).and_then(|t| t.get_ref().as_array());
+            for entry in entries.into_iter().flatten() {
+                let path = entry.get_ref().as_table().and_then(|t| t.get("path"));
+                if let Some(path) = path.and_then(|p| p.get_ref().as_str()) {
+                    m.non_release_targets.push((kind, path.to_string()));
+                }
+            }
         }
         if let Some(bins) = table.get("bin").and_then(|b| b.get_ref().as_array()) {
             m.bins = bins
@@ -278,6 +321,43 @@ all = ["lru-cache", "serde?/derive"]
         assert_eq!(m.features_enabling("lru"), ["lru", "lru-cache", "all"]);
         assert_eq!(m.features_enabling("ahash"), ["fast", "default"]);
         assert_eq!(m.features_enabling("serde"), ["serde"]);
+    }
+
+    #[test]
+    fn reads_targets_no_release_runs() {
+        let text = r#"
+[package]
+name = "router"
+build = "build/main.rs"
+[[bin]]
+name = "router"
+path = "src/main.rs"
+[[test]]
+name = "api"
+path = "api-test/api.rs"
+[[bench]]
+name = "load"
+harness = false
+[[example]]
+name = "demo"
+path = "demos/demo.rs"
+"#;
+        let table = DeTable::parse(text).unwrap();
+        let m = Manifest::from_table(table.get_ref());
+        assert_eq!(
+            m.non_release_targets,
+            [
+                (TargetKind::BuildScript, "build/main.rs".to_string()),
+                (TargetKind::Test, "api-test/api.rs".to_string()),
+                (TargetKind::Example, "demos/demo.rs".to_string()),
+            ]
+        );
+        let no_script = DeTable::parse("[package]\nname = \"x\"\nbuild = false\n").unwrap();
+        assert!(
+            Manifest::from_table(no_script.get_ref())
+                .non_release_targets
+                .is_empty()
+        );
     }
 
     #[test]

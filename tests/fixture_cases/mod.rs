@@ -105,6 +105,7 @@ cases! {
     TF0207__pass_other_platforms: "TF0207" / "pass-other-platforms",
     TF0207__pass_remote_installer: "TF0207" / "pass-remote-installer",
     TF0207__pass_stubbed_workspace_members: "TF0207" / "pass-stubbed-workspace-members",
+    TF0207__pass_targets_no_release_runs: "TF0207" / "pass-targets-no-release-runs",
     TF0207__pass_tools_declared: "TF0207" / "pass-tools-declared",
     TF0208__fail_outside: "TF0208" / "fail-outside",
     TF0208__pass_inside: "TF0208" / "pass-inside",
