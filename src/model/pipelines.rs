@@ -211,6 +211,39 @@ impl Pipelines {
 }
 
 impl Pipelines {
+    /// True when a pipeline that builds the Dockerfile at `dockerfile` (as
+    /// [`Pipelines::building`] finds it) targets its stage `stage`: `--target stage`
+    /// (`--target=stage`), or a `target: stage` input of a build action or bake file.
+    pub fn targets_stage(&self, dockerfile: &str, stage: &str) -> bool {
+        self.files.iter().any(|(_, text)| {
+            names_dockerfile(text, dockerfile, || {
+                IMAGE_BUILDS.iter().any(|w| text.contains(w))
+            }) && names_target(text, stage)
+        })
+    }
+}
+
+/// True when `text` picks the build stage `stage`: a `--target` flag's value, or a
+/// `target:` (YAML) or `target =` (HCL) setting.
+fn names_target(text: &str, stage: &str) -> bool {
+    let picks = |value: &str| {
+        value
+            .trim_matches(['"', '\'', ','])
+            .eq_ignore_ascii_case(stage)
+    };
+    continued_lines(text).lines().any(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        flag_values(&words, &["--target"]).any(picks)
+            || line
+                .trim_start()
+                .trim_start_matches("- ")
+                .strip_prefix("target")
+                .and_then(|rest| rest.trim_start().strip_prefix([':', '=']))
+                .is_some_and(|value| picks(value.trim()))
+    })
+}
+
+impl Pipelines {
     /// The repository names (last path component, no tag) of the images the pipeline at
     /// `path` tags (`n0computer/iroh-relay:${{ inputs.version }}` → `iroh-relay`).
     pub fn tagged_repositories(&self, path: &str) -> Vec<String> {
@@ -675,6 +708,26 @@ mod tests {
             rewritten: OnceLock::new(),
             contexts: OnceLock::new(),
         }
+    }
+
+    #[test]
+    fn stages_a_pipeline_targets() {
+        let p = pipelines(&[
+            (
+                ".github/workflows/release.yml",
+                "steps:\n  - run: docker build --target worker -t acme/worker:1 .\n  - uses: docker/build-push-action@v6\n    with:\n      file: deploy/Dockerfile.api\n      target: \"server\"\n",
+            ),
+            (
+                "docker-bake.hcl",
+                "target \"cron\" {\n  dockerfile = \"Dockerfile\"\n  target = \"cron\"\n}\n",
+            ),
+        ]);
+        assert!(p.targets_stage("Dockerfile", "worker"));
+        assert!(p.targets_stage("Dockerfile", "cron"));
+        assert!(p.targets_stage("deploy/Dockerfile.api", "server"));
+        assert!(!p.targets_stage("Dockerfile", "debug"));
+        // A stage of a Dockerfile no pipeline builds.
+        assert!(!p.targets_stage("tools/Dockerfile.lint", "worker"));
     }
 
     #[test]

@@ -390,15 +390,41 @@ impl Dockerfile {
         };
         let base = base_stages(&stages);
         std::iter::once(last)
-            .chain((0..last).filter(|&i| {
-                stages[i]
-                    .body
-                    .iter()
-                    .any(|inst| matches!(inst.keyword.as_str(), "CMD" | "ENTRYPOINT"))
-            }))
+            .chain((0..last).filter(|&i| sets_command(&stages[i])))
             .map(|i| (i, chain_to(&stages, &base, i)))
             .collect()
     }
+
+    /// Like [`Self::run_targets`], for the earlier named stages without a `CMD` or
+    /// `ENTRYPOINT` that no other stage is built `FROM` (`FROM base AS worker`): a build
+    /// may still target one (`--target worker`) and run it with a command of its own.
+    pub fn named_leaf_targets(&self) -> Vec<(usize, Vec<Stage<'_>>)> {
+        let stages = self.stages();
+        let base = base_stages(&stages);
+        let mut built_from = vec![false; stages.len()];
+        for &b in base.iter().flatten() {
+            built_from[b] = true;
+        }
+        let last = stages.len().saturating_sub(1);
+        (0..last)
+            .filter(|&i| !built_from[i] && !sets_command(&stages[i]) && stages[i].alias().is_some())
+            .take(MAX_LEAF_TARGETS)
+            .map(|i| (i, chain_to(&stages, &base, i)))
+            .collect()
+    }
+}
+
+/// The most named leaf stages [`Dockerfile::named_leaf_targets`] gives: each comes with
+/// its chain of stages, so a file of many leaves over one deep chain would cost the
+/// product of the two.
+const MAX_LEAF_TARGETS: usize = 32;
+
+/// True when the stage sets its own `CMD` or `ENTRYPOINT`.
+fn sets_command(stage: &Stage<'_>) -> bool {
+    stage
+        .body
+        .iter()
+        .any(|inst| matches!(inst.keyword.as_str(), "CMD" | "ENTRYPOINT"))
 }
 
 /// True when `cargo` with these arguments may compile: not for subcommands that only
@@ -941,6 +967,30 @@ pub fn expand_args<'i>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_leaf_stages_a_build_may_target() {
+        let src = "FROM rust:1.82 AS build\nRUN cargo build --release\nFROM debian:12 AS base\nFROM base AS worker\nRUN apt-get install -y ffmpeg\nFROM base AS migrate\nCMD [\"migrate\"]\nFROM base AS api\nCMD [\"api\"]\n";
+        let df = parse(src).unwrap();
+        let stages: Vec<usize> = df.run_targets().iter().map(|(i, _)| *i).collect();
+        assert_eq!(stages, [4, 3]);
+        // `build` and `worker` are leaves; `base` is built FROM; the others are run targets.
+        let leaves: Vec<(usize, Vec<Option<String>>)> = df
+            .named_leaf_targets()
+            .iter()
+            .map(|(i, chain)| (*i, chain.iter().map(|s| s.alias()).collect()))
+            .collect();
+        assert_eq!(
+            leaves,
+            [
+                (0, vec![Some("build".to_string())]),
+                (
+                    2,
+                    vec![Some("worker".to_string()), Some("base".to_string())]
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn continuation_with_comments_and_blank_lines() {

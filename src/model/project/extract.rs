@@ -87,16 +87,23 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .collect();
             // A stage named for development (`AS dev`) is not a release a build targets.
             let run_targets = df.run_targets();
+            let release =
+                |chain: &[Stage<'_>]| !chain[0].alias().is_some_and(|a| role::is_dev_stage(&a));
+            let run_target = |(stage, chain): &(usize, Vec<Stage<'_>>)| RunTarget {
+                stage: *stage,
+                provides: chain_provides(chain),
+            };
             let targets: Vec<RunTarget> = run_targets
                 .iter()
                 .enumerate()
-                .filter(|(k, (_, chain))| {
-                    *k == 0 || !chain[0].alias().is_some_and(|a| role::is_dev_stage(&a))
-                })
-                .map(|(_, (stage, chain))| RunTarget {
-                    stage: *stage,
-                    provides: chain_provides(chain),
-                })
+                .filter(|(k, (_, chain))| *k == 0 || release(chain))
+                .map(|(_, target)| run_target(target))
+                .collect();
+            let leaf_targets: Vec<RunTarget> = df
+                .named_leaf_targets()
+                .iter()
+                .filter(|(_, chain)| release(chain))
+                .map(run_target)
                 .collect();
             let mut exposes = Vec::new();
             let mut env = Vec::new();
@@ -171,6 +178,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 path: file.path.to_string(),
                 stages,
                 targets,
+                leaf_targets,
                 exposes,
                 env,
                 copies,

@@ -190,6 +190,9 @@ pub struct DockerFacts {
     /// The stages a build may target to run a container: the final stage first, then
     /// each earlier stage with its own `CMD` or `ENTRYPOINT`.
     pub targets: Vec<RunTarget>,
+    /// Earlier named stages without a command of their own that no stage is built
+    /// `FROM`: a build may target one ([`crate::model::project::Project::run_targets`]).
+    pub leaf_targets: Vec<RunTarget>,
     /// `EXPOSE`d ports of the runtime stages.
     pub exposes: Vec<PortDecl>,
     /// `ENV` settings of the runtime stages: (name, value).

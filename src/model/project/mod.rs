@@ -572,6 +572,28 @@ impl Project {
             .collect()
     }
 
+    /// The stages of the Dockerfile `d` a production build runs: its run targets (the
+    /// final stage, earlier stages with a command of their own) and the named stages a
+    /// production compose service builds (`build.target`) or a build pipeline targets
+    /// (`--target worker`).
+    pub fn run_targets<'d>(&'d self, d: &'d DockerFacts) -> Vec<&'d RunTarget> {
+        let mut targets: Vec<&RunTarget> = d.targets.iter().collect();
+        targets.extend(d.leaf_targets.iter().filter(|t| {
+            let Some(alias) = d.stages.get(t.stage).and_then(|s| s.alias.as_deref()) else {
+                return false;
+            };
+            let by_compose = self.containers.iter().any(|c| {
+                c.dockerfile.as_deref() == Some(d.path.as_str())
+                    && c.build_target
+                        .as_deref()
+                        .is_some_and(|t| t.eq_ignore_ascii_case(alias))
+                    && self.is_production(&c.path)
+            });
+            by_compose || self.pipelines().targets_stage(&d.path, alias)
+        }));
+        targets
+    }
+
     /// The production Dockerfiles whose start command runs the script at `path`.
     fn images_starting<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a DockerFacts> {
         self.production_dockerfiles()

@@ -152,7 +152,7 @@ impl Check for UndeclaredSystemTool {
             images.dedup_by(|a, b| a.path == b.path);
             let targets: Vec<(&DockerFacts, &RunTarget)> = images
                 .into_iter()
-                .flat_map(|d| targets_running(d, &names).map(move |t| (d, t)))
+                .flat_map(|d| targets_running(project.run_targets(d), &names).map(move |t| (d, t)))
                 .collect();
             // No production image is known to run this code (a CLI for developers'
             // machines, a library no deployed binary links): nothing to judge it by.
@@ -180,20 +180,21 @@ impl Check for UndeclaredSystemTool {
     }
 }
 
-/// The stages of `d` a build may target that run one of `names` (copy it in or install
-/// it): a multi-target Dockerfile (`--target registry-watcher`) runs each binary in its
-/// own stage. The final stage when none names one.
+/// Of the stages production builds run (`targets`, the final stage first), those that
+/// run one of `names` (copy it in or install it): a multi-target Dockerfile (`--target
+/// registry-watcher`) runs each binary in its own stage. The final stage when none
+/// names one.
 fn targets_running<'d>(
-    d: &'d DockerFacts,
+    targets: Vec<&'d RunTarget>,
     names: &HashSet<String>,
 ) -> impl Iterator<Item = &'d RunTarget> {
-    let running: Vec<&RunTarget> = d
-        .targets
+    let running: Vec<&RunTarget> = targets
         .iter()
+        .copied()
         .filter(|t| t.provides.iter().any(|p| names.contains(p)))
         .collect();
     if running.is_empty() {
-        d.targets.first().into_iter().collect()
+        targets.first().copied().into_iter().collect()
     } else {
         running
     }
