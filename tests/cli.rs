@@ -616,6 +616,15 @@ fn deployments_say_why_each_package_is_deployed() {
         "{part}"
     );
     assert!(!part.contains("core/"), "{part}");
+    // A file made production by a signal says which.
+    let mut corrected = files.to_vec();
+    corrected.push(("tools/deploy.sh", b"#!/bin/sh\nexec ./server\n"));
+    corrected.push(("twelve-lint.toml", b"[roles]\nproduction = [\"tools/\"]\n"));
+    let corrected = repo_with(&corrected);
+    let (code, out, err) = run(twelve_lint(corrected.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\n  tools/deploy.sh  ("), "{out}");
+    assert!(out.contains("\n  server/src/main.rs\n"), "{out}");
     let mut dev = files.to_vec();
     dev.push((
         "docker-compose.yml",

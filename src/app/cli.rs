@@ -513,8 +513,11 @@ fn render_deployments(
                     continue;
                 }
                 s.push_str(&format!("{role} ({} files)\n", of_role.len()));
+                // A production file says why only when a signal made it one (a pipeline
+                // publishes it, the config says so); the others are production by default.
+                let default = model::role::Decision::production();
                 for (path, d) in of_role {
-                    if role == model::role::Role::Production {
+                    if *d == default {
                         s.push_str(&format!("  {path}\n"));
                     } else {
                         s.push_str(&format!("  {path}  ({})\n", d.signal));
