@@ -468,9 +468,15 @@ fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
         .filter(|f| named(&f.path))
         .map(|f| (f.path, f.role))
         .collect();
+    let stages: Vec<&engine::DevelopmentStage> = report
+        .development_stages
+        .iter()
+        .filter(|s| named(&s.path))
+        .collect();
     print(&render_deployments(
         &decisions,
         &report.deployed,
+        &stages,
         args.format,
     ))
 }
@@ -478,6 +484,7 @@ fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
 fn render_deployments(
     decisions: &[(String, model::role::Decision)],
     deployed: &[engine::DeployedPackage],
+    stages: &[&engine::DevelopmentStage],
     format: DeploymentsFormat,
 ) -> String {
     match format {
@@ -490,9 +497,15 @@ fn render_deployments(
                 .iter()
                 .map(|p| serde_json::json!({"name": p.name, "deployed_by": p.by, "reason": p.reason}))
                 .collect();
-            serde_json::to_string_pretty(
-                &serde_json::json!({ "deployed_packages": packages, "files": files }),
-            )
+            let stages: Vec<_> = stages
+                .iter()
+                .map(|s| serde_json::json!({"path": s.path, "stage": s.name, "role": model::role::Role::Development, "signal": s.signal}))
+                .collect();
+            serde_json::to_string_pretty(&serde_json::json!({
+                "deployed_packages": packages,
+                "files": files,
+                "development_stages": stages,
+            }))
             .expect("JSON values serialize")
                 + "\n"
         }
@@ -505,6 +518,15 @@ fn render_deployments(
                         Some(reason) => s.push_str(&format!("  {}  ({reason})\n", p.name)),
                         None => s.push_str(&format!("  {}  (by {})\n", p.name, p.by.join(", "))),
                     }
+                }
+            }
+            if !stages.is_empty() {
+                s.push_str(&format!("development stages ({})\n", stages.len()));
+                for stage in stages {
+                    s.push_str(&format!(
+                        "  {} stage `{}`  ({})\n",
+                        stage.path, stage.name, stage.signal
+                    ));
                 }
             }
             for role in model::role::Role::ALL {

@@ -4,6 +4,7 @@
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -104,8 +105,24 @@ pub struct Report {
     pub baseline: Option<crate::engine::baseline::Applied>,
     /// The packages the deployment model takes as deployed, with the files that deploy them.
     pub deployed: Vec<DeployedPackage>,
+    /// Stages of production Dockerfiles that only development builds: their findings are
+    /// dropped like those of development files.
+    pub development_stages: Vec<DevelopmentStage>,
     /// Active findings past [`MAX_REPORTED`], per severity (see [`Report::limit`]).
     pub not_shown: [usize; 3],
+}
+
+/// A stage of a production Dockerfile that only development builds.
+#[derive(Debug, Clone)]
+pub struct DevelopmentStage {
+    /// The Dockerfile.
+    pub path: String,
+    /// The stage's name.
+    pub name: String,
+    /// Its bytes in the file.
+    pub bytes: Range<usize>,
+    /// Why it is a development stage.
+    pub signal: String,
 }
 
 /// A package the deployment model takes as deployed ([`Project::deployed_roots`] and the
@@ -360,7 +377,13 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             .as_ref()
             .is_none_or(|c| project.holds(c, &d.location.path))
     });
-    drop_outside_scope(&mut diagnostics, &project.files, settings);
+    let development_stages = development_stages(&project);
+    drop_outside_scope(
+        &mut diagnostics,
+        &project.files,
+        &development_stages,
+        settings,
+    );
     let files_linted = project.files.len();
     let diagnostics = finish(diagnostics, suppressions, settings);
     Report {
@@ -370,8 +393,28 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         elapsed: started.elapsed(),
         baseline: None,
         deployed,
+        development_stages,
         not_shown: [0; 3],
     }
+}
+
+/// The stages of production Dockerfiles that only development builds
+/// ([`Project::development_stages`]).
+fn development_stages(project: &Project) -> Vec<DevelopmentStage> {
+    project
+        .production_dockerfiles()
+        .flat_map(|d| {
+            project
+                .development_stages(d)
+                .into_iter()
+                .map(|(stage, signal)| DevelopmentStage {
+                    path: d.path.clone(),
+                    name: stage.alias.clone().unwrap_or_default(),
+                    bytes: stage.bytes.clone(),
+                    signal,
+                })
+        })
+        .collect()
 }
 
 /// The walk of the request's paths: the files of the kinds `walk` needs, to be linted,
@@ -1152,14 +1195,24 @@ fn assign_compose_part_roles(project: &mut Project, settings: &Settings) {
 }
 
 /// Drop findings of production-scoped rules in files the deployment model says are not
-/// production (tests, dev and CI setups, docs, archived, vendored, generated, tooling).
-fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], settings: &Settings) {
+/// production (tests, dev and CI setups, docs, archived, vendored, generated, tooling),
+/// and in the Dockerfile stages only development builds.
+fn drop_outside_scope(
+    diagnostics: &mut Vec<Diagnostic>,
+    files: &[FileEntry],
+    development_stages: &[DevelopmentStage],
+    settings: &Settings,
+) {
     let silenced: HashSet<&str> = files
         .iter()
         .filter(|f| settings.silences(f.role.role))
         .map(|f| f.path.as_str())
         .collect();
-    if silenced.is_empty() {
+    let stages: Vec<&DevelopmentStage> = development_stages
+        .iter()
+        .filter(|_| settings.silences(Role::Development))
+        .collect();
+    if silenced.is_empty() && stages.is_empty() {
         return;
     }
     let production_only: HashSet<&str> = rules::RULES
@@ -1168,8 +1221,14 @@ fn drop_outside_scope(diagnostics: &mut Vec<Diagnostic>, files: &[FileEntry], se
         .filter(|m| m.scope == Scope::Production)
         .map(|m| m.code)
         .collect();
+    let in_development_stage = |d: &Diagnostic| {
+        stages
+            .iter()
+            .any(|s| s.path == d.location.path && s.bytes.contains(&d.location.bytes.start))
+    };
     diagnostics.retain(|d| {
-        !production_only.contains(d.code) || !silenced.contains(d.location.path.as_str())
+        !production_only.contains(d.code)
+            || !(silenced.contains(d.location.path.as_str()) || in_development_stage(d))
     });
 }
 

@@ -395,6 +395,37 @@ impl Dockerfile {
             .collect()
     }
 
+    /// For each stage, whether a later stage uses it: is built `FROM` it, copies from it
+    /// (`COPY --from=build`, by name or index) or mounts it (`RUN --mount=…,from=build`).
+    pub fn used_stages(&self) -> Vec<bool> {
+        let stages = self.stages();
+        let mut used = vec![false; stages.len()];
+        for &b in base_stages(&stages).iter().flatten() {
+            used[b] = true;
+        }
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        for (i, stage) in stages.iter().enumerate() {
+            for inst in stage.body {
+                let mounts = inst
+                    .flags
+                    .iter()
+                    .filter_map(|f| f.value.strip_prefix("--mount="))
+                    .flat_map(|m| m.split(',').filter_map(|p| p.strip_prefix("from=")));
+                for name in inst.copy_source_stage().into_iter().chain(mounts) {
+                    let name = name.to_ascii_lowercase();
+                    let index = by_name.get(&name).copied().or_else(|| name.parse().ok());
+                    if let Some(used) = index.filter(|&u| u < i).and_then(|u| used.get_mut(u)) {
+                        *used = true;
+                    }
+                }
+            }
+            if let Some(alias) = stage.alias() {
+                by_name.insert(alias, i);
+            }
+        }
+        used
+    }
+
     /// Like [`Self::run_targets`], for the earlier named stages without a `CMD` or
     /// `ENTRYPOINT` that no other stage is built `FROM` (`FROM base AS worker`): a build
     /// may still target one (`--target worker`) and run it with a command of its own.
@@ -967,6 +998,17 @@ pub fn expand_args<'i>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stages_later_stages_use() {
+        let src = "FROM rust:1 AS deps\nFROM rust:1 AS build\nRUN --mount=type=cache,from=deps,target=/d true\nFROM debian:12 AS assets\nFROM debian:12 AS dev\nFROM build AS test\nFROM debian:12\nCOPY --from=2 /a /a\nCOPY --from=test /b /b\n";
+        let df = parse(src).unwrap();
+        assert_eq!(
+            df.used_stages(),
+            [true, true, true, false, true, false],
+            "deps mounted, build built FROM, assets copied by index, test copied by name"
+        );
+    }
 
     #[test]
     fn named_leaf_stages_a_build_may_target() {

@@ -67,10 +67,12 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
         }
         FileKind::Dockerfile => {
             let df = file.dockerfile()?;
+            let used = df.used_stages();
             let stages: Vec<StageFacts> = df
                 .stages()
                 .iter()
-                .map(|s| {
+                .enumerate()
+                .map(|(k, s)| {
                     let image = s.image();
                     StageFacts {
                         alias: s.alias(),
@@ -82,6 +84,8 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                             .filter(|i| i.keyword == "RUN")
                             .map(|i| i.args.text.split_whitespace().collect::<Vec<_>>().join(" "))
                             .collect(),
+                        bytes: s.from.span.start..s.body.last().unwrap_or(s.from).span.end,
+                        used: used[k],
                     }
                 })
                 .collect();

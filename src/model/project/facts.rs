@@ -180,6 +180,10 @@ pub struct StageFacts {
     pub location: Location,
     /// `RUN` scripts with whitespace collapsed, for comparing build steps.
     pub steps: Vec<String>,
+    /// Its bytes in the file, from `FROM` to its last instruction.
+    pub bytes: Range<usize>,
+    /// True when a later stage is built `FROM` it, copies from it or mounts it.
+    pub used: bool,
 }
 
 /// A Dockerfile.

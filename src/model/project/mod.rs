@@ -594,6 +594,47 @@ impl Project {
         targets
     }
 
+    /// The stages of the Dockerfile `d` only development builds: not the final stage, no
+    /// later stage uses it, no production compose service or pipeline targets it, and it
+    /// is named for development (`AS dev`) or a development compose service targets it.
+    /// Each with its name and the signal.
+    pub fn development_stages<'d>(&self, d: &'d DockerFacts) -> Vec<(&'d StageFacts, String)> {
+        let last = d.stages.len().saturating_sub(1);
+        d.stages[..last]
+            .iter()
+            .filter(|s| !s.used)
+            .filter_map(|s| {
+                let alias = s.alias.as_deref()?;
+                let builders: Vec<&ContainerFacts> = self
+                    .containers
+                    .iter()
+                    .filter(|c| {
+                        c.dockerfile.as_deref() == Some(d.path.as_str())
+                            && c.build_target
+                                .as_deref()
+                                .is_some_and(|t| t.eq_ignore_ascii_case(alias))
+                    })
+                    .collect();
+                if builders.iter().any(|c| self.is_production(&c.path))
+                    || self.pipelines().targets_stage(&d.path, alias)
+                {
+                    return None;
+                }
+                let signal = match builders.first() {
+                    Some(c) => format!(
+                        "only service `{}` of `{}`, a development setup, builds it",
+                        c.name, c.path
+                    ),
+                    None if role::is_dev_stage(alias) => {
+                        "named for development, and no production build targets it".to_string()
+                    }
+                    None => return None,
+                };
+                Some((s, signal))
+            })
+            .collect()
+    }
+
     /// The production Dockerfiles whose start command runs the script at `path`.
     fn images_starting<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a DockerFacts> {
         self.production_dockerfiles()
