@@ -3,7 +3,8 @@
 //! suppressions → sorted diagnostics.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -133,7 +134,7 @@ pub struct DeployedPackage {
     /// The production files that build or run it; empty for a workspace dependency of a
     /// deployed package, or when no deployment file builds any package.
     pub by: Vec<String>,
-    /// Why it counts as deployed when no file of `by` says so: the packages it is a
+    /// Why it counts as deployed when no file of `by` says so: a deployed package it is a
     /// workspace dependency of, or that no production deployment file builds a package.
     pub reason: Option<String>,
 }
@@ -565,7 +566,9 @@ fn assign_model_roles(
 /// (`build = "build/main.rs"`, `[[test]] path = "api-test/api.rs"`) get the target's role:
 /// the file, and when it is a `main.rs` or `mod.rs`, the directory its modules live in.
 fn assign_target_roles(project: &mut Project, settings: &Settings) {
-    let mut targets: Vec<(String, bool, Decision)> = Vec::new();
+    // Target files, and the directories a `main.rs` or `mod.rs` target owns.
+    let mut files: HashMap<String, Decision> = HashMap::new();
+    let mut dirs: HashMap<String, Decision> = HashMap::new();
     for krate in &project.cargo {
         for (kind, path) in &krate.manifest.non_release_targets {
             let Some(file) = join_inside(&krate.dir, path) else {
@@ -578,29 +581,30 @@ fn assign_target_roles(project: &mut Project, settings: &Settings) {
                 TargetKind::Example => Role::Example,
             };
             let signal = format!("{} of `{}`", kind.describe(), krate.path);
+            let decision = Decision { role, signal };
             // `build/main.rs` owns `build/`; not the package's own directory or `src/`.
             let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
-            let owns_directory = (file.ends_with("/main.rs") || file.ends_with("/mod.rs"))
+            if (file.ends_with("/main.rs") || file.ends_with("/mod.rs"))
                 && dir != krate.dir
-                && dir != join_path(&krate.dir, "src");
-            targets.push((file, owns_directory, Decision { role, signal }));
+                && dir != join_path(&krate.dir, "src")
+            {
+                dirs.insert(dir.to_string(), decision.clone());
+            }
+            files.insert(file, decision);
         }
     }
-    if targets.is_empty() {
+    if files.is_empty() {
         return;
     }
     reassign_roles(project, settings, |_, f| {
         if f.kind != FileKind::Rust || f.role.role != Role::Production {
             return None;
         }
-        let (_, _, decision) = targets.iter().find(|(file, owns_directory, _)| {
-            *file == f.path
-                || (*owns_directory
-                    && file
-                        .rsplit_once('/')
-                        .is_some_and(|(dir, _)| project::is_within(&f.path, dir)))
-        })?;
-        Some(decision.clone())
+        let mut owners = f.path.match_indices('/').map(|(i, _)| &f.path[..i]);
+        files
+            .get(&f.path)
+            .or_else(|| owners.find_map(|dir| dirs.get(dir)))
+            .cloned()
     });
 }
 
@@ -962,23 +966,31 @@ fn deployed_listing(
         let krate = &project.cargo[i];
         krate.manifest.package.as_ref().map(|(n, _)| n.as_str())
     };
+    // For each deployed package, the first root (in order) whose dependencies reach it:
+    // one walk from every root at once, each package entered once.
+    let mut reached_from: HashMap<usize, usize> = HashMap::new();
+    let mut queue: VecDeque<(usize, usize)> = roots.iter().map(|&r| (r, r)).collect();
+    while let Some((i, root)) = queue.pop_front() {
+        if let Entry::Vacant(e) = reached_from.entry(i) {
+            e.insert(root);
+            let deps = project.workspace_dep_indexes(&project.cargo[i]);
+            queue.extend(deps.into_iter().map(|d| (d, root)));
+        }
+    }
     let mut listed: Vec<DeployedPackage> = deployed
         .iter()
         .filter_map(|&i| {
             let krate = &project.cargo[i];
             let name = package_name(i)?.to_string();
             if !roots.contains(&i) {
-                let users: BTreeSet<String> = roots
-                    .iter()
-                    .filter(|&&r| project.with_workspace_deps([r]).contains(&i))
-                    .filter_map(|&r| package_name(r))
-                    .map(|n| format!("`{n}`"))
-                    .collect();
-                let users: Vec<String> = users.into_iter().collect();
+                let user = reached_from.get(&i).and_then(|&r| package_name(r));
                 return Some(DeployedPackage {
                     name,
                     by: Vec::new(),
-                    reason: Some(format!("a workspace dependency of {}", users.join(", "))),
+                    reason: Some(user.map_or_else(
+                        || "a workspace dependency of a deployed package".to_string(),
+                        |u| format!("a workspace dependency of `{u}`"),
+                    )),
                 });
             }
             if !project.deployed_by_files(krate, &production) {

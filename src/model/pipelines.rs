@@ -88,6 +88,9 @@ pub struct Pipelines {
     /// The files whose `image:` lines a pipeline rewrites, as templates
     /// ([`Pipelines::rewrites_images`]); built on first use.
     rewritten: OnceLock<Vec<String>>,
+    /// For each file, the build stages it targets, lower-cased ([`targeted_stages`]);
+    /// built on first use.
+    stages: OnceLock<Vec<Vec<String>>>,
 }
 
 impl Pipelines {
@@ -135,6 +138,7 @@ impl Pipelines {
             tagged: OnceLock::new(),
             rewritten: OnceLock::new(),
             contexts: OnceLock::new(),
+            stages: OnceLock::new(),
         }
     }
 
@@ -215,32 +219,45 @@ impl Pipelines {
     /// [`Pipelines::building`] finds it) targets its stage `stage`: `--target stage`
     /// (`--target=stage`), or a `target: stage` input of a build action or bake file.
     pub fn targets_stage(&self, dockerfile: &str, stage: &str) -> bool {
-        self.files.iter().any(|(_, text)| {
-            names_dockerfile(text, dockerfile, || {
-                IMAGE_BUILDS.iter().any(|w| text.contains(w))
-            }) && names_target(text, stage)
+        let stages = self.stages.get_or_init(|| {
+            self.files
+                .iter()
+                .map(|(_, text)| targeted_stages(text))
+                .collect()
+        });
+        let stage = stage.to_ascii_lowercase();
+        self.files.iter().zip(stages).any(|((_, text), targeted)| {
+            targeted.contains(&stage)
+                && names_dockerfile(text, dockerfile, || {
+                    IMAGE_BUILDS.iter().any(|w| text.contains(w))
+                })
         })
     }
 }
 
-/// True when `text` picks the build stage `stage`: a `--target` flag's value, or a
-/// `target:` (YAML) or `target =` (HCL) setting.
-fn names_target(text: &str, stage: &str) -> bool {
-    let picks = |value: &str| {
-        value
-            .trim_matches(['"', '\'', ','])
-            .eq_ignore_ascii_case(stage)
-    };
-    continued_lines(text).lines().any(|line| {
+/// The build stages `text` picks, lower-cased: `--target` flags' values, and `target:`
+/// (YAML) or `target =` (HCL) settings.
+fn targeted_stages(text: &str) -> Vec<String> {
+    let mut stages: Vec<String> = Vec::new();
+    if !text.contains("target") {
+        return stages;
+    }
+    for line in continued_lines(text).lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
-        flag_values(&words, &["--target"]).any(picks)
-            || line
-                .trim_start()
-                .trim_start_matches("- ")
-                .strip_prefix("target")
-                .and_then(|rest| rest.trim_start().strip_prefix([':', '=']))
-                .is_some_and(|value| picks(value.trim()))
-    })
+        let setting = line
+            .trim_start()
+            .trim_start_matches("- ")
+            .strip_prefix("target")
+            .and_then(|rest| rest.trim_start().strip_prefix([':', '=']))
+            .map(str::trim);
+        for value in flag_values(&words, &["--target"]).chain(setting) {
+            let value = value.trim_matches(['"', '\'', ',']).to_ascii_lowercase();
+            if !value.is_empty() && !stages.contains(&value) {
+                stages.push(value);
+            }
+        }
+    }
+    stages
 }
 
 impl Pipelines {
@@ -707,6 +724,7 @@ mod tests {
             tagged: OnceLock::new(),
             rewritten: OnceLock::new(),
             contexts: OnceLock::new(),
+            stages: OnceLock::new(),
         }
     }
 

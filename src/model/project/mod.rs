@@ -615,11 +615,6 @@ impl Project {
                                 .is_some_and(|t| t.eq_ignore_ascii_case(alias))
                     })
                     .collect();
-                if builders.iter().any(|c| self.is_production(&c.path))
-                    || self.pipelines().targets_stage(&d.path, alias)
-                {
-                    return None;
-                }
                 let signal = match builders.first() {
                     Some(c) => format!(
                         "only service `{}` of `{}`, a development setup, builds it",
@@ -630,7 +625,9 @@ impl Project {
                     }
                     None => return None,
                 };
-                Some((s, signal))
+                let released = builders.iter().any(|c| self.is_production(&c.path))
+                    || self.pipelines().targets_stage(&d.path, alias);
+                (!released).then_some((s, signal))
             })
             .collect()
     }
