@@ -611,12 +611,7 @@ fn assign_target_roles(project: &mut Project, settings: &Settings) {
 /// The Dockerfiles of `project` that build a cross-compilation toolchain, with the
 /// config that names each ([`cross::toolchain_dockerfiles`]).
 fn toolchain_dockerfiles(project: &Project) -> BTreeMap<String, String> {
-    let dirs = project
-        .files
-        .iter()
-        .filter(|f| f.kind == FileKind::Dockerfile)
-        .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d));
-    cross::toolchain_dockerfiles(&project.root, dirs)
+    cross::toolchain_dockerfiles(&project.root, project.dockerfile_dirs())
 }
 
 /// The root and every directory holding a linted file, each once.
@@ -1220,10 +1215,16 @@ fn drop_outside_scope(
         .filter(|f| settings.silences(f.role.role))
         .map(|f| f.path.as_str())
         .collect();
-    let stages: Vec<&DevelopmentStage> = development_stages
-        .iter()
-        .filter(|_| settings.silences(Role::Development))
-        .collect();
+    // Each Dockerfile's development stages, in file order (stages do not overlap).
+    let mut stages: HashMap<&str, Vec<&Range<usize>>> = HashMap::new();
+    if settings.silences(Role::Development) {
+        for s in development_stages {
+            stages.entry(s.path.as_str()).or_default().push(&s.bytes);
+        }
+    }
+    for ranges in stages.values_mut() {
+        ranges.sort_by_key(|r| r.start);
+    }
     if silenced.is_empty() && stages.is_empty() {
         return;
     }
@@ -1234,9 +1235,12 @@ fn drop_outside_scope(
         .map(|m| m.code)
         .collect();
     let in_development_stage = |d: &Diagnostic| {
-        stages
-            .iter()
-            .any(|s| s.path == d.location.path && s.bytes.contains(&d.location.bytes.start))
+        let Some(ranges) = stages.get(d.location.path.as_str()) else {
+            return false;
+        };
+        let at = d.location.bytes.start;
+        let after = ranges.partition_point(|r| r.start <= at);
+        after > 0 && ranges[after - 1].contains(&at)
     };
     diagnostics.retain(|d| {
         !production_only.contains(d.code)

@@ -262,14 +262,16 @@ impl Project {
 
     /// The repository's build pipelines ([`Pipelines`]), read on first use.
     pub fn pipelines(&self) -> &Pipelines {
-        self.pipelines.get_or_init(|| {
-            let dockerfile_dirs = self
-                .files
-                .iter()
-                .filter(|f| f.kind == FileKind::Dockerfile)
-                .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d));
-            Pipelines::read(&self.root, dockerfile_dirs)
-        })
+        self.pipelines
+            .get_or_init(|| Pipelines::read(&self.root, self.dockerfile_dirs()))
+    }
+
+    /// The directory of each Dockerfile (`""` at the root).
+    pub fn dockerfile_dirs(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .filter(|f| f.kind == FileKind::Dockerfile)
+            .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d))
     }
 
     /// True when `condition` holds for the file at `path`.
@@ -578,20 +580,36 @@ impl Project {
     /// (`--target worker`).
     pub fn run_targets<'d>(&'d self, d: &'d DockerFacts) -> Vec<&'d RunTarget> {
         let mut targets: Vec<&RunTarget> = d.targets.iter().collect();
+        if d.leaf_targets.is_empty() {
+            return targets;
+        }
+        let builders_of = self.stage_builders(d);
         targets.extend(d.leaf_targets.iter().filter(|t| {
             let Some(alias) = d.stages.get(t.stage).and_then(|s| s.alias.as_deref()) else {
                 return false;
             };
-            let by_compose = self.containers.iter().any(|c| {
-                c.dockerfile.as_deref() == Some(d.path.as_str())
-                    && c.build_target
-                        .as_deref()
-                        .is_some_and(|t| t.eq_ignore_ascii_case(alias))
-                    && self.is_production(&c.path)
-            });
-            by_compose || self.pipelines().targets_stage(&d.path, alias)
+            let builders = builders_of.get(alias).into_iter().flatten();
+            builders.into_iter().any(|c| self.is_production(&c.path))
+                || self.pipelines().targets_stage(&d.path, alias)
         }));
         targets
+    }
+
+    /// The compose services that build a stage of the Dockerfile `d` (`build.target`), by
+    /// the stage's name, lower-cased.
+    fn stage_builders(&self, d: &DockerFacts) -> HashMap<String, Vec<&ContainerFacts>> {
+        let mut builders: HashMap<String, Vec<&ContainerFacts>> = HashMap::new();
+        for c in &self.containers {
+            if let Some(target) = &c.build_target
+                && c.dockerfile.as_deref() == Some(d.path.as_str())
+            {
+                builders
+                    .entry(target.to_ascii_lowercase())
+                    .or_default()
+                    .push(c);
+            }
+        }
+        builders
     }
 
     /// The stages of the Dockerfile `d` only development builds: not the final stage, no
@@ -599,22 +617,14 @@ impl Project {
     /// is named for development (`AS dev`) or a development compose service targets it.
     /// Each with its name and the signal.
     pub fn development_stages<'d>(&self, d: &'d DockerFacts) -> Vec<(&'d StageFacts, String)> {
+        let builders_of = self.stage_builders(d);
         let last = d.stages.len().saturating_sub(1);
         d.stages[..last]
             .iter()
             .filter(|s| !s.used)
             .filter_map(|s| {
                 let alias = s.alias.as_deref()?;
-                let builders: Vec<&ContainerFacts> = self
-                    .containers
-                    .iter()
-                    .filter(|c| {
-                        c.dockerfile.as_deref() == Some(d.path.as_str())
-                            && c.build_target
-                                .as_deref()
-                                .is_some_and(|t| t.eq_ignore_ascii_case(alias))
-                    })
-                    .collect();
+                let builders = builders_of.get(alias).map_or(&[][..], Vec::as_slice);
                 let signal = match builders.first() {
                     Some(c) => format!(
                         "only service `{}` of `{}`, a development setup, builds it",

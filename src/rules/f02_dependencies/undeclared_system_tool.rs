@@ -1,6 +1,6 @@
 //! TF0207 undeclared-system-tool: `Command::new("ffmpeg")` with no Dockerfile installing it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::project::{CargoFacts, DockerFacts, Project, RunTarget};
 use crate::rules::prelude::*;
@@ -115,6 +115,8 @@ impl Check for UndeclaredSystemTool {
                     .chain(c.manifest.bins.iter().map(String::as_str))
             })
             .collect();
+        // The stages production builds run, per Dockerfile, worked out once.
+        let mut run_targets: HashMap<&str, Vec<&RunTarget>> = HashMap::new();
         for usage in &project.commands {
             let tool = usage
                 .tool
@@ -152,7 +154,12 @@ impl Check for UndeclaredSystemTool {
             images.dedup_by(|a, b| a.path == b.path);
             let targets: Vec<(&DockerFacts, &RunTarget)> = images
                 .into_iter()
-                .flat_map(|d| targets_running(project.run_targets(d), &names).map(move |t| (d, t)))
+                .flat_map(|d| {
+                    let run = run_targets
+                        .entry(d.path.as_str())
+                        .or_insert_with(|| project.run_targets(d));
+                    targets_running(run.clone(), &names).map(move |t| (d, t))
+                })
                 .collect();
             // No production image is known to run this code (a CLI for developers'
             // machines, a library no deployed binary links): nothing to judge it by.
