@@ -444,6 +444,12 @@ fn whole_repository_in_view(req: &mut Request) -> Option<Vec<String>> {
     })
 }
 
+/// True when the root-relative `path` is under one of the `named` paths
+/// ([`whole_repository_in_view`]); every path is when none are named.
+fn is_named(named: Option<&[String]>, path: &str) -> bool {
+    named.is_none_or(|named| named.iter().any(|n| project::is_within(path, n)))
+}
+
 fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
     let mut req = Request::new(&args.paths).map_err(|e| e.to_string())?;
     let describe_only = whole_repository_in_view(&mut req);
@@ -457,11 +463,7 @@ fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
     };
     let settings = config::resolve(&sources, &overrides).map_err(|ConfigError(m)| m)?;
     let report = engine::run(&req, &settings);
-    let named = |path: &str| {
-        describe_only
-            .as_ref()
-            .is_none_or(|named| named.iter().any(|n| project::is_within(path, n)))
-    };
+    let named = |path: &str| is_named(describe_only.as_deref(), path);
     let decisions: Vec<(String, model::role::Decision)> = report
         .files
         .into_iter()
@@ -601,12 +603,10 @@ fn check(args: CheckArgs) -> Result<i32, String> {
             .then(|| Progress::start(req.progress.clone()));
         let mut report = engine::run(&req, &settings);
         drop(progress);
-        if let Some(named) = &report_only {
-            report.diagnostics.retain(|d| {
-                named
-                    .iter()
-                    .any(|n| project::is_within(&d.location.path, n))
-            });
+        if report_only.is_some() {
+            report
+                .diagnostics
+                .retain(|d| is_named(report_only.as_deref(), &d.location.path));
         }
         if let Some(changes) = &changes {
             changes.filter(&mut report.diagnostics);

@@ -166,6 +166,15 @@ fn base_stages(stages: &[Stage<'_>]) -> Vec<Option<usize>> {
     base
 }
 
+/// For each stage, whether a later stage is built `FROM` it (`base` from [`base_stages`]).
+fn built_from(base: &[Option<usize>]) -> Vec<bool> {
+    let mut from = vec![false; base.len()];
+    for &b in base.iter().flatten() {
+        from[b] = true;
+    }
+    from
+}
+
 /// Stage `last` and the earlier stages it is built `FROM`, last first.
 fn chain_to<'d>(stages: &[Stage<'d>], base: &[Option<usize>], last: usize) -> Vec<Stage<'d>> {
     std::iter::successors(Some(last), |&i| base[i])
@@ -399,10 +408,7 @@ impl Dockerfile {
     /// (`COPY --from=build`, by name or index) or mounts it (`RUN --mount=…,from=build`).
     pub fn used_stages(&self) -> Vec<bool> {
         let stages = self.stages();
-        let mut used = vec![false; stages.len()];
-        for &b in base_stages(&stages).iter().flatten() {
-            used[b] = true;
-        }
+        let mut used = built_from(&base_stages(&stages));
         let mut by_name: HashMap<String, usize> = HashMap::new();
         for (i, stage) in stages.iter().enumerate() {
             for inst in stage.body {
@@ -432,13 +438,10 @@ impl Dockerfile {
     pub fn named_leaf_targets(&self) -> Vec<(usize, Vec<Stage<'_>>)> {
         let stages = self.stages();
         let base = base_stages(&stages);
-        let mut built_from = vec![false; stages.len()];
-        for &b in base.iter().flatten() {
-            built_from[b] = true;
-        }
+        let bases = built_from(&base);
         let last = stages.len().saturating_sub(1);
         (0..last)
-            .filter(|&i| !built_from[i] && !sets_command(&stages[i]) && stages[i].alias().is_some())
+            .filter(|&i| !bases[i] && !sets_command(&stages[i]) && stages[i].alias().is_some())
             .take(MAX_LEAF_TARGETS)
             .map(|i| (i, chain_to(&stages, &base, i)))
             .collect()

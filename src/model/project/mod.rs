@@ -588,11 +588,22 @@ impl Project {
             let Some(alias) = d.stages.get(t.stage).and_then(|s| s.alias.as_deref()) else {
                 return false;
             };
-            let builders = builders_of.get(alias).into_iter().flatten();
-            builders.into_iter().any(|c| self.is_production(&c.path))
-                || self.pipelines().targets_stage(&d.path, alias)
+            let builders = builders_of.get(alias).map_or(&[][..], Vec::as_slice);
+            self.production_builds_stage(d, alias, builders)
         }));
         targets
+    }
+
+    /// True when production builds the stage `alias` of the Dockerfile `d`: a production
+    /// compose service of its `builders` does, or a build pipeline targets it.
+    fn production_builds_stage(
+        &self,
+        d: &DockerFacts,
+        alias: &str,
+        builders: &[&ContainerFacts],
+    ) -> bool {
+        builders.iter().any(|c| self.is_production(&c.path))
+            || self.pipelines().targets_stage(&d.path, alias)
     }
 
     /// The compose services that build a stage of the Dockerfile `d` (`build.target`), by
@@ -635,9 +646,7 @@ impl Project {
                     }
                     None => return None,
                 };
-                let released = builders.iter().any(|c| self.is_production(&c.path))
-                    || self.pipelines().targets_stage(&d.path, alias);
-                (!released).then_some((s, signal))
+                (!self.production_builds_stage(d, alias, builders)).then_some((s, signal))
             })
             .collect()
     }
