@@ -1,11 +1,11 @@
 //! TF0604 local-disk-persistence: server code writing data to local paths, Kubernetes
-//! `hostPath` volumes, Dockerfile `VOLUME` for app data.
+//! `hostPath` volumes that app containers write to.
 
 use std::ops::Range;
 
 use syn::visit::Visit;
 
-use crate::parse::image::ImageRef;
+use crate::model::source::YamlDoc;
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::{self, StrLit, literal_str, path_ends_with};
 use crate::parse::yaml::{self, DocKind};
@@ -19,8 +19,8 @@ declare_rule! {
         severity: Warning,
         stability: Preview,
         since: "0.1.0",
-        kinds: [Rust, Cargo, Yaml, Dockerfile],
-        summary: "server code persisting data to local paths, Kubernetes `hostPath` volumes, Dockerfile `VOLUME` for app data",
+        kinds: [Rust, Cargo, Yaml],
+        summary: "server code persisting data to local paths, Kubernetes `hostPath` volumes app containers write to",
         tree: Prefilter::Tokens(
             &["File|fs|sled|DB|Database|Connection|OpenOptions + create|create_new|write|create_dir|create_dir_all|open|open_default"],
             may_write_literal,
@@ -65,11 +65,12 @@ fn may_write_literal(t: &Tokens<'_>, item: Range<usize>) -> bool {
     })
 }
 
-/// Workload kinds whose pods should be disposable.
+/// Workload kinds whose pods should be disposable (not DaemonSets: node agents).
 const WORKLOADS: &[&str] = &[
     "Deployment",
     "StatefulSet",
     "ReplicaSet",
+    "ReplicationController",
     "Job",
     "CronJob",
     "Pod",
@@ -115,11 +116,12 @@ impl Check for LocalDiskPersistence {
                                 .iter()
                                 .all(|m| yaml::scalar_str(m) == Some("ReadOnlyMany"))
                     });
-                if let Some(host_path) = spec
+                if let Some((host_path, path)) = spec
                     .and_then(|s| yaml::get(s, "hostPath"))
                     .filter(|_| !read_only)
+                    .map(|h| (h, yaml::str_at(h, "path").unwrap_or("?")))
+                    .filter(|(_, path)| !is_node_interface(path))
                 {
-                    let path = yaml::str_at(host_path, "path").unwrap_or("?");
                     cx.report(
                         file.loc(file.yaml_span(host_path)),
                         format!("PersistentVolume keeps its data in the node's directory `{path}` (`hostPath`): the data lives on one node, and a pod scheduled elsewhere finds it missing"),
@@ -131,8 +133,7 @@ impl Check for LocalDiskPersistence {
             if !WORKLOADS.contains(&kind.as_str()) {
                 continue;
             }
-            for (_, host_path) in yaml::values_under(&doc.node, &["hostPath"]) {
-                let path = yaml::str_at(host_path, "path").unwrap_or("?");
+            for (host_path, path) in written_host_paths(doc) {
                 cx.report(
                     file.loc(file.yaml_span(host_path)),
                     format!("{kind} mounts the node's directory `{path}` (`hostPath`): data is tied to one node and pods are no longer interchangeable"),
@@ -140,37 +141,58 @@ impl Check for LocalDiskPersistence {
                 );
             }
         }
-        if let Some(df) = file.dockerfile() {
-            let runtime = df.runtime_stages();
-            let datastore = runtime
-                .last()
-                .and_then(|s| s.image())
-                .is_some_and(|w| ImageRef::parse(&w.value).backing_service().is_some());
-            if datastore {
-                return;
-            }
-            for inst in runtime
-                .iter()
-                .flat_map(|s| s.body)
-                .filter(|i| i.keyword == "VOLUME")
-            {
-                let words = match &inst.exec {
-                    Some(words) => words.clone(),
-                    None => inst.args.words(),
-                };
-                for w in words
-                    .into_iter()
-                    .filter(|w| !is_scratch_path(&w.value) && !is_config_dir(&w.value))
-                {
-                    cx.report(
-                        file.loc(w.span),
-                        format!("`VOLUME {}` keeps app data in the container's local storage: the image expects state on the host it runs on", w.value),
-                        HELP,
-                    );
-                }
-            }
-        }
     }
+}
+
+/// The `hostPath` volumes of a workload that an app container mounts writable, with
+/// their node paths. Not a volume only init containers mount (they prepare the pod), one
+/// every app container mounts `readOnly: true` (node files it reads), nor a node
+/// interface ([`is_node_interface`]).
+fn written_host_paths(doc: &YamlDoc) -> Vec<(&yaml::Node<'static>, &str)> {
+    let containers = doc.workload_containers();
+    let writable_mount = |volume: &str| {
+        containers
+            .iter()
+            .filter(|c| c.list != "initContainers")
+            .filter_map(|c| yaml::get(c.node, "volumeMounts").and_then(yaml::sequence))
+            .flatten()
+            .any(|m| {
+                yaml::str_at(m, "name") == Some(volume)
+                    && yaml::get(m, "readOnly")
+                        .is_none_or(|r| yaml::scalar_text(r).as_deref() != Some("true"))
+            })
+    };
+    yaml::values_under(&doc.node, &["volumes"])
+        .into_iter()
+        .filter_map(|(_, list)| yaml::sequence(list))
+        .flatten()
+        .filter_map(|volume| {
+            let host_path = yaml::get(volume, "hostPath")?;
+            let path = yaml::str_at(host_path, "path").unwrap_or("?");
+            let name = yaml::str_at(volume, "name")?;
+            (!is_node_interface(path) && writable_mount(name)).then_some((host_path, path))
+        })
+        .collect()
+}
+
+/// A node path a pod mounts to reach the node itself, not to keep data: devices and
+/// kernel interfaces, runtime sockets (`/var/run/docker.sock`), logs, the node's
+/// configuration and CA bundles (`/etc/ssl/certs`), system directories.
+fn is_node_interface(path: &str) -> bool {
+    let p = path.trim_end_matches('/');
+    p.is_empty()
+        || is_scratch_path(p)
+        || [
+            "/etc",
+            "/usr",
+            "/lib",
+            "/lib64",
+            "/boot",
+            "/var/lib/docker",
+            "/var/lib/kubelet",
+        ]
+        .iter()
+        .any(|d| p == *d || p.starts_with(&format!("{d}/")))
 }
 
 /// Paths meant for scratch data, logs (TF11xx: `/var/log`, a `logs` directory, `*.log`),
@@ -193,19 +215,17 @@ fn is_scratch_path(path: &str) -> bool {
         || p.contains(":memory:")
 }
 
-/// True when a `VOLUME` path is under `/etc`, where configuration lives: a mount point
-/// for the operator's config files (`VOLUME /etc/app`), not state the app writes.
-fn is_config_dir(path: &str) -> bool {
-    path == "/etc" || path.starts_with("/etc/")
-}
-
 /// `sqlite://app.db`, `sqlite:data/app.db`: a database file on local disk.
 fn is_sqlite_file(value: &str) -> bool {
     let Some(rest) = value.strip_prefix("sqlite:") else {
         return false;
     };
     let rest = rest.trim_start_matches('/');
-    !rest.is_empty()
+    // A `format!` template's path is decided by what precedes the first placeholder: a
+    // path that is all placeholder (`sqlite://{}`) comes from config.
+    let fixed = rest.split('{').next().unwrap_or_default();
+    !fixed.is_empty()
+        && !rest.contains("mode=ro")
         && !rest.contains(":memory:")
         && !rest.contains("mode=memory")
         && !is_scratch_path(&format!("/{rest}"))
@@ -287,12 +307,19 @@ mod tests {
         assert!(is_scratch_path("/logs"));
         assert!(is_scratch_path("/app/logs/"));
         assert!(!is_scratch_path("/srv/catalog"));
-        assert!(is_config_dir("/etc/torrust/tracker"));
-        assert!(!is_config_dir("/etcd/data"));
         assert!(is_sqlite_file("sqlite://data/app.db"));
         assert!(is_sqlite_file("sqlite:app.db?mode=rwc"));
         assert!(!is_sqlite_file("sqlite::memory:"));
         assert!(!is_sqlite_file("sqlite://:memory:"));
         assert!(!is_sqlite_file("sqlite:///tmp/test.db"));
+        assert!(!is_sqlite_file("sqlite://{}"));
+        assert!(!is_sqlite_file("sqlite://{file_path}?mode=ro"));
+        assert!(!is_sqlite_file("sqlite://data/app.db?mode=ro"));
+        assert!(is_sqlite_file("sqlite://data/{name}.db"));
+        assert!(is_node_interface("/etc/ssl/certs"));
+        assert!(is_node_interface("/var/run/docker.sock"));
+        assert!(is_node_interface("/dev/log"));
+        assert!(!is_node_interface("/mnt/data"));
+        assert!(!is_node_interface("/srv/media"));
     }
 }
