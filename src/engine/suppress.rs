@@ -30,6 +30,8 @@ pub const HADOLINT_RULES: &[(&str, &str)] = &[
     // Always tag the image version explicitly; do not use `latest`.
     ("DL3006", "TF0201"),
     ("DL3007", "TF0201"),
+    // Use JSON notation for CMD and ENTRYPOINT.
+    ("DL3025", "TF0903"),
 ];
 
 /// What a suppression covers.
