@@ -404,8 +404,8 @@ pub fn is_variable_name(name: &str) -> bool {
         && name.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
-/// Visit every token from `from` to `to` outside attributes and test-only items,
-/// with whether it sits in a fallback: `.unwrap_or(..)` arguments, `impl Default`, the
+/// Visit every token from `from` to `to` outside attributes, test-only items and
+/// sample-config generators ([`names_sample_config`]), with whether it sits in a fallback: `.unwrap_or(..)` arguments, `impl Default`, the
 /// default a variable-reading call is given, and what a function or constant named as a
 /// default holds (`fn default_url`, a serde `default =` function; `const DEFAULT_ADDR`).
 fn walk_code(
@@ -433,6 +433,10 @@ fn walk_code(
         match t.kind(i) {
             Some(Kind::Ident) => match t.text(i) {
                 "impl" => default_body = default_impl_body(t, i, to),
+                "fn" if t.ident(i + 1).is_some_and(names_sample_config) => {
+                    i = t.item_end(i, to);
+                    continue;
+                }
                 "fn" if t.ident(i + 1).is_some_and(names_default) => {
                     default_body = body_open(t, i, to);
                 }
@@ -485,6 +489,23 @@ fn names_default(name: &str) -> bool {
             .iter()
             .any(|d| word.eq_ignore_ascii_case(d))
     })
+}
+
+/// True when a function's name says it writes out a sample configuration for users to
+/// start from (`generate_config`, `example_config`, `sample_settings`): the values in it
+/// are an example's, not the program's. Both words are needed (`sample_rate` is not one).
+fn names_sample_config(name: &str) -> bool {
+    let words: Vec<String> = name.split('_').map(str::to_ascii_lowercase).collect();
+    let has = |set: &[&str]| words.iter().any(|w| set.contains(&w.as_str()));
+    has(&["example", "sample", "generate"])
+        && has(&[
+            "config",
+            "configuration",
+            "conf",
+            "settings",
+            "toml",
+            "yaml",
+        ])
 }
 
 /// The `{` of the body of the item (`fn`, `impl`) whose keyword is at `at`; `None` for a
@@ -727,6 +748,21 @@ mod tests {
         assert_eq!(values, ["one", "two {}"]);
         assert_eq!(&src[lits[0].span.clone()], "\"one\"");
         assert_eq!(&src[lits[1].sub_span(src, 0..3)], "two");
+    }
+
+    #[test]
+    fn sample_config_generators_hold_no_values() {
+        let src = "impl GenerateConfig for Sink {\n    fn generate_config() -> toml::Value {\n        toml::from_str(r#\"servers = \"10.14.22.123:9092\"\"#).unwrap()\n    }\n}\nfn sample_rate() -> &'static str { \"kept\" }\nfn connect() { let _ = \"10.0.0.5\"; }\n";
+        let tokens = crate::parse::lex::lex(src).unwrap();
+        let values: Vec<_> = string_literals(&tokens)
+            .into_iter()
+            .map(|l| l.value)
+            .collect();
+        assert_eq!(values, ["kept", "10.0.0.5"]);
+        assert!(names_sample_config("example_config"));
+        assert!(names_sample_config("generate_config"));
+        assert!(!names_sample_config("generate_token"));
+        assert!(!names_sample_config("sample_rate"));
     }
 
     #[test]
