@@ -575,6 +575,27 @@ fn deployments_marks_packages_no_image_builds() {
     );
 }
 
+/// The whole-program answers do not depend on which rule asks first: a rule that reads a
+/// crate's call graph before the server rules (TF0207, whose commands are judged by the
+/// binaries that reach them) leaves that crate a server for TF0901.
+#[test]
+fn server_rules_see_crates_an_earlier_rule_read() {
+    let main = b"use std::process::Command;\n\nfn render() -> std::io::Result<()> {\n    Command::new(\"dot\").arg(\"-Tsvg\").status()?;\n    Ok(())\n}\n\n#[tokio::main]\nasync fn main() {\n    render().unwrap();\n    let listener = tokio::net::TcpListener::bind(\"0.0.0.0:8080\").await.unwrap();\n    axum::serve(listener, axum::Router::new()).await.unwrap();\n}\n";
+    let files: [(&str, &[u8]); 3] = [
+        ("Cargo.toml", b"[package]\nname = \"site\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\ntokio = \"1\"\n"),
+        ("src/main.rs", main),
+        (
+            "Dockerfile",
+            b"FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --locked\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/site /usr/local/bin/site\nCMD [\"/usr/local/bin/site\"]\n",
+        ),
+    ];
+    let repo = repo_with(&files);
+    let (_, out, err) =
+        run(twelve_lint(repo.path()).args(["--select", "TF0207,TF0901", "--format", "concise"]));
+    assert!(out.contains("src/main.rs:4:18: TF0207"), "{out}{err}");
+    assert!(out.contains("TF0901"), "{out}{err}");
+}
+
 /// `deployments` says why each package counts as deployed: the files that deploy it, the
 /// packages it is a workspace dependency of, or that no production deployment file
 /// builds a package. An image only a dev compose service builds is no such file: the

@@ -106,6 +106,9 @@ pub enum EventKind {
     /// Waits for Ctrl-C and then ends the process at once (`std::process::exit(130)`):
     /// the program terminates immediately by design, as SIGTERM's default action does.
     EndsOnCtrlC,
+    /// Starts a system program (`std::process::Command::new`, tokio's and
+    /// async-process's): where the call graph tells which binaries run it.
+    RunsProgram,
 }
 
 /// How a server starts, weakest evidence first.
@@ -337,6 +340,16 @@ fn passes_function(t: &Tokens<'_>, i: usize, path: &[&str], after: usize) -> boo
             .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_lowercase() || c == '_'))
         && argument_start
         && argument_end
+}
+
+/// True when a resolved path starts a system program: `Command::new` of
+/// `std::process`, `tokio::process` or `async_process` (`smol::process`).
+fn starts_program(api: &[&str]) -> bool {
+    match api {
+        [.., "process", "Command", "new"] => matches!(api[0], "std" | "tokio" | "smol"),
+        ["async_process", "Command", "new"] => true,
+        _ => false,
+    }
 }
 
 /// True when a resolved path builds a schema change with sea-query (`Table::create()`,
@@ -677,6 +690,9 @@ impl<'t, L> Analyzer<'_, 't, L> {
         }
         if tail2 == "SignalKind::terminate" {
             self.facts.sigterm.push((self.locate)(span.clone()));
+        }
+        if starts_program(&api) {
+            self.event(EventKind::RunsProgram, tail2.clone(), span.clone());
         }
         // `Some(..)`, `Ok(..)`, `Point(..)`: constructors, not functions.
         if path.len() > 1 || !name.starts_with(|c: char| c.is_ascii_uppercase()) {

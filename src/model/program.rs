@@ -244,25 +244,30 @@ impl<'p> Programs for Program<'p> {
         let servers = self.servers.get_or_init(|| {
             let project = self.project;
             let candidates: Vec<usize> = (0..project.cargo.len())
-                .filter(|&i| {
-                    self.scopes[i].get().is_none() && may_serve(project, &project.cargo[i])
-                })
+                .filter(|&i| may_serve(project, &project.cargo[i]))
                 .collect();
-            // Each crate's scope and server binaries are its own: they are worked out on
-            // the run's threads, a crate at a time.
-            let built = threads::share_out(&candidates, self.threads, |&i| {
+            // Each crate's scope and server binaries are its own: the scopes no rule has
+            // asked for yet are built on the run's threads, a crate at a time.
+            let (built, unbuilt): (Vec<usize>, Vec<usize>) = candidates
+                .into_iter()
+                .partition(|&i| self.scopes[i].get().is_some());
+            let fresh = threads::share_out(&unbuilt, self.threads, |&i| {
                 let scope = Scope::new(project, &project.cargo[i]);
                 let bins = server_bins(project, i, &scope);
                 Some((i, scope, bins))
             });
             let mut servers = Vec::new();
-            for (i, scope, bins) in built {
-                // Not yet built: `candidates` holds only crates without a scope.
+            for (i, scope, bins) in fresh {
+                // Not yet built: `unbuilt` holds only crates without a scope.
                 let _ = self.scopes[i].set(scope);
-                if !bins.is_empty() {
-                    servers.push((i, bins));
-                }
+                servers.push((i, bins));
             }
+            servers.extend(
+                built
+                    .into_iter()
+                    .map(|i| (i, server_bins(project, i, self.scope_at(i)))),
+            );
+            servers.retain(|(_, bins)| !bins.is_empty());
             servers.sort_by_key(|(i, _)| *i);
             servers
         });
@@ -370,6 +375,9 @@ impl FlowFiles {
 pub struct Binary<'p> {
     /// The file holding `main`.
     pub path: &'p str,
+    /// The binary's name: the package's for `src/main.rs`, the file's or directory's
+    /// under `src/bin/`, a `[[bin]]`'s `name`.
+    pub name: String,
     entry: FnId,
 }
 
@@ -464,35 +472,95 @@ impl<'p> Scope<'p> {
         };
         let main_rs = join("src/main.rs");
         let bin_dir = join("src/bin");
-        let explicit: Vec<String> = self
+        let package = self
+            .krate
+            .manifest
+            .package
+            .as_ref()
+            .map_or("", |p| p.0.as_str());
+        let explicit: Vec<(Option<&str>, String)> = self
             .krate
             .manifest
             .bin_paths
             .iter()
-            .map(|(_, p)| join(p))
+            .map(|(name, p)| (name.as_deref(), join(p)))
             .collect();
         self.own_files()
             .iter()
             .enumerate()
-            .filter(|(_, f)| {
-                let p = f.path.as_str();
-                p == main_rs
-                    || explicit.iter().any(|e| e == p)
-                    || p.strip_prefix(&bin_dir)
-                        .and_then(|r| r.strip_prefix('/'))
-                        .is_some_and(|rest| match rest.split_once('/') {
-                            None => true,
-                            Some((_, tail)) => tail == "main.rs",
-                        })
-            })
             .filter_map(|(fi, f)| {
+                let p = f.path.as_str();
+                let name = if p == main_rs {
+                    package.to_string()
+                } else if let Some((name, _)) = explicit.iter().find(|(_, e)| e == p) {
+                    name.unwrap_or(package).to_string()
+                } else {
+                    let rest = p.strip_prefix(&bin_dir)?.strip_prefix('/')?;
+                    match rest.split_once('/') {
+                        None => rest.strip_suffix(".rs")?.to_string(),
+                        Some((dir, "main.rs")) => dir.to_string(),
+                        Some(_) => return None,
+                    }
+                };
                 let entry = f.facts.fns.iter().position(|f| f.is_entry)?;
                 Some(Binary {
                     path: f.path.as_str(),
+                    name,
                     entry: (fi, entry),
                 })
             })
             .collect()
+    }
+
+    /// The events running the binaries `bins` may reach: those in their entry
+    /// functions, in the HTTP handlers the scope's routes name (a server calls them),
+    /// and in every function those call, through calls that resolve
+    /// ([`Names::callees`]).
+    pub fn reached_events(&self, bins: &[&Binary<'_>]) -> HashSet<EventRef> {
+        let handlers = self.files().iter().flat_map(|f| {
+            let attributed = f.facts.fns.iter().filter_map(|f| f.route.as_deref());
+            f.facts.routes.iter().chain(attributed)
+        });
+        let handler_fns = handlers
+            .flat_map(|r| r.handlers.iter())
+            .filter_map(|&(_, name)| self.by_name.get(&name))
+            .flatten();
+        let mut seen: HashSet<FnId> = bins
+            .iter()
+            .map(|b| b.entry)
+            .chain(handler_fns.copied())
+            .collect();
+        let mut todo: Vec<FnId> = seen.iter().copied().collect();
+        let mut events = HashSet::new();
+        while let Some(f) = todo.pop() {
+            for step in leaves(&self.names.function(f).body) {
+                match step {
+                    Step::Event(ei) => {
+                        events.insert((f.0, *ei));
+                    }
+                    Step::Call(ci) => todo.extend(
+                        self.names
+                            .callees(f, *ci)
+                            .into_iter()
+                            .filter(|&callee| seen.insert(callee)),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        events
+    }
+
+    /// Every event of `kind` in the scope's files.
+    pub fn events_of(&self, kind: EventKind) -> impl Iterator<Item = EventRef> + '_ {
+        self.files().iter().enumerate().flat_map(move |(fi, f)| {
+            f.facts
+                .events
+                .iter()
+                .enumerate()
+                .filter(move |(_, e)| e.kind == kind)
+                .map(move |(ei, _)| (fi, ei))
+        })
     }
 
     /// What running the function named `name` may do (every function of that name).
@@ -732,6 +800,7 @@ impl<'p> Scope<'p> {
                         ends_on_ctrl_c: true,
                         ..Summary::default()
                     },
+                    EventKind::RunsProgram => Summary::default(),
                 }
             }
             Step::Exit => Summary {

@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::model::flow::EventKind;
+use crate::model::program::{EventRef, Programs};
 use crate::model::project::{CargoFacts, DockerFacts, Project, RunTarget};
 use crate::rules::prelude::*;
 
@@ -15,7 +17,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Dockerfile, Cargo],
         summary: "Rust runs a system tool that no Dockerfile of the app installs",
-        facts: [Commands],
+        facts: [Commands, Flow],
     }
 }
 
@@ -117,6 +119,7 @@ impl Check for UndeclaredSystemTool {
             .collect();
         // The stages production builds run, per Dockerfile, worked out once.
         let mut run_targets: HashMap<&str, Vec<&RunTarget>> = HashMap::new();
+        let mut reach = Reached::default();
         for usage in &project.commands {
             let tool = usage
                 .tool
@@ -166,6 +169,15 @@ impl Check for UndeclaredSystemTool {
             if targets.is_empty() || targets.iter().any(|(_, t)| provides(t, &tool)) {
                 continue;
             }
+            let run: HashSet<&str> = targets
+                .iter()
+                .flat_map(|(_, t)| t.provides.iter().map(String::as_str))
+                .collect();
+            if let Some(program) = cx.program()
+                && !reached(program, &runners, &usage.location, &run, &mut reach)
+            {
+                continue;
+            }
             let d = cx.report(
                 usage.location.clone(),
                 format!("runs `{tool}`, which no Dockerfile of this app installs in its runtime stage"),
@@ -185,6 +197,57 @@ impl Check for UndeclaredSystemTool {
             }
         }
     }
+}
+
+/// The events the image's binaries of each crate reach, by (crate path, binary names).
+type Reached = HashMap<(String, Vec<String>), HashSet<EventRef>>;
+
+/// Whether a binary the image runs may start the program at `at`. The call graph
+/// decides when the crates `runners` (the usage's crate and its dependents) hold a
+/// `Command::new` on that line: it runs when a binary of theirs that the image runs
+/// (those `run` names; all of them when it names none) reaches it through calls
+/// that resolve. Otherwise (a macro such as `cmd!`, a call the flow facts do not
+/// hold) it is taken to run.
+fn reached(
+    program: &dyn Programs,
+    runners: &[&CargoFacts],
+    at: &Location,
+    run: &HashSet<&str>,
+    memo: &mut Reached,
+) -> bool {
+    let scopes: Vec<_> = runners.iter().map(|&r| program.scope(r)).collect();
+    let named = scopes
+        .iter()
+        .flat_map(|s| s.binaries())
+        .any(|b| run.contains(b.name.as_str()));
+    let mut known = false;
+    for scope in scopes {
+        let sites: Vec<EventRef> = scope
+            .events_of(EventKind::RunsProgram)
+            .filter(|&(fi, _)| scope.files()[fi].path == at.path)
+            .filter(|&e| scope.event_at(e).start.line == at.start.line)
+            .collect();
+        if sites.is_empty() {
+            continue;
+        }
+        known = true;
+        let bins: Vec<_> = scope.binaries();
+        let chosen: Vec<_> = bins
+            .iter()
+            .filter(|b| !named || run.contains(b.name.as_str()))
+            .collect();
+        let key = (
+            scope.krate.path.clone(),
+            chosen.iter().map(|b| b.name.clone()).collect(),
+        );
+        let events = memo
+            .entry(key)
+            .or_insert_with(|| scope.reached_events(&chosen));
+        if sites.iter().any(|e| events.contains(e)) {
+            return true;
+        }
+    }
+    !known
 }
 
 /// Of the stages production builds run (`targets`, the final stage first), those that
