@@ -179,12 +179,22 @@ const DATASTORES: &[&str] = &[
     "influxdb",
     "couchdb",
     "minio",
+    "seaweedfs",
+    "pulsar",
+    "mssql",
 ];
 
 /// Images of backing services (datastores, brokers, caches, mail catchers, local
 /// cloud emulators, observability backends), by base name, with the service.
 const BACKING_IMAGES: &[(&str, &str)] = &[
+    // Admin UIs named after the datastore they browse come before it: they keep no data.
+    ("mongo-express", "db-admin"),
+    ("kafka-ui", "db-admin"),
+    ("redis-commander", "db-admin"),
     ("postgres", "postgres"),
+    ("postgresql", "postgres"),
+    ("pgvector", "postgres"),
+    ("pgautoupgrade", "postgres"),
     ("postgis", "postgres"),
     ("timescaledb", "postgres"),
     ("mysql", "mysql"),
@@ -196,6 +206,8 @@ const BACKING_IMAGES: &[(&str, &str)] = &[
     ("valkey", "redis"),
     ("keydb", "redis"),
     ("dragonfly", "redis"),
+    ("redisearch", "redis"),
+    ("rejson", "redis"),
     ("memcached", "memcached"),
     ("rabbitmq", "rabbitmq"),
     ("kafka", "kafka"),
@@ -220,6 +232,9 @@ const BACKING_IMAGES: &[(&str, &str)] = &[
     ("minio", "minio"),
     ("mc", "minio"),
     ("minio-client", "minio"),
+    ("seaweedfs", "seaweedfs"),
+    ("pulsar", "pulsar"),
+    ("azure-sql-edge", "mssql"),
     ("localstack", "localstack"),
     ("azurite", "azurite"),
     ("dynamodb-local", "dynamodb"),
@@ -231,6 +246,7 @@ const BACKING_IMAGES: &[(&str, &str)] = &[
     ("all-in-one", "jaeger"),
     ("zipkin", "zipkin"),
     ("prometheus", "prometheus"),
+    ("pushgateway", "prometheus"),
     ("grafana", "grafana"),
     ("loki", "loki"),
     ("tempo", "tempo"),
@@ -273,6 +289,10 @@ impl ImageRef<'_> {
         let base = self.base_name();
         if base.contains("emulator") || self.tag.is_some_and(|t| t.contains("emulator")) {
             return Some("emulator");
+        }
+        // SQL Server's image is named by its path (`mcr.microsoft.com/mssql/server`).
+        if self.name.to_ascii_lowercase().ends_with("mssql/server") {
+            return Some("mssql");
         }
         BACKING_IMAGES
             .iter()
@@ -317,6 +337,16 @@ mod tests {
         assert_eq!(store("redis:7.2"), None);
         assert_eq!(store("otel/opentelemetry-collector:0.98.0"), None);
         assert_eq!(svc("redisinsight:2"), None);
+        assert_eq!(store("bitnami/postgresql:16"), Some("postgres"));
+        assert_eq!(store("pgvector/pgvector:pg16"), Some("postgres"));
+        assert_eq!(
+            store("mcr.microsoft.com/mssql/server:2022-latest"),
+            Some("mssql")
+        );
+        assert_eq!(svc("redislabs/redisearch:2.8"), Some("redis"));
+        assert_eq!(svc("mongo-express:1.0"), Some("db-admin"));
+        assert_eq!(store("mongo-express:1.0"), None);
+        assert_eq!(store("provectuslabs/kafka-ui:v0.7.2"), None);
         assert_eq!(svc("softwaremill/elasticmq-native:1.5.7"), Some("sqs"));
         assert_eq!(
             svc("gcr.io/google.com/cloudsdktool/google-cloud-cli:emulators"),
