@@ -1489,7 +1489,9 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
     let mut excluded_modules = Vec::new();
     match parsed {
         Some(Ok(parsed)) => {
-            if let Parsed::Yaml(_, Some(repeated)) = &parsed {
+            if let Parsed::Yaml(docs, Some(repeated)) = &parsed
+                && (is_manifest(rel, text) || docs.iter().any(|d| d.kind != yaml::DocKind::Other))
+            {
                 duplicate_key(&mut diagnostics, rel, text, &lines, repeated);
             }
             let file = SourceFile::new(rel, kind, text, &lines, &parsed);
@@ -1651,8 +1653,10 @@ fn parse_error(
     }
 }
 
-/// Report that a mapping of the YAML file `rel` repeats a key: the file was linted with
-/// the later value, but strict readers (compose, `kubectl`) refuse it.
+/// Report that a mapping of the YAML file `rel`, a compose file or Kubernetes manifest,
+/// repeats a key: the file was linted with the later value, but strict readers (compose,
+/// `kubectl`) refuse it. Other YAML (an OpenAPI fragment, an editor's syntax
+/// definition) is read by tools with their own rules, and is not judged.
 fn duplicate_key(
     diagnostics: &mut Vec<Diagnostic>,
     rel: &str,
