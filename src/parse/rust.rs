@@ -405,9 +405,10 @@ pub fn is_variable_name(name: &str) -> bool {
 }
 
 /// Visit every token from `from` to `to` outside attributes, test-only items and
-/// sample-config generators ([`names_sample_config`]), with whether it sits in a fallback: `.unwrap_or(..)` arguments, `impl Default`, the
-/// default a variable-reading call is given, and what a function or constant named as a
-/// default holds (`fn default_url`, a serde `default =` function; `const DEFAULT_ADDR`).
+/// sample-config generators ([`names_sample_config`]), with whether it sits in a
+/// fallback: `.unwrap_or(..)` arguments, `impl Default`, the default a variable-reading
+/// call is given, and what a function or constant named as a default holds (`fn
+/// default_url`, a serde `default =` function; `const DEFAULT_ADDR`).
 fn walk_code(
     t: &Tokens<'_>,
     from: usize,
@@ -495,8 +496,10 @@ fn names_default(name: &str) -> bool {
 /// start from (`generate_config`, `example_config`, `sample_settings`): the values in it
 /// are an example's, not the program's. Both words are needed (`sample_rate` is not one).
 fn names_sample_config(name: &str) -> bool {
-    let words: Vec<String> = name.split('_').map(str::to_ascii_lowercase).collect();
-    let has = |set: &[&str]| words.iter().any(|w| set.contains(&w.as_str()));
+    let has = |set: &[&str]| {
+        name.split('_')
+            .any(|word| set.iter().any(|w| word.eq_ignore_ascii_case(w)))
+    };
     has(&["example", "sample", "generate"])
         && has(&[
             "config",

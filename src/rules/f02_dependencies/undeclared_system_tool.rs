@@ -215,13 +215,19 @@ fn reached(
     run: &HashSet<&str>,
     memo: &mut Reached,
 ) -> bool {
-    let scopes: Vec<_> = runners.iter().map(|&r| program.scope(r)).collect();
+    let scopes: Vec<_> = runners
+        .iter()
+        .map(|&r| {
+            let scope = program.scope(r);
+            (scope, scope.binaries())
+        })
+        .collect();
     let named = scopes
         .iter()
-        .flat_map(|s| s.binaries())
+        .flat_map(|(_, bins)| bins)
         .any(|b| run.contains(b.name.as_str()));
     let mut known = false;
-    for scope in scopes {
+    for (scope, bins) in &scopes {
         let sites: Vec<EventRef> = scope
             .events_of(EventKind::RunsProgram)
             .filter(|&(fi, _)| scope.files()[fi].path == at.path)
@@ -231,7 +237,6 @@ fn reached(
             continue;
         }
         known = true;
-        let bins: Vec<_> = scope.binaries();
         let chosen: Vec<_> = bins
             .iter()
             .filter(|b| !named || run.contains(b.name.as_str()))
