@@ -188,6 +188,9 @@ struct Sinks {
     /// How many `if let Some(..) = setting` branches enclose the code being read: a sink
     /// there is opt-in, off unless the setting is given.
     opt_in: usize,
+    /// The function being read also sends the logs to the output stream
+    /// ([`writes_to_output`]): a file sink beside it is an extra copy.
+    to_output: bool,
 }
 
 impl Sinks {
@@ -225,11 +228,29 @@ impl Sinks {
     }
 }
 
+impl Sinks {
+    /// Read one function's body with its own file variables; the file sinks it adds are
+    /// dropped when it also writes the logs to the output stream.
+    fn in_function(&mut self, visit: impl FnOnce(&mut Self)) {
+        let outer = std::mem::take(&mut self.file_vars);
+        let outer_output = std::mem::replace(&mut self.to_output, false);
+        let start = self.found.len();
+        visit(self);
+        if self.to_output {
+            self.found.truncate(start);
+        }
+        self.file_vars = outer;
+        self.to_output = outer_output;
+    }
+}
+
 impl<'ast> Visit<'ast> for Sinks {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        let outer = std::mem::take(&mut self.file_vars);
-        syn::visit::visit_item_fn(self, f);
-        self.file_vars = outer;
+        self.in_function(|s| syn::visit::visit_item_fn(s, f));
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.in_function(|s| syn::visit::visit_impl_item_fn(s, f));
     }
 
     fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
@@ -296,6 +317,7 @@ impl<'ast> Visit<'ast> for Sinks {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         syn::visit::visit_expr_method_call(self, m);
+        self.to_output |= writes_to_output(m);
         let method = m.method.to_string();
         let what = match method.as_str() {
             "log_to_file" | "log_to_file_and_writer" => Some(format!("flexi_logger `.{method}()`")),
@@ -307,6 +329,53 @@ impl<'ast> Visit<'ast> for Sinks {
         };
         if let Some(what) = what.filter(|_| self.opt_in == 0) {
             self.found.push((what, span_range(m.method.span())));
+        }
+    }
+}
+
+/// True when a method call sends logs to the output stream: `.with_writer(std::io::stdout)`
+/// (or `stderr`), a fern dispatch's `.chain(std::io::stdout())`, a `tracing_subscriber` subscriber finished or installed (`.finish()`,
+/// `.init()`) without a writer of its own (`fmt::Subscriber::builder()…`,
+/// `tracing_subscriber::fmt()…`), or a `fmt` layer added without one
+/// (`.with(fmt::layer())`): both write to stdout.
+fn writes_to_output(m: &syn::ExprMethodCall) -> bool {
+    let names_stream = |e: &syn::Expr| {
+        rust::expr_words(e)
+            .iter()
+            .any(|w| w == "stdout" || w == "stderr")
+    };
+    match m.method.to_string().as_str() {
+        "with_writer" => m.args.iter().any(names_stream),
+        "chain" => chains_a_fern_dispatch(&m.receiver) && m.args.iter().any(names_stream),
+        "finish" | "init" | "try_init" => stdout_by_default(&m.receiver),
+        "with" => m.args.iter().any(stdout_by_default),
+        _ => false,
+    }
+}
+
+/// True for a method chain built on a `tracing_subscriber` formatter (`fmt()`,
+/// `fmt::Subscriber::builder()`, `fmt::layer()`, `fmt::Layer::default()`) that never
+/// sets a writer: it writes to stdout.
+fn stdout_by_default(mut expr: &syn::Expr) -> bool {
+    loop {
+        match expr {
+            syn::Expr::MethodCall(m) if m.method == "with_writer" => return false,
+            syn::Expr::MethodCall(m) => expr = &m.receiver,
+            syn::Expr::Paren(p) => expr = &p.expr,
+            syn::Expr::Call(c) => {
+                let Some(path) = call_path(c) else {
+                    return false;
+                };
+                let tail: Vec<&str> = path.iter().rev().take(2).map(String::as_str).collect();
+                return matches!(
+                    tail[..],
+                    ["fmt", "tracing_subscriber"]
+                        | ["layer", "fmt"]
+                        | ["builder", "Subscriber"]
+                        | ["default" | "new", "Layer"]
+                );
+            }
+            _ => return false,
         }
     }
 }
