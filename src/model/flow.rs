@@ -219,6 +219,13 @@ pub struct CodeFacts<L> {
 }
 
 impl<L> CodeFacts<L> {
+    /// Every HTTP route the file registers: by a router call (`.route("/x", post(h))`)
+    /// and by a handler's attribute (`#[get("/x")]`).
+    pub fn all_routes(&self) -> impl Iterator<Item = &Route<L>> {
+        let attributed = self.fns.iter().filter_map(|f| f.route.as_deref());
+        self.routes.iter().chain(attributed)
+    }
+
     /// Give back the spare capacity of the lists: the facts of every flow file are kept
     /// until the project rules have run.
     fn shrink_to_fit(&mut self) {

@@ -517,11 +517,10 @@ impl<'p> Scope<'p> {
     /// and in every function those call, through calls that resolve
     /// ([`Names::callees`]).
     pub fn reached_events(&self, bins: &[&Binary<'_>]) -> HashSet<EventRef> {
-        let handlers = self.files().iter().flat_map(|f| {
-            let attributed = f.facts.fns.iter().filter_map(|f| f.route.as_deref());
-            f.facts.routes.iter().chain(attributed)
-        });
-        let handler_fns = handlers
+        let handler_fns = self
+            .files()
+            .iter()
+            .flat_map(|f| f.facts.all_routes())
             .flat_map(|r| r.handlers.iter())
             .filter_map(|&(_, name)| self.by_name.get(&name))
             .flatten();
@@ -551,10 +550,12 @@ impl<'p> Scope<'p> {
         events
     }
 
-    /// Every event of `kind` in the scope's files.
-    pub fn events_of(&self, kind: EventKind) -> impl Iterator<Item = EventRef> + '_ {
-        self.files().iter().enumerate().flat_map(move |(fi, f)| {
-            f.facts
+    /// The events of `kind` in the scope's file at `path`.
+    pub fn events_in(&self, path: &str, kind: EventKind) -> impl Iterator<Item = EventRef> + '_ {
+        let file = self.files().iter().position(|f| f.path == path);
+        file.into_iter().flat_map(move |fi| {
+            self.files()[fi]
+                .facts
                 .events
                 .iter()
                 .enumerate()

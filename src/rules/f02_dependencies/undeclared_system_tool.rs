@@ -229,8 +229,7 @@ fn reached(
     let mut known = false;
     for (scope, bins) in &scopes {
         let sites: Vec<EventRef> = scope
-            .events_of(EventKind::RunsProgram)
-            .filter(|&(fi, _)| scope.files()[fi].path == at.path)
+            .events_in(&at.path, EventKind::RunsProgram)
             .filter(|&e| scope.event_at(e).start.line == at.start.line)
             .collect();
         if sites.is_empty() {

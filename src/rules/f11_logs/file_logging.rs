@@ -353,6 +353,15 @@ fn writes_to_output(m: &syn::ExprMethodCall) -> bool {
     }
 }
 
+/// The calls that start a `tracing_subscriber` formatter, by the end of their path.
+const FORMATTERS: &[&[&str]] = &[
+    &["tracing_subscriber", "fmt"],
+    &["fmt", "layer"],
+    &["Subscriber", "builder"],
+    &["Layer", "default"],
+    &["Layer", "new"],
+];
+
 /// True for a method chain built on a `tracing_subscriber` formatter (`fmt()`,
 /// `fmt::Subscriber::builder()`, `fmt::layer()`, `fmt::Layer::default()`) that never
 /// sets a writer: it writes to stdout.
@@ -366,14 +375,9 @@ fn stdout_by_default(mut expr: &syn::Expr) -> bool {
                 let Some(path) = call_path(c) else {
                     return false;
                 };
-                let tail: Vec<&str> = path.iter().rev().take(2).map(String::as_str).collect();
-                return matches!(
-                    tail[..],
-                    ["fmt", "tracing_subscriber"]
-                        | ["layer", "fmt"]
-                        | ["builder", "Subscriber"]
-                        | ["default" | "new", "Layer"]
-                );
+                return FORMATTERS
+                    .iter()
+                    .any(|suffix| rust::path_ends_with(&path, suffix));
             }
             _ => return false,
         }

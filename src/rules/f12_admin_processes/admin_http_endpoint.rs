@@ -85,14 +85,7 @@ impl Check for AdminHttpEndpoint {
         for krate in project.cargo.iter().filter(|c| c.is_service()) {
             let routes: Vec<(&str, &Route<Range<usize>>)> = project
                 .code_of(krate)
-                .flat_map(|file| {
-                    let attr_routes = file.facts.fns.iter().filter_map(|f| f.route.as_deref());
-                    file.facts
-                        .routes
-                        .iter()
-                        .chain(attr_routes)
-                        .map(|r| (file.path.as_str(), r))
-                })
+                .flat_map(|file| file.facts.all_routes().map(|r| (file.path.as_str(), r)))
                 .collect();
             // The crate's call graph is built only for a crate that declares routes.
             if routes.is_empty() {
