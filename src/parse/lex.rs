@@ -201,8 +201,7 @@ impl<'a> Tokens<'a> {
         (path == ["cfg"] && self.is_open(after, '(')).then(|| Some((after + 1, self.pair(after))))
     }
 
-    /// True when the attribute whose `[` is at `open` marks test code the way the syntax
-    /// tree's test stripping reads it (`crate::parse::rust::is_test_code`): a path ending
+    /// True when the attribute whose `[` is at `open` marks test code: a path ending
     /// in `test` (`#[test]`, `#[tokio::test]`), or a `cfg` naming `test` or a test-support
     /// feature ([`is_test_feature`]) and no `not`.
     pub fn marks_test_code(&self, open: usize) -> bool {
@@ -284,8 +283,10 @@ impl<'a> Tokens<'a> {
             });
         }
         FeatureCfg::Other(match name {
-            // Set only by test tools: cargo-fuzz (`fuzzing`), loom and kani runs.
-            "test" | "windows" | "doctest" | "miri" | "fuzzing" | "loom" | "kani" => Some(false),
+            // Set only by test tools: cargo-fuzz (`fuzzing`), loom and kani runs; and by
+            // debug builds (`debug_assertions`), while servers ship `--release` builds.
+            "test" | "windows" | "doctest" | "miri" | "fuzzing" | "loom" | "kani"
+            | "debug_assertions" => Some(false),
             "unix" => Some(true),
             _ => None,
         })
@@ -1006,6 +1007,7 @@ mod tests {
             "#[cfg(target_os = \"macos\")]",
             "#[cfg(not(unix))]",
             "#[cfg(all(unix, test))]",
+            "#[cfg(debug_assertions)]",
             "#[cfg(any(windows, target_os = \"ios\"))]",
             "#[cfg(target_arch = \"wasm32\")]",
             "#[cfg(any(test, feature = \"testsuite\"))]",
@@ -1024,7 +1026,7 @@ mod tests {
             "#[cfg(feature = \"attestation\")]",
             "#[cfg(feature = \"benchmarking_ui\")]",
             "#[cfg(not(feature = \"test_mode\"))]",
-            "#[cfg(debug_assertions)]",
+            "#[cfg(not(debug_assertions))]",
             "#[derive(Debug)]",
         ] {
             assert!(!excluded(attr), "{attr}");

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenTree};
 
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::uses::Use;
@@ -71,70 +71,49 @@ pub fn span_range(span: Span) -> Range<usize> {
     span.byte_range()
 }
 
-/// True for attributes that mark test-only code: `#[test]`, `#[tokio::test]`,
-/// `#[cfg(test)]`, `#[cfg(feature = "test_mode")]` (see
-/// [`crate::parse::lex::Tokens::marks_test_code`], which reads tokens the same way).
-pub fn is_test_code(attrs: &[syn::Attribute]) -> bool {
+/// True for attributes that keep their item out of a production build for a Linux
+/// server: test attributes (`#[test]`, `#[tokio::test]`) and a `cfg` whose predicate is
+/// false there (`#[cfg(test)]`, `#[cfg(windows)]`, `#[cfg(debug_assertions)]`), read by
+/// [`crate::parse::lex::Tokens::excludes_from_production`], as the token readers do.
+pub fn is_left_out_of_production(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
         let path = attr.path();
         if path.segments.last().is_some_and(|s| s.ident == "test") {
             return true;
         }
-        if !path.is_ident("cfg") {
-            return false;
-        }
         let syn::Meta::List(list) = &attr.meta else {
             return false;
         };
-        let mut words = Vec::new();
-        cfg_words(list.tokens.clone(), &mut words);
-        let test_feature = words.windows(2).any(|pair| {
-            pair[0] == "feature"
-                && pair[1]
-                    .strip_prefix('"')
-                    .is_some_and(is_test_feature_literal)
-        });
-        (test_feature || words.iter().any(|w| w == "test")) && !words.iter().any(|w| w == "not")
-    })
-}
-
-/// A string literal token (`"test_mode"`) naming a test-support feature.
-fn is_test_feature_literal(quoted: &str) -> bool {
-    quoted
-        .strip_suffix('"')
-        .is_some_and(crate::parse::lex::is_test_feature)
-}
-
-/// The identifiers and literals of a cfg predicate, in order (`=` left out).
-fn cfg_words(tokens: TokenStream, out: &mut Vec<String>) {
-    for tt in tokens {
-        match tt {
-            TokenTree::Ident(i) => out.push(i.to_string()),
-            TokenTree::Literal(l) => out.push(l.to_string()),
-            TokenTree::Group(g) => cfg_words(g.stream(), out),
-            TokenTree::Punct(_) => {}
+        if !path.is_ident("cfg") {
+            return false;
         }
-    }
+        let source = format!("#[cfg({})]", list.tokens);
+        crate::parse::lex::lex(&source).is_ok_and(|t| {
+            t.attribute(0)
+                .is_some_and(|open| t.excludes_from_production(open))
+        })
+    })
 }
 
 struct StripTests;
 
 impl VisitMut for StripTests {
     fn visit_file_mut(&mut self, file: &mut syn::File) {
-        file.items.retain(|item| !is_test_code(item_attrs(item)));
+        file.items
+            .retain(|item| !is_left_out_of_production(item_attrs(item)));
         syn::visit_mut::visit_file_mut(self, file);
     }
 
     fn visit_item_mod_mut(&mut self, m: &mut syn::ItemMod) {
         if let Some((_, items)) = &mut m.content {
-            items.retain(|item| !is_test_code(item_attrs(item)));
+            items.retain(|item| !is_left_out_of_production(item_attrs(item)));
         }
         syn::visit_mut::visit_item_mod_mut(self, m);
     }
 
     fn visit_item_impl_mut(&mut self, i: &mut syn::ItemImpl) {
         i.items.retain(|item| match item {
-            syn::ImplItem::Fn(f) => !is_test_code(&f.attrs),
+            syn::ImplItem::Fn(f) => !is_left_out_of_production(&f.attrs),
             _ => true,
         });
         syn::visit_mut::visit_item_impl_mut(self, i);
@@ -142,7 +121,7 @@ impl VisitMut for StripTests {
 
     fn visit_block_mut(&mut self, b: &mut syn::Block) {
         b.stmts.retain(|s| match s {
-            syn::Stmt::Item(item) => !is_test_code(item_attrs(item)),
+            syn::Stmt::Item(item) => !is_left_out_of_production(item_attrs(item)),
             _ => true,
         });
         syn::visit_mut::visit_block_mut(self, b);
