@@ -575,6 +575,60 @@ fn deployments_marks_packages_no_image_builds() {
     );
 }
 
+/// `deployments` lists each production artifact with the binaries it runs and the
+/// packages it deploys: the stage of a multi-target Dockerfile that copies a binary in,
+/// a compose service that builds the image, a Kubernetes container of a published image
+/// named after a package, and a Procfile process. A development compose file deploys
+/// nothing, and a backing service deploys no package of the repository.
+#[test]
+fn deployments_list_the_artifacts_and_the_binaries_they_run() {
+    let api = b"[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n\n[[bin]]\nname = \"api-server\"\npath = \"src/main.rs\"\n";
+    let worker = b"[package]\nname = \"worker\"\nversion = \"0.1.0\"\n";
+    let files: [(&str, &[u8]); 10] = [
+        ("Cargo.toml", b"[workspace]\nmembers = [\"api\", \"worker\"]\n"),
+        ("api/Cargo.toml", api),
+        ("api/src/main.rs", b"fn main() {}\n"),
+        ("worker/Cargo.toml", worker),
+        ("worker/src/main.rs", b"fn main() {}\n"),
+        (
+            "Dockerfile",
+            b"FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --locked\n\nFROM debian:bookworm-slim AS api\nCOPY --from=build /app/target/release/api-server /usr/local/bin/api-server\nCMD [\"api-server\"]\n\nFROM debian:bookworm-slim AS worker\nCOPY --from=build /app/target/release/worker /usr/local/bin/worker\nCMD [\"worker\"]\n",
+        ),
+        (
+            "docker-compose.prod.yml",
+            b"services:\n  api:\n    build:\n      context: .\n      target: api\n    image: registry.example.com/api:1.4.2\n  db:\n    image: postgres:16.4\n",
+        ),
+        (
+            "docker-compose.dev.yml",
+            b"services:\n  worker:\n    build:\n      context: .\n      target: worker\n    volumes:\n      - ./worker:/app/worker\n",
+        ),
+        (
+            "k8s/worker.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: worker\n  template:\n    metadata:\n      labels:\n        app: worker\n    spec:\n      containers:\n        - name: worker\n          image: registry.example.com/worker:1.4.2\n",
+        ),
+        ("Procfile", b"web: ./target/release/api-server --port $PORT\n"),
+    ];
+    let repo = repo_with(&files);
+    let (code, out, err) = run(twelve_lint(repo.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    let listing = "deployed artifacts (5)\n  \
+         image Dockerfile, stage `api`: runs `api-server` of package `api`\n  \
+         image Dockerfile, stage `worker`: runs `worker` of package `worker`\n  \
+         process `web` in Procfile: runs `api-server` of package `api`\n  \
+         compose service `api` in docker-compose.prod.yml (image registry.example.com/api:1.4.2): package `api`\n  \
+         kubernetes container `worker` in k8s/worker.yaml (image registry.example.com/worker:1.4.2): package `worker`\n";
+    assert!(out.contains(listing), "{out}");
+    let (code, json, err) = run(twelve_lint(repo.path()).args(["deployments", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let artifacts = v["artifacts"].as_array().unwrap();
+    assert_eq!(artifacts.len(), 5, "{json}");
+    assert_eq!(
+        artifacts[0],
+        serde_json::json!({"kind": "image", "path": "Dockerfile", "name": "stage `api`", "image": null, "runs": ["api-server"], "packages": ["api"]})
+    );
+}
+
 /// The whole-program answers do not depend on which rule asks first: a rule that reads a
 /// crate's call graph before the server rules (TF0207, whose commands are judged by the
 /// binaries that reach them) leaves that crate a server for TF0901.

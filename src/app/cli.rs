@@ -478,14 +478,46 @@ fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
     print(&render_deployments(
         &decisions,
         &report.deployed,
+        &report.artifacts,
         &stages,
         args.format,
     ))
 }
 
+/// One line of the `deployments` listing for `a`: what it is, what it runs and deploys.
+fn describe_artifact(a: &engine::DeployedArtifact) -> String {
+    let what = match (a.kind, &a.image) {
+        ("image", _) => format!("image {}, {}", a.path, a.name),
+        (kind, Some(image)) => format!("{kind} `{}` in {} (image {image})", a.name, a.path),
+        (kind, None) => format!("{kind} `{}` in {}", a.name, a.path),
+    };
+    let quoted = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let noun = if a.packages.len() == 1 {
+        "package"
+    } else {
+        "packages"
+    };
+    if a.runs.is_empty() {
+        format!("{what}: {noun} {}", quoted(&a.packages))
+    } else {
+        format!(
+            "{what}: runs {} of {noun} {}",
+            quoted(&a.runs),
+            quoted(&a.packages)
+        )
+    }
+}
+
 fn render_deployments(
     decisions: &[(String, model::role::Decision)],
     deployed: &[engine::DeployedPackage],
+    artifacts: &[engine::DeployedArtifact],
     stages: &[&engine::DevelopmentStage],
     format: DeploymentsFormat,
 ) -> String {
@@ -503,8 +535,13 @@ fn render_deployments(
                 .iter()
                 .map(|s| serde_json::json!({"path": s.path, "stage": s.name, "role": model::role::Role::Development, "signal": s.signal}))
                 .collect();
+            let artifacts: Vec<_> = artifacts
+                .iter()
+                .map(|a| serde_json::json!({"kind": a.kind, "path": a.path, "name": a.name, "image": a.image, "runs": a.runs, "packages": a.packages}))
+                .collect();
             serde_json::to_string_pretty(&serde_json::json!({
                 "deployed_packages": packages,
+                "artifacts": artifacts,
                 "files": files,
                 "development_stages": stages,
             }))
@@ -520,6 +557,12 @@ fn render_deployments(
                         Some(reason) => s.push_str(&format!("  {}  ({reason})\n", p.name)),
                         None => s.push_str(&format!("  {}  (by {})\n", p.name, p.by.join(", "))),
                     }
+                }
+            }
+            if !artifacts.is_empty() {
+                s.push_str(&format!("deployed artifacts ({})\n", artifacts.len()));
+                for a in artifacts {
+                    s.push_str(&format!("  {}\n", describe_artifact(a)));
                 }
             }
             if !stages.is_empty() {

@@ -106,6 +106,8 @@ pub struct Report {
     pub baseline: Option<crate::engine::baseline::Applied>,
     /// The packages the deployment model takes as deployed, with the files that deploy them.
     pub deployed: Vec<DeployedPackage>,
+    /// The production artifacts that deploy them, with the binaries each runs.
+    pub artifacts: Vec<DeployedArtifact>,
     /// Stages of production Dockerfiles that only development builds: their findings are
     /// dropped like those of development files.
     pub development_stages: Vec<DevelopmentStage>,
@@ -137,6 +139,27 @@ pub struct DeployedPackage {
     /// Why it counts as deployed when no file of `by` says so: a deployed package it is a
     /// workspace dependency of, or that no production deployment file builds a package.
     pub reason: Option<String>,
+}
+
+/// A production artifact that deploys workspace packages: an image (a stage of a
+/// Dockerfile that a production build runs), a compose service, a Kubernetes container
+/// or a Procfile process.
+#[derive(Debug, Clone)]
+pub struct DeployedArtifact {
+    /// `image`, `compose service`, `kubernetes container` or `process`.
+    pub kind: &'static str,
+    /// The file that declares it.
+    pub path: String,
+    /// The image's stage (`final stage` when unnamed), the service, container or process
+    /// type.
+    pub name: String,
+    /// The image a compose service or Kubernetes container runs, when it names one.
+    pub image: Option<String>,
+    /// The workspace binaries it runs, when it names them (a stage copies them in, a
+    /// process's command runs them); empty when it runs its packages' binaries unnamed.
+    pub runs: Vec<String>,
+    /// The workspace packages it deploys.
+    pub packages: Vec<String>,
 }
 
 /// The most findings a report shows; the rest are counted.
@@ -371,7 +394,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     // The processes the Rust files were linted by, when they were read before them.
     project.processes = processes.unwrap_or_else(|| production_processes(&project, settings));
     let toolchains = toolchains.unwrap_or_else(|| toolchain_dockerfiles(&project));
-    let deployed = assign_model_roles(&mut project, &toolchains, settings);
+    let (deployed, artifacts) = assign_model_roles(&mut project, &toolchains, settings);
     run_project_rules(&project, settings, threads_for(req.jobs), &mut diagnostics);
     diagnostics.retain(|d| {
         d.condition
@@ -394,6 +417,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         elapsed: started.elapsed(),
         baseline: None,
         deployed,
+        artifacts,
         development_stages,
         not_shown: [0; 3],
     }
@@ -549,7 +573,7 @@ fn assign_model_roles(
     project: &mut Project,
     toolchains: &BTreeMap<String, String>,
     settings: &Settings,
-) -> Vec<DeployedPackage> {
+) -> (Vec<DeployedPackage>, Vec<DeployedArtifact>) {
     assign_toolchain_roles(project, toolchains, settings);
     assign_published_roles(project, settings);
     assign_test_stack_roles(project, settings);
@@ -858,8 +882,12 @@ fn assign_excluded_module_roles(
 /// ([`Project::deployed_roots`] with [`Project::with_workspace_deps`]), nor is the
 /// binaries' code of a package deployed only as another's library; a `[roles]` entry in
 /// the config keeps its say.
-/// Returns the deployed packages, roots first, with the files that deploy each root.
-fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<DeployedPackage> {
+/// Returns the deployed packages, roots first, with the files that deploy each root, and
+/// the artifacts that deploy them.
+fn assign_package_roles(
+    project: &mut Project,
+    settings: &Settings,
+) -> (Vec<DeployedPackage>, Vec<DeployedArtifact>) {
     let production: HashSet<&str> = project
         .files
         .iter()
@@ -868,10 +896,11 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<Deplo
         .collect();
     let is_production = |p: &str| production.contains(p);
     let Some((roots, basis)) = project.deployed_roots(is_production) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let deployed = project.with_workspace_deps(roots.iter().copied());
     let listed = deployed_listing(project, &roots, &deployed, is_production, basis);
+    let artifacts = deployed_artifacts(project, &roots, is_production);
     let deployed_workspaces: HashSet<String> = deployed
         .iter()
         .map(|&i| project.workspace_root(&project.cargo[i]).path.clone())
@@ -904,7 +933,90 @@ fn assign_package_roles(project: &mut Project, settings: &Settings) -> Vec<Deplo
             ),
         })
     });
-    listed
+    (listed, artifacts)
+}
+
+/// The production artifacts that deploy the packages `roots`: the stages of their
+/// production Dockerfiles that a build runs (those that copy in one of the package's
+/// binaries, else the final stage), the compose services and Kubernetes containers that
+/// build or run them, and the Procfile processes that run them; each with the binaries
+/// it names and the packages it deploys, in file order.
+fn deployed_artifacts(
+    project: &Project,
+    roots: &[usize],
+    production: impl Fn(&str) -> bool,
+) -> Vec<DeployedArtifact> {
+    let mut artifacts: BTreeMap<(String, &'static str, String), DeployedArtifact> = BTreeMap::new();
+    for &i in roots {
+        let krate = &project.cargo[i];
+        let Some((package, _)) = &krate.manifest.package else {
+            continue;
+        };
+        let names: HashSet<String> = krate
+            .names()
+            .iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect();
+        let mut add =
+            |kind, path: &str, name: String, image: Option<&String>, runs: Vec<String>| {
+                let artifact = artifacts
+                    .entry((path.to_string(), kind, name.clone()))
+                    .or_insert_with(|| DeployedArtifact {
+                        kind,
+                        path: path.to_string(),
+                        name,
+                        image: image.cloned(),
+                        runs: Vec::new(),
+                        packages: Vec::new(),
+                    });
+                artifact.runs.extend(runs);
+                artifact.packages.push(package.clone());
+            };
+        for d in project.dockerfiles_for(krate) {
+            if !production(&d.path) {
+                continue;
+            }
+            for target in Project::targets_running(project.run_targets(d), &names) {
+                let stage = d.stages.get(target.stage);
+                let name = match stage.and_then(|s| s.alias.clone()) {
+                    Some(alias) => format!("stage `{alias}`"),
+                    None if target.stage + 1 == d.stages.len() => "final stage".to_string(),
+                    None => format!("stage {}", target.stage + 1),
+                };
+                let runs = target
+                    .provides
+                    .iter()
+                    .filter(|p| names.contains(*p))
+                    .cloned()
+                    .collect();
+                add("image", &d.path, name, None, runs);
+            }
+        }
+        for c in project.containers_for(krate) {
+            if production(&c.path) {
+                let kind = if c.kubernetes {
+                    "kubernetes container"
+                } else {
+                    "compose service"
+                };
+                add(kind, &c.path, c.name.clone(), c.image.as_ref(), Vec::new());
+            }
+        }
+        for p in project.processes_for(krate) {
+            let runs = p.programs_named(&krate.names()).cloned().collect();
+            add("process", &p.procfile, p.name.clone(), None, runs);
+        }
+    }
+    artifacts
+        .into_values()
+        .map(|mut a| {
+            a.runs.sort();
+            a.runs.dedup();
+            a.packages.sort();
+            a.packages.dedup();
+            a
+        })
+        .collect()
 }
 
 /// The files of a test-support package ([`Project::test_support_packages`]) are test

@@ -34,6 +34,16 @@ impl Process {
     pub fn programs(&self) -> &[String] {
         &self.programs
     }
+
+    /// Its programs that are one of the binaries `names` (package and binary target
+    /// names), `-` and `_` alike.
+    pub fn programs_named<'a>(&'a self, names: &[String]) -> impl Iterator<Item = &'a String> {
+        let fold = |n: &str| n.to_ascii_lowercase().replace('-', "_");
+        let names: Vec<String> = names.iter().map(|n| fold(n)).collect();
+        self.programs
+            .iter()
+            .filter(move |program| names.contains(&fold(program)))
+    }
 }
 
 /// The programs of a shell `script`, looking into `sh -c SCRIPT` (to a small depth).

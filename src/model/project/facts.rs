@@ -366,9 +366,13 @@ impl DockerFacts {
         self.targets.first().map_or(&NOTHING, |t| &t.provides)
     }
 
-    /// True when any build step or copied file names `word` (a crate or binary name).
-    pub fn mentions(&self, word: &str) -> bool {
-        self.words.contains(word) || self.provides().contains(&word.to_ascii_lowercase())
+    /// What any stage a build may target provides ([`RunTarget::provides`]): a
+    /// multi-target Dockerfile copies each binary into its own stage.
+    pub fn provided_by_any_target(&self) -> impl Iterator<Item = &String> {
+        self.targets
+            .iter()
+            .chain(&self.leaf_targets)
+            .flat_map(|t| &t.provides)
     }
 }
 

@@ -47,7 +47,7 @@ impl DockerIndex {
                     &mut d
                         .words
                         .iter()
-                        .chain(d.provides())
+                        .chain(d.provided_by_any_target())
                         .filter(|w| !stubbed.contains(*w))
                         .cloned(),
                 )

@@ -594,6 +594,26 @@ impl Project {
         targets
     }
 
+    /// Of the stages production builds run (`targets`, the final stage first), those that
+    /// run one of `names` (copy it in or install it): a multi-target Dockerfile (`--target
+    /// registry-watcher`) runs each binary in its own stage. The final stage when none
+    /// names one.
+    pub fn targets_running<'d>(
+        targets: Vec<&'d RunTarget>,
+        names: &HashSet<String>,
+    ) -> Vec<&'d RunTarget> {
+        let running: Vec<&RunTarget> = targets
+            .iter()
+            .copied()
+            .filter(|t| t.provides.iter().any(|p| names.contains(p)))
+            .collect();
+        if running.is_empty() {
+            targets.first().copied().into_iter().collect()
+        } else {
+            running
+        }
+    }
+
     /// True when production builds the stage `alias` of the Dockerfile `d`: a production
     /// compose service of its `builders` does, or a build pipeline targets it.
     fn production_builds_stage(
@@ -784,15 +804,53 @@ impl Project {
                 .filter_map(|d| index.by_context.get(d))
                 .flatten()
                 .filter(|&&i| {
-                    self.containers[i]
-                        .dockerfile
+                    let c = &self.containers[i];
+                    c.dockerfile
                         .as_deref()
                         .is_none_or(|d| !known(d) || builds(d))
+                        && !self.target_runs_others(c, krate)
                 }),
         );
         idx.sort_unstable();
         idx.dedup();
         idx.into_iter().map(|i| &self.containers[i]).collect()
+    }
+
+    /// True when the container builds a stage (compose `build.target`) that copies in or
+    /// installs workspace binaries, none of them `krate`'s: the image runs another package.
+    fn target_runs_others(&self, c: &ContainerFacts, krate: &CargoFacts) -> bool {
+        let (Some(target), Some(path)) = (&c.build_target, &c.dockerfile) else {
+            return false;
+        };
+        let Some(d) = self.dockerfiles.iter().find(|d| &d.path == path) else {
+            return false;
+        };
+        let Some(stage) = d
+            .stages
+            .iter()
+            .position(|s| s.alias.as_ref() == Some(target))
+        else {
+            return false;
+        };
+        let Some(run) = d
+            .targets
+            .iter()
+            .chain(&d.leaf_targets)
+            .find(|t| t.stage == stage)
+        else {
+            return false;
+        };
+        let own: HashSet<String> = krate
+            .names()
+            .iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect();
+        let workspace = |name: &String| {
+            self.cargo
+                .iter()
+                .any(|k| k.names().iter().any(|n| n.eq_ignore_ascii_case(name)))
+        };
+        run.provides.iter().any(workspace) && !run.provides.iter().any(|p| own.contains(p))
     }
 
     /// The index of `krate` in `cargo`.
@@ -948,11 +1006,10 @@ impl Project {
     /// The Procfile processes that run one of `krate`'s binaries (by file name; Cargo
     /// spells a package's `-` and `_` alike).
     pub fn processes_for(&self, krate: &CargoFacts) -> Vec<&Process> {
-        let fold = |n: &str| n.to_ascii_lowercase().replace('-', "_");
-        let names: Vec<String> = krate.names().iter().map(|n| fold(n)).collect();
+        let names = krate.names();
         self.processes
             .iter()
-            .filter(|p| p.programs().iter().any(|prog| names.contains(&fold(prog))))
+            .filter(|p| p.programs_named(&names).next().is_some())
             .collect()
     }
 

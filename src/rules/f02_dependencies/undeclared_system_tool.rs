@@ -161,7 +161,9 @@ impl Check for UndeclaredSystemTool {
                     let run = run_targets
                         .entry(d.path.as_str())
                         .or_insert_with(|| project.run_targets(d));
-                    targets_running(run.clone(), &names).map(move |t| (d, t))
+                    Project::targets_running(run.clone(), &names)
+                        .into_iter()
+                        .map(move |t| (d, t))
                 })
                 .collect();
             // No production image is known to run this code (a CLI for developers'
@@ -252,27 +254,6 @@ fn reached(
         }
     }
     !known
-}
-
-/// Of the stages production builds run (`targets`, the final stage first), those that
-/// run one of `names` (copy it in or install it): a multi-target Dockerfile (`--target
-/// registry-watcher`) runs each binary in its own stage. The final stage when none
-/// names one.
-fn targets_running<'d>(
-    targets: Vec<&'d RunTarget>,
-    names: &HashSet<String>,
-) -> impl Iterator<Item = &'d RunTarget> {
-    let running: Vec<&RunTarget> = targets
-        .iter()
-        .copied()
-        .filter(|t| t.provides.iter().any(|p| names.contains(p)))
-        .collect();
-    if running.is_empty() {
-        targets.first().copied().into_iter().collect()
-    } else {
-        running
-    }
-    .into_iter()
 }
 
 fn provides(target: &RunTarget, tool: &str) -> bool {
