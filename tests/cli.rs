@@ -629,6 +629,49 @@ fn deployments_list_the_artifacts_and_the_binaries_they_run() {
     );
 }
 
+/// A Kubernetes container runs the image a pipeline publishes, whatever its name: an image
+/// named after the CLI package but pushed from the server's Dockerfile deploys the server,
+/// and leaves the CLI (a tool for users' machines) undeployed.
+#[test]
+fn deployments_follow_published_images_to_their_dockerfile() {
+    let cli = b"[package]\nname = \"app\"\nversion = \"0.1.0\"\n";
+    let server = b"[package]\nname = \"app-server\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n";
+    let files: [(&str, &[u8]); 8] = [
+        ("Cargo.toml", b"[workspace]\nmembers = [\"app\", \"app-server\"]\n"),
+        ("app/Cargo.toml", cli),
+        ("app/src/main.rs", b"fn main() {}\n"),
+        ("app-server/Cargo.toml", server),
+        ("app-server/src/main.rs", b"fn main() {}\n"),
+        (
+            "Dockerfile",
+            b"FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --locked -p app-server\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/app-server /usr/local/bin/app-server\nCMD [\"app-server\"]\n",
+        ),
+        (
+            ".github/workflows/docker.yml",
+            b"on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n        with:\n          file: Dockerfile\n          push: true\n          tags: ghcr.io/org/app:${{ github.ref_name }}\n",
+        ),
+        (
+            "k8s/app.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: app\n  template:\n    metadata:\n      labels:\n        app: app\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/org/app:1.2.0\n",
+        ),
+    ];
+    let repo = repo_with(&files);
+    let (code, out, err) = run(twelve_lint(repo.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("deployed packages (1)\n  app-server  (by Dockerfile, k8s/app.yaml)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  kubernetes container `app` in k8s/app.yaml (image ghcr.io/org/app:1.2.0): package `app-server`\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  app/src/main.rs  (package `app` is not deployed: "),
+        "{out}"
+    );
+}
+
 /// The whole-program answers do not depend on which rule asks first: a rule that reads a
 /// crate's call graph before the server rules (TF0207, whose commands are judged by the
 /// binaries that reach them) leaves that crate a server for TF0901.

@@ -76,11 +76,26 @@ impl DockerIndex {
 pub struct ContainerIndex {
     pub(super) by_image: HashMap<String, Vec<usize>>,
     pub(super) by_context: HashMap<String, Vec<usize>>,
+    /// Image repository name → the Dockerfiles a pipeline publishes under it (the
+    /// repositories a pipeline that pushes a Dockerfile's image tags).
+    pub(super) published: HashMap<String, Vec<String>>,
 }
 
 impl ContainerIndex {
     pub(super) fn new(project: &Project) -> Self {
         let mut index = ContainerIndex::default();
+        for d in &project.dockerfiles {
+            let Some(pipeline) = project.pipelines().publishing(&d.path) else {
+                continue;
+            };
+            for name in project.pipelines().tagged_repositories(pipeline) {
+                index
+                    .published
+                    .entry(name)
+                    .or_default()
+                    .push(d.path.clone());
+            }
+        }
         for (i, c) in project.containers.iter().enumerate() {
             if let Some(image) = &c.image {
                 index

@@ -774,13 +774,6 @@ impl Project {
         let index = self
             .container_index
             .get_or_init(|| ContainerIndex::new(self));
-        let mut idx: Vec<usize> = krate
-            .names()
-            .iter()
-            .filter_map(|n| index.by_image.get(n))
-            .flatten()
-            .copied()
-            .collect();
         // Build contexts at or above the crate's directory, whose Dockerfile builds it.
         let builds_it: OnceCell<HashSet<&str>> = OnceCell::new();
         let builds = |dockerfile: &str| {
@@ -799,6 +792,26 @@ impl Project {
                 .paths
                 .contains(dockerfile)
         };
+        // An image a pipeline publishes from a Dockerfile that builds the package, and
+        // one named after the package unless a pipeline publishes that name from
+        // Dockerfiles that do not build it (`ghcr.io/org/app` pushed from the server's
+        // Dockerfile runs the server, not the `app` CLI).
+        let published_from_it = index
+            .published
+            .iter()
+            .filter(|(_, dockerfiles)| dockerfiles.iter().any(|d| builds(d)))
+            .map(|(name, _)| name.as_str());
+        let named_after_it = krate
+            .names()
+            .into_iter()
+            .filter(|n| !index.published.contains_key(n));
+        let mut idx: Vec<usize> = published_from_it
+            .map(str::to_string)
+            .chain(named_after_it)
+            .filter_map(|n| index.by_image.get(&n))
+            .flatten()
+            .copied()
+            .collect();
         idx.extend(
             ancestors(&krate.dir)
                 .filter_map(|d| index.by_context.get(d))
