@@ -672,6 +672,31 @@ fn deployments_follow_published_images_to_their_dockerfile() {
     );
 }
 
+/// An image beside the crate that builds another app (a Go service on `golang`, a test
+/// database on `postgres`) does not deploy the crate; one that copies in a prebuilt
+/// binary still does.
+#[test]
+fn deployments_leave_out_images_of_other_apps() {
+    let files: [(&str, &[u8]); 6] = [
+        ("Cargo.toml", b"[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n"),
+        ("src/main.rs", b"fn main() {}\n"),
+        ("Dockerfile", b"FROM alpine:3.20\nCOPY ./bin/app-linux /usr/local/bin/server\nCMD [\"server\"]\n"),
+        (
+            "docker/auth/Dockerfile",
+            b"FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /auth .\nFROM alpine:3.20\nCOPY --from=build /auth /auth\nCMD [\"/auth\"]\n",
+        ),
+        ("db-test-setup/Dockerfile", b"FROM postgres:16.4\nCOPY init.sql /docker-entrypoint-initdb.d/\n"),
+        ("db-test-setup/init.sql", b"create table t (id int);\n"),
+    ];
+    let repo = repo_with(&files);
+    let (code, out, err) = run(twelve_lint(repo.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("deployed packages (1)\n  app  (by Dockerfile)\ndeployed artifacts (1)\n  image Dockerfile, final stage: package `app`\n"),
+        "{out}"
+    );
+}
+
 /// The whole-program answers do not depend on which rule asks first: a rule that reads a
 /// crate's call graph before the server rules (TF0207, whose commands are judged by the
 /// binaries that reach them) leaves that crate a server for TF0901.

@@ -269,6 +269,21 @@ const BACKING_IMAGES: &[(&str, &str)] = &[
     ("mockserver", "http-mock"),
     ("smtp4dev", "smtp"),
 ];
+/// Toolchain images of languages other than Rust, which build apps of their own.
+const OTHER_TOOLCHAIN_IMAGES: &[&str] = &[
+    "golang",
+    "node",
+    "python",
+    "openjdk",
+    "eclipse-temurin",
+    "amazoncorretto",
+    "maven",
+    "gradle",
+    "ruby",
+    "php",
+    "bun",
+    "deno",
+];
 /// Images of reverse proxies and load balancers, which own the host's ports by design.
 const EDGE_IMAGES: &[&str] = &["nginx", "traefik", "caddy", "envoy", "haproxy", "httpd"];
 
@@ -309,6 +324,13 @@ impl ImageRef<'_> {
     /// mail catchers and telemetry.
     pub fn datastore(&self) -> Option<&'static str> {
         self.backing_service().filter(|s| DATASTORES.contains(s))
+    }
+
+    /// True for the toolchain image of a language other than Rust (`golang:1.22`,
+    /// `node:20-alpine`, `python:3.12-slim`).
+    pub fn is_other_toolchain(&self) -> bool {
+        let base = self.base_name();
+        OTHER_TOOLCHAIN_IMAGES.contains(&base.as_str())
     }
 
     /// True for reverse proxies and load balancers (`nginx`, `traefik`, …).

@@ -11,6 +11,7 @@ use crate::model::pipelines::flag_values;
 use crate::model::role::{self, Decision, Role};
 use crate::model::source::FileKind;
 use crate::parse::cargo::{DepKind, Manifest};
+use crate::parse::image::ImageRef;
 
 /// One linted file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -245,6 +246,18 @@ impl DockerFacts {
     }
 
     /// Its `cargo` commands: the subcommand and the words after it.
+    /// True when the image holds another app than Rust code: it runs no cargo, and its
+    /// runtime is a backing service (`FROM postgres`) or a stage is built on another
+    /// language's toolchain (`FROM golang`, `FROM node`).
+    pub fn builds_another_app(&self) -> bool {
+        self.cargo_commands().next().is_none()
+            && (self.backing_service.is_some()
+                || self
+                    .stages
+                    .iter()
+                    .any(|s| ImageRef::parse(&s.image).is_other_toolchain()))
+    }
+
     fn cargo_commands(&self) -> impl Iterator<Item = (&str, Vec<&str>)> {
         self.stages
             .iter()

@@ -726,7 +726,9 @@ impl Project {
     }
 
     /// Dockerfiles that build `krate`: they name its package or a binary in a build
-    /// step or copy, or sit in or above its directory without naming a different app.
+    /// step or copy, or sit in or above its directory without naming a different app
+    /// or building one ([`DockerFacts::builds_another_app`]: a Go service's image or a
+    /// test database's beside the crate builds none of it).
     pub fn dockerfiles_for(&self, krate: &CargoFacts) -> Vec<&DockerFacts> {
         let index = self.docker_index.get_or_init(|| DockerIndex::new(self));
         let own = self.crate_index(krate);
@@ -761,7 +763,9 @@ impl Project {
                 let other_app = apps
                     .iter()
                     .any(|&i| self.cargo[i].has_bin && Some(i) != own);
-                !other_app && (is_within(&krate.dir, d.dir()) || is_within(d.dir(), &krate.dir))
+                !other_app
+                    && !d.builds_another_app()
+                    && (is_within(&krate.dir, d.dir()) || is_within(d.dir(), &krate.dir))
             })
             .map(|di| &self.dockerfiles[di])
             .collect()
