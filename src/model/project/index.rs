@@ -76,24 +76,30 @@ impl DockerIndex {
 pub struct ContainerIndex {
     pub(super) by_image: HashMap<String, Vec<usize>>,
     pub(super) by_context: HashMap<String, Vec<usize>>,
-    /// Image repository name → the Dockerfiles a pipeline publishes under it (the
-    /// repositories a pipeline that pushes a Dockerfile's image tags).
+    /// Image repository name → the Dockerfiles a pipeline publishes under it: the
+    /// repositories tagged by a pipeline that pushes one Dockerfile's image (one that
+    /// pushes several does not say which name is which image).
     pub(super) published: HashMap<String, Vec<String>>,
 }
 
 impl ContainerIndex {
     pub(super) fn new(project: &Project) -> Self {
         let mut index = ContainerIndex::default();
+        let mut by_pipeline: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for d in &project.dockerfiles {
-            let Some(pipeline) = project.pipelines().publishing(&d.path) else {
-                continue;
-            };
-            for name in project.pipelines().tagged_repositories(pipeline) {
-                index
-                    .published
-                    .entry(name)
-                    .or_default()
-                    .push(d.path.clone());
+            if let Some(pipeline) = project.pipelines().publishing(&d.path) {
+                by_pipeline.entry(pipeline).or_default().push(&d.path);
+            }
+        }
+        for (pipeline, dockerfiles) in by_pipeline {
+            if let [dockerfile] = dockerfiles[..] {
+                for name in project.pipelines().tagged_repositories(pipeline) {
+                    index
+                        .published
+                        .entry(name)
+                        .or_default()
+                        .push(dockerfile.to_string());
+                }
             }
         }
         for (i, c) in project.containers.iter().enumerate() {
