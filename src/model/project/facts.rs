@@ -245,7 +245,6 @@ impl DockerFacts {
         self.path.rsplit_once('/').map_or("", |(d, _)| d)
     }
 
-    /// Its `cargo` commands: the subcommand and the words after it.
     /// True when the image holds another app than Rust code: it runs no cargo, and its
     /// runtime is a backing service (`FROM postgres`) or a stage is built on another
     /// language's toolchain (`FROM golang`, `FROM node`).
@@ -258,6 +257,7 @@ impl DockerFacts {
                     .any(|s| ImageRef::parse(&s.image).is_other_toolchain()))
     }
 
+    /// Its `cargo` commands: the subcommand and the words after it.
     fn cargo_commands(&self) -> impl Iterator<Item = (&str, Vec<&str>)> {
         self.stages
             .iter()

@@ -834,14 +834,16 @@ impl Project {
     }
 
     /// True when the container builds a stage (compose `build.target`) that copies in or
-    /// installs workspace binaries, none of them `krate`'s: the image runs another package.
+    /// installs the binaries of packages the Dockerfile names, none of them `krate`'s: the
+    /// image runs another package.
     fn target_runs_others(&self, c: &ContainerFacts, krate: &CargoFacts) -> bool {
         let (Some(target), Some(path)) = (&c.build_target, &c.dockerfile) else {
             return false;
         };
-        let Some(d) = self.dockerfiles.iter().find(|d| &d.path == path) else {
+        let Some(di) = self.dockerfiles.iter().position(|d| &d.path == path) else {
             return false;
         };
+        let d = &self.dockerfiles[di];
         let Some(stage) = d
             .stages
             .iter()
@@ -857,17 +859,17 @@ impl Project {
         else {
             return false;
         };
-        let own: HashSet<String> = krate
-            .names()
-            .iter()
-            .map(|n| n.to_ascii_lowercase())
-            .collect();
-        let workspace = |name: &String| {
-            self.cargo
+        let runs = |k: &CargoFacts| {
+            k.names()
                 .iter()
-                .any(|k| k.names().iter().any(|n| n.eq_ignore_ascii_case(name)))
+                .any(|n| run.provides.contains(&n.to_ascii_lowercase()))
         };
-        run.provides.iter().any(workspace) && !run.provides.iter().any(|p| own.contains(p))
+        let index = self.docker_index.get_or_init(|| DockerIndex::new(self));
+        let own = self.crate_index(krate);
+        index.apps[di]
+            .iter()
+            .any(|&a| Some(a) != own && runs(&self.cargo[a]))
+            && !runs(krate)
     }
 
     /// The index of `krate` in `cargo`.
