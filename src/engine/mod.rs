@@ -952,11 +952,7 @@ fn deployed_artifacts(
         let Some((package, _)) = &krate.manifest.package else {
             continue;
         };
-        let names: HashSet<String> = krate
-            .names()
-            .iter()
-            .map(|n| n.to_ascii_lowercase())
-            .collect();
+        let names: HashSet<String> = krate.lowercase_names().collect();
         let mut add =
             |kind, path: &str, name: String, image: Option<&String>, runs: Vec<String>| {
                 let artifact = artifacts

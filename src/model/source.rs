@@ -367,7 +367,8 @@ impl<'a> SourceFile<'a> {
         self.tree_kept.set(kept);
     }
 
-    /// The Rust syntax tree (test code removed), for Rust files syn accepts.
+    /// The Rust syntax tree, without what a production build leaves out (test code,
+    /// `#[cfg(windows)]`), for Rust files syn accepts.
     /// Built on the first call of an admitted rule (see [`SourceFile::gate_tree`]), so a
     /// rule that needs only tokens, or whose prefilter rules the file out, costs no parse.
     /// Spans are valid on this thread until [`rust::release_spans`].

@@ -18,7 +18,8 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// Parse `text` (BOM removed) into a file with test-only items removed.
+/// Parse `text` (BOM removed) into a file without the items a production build leaves out
+/// ([`is_left_out_of_production`]).
 ///
 /// Must run on the thread that then uses the spans; call [`release_spans`] after.
 pub fn parse(text: &str) -> Result<syn::File, ParseError> {
@@ -35,7 +36,7 @@ pub fn parse(text: &str) -> Result<syn::File, ParseError> {
         offset: span_range(e.span()).start,
         message: e.to_string(),
     })?;
-    StripTests.visit_file_mut(&mut file);
+    StripUnbuilt.visit_file_mut(&mut file);
     Ok(file)
 }
 
@@ -95,9 +96,9 @@ pub fn is_left_out_of_production(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
-struct StripTests;
+struct StripUnbuilt;
 
-impl VisitMut for StripTests {
+impl VisitMut for StripUnbuilt {
     fn visit_file_mut(&mut self, file: &mut syn::File) {
         file.items
             .retain(|item| !is_left_out_of_production(item_attrs(item)));

@@ -56,6 +56,16 @@ impl CargoFacts {
         names
     }
 
+    /// [`CargoFacts::names`] lower-cased, as a Dockerfile's copied and installed binaries
+    /// are ([`RunTarget::provides`]).
+    pub fn lowercase_names(&self) -> impl Iterator<Item = String> + '_ {
+        self.manifest
+            .bins
+            .iter()
+            .chain(self.manifest.package.as_ref().map(|p| &p.0))
+            .map(|n| n.to_ascii_lowercase())
+    }
+
     /// The features of this package that `build` turns on: the requested ones (every one
     /// for `--all-features`), the default ones unless `--no-default-features`, and the
     /// features they enable in turn.
@@ -379,13 +389,16 @@ impl DockerFacts {
         self.targets.first().map_or(&NOTHING, |t| &t.provides)
     }
 
+    /// Every stage a build may target: [`DockerFacts::targets`], then the
+    /// [`DockerFacts::leaf_targets`].
+    pub fn all_targets(&self) -> impl Iterator<Item = &RunTarget> {
+        self.targets.iter().chain(&self.leaf_targets)
+    }
+
     /// What any stage a build may target provides ([`RunTarget::provides`]): a
     /// multi-target Dockerfile copies each binary into its own stage.
     pub fn provided_by_any_target(&self) -> impl Iterator<Item = &String> {
-        self.targets
-            .iter()
-            .chain(&self.leaf_targets)
-            .flat_map(|t| &t.provides)
+        self.all_targets().flat_map(|t| &t.provides)
     }
 }
 

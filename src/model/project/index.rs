@@ -23,8 +23,8 @@ impl DockerIndex {
     pub(super) fn new(project: &Project) -> Self {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, c) in project.cargo.iter().enumerate() {
-            for n in c.names() {
-                by_name.entry(n.to_ascii_lowercase()).or_default().push(i);
+            for n in c.lowercase_names() {
+                by_name.entry(n).or_default().push(i);
             }
         }
         let mut index = DockerIndex::default();

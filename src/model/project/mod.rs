@@ -851,19 +851,10 @@ impl Project {
         else {
             return false;
         };
-        let Some(run) = d
-            .targets
-            .iter()
-            .chain(&d.leaf_targets)
-            .find(|t| t.stage == stage)
-        else {
+        let Some(run) = d.all_targets().find(|t| t.stage == stage) else {
             return false;
         };
-        let runs = |k: &CargoFacts| {
-            k.names()
-                .iter()
-                .any(|n| run.provides.contains(&n.to_ascii_lowercase()))
-        };
+        let runs = |k: &CargoFacts| k.lowercase_names().any(|n| run.provides.contains(&n));
         let index = self.docker_index.get_or_init(|| DockerIndex::new(self));
         let own = self.crate_index(krate);
         index.apps[di]

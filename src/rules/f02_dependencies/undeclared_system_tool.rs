@@ -144,11 +144,7 @@ impl Check for UndeclaredSystemTool {
             let runners: Vec<&CargoFacts> = project
                 .crate_of(&usage.location.path)
                 .map_or_else(Vec::new, |krate| project.with_dependents(krate));
-            let names: HashSet<String> = runners
-                .iter()
-                .flat_map(|c| c.names())
-                .map(|n| n.to_ascii_lowercase())
-                .collect();
+            let names: HashSet<String> = runners.iter().flat_map(|c| c.lowercase_names()).collect();
             let mut images: Vec<&DockerFacts> = runners
                 .iter()
                 .flat_map(|c| project.production_dockerfiles_for(c))

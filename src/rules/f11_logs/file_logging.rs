@@ -333,9 +333,10 @@ impl<'ast> Visit<'ast> for Sinks {
     }
 }
 
-/// True when a method call sends logs to the output stream: `.with_writer(std::io::stdout)`
-/// (or `stderr`), a fern dispatch's `.chain(std::io::stdout())`, a `tracing_subscriber` subscriber finished or installed (`.finish()`,
-/// `.init()`) without a writer of its own (`fmt::Subscriber::builder()…`,
+/// True when a method call sends logs to the output stream:
+/// `.with_writer(std::io::stdout)` (or `stderr`), a fern dispatch's
+/// `.chain(std::io::stdout())`, a `tracing_subscriber` subscriber finished or installed
+/// (`.finish()`, `.init()`) without a writer of its own (`fmt::Subscriber::builder()…`,
 /// `tracing_subscriber::fmt()…`), or a `fmt` layer added without one
 /// (`.with(fmt::layer())`): both write to stdout.
 fn writes_to_output(m: &syn::ExprMethodCall) -> bool {
