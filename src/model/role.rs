@@ -5,10 +5,11 @@
 //! `twelve-lint deployments`, which prints each decision with the signal behind it.
 //! A team corrects the model with the config's `[roles]` globs.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::RwLock;
 
 use serde::Serialize;
 
@@ -401,7 +402,7 @@ const README_HEAD_BYTES: u64 = 4096;
 /// README notices of the directories of a repository, read on first use.
 pub struct Notices {
     root: PathBuf,
-    by_dir: Mutex<HashMap<String, Option<Decision>>>,
+    by_dir: RwLock<HashMap<String, Option<Decision>>>,
 }
 
 impl Notices {
@@ -409,31 +410,26 @@ impl Notices {
     pub fn new(root: PathBuf) -> Self {
         Notices {
             root,
-            by_dir: Mutex::default(),
+            by_dir: RwLock::default(),
         }
     }
 
     /// The role a README in the root or a directory above `rel` gives it, if any.
     pub fn of(&self, rel: &str) -> Option<Decision> {
-        let mut dir = String::new();
-        let mut dirs = vec![String::new()];
-        for part in rel.split('/').collect::<Vec<_>>().split_last()?.1 {
-            dir = if dir.is_empty() {
-                (*part).to_string()
-            } else {
-                format!("{dir}/{part}")
-            };
-            dirs.push(dir.clone());
-        }
-        dirs.iter().find_map(|d| self.of_dir(d))
+        let dirs = rel.match_indices('/').map(|(at, _)| &rel[..at]);
+        std::iter::once("").chain(dirs).find_map(|d| self.of_dir(d))
     }
 
     fn of_dir(&self, dir: &str) -> Option<Decision> {
-        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
-        cache
-            .entry(dir.to_string())
-            .or_insert_with(|| self.read_notice(dir))
-            .clone()
+        let known = self.by_dir.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(decision) = known.get(dir) {
+            return decision.clone();
+        }
+        drop(known);
+        let decision = self.read_notice(dir);
+        let mut known = self.by_dir.write().unwrap_or_else(|e| e.into_inner());
+        known.insert(dir.to_string(), decision.clone());
+        decision
     }
 
     fn read_notice(&self, dir: &str) -> Option<Decision> {
@@ -525,14 +521,14 @@ fn deciding_directory(rel: &str) -> Option<(Role, &str)> {
     let dirs = rel.rsplit_once('/').map_or("", |(d, _)| d);
     let mut in_src = false;
     for dir in dirs.split('/').filter(|d| !d.is_empty()) {
-        let lower = dir.to_ascii_lowercase();
-        if TEST_SUPPORT_NAMES.contains(&lower.as_str()) {
+        let lower = ascii_lowercase(dir);
+        if TEST_SUPPORT_NAMES.contains(&&*lower) {
             return Some((Role::Test, dir));
         }
         if let Some((role, _)) = DIRECTORIES
             .iter()
             .filter(|(role, _)| !in_src || role.is_test_material())
-            .find(|(_, names)| names.contains(&lower.as_str()))
+            .find(|(_, names)| names.contains(&&*lower))
         {
             return Some((*role, dir));
         }
@@ -542,6 +538,15 @@ fn deciding_directory(rel: &str) -> Option<(Role, &str)> {
         }
     }
     None
+}
+
+/// `name` in ASCII lower case, borrowed when it has no upper-case letter.
+fn ascii_lowercase(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 /// The role a path alone gives a file (directories, then the file name).

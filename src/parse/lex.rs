@@ -493,7 +493,24 @@ impl RustDepth {
                 self.run = 0;
                 false
             }
-            Kind::Punct(c) => "!-*&|=<>.+/%^?#@".contains(c),
+            Kind::Punct(c) => matches!(
+                c,
+                '!' | '-'
+                    | '*'
+                    | '&'
+                    | '|'
+                    | '='
+                    | '<'
+                    | '>'
+                    | '.'
+                    | '+'
+                    | '/'
+                    | '%'
+                    | '^'
+                    | '?'
+                    | '#'
+                    | '@'
+            ),
             Kind::Ident => matches!(
                 text,
                 "return"
