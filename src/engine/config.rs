@@ -12,7 +12,8 @@ use toml::Spanned;
 
 use crate::diagnostic::Severity;
 use crate::model::role::{self, Role};
-use crate::rules::{RULES, Rule, RuleOptions, Stability};
+use crate::model::source::FileKind;
+use crate::rules::{Action, RULES, Rule, RuleOptions, Scope, Stability};
 
 /// Config file names, in lookup order within a directory.
 pub const FILE_NAMES: [&str; 2] = ["twelve-lint.toml", ".twelve-lint.toml"];
@@ -282,9 +283,23 @@ impl Settings {
             .map(|(r, _)| *r)
     }
 
-    /// True when findings of production-scoped rules are dropped in files of `role`.
-    pub fn silences(&self, role: Role) -> bool {
-        role != Role::Production && !self.include_tests
+    /// What an enabled rule of `scope` does with a finding in a file of `role`
+    /// (`--include-tests` reports every finding).
+    pub fn action(&self, scope: Scope, role: Role) -> Action {
+        if self.include_tests {
+            Action::Report
+        } else {
+            scope.action(role)
+        }
+    }
+
+    /// True when some enabled rule that reads files of `kind` reports or notes findings
+    /// in files of `role`: such files are checked, the others only read.
+    pub fn checks(&self, kind: FileKind, role: Role) -> bool {
+        self.rules
+            .iter()
+            .map(|r| r.meta())
+            .any(|m| m.kinds.contains(&kind) && self.action(m.scope, role) != Action::Silent)
     }
 }
 

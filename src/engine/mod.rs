@@ -30,7 +30,7 @@ use crate::model::{cross, dev_images, helm, images, launch, procfile, test_stack
 use crate::parse::cargo::TargetKind;
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
-use crate::rules::{self, Ctx, Meta, Scope, f00_tool};
+use crate::rules::{self, Action, Ctx, Meta, Scope, f00_tool};
 use suppress::Suppression;
 
 /// What to lint.
@@ -402,7 +402,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             .is_none_or(|c| project.holds(c, &d.location.path))
     });
     let development_stages = development_stages(&project);
-    drop_outside_scope(
+    apply_scopes(
         &mut diagnostics,
         &project.files,
         &development_stages,
@@ -541,7 +541,7 @@ fn production_processes(project: &Project, settings: &Settings) -> Vec<procfile:
 /// deployed binary builds: of packages that are only dev-dependencies, of packages no
 /// production deployment file builds, and binaries of packages deployed only as
 /// libraries. The same passes ([`assign_model_roles`]) decide their roles once every
-/// file is read, so their findings are dropped ([`drop_outside_scope`]): they are read
+/// file is read, so their findings are dropped ([`apply_scopes`]): they are read
 /// for their roles and suppressions only, not checked, and give no facts.
 fn undeployed_code(
     project: &mut Project,
@@ -558,7 +558,7 @@ fn undeployed_code(
     project
         .files
         .iter()
-        .filter(|f| read_as_production.contains(&f.path) && settings.silences(f.role.role))
+        .filter(|f| read_as_production.contains(&f.path) && !settings.checks(f.kind, f.role.role))
         .map(|f| f.path.clone())
         .collect()
 }
@@ -1309,50 +1309,70 @@ fn assign_compose_part_roles(project: &mut Project, settings: &Settings) {
     reassign_roles(project, settings, |_, f| changes.get(&f.path).cloned());
 }
 
-/// Drop findings of production-scoped rules in files the deployment model says are not
-/// production (tests, dev and CI setups, docs, archived, vendored, generated, tooling),
-/// and in the Dockerfile stages only development builds.
-fn drop_outside_scope(
+/// Apply each rule's [`Scope`] to its findings by the role of the file they are in (a
+/// Dockerfile stage only development builds counts as development): findings in
+/// files the rule is silent in are dropped (tests, dev and CI setups, docs, archived,
+/// vendored, generated, tooling for production-scoped rules), and those it notes become
+/// notes whose message names the role and the signal that decided it.
+fn apply_scopes(
     diagnostics: &mut Vec<Diagnostic>,
     files: &[FileEntry],
     development_stages: &[DevelopmentStage],
     settings: &Settings,
 ) {
-    let silenced: HashSet<&str> = files
+    let roles: HashMap<&str, &Decision> = files
         .iter()
-        .filter(|f| settings.silences(f.role.role))
-        .map(|f| f.path.as_str())
+        .filter(|f| f.role.role != Role::Production)
+        .map(|f| (f.path.as_str(), &f.role))
         .collect();
     // Each Dockerfile's development stages, in file order (stages do not overlap).
     let mut stages: HashMap<&str, Vec<&Range<usize>>> = HashMap::new();
-    if settings.silences(Role::Development) {
-        for s in development_stages {
-            stages.entry(s.path.as_str()).or_default().push(&s.bytes);
-        }
+    for s in development_stages {
+        stages.entry(s.path.as_str()).or_default().push(&s.bytes);
     }
     for ranges in stages.values_mut() {
         ranges.sort_by_key(|r| r.start);
     }
-    if silenced.is_empty() && stages.is_empty() {
+    if roles.is_empty() && stages.is_empty() {
         return;
     }
-    let production_only: HashSet<&str> = rules::RULES
-        .iter()
-        .map(|r| r.meta())
-        .filter(|m| m.scope == Scope::Production)
-        .map(|m| m.code)
-        .collect();
-    let in_development_stage = |d: &Diagnostic| {
-        let Some(ranges) = stages.get(d.location.path.as_str()) else {
-            return false;
-        };
-        let at = d.location.bytes.start;
-        let after = ranges.partition_point(|r| r.start <= at);
-        after > 0 && ranges[after - 1].contains(&at)
+    let development_stage = Decision {
+        role: Role::Development,
+        signal: "a Dockerfile stage only development builds target".into(),
     };
-    diagnostics.retain(|d| {
-        !production_only.contains(d.code)
-            || !(silenced.contains(d.location.path.as_str()) || in_development_stage(d))
+    let role_of = |d: &Diagnostic| {
+        let path = d.location.path.as_str();
+        if let Some(ranges) = stages.get(path) {
+            let at = d.location.bytes.start;
+            let after = ranges.partition_point(|r| r.start <= at);
+            if after > 0 && ranges[after - 1].contains(&at) {
+                return Some(&development_stage);
+            }
+        }
+        roles.get(path).copied()
+    };
+    let scopes: HashMap<&str, Scope> = rules::RULES
+        .iter()
+        .map(|r| (r.meta().code, r.meta().scope))
+        .collect();
+    diagnostics.retain_mut(|d| {
+        let (Some(role), Some(&scope)) = (role_of(d), scopes.get(d.code)) else {
+            return true;
+        };
+        match settings.action(scope, role.role) {
+            Action::Report => true,
+            Action::Silent => false,
+            Action::Note => {
+                d.severity = Severity::Note;
+                d.message = format!(
+                    "{} (a note, in {} code: {})",
+                    d.message,
+                    role.role.name(),
+                    role.signal
+                );
+                true
+            }
+        }
     });
 }
 

@@ -10,6 +10,7 @@ use crate::diagnostic::{
 };
 use crate::model::program::Programs;
 use crate::model::project::Project;
+use crate::model::role::Role;
 use crate::model::source::{FileKind, SourceFile};
 
 /// Declare a rule: its type, its metadata (`Type::META`) and its `Rule` impl.
@@ -29,7 +30,7 @@ macro_rules! declare_rule {
             since: $since:literal,
             kinds: [$($kind:ident),* $(,)?],
             summary: $summary:literal
-            $(, scope: $scope:ident)?
+            $(, scope: $scope:ident $(($($note:ident),* $(,)?))?)?
             $(, security: $security:literal)?
             $(, fix: $fix:ident)?
             $(, options: $options:expr)?
@@ -53,7 +54,7 @@ macro_rules! declare_rule {
                 kinds: &[$($crate::model::source::FileKind::$kind),*],
                 summary: $summary,
                 doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
-                scope: declare_rule!(@or $({ $crate::rules::Scope::$scope })? { $crate::rules::Scope::Production }),
+                scope: declare_rule!(@or $({ $crate::rules::Scope::$scope $((&[$($crate::model::role::Role::$note),*]))? })? { $crate::rules::Scope::Production }),
                 security: declare_rule!(@or $({ $security })? { false }),
                 fix: declare_rule!(@or $({ $crate::rules::FixSafety::$fix })? { $crate::rules::FixSafety::None }),
                 options: declare_rule!(@or $({ $options })? { &[] }),
@@ -169,15 +170,39 @@ impl FixSafety {
 }
 
 /// Which files a rule reports in, by their role in the deployment model
-/// ([`crate::model::role`]).
+/// ([`crate::model::role`]): for each role, whether a finding is reported, reported as a
+/// note, or dropped ([`Scope::action`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     /// Production files only: findings in test, dev, CI, docs, example, archived, vendored,
     /// generated, tooling and build-script files are dropped.
     Production,
+    /// Production files, and as notes that name the role, files of these roles.
+    ProductionAndNotes(&'static [Role]),
     /// Every file, whatever its role (suppression hygiene, comparisons across environments).
     AllFiles,
+}
+
+/// What a rule does with a finding in a file of some role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Report,
+    /// Reported as a note (which fails no run) whose message names the file's role.
+    Note,
+    Silent,
+}
+
+impl Scope {
+    /// What a rule of this scope does with a finding in a file of `role`.
+    pub fn action(self, role: Role) -> Action {
+        match self {
+            Scope::AllFiles => Action::Report,
+            _ if role == Role::Production => Action::Report,
+            Scope::ProductionAndNotes(roles) if roles.contains(&role) => Action::Note,
+            _ => Action::Silent,
+        }
+    }
 }
 
 /// What a rule is: code, name, factor, default severity, the files it reads, its doc.

@@ -141,14 +141,24 @@ impl Check for UndeclaredSystemTool {
             {
                 continue;
             }
-            let runners: Vec<&CargoFacts> = project
+            // The usage's crate and its dependents that a production image builds: a
+            // dependent no image builds (a server run on a host) runs nothing in one.
+            let runners: Vec<(&CargoFacts, Vec<&DockerFacts>)> = project
                 .crate_of(&usage.location.path)
-                .map_or_else(Vec::new, |krate| project.with_dependents(krate));
-            let names: HashSet<String> = runners.iter().flat_map(|c| c.lowercase_names()).collect();
+                .map_or_else(Vec::new, |krate| project.with_dependents(krate))
+                .into_iter()
+                .map(|c| (c, project.production_dockerfiles_for(c)))
+                .filter(|(_, images)| !images.is_empty())
+                .collect();
+            let names: HashSet<String> = runners
+                .iter()
+                .flat_map(|(c, _)| c.lowercase_names())
+                .collect();
             let mut images: Vec<&DockerFacts> = runners
                 .iter()
-                .flat_map(|c| project.production_dockerfiles_for(c))
+                .flat_map(|(_, images)| images.iter().copied())
                 .collect();
+            let runners: Vec<&CargoFacts> = runners.into_iter().map(|(c, _)| c).collect();
             images.sort_by(|a, b| a.path.cmp(&b.path));
             images.dedup_by(|a, b| a.path == b.path);
             let targets: Vec<(&DockerFacts, &RunTarget)> = images
@@ -201,11 +211,11 @@ impl Check for UndeclaredSystemTool {
 type Reached = HashMap<(String, Vec<String>), HashSet<EventRef>>;
 
 /// Whether a binary the image runs may start the program at `at`. The call graph
-/// decides when the crates `runners` (the usage's crate and its dependents) hold a
-/// `Command::new` on that line: it runs when a binary of theirs that the image runs
-/// (those `run` names; all of them when it names none) reaches it through calls
-/// that resolve. Otherwise (a macro such as `cmd!`, a call the flow facts do not
-/// hold) it is taken to run.
+/// decides when the crates `runners` (the usage's crate and its dependents that an
+/// image builds) hold a `Command::new` on that line: it runs when a binary of theirs
+/// that the image runs (those `run` names; all of them when it names none) reaches it
+/// through calls that resolve. Otherwise (a macro such as `cmd!`, a call the flow facts
+/// do not hold) it is taken to run.
 fn reached(
     program: &dyn Programs,
     runners: &[&CargoFacts],

@@ -18,6 +18,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust, Cargo],
         summary: "a server's shutdown waits only on `tokio::signal::ctrl_c()` / SIGINT; orchestrators send SIGTERM",
+        scope: ProductionAndNotes(NotDeployed),
         fix: Safe,
         facts: [Flow],
     }
