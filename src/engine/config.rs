@@ -13,7 +13,7 @@ use toml::Spanned;
 use crate::diagnostic::Severity;
 use crate::model::role::{self, Role};
 use crate::model::source::FileKind;
-use crate::rules::{Action, RULES, Rule, RuleOptions, Scope, Stability};
+use crate::rules::{Action, Meta, RULES, Rule, RuleOptions, Scope, Stability};
 
 /// Config file names, in lookup order within a directory.
 pub const FILE_NAMES: [&str; 2] = ["twelve-lint.toml", ".twelve-lint.toml"];
@@ -293,13 +293,18 @@ impl Settings {
         }
     }
 
-    /// True when some enabled rule that reads files of `kind` reports or notes findings
-    /// in files of `role`: such files are checked, the others only read.
-    pub fn checks(&self, kind: FileKind, role: Role) -> bool {
+    /// The enabled rules that report or note findings in files of `role`.
+    pub fn rules_in(&self, role: Role) -> impl Iterator<Item = &'static Meta> + '_ {
         self.rules
             .iter()
             .map(|r| r.meta())
-            .any(|m| m.kinds.contains(&kind) && self.action(m.scope, role) != Action::Silent)
+            .filter(move |m| self.action(m.scope, role) != Action::Silent)
+    }
+
+    /// True when some enabled rule that reads files of `kind` reports or notes findings
+    /// in files of `role`: such files are checked, the others only read.
+    pub fn checks(&self, kind: FileKind, role: Role) -> bool {
+        self.rules_in(role).any(|m| m.kinds.contains(&kind))
     }
 }
 

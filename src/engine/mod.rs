@@ -323,7 +323,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         needed,
         wanted,
         flow: None,
-        undeployed: HashSet::new(),
+        undeployed: HashMap::new(),
         notices: Notices::new(req.root.clone()),
         prefilters: prefilter_table(settings, req.no_prefilters),
     };
@@ -537,17 +537,17 @@ fn production_processes(project: &Project, settings: &Settings) -> Vec<procfile:
         .collect()
 }
 
-/// The Rust files of `project` (their path roles; none read yet) that are code no
-/// deployed binary builds: of packages that are only dev-dependencies, of packages no
-/// production deployment file builds, and binaries of packages deployed only as
-/// libraries. The same passes ([`assign_model_roles`]) decide their roles once every
-/// file is read, so their findings are dropped ([`apply_scopes`]): they are read
-/// for their roles and suppressions only, not checked, and give no facts.
+/// The roles of the Rust files of `project` (their path roles; none read yet) that are
+/// code no deployed binary builds: of packages that are only dev-dependencies, of
+/// packages no production deployment file builds, and binaries of packages deployed
+/// only as libraries. The same passes ([`assign_model_roles`]) decide their roles once
+/// every file is read, so each is checked only by the rules that report or note
+/// findings in its role ([`apply_scopes`]), and yields only their facts.
 fn undeployed_code(
     project: &mut Project,
     toolchains: &BTreeMap<String, String>,
     settings: &Settings,
-) -> HashSet<String> {
+) -> HashMap<String, Role> {
     let read_as_production: HashSet<String> = project
         .files
         .iter()
@@ -558,8 +558,8 @@ fn undeployed_code(
     project
         .files
         .iter()
-        .filter(|f| read_as_production.contains(&f.path) && !settings.checks(f.kind, f.role.role))
-        .map(|f| f.path.clone())
+        .filter(|f| read_as_production.contains(&f.path) && f.role.role != Role::Production)
+        .map(|f| (f.path.clone(), f.role.role))
         .collect()
 }
 
@@ -1427,8 +1427,8 @@ struct Walk<'a> {
     wanted: Wanted,
     /// Which Rust files get flow facts; `None`: every one, when a rule reads them.
     flow: Option<FlowFiles>,
-    /// Rust files of code no deployed binary builds ([`undeployed_code`]).
-    undeployed: HashSet<String>,
+    /// The roles of the Rust files of code no deployed binary builds ([`undeployed_code`]).
+    undeployed: HashMap<String, Role>,
     notices: Notices,
     prefilters: Table,
 }
@@ -1541,9 +1541,14 @@ impl Walk<'_> {
             Ok(text) => text,
             Err(reason) => return Some(skipped(rel, reason, entry_of())),
         };
+        let role = self
+            .undeployed
+            .get(rel.as_str())
+            .copied()
+            .unwrap_or(Role::Production);
         let mut wanted = self.wanted;
         if let Some(flow) = &self.flow {
-            wanted.flow &= flow.wants(rel);
+            wanted.flow &= flow.wants(rel, role);
         }
         Some(lint_text(
             rel,
@@ -1555,7 +1560,7 @@ impl Walk<'_> {
                 notices: Some(&self.notices),
                 prefilters: &self.prefilters,
                 wanted,
-                checked: !self.undeployed.contains(rel.as_str()),
+                role,
             },
         ))
     }
@@ -1575,7 +1580,7 @@ pub fn lint_one(rel: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
         notices: None,
         prefilters: &prefilters,
         wanted: wanted_facts(settings),
-        checked: true,
+        role: Role::Production,
     };
     lint_text(rel, kind, text, &with).diagnostics
 }
@@ -1588,9 +1593,11 @@ struct FileLint<'a> {
     prefilters: &'a Table,
     /// The Rust facts to extract from it.
     wanted: Wanted,
-    /// False for code no deployed binary builds: the file is parsed for its role and
-    /// suppressions only, its rules do not run and it gives no facts.
-    checked: bool,
+    /// Its role as far as it is known before it is read: production, or the role of code
+    /// no deployed binary builds. Only the rules that report or note findings in that
+    /// role run on it, and it gives only their facts; with none, it is parsed for its
+    /// role and suppressions only.
+    role: Role,
 }
 
 /// Lint one file's text: parse once, run the per-file rules, collect suppressions.
@@ -1601,8 +1608,10 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
         notices,
         prefilters,
         wanted,
-        checked,
+        role,
     } = *with;
+    let checked = role == Role::Production || settings.checks(kind, role);
+    let wanted = wanted.and(Wanted::of(settings.rules_in(role).flat_map(|m| m.facts)));
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     let parsed = guarded(
@@ -1647,12 +1656,10 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
                 file.keep_for_tree(selection.kept.take());
             }
             let admits = |index: usize| selection.as_ref().is_some_and(|s| s.admits(index));
-            for (index, rule) in settings
-                .rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| checked && r.meta().kinds.contains(&kind))
-            {
+            for (index, rule) in settings.rules.iter().enumerate().filter(|(_, r)| {
+                r.meta().kinds.contains(&kind)
+                    && settings.action(r.meta().scope, role) != Action::Silent
+            }) {
                 let meta = rule.meta();
                 if kind == FileKind::Rust {
                     file.gate_tree(admits(index));

@@ -12,6 +12,7 @@ use crate::diagnostic::Location;
 use crate::model::flow::{Call, Event, EventKind, Server, Step, Target};
 use crate::model::names::{FnId, Names, Package};
 use crate::model::project::{CargoFacts, CodeFile, Project};
+use crate::model::role::Role;
 use crate::model::threads;
 use crate::parse::uses::{Sym, sym};
 
@@ -333,24 +334,38 @@ fn may_serve(project: &Project, krate: &CargoFacts) -> bool {
 /// library code no server reaches costs no flow facts.
 pub struct FlowFiles {
     project: Project,
+    /// The packages whose production code's flow facts are read.
     packages: HashSet<usize>,
+    /// Of those, the packages with a binary that may serve and their workspace
+    /// dependencies: the only ones whose code no deployed binary builds is read (for
+    /// notes on the servers' own shutdown).
+    servers: HashSet<usize>,
 }
 
 impl FlowFiles {
     /// The flow files of `project` (its Rust files need not be there yet).
     pub fn of(project: Project) -> Self {
-        let mut packages = HashSet::new();
-        let mut stack: Vec<usize> = (0..project.cargo.len())
-            .filter(|&i| {
-                let c = &project.cargo[i];
-                c.is_service() || may_serve(&project, c)
-            })
-            .collect();
-        while let Some(i) = stack.pop() {
-            if packages.insert(i) {
-                stack.extend(project.workspace_dep_indexes(&project.cargo[i]));
+        let closure = |roots: Vec<usize>| {
+            let mut packages = HashSet::new();
+            let mut stack = roots;
+            while let Some(i) = stack.pop() {
+                if packages.insert(i) {
+                    stack.extend(project.workspace_dep_indexes(&project.cargo[i]));
+                }
             }
-        }
+            packages
+        };
+        let serving = |c: &CargoFacts| may_serve(&project, c);
+        let packages = closure(
+            (0..project.cargo.len())
+                .filter(|&i| project.cargo[i].is_service() || serving(&project.cargo[i]))
+                .collect(),
+        );
+        let servers = closure(
+            (0..project.cargo.len())
+                .filter(|&i| serving(&project.cargo[i]))
+                .collect(),
+        );
         // Which package holds a file is all [`FlowFiles::wants`] asks: the other files'
         // facts are not held while the Rust files are read.
         let project = Project {
@@ -358,16 +373,25 @@ impl FlowFiles {
             cargo: project.cargo,
             ..Project::default()
         };
-        FlowFiles { project, packages }
+        FlowFiles {
+            project,
+            packages,
+            servers,
+        }
     }
 
     /// True when the package holding `path` (its nearest package directory) is one whose
-    /// flow facts are read.
-    pub fn wants(&self, path: &str) -> bool {
+    /// flow facts are read for a file of `role`.
+    pub fn wants(&self, path: &str, role: Role) -> bool {
+        let read = if role == Role::Production {
+            &self.packages
+        } else {
+            &self.servers
+        };
         self.project
             .crate_of(path)
             .and_then(|c| self.project.crate_index(c))
-            .is_some_and(|i| self.packages.contains(&i))
+            .is_some_and(|i| read.contains(&i))
     }
 }
 

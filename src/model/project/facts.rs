@@ -469,6 +469,16 @@ impl Wanted {
         build_env: true,
     };
 
+    /// The facts both `self` and `other` want.
+    pub fn and(self, other: Wanted) -> Wanted {
+        Wanted {
+            commands: self.commands && other.commands,
+            listens: self.listens && other.listens,
+            flow: self.flow && other.flow,
+            build_env: self.build_env && other.build_env,
+        }
+    }
+
     /// The facts `facts` name.
     pub fn of<'a>(facts: impl IntoIterator<Item = &'a RustFact>) -> Wanted {
         let mut w = Wanted::default();
