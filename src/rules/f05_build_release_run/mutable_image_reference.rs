@@ -80,7 +80,17 @@ impl Check for MutableImageReference {
                 {
                     continue;
                 }
-                if let Some(d) = report(file, cx, node, image) {
+                // The file's name made a compose file a release: the message says so.
+                let named = (doc.kind == DocKind::Compose).then(|| {
+                    let name = file.path.rsplit('/').next().unwrap_or(file.path);
+                    let what = if name.contains("stack") {
+                        "stack"
+                    } else {
+                        "compose"
+                    };
+                    format!(" in production {what} file `{name}`")
+                });
+                if let Some(d) = report(file, cx, node, image, named.as_deref().unwrap_or("")) {
                     d.unless_replaced_at_deploy(image).unless_images_rewritten();
                 }
             }
@@ -90,7 +100,7 @@ impl Check for MutableImageReference {
                     if image.reference.contains("{{") {
                         continue;
                     }
-                    if let Some(d) = report(file, cx, image.tag, &image.reference) {
+                    if let Some(d) = report(file, cx, image.tag, &image.reference, "") {
                         d.in_helm_chart_app_image(&image.path);
                     }
                 }
@@ -99,12 +109,14 @@ impl Check for MutableImageReference {
     }
 }
 
-/// Report `image` at `node` if it floats; returns the finding.
+/// Report `image` at `node` if it floats, with `context` (` in production compose file
+/// …`, or empty) after what floats; returns the finding.
 fn report<'c>(
     file: &SourceFile<'_>,
     cx: &'c mut Ctx<'_>,
     node: &yaml::Node<'_>,
     image: &str,
+    context: &str,
 ) -> Option<&'c mut Diagnostic> {
     let reference = ImageRef::parse(image);
     // A backing service that keeps no durable state (a cache, an agent, a telemetry
@@ -124,7 +136,9 @@ fn report<'c>(
     };
     Some(cx.report(
         file.loc(file.yaml_span(node)),
-        format!("image `{image}` has {what}, so a release cannot be reproduced or rolled back"),
+        format!(
+            "image `{image}` has {what}{context}, so a release cannot be reproduced or rolled back"
+        ),
         "reference an immutable release: a version tag or, better, a digest (`name@sha256:…`)",
     ))
 }
