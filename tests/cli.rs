@@ -578,7 +578,8 @@ fn deployments_marks_packages_no_image_builds() {
 /// `deployments` lists each production artifact with the binaries it runs and the
 /// packages it deploys: the stage of a multi-target Dockerfile that copies a binary in,
 /// a compose service that builds the image, a Kubernetes container of a published image
-/// named after a package, and a Procfile process. A development compose file deploys
+/// named after a package, and a Procfile process; the binaries a compose or Kubernetes
+/// start command names (through `sh -c` and a path). A development compose file deploys
 /// nothing, and a backing service deploys no package of the repository.
 #[test]
 fn deployments_list_the_artifacts_and_the_binaries_they_run() {
@@ -596,7 +597,7 @@ fn deployments_list_the_artifacts_and_the_binaries_they_run() {
         ),
         (
             "docker-compose.prod.yml",
-            b"services:\n  api:\n    build:\n      context: .\n      target: api\n    image: registry.example.com/api:1.4.2\n  db:\n    image: postgres:16.4\n",
+            b"services:\n  api:\n    build:\n      context: .\n      target: api\n    image: registry.example.com/api:1.4.2\n    command: [\"sh\", \"-c\", \"exec api-server --port 8080\"]\n  db:\n    image: postgres:16.4\n",
         ),
         (
             "docker-compose.dev.yml",
@@ -604,7 +605,7 @@ fn deployments_list_the_artifacts_and_the_binaries_they_run() {
         ),
         (
             "k8s/worker.yaml",
-            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: worker\n  template:\n    metadata:\n      labels:\n        app: worker\n    spec:\n      containers:\n        - name: worker\n          image: registry.example.com/worker:1.4.2\n",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: worker\n  template:\n    metadata:\n      labels:\n        app: worker\n    spec:\n      containers:\n        - name: worker\n          image: registry.example.com/worker:1.4.2\n          command: [\"/usr/local/bin/worker\"]\n          args: [\"--queue\", \"jobs\"]\n",
         ),
         ("Procfile", b"web: ./target/release/api-server --port $PORT\n"),
     ];
@@ -615,8 +616,8 @@ fn deployments_list_the_artifacts_and_the_binaries_they_run() {
          image Dockerfile, stage `api`: runs `api-server` of package `api`\n  \
          image Dockerfile, stage `worker`: runs `worker` of package `worker`\n  \
          process `web` in Procfile: runs `api-server` of package `api`\n  \
-         compose service `api` in docker-compose.prod.yml (image registry.example.com/api:1.4.2): package `api`\n  \
-         kubernetes container `worker` in k8s/worker.yaml (image registry.example.com/worker:1.4.2): package `worker`\n";
+         compose service `api` in docker-compose.prod.yml (image registry.example.com/api:1.4.2): runs `api-server` of package `api`\n  \
+         kubernetes container `worker` in k8s/worker.yaml (image registry.example.com/worker:1.4.2): runs `worker` of package `worker`\n";
     assert!(out.contains(listing), "{out}");
     let (code, json, err) = run(twelve_lint(repo.path()).args(["deployments", "--format", "json"]));
     assert_eq!(code, 0, "{err}");

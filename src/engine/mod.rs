@@ -995,7 +995,10 @@ fn deployed_artifacts(
                 } else {
                     "compose service"
                 };
-                add(kind, &c.path, c.name.clone(), c.image.as_ref(), Vec::new());
+                let runs = launch::programs_named(&c.programs, &krate.names())
+                    .cloned()
+                    .collect();
+                add(kind, &c.path, c.name.clone(), c.image.as_ref(), runs);
             }
         }
         for p in project.processes_for(krate) {

@@ -299,51 +299,72 @@ fn from_yaml<'f>(file: &SourceFile<'_>, doc: &Node<'_>, kind: &DocKind) -> Vec<L
             let dev_file = is_dev_compose_file(file.path);
             for (_, svc) in yaml::compose_services(doc) {
                 let dev = dev_file || role::mounts_source(svc);
-                for key in ["entrypoint", "command"] {
-                    if let Some(node) = yaml::get(svc, key) {
-                        out.extend(
-                            from_yaml_value(file, node, Origin::Compose, key, false)
-                                .map(|l| Launch { dev, ..l }),
-                        );
-                    }
-                }
+                out.extend(
+                    of_compose_service(file, svc)
+                        .into_iter()
+                        .map(|l| Launch { dev, ..l }),
+                );
             }
         }
         DocKind::Kubernetes(_) => {
             for (list_key, list) in yaml::values_under(doc, &["containers", "initContainers"]) {
                 let init = list_key == "initContainers";
                 for c in yaml::sequence(list).unwrap_or_default() {
-                    let parts: Vec<(&'static str, &Node<'_>)> =
-                        [("command", "command"), ("args", "args")]
-                            .into_iter()
-                            .filter_map(|(k, label)| yaml::get(c, k).map(|n| (label, n)))
-                            .collect();
-                    let Some((keyword, first)) = parts.first().copied() else {
-                        continue;
-                    };
-                    let mut items = Vec::new();
-                    for (_, node) in &parts {
-                        items.extend(yaml_items(file, node));
-                    }
-                    let start = file.yaml_span(first).start;
-                    let end = parts
-                        .iter()
-                        .map(|(_, n)| file.yaml_span(n).end)
-                        .max()
-                        .unwrap_or(start);
-                    out.push(from_items(
-                        items,
-                        Origin::Kubernetes,
-                        keyword,
-                        start..end,
-                        init,
-                    ));
+                    out.extend(of_container(file, c, init));
                 }
             }
         }
         DocKind::Other => {}
     }
     out
+}
+
+/// The start commands a compose service declares: its `entrypoint` and `command`.
+pub fn of_compose_service<'f>(file: &SourceFile<'_>, svc: &Node<'_>) -> Vec<Launch<'f>> {
+    ["entrypoint", "command"]
+        .into_iter()
+        .filter_map(|key| from_yaml_value(file, yaml::get(svc, key)?, Origin::Compose, key, false))
+        .collect()
+}
+
+/// The start command a Kubernetes container declares (its `command` and `args` as one),
+/// if any; `init` for an init container.
+pub fn of_container<'f>(file: &SourceFile<'_>, c: &Node<'_>, init: bool) -> Option<Launch<'f>> {
+    let parts: Vec<(&'static str, &Node<'_>)> = [("command", "command"), ("args", "args")]
+        .into_iter()
+        .filter_map(|(k, label)| yaml::get(c, k).map(|n| (label, n)))
+        .collect();
+    let (keyword, first) = parts.first().copied()?;
+    let mut items = Vec::new();
+    for (_, node) in &parts {
+        items.extend(yaml_items(file, node));
+    }
+    let start = file.yaml_span(first).start;
+    let end = parts
+        .iter()
+        .map(|(_, n)| file.yaml_span(n).end)
+        .max()
+        .unwrap_or(start);
+    Some(from_items(
+        items,
+        Origin::Kubernetes,
+        keyword,
+        start..end,
+        init,
+    ))
+}
+
+/// The programs of `programs` that are one of the binaries `names` (package and binary
+/// target names), `-` and `_` alike.
+pub fn programs_named<'a>(
+    programs: &'a [String],
+    names: &[String],
+) -> impl Iterator<Item = &'a String> {
+    let fold = |n: &str| n.to_ascii_lowercase().replace('-', "_");
+    let names: Vec<String> = names.iter().map(|n| fold(n)).collect();
+    programs
+        .iter()
+        .filter(move |program| names.contains(&fold(program)))
 }
 
 /// Compose files that are not production by their path (`docker-compose.dev.yml`,

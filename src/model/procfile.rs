@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::model::launch;
 use crate::model::source::read_regular_prefix;
 use crate::parse::shell;
 
@@ -35,36 +36,10 @@ impl Process {
         &self.programs
     }
 
-    /// Its programs that are one of the binaries `names` (package and binary target
-    /// names), `-` and `_` alike.
+    /// Its programs that are one of the binaries `names` ([`launch::programs_named`]).
     pub fn programs_named<'a>(&'a self, names: &[String]) -> impl Iterator<Item = &'a String> {
-        let fold = |n: &str| n.to_ascii_lowercase().replace('-', "_");
-        let names: Vec<String> = names.iter().map(|n| fold(n)).collect();
-        self.programs
-            .iter()
-            .filter(move |program| names.contains(&fold(program)))
+        launch::programs_named(&self.programs, names)
     }
-}
-
-/// The programs of a shell `script`, looking into `sh -c SCRIPT` (to a small depth).
-fn programs_of(script: &str, depth: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    for command in shell::commands(script) {
-        let Some((i, program)) = command.program() else {
-            continue;
-        };
-        let inner = command.words.get(i + 1..).and_then(|rest| match rest {
-            [(flag, _), (script, _), ..] if flag == "-c" => Some(script.as_str()),
-            _ => None,
-        });
-        match inner {
-            Some(script) if shell::SHELLS.contains(&program) && depth < 2 => {
-                out.extend(programs_of(script, depth + 1));
-            }
-            _ => out.push(program.to_ascii_lowercase()),
-        }
-    }
-    out
 }
 
 /// The process types of a Procfile's text: `name: command` lines; other lines (comments,
@@ -84,7 +59,7 @@ pub fn parse(procfile: &str, text: &str) -> Vec<Process> {
                 name: name.to_string(),
                 command: command.to_string(),
                 line: i + 1,
-                programs: programs_of(command, 0),
+                programs: shell::programs(command),
             })
         })
         .collect()

@@ -450,6 +450,32 @@ fn is_version(word: &str) -> bool {
             .all(|p| *p == "x" || !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// The file names of the programs a shell `script` runs (`./target/release/api serve` →
+/// `api`; through `&&`, `exec` and `sh -c SCRIPT`, to a small depth), lower-cased.
+pub fn programs(script: &str) -> Vec<String> {
+    programs_within(script, 0)
+}
+
+fn programs_within(script: &str, depth: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for command in commands(script) {
+        let Some((i, program)) = command.program() else {
+            continue;
+        };
+        let inner = command.words.get(i + 1..).and_then(|rest| match rest {
+            [(flag, _), (script, _), ..] if flag == "-c" => Some(script.as_str()),
+            _ => None,
+        });
+        match inner {
+            Some(script) if SHELLS.contains(&program) && depth < 2 => {
+                out.extend(programs_within(script, depth + 1));
+            }
+            _ => out.push(program.to_ascii_lowercase()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

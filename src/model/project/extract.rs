@@ -414,6 +414,10 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                         .map(str::to_string),
                     ports,
                     env: compose_env(svc),
+                    programs: launch::of_compose_service(file, svc)
+                        .iter()
+                        .flat_map(|l| shell::programs(&l.text))
+                        .collect(),
                     location: file.loc(file.yaml_span(name)),
                     kubernetes: false,
                     image_location: yaml::get(svc, "image").map(|n| file.loc(file.yaml_span(n))),
@@ -453,6 +457,9 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                         build_target: None,
                         ports,
                         env,
+                        programs: launch::of_container(file, c, false)
+                            .map(|l| shell::programs(&l.text))
+                            .unwrap_or_default(),
                         location: file.loc(file.yaml_span(c)),
                         kubernetes: true,
                         image_location: yaml::get(c, "image").map(|n| file.loc(file.yaml_span(n))),

@@ -542,6 +542,10 @@ pub struct ContainerFacts {
     pub ports: Vec<PortDecl>,
     /// Environment variables set for the container: (name, value).
     pub env: Vec<(String, String)>,
+    /// The file names of the programs its start command runs (compose `entrypoint` and
+    /// `command`, Kubernetes `command` and `args`; [`crate::parse::shell::programs`]);
+    /// empty when it declares none and the image's own runs.
+    pub programs: Vec<String>,
     pub location: Location,
     /// True for a Kubernetes container, false for a compose service.
     pub kubernetes: bool,
