@@ -630,6 +630,37 @@ fn deployments_list_the_artifacts_and_the_binaries_they_run() {
     );
 }
 
+/// One image holding two packages' binaries: each compose service that builds it runs
+/// the binary its command names, so it deploys that binary's package only.
+#[test]
+fn deployments_follow_each_service_command_to_its_package() {
+    let files: [(&str, &[u8]); 7] = [
+        ("Cargo.toml", b"[workspace]\nmembers = [\"api\", \"worker\"]\n"),
+        ("api/Cargo.toml", b"[package]\nname = \"api\"\nversion = \"0.1.0\"\n"),
+        ("api/src/main.rs", b"fn main() {}\n"),
+        ("worker/Cargo.toml", b"[package]\nname = \"worker\"\nversion = \"0.1.0\"\n"),
+        ("worker/src/main.rs", b"fn main() {}\n"),
+        (
+            "Dockerfile",
+            b"FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --locked\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/api /app/target/release/worker /usr/local/bin/\nCMD [\"api\"]\n",
+        ),
+        (
+            "docker-compose.prod.yml",
+            b"services:\n  api:\n    build: .\n    image: registry.example.com/app:1.4.2\n    command: [\"api\", \"--port\", \"8080\"]\n  jobs:\n    build: .\n    image: registry.example.com/app:1.4.2\n    command: /usr/local/bin/worker --queue jobs\n",
+        ),
+    ];
+    let repo = repo_with(&files);
+    let (code, out, err) = run(twelve_lint(repo.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "  compose service `api` in docker-compose.prod.yml (image registry.example.com/app:1.4.2): runs `api` of package `api`\n  \
+             compose service `jobs` in docker-compose.prod.yml (image registry.example.com/app:1.4.2): runs `worker` of package `worker`\n"
+        ),
+        "{out}"
+    );
+}
+
 /// A Kubernetes container runs the image a pipeline publishes, whatever its name: an image
 /// named after the CLI package but pushed from the server's Dockerfile deploys the server,
 /// and leaves the CLI (a tool for users' machines) undeployed.

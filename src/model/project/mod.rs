@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
 use crate::model::fly::FlyApp;
+use crate::model::launch;
 use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
 use crate::model::role::{self, Role};
@@ -828,9 +829,24 @@ impl Project {
                         && !self.target_runs_others(c, krate)
                 }),
         );
+        idx.retain(|&i| !self.command_runs_others(&self.containers[i], krate));
         idx.sort_unstable();
         idx.dedup();
         idx.into_iter().map(|i| &self.containers[i]).collect()
+    }
+
+    /// True when the container's start command names binaries of other workspace
+    /// packages and none of `krate`'s: the image may hold several packages' binaries
+    /// (`command: ["worker"]`), and the container runs the one it names.
+    fn command_runs_others(&self, c: &ContainerFacts, krate: &CargoFacts) -> bool {
+        let runs = |k: &CargoFacts| {
+            launch::programs_named(&c.programs, &k.names())
+                .next()
+                .is_some()
+        };
+        !c.programs.is_empty()
+            && !runs(krate)
+            && self.cargo.iter().any(|k| k.path != krate.path && runs(k))
     }
 
     /// True when the container builds a stage (compose `build.target`) that copies in or
