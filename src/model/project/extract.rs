@@ -457,7 +457,9 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                         build_target: None,
                         ports,
                         env,
+                        // `args` alone are arguments of the image's entrypoint.
                         programs: launch::of_container(file, c, false)
+                            .filter(|l| l.keyword == "command")
                             .map(|l| shell::programs(&l.text))
                             .unwrap_or_default(),
                         location: file.loc(file.yaml_span(c)),

@@ -543,7 +543,7 @@ pub struct ContainerFacts {
     /// Environment variables set for the container: (name, value).
     pub env: Vec<(String, String)>,
     /// The file names of the programs its start command runs (compose `entrypoint` and
-    /// `command`, Kubernetes `command` and `args`; [`crate::parse::shell::programs`]);
+    /// `command`, a Kubernetes `command` with its `args`; [`crate::parse::shell::programs`]);
     /// empty when it declares none and the image's own runs.
     pub programs: Vec<String>,
     pub location: Location,
