@@ -93,6 +93,9 @@ pub struct Project {
     pub(crate) builds_locked: OnceLock<bool>,
     /// The console scripts of the repository's Python packages, read on first use.
     pub(crate) python_scripts: OnceLock<BTreeSet<String>>,
+    /// Dependency name → the features the manifests that depend on it ask for; built on
+    /// first use.
+    pub(crate) requested_features: OnceLock<HashMap<String, Vec<String>>>,
 }
 
 impl Project {
@@ -365,14 +368,22 @@ impl Project {
     pub fn deployed_features(&self, krate: &CargoFacts) -> Vec<BTreeSet<String>> {
         let names = krate.names();
         // Workspace packages that depend on it with features unify them into its build.
-        let package = krate.manifest.package.as_ref().map(|p| p.0.as_str());
-        let from_dependents: Vec<String> = self
-            .cargo
-            .iter()
-            .flat_map(|c| &c.manifest.dependencies)
-            .filter(|d| Some(d.name.as_str()) == package)
-            .flat_map(|d| d.features.iter().cloned())
-            .collect();
+        let requested = self.requested_features.get_or_init(|| {
+            let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+            for d in self.cargo.iter().flat_map(|c| &c.manifest.dependencies) {
+                by_name
+                    .entry(d.name.clone())
+                    .or_default()
+                    .extend(d.features.iter().cloned());
+            }
+            by_name
+        });
+        let from_dependents: &[String] = krate
+            .manifest
+            .package
+            .as_ref()
+            .and_then(|p| requested.get(&p.0))
+            .map_or(&[], Vec::as_slice);
         let mut sets = Vec::new();
         for d in self.production_dockerfiles_for(krate) {
             for build in d.feature_builds() {
