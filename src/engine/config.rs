@@ -293,12 +293,17 @@ impl Settings {
         }
     }
 
+    /// True when the rule of `meta` reports or notes findings in files of `role`.
+    pub fn reports_in(&self, meta: &Meta, role: Role) -> bool {
+        self.action(meta.scope, role) != Action::Silent
+    }
+
     /// The enabled rules that report or note findings in files of `role`.
     pub fn rules_in(&self, role: Role) -> impl Iterator<Item = &'static Meta> + '_ {
         self.rules
             .iter()
             .map(|r| r.meta())
-            .filter(move |m| self.action(m.scope, role) != Action::Silent)
+            .filter(move |m| self.reports_in(m, role))
     }
 
     /// True when some enabled rule that reads files of `kind` reports or notes findings

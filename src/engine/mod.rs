@@ -1613,8 +1613,14 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
         wanted,
         role,
     } = *with;
-    let checked = role == Role::Production || settings.checks(kind, role);
-    let wanted = wanted.and(Wanted::of(settings.rules_in(role).flat_map(|m| m.facts)));
+    // Every enabled rule runs on production files; other code gets only the rules, and
+    // the facts, of those that report or note findings in its role.
+    let (checked, wanted) = if role == Role::Production {
+        (true, wanted)
+    } else {
+        let facts = Wanted::of(settings.rules_in(role).flat_map(|m| m.facts));
+        (settings.checks(kind, role), wanted.and(facts))
+    };
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
     let parsed = guarded(
@@ -1660,8 +1666,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
             }
             let admits = |index: usize| selection.as_ref().is_some_and(|s| s.admits(index));
             for (index, rule) in settings.rules.iter().enumerate().filter(|(_, r)| {
-                r.meta().kinds.contains(&kind)
-                    && settings.action(r.meta().scope, role) != Action::Silent
+                r.meta().kinds.contains(&kind) && settings.reports_in(r.meta(), role)
             }) {
                 let meta = rule.meta();
                 if kind == FileKind::Rust {
