@@ -1,7 +1,8 @@
 //! Config files deployed as written: a TOML or YAML file that a production Dockerfile's
 //! runtime stage copies (`COPY`/`ADD` naming the file or its directory, also from an
-//! earlier stage), and the default `values.yaml` of a Helm chart. What they hold is what
-//! runs unless each deploy overrides it.
+//! earlier stage), that a production crate's system package installs (cargo-deb and
+//! cargo-generate-rpm `assets`), and the default `values.yaml` of a Helm chart. What they
+//! hold is what runs unless each deploy overrides it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
@@ -9,7 +10,8 @@ use std::ops::Bound;
 use crate::diagnostic::Location;
 use crate::model::project::Project;
 use crate::model::role::Role;
-use crate::model::source::FileKind;
+use crate::model::source::{self, FileKind, SourceFile};
+use crate::parse::text::LineIndex;
 
 /// A config file deployed as written, and what deploys it.
 pub struct DeployedConfig<'p> {
@@ -18,6 +20,33 @@ pub struct DeployedConfig<'p> {
     pub by: Location,
     /// How `by` deploys the file, for the related location's message.
     pub how: &'static str,
+}
+
+/// The largest deployed config file [`DeployedConfig::read`] reads.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+impl DeployedConfig<'_> {
+    /// Read and parse the file again and give it to `read`: `None` when it is no longer
+    /// linted, is larger than [`MAX_CONFIG_BYTES`] or does not parse. A symbolic link is
+    /// not followed: it could point outside the repository.
+    pub fn read<R>(&self, project: &Project, read: impl FnOnce(&SourceFile<'_>) -> R) -> Option<R> {
+        let i = project
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(self.path))
+            .ok()?;
+        let kind = project.files[i].kind;
+        let path = project.root.join(self.path);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !meta.file_type().is_file() || meta.len() > MAX_CONFIG_BYTES {
+            return None;
+        }
+        let text = std::fs::read_to_string(path).ok()?;
+        let lines = LineIndex::new(&text);
+        let parsed = source::parse(kind, self.path, &text, &lines).ok()?;
+        Some(read(&SourceFile::new(
+            self.path, kind, &text, &lines, &parsed,
+        )))
+    }
 }
 
 /// Every production TOML or YAML file that is deployed as written, sorted by path.
@@ -48,6 +77,17 @@ pub fn deployed_configs(project: &Project) -> Vec<DeployedConfig<'_>> {
                         how: "copied into the image here",
                     });
                 }
+            }
+        }
+    }
+    for krate in project.cargo.iter().filter(|c| production(&c.path)) {
+        for (source, span) in &krate.manifest.package_assets {
+            for path in installed(&configs, &krate.dir, source) {
+                found.entry(path).or_insert_with(|| DeployedConfig {
+                    path,
+                    by: project.locate(&krate.path, span.clone()),
+                    how: "installed by the crate's system package (cargo-deb or cargo-generate-rpm assets)",
+                });
             }
         }
     }
@@ -104,6 +144,28 @@ fn copied<'c>(configs: &BTreeSet<&'c str>, dir: &str, source: &str) -> Vec<&'c s
     out
 }
 
+/// The config files a system package asset `source` installs: the file it names, relative
+/// to the crate's directory `dir`, or the files its glob matches (`etc/app/*`; as in
+/// cargo-deb, `*` does not cross a `/`, `**` does).
+fn installed<'c>(configs: &BTreeSet<&'c str>, dir: &str, source: &str) -> Vec<&'c str> {
+    let named = join(dir, source.trim_start_matches("./"));
+    if !named.contains(['*', '?', '[']) {
+        return configs.get(named.as_str()).into_iter().copied().collect();
+    }
+    let Ok(glob) = globset::GlobBuilder::new(&named)
+        .literal_separator(true)
+        .build()
+    else {
+        return Vec::new();
+    };
+    let matcher = glob.compile_matcher();
+    configs
+        .iter()
+        .filter(|path| matcher.is_match(path))
+        .copied()
+        .collect()
+}
+
 fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
@@ -115,6 +177,31 @@ fn join(dir: &str, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn package_assets_name_files_and_globs() {
+        let configs: BTreeSet<&str> = [
+            "relay/packaging/etc/relay/logger.yaml",
+            "relay/packaging/etc/relay/config/main.toml",
+            "relay/relay.toml",
+            "other/relay.toml",
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            installed(&configs, "relay", "packaging/etc/relay/*"),
+            ["relay/packaging/etc/relay/logger.yaml"]
+        );
+        assert_eq!(
+            installed(&configs, "relay", "packaging/**/*.toml"),
+            ["relay/packaging/etc/relay/config/main.toml"]
+        );
+        assert_eq!(
+            installed(&configs, "relay", "./relay.toml"),
+            ["relay/relay.toml"]
+        );
+        assert!(installed(&configs, "relay", "target/release/relay").is_empty());
+    }
 
     #[test]
     fn copies_name_files_and_directories() {

@@ -79,6 +79,10 @@ pub struct Manifest {
     /// package runs: `[package] build = "…"`, `[[test]]`, `[[bench]]` and `[[example]]`
     /// entries that give a `path`.
     pub non_release_targets: Vec<(TargetKind, String)>,
+    /// The files a system package of this crate installs: each source path or glob of
+    /// `[package.metadata.deb] assets` (cargo-deb) and `[package.metadata.generate-rpm]
+    /// assets` (cargo-generate-rpm) as written, relative to the manifest, with its span.
+    pub package_assets: Vec<(String, Range<usize>)>,
 }
 
 /// A kind of Cargo target that is not part of the package's release.
@@ -143,12 +147,12 @@ impl Manifest {
             {
                 m.package = Some((s.to_string(), name.span()));
             }
-            m.is_fuzz = pkg
-                .get("metadata")
-                .and_then(|md| md.get_ref().as_table())
+            let metadata = pkg.get("metadata").and_then(|md| md.get_ref().as_table());
+            m.is_fuzz = metadata
                 .and_then(|md| md.get("cargo-fuzz"))
                 .and_then(|v| v.get_ref().as_bool())
                 .unwrap_or(false);
+            m.package_assets = metadata.map(package_assets).unwrap_or_default();
             if let Some(build) = pkg.get("build").and_then(|b| b.get_ref().as_str()) {
                 m.non_release_targets
                     .push((TargetKind::BuildScript, build.to_string()));
@@ -245,6 +249,26 @@ impl Manifest {
     }
 }
 
+/// The asset sources of the cargo-deb and cargo-generate-rpm tables of `metadata`: an
+/// asset is an array whose first item is the source (`["conf/*", "/etc/app/", "644"]`)
+/// or a table with a `source`.
+fn package_assets(metadata: &DeTable<'_>) -> Vec<(String, Range<usize>)> {
+    ["deb", "generate-rpm"]
+        .into_iter()
+        .filter_map(|tool| metadata.get(tool)?.get_ref().as_table()?.get("assets"))
+        .filter_map(|assets| assets.get_ref().as_array())
+        .flatten()
+        .filter_map(|asset| {
+            let source = match asset.get_ref() {
+                DeValue::Array(parts) => parts.first()?,
+                DeValue::Table(t) => t.get("source")?,
+                _ => return None,
+            };
+            Some((source.get_ref().as_str()?.to_string(), source.span()))
+        })
+        .collect()
+}
+
 fn strings(v: Option<&Spanned<DeValue<'_>>>) -> Vec<String> {
     v.and_then(|v| v.get_ref().as_array())
         .map(|a| {
@@ -321,6 +345,34 @@ all = ["lru-cache", "serde?/derive"]
         assert_eq!(m.features_enabling("lru"), ["lru", "lru-cache", "all"]);
         assert_eq!(m.features_enabling("ahash"), ["fast", "default"]);
         assert_eq!(m.features_enabling("serde"), ["serde"]);
+    }
+
+    #[test]
+    fn reads_the_files_system_packages_install() {
+        let text = r#"
+[package]
+name = "relay"
+[package.metadata.deb]
+assets = [
+  ["target/release/relay", "/usr/bin/", "755"],
+  ["packaging/etc/relay/*", "/etc/relay/", "644"],
+]
+[package.metadata.generate-rpm]
+assets = [{ source = "packaging/relay.yaml", dest = "/etc/relay/relay.yaml", mode = "644" }]
+"#;
+        let table = DeTable::parse(text).unwrap();
+        let m = Manifest::from_table(table.get_ref());
+        let sources: Vec<&str> = m.package_assets.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            sources,
+            [
+                "target/release/relay",
+                "packaging/etc/relay/*",
+                "packaging/relay.yaml"
+            ]
+        );
+        let (_, span) = &m.package_assets[1];
+        assert_eq!(&text[span.clone()], "\"packaging/etc/relay/*\"");
     }
 
     #[test]

@@ -348,6 +348,43 @@ pub fn compose_needs_other_file(doc: &Node<'_>) -> bool {
     })
 }
 
+/// A container's environment settings as (name, value, the node that holds the value):
+/// a compose service's `environment:` in map or list form (`KEY=value`: the item), or,
+/// when `kubernetes`, a Kubernetes container's `env` entries that give a `value`.
+pub fn container_env<'n, 'a>(
+    container: &'n Node<'a>,
+    kubernetes: bool,
+) -> Vec<(String, String, &'n Node<'a>)> {
+    if kubernetes {
+        return get(container, "env")
+            .and_then(sequence)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| {
+                let value = get(e, "value")?;
+                Some((str_at(e, "name")?.to_string(), scalar_text(value)?, value))
+            })
+            .collect();
+    }
+    let Some(env) = get(container, "environment") else {
+        return Vec::new();
+    };
+    if let Some(items) = sequence(env) {
+        return items
+            .iter()
+            .filter_map(|i| {
+                let (k, v) = scalar_str(i)?.split_once('=')?;
+                Some((k.to_string(), v.to_string(), i))
+            })
+            .collect();
+    }
+    mapping(env)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| Some((scalar_text(k)?, scalar_text(v)?, v)))
+        .collect()
+}
+
 /// The services of a compose document: (name node, service node).
 pub fn compose_services<'n, 'a>(doc: &'n Node<'a>) -> Vec<(&'n Node<'a>, &'n Node<'a>)> {
     get(doc, "services").and_then(mapping).unwrap_or_default()

@@ -275,6 +275,8 @@ cases! {
     TF1002__pass_aligned: "TF1002" / "pass-aligned",
     TF1002__pass_env_template: "TF1002" / "pass-env-template",
     TF1101__fail_file_sinks: "TF1101" / "fail-file-sinks",
+    TF1101__fail_log_directory_setting: "TF1101" / "fail-log-directory-setting",
+    TF1101__fail_packaged_log_config: "TF1101" / "fail-packaged-log-config",
     TF1101__pass_stdout: "TF1101" / "pass-stdout",
     TF1102__fail_collectors: "TF1102" / "fail-collectors",
     TF1102__pass_stdout_layers: "TF1102" / "pass-stdout-layers",

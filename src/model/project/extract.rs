@@ -413,7 +413,7 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                         .and_then(|b| yaml::str_at(b, "target"))
                         .map(str::to_string),
                     ports,
-                    env: compose_env(svc),
+                    env: settings(yaml::container_env(svc, false)),
                     programs: launch::of_compose_service(file, svc)
                         .iter()
                         .flat_map(|l| shell::programs(&l.text))
@@ -436,17 +436,7 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
                             port_decl(node, &yaml::scalar_text(node)?)
                         })
                         .collect();
-                    let env = yaml::get(c, "env")
-                        .and_then(yaml::sequence)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|e| {
-                            Some((
-                                yaml::str_at(e, "name")?.to_string(),
-                                yaml::scalar_text(yaml::get(e, "value")?)?,
-                            ))
-                        })
-                        .collect();
+                    let env = settings(yaml::container_env(c, true));
                     out.push(ContainerFacts {
                         path: file.path.to_string(),
                         name: yaml::str_at(c, "name").unwrap_or_default().to_string(),
@@ -474,25 +464,9 @@ fn containers(file: &SourceFile<'_>, doc: &YamlDoc, dir: &str) -> Vec<ContainerF
     out
 }
 
-/// A compose service's `environment:` in map or list form.
-fn compose_env(svc: &yaml::Node<'_>) -> Vec<(String, String)> {
-    let Some(env) = yaml::get(svc, "environment") else {
-        return Vec::new();
-    };
-    if let Some(items) = yaml::sequence(env) {
-        return items
-            .iter()
-            .filter_map(|i| {
-                let (k, v) = yaml::scalar_str(i)?.split_once('=')?;
-                Some((k.to_string(), v.to_string()))
-            })
-            .collect();
-    }
-    yaml::mapping(env)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| Some((yaml::scalar_text(k)?, yaml::scalar_text(v)?)))
-        .collect()
+/// The names and values of a container's environment settings.
+fn settings(env: Vec<(String, String, &yaml::Node<'_>)>) -> Vec<(String, String)> {
+    env.into_iter().map(|(k, v, _)| (k, v)).collect()
 }
 
 fn basename(path: &str) -> String {

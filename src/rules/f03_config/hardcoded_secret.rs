@@ -7,12 +7,11 @@ use syn::visit::Visit;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::secrets::{self, Context};
-use crate::model::source::{self, FileKind, SourceFile};
+use crate::model::source::{FileKind, SourceFile};
 use crate::model::value::{self, ValueKind};
 use crate::model::{deployed_config, role};
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::{StrLit, is_variable_name, may_read_variable};
-use crate::parse::text::LineIndex;
 use crate::parse::yaml::{self, DocKind, Node};
 use crate::rules::prelude::*;
 
@@ -47,43 +46,17 @@ impl Check for HardcodedSecret {
     /// default, is reported with what deploys the file as related location.
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         for config in deployed_config::deployed_configs(project) {
-            let Ok(i) = project
-                .files
-                .binary_search_by(|f| f.path.as_str().cmp(config.path))
-            else {
-                continue;
-            };
-            let kind = project.files[i].kind;
-            let Some(text) = read_config(&project.root.join(config.path)) else {
-                continue;
-            };
-            let lines = LineIndex::new(&text);
-            let Ok(parsed) = source::parse(kind, config.path, &text, &lines) else {
-                continue;
-            };
-            let file = SourceFile::new(config.path, kind, &text, &lines, &parsed);
-            let mut deployed = collect(&file, Context::Deployed);
-            let at_rest = collect(&file, Context::AtRest);
-            deployed
-                .found
-                .retain(|span, _| !at_rest.found.contains_key(span));
-            deployed.groups.clear();
-            report(&file, deployed, Some((&config.by, config.how)), cx);
+            config.read(project, |file| {
+                let mut deployed = collect(file, Context::Deployed);
+                let at_rest = collect(file, Context::AtRest);
+                deployed
+                    .found
+                    .retain(|span, _| !at_rest.found.contains_key(span));
+                deployed.groups.clear();
+                report(file, deployed, Some((&config.by, config.how)), cx);
+            });
         }
     }
-}
-
-/// The largest config file read again for [`HardcodedSecret::check_project`].
-const MAX_CONFIG_BYTES: u64 = 1 << 20;
-
-/// The text of a regular file of at most [`MAX_CONFIG_BYTES`]; a symbolic link could point
-/// outside the repository.
-fn read_config(path: &std::path::Path) -> Option<String> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.file_type().is_file() || meta.len() > MAX_CONFIG_BYTES {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
 }
 
 /// The credentials of `file`, reading its config settings (TOML, YAML that is neither compose

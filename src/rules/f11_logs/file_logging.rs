@@ -5,7 +5,9 @@ use std::ops::Range;
 
 use syn::visit::Visit;
 
+use crate::model::deployed_config;
 use crate::model::launch::launches;
+use crate::parse::image::ImageRef;
 use crate::parse::rust::{self, call_path, call_path_span, span_range};
 use crate::parse::shell::{Command, Sep};
 use crate::parse::yaml;
@@ -20,7 +22,7 @@ declare_rule! {
         stability: Preview,
         since: "0.1.0",
         kinds: [Rust, Cargo, Dockerfile, Yaml, Shell],
-        summary: "logs written to files: tracing-appender, log4rs, simplelog, fern, flexi_logger, slog or env_logger file sinks, `log4rs.yaml` file appenders, `CMD app > file`",
+        summary: "logs written to files: tracing-appender, log4rs, simplelog, fern, flexi_logger, slog or env_logger file sinks, file appenders of deployed log4rs configs, `CMD app > file`, `ENV LOG_DIR=/logs`",
         // Every sink of `Sinks` names a file-logging call, or a `File` under a writer.
         tree: Prefilter::Idents(&[
             "rolling",
@@ -52,27 +54,12 @@ impl Check for FileLogging {
                 .in_service();
             }
         }
-        if is_log4rs_config(file.path) {
-            for doc in file.yaml() {
-                for (_, appender) in yaml::get(&doc.node, "appenders")
-                    .and_then(yaml::mapping)
-                    .unwrap_or_default()
-                {
-                    let Some(kind) = yaml::get(appender, "kind") else {
-                        continue;
-                    };
-                    let Some(k) =
-                        yaml::scalar_str(kind).filter(|k| matches!(*k, "file" | "rolling_file"))
-                    else {
-                        continue;
-                    };
-                    cx.report(
-                        file.loc(file.yaml_span(kind)),
-                        format!("log4rs appender of kind `{k}` writes logs to a file instead of the output stream"),
-                        "use a `console` appender (stdout) and let the platform collect the stream",
-                    );
-                }
-            }
+        for (key, value, span) in log_destinations(file) {
+            cx.report(
+                file.loc(span),
+                format!("`{key}` points the app's logs at `{value}`: the files fill the container's disk, vanish with it, and are invisible to `docker logs`, `kubectl logs` and the platform's log pipeline"),
+                "leave the log file setting unset so the app writes its logs to stdout/stderr, and let the platform route the stream",
+            );
         }
         // An init container prepares files (`sed … > config.yaml`); it is not the app.
         for l in launches(file).iter().filter(|l| !l.dev && !l.init) {
@@ -87,12 +74,52 @@ impl Check for FileLogging {
             }
         }
     }
+
+    /// A log4rs config deployed as written (copied into a production image, installed by
+    /// the crate's system package) whose `file` or `rolling_file` appenders take the logs.
+    /// A sample config nothing deploys is the operator's choice to load.
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for config in deployed_config::deployed_configs(project) {
+            config.read(project, |file| {
+                for (kind, k) in log4rs_file_appenders(file) {
+                    cx.report(
+                        file.loc(kind),
+                        format!("log4rs appender of kind `{k}` writes logs to a file instead of the output stream"),
+                        "use a `console` appender (stdout) and let the platform collect the stream",
+                    )
+                    .with_related(config.by.clone(), config.how);
+                }
+            });
+        }
+    }
 }
 
-/// `log4rs.yaml`, `log4rs.yml`, `log4rs-prod.yaml`.
-fn is_log4rs_config(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.starts_with("log4rs") && (name.ends_with(".yaml") || name.ends_with(".yml"))
+/// The `file` and `rolling_file` appenders of a log4rs config: each `kind` value's span
+/// and the kind. A log4rs config is a YAML document whose `appenders` maps names to
+/// appenders that each give their `kind`.
+fn log4rs_file_appenders(file: &SourceFile<'_>) -> Vec<(Range<usize>, &'static str)> {
+    let mut out = Vec::new();
+    for doc in file.yaml() {
+        let appenders = yaml::get(&doc.node, "appenders")
+            .and_then(yaml::mapping)
+            .unwrap_or_default();
+        let kinds: Vec<_> = appenders
+            .iter()
+            .filter_map(|(_, appender)| yaml::get(appender, "kind"))
+            .collect();
+        if kinds.is_empty() || kinds.len() < appenders.len() {
+            continue;
+        }
+        for kind in kinds {
+            let k = match yaml::scalar_str(kind) {
+                Some("file") => "file",
+                Some("rolling_file") => "rolling_file",
+                _ => continue,
+            };
+            out.push((file.yaml_span(kind), k));
+        }
+    }
+    out
 }
 
 /// The commands of a start script that run the app: the last one, any `exec`,
@@ -162,6 +189,100 @@ fn names_a_log_setting(word: &str) -> bool {
             "file" | "files" | "logfile" | "log" | "logs" | "logging"
         )
     })
+}
+
+/// True for a `let … else` whose value names a logging setting, and for an `if` on a
+/// logging setting, without `else`, whose block ends by returning: past it, the setting
+/// is given.
+fn returns_without_a_log_setting(stmt: &syn::Stmt) -> bool {
+    let names_setting = |e: &syn::Expr| rust::expr_words(e).iter().any(|w| names_a_log_setting(w));
+    match stmt {
+        syn::Stmt::Local(l) => l
+            .init
+            .as_ref()
+            .is_some_and(|init| init.diverge.is_some() && names_setting(&init.expr)),
+        syn::Stmt::Expr(syn::Expr::If(e), _) => {
+            e.else_branch.is_none()
+                && names_setting(&e.cond)
+                && matches!(
+                    e.then_branch.stmts.last(),
+                    Some(syn::Stmt::Expr(syn::Expr::Return(_), _))
+                )
+        }
+        _ => false,
+    }
+}
+
+/// The settings that point an app's logs at files where the app is deployed: `ENV` of a
+/// Dockerfile's runtime stages, `environment:` of a compose service and `env` of a
+/// Kubernetes container, each as (name, value, span), when the name says it is where logs
+/// go ([`names_a_log_destination`]) and the value is a file path. Images of backing
+/// services and proxies are not the app.
+fn log_destinations(file: &SourceFile<'_>) -> Vec<(String, String, Range<usize>)> {
+    let is_app = |image: Option<&str>| {
+        image.is_none_or(|i| {
+            let image = ImageRef::parse(i);
+            image.backing_service().is_none() && !image.is_edge_proxy()
+        })
+    };
+    let mut out = Vec::new();
+    if let Some(df) = file.dockerfile()
+        && is_app(df.runtime_base().as_deref())
+    {
+        for stage in df.runtime_stages() {
+            for inst in stage.body.iter().filter(|i| i.keyword == "ENV") {
+                for setting in inst.pairs(file.text) {
+                    if let Some(key) = setting.key {
+                        out.push((key, setting.value, setting.span));
+                    }
+                }
+            }
+        }
+    }
+    for doc in file.yaml() {
+        let compose = doc
+            .compose_services()
+            .into_iter()
+            .map(|(_, svc)| (svc, false));
+        let pods = doc
+            .workload_containers()
+            .into_iter()
+            .filter(|c| c.list == "containers")
+            .map(|c| (c.node, true));
+        for (container, kubernetes) in compose.chain(pods) {
+            if is_app(yaml::str_at(container, "image")) {
+                for (key, value, node) in yaml::container_env(container, kubernetes) {
+                    out.push((key, value, file.yaml_span(node)));
+                }
+            }
+        }
+    }
+    out.retain(|(key, value, _)| names_a_log_destination(key) && is_file_path(value));
+    out
+}
+
+/// True for a setting's name that says where logs go: a log word and a place word among
+/// its `_`-separated parts (`LOG_DIR`, `RUSTFS_OBS_LOG_DIRECTORY`, `APP_LOG_FILE`; not
+/// Kafka's data directories `KAFKA_LOG_DIRS`, nor `MAX_LOG_FILES` or `COMMITLOG_DIRECTORY`).
+fn names_a_log_destination(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let parts: Vec<&str> = name.split(['_', '-', '.']).collect();
+    let has = |words: &[&str]| parts.iter().any(|p| words.contains(p));
+    has(&["log", "logs", "logging"]) && has(&["dir", "directory", "file", "path", "folder"])
+}
+
+/// True for a value that names a file or directory (`/logs`, `./var/log/app.log`,
+/// `app.log`), not an output stream (`/dev/stdout`, `/proc/1/fd/1`), a reference to
+/// another variable, or a switch (`true`, `stdout`).
+fn is_file_path(value: &str) -> bool {
+    let value = value.trim();
+    !value.contains('$')
+        && !value.starts_with("/dev/")
+        && !value.starts_with("/proc/")
+        && (value.starts_with(['/', '~'])
+            || value.starts_with("./")
+            || value.starts_with("../")
+            || value.ends_with(".log"))
 }
 
 /// True when the method chain `recv` starts at a fern `Dispatch::new()`: only there is
@@ -251,6 +372,20 @@ impl<'ast> Visit<'ast> for Sinks {
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         self.in_function(|s| syn::visit::visit_impl_item_fn(s, f));
+    }
+
+    /// A statement that leaves the function unless a logging setting is given (`let
+    /// Some(path) = &config.log_file else { return … };`, `if !cfg.log_enabled { return … }`)
+    /// makes the rest of its block opt-in.
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        let outer = self.opt_in;
+        for stmt in &b.stmts {
+            self.visit_stmt(stmt);
+            if returns_without_a_log_setting(stmt) {
+                self.opt_in += 1;
+            }
+        }
+        self.opt_in = outer;
     }
 
     fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
@@ -388,6 +523,25 @@ fn stdout_by_default(mut expr: &syn::Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_destinations_by_name_and_value() {
+        assert!(names_a_log_destination("RUSTFS_OBS_LOG_DIRECTORY"));
+        assert!(names_a_log_destination("log_file"));
+        assert!(names_a_log_destination("APP_LOGS_PATH"));
+        assert!(!names_a_log_destination("KAFKA_LOG_DIRS"));
+        assert!(!names_a_log_destination("MAX_LOG_FILES"));
+        assert!(!names_a_log_destination("COMMITLOG_DIRECTORY"));
+        assert!(!names_a_log_destination("RUST_LOG"));
+        assert!(is_file_path("/logs"));
+        assert!(is_file_path("server.log"));
+        assert!(is_file_path("./deploy/logs"));
+        assert!(!is_file_path("/dev/stdout"));
+        assert!(!is_file_path("/proc/1/fd/1"));
+        assert!(!is_file_path("${LOG_DIR}"));
+        assert!(!is_file_path("stdout"));
+        assert!(!is_file_path("true"));
+    }
 
     #[test]
     fn log_settings_by_their_word_parts() {
