@@ -89,9 +89,77 @@ impl Check for FileLogging {
                     )
                     .with_related(config.by.clone(), config.how);
                 }
+                for (name, value, span) in config_log_destinations(file) {
+                    cx.report(
+                        file.loc(span),
+                        format!("`{name}` points the app's logs at `{value}` in a config deployed as written: the files fill the container's disk, vanish with it, and are invisible to `docker logs`, `kubectl logs` and the platform's log pipeline"),
+                        "leave the log file setting unset so the app writes its logs to stdout/stderr, and let the platform route the stream",
+                    )
+                    .with_related(config.by.clone(), config.how);
+                }
             });
         }
     }
+}
+
+/// The settings of a TOML or YAML config that point logs at files: each as (its name,
+/// which is its key joined to the key of the table holding it, `logging.dir`; its value;
+/// the value's span), when [`names_a_log_destination`] and [`is_file_path`] say so.
+fn config_log_destinations(file: &SourceFile<'_>) -> Vec<(String, String, Range<usize>)> {
+    fn yaml_walk(
+        file: &SourceFile<'_>,
+        node: &yaml::Node<'_>,
+        parent: &str,
+        out: &mut Vec<(String, String, Range<usize>)>,
+        depth: usize,
+    ) {
+        for (k, v) in yaml::mapping(node).unwrap_or_default() {
+            let Some(key) = yaml::scalar_text(k) else {
+                continue;
+            };
+            match yaml::scalar_str(v) {
+                Some(value) => out.push((
+                    format!("{parent}.{key}"),
+                    value.to_string(),
+                    file.yaml_span(v),
+                )),
+                None if depth < 32 => yaml_walk(file, v, &key, out, depth + 1),
+                None => {}
+            }
+        }
+    }
+    fn toml_walk(
+        table: &toml::de::DeTable<'_>,
+        parent: &str,
+        out: &mut Vec<(String, String, Range<usize>)>,
+        depth: usize,
+    ) {
+        for (key, value) in table {
+            match value.get_ref() {
+                toml::de::DeValue::String(s) => out.push((
+                    format!("{parent}.{}", key.get_ref()),
+                    s.to_string(),
+                    value.span(),
+                )),
+                toml::de::DeValue::Table(t) if depth < 32 => {
+                    toml_walk(t, key.get_ref(), out, depth + 1);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for doc in file.yaml() {
+        yaml_walk(file, &doc.node, "", &mut out, 0);
+    }
+    if let Some(table) = file.toml() {
+        toml_walk(table, "", &mut out, 0);
+    }
+    for (name, _, _) in &mut out {
+        *name = name.trim_start_matches('.').to_string();
+    }
+    out.retain(|(name, value, _)| names_a_log_destination(name) && is_file_path(value));
+    out
 }
 
 /// The `file` and `rolling_file` appenders of a log4rs config: each `kind` value's span
@@ -265,8 +333,17 @@ fn log_destinations(file: &SourceFile<'_>) -> Vec<(String, String, Range<usize>)
 /// its `_`-separated parts (`LOG_DIR`, `RUSTFS_OBS_LOG_DIRECTORY`, `APP_LOG_FILE`; not
 /// Kafka's data directories `KAFKA_LOG_DIRS`, nor `MAX_LOG_FILES` or `COMMITLOG_DIRECTORY`).
 fn names_a_log_destination(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    let parts: Vec<&str> = name.split(['_', '-', '.']).collect();
+    // `logDir` is `log_dir`: a capital after a lower-case letter starts a part.
+    let mut snake = String::with_capacity(name.len() + 4);
+    let mut lower_before = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && lower_before {
+            snake.push('_');
+        }
+        lower_before = c.is_ascii_lowercase();
+        snake.push(c.to_ascii_lowercase());
+    }
+    let parts: Vec<&str> = snake.split(['_', '-', '.']).collect();
     let has = |words: &[&str]| parts.iter().any(|p| words.contains(p));
     has(&["log", "logs", "logging"]) && has(&["dir", "directory", "file", "path", "folder"])
 }
@@ -529,6 +606,9 @@ mod tests {
         assert!(names_a_log_destination("RUSTFS_OBS_LOG_DIRECTORY"));
         assert!(names_a_log_destination("log_file"));
         assert!(names_a_log_destination("APP_LOGS_PATH"));
+        assert!(names_a_log_destination("logDir"));
+        assert!(names_a_log_destination("logging.dir"));
+        assert!(!names_a_log_destination("catalogDir"));
         assert!(!names_a_log_destination("KAFKA_LOG_DIRS"));
         assert!(!names_a_log_destination("MAX_LOG_FILES"));
         assert!(!names_a_log_destination("COMMITLOG_DIRECTORY"));
