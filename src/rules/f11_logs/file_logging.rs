@@ -81,13 +81,17 @@ impl Check for FileLogging {
     fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
         for config in deployed_config::deployed_configs(project) {
             config.read(project, |file| {
-                for (kind, k) in log4rs_file_appenders(file) {
-                    cx.report(
-                        file.loc(kind),
-                        format!("log4rs appender of kind `{k}` writes logs to a file instead of the output stream"),
-                        "use a `console` appender (stdout) and let the platform collect the stream",
-                    )
-                    .with_related(config.by.clone(), config.how);
+                // A log4rs appender's `path` is judged with its `kind`.
+                if let Some(appenders) = log4rs_file_appenders(file) {
+                    for (kind, k) in appenders {
+                        cx.report(
+                            file.loc(kind),
+                            format!("log4rs appender of kind `{k}` writes logs to a file instead of the output stream"),
+                            "use a `console` appender (stdout) and let the platform collect the stream",
+                        )
+                        .with_related(config.by.clone(), config.how);
+                    }
+                    return;
                 }
                 for (name, value, span) in config_log_destinations(file) {
                     cx.report(
@@ -162,11 +166,11 @@ fn config_log_destinations(file: &SourceFile<'_>) -> Vec<(String, String, Range<
     out
 }
 
-/// The `file` and `rolling_file` appenders of a log4rs config: each `kind` value's span
-/// and the kind. A log4rs config is a YAML document whose `appenders` maps names to
-/// appenders that each give their `kind`.
-fn log4rs_file_appenders(file: &SourceFile<'_>) -> Vec<(Range<usize>, &'static str)> {
-    let mut out = Vec::new();
+/// The `file` and `rolling_file` appenders of a log4rs config, each as its `kind` value's
+/// span and the kind; `None` when the file is not a log4rs config: a YAML document whose
+/// `appenders` maps names to appenders that each give their `kind`.
+fn log4rs_file_appenders(file: &SourceFile<'_>) -> Option<Vec<(Range<usize>, &'static str)>> {
+    let mut out = None;
     for doc in file.yaml() {
         let appenders = yaml::get(&doc.node, "appenders")
             .and_then(yaml::mapping)
@@ -178,13 +182,14 @@ fn log4rs_file_appenders(file: &SourceFile<'_>) -> Vec<(Range<usize>, &'static s
         if kinds.is_empty() || kinds.len() < appenders.len() {
             continue;
         }
+        let found: &mut Vec<_> = out.get_or_insert_with(Vec::new);
         for kind in kinds {
             let k = match yaml::scalar_str(kind) {
                 Some("file") => "file",
                 Some("rolling_file") => "rolling_file",
                 _ => continue,
             };
-            out.push((file.yaml_span(kind), k));
+            found.push((file.yaml_span(kind), k));
         }
     }
     out
