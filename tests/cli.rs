@@ -630,6 +630,44 @@ fn deployments_list_the_artifacts_and_the_binaries_they_run() {
     );
 }
 
+/// The config files deployed as written, each with what deploys it: a `COPY` into the
+/// runtime image, a system package's asset glob, a chart's default values. A config that
+/// nothing ships is not listed.
+#[test]
+fn deployments_list_config_files_deployed_as_written() {
+    let files: [(&str, &[u8]); 8] = [
+        (
+            "Cargo.toml",
+            b"[package]\nname = \"relay\"\nversion = \"0.1.0\"\n\n[package.metadata.deb]\nassets = [\n  [\"packaging/etc/*\", \"/etc/relay/\", \"644\"],\n]\n",
+        ),
+        ("src/main.rs", b"fn main() {}\n"),
+        (
+            "Dockerfile",
+            b"FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --locked\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/relay /usr/local/bin/relay\nCOPY config/production.toml /etc/relay/config.toml\nCMD [\"relay\"]\n",
+        ),
+        ("config/production.toml", b"port = 7000\n"),
+        ("config/sample.toml", b"port = 7001\n"),
+        ("packaging/etc/logger.yaml", b"root:\n  level: info\n"),
+        ("chart/Chart.yaml", b"apiVersion: v2\nname: relay\nversion: 0.1.0\n"),
+        ("chart/values.yaml", b"image:\n  repository: relay\n  tag: 0.1.0\n"),
+    ];
+    let repo = repo_with(&files);
+    let (code, out, err) = run(twelve_lint(repo.path()).args(["deployments"]));
+    assert_eq!(code, 0, "{err}");
+    let listing = "config files deployed as written (3)\n  \
+         chart/values.yaml  (the chart deploys these default values unless overridden: chart/Chart.yaml:1)\n  \
+         config/production.toml  (copied into the image here: Dockerfile:8)\n  \
+         packaging/etc/logger.yaml  (installed by the crate's system package (cargo-deb or cargo-generate-rpm assets): Cargo.toml:7)\n";
+    assert!(out.contains(listing), "{out}");
+    let (code, json, err) = run(twelve_lint(repo.path()).args(["deployments", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["deployed_configs"][1],
+        serde_json::json!({"path": "config/production.toml", "by": {"path": "Dockerfile", "line": 8}, "how": "copied into the image here"})
+    );
+}
+
 /// One image holding two packages' binaries: each compose service that builds it runs
 /// the binary its command names, so it deploys that binary's package only.
 #[test]

@@ -475,11 +475,17 @@ fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
         .iter()
         .filter(|s| named(&s.path))
         .collect();
+    let configs: Vec<&engine::DeployedConfigFile> = report
+        .deployed_configs
+        .iter()
+        .filter(|c| named(&c.path))
+        .collect();
     print(&render_deployments(
         &decisions,
         &report.deployed,
         &report.artifacts,
         &stages,
+        &configs,
         args.format,
     ))
 }
@@ -519,6 +525,7 @@ fn render_deployments(
     deployed: &[engine::DeployedPackage],
     artifacts: &[engine::DeployedArtifact],
     stages: &[&engine::DevelopmentStage],
+    configs: &[&engine::DeployedConfigFile],
     format: DeploymentsFormat,
 ) -> String {
     match format {
@@ -539,9 +546,14 @@ fn render_deployments(
                 .iter()
                 .map(|a| serde_json::json!({"kind": a.kind, "path": a.path, "name": a.name, "image": a.image, "runs": a.runs, "packages": a.packages}))
                 .collect();
+            let configs: Vec<_> = configs
+                .iter()
+                .map(|c| serde_json::json!({"path": c.path, "by": {"path": c.by.path, "line": c.by.start.line}, "how": c.how}))
+                .collect();
             serde_json::to_string_pretty(&serde_json::json!({
                 "deployed_packages": packages,
                 "artifacts": artifacts,
+                "deployed_configs": configs,
                 "files": files,
                 "development_stages": stages,
             }))
@@ -563,6 +575,18 @@ fn render_deployments(
                 s.push_str(&format!("deployed artifacts ({})\n", artifacts.len()));
                 for a in artifacts {
                     s.push_str(&format!("  {}\n", describe_artifact(a)));
+                }
+            }
+            if !configs.is_empty() {
+                s.push_str(&format!(
+                    "config files deployed as written ({})\n",
+                    configs.len()
+                ));
+                for c in configs {
+                    s.push_str(&format!(
+                        "  {}  ({}: {}:{})\n",
+                        c.path, c.how, c.by.path, c.by.start.line
+                    ));
                 }
             }
             if !stages.is_empty() {

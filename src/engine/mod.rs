@@ -26,7 +26,9 @@ use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted, join_inside, join_path};
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
-use crate::model::{cross, dev_images, helm, images, launch, procfile, test_stacks, threads};
+use crate::model::{
+    cross, deployed_config, dev_images, helm, images, launch, procfile, test_stacks, threads,
+};
 use crate::parse::cargo::TargetKind;
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
@@ -111,6 +113,8 @@ pub struct Report {
     /// Stages of production Dockerfiles that only development builds: their findings are
     /// dropped like those of development files.
     pub development_stages: Vec<DevelopmentStage>,
+    /// Config files deployed as written, with what deploys each.
+    pub deployed_configs: Vec<DeployedConfigFile>,
     /// Active findings past [`MAX_REPORTED`], per severity (see [`Report::limit`]).
     pub not_shown: [usize; 3],
 }
@@ -126,6 +130,16 @@ pub struct DevelopmentStage {
     pub bytes: Range<usize>,
     /// Why it is a development stage.
     pub signal: String,
+}
+
+/// A config file deployed as written ([`crate::model::deployed_config`]).
+#[derive(Debug, Clone)]
+pub struct DeployedConfigFile {
+    pub path: String,
+    /// The `COPY`, package asset or `Chart.yaml` that deploys it.
+    pub by: Location,
+    /// How `by` deploys it.
+    pub how: &'static str,
 }
 
 /// A package the deployment model takes as deployed ([`Project::deployed_roots`] and the
@@ -402,6 +416,14 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             .is_none_or(|c| project.holds(c, &d.location.path))
     });
     let development_stages = development_stages(&project);
+    let deployed_configs = deployed_config::deployed_configs(&project)
+        .into_iter()
+        .map(|c| DeployedConfigFile {
+            path: c.path.to_string(),
+            by: c.by,
+            how: c.how,
+        })
+        .collect();
     apply_scopes(
         &mut diagnostics,
         &project.files,
@@ -419,6 +441,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         deployed,
         artifacts,
         development_stages,
+        deployed_configs,
         not_shown: [0; 3],
     }
 }
