@@ -15,6 +15,9 @@ pub struct Dockerfile {
     /// The escape character (`\` unless `# escape=` says otherwise).
     pub escape: char,
     pub instructions: Vec<Instruction>,
+    /// For each stage, the earlier stage it is built `FROM` ([`base_stages`]), found on
+    /// first use: rules ask for the runtime stages of a file many times.
+    bases: std::sync::OnceLock<Vec<Option<usize>>>,
 }
 
 /// One instruction, possibly spanning several physical lines.
@@ -377,6 +380,11 @@ impl Dockerfile {
             .collect()
     }
 
+    /// For each stage of [`Self::stages`], the earlier stage it is built `FROM`.
+    fn bases(&self, stages: &[Stage<'_>]) -> &[Option<usize>] {
+        self.bases.get_or_init(|| base_stages(stages))
+    }
+
     /// The final stage and the earlier stages it is built `FROM`, last first. As
     /// in BuildKit, `FROM name` names the latest stage before it called `name`.
     pub fn runtime_stages(&self) -> Vec<Stage<'_>> {
@@ -384,7 +392,7 @@ impl Dockerfile {
         let Some(last) = stages.len().checked_sub(1) else {
             return Vec::new();
         };
-        chain_to(&stages, &base_stages(&stages), last)
+        chain_to(&stages, self.bases(&stages), last)
     }
 
     /// The stages a build may target to run a container, by index in [`Self::stages`],
@@ -397,10 +405,10 @@ impl Dockerfile {
         let Some(last) = stages.len().checked_sub(1) else {
             return Vec::new();
         };
-        let base = base_stages(&stages);
+        let base = self.bases(&stages);
         std::iter::once(last)
             .chain((0..last).filter(|&i| sets_command(&stages[i])))
-            .map(|i| (i, chain_to(&stages, &base, i)))
+            .map(|i| (i, chain_to(&stages, base, i)))
             .collect()
     }
 
@@ -408,7 +416,7 @@ impl Dockerfile {
     /// (`COPY --from=build`, by name or index) or mounts it (`RUN --mount=…,from=build`).
     pub fn used_stages(&self) -> Vec<bool> {
         let stages = self.stages();
-        let mut used = built_from(&base_stages(&stages));
+        let mut used = built_from(self.bases(&stages));
         let mut by_name: HashMap<String, usize> = HashMap::new();
         for (i, stage) in stages.iter().enumerate() {
             for inst in stage.body {
@@ -437,13 +445,13 @@ impl Dockerfile {
     /// may still target one (`--target worker`) and run it with a command of its own.
     pub fn named_leaf_targets(&self) -> Vec<(usize, Vec<Stage<'_>>)> {
         let stages = self.stages();
-        let base = base_stages(&stages);
-        let bases = built_from(&base);
+        let base = self.bases(&stages);
+        let bases = built_from(base);
         let last = stages.len().saturating_sub(1);
         (0..last)
             .filter(|&i| !bases[i] && !sets_command(&stages[i]) && stages[i].alias().is_some())
             .take(MAX_LEAF_TARGETS)
-            .map(|i| (i, chain_to(&stages, &base, i)))
+            .map(|i| (i, chain_to(&stages, base, i)))
             .collect()
     }
 }
@@ -722,6 +730,7 @@ pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
     Ok(Dockerfile {
         escape,
         instructions,
+        bases: std::sync::OnceLock::new(),
     })
 }
 
