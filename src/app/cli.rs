@@ -475,7 +475,7 @@ fn deployments(args: DeploymentsArgs) -> Result<i32, String> {
         .iter()
         .filter(|s| named(&s.path))
         .collect();
-    let configs: Vec<&engine::DeployedConfigFile> = report
+    let configs: Vec<&model::project::DeployedConfig> = report
         .deployed_configs
         .iter()
         .filter(|c| named(&c.path))
@@ -525,7 +525,7 @@ fn render_deployments(
     deployed: &[engine::DeployedPackage],
     artifacts: &[engine::DeployedArtifact],
     stages: &[&engine::DevelopmentStage],
-    configs: &[&engine::DeployedConfigFile],
+    configs: &[&model::project::DeployedConfig],
     format: DeploymentsFormat,
 ) -> String {
     match format {

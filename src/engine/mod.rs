@@ -114,7 +114,7 @@ pub struct Report {
     /// dropped like those of development files.
     pub development_stages: Vec<DevelopmentStage>,
     /// Config files deployed as written, with what deploys each.
-    pub deployed_configs: Vec<DeployedConfigFile>,
+    pub deployed_configs: Vec<project::DeployedConfig>,
     /// Active findings past [`MAX_REPORTED`], per severity (see [`Report::limit`]).
     pub not_shown: [usize; 3],
 }
@@ -130,16 +130,6 @@ pub struct DevelopmentStage {
     pub bytes: Range<usize>,
     /// Why it is a development stage.
     pub signal: String,
-}
-
-/// A config file deployed as written ([`crate::model::deployed_config`]).
-#[derive(Debug, Clone)]
-pub struct DeployedConfigFile {
-    pub path: String,
-    /// The `COPY`, package asset or `Chart.yaml` that deploys it.
-    pub by: Location,
-    /// How `by` deploys it.
-    pub how: &'static str,
 }
 
 /// A package the deployment model takes as deployed ([`Project::deployed_roots`] and the
@@ -416,14 +406,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             .is_none_or(|c| project.holds(c, &d.location.path))
     });
     let development_stages = development_stages(&project);
-    let deployed_configs = deployed_config::deployed_configs(&project)
-        .into_iter()
-        .map(|c| DeployedConfigFile {
-            path: c.path.to_string(),
-            by: c.by,
-            how: c.how,
-        })
-        .collect();
+    let deployed_configs = deployed_config::deployed_configs(&project).to_vec();
     apply_scopes(
         &mut diagnostics,
         &project.files,

@@ -8,49 +8,41 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use crate::diagnostic::Location;
-use crate::model::project::Project;
+use crate::model::project::{DeployedConfig, Project};
 use crate::model::role::Role;
-use crate::model::source::{self, FileKind, SourceFile};
+use crate::model::source::{self, FileKind, SourceFile, read_regular_prefix};
 use crate::parse::text::LineIndex;
-
-/// A config file deployed as written, and what deploys it.
-pub struct DeployedConfig<'p> {
-    pub path: &'p str,
-    /// The `COPY` or the chart's `Chart.yaml`.
-    pub by: Location,
-    /// How `by` deploys the file, for the related location's message.
-    pub how: &'static str,
-}
 
 /// The largest deployed config file [`DeployedConfig::read`] reads.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
-impl DeployedConfig<'_> {
+impl DeployedConfig {
     /// Read and parse the file again and give it to `read`: `None` when it is no longer
     /// linted, is larger than [`MAX_CONFIG_BYTES`] or does not parse. A symbolic link is
     /// not followed: it could point outside the repository.
     pub fn read<R>(&self, project: &Project, read: impl FnOnce(&SourceFile<'_>) -> R) -> Option<R> {
         let i = project
             .files
-            .binary_search_by(|f| f.path.as_str().cmp(self.path))
+            .binary_search_by(|f| f.path.cmp(&self.path))
             .ok()?;
         let kind = project.files[i].kind;
-        let path = project.root.join(self.path);
-        let meta = std::fs::symlink_metadata(&path).ok()?;
-        if !meta.file_type().is_file() || meta.len() > MAX_CONFIG_BYTES {
-            return None;
-        }
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = read_regular_prefix(&project.root.join(&self.path), MAX_CONFIG_BYTES + 1)
+            .filter(|t| t.len() as u64 <= MAX_CONFIG_BYTES)?;
         let lines = LineIndex::new(&text);
-        let parsed = source::parse(kind, self.path, &text, &lines).ok()?;
+        let parsed = source::parse(kind, &self.path, &text, &lines).ok()?;
         Some(read(&SourceFile::new(
-            self.path, kind, &text, &lines, &parsed,
+            &self.path, kind, &text, &lines, &parsed,
         )))
     }
 }
 
-/// Every production TOML or YAML file that is deployed as written, sorted by path.
-pub fn deployed_configs(project: &Project) -> Vec<DeployedConfig<'_>> {
+/// Every production TOML or YAML file that is deployed as written, sorted by path; found
+/// once per run.
+pub fn deployed_configs(project: &Project) -> &[DeployedConfig] {
+    project.deployed_configs.get_or_init(|| find(project))
+}
+
+fn find(project: &Project) -> Vec<DeployedConfig> {
     let file = |path: &str| {
         project
             .files
@@ -66,13 +58,13 @@ pub fn deployed_configs(project: &Project) -> Vec<DeployedConfig<'_>> {
         .filter(|f| f.role.role == Role::Production)
         .map(|f| f.path.as_str())
         .collect();
-    let mut found: BTreeMap<&str, DeployedConfig<'_>> = BTreeMap::new();
+    let mut found: BTreeMap<&str, DeployedConfig> = BTreeMap::new();
     for docker in project.dockerfiles.iter().filter(|d| production(&d.path)) {
         for (sources, at) in &docker.copies {
             for source in sources {
                 for path in copied(&configs, docker.dir(), source) {
                     found.entry(path).or_insert_with(|| DeployedConfig {
-                        path,
+                        path: path.to_string(),
                         by: at.clone(),
                         how: "copied into the image here",
                     });
@@ -84,7 +76,7 @@ pub fn deployed_configs(project: &Project) -> Vec<DeployedConfig<'_>> {
         for (source, span) in &krate.manifest.package_assets {
             for path in installed(&configs, &krate.dir, source) {
                 found.entry(path).or_insert_with(|| DeployedConfig {
-                    path,
+                    path: path.to_string(),
                     by: project.locate(&krate.path, span.clone()),
                     how: "installed by the crate's system package (cargo-deb or cargo-generate-rpm assets)",
                 });
@@ -96,7 +88,7 @@ pub fn deployed_configs(project: &Project) -> Vec<DeployedConfig<'_>> {
         let chart = join(dir, "Chart.yaml");
         if name == "values.yaml" && file(&chart).is_some() {
             found.entry(path).or_insert_with(|| DeployedConfig {
-                path,
+                path: path.to_string(),
                 by: Location::file(&chart),
                 how: "the chart deploys these default values unless overridden",
             });

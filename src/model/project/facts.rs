@@ -553,6 +553,17 @@ pub struct ContainerFacts {
     pub image_location: Option<Location>,
 }
 
+/// A config file deployed as written, and what deploys it
+/// ([`crate::model::deployed_config`]).
+#[derive(Debug, Clone)]
+pub struct DeployedConfig {
+    pub path: String,
+    /// The `COPY`, the package asset or the chart's `Chart.yaml`.
+    pub by: Location,
+    /// How `by` deploys the file, for the related location's message.
+    pub how: &'static str,
+}
+
 /// An env file with its first non-empty assignment.
 #[derive(Debug, Clone)]
 pub struct EnvFacts {

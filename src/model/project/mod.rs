@@ -96,6 +96,9 @@ pub struct Project {
     /// Dependency name → the features the manifests that depend on it ask for; built on
     /// first use.
     pub(crate) requested_features: OnceLock<HashMap<String, Vec<String>>>,
+    /// The config files deployed as written ([`crate::model::deployed_config`]); found on
+    /// first use, once the files have their roles.
+    pub(crate) deployed_configs: OnceLock<Vec<DeployedConfig>>,
 }
 
 impl Project {
