@@ -328,8 +328,9 @@ fn may_serve(project: &Project, krate: &CargoFacts) -> bool {
 }
 
 /// Which Rust files the whole-program questions read call-flow facts of: those of the
-/// packages that may serve ([`Programs::servers`]), of service packages (whose routes
-/// TF1202 reads) and of the workspace packages they depend on. Decided from a project
+/// packages that may serve ([`Programs::servers`]), of service packages a binary of the
+/// workspace builds (whose routes TF1202 reads) and of the workspace packages they
+/// depend on. Decided from a project
 /// holding the manifests and deployment files only, before any Rust file is read, so
 /// library code no server reaches costs no flow facts.
 pub struct FlowFiles {
@@ -356,9 +357,18 @@ impl FlowFiles {
             packages
         };
         let serving = |c: &CargoFacts| may_serve(&project, c);
+        // A service package's routes run only in a binary of the workspace that builds it.
+        let built_into_binaries = closure(
+            (0..project.cargo.len())
+                .filter(|&i| project.cargo[i].has_bin)
+                .collect(),
+        );
         let packages = closure(
             (0..project.cargo.len())
-                .filter(|&i| project.cargo[i].is_service() || serving(&project.cargo[i]))
+                .filter(|&i| {
+                    let c = &project.cargo[i];
+                    (c.is_service() && built_into_binaries.contains(&i)) || serving(c)
+                })
                 .collect(),
         );
         let servers = closure(

@@ -303,6 +303,7 @@ cases! {
     TF1201__pass_table_that_is_not_a_schema: "TF1201" / "pass-table-that-is-not-a-schema",
     TF1201__pass_unresolved_names: "TF1201" / "pass-unresolved-names",
     TF1202__fail_admin_routes: "TF1202" / "fail-admin-routes",
+    TF1202__fail_routes_of_a_workspace_library: "TF1202" / "fail-routes-of-a-workspace-library",
     TF1202__pass_near_misses: "TF1202" / "pass-near-misses",
     TF1203__fail_migrate_on_start: "TF1203" / "fail-migrate-on-start",
     TF1203__pass_one_off: "TF1203" / "pass-one-off",
