@@ -1,8 +1,6 @@
 //! TF0102 multiple-apps: independent deployable apps sharing one repository.
 
-use globset::Glob;
-
-use crate::model::project::{CargoFacts, Project, is_within};
+use crate::model::project::{CargoFacts, Project};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -59,11 +57,6 @@ fn apps(project: &Project) -> Vec<&CargoFacts> {
     let Some((deployed, _)) = project.deployed_roots(production) else {
         return Vec::new();
     };
-    let workspaces: Vec<&CargoFacts> = project
-        .cargo
-        .iter()
-        .filter(|c| c.manifest.is_workspace && !c.is_tooling())
-        .collect();
     let mut units: Vec<&CargoFacts> = Vec::new();
     for (_, pkg) in project
         .cargo
@@ -72,40 +65,11 @@ fn apps(project: &Project) -> Vec<&CargoFacts> {
         .filter(|(i, c)| c.has_bin && !c.is_tooling() && deployed.contains(i))
         .filter(|(_, c)| c.is_service() || project.workspace_deps(c).iter().any(|d| d.is_service()))
     {
-        let unit = workspaces
-            .iter()
-            .copied()
-            .filter(|w| member_of(pkg, w))
-            .max_by_key(|w| w.dir.len())
-            .unwrap_or(pkg);
+        let root = project.workspace_root(pkg);
+        let unit = if root.is_tooling() { pkg } else { root };
         if !units.iter().any(|u| std::ptr::eq(*u, unit)) {
             units.push(unit);
         }
     }
     units
-}
-
-/// True when package `pkg` belongs to workspace `ws`.
-fn member_of(pkg: &CargoFacts, ws: &CargoFacts) -> bool {
-    if pkg.dir == ws.dir {
-        return true;
-    }
-    if !is_within(&pkg.dir, &ws.dir) {
-        return false;
-    }
-    let rel = if ws.dir.is_empty() {
-        pkg.dir.as_str()
-    } else {
-        &pkg.dir[ws.dir.len() + 1..]
-    };
-    let matches = |patterns: &[String]| {
-        patterns.iter().any(|p| {
-            let p = p.trim_end_matches('/');
-            Glob::new(p)
-                .map(|g| g.compile_matcher().is_match(rel))
-                .unwrap_or(false)
-                || rel == p
-        })
-    };
-    matches(&ws.manifest.members) && !matches(&ws.manifest.exclude)
 }
