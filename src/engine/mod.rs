@@ -311,8 +311,10 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     if needed.contains(&FileKind::Rust) || needed.contains(&FileKind::Cargo) {
         needed.extend([FileKind::Dockerfile, FileKind::Yaml, FileKind::Toml]);
     }
+    // Which stages of a Dockerfile only development and test setups build comes from the
+    // compose files that build them.
     if needed.contains(&FileKind::Dockerfile) {
-        needed.insert(FileKind::Cargo);
+        needed.extend([FileKind::Cargo, FileKind::Yaml]);
     }
     let tracked = if req.in_git {
         project::tracked_files(&req.root)
@@ -1485,11 +1487,19 @@ impl Walk<'_> {
         if settings.exclude.is_match(&rel) {
             return None;
         }
+        // A test setup's compose file is read, though no rule checks it: the Dockerfile
+        // stages its services build are test stages ([`Project::development_stages`]).
+        let test_compose = || {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(yaml::is_compose_name)
+        };
         if !settings.include_tests
             && settings
                 .role_of(&rel, None, None, None)
                 .role
                 .is_test_material()
+            && !(self.needed.contains(&FileKind::Yaml) && test_compose())
         {
             let script = file_type.is_file() && source::classify(path) == Some(FileKind::Shell);
             return script.then(|| {

@@ -358,6 +358,17 @@ const HEADER_PHRASES: &[(Role, &[&str])] = &[
         ],
     ),
     (
+        Role::Ci,
+        &[
+            "used by ci ",
+            "used by ci.",
+            "used in ci ",
+            "used in ci.",
+            "for ci only",
+            "ci only",
+        ],
+    ),
+    (
         Role::Example,
         &[
             "this file is a template",

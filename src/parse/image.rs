@@ -125,7 +125,7 @@ impl<'a> ImageRef<'a> {
 }
 
 /// Tag words that follow a moving release channel or branch rather than a version.
-const CHANNELS: &[&str] = &[
+pub const CHANNELS: &[&str] = &[
     "stable", "testing", "unstable", "sid", "rolling", "edge", "nightly", "canary", "beta",
     "current", "lts", "main", "master", "develop", "dev",
 ];

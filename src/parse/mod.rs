@@ -6,6 +6,7 @@ pub mod cargo;
 pub mod cfg;
 pub mod dockerfile;
 pub mod envfile;
+pub mod fetch;
 pub mod guard;
 pub mod image;
 pub mod lex;

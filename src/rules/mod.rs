@@ -532,6 +532,7 @@ pub static RULES: &[&dyn Rule] = &[
     &f05_build_release_run::build_at_runtime::BuildAtRuntime,
     &f05_build_release_run::mutable_image_reference::MutableImageReference,
     &f05_build_release_run::fetch_at_runtime::FetchAtRuntime,
+    &f05_build_release_run::moving_build_input::MovingBuildInput,
     &f06_processes::sticky_sessions::StickySessions,
     &f06_processes::in_memory_session_store::InMemorySessionStore,
     &f06_processes::process_local_state::ProcessLocalState,

@@ -187,6 +187,8 @@ cases! {
     TF0502__pass_replaced_at_deploy: "TF0502" / "pass-replaced-at-deploy",
     TF0503__fail_downloads_at_start: "TF0503" / "fail-downloads-at-start",
     TF0503__pass_downloads_at_build: "TF0503" / "pass-downloads-at-build",
+    TF0504__fail_moving_build_inputs: "TF0504" / "fail-moving-build-inputs",
+    TF0504__pass_pinned_build_inputs: "TF0504" / "pass-pinned-build-inputs",
     TF0601__fail_affinity_everywhere: "TF0601" / "fail-affinity-everywhere",
     TF0601__pass_stateless: "TF0601" / "pass-stateless",
     TF0602__fail_memory_stores: "TF0602" / "fail-memory-stores",

@@ -2,4 +2,5 @@
 
 pub mod build_at_runtime;
 pub mod fetch_at_runtime;
+pub mod moving_build_input;
 pub mod mutable_image_reference;

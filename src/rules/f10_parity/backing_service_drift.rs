@@ -22,15 +22,16 @@ declare_rule! {
 }
 
 /// Which side of the parity gap a container is on, `Some(true)` production, as the
-/// deployment model says: development, CI and test files are development's side;
-/// examples, docs, archived and vendored material are neither; of the production files,
+/// deployment model says: development and CI files are development's side; test setups
+/// (which may run an older or newer version on purpose, to test against it), examples,
+/// docs, archived and vendored material are neither; of the production files,
 /// Kubernetes manifests and compose files named for production
 /// (`docker-compose.prod.yml`) are production's, and a plain compose file is the local
 /// stack compared with them.
 fn is_prod(project: &Project, c: &ContainerFacts) -> Option<bool> {
     match project.role_of(&c.path).unwrap_or(Role::Production) {
         Role::Production => {}
-        Role::Development | Role::Ci | Role::Test => return Some(false),
+        Role::Development | Role::Ci => return Some(false),
         _ => return None,
     }
     let compose = c

@@ -1,0 +1,326 @@
+//! What a build script fetches by a moving reference: a `git clone` of a branch head, a
+//! download whose address names a branch or `latest`, a nightly toolchain that is not
+//! dated. Each gives different bits on another day for the same script.
+
+use std::ops::Range;
+
+use crate::parse::image::CHANNELS;
+use crate::parse::shell::{Command, SHELLS, Sep, commands};
+
+/// A fetch of a moving reference in a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MovingFetch {
+    /// The command, in the script.
+    pub span: Range<usize>,
+    /// What the command does (`clones \`https://github.com/o/r.git\``, `downloads …`,
+    /// `installs the Rust toolchain`).
+    pub action: String,
+    /// The moving reference (`the default branch`, `` `main` ``, `` `latest` ``).
+    pub reference: String,
+}
+
+/// Path segments that name a moving reference in any download address.
+const MOVING_SEGMENTS: &[&str] = &["latest", "master", "develop", "nightly", "trunk", "head"];
+
+/// The fetches of moving references in `script`, followed by the scripts that run after
+/// it on what it fetched (`later`: the next `RUN`s of a Dockerfile stage). A download the
+/// script checks against a checksum or signature (`sha256sum -c`, `gpg --verify`) cannot
+/// change unseen and is not one; nor is a download piped into a shell (a remote
+/// installer, TF0205's), nor a clone that a later command checks out at a fixed reference.
+pub fn moving_fetches(script: &str, later: &[&str]) -> Vec<MovingFetch> {
+    let cmds = commands(script);
+    let later: Vec<Command> = later.iter().flat_map(|s| commands(s)).collect();
+    let verified = cmds.iter().any(verifies);
+    let mut out = Vec::new();
+    for (i, cmd) in cmds.iter().enumerate() {
+        let Some((at, program)) = cmd.program() else {
+            continue;
+        };
+        let args = &cmd.words[at + 1..];
+        let found = match program {
+            "git" => git_clone(args, cmds[i + 1..].iter().chain(&later)),
+            "curl" | "wget" if !verified && !piped_to_shell(&cmds[i..]) => {
+                args.iter().find_map(|(w, _)| {
+                    let reference = moving_url_reference(w)?;
+                    Some((format!("downloads `{w}`"), format!("`{reference}`")))
+                })
+            }
+            "rustup" | "rustup-init" => nightly_toolchain(args),
+            _ => None,
+        };
+        if let Some((action, reference)) = found {
+            let span = cmd.words[0].1.start..cmd.words.last().map_or(0, |w| w.1.end);
+            out.push(MovingFetch {
+                span,
+                action,
+                reference,
+            });
+        }
+    }
+    out
+}
+
+/// The moving reference a download address names: a path segment such as `latest`,
+/// `master` or `develop` (`…/releases/latest/download/x.zip`,
+/// `https://builds.example/develop/cli`), or a branch in a forge's file address
+/// (`raw.githubusercontent.com/o/r/main/install.sh`, `…/archive/refs/heads/main.zip`).
+pub fn moving_url_reference(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let segments: Vec<&str> = rest.split('/').collect();
+    let host = segments.first()?.to_ascii_lowercase();
+    let path = &segments[1..];
+    let moving = |s: &str| {
+        let lower = s.to_ascii_lowercase();
+        CHANNELS.contains(&lower.as_str()) || MOVING_SEGMENTS.contains(&lower.as_str())
+    };
+    // The branch position of a forge's raw files, archives and tree addresses.
+    let branch = match host.as_str() {
+        "raw.githubusercontent.com" => path.get(2).copied(),
+        _ => ["heads", "raw", "blob", "archive"]
+            .iter()
+            .find_map(|key| path.windows(2).find(|w| w[0] == *key).map(|w| w[1])),
+    };
+    let branch = branch.map(|b| {
+        [".zip", ".tar.gz", ".tgz"]
+            .iter()
+            .find_map(|ext| b.strip_suffix(ext))
+            .unwrap_or(b)
+    });
+    if let Some(b) = branch.filter(|b| moving(b)) {
+        return Some(b);
+    }
+    path.iter()
+        .copied()
+        .find(|s| MOVING_SEGMENTS.contains(&s.to_ascii_lowercase().as_str()))
+}
+
+/// A `git clone` of a branch head: no `--branch`, or a branch named after a channel
+/// (`main`, `develop`), and no later `git checkout`/`git reset` of another reference in
+/// the script. A `--branch` that is a version (`v1.2.0`) or a build argument
+/// (`$VERSION`) pins it; a branch of any other name is not judged.
+fn git_clone<'c>(
+    args: &[(String, Range<usize>)],
+    mut later: impl Iterator<Item = &'c Command>,
+) -> Option<(String, String)> {
+    let mut words = args.iter().map(|(w, _)| w.as_str());
+    // `git -C dir clone …`
+    let sub = loop {
+        match words.next()? {
+            "-C" | "-c" => {
+                words.next();
+            }
+            w if w.starts_with('-') => {}
+            w => break w,
+        }
+    };
+    if sub != "clone" {
+        return None;
+    }
+    let mut branch = None;
+    let mut url = None;
+    while let Some(w) = words.next() {
+        match w {
+            "-b" | "--branch" => branch = words.next(),
+            "--depth" | "-o" | "--origin" | "-c" | "--config" | "--reference" | "--filter"
+            | "-j" | "--jobs" | "--template" | "--separate-git-dir" | "--shallow-since"
+            | "--shallow-exclude" | "-u" | "--upload-pack" => {
+                words.next();
+            }
+            _ if w.starts_with("--branch=") => branch = w.strip_prefix("--branch="),
+            _ if w.starts_with('-') => {}
+            _ if url.is_none() => url = Some(w),
+            _ => {}
+        }
+    }
+    let url = url.filter(|u| u.contains("://") || u.starts_with("git@") || u.starts_with('$'))?;
+    let reference = match branch {
+        None => "the default branch".to_string(),
+        Some(b) if CHANNELS.contains(&b.to_ascii_lowercase().as_str()) => format!("`{b}`"),
+        Some(_) => return None,
+    };
+    if later.any(pins_checkout) {
+        return None;
+    }
+    Some((format!("clones `{url}`"), reference))
+}
+
+/// A `git checkout <ref>`, `git switch --detach <ref>` or `git reset --hard <ref>` of a
+/// reference that does not move (a commit, a tag, a build argument).
+fn pins_checkout(cmd: &Command) -> bool {
+    let Some((at, "git")) = cmd.program() else {
+        return false;
+    };
+    let mut words = cmd.words[at + 1..].iter().map(|(w, _)| w.as_str());
+    let mut target = Vec::new();
+    while let Some(w) = words.next() {
+        match w {
+            "-C" | "-c" => {
+                words.next();
+            }
+            _ if w.starts_with('-') => {}
+            _ => target.push(w),
+        }
+    }
+    let reference = match target.as_slice() {
+        ["checkout" | "switch" | "reset", r, ..] => *r,
+        _ => return false,
+    };
+    !CHANNELS.contains(&reference.to_ascii_lowercase().as_str())
+        && !reference.eq_ignore_ascii_case("head")
+        && !reference.starts_with("origin/")
+}
+
+/// `rustup … nightly` or `rustup-init --default-toolchain nightly`: a toolchain that is
+/// not dated (`nightly-2025-01-15` is).
+fn nightly_toolchain(args: &[(String, Range<usize>)]) -> Option<(String, String)> {
+    let words: Vec<&str> = args.iter().map(|(w, _)| w.as_str()).collect();
+    let installs = words
+        .iter()
+        .any(|w| matches!(*w, "toolchain" | "install" | "default" | "-y"))
+        || words.iter().any(|w| w.starts_with("--default-toolchain"));
+    let nightly = words
+        .iter()
+        .any(|w| *w == "nightly" || *w == "--default-toolchain=nightly");
+    // `rustup target add --toolchain nightly` adds to a toolchain installed elsewhere.
+    (installs && nightly && !words.contains(&"target") && !words.contains(&"component")).then(
+        || {
+            (
+                "installs the Rust toolchain".to_string(),
+                "`nightly`".to_string(),
+            )
+        },
+    )
+}
+
+/// A checksum or signature check (`sha256sum -c`, `gpg --verify`, `cosign verify`).
+fn verifies(cmd: &Command) -> bool {
+    let Some((at, program)) = cmd.program() else {
+        return false;
+    };
+    let args = || cmd.words[at + 1..].iter().map(|(w, _)| w.as_str());
+    match program {
+        p if p.ends_with("sum") && p.starts_with("sha") || p == "md5sum" => {
+            args().any(|w| w == "-c" || w == "--check")
+        }
+        "gpg" | "gpgv" => args().any(|w| w == "--verify") || program == "gpgv",
+        "cosign" | "minisign" => true,
+        _ => false,
+    }
+}
+
+/// True when the download `cmds[0]` is piped into a shell.
+fn piped_to_shell(cmds: &[Command]) -> bool {
+    let mut prev = &cmds[0];
+    for next in &cmds[1..] {
+        if prev.sep != Sep::Pipe {
+            return false;
+        }
+        if next.program().is_some_and(|(_, p)| SHELLS.contains(&p)) {
+            return true;
+        }
+        prev = next;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(script: &str) -> Vec<(String, String)> {
+        moving_fetches(script, &[])
+            .into_iter()
+            .map(|f| (f.action, f.reference))
+            .collect()
+    }
+
+    #[test]
+    fn clones_of_branch_heads_move() {
+        assert_eq!(
+            found("git clone --depth 1 https://github.com/o/r.git ."),
+            [(
+                "clones `https://github.com/o/r.git`".to_string(),
+                "the default branch".to_string()
+            )]
+        );
+        assert_eq!(
+            found("git clone -b main https://github.com/o/r.git")[0].1,
+            "`main`"
+        );
+        for pinned in [
+            "git clone --branch v1.2.0 https://github.com/o/r.git",
+            "git clone --depth 1 --branch ${VERSION} https://github.com/o/r.git .",
+            "git clone https://github.com/o/r.git && cd r && git checkout 3f2a9c1",
+            "git clone ${REPO} r && git -C r checkout ${REF}",
+            "git clone https://github.com/o/r.git && cd r && git reset --hard v2.0.1",
+            "git clone --branch feature_x https://github.com/o/r.git",
+            "git clone /src/local",
+        ] {
+            assert!(found(pinned).is_empty(), "{pinned}");
+        }
+        assert_eq!(
+            found("git clone https://github.com/o/r.git && git checkout main").len(),
+            1
+        );
+        let clone = "git clone ${TRITON_REPO}";
+        assert!(moving_fetches(clone, &["cd triton && git checkout ${TRITON_BRANCH}"]).is_empty());
+        assert_eq!(moving_fetches(clone, &["cd triton && make"]).len(), 1);
+    }
+
+    #[test]
+    fn downloads_of_moving_addresses() {
+        for (script, reference) in [
+            ("wget https://builds.ci.example.com/develop/cli", "develop"),
+            (
+                "curl -fLO https://github.com/o/r/releases/latest/download/x.zip",
+                "latest",
+            ),
+            (
+                "curl -o a.sh https://raw.githubusercontent.com/o/r/main/a.sh",
+                "main",
+            ),
+            (
+                "wget https://github.com/o/r/archive/refs/heads/master.zip",
+                "master",
+            ),
+            (
+                "curl -sL https://github.com/o/r/archive/main.tar.gz | tar xz",
+                "main",
+            ),
+        ] {
+            let found = found(script);
+            assert_eq!(
+                found.first().map(|f| f.1.clone()),
+                Some(format!("`{reference}`")),
+                "{script}"
+            );
+        }
+        for fixed in [
+            "curl -fLO https://github.com/o/r/releases/download/v1.2.0/x.zip",
+            "wget http://deb.debian.org/debian/dists/bookworm/main/x",
+            // A remote installer piped into a shell is TF0205's.
+            "curl -sSL https://raw.githubusercontent.com/o/r/master/install.sh | bash",
+            "curl -fLo x.zip https://example.com/latest/x.zip && sha256sum -c x.sha256",
+        ] {
+            assert!(found(fixed).is_empty(), "{fixed}");
+        }
+    }
+
+    #[test]
+    fn undated_nightly_toolchains_move() {
+        assert_eq!(
+            found("/tmp/rustup-init -y --no-modify-path --default-toolchain nightly")[0].1,
+            "`nightly`"
+        );
+        assert_eq!(found("rustup toolchain install nightly").len(), 1);
+        for fixed in [
+            "rustup toolchain install nightly-2025-01-15",
+            "rustup target add --toolchain nightly x86_64-unknown-linux-gnu",
+            "rustup component add rustfmt --toolchain nightly",
+            "rustup-init -y --default-toolchain 1.85.0",
+        ] {
+            assert!(found(fixed).is_empty(), "{fixed}");
+        }
+    }
+}
