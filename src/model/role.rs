@@ -1190,6 +1190,16 @@ mod tests {
             of_file("docker/docker-compose.mysql.yaml", Some(e2e), None).role,
             Role::Test
         );
+        let ci = "# This Dockerfile is used by CI to build all things.\nFROM ubuntu:24.04\n";
+        assert_eq!(
+            of_file("deploy/build.Dockerfile", Some(ci), None).role,
+            Role::Ci
+        );
+        let release = "# Deploys the app; the image is built by the release job.\nFROM debian:12\n";
+        assert_eq!(
+            of_file("deploy/app.Dockerfile", Some(release), None).role,
+            Role::Production
+        );
         let mentions = "# Unlike the other file (an end-to-end test harness), this runs a server.\nservices:\n";
         assert_eq!(
             of_file("docker/docker-compose.one-shot.yaml", Some(mentions), None).role,
