@@ -12,7 +12,7 @@ declare_rule! {
         name: "moving-build-input",
         factor: 5,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Dockerfile],
         summary: "an image build fetches code, binaries or a toolchain by a moving reference (a branch head, `latest`, an undated nightly)",
