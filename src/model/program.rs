@@ -330,9 +330,8 @@ fn may_serve(project: &Project, krate: &CargoFacts) -> bool {
 /// Which Rust files the whole-program questions read call-flow facts of: those of the
 /// packages that may serve ([`Programs::servers`]), of service packages a binary of the
 /// workspace builds (whose routes TF1202 reads) and of the workspace packages they
-/// depend on. Decided from a project
-/// holding the manifests and deployment files only, before any Rust file is read, so
-/// library code no server reaches costs no flow facts.
+/// depend on. Decided from a project holding the manifests and deployment files only,
+/// before any Rust file is read, so library code no server reaches costs no flow facts.
 pub struct FlowFiles {
     project: Project,
     /// The packages whose production code's flow facts are read.

@@ -364,7 +364,6 @@ const HEADER_PHRASES: &[(Role, &[&str])] = &[
             "used by ci.",
             "used in ci ",
             "used in ci.",
-            "for ci only",
             "ci only",
         ],
     ),

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use crate::parse::image::CHANNELS;
-use crate::parse::shell::{Command, SHELLS, Sep, commands};
+use crate::parse::shell::{Command, piped_into_shell};
 
 /// A fetch of a moving reference in a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,14 +22,15 @@ pub struct MovingFetch {
 /// Path segments that name a moving reference in any download address.
 const MOVING_SEGMENTS: &[&str] = &["latest", "master", "develop", "nightly", "trunk", "head"];
 
-/// The fetches of moving references in `script`, followed by the scripts that run after
-/// it on what it fetched (`later`: the next `RUN`s of a Dockerfile stage). A download the
-/// script checks against a checksum or signature (`sha256sum -c`, `gpg --verify`) cannot
-/// change unseen and is not one; nor is a download piped into a shell (a remote
-/// installer, TF0205's), nor a clone that a later command checks out at a fixed reference.
-pub fn moving_fetches(script: &str, later: &[&str]) -> Vec<MovingFetch> {
-    let cmds = commands(script);
-    let later: Vec<Command> = later.iter().flat_map(|s| commands(s)).collect();
+/// The fetches of moving references in a script's commands (`cmds`,
+/// [`commands`](crate::parse::shell::commands)).
+/// `checked_out_later` says whether a script that runs after it on what it fetched (a
+/// later `RUN` of the Dockerfile stage) checks a clone out at a fixed reference
+/// ([`pins_checkout`]). A download the script checks against a checksum or signature
+/// (`sha256sum -c`, `gpg --verify`) cannot change unseen and is not one; nor is a
+/// download piped into a shell (a remote installer, TF0205's), nor a clone that a later
+/// command checks out at a fixed reference.
+pub fn moving_fetches(cmds: &[Command], checked_out_later: bool) -> Vec<MovingFetch> {
     let verified = cmds.iter().any(verifies);
     let mut out = Vec::new();
     for (i, cmd) in cmds.iter().enumerate() {
@@ -38,8 +39,11 @@ pub fn moving_fetches(script: &str, later: &[&str]) -> Vec<MovingFetch> {
         };
         let args = &cmd.words[at + 1..];
         let found = match program {
-            "git" => git_clone(args, cmds[i + 1..].iter().chain(&later)),
-            "curl" | "wget" if !verified && !piped_to_shell(&cmds[i..]) => {
+            "git" => git_clone(
+                args,
+                checked_out_later || cmds[i + 1..].iter().any(pins_checkout),
+            ),
+            "curl" | "wget" if !verified && piped_into_shell(cmds, i).is_none() => {
                 args.iter().find_map(|(w, _)| {
                     let reference = moving_url_reference(w)?;
                     Some((format!("downloads `{w}`"), format!("`{reference}`")))
@@ -97,12 +101,9 @@ pub fn moving_url_reference(url: &str) -> Option<&str> {
 
 /// A `git clone` of a branch head: no `--branch`, or a branch named after a channel
 /// (`main`, `develop`), and no later `git checkout`/`git reset` of another reference in
-/// the script. A `--branch` that is a version (`v1.2.0`) or a build argument
+/// the commands that follow. A `--branch` that is a version (`v1.2.0`) or a build argument
 /// (`$VERSION`) pins it; a branch of any other name is not judged.
-fn git_clone<'c>(
-    args: &[(String, Range<usize>)],
-    mut later: impl Iterator<Item = &'c Command>,
-) -> Option<(String, String)> {
+fn git_clone(args: &[(String, Range<usize>)], checked_out_later: bool) -> Option<(String, String)> {
     let mut words = args.iter().map(|(w, _)| w.as_str());
     // `git -C dir clone …`
     let sub = loop {
@@ -139,7 +140,7 @@ fn git_clone<'c>(
         Some(b) if CHANNELS.contains(&b.to_ascii_lowercase().as_str()) => format!("`{b}`"),
         Some(_) => return None,
     };
-    if later.any(pins_checkout) {
+    if checked_out_later {
         return None;
     }
     Some((format!("clones `{url}`"), reference))
@@ -147,7 +148,7 @@ fn git_clone<'c>(
 
 /// A `git checkout <ref>`, `git switch --detach <ref>` or `git reset --hard <ref>` of a
 /// reference that does not move (a commit, a tag, a build argument).
-fn pins_checkout(cmd: &Command) -> bool {
+pub fn pins_checkout(cmd: &Command) -> bool {
     let Some((at, "git")) = cmd.program() else {
         return false;
     };
@@ -209,27 +210,13 @@ fn verifies(cmd: &Command) -> bool {
     }
 }
 
-/// True when the download `cmds[0]` is piped into a shell.
-fn piped_to_shell(cmds: &[Command]) -> bool {
-    let mut prev = &cmds[0];
-    for next in &cmds[1..] {
-        if prev.sep != Sep::Pipe {
-            return false;
-        }
-        if next.program().is_some_and(|(_, p)| SHELLS.contains(&p)) {
-            return true;
-        }
-        prev = next;
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::shell::commands;
 
     fn found(script: &str) -> Vec<(String, String)> {
-        moving_fetches(script, &[])
+        moving_fetches(&commands(script), false)
             .into_iter()
             .map(|f| (f.action, f.reference))
             .collect()
@@ -263,9 +250,14 @@ mod tests {
             found("git clone https://github.com/o/r.git && git checkout main").len(),
             1
         );
-        let clone = "git clone ${TRITON_REPO}";
-        assert!(moving_fetches(clone, &["cd triton && git checkout ${TRITON_BRANCH}"]).is_empty());
-        assert_eq!(moving_fetches(clone, &["cd triton && make"]).len(), 1);
+        let clone = commands("git clone ${TRITON_REPO}");
+        assert!(moving_fetches(&clone, true).is_empty());
+        assert!(
+            commands("cd triton && git checkout ${TRITON_BRANCH}")
+                .iter()
+                .any(pins_checkout)
+        );
+        assert!(!commands("cd triton && make").iter().any(pins_checkout));
     }
 
     #[test]

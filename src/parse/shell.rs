@@ -338,23 +338,12 @@ pub fn remote_script_pipe(script: &str) -> Option<Range<usize>> {
         let Some((_, program)) = cmd.program() else {
             continue;
         };
-        if matches!(program, "curl" | "wget") && cmd.sep == Sep::Pipe {
-            // Follow the pipeline to its shell, if any.
-            let mut j = i + 1;
-            while let Some(next) = cmds.get(j) {
-                if next
-                    .program()
-                    .is_some_and(|(_, p)| SHELLS.contains(&p) || p.starts_with("python"))
-                {
-                    let start = cmd.words[0].1.start;
-                    let end = next.words.last().map_or(start, |w| w.1.end);
-                    return Some(start..end);
-                }
-                if next.sep != Sep::Pipe {
-                    break;
-                }
-                j += 1;
-            }
+        if matches!(program, "curl" | "wget")
+            && let Some(next) = piped_into_shell(&cmds, i)
+        {
+            let start = cmd.words[0].1.start;
+            let end = cmds[next].words.last().map_or(start, |w| w.1.end);
+            return Some(start..end);
         }
         if SHELLS.contains(&program) {
             let fetches = cmd.words.iter().find(|(w, _)| {
@@ -367,6 +356,23 @@ pub fn remote_script_pipe(script: &str) -> Option<Range<usize>> {
                 let end = cmd.words.last().map_or(start, |w| w.1.end);
                 return Some(start..end);
             }
+        }
+    }
+    None
+}
+
+/// The command of the pipeline that starts at `cmds[i]` that is a shell or a Python
+/// interpreter, which runs what the commands before it write.
+pub fn piped_into_shell(cmds: &[Command], i: usize) -> Option<usize> {
+    let mut j = i;
+    while cmds.get(j)?.sep == Sep::Pipe {
+        j += 1;
+        if cmds
+            .get(j)?
+            .program()
+            .is_some_and(|(_, p)| SHELLS.contains(&p) || p.starts_with("python"))
+        {
+            return Some(j);
         }
     }
     None

@@ -2,8 +2,9 @@
 //! by a moving reference (a branch head, `latest`, an undated nightly).
 
 use crate::parse::dockerfile::{Instruction, Script};
-use crate::parse::fetch::{moving_fetches, moving_url_reference};
+use crate::parse::fetch::{moving_fetches, moving_url_reference, pins_checkout};
 use crate::parse::image::CHANNELS;
+use crate::parse::shell::{Command, commands};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -39,9 +40,16 @@ impl Check for MovingBuildInput {
                 .filter(|i| i.keyword == "RUN")
                 .flat_map(|i| i.scripts())
                 .collect();
-            let texts: Vec<&str> = scripts.iter().map(|s| s.text).collect();
+            let cmds: Vec<Vec<Command>> = scripts.iter().map(|s| commands(s.text)).collect();
+            // Whether a later `RUN` of the stage checks a clone out at a fixed reference.
+            let mut checked_out_later = vec![false; cmds.len()];
+            let mut later = false;
+            for (at, c) in cmds.iter().enumerate().rev() {
+                checked_out_later[at] = later;
+                later |= c.iter().any(pins_checkout);
+            }
             for (at, script) in scripts.iter().enumerate() {
-                for f in moving_fetches(script.text, &texts[at + 1..]) {
+                for f in moving_fetches(&cmds[at], checked_out_later[at]) {
                     let location = file.loc(script.file_span(f.span));
                     report(cx, location, &f.action, &f.reference);
                 }
