@@ -45,6 +45,19 @@ fn stage_chain(n: usize) -> Vec<(String, String)> {
     vec![("Dockerfile".into(), df)]
 }
 
+/// A stage of `n` `RUN`s that clone, the last of which checks a clone out: each clone is
+/// judged against the `RUN`s after it.
+fn clones_in_one_stage(n: usize) -> Vec<(String, String)> {
+    let mut df = String::from("FROM debian:12.5\n");
+    for i in 0..n {
+        df.push_str(&format!(
+            "RUN git clone https://example.com/r{i}.git /r{i}\n"
+        ));
+    }
+    df.push_str("RUN git -C /r0 checkout v1.0.0\nCMD [\"/app\"]\n");
+    vec![("Dockerfile".into(), df)]
+}
+
 /// `n` service crates that share one package name and depend on it.
 fn same_name_crates(n: usize) -> Vec<(String, String)> {
     (0..n)
@@ -308,6 +321,7 @@ fn time_grows_linearly() {
     let shapes: &[(&str, Shape, usize)] = &[
         // Sized so the smaller run takes 15 or more of `times`'s 10 ms ticks.
         ("stage chain", stage_chain, 24_000),
+        ("clones in one stage", clones_in_one_stage, 40_000),
         ("same-named crates", same_name_crates, 600),
         ("minified compose", minified_compose, 15_000),
         ("many secrets", many_secrets, 20_000),
