@@ -68,7 +68,7 @@ pub fn moving_fetches(cmds: &[Command], checked_out_later: bool) -> Vec<MovingFe
 /// `master` or `develop` (`…/releases/latest/download/x.zip`,
 /// `https://builds.example/develop/cli`), or a branch in a forge's file address
 /// (`raw.githubusercontent.com/o/r/main/install.sh`, `…/archive/refs/heads/main.zip`).
-pub fn moving_url_reference(url: &str) -> Option<&str> {
+fn moving_url_reference(url: &str) -> Option<&str> {
     let (_, rest) = url.split_once("://")?;
     let rest = rest.split(['?', '#']).next().unwrap_or(rest);
     let segments: Vec<&str> = rest.split('/').collect();
@@ -135,15 +135,36 @@ fn git_clone(args: &[(String, Range<usize>)], checked_out_later: bool) -> Option
         }
     }
     let url = url.filter(|u| u.contains("://") || u.starts_with("git@") || u.starts_with('$'))?;
-    let reference = match branch {
-        None => "the default branch".to_string(),
-        Some(b) if CHANNELS.contains(&b.to_ascii_lowercase().as_str()) => format!("`{b}`"),
-        Some(_) => return None,
-    };
+    let reference = moving_branch(branch)?;
     if checked_out_later {
         return None;
     }
     Some((format!("clones `{url}`"), reference))
+}
+
+/// What an `ADD` source fetches by a moving reference, and that reference: a download address that names one, or a git
+/// repository with no reference (`ADD https://github.com/o/r.git /src`) or a branch
+/// named after a channel (`…/r.git#main`).
+pub fn moving_add_source(source: &str) -> Option<(String, String)> {
+    if let Some(reference) = moving_url_reference(source) {
+        return Some((format!("downloads `{source}`"), format!("`{reference}`")));
+    }
+    let (repo, fragment) = source.split_once('#').unwrap_or((source, ""));
+    if !(repo.contains("://") || repo.starts_with("git@")) || !repo.ends_with(".git") {
+        return None;
+    }
+    let branch = fragment.split(':').next().filter(|b| !b.is_empty());
+    Some((format!("clones `{repo}`"), moving_branch(branch)?))
+}
+
+/// The branch a clone takes, when it moves: the default branch (none given) or a branch
+/// named after a channel (`main`, `develop`); none for any other name.
+fn moving_branch(branch: Option<&str>) -> Option<String> {
+    match branch {
+        None => Some("the default branch".to_string()),
+        Some(b) if CHANNELS.contains(&b.to_ascii_lowercase().as_str()) => Some(format!("`{b}`")),
+        Some(_) => None,
+    }
 }
 
 /// A `git checkout <ref>`, `git switch --detach <ref>` or `git reset --hard <ref>` of a

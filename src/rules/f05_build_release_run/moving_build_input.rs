@@ -2,8 +2,7 @@
 //! by a moving reference (a branch head, `latest`, an undated nightly).
 
 use crate::parse::dockerfile::{Instruction, Script};
-use crate::parse::fetch::{moving_fetches, moving_url_reference, pins_checkout};
-use crate::parse::image::CHANNELS;
+use crate::parse::fetch::{moving_add_source, moving_fetches, pins_checkout};
 use crate::parse::shell::{Command, commands};
 use crate::rules::prelude::*;
 
@@ -69,28 +68,6 @@ impl Check for MovingBuildInput {
             }
         }
     }
-}
-
-/// The moving reference of an `ADD` source: a download address that names one, or a git
-/// repository with no reference (`ADD https://github.com/o/r.git /src`) or a branch
-/// named after a channel (`…/r.git#main`).
-fn moving_add_source(source: &str) -> Option<(String, String)> {
-    if let Some(reference) = moving_url_reference(source) {
-        return Some((format!("downloads `{source}`"), format!("`{reference}`")));
-    }
-    let (repo, fragment) = source.split_once('#').unwrap_or((source, ""));
-    if !(repo.contains("://") || repo.starts_with("git@")) || !repo.ends_with(".git") {
-        return None;
-    }
-    let branch = fragment.split(':').next().unwrap_or_default();
-    let reference = if branch.is_empty() {
-        "the default branch".to_string()
-    } else if CHANNELS.contains(&branch.to_ascii_lowercase().as_str()) {
-        format!("`{branch}`")
-    } else {
-        return None;
-    };
-    Some((format!("clones `{repo}`"), reference))
 }
 
 fn report(cx: &mut Ctx<'_>, location: Location, action: &str, reference: &str) {
