@@ -318,7 +318,7 @@ pub enum Condition {
     GitSourceUnlocked(String),
     /// The file is a script that a production Dockerfile's start command runs (copied in
     /// and named by `ENTRYPOINT` or `CMD`): a script whose name does not say it starts a
-    /// container ([`crate::model::launch::starts_by_name`]) is one only then.
+    /// container ([`crate::model::source::launch::starts_by_name`]) is one only then.
     StartedByContainer,
     /// A build asks for a feature of this package that turns on an optional dependency:
     /// a workspace package depends on it with one of the features, or a Dockerfile builds

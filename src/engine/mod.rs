@@ -25,9 +25,10 @@ use crate::model::prefilter::{Prefilter, Table};
 use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted, join_inside, join_path};
 use crate::model::role::{self, Decision, Notices, Role};
+use crate::model::source::launch;
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
 use crate::model::{
-    cross, deployed_config, dev_images, helm, images, launch, procfile, test_stacks, threads,
+    cross, deployed_config, dev_images, helm, images, procfile, test_stacks, threads,
 };
 use crate::parse::cargo::TargetKind;
 use crate::parse::text::LineIndex;

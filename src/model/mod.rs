@@ -17,7 +17,6 @@ pub mod fly;
 pub mod helm;
 pub mod image_shell;
 pub mod images;
-pub mod launch;
 pub mod listen;
 pub mod names;
 pub mod pipelines;

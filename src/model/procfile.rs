@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::model::launch;
+use crate::model::source::launch;
 use crate::model::source::read_regular_prefix;
 use crate::parse::shell;
 

@@ -1,5 +1,7 @@
 //! File kinds, classification by path, and a parsed file as rules see it.
 
+pub mod launch;
+
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 use std::path::Path;
@@ -12,6 +14,7 @@ use crate::diagnostic::Location;
 use crate::parse::guard::{MAX_SYNTAX_TREE_BYTES, too_deep, too_deep_message};
 use crate::parse::text::LineIndex;
 use crate::parse::{cargo, dockerfile, envfile, lex, rust, yaml};
+use launch::Launch;
 
 /// The kinds of file twelve-lint reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -291,7 +294,9 @@ pub struct SourceFile<'a> {
     pub text: &'a str,
     pub lines: &'a LineIndex,
     pub parsed: &'a Parsed<'a>,
-    /// Start commands, read once on first use by the rules that need them.
+    /// Start commands ([`launch::launches`]), read once on first use by the rules that
+    /// need them, so each script is split into commands once.
+    launches: OnceCell<Vec<Launch<'a>>>,
     /// The Rust syntax tree, built on first use.
     ast: OnceCell<Result<syn::File, ParseFailure>>,
     /// Rust string literals, read from the tokens on first use.
@@ -317,11 +322,17 @@ impl<'a> SourceFile<'a> {
             text,
             lines,
             parsed,
+            launches: OnceCell::new(),
             ast: OnceCell::new(),
             literals: OnceCell::new(),
             tree_gate: Cell::new(true),
             tree_kept: Cell::new(None),
         }
+    }
+
+    /// What a container started from this file runs ([`launch::launches`]).
+    pub fn launches(&self) -> &[Launch<'a>] {
+        self.launches.get_or_init(|| launch::launches(self))
     }
 
     /// A location for byte range `bytes` of this file.

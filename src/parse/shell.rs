@@ -255,8 +255,13 @@ pub struct Install {
 
 /// Packages installed by `apt-get`/`apt`/`apk`/`yum`/`dnf`/`microdnf`/`zypper` commands in `script`.
 pub fn installs(script: &str) -> Vec<Install> {
+    installs_of(&commands(script))
+}
+
+/// Packages installed by the OS package manager commands among `cmds` ([`installs`]).
+pub fn installs_of(cmds: &[Command]) -> Vec<Install> {
     let mut out = Vec::new();
-    for cmd in commands(script) {
+    for cmd in cmds {
         let Some((at, program)) = cmd.program() else {
             continue;
         };
@@ -333,13 +338,18 @@ pub const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ash", "ksh", "fish"]
 /// The span of a remote script run by a shell: `curl … | sh`, `bash <(curl …)`,
 /// `sh -c "$(wget -O- …)"`.
 pub fn remote_script_pipe(script: &str) -> Option<Range<usize>> {
-    let cmds = commands(script);
+    remote_script_pipe_of(&commands(script))
+}
+
+/// The span of a remote script run by a shell among the commands `cmds` of a script
+/// ([`remote_script_pipe`]).
+pub fn remote_script_pipe_of(cmds: &[Command]) -> Option<Range<usize>> {
     for (i, cmd) in cmds.iter().enumerate() {
         let Some((_, program)) = cmd.program() else {
             continue;
         };
         if matches!(program, "curl" | "wget")
-            && let Some(next) = piped_into_shell(&cmds, i)
+            && let Some(next) = piped_into_shell(cmds, i)
         {
             let start = cmd.words[0].1.start;
             let end = cmds[next].words.last().map_or(start, |w| w.1.end);

@@ -7,9 +7,9 @@ use std::path::Path;
 use crate::model::flow;
 use crate::model::fly;
 use crate::model::images;
-use crate::model::launch;
 use crate::model::listen;
 use crate::model::role;
+use crate::model::source::launch;
 use crate::model::source::{FileKind, SourceFile, YamlDoc};
 use crate::parse::dockerfile::Stage;
 use crate::parse::path::join_path;
@@ -322,7 +322,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
 /// stages copy from the build context.
 fn launch_scripts(file: &SourceFile<'_>, copied_in: &[(String, String)], dir: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for started in launch::launches(file) {
+    for started in file.launches() {
         let Some(first) = started.commands().first() else {
             continue;
         };
@@ -507,15 +507,16 @@ fn chain_provides(chain: &[Stage<'_>]) -> BTreeSet<String> {
 /// Names a `RUN` script makes available: packages, `cargo install`ed crates,
 /// binaries downloaded or moved into a directory on the PATH.
 fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
-    for install in shell::installs(script) {
+    let cmds = shell::commands(script);
+    for install in shell::installs_of(&cmds) {
         provides.insert(install.package.to_ascii_lowercase());
     }
     // A remote installer installs what its address names: `curl
     // https://awscli.amazonaws.com/v2/install.sh | bash` provides `awscli`.
-    if let Some(pipe) = shell::remote_script_pipe(script) {
+    if let Some(pipe) = shell::remote_script_pipe_of(&cmds) {
         provides.extend(url_names(&script[pipe]));
     }
-    for cmd in shell::commands(script) {
+    for cmd in &cmds {
         let Some((at, program)) = cmd.program() else {
             continue;
         };

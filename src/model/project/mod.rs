@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::{Condition, Location};
 use crate::model::fly::FlyApp;
-use crate::model::launch;
 use crate::model::pipelines::Pipelines;
 use crate::model::procfile::Process;
 use crate::model::role::{self, Role};
+use crate::model::source::launch;
 use crate::model::source::{self, FileKind};
 use crate::model::{helm, images, python_scripts};
 use crate::parse::cargo::DepKind;

@@ -1,6 +1,6 @@
 //! TF0501 build-at-runtime: a container start command that compiles or installs.
 
-use crate::model::launch::{Launch, Origin, launches};
+use crate::model::source::launch::{Launch, Origin};
 use crate::parse::shell::{self, Command};
 use crate::rules::prelude::*;
 
@@ -19,7 +19,11 @@ declare_rule! {
 
 impl Check for BuildAtRuntime {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for l in launches(file).iter().filter(|l| !l.dev && !is_build_job(l)) {
+        for l in file
+            .launches()
+            .iter()
+            .filter(|l| !l.dev && !is_build_job(l))
+        {
             for cmd in l.commands() {
                 if let Some(step) = build_step(cmd) {
                     report(cx, file, l, cmd, &step);
@@ -116,18 +120,12 @@ pub fn build_step(cmd: &Command) -> Option<String> {
                 });
             builds.then(|| format!("make {}", targets.join(" ")).trim_end().to_string())
         }
-        _ => {
-            let text = cmd
-                .words
-                .iter()
-                .map(|(w, _)| w.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            shell::installs(&text).first().map(|i| {
+        _ => shell::installs_of(std::slice::from_ref(cmd))
+            .first()
+            .map(|i| {
                 let verb = if i.manager == "apk" { "add" } else { "install" };
                 format!("{} {verb} {}", i.manager, i.package)
-            })
-        }
+            }),
     }
 }
 

@@ -1,6 +1,6 @@
 //! TF0503 fetch-at-runtime: a container start command that downloads code or binaries.
 
-use crate::model::launch::{Origin, launches};
+use crate::model::source::launch::Origin;
 use crate::parse::shell::{Command, SHELLS, Sep};
 use crate::rules::prelude::*;
 
@@ -24,7 +24,7 @@ const UNPACKERS: &[&str] = &["tar", "unzip", "gunzip", "zcat", "bsdtar"];
 
 impl Check for FetchAtRuntime {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for l in launches(file).iter().filter(|l| !l.dev) {
+        for l in file.launches().iter().filter(|l| !l.dev) {
             let cmds = l.commands();
             for (i, cmd) in cmds.iter().enumerate() {
                 let Some(fetch) = fetch(cmds, i) else {

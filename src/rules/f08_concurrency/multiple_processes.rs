@@ -1,7 +1,7 @@
 //! TF0803 multiple-processes-per-container: process supervisors, `&` backgrounding
 //! or `service x start && …` in a container's start command.
 
-use crate::model::launch::{Origin, launches};
+use crate::model::source::launch::Origin;
 use crate::parse::shell::{Command, Sep};
 use crate::rules::prelude::*;
 
@@ -39,7 +39,7 @@ impl Check for MultipleProcesses {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
         // s6-overlay installs `/init` as the supervisor.
         let s6_overlay = file.text.contains("s6-overlay");
-        for l in launches(file).iter().filter(|l| !l.dev && !l.init) {
+        for l in file.launches().iter().filter(|l| !l.dev && !l.init) {
             let cmds = l.commands();
             for (i, cmd) in cmds.iter().enumerate() {
                 let Some((at, program)) = cmd.program() else {

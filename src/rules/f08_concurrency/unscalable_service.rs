@@ -2,7 +2,7 @@
 //! only one can hold: a compose `container_name` or fixed host port, a Kubernetes
 //! `hostPort` or `hostNetwork`.
 
-use crate::model::launch::file_name_has_part;
+use crate::model::source::launch::file_name_has_part;
 use crate::parse::image::ImageRef;
 use crate::parse::yaml::{self, ComposePort, DocKind, Node};
 use crate::rules::prelude::*;

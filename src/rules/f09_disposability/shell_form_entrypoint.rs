@@ -2,8 +2,8 @@
 //! supervised service's `run` script that starts its program without `exec`.
 
 use crate::model::image_shell::{self, Sh};
-use crate::model::launch::{Launch, Origin, launches};
 use crate::model::source::is_service_run_script;
+use crate::model::source::launch::{Launch, Origin};
 use crate::parse::shell::{self, Sep};
 use crate::rules::prelude::*;
 
@@ -58,7 +58,7 @@ impl Check for ShellFormEntrypoint {
         }
         let base = file.dockerfile().and_then(|df| df.runtime_base());
         let image_sh = base.as_deref().and_then(image_shell::of_image);
-        let launches = launches(file);
+        let launches = file.launches();
         let entrypoint = launches
             .iter()
             .find(|l| l.origin == Origin::Dockerfile && l.keyword == "ENTRYPOINT");
@@ -147,18 +147,19 @@ fn run_script(file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
     {
         return;
     }
-    let commands = shell::commands(file.text);
+    // A script's one launch is the whole file.
+    let commands = file.launches().first().map_or(&[][..], |l| l.commands());
     // (`final_commands` already starts each command after a leading `then`/`else`/`do`.)
     let control = [
         "exec", "fi", "done", "esac", "}", ")", "wait", "exit", "return",
     ];
-    let finals = shell::final_commands(&commands);
+    let finals = shell::final_commands(commands);
     // A script that ends in an `if`: a branch is judged when another branch `exec`s the
     // same program (`/app/stump` here, `exec su app -s /app/stump` there), so the
     // branches differ only in whether the program replaces the shell. Branches chosen
     // by the script's arguments (`if [ "$1" = version ]`) are modes, some of them
     // one-shot, and are left alone.
-    let branched = shell::trailing_if(&commands).map(|start| {
+    let branched = shell::trailing_if(commands).map(|start| {
         commands[start..].iter().any(|c| {
             matches!(c.words.first(), Some((w, _)) if w == "if" || w == "elif")
                 && c.words.iter().any(|(w, _)| tests_arguments(w))

@@ -6,7 +6,6 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use crate::model::deployed_config;
-use crate::model::launch::launches;
 use crate::parse::image::ImageRef;
 use crate::parse::rust::{self, call_path, call_path_span, span_range};
 use crate::parse::shell::{Command, Sep};
@@ -62,7 +61,7 @@ impl Check for FileLogging {
             );
         }
         // An init container prepares files (`sed … > config.yaml`); it is not the app.
-        for l in launches(file).iter().filter(|l| !l.dev && !l.init) {
+        for l in file.launches().iter().filter(|l| !l.dev && !l.init) {
             for cmd in app_commands(l.commands()) {
                 if let Some((target, span)) = file_redirect(cmd, &l.text) {
                     cx.report(

@@ -1,6 +1,5 @@
 //! TF1203 entrypoint-admin-task: a start command runs an admin task before the app.
 
-use crate::model::launch::launches;
 use crate::parse::shell::Command;
 use crate::rules::prelude::*;
 
@@ -19,7 +18,7 @@ declare_rule! {
 
 impl Check for EntrypointAdminTask {
     fn check_file(&self, file: &SourceFile<'_>, cx: &mut Ctx<'_>) {
-        for l in launches(file).iter().filter(|l| !l.dev && !l.init) {
+        for l in file.launches().iter().filter(|l| !l.dev && !l.init) {
             let cmds = l.commands();
             for (i, cmd) in cmds.iter().enumerate() {
                 // Only a task followed by the app: a container that only migrates is a one-off.

@@ -98,11 +98,7 @@ impl Launch<'_> {
         if !self.exec_form || self.shell_wrapped() {
             return false;
         }
-        let words = shell::commands(&self.text)
-            .into_iter()
-            .next()
-            .map(|c| c.words)
-            .unwrap_or_default();
+        let words = self.commands().first().map_or(&[][..], |c| &c.words[..]);
         let Some((first, _)) = words.first() else {
             return false;
         };
@@ -146,8 +142,9 @@ impl Launch<'_> {
     }
 }
 
-/// Every start command declared in `file`.
-pub fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
+/// Every start command declared in `file` (read through [`SourceFile::launches`], which
+/// keeps them).
+pub(super) fn launches<'a>(file: &SourceFile<'a>) -> Vec<Launch<'a>> {
     match file.kind {
         FileKind::Dockerfile => file.dockerfile().map_or_else(Vec::new, |df| {
             // The effective instruction: the last in the runtime stage chain, newest stage first.
