@@ -44,6 +44,24 @@ fn module_key(pkg: usize, path: &[Sym]) -> ModuleKey {
         .fold(root_key(pkg), |key, &name| child_key(key, name))
 }
 
+/// The first segment of the module path of a file of a `src/bin/` target, which is a
+/// crate of its own: `src/bin/tool.rs` is the module `#bin::tool`, out of reach of the
+/// library's and the other binaries' bare names (it reaches the library by its crate
+/// name). `#` keeps it apart from every identifier.
+fn bin_marker() -> Sym {
+    sym("#bin")
+}
+
+/// The root of the crate a module is in: `#bin::tool` for the modules of a `src/bin/`
+/// target, the package's root otherwise.
+fn crate_root(module: &[Sym]) -> &[Sym] {
+    if module.first() == Some(&bin_marker()) {
+        &module[..module.len().min(2)]
+    } else {
+        &[]
+    }
+}
+
 /// How many rooted lookups one call's resolution may make: globs and
 /// re-exports can fan out, and a hostile module tree must not make that grow
 /// past a constant per call.
@@ -444,7 +462,7 @@ impl<'p> Names<'p> {
             return Vec::new();
         };
         if first == sym("crate") {
-            return self.lookup(pkg, &[], rest, budget);
+            return self.lookup(pkg, crate_root(module), rest, budget);
         }
         if first == sym("self") {
             return self.lookup(pkg, module, rest, budget);
@@ -633,7 +651,7 @@ impl<'p> Names<'p> {
         let (&first, rest) = path.split_first()?;
         let join = |base: &[Sym], rest: &[Sym]| base.iter().chain(rest).copied().collect();
         if first == sym("crate") {
-            return Some((site.pkg, rest.into()));
+            return Some((site.pkg, join(crate_root(&site.module), rest)));
         }
         if first == sym("self") {
             return Some((site.pkg, join(&site.module, rest)));
@@ -740,15 +758,19 @@ fn file_module(path: &str, dir: &str) -> Box<[Sym]> {
     let Some(rel) = rel.strip_prefix("src/") else {
         return Box::default();
     };
-    if rel.starts_with("bin/") {
-        return Box::default();
-    }
     let rel = rel.strip_suffix(".rs").unwrap_or(rel);
     let mut parts: Vec<&str> = rel.split('/').collect();
-    if matches!(parts.last(), Some(&("mod" | "lib" | "main"))) {
+    let is_bin = parts.len() > 1 && parts[0] == "bin";
+    // `src/bin/main.rs` is the binary `main`; `src/bin/tool/main.rs` the root of `tool`.
+    if !(is_bin && parts.len() == 2) && matches!(parts.last(), Some(&("mod" | "lib" | "main"))) {
         parts.pop();
     }
-    parts.into_iter().map(sym).collect()
+    let module = parts.into_iter().map(sym);
+    if is_bin {
+        std::iter::once(bin_marker()).chain(module.skip(1)).collect()
+    } else {
+        module.collect()
+    }
 }
 
 #[cfg(test)]
@@ -761,7 +783,15 @@ mod tests {
         assert_eq!(m("src/lib.rs", ""), Vec::<Sym>::new());
         assert_eq!(m("api/src/db/mod.rs", "api"), vec![sym("db")]);
         assert_eq!(m("api/src/db/pool.rs", "api"), vec![sym("db"), sym("pool")]);
-        assert_eq!(m("api/src/bin/migrate.rs", "api"), Vec::<Sym>::new());
+        let bin = |name: &str| vec![bin_marker(), sym(name)];
+        assert_eq!(m("api/src/bin/migrate.rs", "api"), bin("migrate"));
+        assert_eq!(m("api/src/bin/migrate/main.rs", "api"), bin("migrate"));
+        let mut module = bin("migrate");
+        module.push(sym("steps"));
+        assert_eq!(m("api/src/bin/migrate/steps.rs", "api"), module);
+        assert_eq!(m("api/src/bin/migrate/steps/mod.rs", "api"), module);
+        assert_eq!(m("src/main.rs", ""), Vec::<Sym>::new());
+        assert_eq!(m("src/cli/mod.rs", ""), vec![sym("cli")]);
         assert_eq!(m("version.rs", ""), Vec::<Sym>::new());
     }
 }
