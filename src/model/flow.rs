@@ -215,6 +215,9 @@ pub struct CodeFacts<L> {
     pub ctrl_c: Vec<(CtrlC, L, L)>,
     /// `.disable_signals()` was called (actix-web, ntex).
     pub disables_signals: bool,
+    /// `.shutdown_timeout(0)` (actix-web, ntex): the server's graceful shutdown stops
+    /// at once, dropping the requests in flight; the method name's place.
+    pub zero_shutdown_timeouts: Vec<L>,
     pub routes: Vec<Route<L>>,
 }
 
@@ -238,6 +241,7 @@ impl<L> CodeFacts<L> {
         self.impls.shrink_to_fit();
         self.sigterm.shrink_to_fit();
         self.ctrl_c.shrink_to_fit();
+        self.zero_shutdown_timeouts.shrink_to_fit();
         self.routes.shrink_to_fit();
     }
 
@@ -249,6 +253,7 @@ impl<L> CodeFacts<L> {
             && self.aliases.is_empty()
             && self.sigterm.is_empty()
             && self.ctrl_c.is_empty()
+            && self.zero_shutdown_timeouts.is_empty()
             && self.routes.is_empty()
     }
 }
@@ -315,6 +320,7 @@ pub fn analyze<'t, L>(
             sigterm: Vec::new(),
             ctrl_c: Vec::new(),
             disables_signals: false,
+            zero_shutdown_timeouts: Vec::new(),
             routes: Vec::new(),
         },
         uses,
@@ -1158,6 +1164,12 @@ impl<'t, L> Analyzer<'_, 't, L> {
             self.facts.routes.push(route.locate(self.locate));
         }
         if method {
+            // actix-web's and ntex's timeout is in whole seconds.
+            if name == "shutdown_timeout" && close == after + 2 && t.text(after + 1) == "0" {
+                self.facts
+                    .zero_shutdown_timeouts
+                    .push((self.locate)(t.span(i)));
+            }
             self.method_call(name, i - 1, t.span(i));
         } else {
             let span = t.span(i).start..t.span(last).end;
@@ -1877,6 +1889,7 @@ mod tests {
                 let kinds = [SignalKind::terminate()];
                 HttpServer::new(app).disable_signals();
             }
+            fn stop() { server.shutdown_timeout(0).run(); rt.shutdown_timeout(Duration::ZERO); s.shutdown_timeout(30); }
         "#;
         let f = facts(src);
         let kinds: Vec<EventKind> = f.events.iter().map(|e| e.kind).collect();
@@ -1907,6 +1920,12 @@ mod tests {
         assert_eq!(&src[f.ctrl_c[0].1.clone()], "tokio::signal::ctrl_c");
         assert_eq!(f.sigterm.len(), 1, "`use` of SIGTERM is not handling it");
         assert!(f.disables_signals);
+        let zero: Vec<&str> = f
+            .zero_shutdown_timeouts
+            .iter()
+            .map(|r| &src[r.clone()])
+            .collect();
+        assert_eq!(zero, ["shutdown_timeout"]);
     }
 
     #[test]

@@ -767,7 +767,9 @@ fn file_module(path: &str, dir: &str) -> Box<[Sym]> {
     }
     let module = parts.into_iter().map(sym);
     if is_bin {
-        std::iter::once(bin_marker()).chain(module.skip(1)).collect()
+        std::iter::once(bin_marker())
+            .chain(module.skip(1))
+            .collect()
     } else {
         module.collect()
     }

@@ -1,5 +1,8 @@
 //! TF0904 no-grace-period: shutdown configured to kill without a grace period.
 
+use std::collections::BTreeSet;
+
+use crate::model::flow::Server;
 use crate::parse::yaml::{self, DocKind};
 use crate::rules::prelude::*;
 
@@ -11,8 +14,9 @@ declare_rule! {
         severity: Warning,
         stability: Preview,
         since: "0.1.0",
-        kinds: [Dockerfile, Yaml],
-        summary: "k8s `terminationGracePeriodSeconds: 0`, compose `stop_grace_period: 0s` or `stop_signal: SIGKILL`, `STOPSIGNAL SIGKILL`",
+        kinds: [Dockerfile, Yaml, Rust, Cargo],
+        summary: "k8s `terminationGracePeriodSeconds: 0`, compose `stop_grace_period: 0s` or `stop_signal: SIGKILL`, `STOPSIGNAL SIGKILL`, actix-web `.shutdown_timeout(0)`",
+        facts: [Flow],
     }
 }
 
@@ -80,6 +84,57 @@ impl Check for NoGracePeriod {
                     }
                 }
                 DocKind::Other => {}
+            }
+        }
+    }
+
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        zero_shutdown_timeouts(project, cx);
+    }
+}
+
+/// A server binary whose framework shuts down on SIGTERM by itself (actix-web, ntex)
+/// told to give the requests in flight no time: `.shutdown_timeout(0)` in its code.
+fn zero_shutdown_timeouts(project: &Project, cx: &mut Ctx<'_>) {
+    let Some(program) = cx.program() else { return };
+    let mut seen = BTreeSet::new();
+    for (scope, servers) in program.servers() {
+        // With the framework's signal handling off, TF0901 judges the shutdown.
+        if scope.disables_signals() {
+            continue;
+        }
+        // The binary that starts the server most directly: the fewest calls from `main`.
+        let Some((server, reach, calls)) = servers
+            .iter()
+            .filter_map(|s| {
+                let (_, reach) = s.run.serve.filter(|(k, _)| *k == Server::SignalAware)?;
+                let calls = scope.chain(Some(reach), |r| r.serve.map(|(_, r)| r));
+                Some((s, reach, calls))
+            })
+            .min_by_key(|(_, _, calls)| calls.len())
+        else {
+            continue;
+        };
+        let label = &scope.event(reach.event).label;
+        let through = scope.through(server.entry, &calls);
+        for f in scope.files() {
+            for span in &f.facts.zero_shutdown_timeouts {
+                let at = project.locate(&f.path, span.clone());
+                if !seen.insert((at.path.clone(), at.bytes.start)) {
+                    continue;
+                }
+                let d = cx.report(
+                    at,
+                    format!("`.shutdown_timeout(0)`: when SIGTERM arrives, the server the binary `{}` starts (`{label}`{through}) stops at once and drops the requests in flight, as if killed", server.bin),
+                    "leave the default (30 seconds) or set a timeout longer than the slowest request, and below the platform's grace period",
+                );
+                for (location, label) in scope.chain_related(&calls) {
+                    d.with_related(location, label);
+                }
+                d.with_related(
+                    scope.event_at(reach.event),
+                    format!("the server starts here (`{label}`)"),
+                );
             }
         }
     }
