@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::model::flow::Route;
+use crate::model::flow::{EventKind, Route};
 use crate::model::program::Scope;
 use crate::parse::text::identifier_words;
 use crate::rules::prelude::*;
@@ -92,8 +92,13 @@ impl Check for AdminHttpEndpoint {
                 continue;
             }
             let scope = program.scope(krate);
+            // A handler reaches migrations only when the crate's code has some.
+            let migrates = scope
+                .files()
+                .iter()
+                .any(|f| f.facts.events.iter().any(|e| e.kind == EventKind::Migrate));
             for (path, route) in routes {
-                if let Some(why) = why_admin(scope, route) {
+                if let Some(why) = why_admin(scope, route, migrates) {
                     report(cx, project.locate(path, route.span.clone()), route, &why);
                 }
             }
@@ -101,14 +106,17 @@ impl Check for AdminHttpEndpoint {
     }
 }
 
-/// Why a route is an admin task: its path, a handler that reaches migrations,
-/// or a handler named after one.
-fn why_admin(scope: &Scope<'_>, route: &Route<Range<usize>>) -> Option<String> {
+/// Why a route is an admin task: its path, a handler that reaches migrations (looked
+/// for when the scope `migrates` somewhere), or a handler named after one.
+fn why_admin(scope: &Scope<'_>, route: &Route<Range<usize>>, migrates: bool) -> Option<String> {
     if let Some(task) = admin_task(&route.path) {
         return Some(task);
     }
     for (name, _) in &route.handlers {
-        if let Some(m) = scope.function_named(name).migrate {
+        if let Some(m) = migrates
+            .then(|| scope.function_named(name).migrate)
+            .flatten()
+        {
             return Some(format!(
                 "calls `{name}`, which runs migrations (`{}`)",
                 scope.event(m.event).label
