@@ -94,7 +94,8 @@ impl Check for NoGracePeriod {
 }
 
 /// A server binary whose framework shuts down on SIGTERM by itself (actix-web, ntex)
-/// told to give the requests in flight no time: `.shutdown_timeout(0)` in its code.
+/// told to give the requests in flight no time: `.shutdown_timeout(0)` in the file that
+/// starts its server.
 fn zero_shutdown_timeouts(project: &Project, cx: &mut Ctx<'_>) {
     let Some(program) = cx.program() else { return };
     let mut seen = BTreeSet::new();
@@ -103,21 +104,26 @@ fn zero_shutdown_timeouts(project: &Project, cx: &mut Ctx<'_>) {
         if scope.disables_signals() {
             continue;
         }
-        // The binary that starts the server most directly: the fewest calls from `main`.
-        let Some((server, reach, calls)) = servers
-            .iter()
-            .filter_map(|s| {
-                let (_, reach) = s.run.serve.filter(|(k, _)| *k == Server::SignalAware)?;
-                let calls = scope.chain(Some(reach), |r| r.serve.map(|(_, r)| r));
-                Some((s, reach, calls))
-            })
-            .min_by_key(|(_, _, calls)| calls.len())
-        else {
-            continue;
-        };
-        let label = &scope.event(reach.event).label;
-        let through = scope.through(server.entry, &calls);
-        for f in scope.files() {
+        for (fi, f) in scope.files().iter().enumerate() {
+            if f.facts.zero_shutdown_timeouts.is_empty() {
+                continue;
+            }
+            // The binary that starts a server in this file most directly: the fewest
+            // calls from its `main`.
+            let Some((server, reach, calls)) = servers
+                .iter()
+                .filter_map(|s| {
+                    let (_, reach) = s.run.serve.filter(|(k, _)| *k == Server::SignalAware)?;
+                    (reach.event.0 == fi).then_some(())?;
+                    let calls = scope.chain(Some(reach), |r| r.serve.map(|(_, r)| r));
+                    Some((s, reach, calls))
+                })
+                .min_by_key(|(_, _, calls)| calls.len())
+            else {
+                continue;
+            };
+            let label = &scope.event(reach.event).label;
+            let through = scope.through(server.entry, &calls);
             for span in &f.facts.zero_shutdown_timeouts {
                 let at = project.locate(&f.path, span.clone());
                 if !seen.insert((at.path.clone(), at.bytes.start)) {
