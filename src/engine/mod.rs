@@ -25,8 +25,7 @@ use crate::model::prefilter::{Prefilter, Table};
 use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted, join_inside, join_path};
 use crate::model::role::{self, Decision, Notices, Role};
-use crate::model::source::launch;
-use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile};
+use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile, launch};
 use crate::model::{
     cross, deployed_config, dev_images, helm, images, procfile, test_stacks, threads,
 };
