@@ -32,6 +32,12 @@ const MOVING_SEGMENTS: &[&str] = &["latest", "master", "develop", "nightly", "tr
 /// command checks out at a fixed reference.
 pub fn moving_fetches(cmds: &[Command], checked_out_later: bool) -> Vec<MovingFetch> {
     let verified = cmds.iter().any(verifies);
+    // Whether a command after each checks a clone out at a fixed reference: one pass
+    // from the end, so a script of many clones stays linear.
+    let mut pinned_after = vec![checked_out_later; cmds.len()];
+    for i in (1..cmds.len()).rev() {
+        pinned_after[i - 1] = pinned_after[i] || pins_checkout(&cmds[i]);
+    }
     let mut out = Vec::new();
     for (i, cmd) in cmds.iter().enumerate() {
         let Some((at, program)) = cmd.program() else {
@@ -39,10 +45,7 @@ pub fn moving_fetches(cmds: &[Command], checked_out_later: bool) -> Vec<MovingFe
         };
         let args = &cmd.words[at + 1..];
         let found = match program {
-            "git" => git_clone(
-                args,
-                checked_out_later || cmds[i + 1..].iter().any(pins_checkout),
-            ),
+            "git" => git_clone(args, pinned_after[i]),
             "curl" | "wget" if !verified && piped_into_shell(cmds, i).is_none() => {
                 args.iter().find_map(|(w, _)| {
                     let reference = moving_url_reference(w)?;
