@@ -58,6 +58,19 @@ fn clones_in_one_stage(n: usize) -> Vec<(String, String)> {
     vec![("Dockerfile".into(), df)]
 }
 
+/// One `RUN` of `n` clones joined by `&&`, then a checkout: each clone is judged against
+/// the commands after it in the script.
+fn clones_in_one_script(n: usize) -> Vec<(String, String)> {
+    let clones: Vec<String> = (0..n)
+        .map(|i| format!("git clone https://example.com/r{i}.git /r{i}"))
+        .collect();
+    let df = format!(
+        "FROM debian:12.5\nRUN {} && git -C /r0 checkout v1.0.0\nCMD [\"/app\"]\n",
+        clones.join(" && ")
+    );
+    vec![("Dockerfile".into(), df)]
+}
+
 /// `n` service crates that share one package name and depend on it.
 fn same_name_crates(n: usize) -> Vec<(String, String)> {
     (0..n)
@@ -322,6 +335,7 @@ fn time_grows_linearly() {
         // Sized so the smaller run takes 15 or more of `times`'s 10 ms ticks.
         ("stage chain", stage_chain, 24_000),
         ("clones in one stage", clones_in_one_stage, 40_000),
+        ("clones in one script", clones_in_one_script, 40_000),
         ("same-named crates", same_name_crates, 600),
         ("minified compose", minified_compose, 15_000),
         ("many secrets", many_secrets, 20_000),
