@@ -7,7 +7,6 @@
 # The build stage: on Alpine, Rust targets musl and links statically (libgit2, zlib and
 # mimalloc are compiled in).
 FROM rust:1.95-alpine AS build
-# twelve-lint: ignore[TF0206] build-stage compiler only; Alpine drops superseded package versions, so pins would break the build
 RUN apk add --no-cache gcc musl-dev
 WORKDIR /build
 # What the build reads, as in Cargo.toml's `include`.

@@ -1377,7 +1377,7 @@ fn version_names_the_commit_of_a_checkout() {
 fn hadolint_ignores_are_adopted_for_the_whole_instruction() {
     let dir = repo_with(&[(
         "Dockerfile",
-        b"FROM debian:12.5-slim\n# hadolint ignore=DL3008\nRUN apt-get update \\\n    && apt-get install -y curl\n# hadolint ignore=DL3059\nRUN echo unrelated\n# hadolint ignore=DL3008\nRUN apt-get install -y curl=7.88.1-10\n# twelve-lint: ignore[TF0206] the CI image follows the distribution\nRUN apt-get update \\\n    && apt-get install -y git\nRUN apt-get install -y make\n",
+        b"FROM debian:sid-slim\n# hadolint ignore=DL3008\nRUN apt-get update \\\n    && apt-get install -y curl\n# hadolint ignore=DL3059\nRUN echo unrelated\n# hadolint ignore=DL3008\nRUN apt-get install -y curl=7.88.1-10\n# twelve-lint: ignore[TF0206] the CI image follows the distribution\nRUN apt-get update \\\n    && apt-get install -y git\nRUN apt-get install -y make\n",
     )]);
     let (code, out, err) = run(twelve_lint_preview(dir.path()).args([
         "--isolated",
@@ -1386,10 +1386,10 @@ fn hadolint_ignores_are_adopted_for_the_whole_instruction() {
         "--format",
         "concise",
     ]));
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 1, "{err}");
     assert_eq!(
         out,
-        "Dockerfile:12:24: TF0206 [note] apt installs 1 package(s) without a version: make\n"
+        "Dockerfile:12:24: TF0206 [warning] `apt-get` installs 1 package(s) without a version from the base image `debian:sid-slim`, which moves across releases: make\n"
     );
 }
 

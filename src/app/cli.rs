@@ -930,7 +930,7 @@ exclude = ["target/", "vendor/"]
 
 # Change a rule's severity.
 # [severity]
-# TF0206 = "warning"
+# TF0206 = "error"
 
 # Different settings for some paths.
 # [[overrides]]

@@ -46,7 +46,7 @@ pub struct FileConfig {
     pub max_file_size: Option<u64>,
     /// Lint test, benchmark and example code as if it were deployed.
     pub include_tests: Option<bool>,
-    /// Per-rule severity: `TF0206 = "warning"`.
+    /// Per-rule severity: `TF0206 = "error"`.
     #[cfg_attr(test, schemars(with = "Option<BTreeMap<String, Severity>>"))]
     pub severity: Option<BTreeMap<Spanned<String>, Severity>>,
     /// Per-path overrides.

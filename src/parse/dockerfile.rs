@@ -381,7 +381,7 @@ impl Dockerfile {
     }
 
     /// For each stage of [`Self::stages`], the earlier stage it is built `FROM`.
-    fn bases(&self, stages: &[Stage<'_>]) -> &[Option<usize>] {
+    pub fn bases(&self, stages: &[Stage<'_>]) -> &[Option<usize>] {
         self.bases.get_or_init(|| base_stages(stages))
     }
 

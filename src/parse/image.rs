@@ -58,6 +58,28 @@ impl<'a> ImageRef<'a> {
         ROLLING_DISTRIBUTIONS.contains(&name)
     }
 
+    /// True when the image's OS installs packages from a line that moves across releases:
+    /// a rolling distribution ([`Self::is_rolling`]), or a development line of a released
+    /// one (`alpine:edge`, `debian:sid`, `debian:testing-slim`, `ubuntu:devel`,
+    /// `fedora:rawhide`, an image tagged for Debian `sid`). A digest fixes the image, not
+    /// the packages its repositories serve at the next build.
+    pub fn has_rolling_packages(&self) -> bool {
+        if self.is_rolling() {
+            return true;
+        }
+        let Some(tag) = self.tag else { return false };
+        let last = self.name.rsplit('/').next().unwrap_or(self.name);
+        let lines: &[&str] = match last.to_ascii_lowercase().as_str() {
+            "alpine" => &["edge"],
+            "debian" => &["sid", "unstable", "testing", "experimental"],
+            "ubuntu" => &["rolling", "devel"],
+            "fedora" => &["rawhide"],
+            _ => &["sid"],
+        };
+        tag.split(['-', '_', '.'])
+            .any(|p| lines.contains(&p.to_ascii_lowercase().as_str()))
+    }
+
     /// True when a part of the image's name is an OS release (`debian12`, `ubuntu2204`,
     /// `ubi9`), for images that ship that OS, or a dotted version of the image's own
     /// (`gaudi-docker/1.21.3/…/pytorch-installer-2.6.0`, not the OS's `ubuntu-22.04`):
@@ -345,6 +367,22 @@ impl ImageRef<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rolling_package_lines() {
+        let rolling = |r: &str| ImageRef::parse(r).has_rolling_packages();
+        assert!(rolling("alpine:edge"));
+        assert!(rolling("debian:testing-slim"));
+        assert!(rolling("debian:sid@sha256:0123"));
+        assert!(rolling("quay.io/fedora/fedora:rawhide"));
+        assert!(rolling("archlinux"));
+        assert!(rolling("buildpack-deps:sid-scm"));
+        assert!(!rolling("debian:bookworm-slim"));
+        assert!(!rolling("alpine:3.20"));
+        assert!(!rolling("rust:edge"));
+        assert!(!rolling("debian:stable"));
+        assert!(!rolling("node:testing"));
+    }
 
     #[test]
     fn backing_services_and_proxies() {
