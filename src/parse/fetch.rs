@@ -53,7 +53,7 @@ pub fn moving_fetches(cmds: &[Command], checked_out_later: bool) -> Vec<MovingFe
                 })
             }
             "rustup" | "rustup-init" => nightly_toolchain(args),
-            _ => None,
+            _ => package_install(program, args),
         };
         if let Some((action, reference)) = found {
             let span = cmd.words[0].1.start..cmd.words.last().map_or(0, |w| w.1.end);
@@ -196,6 +196,75 @@ pub fn pins_checkout(cmd: &Command) -> bool {
         && !reference.starts_with("origin/")
 }
 
+/// Module queries of `go install` that name no version (`pkg@latest`).
+const GO_QUERIES: &[&str] = &["latest", "upgrade", "patch"];
+
+/// A language package manager installing by a reference that moves: `go install
+/// pkg@latest` (or `@upgrade`, `@patch`, a channel branch such as `@master`), `cargo
+/// install --git URL` with no `--rev` or `--tag` (the default branch, or a `--branch`
+/// named after a channel), `pip`/`pipx`/`uv` installing `git+URL` with no reference or a
+/// channel one (`git+https://…/r.git@main`), and `npm`/`pnpm`/`yarn` asking for a dist-tag
+/// (`pkg@latest`, `pkg@next`): each names a moving reference, as a download address
+/// naming `latest` does. A package named without any version (`cargo install just`) names
+/// no reference and is not judged here.
+fn package_install(program: &str, args: &[(String, Range<usize>)]) -> Option<(String, String)> {
+    let words: Vec<&str> = args.iter().map(|(w, _)| w.as_str()).collect();
+    let channel = |r: &str| CHANNELS.contains(&r.to_ascii_lowercase().as_str());
+    match program {
+        "go" if matches!(words.first(), Some(&"install" | &"get")) => {
+            words[1..].iter().find_map(|w| {
+                let (module, query) = w.rsplit_once('@')?;
+                (GO_QUERIES.contains(&query) || channel(query))
+                    .then(|| (format!("installs `{module}`"), format!("`{query}`")))
+            })
+        }
+        "cargo" if words.first() == Some(&"install") => {
+            let value = |flag: &str| {
+                let eq = format!("{flag}=");
+                words.iter().enumerate().find_map(|(k, w)| {
+                    if *w == flag {
+                        words.get(k + 1).copied()
+                    } else {
+                        w.strip_prefix(eq.as_str())
+                    }
+                })
+            };
+            let git = value("--git")?;
+            if value("--rev").is_some() || value("--tag").is_some() {
+                return None;
+            }
+            Some((
+                format!("installs from `{git}`"),
+                moving_branch(value("--branch"))?,
+            ))
+        }
+        "pip" | "pip3" | "pipx" | "uv" | "python" | "python3" => {
+            let installs = words.iter().any(|w| matches!(*w, "install" | "add"));
+            let url = words
+                .iter()
+                .find_map(|w| w.find("git+").map(|i| &w[i + 4..]))?;
+            let url = url.split('#').next().unwrap_or(url);
+            // The reference follows an `@` in the last path segment (`…/r.git@main`); an
+            // `@` before it is a user (`git+ssh://git@github.com/…`).
+            let last = url.rfind('/').map_or(0, |i| i + 1);
+            let reference = url[last..].rsplit_once('@').map(|(_, r)| r);
+            let repo = reference.map_or(url, |r| &url[..url.len() - r.len() - 1]);
+            let moving = moving_branch(reference)?;
+            installs.then(|| (format!("installs from `{repo}`"), moving))
+        }
+        "npm" | "pnpm" | "yarn" => {
+            let installs = words.iter().any(|w| matches!(*w, "install" | "i" | "add"));
+            let found = words.iter().find_map(|w| {
+                let (package, tag) = w.rsplit_once('@').filter(|(p, _)| !p.is_empty())?;
+                matches!(tag, "latest" | "next" | "canary" | "nightly")
+                    .then(|| (format!("installs `{package}`"), format!("`{tag}`")))
+            });
+            found.filter(|_| installs)
+        }
+        _ => None,
+    }
+}
+
 /// `rustup … nightly` or `rustup-init --default-toolchain nightly`: a toolchain that is
 /// not dated (`nightly-2025-01-15` is).
 fn nightly_toolchain(args: &[(String, Range<usize>)]) -> Option<(String, String)> {
@@ -244,6 +313,66 @@ mod tests {
             .into_iter()
             .map(|f| (f.action, f.reference))
             .collect()
+    }
+
+    #[test]
+    fn package_managers_asked_for_moving_references() {
+        let reference = |script: &str| found(script).into_iter().map(|f| f.1).next();
+        let cases = [
+            (
+                "go install github.com/o/grpcurl/cmd/grpcurl@latest",
+                Some("`latest`"),
+            ),
+            (
+                "go install golang.org/x/tools/gopls@master",
+                Some("`master`"),
+            ),
+            (
+                "cargo install --git https://github.com/o/tool",
+                Some("the default branch"),
+            ),
+            (
+                "cargo install --git https://github.com/o/tool --branch main",
+                Some("`main`"),
+            ),
+            (
+                "pip install git+https://github.com/o/ext.git",
+                Some("the default branch"),
+            ),
+            (
+                "python3 -m pip install \"ext @ git+https://github.com/o/ext.git@main\"",
+                Some("`main`"),
+            ),
+            ("npm install -g @scope/cli@latest", Some("`latest`")),
+            (
+                "go install github.com/o/pprof@v0.0.0-20251114195745-4902fdda35c8",
+                None,
+            ),
+            ("go build ./cmd/app@latest", None),
+            (
+                "cargo install --git https://github.com/o/tool --rev 3f2a9c1",
+                None,
+            ),
+            (
+                "cargo install --git https://github.com/o/tool --tag v1.2.0",
+                None,
+            ),
+            ("cargo install --locked just", None),
+            ("pip install git+https://github.com/o/ext.git@v1.4.2", None),
+            (
+                "pip install git+ssh://git@github.com/o/ext.git@bmax_fix",
+                None,
+            ),
+            (
+                "pipx install git+ssh://git@github.com/o/ext.git",
+                Some("the default branch"),
+            ),
+            ("npm install -g @scope/cli@4.2.0", None),
+            ("npm run build@latest", None),
+        ];
+        for (script, expected) in cases {
+            assert_eq!(reference(script).as_deref(), expected, "{script}");
+        }
     }
 
     #[test]
