@@ -1423,6 +1423,45 @@ fn a_sigterm_finding_relates_the_other_server_start() {
     );
 }
 
+/// A fetch in a script the image build runs is reported in the script once, with the
+/// `RUN` that runs it and the same fetch in the script's other branch as related locations.
+#[test]
+fn a_build_script_fetch_relates_its_run_and_other_branch() {
+    let case = common::repo().join("fixtures/TF0504/fail-moving-build-inputs");
+    let dir = common::scratch_repo(&case);
+    let (_, out, _) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF0504", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let in_script: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"] == "tools/fetch-ui.sh")
+        .collect();
+    assert_eq!(in_script.len(), 1, "{out}");
+    let related: Vec<String> = in_script[0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{} {}",
+                r["path"].as_str().unwrap(),
+                r["line"],
+                r["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "Dockerfile:13 the image build runs the script here",
+            "tools/fetch-ui.sh:8 the same fetch, in another branch"
+        ],
+        "{out}"
+    );
+}
+
 /// A migration behind a trait method shows every implementation that migrates (each
 /// start runs one of them), and none of a dev-dependency's code, which never runs in the
 /// server.

@@ -1220,15 +1220,24 @@ fn assign_published_roles(project: &mut Project, settings: &Settings) {
 /// The scripts a production image starts (`ENTRYPOINT ["/root/entrypoint.sh"]`, copied in
 /// from `dev/docker/entrypoint.sh`) are production code wherever they sit.
 fn assign_launch_script_roles(project: &mut Project, settings: &Settings) {
-    let started: HashMap<String, String> = project
-        .production_dockerfiles()
-        .flat_map(|d| d.launch_scripts.iter().map(|s| (s.clone(), d.path.clone())))
-        .collect();
+    let mut used: HashMap<String, String> = HashMap::new();
+    for d in project.production_dockerfiles() {
+        for (script, _) in &d.build_scripts {
+            used.entry(script.clone())
+                .or_insert_with(|| format!("the image `{}` runs it in its build", d.path));
+        }
+        for script in &d.launch_scripts {
+            used.insert(
+                script.clone(),
+                format!("the image `{}` builds starts it", d.path),
+            );
+        }
+    }
     reassign_roles(project, settings, |_, f| {
-        let dockerfile = started.get(&f.path)?;
-        matches!(f.role.role, Role::Development | Role::Ci).then(|| Decision {
+        let signal = used.get(&f.path)?;
+        matches!(f.role.role, Role::Development | Role::Ci | Role::Tooling).then(|| Decision {
             role: Role::Production,
-            signal: format!("the image `{dockerfile}` builds starts it"),
+            signal: signal.clone(),
         })
     });
 }

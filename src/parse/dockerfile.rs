@@ -385,6 +385,23 @@ impl Dockerfile {
         self.bases.get_or_init(|| base_stages(stages))
     }
 
+    /// For each stage, whether a build of the file runs it: the stages a target needs
+    /// ([`Self::used_stages`]), the run targets and the named leaf stages (a build may
+    /// target them). BuildKit skips any other stage.
+    pub fn built_stages(&self) -> Vec<bool> {
+        let mut built = self.used_stages();
+        for (i, _) in self
+            .run_targets()
+            .into_iter()
+            .chain(self.named_leaf_targets())
+        {
+            if let Some(b) = built.get_mut(i) {
+                *b = true;
+            }
+        }
+        built
+    }
+
     /// The final stage and the earlier stages it is built `FROM`, last first. As
     /// in BuildKit, `FROM name` names the latest stage before it called `name`.
     pub fn runtime_stages(&self) -> Vec<Stage<'_>> {

@@ -2,6 +2,7 @@
 //! download whose address names a branch or `latest`, a nightly toolchain that is not
 //! dated. Each gives different bits on another day for the same script.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::parse::image::CHANNELS;
@@ -39,8 +40,12 @@ pub fn moving_fetches(cmds: &[Command], checked_out_later: bool) -> Vec<MovingFe
         pinned_after[i - 1] = pinned_after[i] || pins_checkout(&cmds[i]);
     }
     let mut out = Vec::new();
+    // Plain assignments seen so far (`URL="https://…/latest/…"`), for the addresses that
+    // name them.
+    let mut vars: HashMap<&str, &str> = HashMap::new();
     for (i, cmd) in cmds.iter().enumerate() {
         let Some((at, program)) = cmd.program() else {
+            vars.extend(cmd.words.iter().filter_map(|(w, _)| assignment(w)));
             continue;
         };
         let args = &cmd.words[at + 1..];
@@ -48,7 +53,8 @@ pub fn moving_fetches(cmds: &[Command], checked_out_later: bool) -> Vec<MovingFe
             "git" => git_clone(args, pinned_after[i]),
             "curl" | "wget" if !verified && piped_into_shell(cmds, i).is_none() => {
                 args.iter().find_map(|(w, _)| {
-                    let reference = moving_url_reference(w)?;
+                    let w = expand(w, &vars);
+                    let reference = moving_url_reference(&w)?.to_string();
                     Some((format!("downloads `{w}`"), format!("`{reference}`")))
                 })
             }
@@ -64,6 +70,48 @@ pub fn moving_fetches(cmds: &[Command], checked_out_later: bool) -> Vec<MovingFe
             });
         }
     }
+    out
+}
+
+/// The name and value of a shell assignment word (`URL=https://…`).
+fn assignment(word: &str) -> Option<(&str, &str)> {
+    let (name, value) = word.split_once('=')?;
+    let is_name = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    is_name.then_some((name, value))
+}
+
+/// `word` with `$NAME` and `${NAME}` replaced by the values in `vars`; other references
+/// stay as written.
+fn expand(word: &str, vars: &HashMap<&str, &str>) -> String {
+    if !word.contains('$') {
+        return word.to_string();
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut rest = word;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = match after.strip_prefix('{') {
+            Some(inner) => match inner.find('}') {
+                Some(end) => (&inner[..end], end + 2),
+                None => ("", 0),
+            },
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        match vars.get(name) {
+            Some(value) if len > 0 => out.push_str(value),
+            _ => out.push_str(&rest[at..at + 1 + len]),
+        }
+        rest = &rest[at + 1 + len..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -313,6 +361,21 @@ mod tests {
             .into_iter()
             .map(|f| (f.action, f.reference))
             .collect()
+    }
+
+    #[test]
+    fn addresses_are_read_through_plain_assignments() {
+        let script = "URL=\"https://github.com/o/ui/releases/latest/download/ui.zip\"\nwget -O ui.zip \"${URL}\"\ncurl -LO $URL\ncurl -LO $OTHER/latest";
+        let found = found(script);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "downloads `https://github.com/o/ui/releases/latest/download/ui.zip`"
+        );
+        assert_eq!(
+            expand("${A:-x}/$B", &HashMap::from([("B", "b")])),
+            "${A:-x}/b"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
+use crate::diagnostic::Location;
 use crate::model::flow;
 use crate::model::fly;
 use crate::model::images;
@@ -11,7 +12,7 @@ use crate::model::listen;
 use crate::model::role;
 use crate::model::source::launch;
 use crate::model::source::{FileKind, SourceFile, YamlDoc};
-use crate::parse::dockerfile::Stage;
+use crate::parse::dockerfile::{Dockerfile, Stage};
 use crate::parse::path::join_path;
 use crate::parse::rust;
 use crate::parse::shell;
@@ -171,6 +172,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 .collect();
             let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
             let launch_scripts = launch_scripts(file, &copied_in, dir);
+            let build_scripts = build_scripts(file, df, root, dir);
             let stop_signal = runtime.iter().find_map(|s| {
                 s.body
                     .iter()
@@ -188,6 +190,7 @@ pub fn extract(file: &SourceFile<'_>, root: &Path, wanted: Wanted) -> Option<Fac
                 copies,
                 words,
                 launch_scripts,
+                build_scripts,
                 stop_signal,
                 backing_service: df.runtime_backing_service(),
             })))
@@ -359,6 +362,66 @@ fn launch_scripts(file: &SourceFile<'_>, copied_in: &[(String, String)], dir: &s
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The scripts of the repository that a `RUN` of a stage the build runs executes by a
+/// relative path (`RUN ./tools/fetch-ui.sh`, `RUN bash scripts/assets.sh`), with that
+/// command's location. The path is taken from the build context, which is the
+/// repository root or the Dockerfile's directory (`dir`): whichever holds the script.
+fn build_scripts(
+    file: &SourceFile<'_>,
+    df: &Dockerfile,
+    root: &Path,
+    dir: &str,
+) -> Vec<(String, Location)> {
+    let mut out: Vec<(String, Location)> = Vec::new();
+    let stages = df.stages();
+    for (stage, _) in stages.iter().zip(df.built_stages()).filter(|(_, b)| *b) {
+        for inst in stage.body.iter().filter(|i| i.keyword == "RUN") {
+            for script in inst.scripts() {
+                for cmd in shell::commands(script.text) {
+                    let Some((at, program)) = cmd.program() else {
+                        continue;
+                    };
+                    // The program as written (`program` is its file name).
+                    let run = if shell::SHELLS.contains(&program) {
+                        cmd.words[at + 1..]
+                            .iter()
+                            .map(|(w, _)| w.as_str())
+                            .find(|w| !w.starts_with('-'))
+                    } else {
+                        Some(cmd.words[at].0.as_str())
+                    };
+                    let Some(run) = run.filter(|r| is_relative_script(r)) else {
+                        continue;
+                    };
+                    let run = run.trim_start_matches("./");
+                    let found = [join_path(dir, run), join_path("", run)]
+                        .into_iter()
+                        .find(|p| {
+                            std::fs::symlink_metadata(root.join(p))
+                                .is_ok_and(|m| m.file_type().is_file())
+                        });
+                    if let Some(path) = found {
+                        let first = cmd.words[0].1.start;
+                        let last = cmd.words.last().map_or(first, |w| w.1.end);
+                        out.push((path, file.loc(script.file_span(first..last))));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// True for a program word that names a script by a path inside the build context:
+/// relative, without `..`, variables or globs, and a shell script by name or written
+/// as a path (`./build-assets`).
+fn is_relative_script(word: &str) -> bool {
+    !word.starts_with('/')
+        && !word.contains(['$', '*', '?', '`'])
+        && !word.split('/').any(|part| part == "..")
+        && (word.ends_with(".sh") || word.ends_with(".bash") || word.starts_with("./"))
 }
 
 /// The containers of a compose or Kubernetes document.

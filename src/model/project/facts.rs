@@ -219,6 +219,9 @@ pub struct DockerFacts {
     /// Repository files its start command runs (an entrypoint script copied in), as
     /// candidate paths from the root.
     pub launch_scripts: Vec<String>,
+    /// Repository scripts that a `RUN` of a stage the build runs executes
+    /// (`RUN ./tools/fetch-ui.sh`), by path, with the command's location.
+    pub build_scripts: Vec<(String, Location)>,
     /// The runtime stage's `STOPSIGNAL`, as written.
     pub stop_signal: Option<String>,
     /// The backing service whose image the runtime stage is built on (`FROM keycloak`).

@@ -2,7 +2,12 @@
 //! by a moving reference (a branch head, `latest`, an undated nightly).
 
 use crate::parse::dockerfile::{Instruction, Script};
-use crate::parse::fetch::{moving_add_source, moving_fetches, pins_checkout};
+use crate::parse::fetch::{MovingFetch, moving_add_source, moving_fetches, pins_checkout};
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::source::read_regular_prefix;
 use crate::parse::shell::{Command, commands};
 use crate::rules::prelude::*;
 
@@ -26,12 +31,7 @@ impl Check for MovingBuildInput {
         let Some(df) = file.dockerfile() else { return };
         let stages = df.stages();
         // A stage no target needs is not built (BuildKit skips it).
-        let mut built = df.used_stages();
-        for (i, _) in df.run_targets().into_iter().chain(df.named_leaf_targets()) {
-            if let Some(b) = built.get_mut(i) {
-                *b = true;
-            }
-        }
+        let built = df.built_stages();
         for (stage, _) in stages.iter().zip(built).filter(|(_, built)| *built) {
             let scripts: Vec<Script<'_>> = stage
                 .body
@@ -68,14 +68,66 @@ impl Check for MovingBuildInput {
             }
         }
     }
+
+    /// The scripts of the repository a production image build runs (`RUN
+    /// ./tools/fetch-ui.sh`), read as the `RUN` itself is: a fetch of a moving reference
+    /// there changes the image the same way.
+    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
+        let mut seen = BTreeSet::new();
+        for d in project.production_dockerfiles() {
+            for (path, run) in &d.build_scripts {
+                if !seen.insert(path) {
+                    continue;
+                }
+                // A file this large is no script a build runs (and is not read whole).
+                let Some(text) = read_regular_prefix(&project.root.join(path), MAX_SCRIPT_BYTES)
+                    .filter(|t| (t.len() as u64) < MAX_SCRIPT_BYTES)
+                else {
+                    continue;
+                };
+                // One finding per fetch; the same fetch in another branch of the script
+                // (`wget …` or else `curl …` of one address) is a related location.
+                let mut groups: Vec<(MovingFetch, Vec<Range<usize>>)> = Vec::new();
+                let mut by_action: HashMap<String, usize> = HashMap::new();
+                for f in moving_fetches(&commands(&text), false) {
+                    match by_action.get(&f.action) {
+                        Some(&k) => groups[k].1.push(f.span),
+                        None => {
+                            by_action.insert(f.action.clone(), groups.len());
+                            groups.push((f, Vec::new()));
+                        }
+                    }
+                }
+                for (f, others) in groups {
+                    let d = report(cx, project.locate(path, f.span), &f.action, &f.reference);
+                    d.with_related(run.clone(), "the image build runs the script here");
+                    for span in others {
+                        d.with_related(
+                            project.locate(path, span),
+                            "the same fetch, in another branch",
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
-fn report(cx: &mut Ctx<'_>, location: Location, action: &str, reference: &str) {
+/// How much of a build script is read: a script is small, and a larger file is no
+/// script a build runs.
+const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+
+fn report<'c>(
+    cx: &'c mut Ctx<'_>,
+    location: Location,
+    action: &str,
+    reference: &str,
+) -> &'c mut Diagnostic {
     cx.report(
         location,
         format!(
             "the image build {action} at {reference}, a moving reference: building the same commit again gives a different release"
         ),
         HELP,
-    );
+    )
 }
