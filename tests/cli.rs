@@ -1404,7 +1404,16 @@ fn a_sigterm_finding_relates_the_other_server_start() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let findings = v["diagnostics"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{out}");
-    let related: Vec<String> = findings[0]["related"]
+    let related = related_locations(&findings[0]);
+    assert!(
+        related.contains(&"src/http1.rs:3 also starts a server here (`axum::serve`)".to_string()),
+        "{related:?}"
+    );
+}
+
+/// The related locations of a JSON finding as `path:line message`.
+fn related_locations(finding: &serde_json::Value) -> Vec<String> {
+    finding["related"]
         .as_array()
         .unwrap()
         .iter()
@@ -1416,11 +1425,7 @@ fn a_sigterm_finding_relates_the_other_server_start() {
                 r["message"].as_str().unwrap()
             )
         })
-        .collect();
-    assert!(
-        related.contains(&"src/http1.rs:3 also starts a server here (`axum::serve`)".to_string()),
-        "{related:?}"
-    );
+        .collect()
 }
 
 /// A fetch in a script the image build runs is reported in the script once, with the
@@ -1439,19 +1444,7 @@ fn a_build_script_fetch_relates_its_run_and_other_branch() {
         .filter(|d| d["path"] == "tools/fetch-ui.sh")
         .collect();
     assert_eq!(in_script.len(), 1, "{out}");
-    let related: Vec<String> = in_script[0]["related"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            format!(
-                "{}:{} {}",
-                r["path"].as_str().unwrap(),
-                r["line"],
-                r["message"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let related = related_locations(in_script[0]);
     assert_eq!(
         related,
         [
