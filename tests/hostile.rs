@@ -45,6 +45,23 @@ fn stage_chain(n: usize) -> Vec<(String, String)> {
     vec![("Dockerfile".into(), df)]
 }
 
+/// `n` stages, each built on the one before, each adding a tagged Alpine edge repository
+/// and installing from it, after a first stage whose edge address is 100 kB long: what a
+/// stage inherits is shared, not copied down the chain.
+fn rolling_sources_down_a_chain(n: usize) -> Vec<(String, String)> {
+    let long = "a".repeat(100_000);
+    let mut df = format!(
+        "FROM alpine:3.20 AS s0\nRUN echo \"https://dl-cdn.alpinelinux.org/alpine/edge/{long}\" >> /etc/apk/repositories\n"
+    );
+    for i in 0..n {
+        df.push_str(&format!(
+            "FROM s{i} AS s{}\nRUN echo \"@t{i} https://dl-cdn.alpinelinux.org/alpine/edge/main\" >> /etc/apk/repositories && apk add p{i}@t{i} q{i}\n",
+            i + 1
+        ));
+    }
+    vec![("Dockerfile".into(), df)]
+}
+
 /// A stage of `n` `RUN`s that clone, the last of which checks a clone out: each clone is
 /// judged against the `RUN`s after it.
 fn clones_in_one_stage(n: usize) -> Vec<(String, String)> {
@@ -334,6 +351,11 @@ fn time_grows_linearly() {
     let shapes: &[(&str, Shape, usize)] = &[
         // Sized so the smaller run takes 15 or more of `times`'s 10 ms ticks.
         ("stage chain", stage_chain, 24_000),
+        (
+            "rolling sources down a chain",
+            rolling_sources_down_a_chain,
+            6_000,
+        ),
         ("clones in one stage", clones_in_one_stage, 40_000),
         ("clones in one script", clones_in_one_script, 40_000),
         ("same-named crates", same_name_crates, 600),

@@ -2,6 +2,7 @@
 //! source that moves across releases (Alpine edge, Debian sid, Fedora rawhide).
 
 use std::ops::Range;
+use std::rc::Rc;
 
 use crate::parse::image::ImageRef;
 use crate::parse::shell::{self, Command, Install};
@@ -25,26 +26,29 @@ const ROLLING_SUITES: &[&str] = &["sid", "unstable", "testing", "experimental"];
 
 /// A package source that moves across releases: what it is, for the message, and where
 /// the Dockerfile chose it.
-#[derive(Clone)]
 struct Source {
     what: String,
     at: Range<usize>,
 }
 
+/// How many tagged Alpine repositories a stage keeps, the latest: a real image has a few,
+/// and a bound keeps handing them to each stage built on it cheap.
+const MAX_APK_TAGS: usize = 16;
+
 /// The rolling package sources in effect in a stage. A stage built `FROM` an earlier one
-/// starts with that one's.
+/// starts with that one's (shared, not copied).
 #[derive(Clone, Default)]
 struct Sources {
     /// The stage's OS itself (`FROM alpine:edge`): every install follows it.
-    base: Option<Source>,
+    base: Option<Rc<Source>>,
     /// An apt source of a rolling suite (`deb http://deb.debian.org/debian sid main`): apt
     /// takes the newest version any source offers.
-    apt: Option<Source>,
+    apt: Option<Rc<Source>>,
     /// An untagged Alpine edge repository in `/etc/apk/repositories`: apk takes the newest.
-    apk: Option<Source>,
+    apk: Option<Rc<Source>>,
     /// Tagged Alpine edge repositories (`@edge http://…/edge/main`), which serve only
-    /// packages asked for with the tag (`curl@edge`).
-    apk_tags: Vec<(String, Source)>,
+    /// packages asked for with the tag (`curl@edge`); a later definition of a tag wins.
+    apk_tags: Vec<(Rc<str>, Rc<Source>)>,
 }
 
 impl Check for UnpinnedOsPackages {
@@ -60,9 +64,11 @@ impl Check for UnpinnedOsPackages {
                     base: stage
                         .image()
                         .filter(|w| ImageRef::parse(&w.value).has_rolling_packages())
-                        .map(|w| Source {
-                            what: format!("the base image `{}`", w.value),
-                            at: w.span,
+                        .map(|w| {
+                            Rc::new(Source {
+                                what: format!("the base image `{}`", w.value),
+                                at: w.span,
+                            })
                         }),
                     ..Sources::default()
                 },
@@ -117,20 +123,20 @@ impl Sources {
         &self,
         cmd: &Command,
         at: &dyn Fn(Range<usize>) -> Range<usize>,
-    ) -> Option<(Vec<Install>, Source, Range<usize>)> {
+    ) -> Option<(Vec<Install>, Rc<Source>, Range<usize>)> {
         let unpinned: Vec<Install> = shell::installs_of(std::slice::from_ref(cmd))
             .into_iter()
             .filter(|i| !i.pinned)
             .collect();
         let manager = unpinned.first()?.manager;
         let own = command_source(cmd, manager, at);
-        let mut found: Option<Source> = None;
+        let mut found: Option<Rc<Source>> = None;
         let mut packages = Vec::new();
         for install in unpinned {
             let tagged = install
                 .package
                 .split_once('@')
-                .and_then(|(_, tag)| self.apk_tags.iter().find(|(t, _)| t == tag))
+                .and_then(|(_, tag)| self.apk_tags.iter().rev().find(|(t, _)| &**t == tag))
                 .map(|(_, s)| s.clone())
                 .filter(|_| manager == "apk");
             let shared = match manager {
@@ -158,9 +164,11 @@ impl Sources {
     /// `/etc/apk/repositories`.
     fn learn(&mut self, cmd: &Command, at: &dyn Fn(Range<usize>) -> Range<usize>) {
         let writes = |target: &str| cmd.words.iter().any(|(w, _)| w.contains(target));
-        let located = |what: String, k: usize| Source {
-            what,
-            at: at(cmd.words[k].1.clone()),
+        let located = |what: String, k: usize| {
+            Rc::new(Source {
+                what,
+                at: at(cmd.words[k].1.clone()),
+            })
         };
         let apt_tool = cmd
             .program()
@@ -186,7 +194,12 @@ impl Sources {
                         .and_then(|t| t.strip_prefix('@'));
                     let source = located(format!("the Alpine edge repository `{url}`"), k);
                     match tag {
-                        Some(tag) => self.apk_tags.push((tag.to_string(), source)),
+                        Some(tag) => {
+                            if self.apk_tags.len() == MAX_APK_TAGS {
+                                self.apk_tags.remove(0);
+                            }
+                            self.apk_tags.push((tag.into(), source));
+                        }
                         None => self.apk = Some(source),
                     }
                 }
@@ -202,7 +215,7 @@ fn command_source(
     cmd: &Command,
     manager: &str,
     at: &dyn Fn(Range<usize>) -> Range<usize>,
-) -> Option<Source> {
+) -> Option<Rc<Source>> {
     let words = &cmd.words;
     for (k, (w, span)) in words.iter().enumerate() {
         let (flag, inline) = match w.split_once('=') {
@@ -227,10 +240,10 @@ fn command_source(
             }
             _ => continue,
         };
-        return Some(Source {
+        return Some(Rc::new(Source {
             what,
             at: at(span.clone()),
-        });
+        }));
     }
     None
 }
