@@ -1449,7 +1449,7 @@ fn a_build_script_fetch_relates_its_run_and_other_branch() {
         related,
         [
             "Dockerfile:13 the image build runs the script here",
-            "tools/fetch-ui.sh:8 the same fetch, in another branch"
+            "tools/fetch-ui.sh:8 the same fetch here too"
         ],
         "{out}"
     );

@@ -1218,7 +1218,8 @@ fn assign_published_roles(project: &mut Project, settings: &Settings) {
 }
 
 /// The scripts a production image starts (`ENTRYPOINT ["/root/entrypoint.sh"]`, copied in
-/// from `dev/docker/entrypoint.sh`) are production code wherever they sit.
+/// from `dev/docker/entrypoint.sh`) or runs in its build (`RUN ./tools/fetch-ui.sh`) are
+/// production code wherever they sit (a development, CI or tooling directory).
 fn assign_launch_script_roles(project: &mut Project, settings: &Settings) {
     let mut used: HashMap<String, String> = HashMap::new();
     for d in project.production_dockerfiles() {

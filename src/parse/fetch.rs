@@ -50,6 +50,10 @@ pub fn moving_fetches(cmds: &[Command], checked_out_later: bool) -> Vec<MovingFe
         };
         let args = &cmd.words[at + 1..];
         let found = match program {
+            "export" | "readonly" | "declare" | "local" => {
+                vars.extend(args.iter().filter_map(|(w, _)| assignment(w)));
+                None
+            }
             "git" => git_clone(args, pinned_after[i]),
             "curl" | "wget" if !verified && piped_into_shell(cmds, i).is_none() => {
                 args.iter().find_map(|(w, _)| {
@@ -288,9 +292,11 @@ fn package_install(program: &str, args: &[(String, Range<usize>)]) -> Option<(St
         }
         "pip" | "pip3" | "pipx" | "uv" | "python" | "python3" => {
             let installs = words.iter().any(|w| matches!(*w, "install" | "add"));
-            let url = words
-                .iter()
-                .find_map(|w| w.find("git+").map(|i| &w[i + 4..]))?;
+            // `git+URL` as its own word or after a name (`ext @ git+…`, `ext@git+…`).
+            let url = words.iter().find_map(|w| {
+                let i = w.find("git+")?;
+                (i == 0 || w[..i].ends_with([' ', '@', '='])).then(|| &w[i + 4..])
+            })?;
             let url = url.split('#').next().unwrap_or(url);
             // The reference follows an `@` in the last path segment (`…/r.git@main`); an
             // `@` before it is a user (`git+ssh://git@github.com/…`).
@@ -365,9 +371,9 @@ mod tests {
 
     #[test]
     fn addresses_are_read_through_plain_assignments() {
-        let script = "URL=\"https://github.com/o/ui/releases/latest/download/ui.zip\"\nwget -O ui.zip \"${URL}\"\ncurl -LO $URL\ncurl -LO $OTHER/latest";
+        let script = "URL=\"https://github.com/o/ui/releases/latest/download/ui.zip\"\nwget -O ui.zip \"${URL}\"\ncurl -LO $URL\ncurl -LO $OTHER/latest\nexport CLI=https://builds.example.com/develop/cli\ncurl -LO \"$CLI\"";
         let found = found(script);
-        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found.len(), 3, "{found:?}");
         assert_eq!(
             found[0].0,
             "downloads `https://github.com/o/ui/releases/latest/download/ui.zip`"

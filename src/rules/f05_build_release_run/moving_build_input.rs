@@ -1,13 +1,13 @@
 //! TF0504 moving-build-input: an image build that fetches code, binaries or a toolchain
 //! by a moving reference (a branch head, `latest`, an undated nightly).
 
-use crate::parse::dockerfile::{Instruction, Script};
-use crate::parse::fetch::{MovingFetch, moving_add_source, moving_fetches, pins_checkout};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::source::read_regular_prefix;
+use crate::parse::dockerfile::{Instruction, Script};
+use crate::parse::fetch::{MovingFetch, moving_add_source, moving_fetches, pins_checkout};
 use crate::parse::shell::{Command, commands};
 use crate::rules::prelude::*;
 
@@ -85,8 +85,8 @@ impl Check for MovingBuildInput {
                 else {
                     continue;
                 };
-                // One finding per fetch; the same fetch in another branch of the script
-                // (`wget …` or else `curl …` of one address) is a related location.
+                // One finding per fetch; the same fetch elsewhere in the script (`wget …`
+                // or else `curl …` of one address) is a related location.
                 let mut groups: Vec<(MovingFetch, Vec<Range<usize>>)> = Vec::new();
                 let mut by_action: HashMap<String, usize> = HashMap::new();
                 for f in moving_fetches(&commands(&text), false) {
@@ -102,10 +102,7 @@ impl Check for MovingBuildInput {
                     let d = report(cx, project.locate(path, f.span), &f.action, &f.reference);
                     d.with_related(run.clone(), "the image build runs the script here");
                     for span in others {
-                        d.with_related(
-                            project.locate(path, span),
-                            "the same fetch, in another branch",
-                        );
+                        d.with_related(project.locate(path, span), "the same fetch here too");
                     }
                 }
             }
