@@ -37,6 +37,9 @@ pub struct Instruction {
     pub exec: Option<Vec<Word>>,
     /// Heredoc bodies, in order.
     pub heredocs: Vec<Heredoc>,
+    /// The simple commands of each of [`Instruction::scripts`], split on first use: the
+    /// fact extraction and several rules read the same `RUN` scripts.
+    commands: std::sync::OnceLock<Vec<Vec<shell::Command>>>,
 }
 
 /// A word of an instruction with its span in the file.
@@ -512,6 +515,8 @@ fn cargo_compiles(args: &[&str]) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct Script<'i> {
     pub text: &'i str,
+    /// The text's simple commands ([`shell::commands`]).
+    pub commands: &'i [shell::Command],
     base: ScriptBase<'i>,
 }
 
@@ -602,15 +607,24 @@ impl Instruction {
 
     /// The shell text this instruction runs: its arguments and any heredoc bodies.
     pub fn scripts(&self) -> Vec<Script<'_>> {
-        let mut out = vec![Script {
-            text: &self.args.text,
-            base: ScriptBase::Args(&self.args),
-        }];
-        out.extend(self.heredocs.iter().map(|h| Script {
-            text: &h.body,
-            base: ScriptBase::Heredoc(h.body_span.start),
-        }));
-        out
+        let texts = || {
+            std::iter::once((self.args.text.as_str(), ScriptBase::Args(&self.args))).chain(
+                self.heredocs
+                    .iter()
+                    .map(|h| (h.body.as_str(), ScriptBase::Heredoc(h.body_span.start))),
+            )
+        };
+        let commands = self
+            .commands
+            .get_or_init(|| texts().map(|(text, _)| shell::commands(text)).collect());
+        texts()
+            .zip(commands)
+            .map(|((text, base), commands)| Script {
+                text,
+                commands,
+                base,
+            })
+            .collect()
     }
 }
 
@@ -864,6 +878,7 @@ fn instruction(
             args,
             exec,
             heredocs,
+            commands: std::sync::OnceLock::new(),
         },
         i,
     ))

@@ -12,7 +12,7 @@ use crate::model::listen;
 use crate::model::role;
 use crate::model::source::launch;
 use crate::model::source::{FileKind, SourceFile, YamlDoc};
-use crate::parse::dockerfile::{Dockerfile, Stage};
+use crate::parse::dockerfile::{Dockerfile, Script, Stage};
 use crate::parse::path::join_path;
 use crate::parse::rust;
 use crate::parse::shell;
@@ -379,7 +379,7 @@ fn build_scripts(
     for (stage, _) in stages.iter().zip(df.built_stages()).filter(|(_, b)| *b) {
         for inst in stage.body.iter().filter(|i| i.keyword == "RUN") {
             for script in inst.scripts() {
-                for cmd in shell::commands(script.text) {
+                for cmd in script.commands {
                     let Some((at, program)) = cmd.program() else {
                         continue;
                     };
@@ -554,7 +554,7 @@ fn chain_provides(chain: &[Stage<'_>]) -> BTreeSet<String> {
             match inst.keyword.as_str() {
                 "RUN" => {
                     for script in inst.scripts() {
-                        provided_by_script(script.text, &mut provides);
+                        provided_by_script(&script, &mut provides);
                     }
                 }
                 "COPY" | "ADD" => {
@@ -569,17 +569,17 @@ fn chain_provides(chain: &[Stage<'_>]) -> BTreeSet<String> {
 
 /// Names a `RUN` script makes available: packages, `cargo install`ed crates,
 /// binaries downloaded or moved into a directory on the PATH.
-fn provided_by_script(script: &str, provides: &mut BTreeSet<String>) {
-    let cmds = shell::commands(script);
-    for install in shell::installs_of(&cmds) {
+fn provided_by_script(script: &Script<'_>, provides: &mut BTreeSet<String>) {
+    let cmds = script.commands;
+    for install in shell::installs_of(cmds) {
         provides.insert(install.package.to_ascii_lowercase());
     }
     // A remote installer installs what its address names: `curl
     // https://awscli.amazonaws.com/v2/install.sh | bash` provides `awscli`.
-    if let Some(pipe) = shell::remote_script_pipe_of(&cmds) {
-        provides.extend(url_names(&script[pipe]));
+    if let Some(pipe) = shell::remote_script_pipe_of(cmds) {
+        provides.extend(url_names(&script.text[pipe]));
     }
-    for cmd in &cmds {
+    for cmd in cmds {
         let Some((at, program)) = cmd.program() else {
             continue;
         };

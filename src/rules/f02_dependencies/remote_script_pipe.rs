@@ -31,7 +31,7 @@ impl Check for RemoteScriptPipe {
             for (stage, copied) in stages.iter().zip(toolchain_copied) {
                 for inst in stage.body.iter().filter(|i| i.keyword == "RUN") {
                     for script in inst.scripts() {
-                        let Some(r) = shell::remote_script_pipe(script.text) else {
+                        let Some(r) = shell::remote_script_pipe_of(script.commands) else {
                             continue;
                         };
                         let version = shell::installer_version(&script.text[r.clone()]);

@@ -75,9 +75,9 @@ impl Check for UnpinnedOsPackages {
             };
             for inst in stage.body.iter().filter(|i| i.keyword == "RUN") {
                 for script in inst.scripts() {
-                    for cmd in shell::commands(script.text) {
+                    for cmd in script.commands {
                         let at = |r: Range<usize>| script.file_span(r);
-                        if let Some((packages, source, first)) = sources.rolling_installs(&cmd, &at)
+                        if let Some((packages, source, first)) = sources.rolling_installs(cmd, &at)
                         {
                             let manager = packages[0].manager;
                             let program = cmd.program().map_or(manager, |(_, p)| p);
@@ -106,7 +106,7 @@ impl Check for UnpinnedOsPackages {
                                 );
                             }
                         }
-                        sources.learn(&cmd, &at);
+                        sources.learn(cmd, &at);
                     }
                 }
             }

@@ -39,7 +39,7 @@ impl Check for MovingBuildInput {
                 .filter(|i| i.keyword == "RUN")
                 .flat_map(|i| i.scripts())
                 .collect();
-            let cmds: Vec<Vec<Command>> = scripts.iter().map(|s| commands(s.text)).collect();
+            let cmds: Vec<&[Command]> = scripts.iter().map(|s| s.commands).collect();
             // Whether a later `RUN` of the stage checks a clone out at a fixed reference.
             let mut checked_out_later = vec![false; cmds.len()];
             let mut later = false;
@@ -48,7 +48,7 @@ impl Check for MovingBuildInput {
                 later |= c.iter().any(pins_checkout);
             }
             for (at, script) in scripts.iter().enumerate() {
-                for f in moving_fetches(&cmds[at], checked_out_later[at]) {
+                for f in moving_fetches(cmds[at], checked_out_later[at]) {
                     let location = file.loc(script.file_span(f.span));
                     report(cx, location, &f.action, &f.reference);
                 }
