@@ -300,9 +300,13 @@ pub struct Edit {
 /// A fact about the project a per-file finding depends on.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Condition {
-    /// The file belongs to a crate that runs as a long-lived service (see
-    /// [`crate::model::project::CargoFacts::is_service`]).
+    /// The file's code runs in a long-lived service: its crate is a service, or a
+    /// workspace dependency of a service package with a binary
+    /// ([`crate::model::project::Project::runs_in_service`]).
     InService,
+    /// The file's package depends (normal dependencies) on a crate of this name, `-` and
+    /// `_` alike.
+    DependsOn(String),
     /// No deploy tool of the project replaces this image name (without tag) at deploy
     /// time ([`crate::model::images`]).
     ImageNotReplaced(String),

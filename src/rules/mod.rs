@@ -411,10 +411,19 @@ impl Diagnostic {
         self.keep_if(Condition::CopiesPackage(sources))
     }
 
-    /// Keep this finding only if the file belongs to a service crate (builder style).
-    /// Rules using it must read `Cargo` files too.
+    /// Keep this finding only if the file's code runs in a service: its crate is a
+    /// service, or a workspace dependency of one with a binary (builder style). Rules
+    /// using it must read `Cargo` files too.
     pub fn in_service(&mut self) -> &mut Self {
         self.keep_if(Condition::InService)
+    }
+
+    /// Keep this finding, about a path whose first segment is `krate`, only if the file's
+    /// package depends on a crate of that name (`-` and `_` alike), so the path names
+    /// that crate and not a module of the package (builder style). Rules using it must
+    /// read `Cargo` files too.
+    pub fn when_package_depends_on(&mut self, krate: &str) -> &mut Self {
+        self.keep_if(Condition::DependsOn(krate.to_string()))
     }
 
     /// Keep this finding only if `condition` holds too, with any condition already set.

@@ -284,7 +284,12 @@ impl Project {
     /// True when `condition` holds for the file at `path`.
     pub fn holds(&self, condition: &Condition, path: &str) -> bool {
         match condition {
-            Condition::InService => self.crate_of(path).is_some_and(CargoFacts::is_service),
+            Condition::InService => self.crate_of(path).is_some_and(|c| self.runs_in_service(c)),
+            Condition::DependsOn(krate) => self.crate_of(path).is_some_and(|c| {
+                c.manifest.dependencies.iter().any(|d| {
+                    d.kind == DepKind::Normal && d.name.replace('-', "_") == krate.replace('-', "_")
+                })
+            }),
             Condition::ImageNotReplaced(name) => !self.replaced_images.contains(name),
             Condition::ImageNotBuiltHere(name) => !self.pipelines().provides_image(name),
             Condition::FeatureRequested { package, features } => {
@@ -1076,6 +1081,16 @@ impl Project {
             }
         }
         out
+    }
+
+    /// True when `krate`'s code runs in a service: it is a service package, or a workspace
+    /// dependency (directly or not) of a service package with a binary.
+    pub fn runs_in_service(&self, krate: &CargoFacts) -> bool {
+        krate.is_service()
+            || self
+                .with_dependents(krate)
+                .iter()
+                .any(|d| d.has_bin && d.is_service())
     }
 
     /// The packages that depend on `krate` as one of their [`Project::workspace_deps`].

@@ -63,7 +63,8 @@ impl Check for InAppLogRouting {
                 format!("the app ships its own logs to {collector} (`{krate}`): routing and storage become app code and config, and the stream is lost when the collector is down"),
                 "write the event stream to stdout and let the environment route it (Docker/Kubernetes log drivers, Fluent Bit, Vector, the Loki or Graylog agents)",
             )
-            .in_service();
+            .in_service()
+            .when_package_depends_on(krate);
         }
     }
 }
