@@ -39,6 +39,17 @@ const SNIPPET_MAX_LINES: usize = 4;
 /// The most bytes of source a location keeps for rendering and fingerprints.
 const SNIPPET_MAX_BYTES: usize = 1024;
 
+/// What a run could not check, said once beside the findings (not a finding: nothing in
+/// the repository is wrong): a Helm chart whose templates are not rendered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// The file it is about.
+    pub path: String,
+    pub message: String,
+    /// How to get it checked.
+    pub help: String,
+}
+
 /// A place in a file: byte range, resolved positions and the source lines around it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Location {

@@ -87,6 +87,63 @@ fn broken_manifests_are_warnings() {
 }
 
 #[test]
+fn helm_charts_not_rendered_are_notices_not_findings() {
+    let dir = repo_with(&[
+        (
+            "charts/api/Chart.yaml",
+            b"apiVersion: v2\nname: api\nversion: 1.0.0\n",
+        ),
+        (
+            "charts/api/values.yaml",
+            b"image:\n  repository: api\n  tag: 1.2.3\n",
+        ),
+        (
+            "charts/api/templates/deployment.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\n{{- if .Values.x }}\n  a: [\n",
+        ),
+    ]);
+    let notice =
+        "charts/api/Chart.yaml: Helm chart `charts/api`: its 1 template file(s) are not rendered";
+    // Nothing in the repository is wrong: no finding, and the run passes.
+    let (code, out, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "concise"]));
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert!(
+        err.contains(&format!("twelve-lint: note: {notice}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("`helm template charts/api > rendered.yaml`"),
+        "{err}"
+    );
+    let (_, _, err) = run(twelve_lint_preview(dir.path()).args(["--isolated", "--quiet"]));
+    assert_eq!(err, "");
+    let (_, out, err) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "json"]));
+    assert!(!err.contains("twelve-lint: note"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(0));
+    assert_eq!(v["notices"][0]["path"], "charts/api/Chart.yaml");
+    assert!(
+        v["notices"][0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("helm template")
+    );
+    let (_, out, _) =
+        run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "sarif"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let run0 = &v["runs"][0];
+    assert_eq!(run0["results"].as_array().map(Vec::len), Some(0));
+    let n = &run0["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(n["level"], "note");
+    assert_eq!(
+        n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "charts/api/Chart.yaml"
+    );
+}
+
+#[test]
 fn usage_and_config_errors_exit_2() {
     let dir = repo_with(&[
         ("Dockerfile", BAD_DOCKERFILE),

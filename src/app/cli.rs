@@ -674,6 +674,9 @@ fn check(args: CheckArgs) -> Result<i32, String> {
             report
                 .diagnostics
                 .retain(|d| is_named(report_only.as_deref(), &d.location.path));
+            report
+                .notices
+                .retain(|n| is_named(report_only.as_deref(), &n.path));
         }
         if let Some(changes) = &changes {
             changes.filter(&mut report.diagnostics);
@@ -769,6 +772,13 @@ fn check(args: CheckArgs) -> Result<i32, String> {
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => {
             print(&text)?;
+        }
+    }
+    // JSON and SARIF carry the notices in the document; the other formats' readers see
+    // them on stderr.
+    if !args.quiet && !matches!(format, Format::Json | Format::Sarif) {
+        for notice in &report.notices {
+            eprintln!("{}", render::notice_line(notice));
         }
     }
     if !args.quiet && matches!(format, Format::Human | Format::Concise) {

@@ -18,7 +18,7 @@ pub mod config;
 pub mod fingerprint;
 pub mod suppress;
 
-use crate::diagnostic::{Condition, Diagnostic, Location, Severity, SuppressionInfo};
+use crate::diagnostic::{Condition, Diagnostic, Location, Notice, Severity, SuppressionInfo};
 use crate::engine::config::Settings;
 use crate::model::flow::ExcludedModule;
 use crate::model::prefilter::{Prefilter, Table};
@@ -117,6 +117,8 @@ pub struct Report {
     pub deployed_configs: Vec<project::DeployedConfig>,
     /// Active findings past [`MAX_REPORTED`], per severity (see [`Report::limit`]).
     pub not_shown: [usize; 3],
+    /// What the run could not check (Helm charts whose templates are not rendered).
+    pub notices: Vec<Notice>,
 }
 
 /// A stage of a production Dockerfile that only development builds.
@@ -418,6 +420,8 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     let files_linted = project.files.len();
     let diagnostics = finish(diagnostics, suppressions, settings);
     let files = std::mem::take(&mut project.files);
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let notices = helm::not_rendered(&paths);
     // Nothing needs the project past here, and freeing every file's facts takes one
     // thread tens of milliseconds on a large repository: another thread does it (this
     // one, when no thread can start).
@@ -433,6 +437,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         development_stages,
         deployed_configs,
         not_shown: [0; 3],
+        notices,
     }
 }
 

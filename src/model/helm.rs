@@ -1,13 +1,14 @@
 //! Helm charts: a `Chart.yaml` with its `templates/`. Templates are Go templates, not
 //! YAML, until `helm template` renders them; twelve-lint does not render them, so a
-//! template is never a parse error. One note per chart says its templates were not
-//! rendered, and rules read the chart's `values.yaml` instead; the templates are scanned
+//! template is never a parse error. One notice per chart says its templates were not
+//! rendered ([`not_rendered`]), and rules read the chart's `values.yaml` instead; the templates are scanned
 //! only for which values paths their init containers use and which environment variables
 //! they set.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use crate::diagnostic::Notice;
 use crate::model::source::read_regular_prefix;
 
 /// The file that makes a directory a Helm chart.
@@ -43,6 +44,29 @@ pub fn charts_with_templates<'p>(paths: &[&'p str]) -> Vec<(&'p str, usize)> {
             let prefix = format!("{}templates/", &chart[..chart.len() - CHART_FILE.len()]);
             let templates = paths.iter().filter(|p| p.starts_with(&prefix)).count();
             (templates > 0).then_some((*chart, templates))
+        })
+        .collect()
+}
+
+/// One notice per chart among the linted files at `paths` whose templates were not
+/// rendered, so the manifests they produce were not checked.
+pub fn not_rendered(paths: &[&str]) -> Vec<Notice> {
+    charts_with_templates(paths)
+        .into_iter()
+        .map(|(chart, templates)| {
+            let dir = chart.strip_suffix(CHART_FILE).unwrap_or(chart);
+            let dir = if dir.is_empty() {
+                "."
+            } else {
+                dir.trim_end_matches('/')
+            };
+            Notice {
+                path: chart.to_string(),
+                message: format!(
+                    "Helm chart `{dir}`: its {templates} template file(s) are not rendered, so the manifests they produce are not checked; only its `values.yaml` is read"
+                ),
+                help: format!("lint the rendered chart: `helm template {dir} > rendered.yaml`"),
+            }
         })
         .collect()
 }

@@ -1,4 +1,4 @@
-//! The JSON format: `{version, tool, diagnostics, suppressed, summary}`.
+//! The JSON format: `{version, tool, diagnostics, suppressed, notices, summary}`.
 //! Schema version 1; fields are only ever added.
 
 use serde_json::{Value, json};
@@ -35,6 +35,11 @@ pub fn render(out: &Output<'_>) -> String {
         "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
         "diagnostics": active,
         "suppressed": suppressed,
+        "notices": report.notices.iter().map(|n| json!({
+            "path": n.path,
+            "message": n.message,
+            "help": n.help,
+        })).collect::<Vec<_>>(),
         "summary": {
             "files": report.files_linted,
             "error": count(Severity::Error),

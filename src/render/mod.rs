@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use clap::ValueEnum;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Notice, Severity};
 use crate::engine::Report;
 use crate::engine::config::Settings;
 use crate::rules::{Meta, RULES};
@@ -82,6 +82,14 @@ pub fn render(format: Format, out: &Output<'_>) -> String {
 }
 
 /// The one-line summary printed on stderr for human and concise output.
+/// A notice as one stderr line: `twelve-lint: note: path: message (help)`.
+pub fn notice_line(n: &Notice) -> String {
+    sanitize(&format!(
+        "twelve-lint: note: {}: {} ({})",
+        n.path, n.message, n.help
+    ))
+}
+
 pub fn summary(report: &Report) -> String {
     let count = |s: Severity| report.count(s);
     let suppressed = report.diagnostics.len() - report.active().count();

@@ -29,6 +29,17 @@ pub fn render(out: &Output<'_>) -> String {
                 "rules": metas.iter().map(|m| rule(m)).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
+            // What the run could not check is a notification of the run, not a result.
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": out.report.notices.iter().map(|n| json!({
+                    "level": "note",
+                    "message": { "text": format!("{} ({})", n.message, n.help) },
+                    "locations": [{ "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&n.path), "uriBaseId": "%SRCROOT%" },
+                    }}],
+                })).collect::<Vec<_>>(),
+            }],
             "results": results,
         }],
     });

@@ -14,7 +14,7 @@ macro_rules! cases {
 cases! {
     TF0001__fail_broken_files: "TF0001" / "fail-broken-files",
     TF0001__fail_duplicate_key: "TF0001" / "fail-duplicate-key",
-    TF0001__fail_helm_chart_not_rendered: "TF0001" / "fail-helm-chart-not-rendered",
+    TF0001__fail_template_outside_a_chart: "TF0001" / "fail-template-outside-a-chart",
     TF0001__pass_duplicate_key_in_other_yaml: "TF0001" / "pass-duplicate-key-in-other-yaml",
     TF0001__pass_tricky_but_valid: "TF0001" / "pass-tricky-but-valid",
     TF0002__fail_stale_and_malformed: "TF0002" / "fail-stale-and-malformed",

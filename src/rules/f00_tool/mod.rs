@@ -1,10 +1,7 @@
 //! The tool's own diagnostics. The engine emits them; they are rules so that
 //! they can be documented, selected, ignored and re-levelled like any other.
 
-use crate::diagnostic::Location;
-use crate::model::helm;
-use crate::model::project::Project;
-use crate::rules::{Check, Ctx};
+use crate::rules::Check;
 
 declare_rule! {
     /// A file of a kind twelve-lint lints cannot be parsed. YAML is read for this rule
@@ -81,28 +78,7 @@ declare_rule! {
     }
 }
 
-impl Check for ParseError {
-    /// One note per Helm chart: its templates are not YAML until rendered, and twelve-lint
-    /// does not render them, so they are not read.
-    fn check_project(&self, project: &Project, cx: &mut Ctx<'_>) {
-        let paths: Vec<&str> = project.files.iter().map(|f| f.path.as_str()).collect();
-        for (chart, templates) in helm::charts_with_templates(&paths) {
-            let dir = chart.strip_suffix(helm::CHART_FILE).unwrap_or(chart);
-            let dir = if dir.is_empty() {
-                "."
-            } else {
-                dir.trim_end_matches('/')
-            };
-            cx.report(
-                Location::file(chart),
-                format!(
-                    "Helm chart `{dir}`: its {templates} template file(s) are not rendered, so the manifests they produce are not checked; only its `values.yaml` is read"
-                ),
-                format!("lint the rendered chart: `helm template {dir} > rendered.yaml`"),
-            );
-        }
-    }
-}
+impl Check for ParseError {}
 impl Check for UnusedSuppression {}
 impl Check for SuppressionWithoutReason {}
 impl Check for SkippedFile {}
