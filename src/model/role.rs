@@ -403,13 +403,23 @@ const README_NOTICES: &[&str] = &[
     "not suitable for production",
 ];
 
+/// The manifests of project generators (cargo-generate, cookiecutter, copier): the
+/// directory holding one is a template new projects are generated from.
+const TEMPLATE_MARKERS: &[&str] = &[
+    "cargo-generate.toml",
+    "cookiecutter.json",
+    "copier.yml",
+    "copier.yaml",
+];
+
 /// README file names looked up in each directory.
 const README_NAMES: &[&str] = &["README.md", "readme.md", "Readme.md", "README"];
 
 /// The opening bytes of a README that are searched for a notice.
 const README_HEAD_BYTES: u64 = 4096;
 
-/// README notices of the directories of a repository, read on first use.
+/// README notices and project-template manifests of the directories of a repository,
+/// read on first use.
 pub struct Notices {
     root: PathBuf,
     by_dir: RwLock<HashMap<String, Option<Decision>>>,
@@ -436,10 +446,29 @@ impl Notices {
             return decision.clone();
         }
         drop(known);
-        let decision = self.read_notice(dir);
+        let decision = self.template_marker(dir).or_else(|| self.read_notice(dir));
         let mut known = self.by_dir.write().unwrap_or_else(|e| e.into_inner());
         known.insert(dir.to_string(), decision.clone());
         decision
+    }
+
+    /// A project generator's manifest in `dir` (`cargo-generate.toml`) makes what the
+    /// directory holds a template that generates new projects: its files are examples,
+    /// and not valid (nor deployed) until rendered.
+    fn template_marker(&self, dir: &str) -> Option<Decision> {
+        let base = self.root.join(dir);
+        let marker = TEMPLATE_MARKERS
+            .iter()
+            .find(|m| std::fs::symlink_metadata(base.join(m)).is_ok_and(|meta| meta.is_file()))?;
+        let shown = if dir.is_empty() {
+            marker.to_string()
+        } else {
+            format!("{dir}/{marker}")
+        };
+        Some(Decision::new(
+            Role::Example,
+            format!("`{shown}` makes it a project template"),
+        ))
     }
 
     fn read_notice(&self, dir: &str) -> Option<Decision> {
