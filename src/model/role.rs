@@ -604,6 +604,11 @@ pub fn of_path(rel: &str) -> Decision {
     if DOCS_SITE_FILES.contains(&lower.as_str()) {
         return Decision::new(Role::Docs, format!("documentation site config `{name}`"));
     }
+    // Sublime Text's syntax tests (also run by `syntect` and `bat`) are named so, in every
+    // language, and are written to exercise the grammar, not to compile.
+    if lower.starts_with("syntax_test_") {
+        return Decision::new(Role::Test, format!("editor syntax test `{name}`"));
+    }
     if let Some(stem) = lower.strip_suffix(".rs") {
         if TEST_SUPPORT_NAMES.contains(&stem) || stem.ends_with("_test") || stem.ends_with("_tests")
         {
@@ -1151,6 +1156,11 @@ mod tests {
         assert_eq!(role("build.rs"), Role::BuildScript);
         assert_eq!(role("src/foo_test.rs"), Role::Test);
         assert_eq!(role("src/test_utils.rs"), Role::Test);
+        assert_eq!(
+            role("assets/syntaxes/Packages/Rust/syntax_test_rust.rs"),
+            Role::Test
+        );
+        assert_eq!(role("syntaxes/YAML/syntax_test_yaml.yaml"), Role::Test);
         assert_eq!(role("crates/a/src/testing.rs"), Role::Test);
         assert_eq!(role("config/settings.example.toml"), Role::Example);
         assert_eq!(role("deploy/compose.sample.yaml"), Role::Example);

@@ -16,6 +16,7 @@ cases! {
     TF0001__fail_duplicate_key: "TF0001" / "fail-duplicate-key",
     TF0001__fail_template_outside_a_chart: "TF0001" / "fail-template-outside-a-chart",
     TF0001__pass_duplicate_key_in_other_yaml: "TF0001" / "pass-duplicate-key-in-other-yaml",
+    TF0001__pass_editor_syntax_tests: "TF0001" / "pass-editor-syntax-tests",
     TF0001__pass_project_template: "TF0001" / "pass-project-template",
     TF0001__pass_tricky_but_valid: "TF0001" / "pass-tricky-but-valid",
     TF0002__fail_stale_and_malformed: "TF0002" / "fail-stale-and-malformed",
