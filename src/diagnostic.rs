@@ -318,6 +318,10 @@ pub enum Condition {
     /// The file's package depends (normal dependencies) on a crate of this name, `-` and
     /// `_` alike.
     DependsOn(String),
+    /// Some production build of the file's package compiles the code: this predicate of
+    /// Cargo features holds for the features one of them turns on
+    /// ([`crate::model::project::Project::production_builds`]).
+    BuiltWith(crate::parse::cfg::FeatureCfg),
     /// No deploy tool of the project replaces this image name (without tag) at deploy
     /// time ([`crate::model::images`]).
     ImageNotReplaced(String),

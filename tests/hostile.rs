@@ -163,6 +163,24 @@ fn many_secrets(n: usize) -> Vec<(String, String)> {
     vec![("deploy/prod.env".into(), lines)]
 }
 
+/// A server whose one function holds `n` local-disk writes, each under its own feature
+/// `cfg` inside a feature-gated module: every finding asks which `cfg`s hold it.
+fn feature_gated_findings(n: usize) -> Vec<(String, String)> {
+    let writes: String = (0..n)
+        .map(|i| format!("        #[cfg(feature = \"f{i}\")]\n        std::fs::write(\"data/{i}\", \"\").unwrap();\n"))
+        .collect();
+    vec![
+        (
+            "Cargo.toml".into(),
+            "[package]\nname = \"api\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.7\"\n\n[features]\ndefault = [\"all\"]\nall = []\n".into(),
+        ),
+        (
+            "src/main.rs".into(),
+            format!("#[cfg(feature = \"all\")]\nmod m {{\n    pub fn f() {{\n{writes}    }}\n}}\nfn main() {{ axum::serve(l, app); }}\n"),
+        ),
+    ]
+}
+
 /// One `EXPOSE` listing `n` ports and one `RUN` installing `n` packages.
 fn long_instruction_lines(n: usize) -> Vec<(String, String)> {
     let ports: String = (0..n).map(|i| format!(" {}", 1024 + i % 60_000)).collect();
@@ -361,6 +379,7 @@ fn time_grows_linearly() {
         ("same-named crates", same_name_crates, 600),
         ("minified compose", minified_compose, 15_000),
         ("many secrets", many_secrets, 20_000),
+        ("feature-gated findings", feature_gated_findings, 3_000),
         // Large enough that the smaller run takes several of `times`'s 10 ms ticks.
         ("long instruction lines", long_instruction_lines, 80_000),
         ("method chain", method_chain, 20_000),

@@ -30,6 +30,7 @@ use crate::model::{
     cross, deployed_config, dev_images, helm, images, procfile, test_stacks, threads,
 };
 use crate::parse::cargo::TargetKind;
+use crate::parse::cfg::FeatureCfg;
 use crate::parse::text::LineIndex;
 use crate::parse::yaml;
 use crate::rules::{self, Action, Ctx, Meta, Scope, f00_tool};
@@ -1723,6 +1724,20 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
                     }
                 }
             }
+            // Code behind `#[cfg(feature = "…")]` counts only when a production build
+            // turns the feature on.
+            if let Some(tokens) = file.tokens() {
+                let here: Vec<&mut Diagnostic> = diagnostics
+                    .iter_mut()
+                    .filter(|d| d.location.path == rel)
+                    .collect();
+                let offsets: Vec<usize> = here.iter().map(|d| d.location.bytes.start).collect();
+                for (d, cfgs) in here.into_iter().zip(tokens.feature_cfgs_at(&offsets)) {
+                    if !cfgs.is_empty() {
+                        d.keep_if(Condition::BuiltWith(FeatureCfg::All(cfgs)));
+                    }
+                }
+            }
             if kind == FileKind::Rust {
                 file.gate_tree(admits(settings.rules.len()));
             }
@@ -1754,8 +1769,8 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
             }
         }
         Some(Err(failure)) => {
-            // A Helm template is not YAML until rendered: its chart gets one note instead
-            // (`f00_tool::ParseError`).
+            // A Helm template is not YAML until rendered: its chart gets one notice instead
+            // (`helm::not_rendered`).
             if kind != FileKind::Yaml || helm::chart_of_template(root, rel).is_none() {
                 parse_error(&mut diagnostics, rel, kind, text, &lines, &failure);
             }

@@ -858,21 +858,12 @@ impl<'t, L> Analyzer<'_, 't, L> {
             Some("impl") => self.impl_block(body, end),
             Some(kind @ ("mod" | "trait")) => {
                 let at = kw.unwrap_or(body);
-                let (Some(name), Some(open)) = (
+                // `mod name;` has no body here: its file is read on its own.
+                if let (Some(name), Some(open)) = (
                     t.ident(at + 1).map(sym),
                     (body..end).find(|&j| t.is_open(j, '{')),
-                ) else {
-                    return end;
-                };
-                if kind == "mod" {
-                    self.module.push(name);
-                    self.items(open + 1, t.pair(open));
-                    self.module.pop();
-                } else {
-                    let outer = (self.owner, self.in_trait);
-                    (self.owner, self.in_trait) = (Some(name), Some(name));
-                    self.items(open + 1, t.pair(open));
-                    (self.owner, self.in_trait) = outer;
+                ) {
+                    self.module_or_trait(kind, name, open);
                 }
             }
             Some("struct") => self.struct_fields(kw.unwrap_or(body), end),
@@ -902,6 +893,22 @@ impl<'t, L> Analyzer<'_, 't, L> {
         }
         self.features.truncate(outer_features);
         end
+    }
+
+    /// The items of an inline `mod name { .. }` or of a `trait name { .. }` whose body
+    /// opens at `open`.
+    fn module_or_trait(&mut self, kind: &str, name: Sym, open: usize) {
+        let t = self.t;
+        if kind == "mod" {
+            self.module.push(name);
+            self.items(open + 1, t.pair(open));
+            self.module.pop();
+        } else {
+            let outer = (self.owner, self.in_trait);
+            (self.owner, self.in_trait) = (Some(name), Some(name));
+            self.items(open + 1, t.pair(open));
+            (self.owner, self.in_trait) = outer;
+        }
     }
 
     /// `fn name(..) { body }` at `fn_at`, with the attribute groups `attrs`.
@@ -2012,6 +2019,33 @@ mod tests {
         assert_eq!(
             (put.owner, put.in_trait),
             (Some(sym("Store")), Some(sym("Store")))
+        );
+    }
+
+    #[test]
+    fn a_module_declaration_keeps_its_cfg_to_itself() {
+        let src = r#"
+            #[cfg(feature = "sqlite")]
+            mod sqlite;
+            #[cfg(feature = "postgres")]
+            pub fn connect() { pg(); }
+            pub fn setup() { migrate(); }
+        "#;
+        let f = facts(src);
+        let features = |name: &str| {
+            f.fns
+                .iter()
+                .find(|n| n.name == sym(name))
+                .and_then(|n| n.features.as_deref().cloned())
+        };
+        assert_eq!(
+            features("connect"),
+            Some(FeatureCfg::Feature("postgres".into()))
+        );
+        assert_eq!(
+            features("setup"),
+            None,
+            "`mod sqlite;` gates nothing after it"
         );
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 /// A `cfg(..)` predicate: Cargo features kept by name, every other condition valued
 /// for a Linux production build (`Other(None)` when unknown).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FeatureCfg {
     /// `feature = "name"`.
     Feature(Box<str>),

@@ -218,6 +218,81 @@ impl<'a> Tokens<'a> {
         })
     }
 
+    /// For each byte offset of `offsets`, the Cargo-feature predicates of the
+    /// `#[cfg(..)]` attributes whose item, statement, block or match arm holds it: the
+    /// code there is compiled only when they hold. A construct ends at its `;`, its body,
+    /// a `,` outside brackets, or its enclosing group, whichever comes first. One pass
+    /// over the tokens serves every offset.
+    pub fn feature_cfgs_at(&self, offsets: &[usize]) -> Vec<Vec<FeatureCfg>> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&k| offsets[k]);
+        let mut found = vec![Vec::new(); offsets.len()];
+        // Constructs under a feature `cfg` that started before the offset being
+        // answered, with the byte they end at.
+        let mut active: Vec<(Vec<FeatureCfg>, usize)> = Vec::new();
+        // The closing tokens of the groups open at `i`.
+        let mut closes: Vec<usize> = Vec::new();
+        let mut i = 0;
+        for k in order {
+            let offset = offsets[k];
+            while i < self.len() && self.toks[i].start as usize <= offset {
+                match self.kind(i) {
+                    Some(Kind::Open(_)) => closes.push(self.pair(i)),
+                    Some(Kind::Close(_)) => {
+                        closes.pop();
+                    }
+                    Some(Kind::Punct('#')) if !self.is_punct(i + 1, '!') => {
+                        if let Some((cfgs, end)) = self.feature_cfgs_of(i, closes.last().copied()) {
+                            let end = self
+                                .toks
+                                .get(end)
+                                .map_or(self.text.len(), |t| t.start as usize);
+                            active.push((cfgs, end));
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            active.retain(|(_, end)| offset < *end);
+            found[k] = active
+                .iter()
+                .flat_map(|(cfgs, _)| cfgs.iter().cloned())
+                .collect();
+        }
+        found
+    }
+
+    /// For the outer attributes starting at `i` (inside a group closing at `close`):
+    /// their feature predicates and the index after the construct they apply to, when
+    /// one of them is a `cfg` naming a feature.
+    fn feature_cfgs_of(&self, i: usize, close: Option<usize>) -> Option<(Vec<FeatureCfg>, usize)> {
+        let end = close.unwrap_or(self.len());
+        let mut at = i;
+        let mut cfgs = Vec::new();
+        while at < end
+            && !self.is_punct(at + 1, '!')
+            && let Some(open) = self.attribute(at)
+        {
+            cfgs.extend(self.feature_cfg(open));
+            at = self.pair(open) + 1;
+        }
+        if cfgs.is_empty() {
+            return None;
+        }
+        let construct_end = if self.is_open(at, '{') {
+            (self.pair(at) + 1).min(end)
+        } else {
+            let stop = self.item_end(at, end);
+            let mut j = at;
+            while j < stop && !self.is_punct(j, ',') {
+                j = self.next(j);
+            }
+            j.min(stop)
+        };
+        Some((cfgs, construct_end))
+    }
+
     /// The value of the cfg predicate in tokens `from..to` for a Linux production build:
     /// `Some(false)` when it cannot hold, `None` when it depends on something unknown
     /// (a feature, a setting).
@@ -1048,6 +1123,33 @@ mod tests {
         ] {
             assert!(!excluded(attr), "{attr}");
         }
+    }
+
+    #[test]
+    fn feature_cfgs_of_the_constructs_around_an_offset() {
+        let src = "#[cfg(feature = \"a\")]\nmod m {\n    fn f() {\n        #[cfg(feature = \"b\")]\n        write(\"x\");\n        write(\"y\");\n        match k {\n            #[cfg(feature = \"c\")]\n            A => write(\"z\"),\n            B => write(\"w\"),\n        }\n    }\n}\nfn g() { write(\"v\"); }\n";
+        let t = lex(src).unwrap();
+        let at = |needle: &str| src.find(needle).unwrap();
+        let names = |cfgs: &Vec<FeatureCfg>| -> Vec<String> {
+            cfgs.iter()
+                .map(|c| match c {
+                    FeatureCfg::Feature(f) => f.to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        };
+        let offsets = [
+            at("\"v\""),
+            at("\"x\""),
+            at("\"w\""),
+            at("\"y\""),
+            at("\"z\""),
+        ];
+        let found: Vec<Vec<String>> = t.feature_cfgs_at(&offsets).iter().map(names).collect();
+        assert_eq!(
+            found,
+            [vec![], vec!["a", "b"], vec!["a"], vec!["a"], vec!["a", "c"]]
+        );
     }
 
     #[test]

@@ -197,6 +197,7 @@ cases! {
     TF0602__pass_shared_stores: "TF0602" / "pass-shared-stores",
     TF0603__fail_global_state: "TF0603" / "fail-global-state",
     TF0603__pass_immutable_and_infra: "TF0603" / "pass-immutable-and-infra",
+    TF0604__fail_feature_gated_writes: "TF0604" / "fail-feature-gated-writes",
     TF0604__fail_local_state: "TF0604" / "fail-local-state",
     TF0604__pass_backing_storage: "TF0604" / "pass-backing-storage",
     TF0604__pass_image_declares_its_volumes: "TF0604" / "pass-image-declares-its-volumes",

@@ -241,7 +241,7 @@ pub struct RunTarget {
 }
 
 /// The features one cargo step of a Dockerfile builds with ([`DockerFacts::feature_builds`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeatureBuild {
     /// The packages and binaries it names (`-p`, `--bin`, `install --path`); empty for the
     /// package in the working directory.

@@ -96,6 +96,8 @@ pub struct Project {
     /// Dependency name → the features the manifests that depend on it ask for; built on
     /// first use.
     pub(crate) requested_features: OnceLock<HashMap<String, Vec<String>>>,
+    /// Package index in `cargo` → [`Project::production_builds`], worked out on first use.
+    pub(crate) production_builds: Mutex<HashMap<usize, Arc<Vec<BTreeSet<String>>>>>,
     /// The config files deployed as written ([`crate::model::deployed_config`]); found on
     /// first use, once the files have their roles.
     pub(crate) deployed_configs: OnceLock<Vec<DeployedConfig>>,
@@ -285,6 +287,10 @@ impl Project {
     pub fn holds(&self, condition: &Condition, path: &str) -> bool {
         match condition {
             Condition::InService => self.crate_of(path).is_some_and(|c| self.runs_in_service(c)),
+            Condition::BuiltWith(cfg) => self
+                .crate_of(path)
+                .and_then(|c| self.crate_index(c))
+                .is_none_or(|i| !cfg.excluded_from_every(&self.production_builds_of(i))),
             Condition::DependsOn(krate) => self.crate_of(path).is_some_and(|c| {
                 c.manifest.dependencies.iter().any(|d| {
                     d.kind == DepKind::Normal && d.name.replace('-', "_") == krate.replace('-', "_")
@@ -374,6 +380,65 @@ impl Project {
     /// Empty when that is not known: no production Dockerfile compiles it, or a step's
     /// features are a variable.
     pub fn deployed_features(&self, krate: &CargoFacts) -> Vec<BTreeSet<String>> {
+        self.dockerfile_feature_builds(krate).unwrap_or_default()
+    }
+
+    /// The feature sets `krate` is built with for production: those of
+    /// [`Project::deployed_features`]; when no production Dockerfile compiles it (a
+    /// release pipeline builds it, or the image copies a binary), its default build with
+    /// the features the workspace's manifests ask of it (a dependency's `features`, a
+    /// feature table's `name/feature`). Empty when that is not known.
+    pub fn production_builds(&self, krate: &CargoFacts) -> Vec<BTreeSet<String>> {
+        match self.dockerfile_feature_builds(krate) {
+            Some(builds) if builds.is_empty() => {
+                let names = krate.names();
+                let named = |n: &str| names.iter().any(|m| m == n);
+                let mut asked = Vec::new();
+                for m in self.cargo.iter().map(|c| &c.manifest) {
+                    for d in m.dependencies.iter().filter(|d| named(&d.name)) {
+                        asked.extend(d.features.iter().cloned());
+                    }
+                    for value in m.features.iter().flat_map(|(_, values)| values) {
+                        if let Some((package, feature)) = value.split_once('/')
+                            && named(package.trim_end_matches('?'))
+                        {
+                            asked.push(feature.to_string());
+                        }
+                    }
+                }
+                vec![krate.features_turned_on(&FeatureBuild {
+                    features: asked,
+                    ..FeatureBuild::default()
+                })]
+            }
+            Some(builds) => builds,
+            None => Vec::new(),
+        }
+    }
+
+    /// [`Project::production_builds`] of the package at index `i` in `cargo`, worked out
+    /// once per package.
+    fn production_builds_of(&self, i: usize) -> Arc<Vec<BTreeSet<String>>> {
+        let known = self
+            .production_builds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&i)
+            .cloned();
+        known.unwrap_or_else(|| {
+            let builds = Arc::new(self.production_builds(&self.cargo[i]));
+            self.production_builds
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(i, builds.clone());
+            builds
+        })
+    }
+
+    /// The feature sets of the production Dockerfiles' cargo steps that compile `krate`
+    /// (see [`Project::deployed_features`]): empty when none does, `None` when a step's
+    /// features are a variable.
+    fn dockerfile_feature_builds(&self, krate: &CargoFacts) -> Option<Vec<BTreeSet<String>>> {
         let names = krate.names();
         // Workspace packages that depend on it with features unify them into its build.
         let requested = self.requested_features.get_or_init(|| {
@@ -395,9 +460,7 @@ impl Project {
         let mut sets = Vec::new();
         for d in self.production_dockerfiles_for(krate) {
             for build in d.feature_builds() {
-                let Some(mut build) = build else {
-                    return Vec::new();
-                };
+                let mut build = build?;
                 build.features.extend(from_dependents.iter().cloned());
                 if !build.targets.is_empty() && !build.targets.iter().any(|t| names.contains(t)) {
                     continue;
@@ -405,7 +468,7 @@ impl Project {
                 sets.push(krate.features_turned_on(&build));
             }
         }
-        sets
+        Some(sets)
     }
 
     /// True when the build script of the package holding `path` sets the compile-time
