@@ -1,9 +1,9 @@
 //! Helm charts: a `Chart.yaml` with its `templates/`. Templates are Go templates, not
 //! YAML, until `helm template` renders them; twelve-lint does not render them, so a
 //! template is never a parse error. One notice per chart says its templates were not
-//! rendered ([`not_rendered`]), and rules read the chart's `values.yaml` instead; the templates are scanned
-//! only for which values paths their init containers use and which environment variables
-//! they set.
+//! rendered ([`not_rendered`]), and rules read the chart's `values.yaml` instead; the
+//! templates are scanned only for which values paths their init containers use and which
+//! environment variables they set.
 
 use std::collections::BTreeSet;
 use std::path::Path;

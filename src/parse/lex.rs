@@ -232,6 +232,8 @@ impl<'a> Tokens<'a> {
         let mut active: Vec<(Vec<FeatureCfg>, usize)> = Vec::new();
         // The closing tokens of the groups open at `i`.
         let mut closes: Vec<usize> = Vec::new();
+        // The end of the run of attributes last read: each run is read once.
+        let mut read_to = 0;
         let mut i = 0;
         for k in order {
             let offset = offsets[k];
@@ -241,8 +243,10 @@ impl<'a> Tokens<'a> {
                     Some(Kind::Close(_)) => {
                         closes.pop();
                     }
-                    Some(Kind::Punct('#')) if !self.is_punct(i + 1, '!') => {
-                        if let Some((cfgs, end)) = self.feature_cfgs_of(i, closes.last().copied()) {
+                    Some(Kind::Punct('#')) if i >= read_to && !self.is_punct(i + 1, '!') => {
+                        let (attrs_end, gated) = self.feature_cfgs_of(i, closes.last().copied());
+                        read_to = attrs_end;
+                        if let Some((cfgs, end)) = gated {
                             let end = self
                                 .toks
                                 .get(end)
@@ -263,10 +267,14 @@ impl<'a> Tokens<'a> {
         found
     }
 
-    /// For the outer attributes starting at `i` (inside a group closing at `close`):
-    /// their feature predicates and the index after the construct they apply to, when
-    /// one of them is a `cfg` naming a feature.
-    fn feature_cfgs_of(&self, i: usize, close: Option<usize>) -> Option<(Vec<FeatureCfg>, usize)> {
+    /// For the outer attributes starting at `i` (inside a group closing at `close`): the
+    /// index after them, and when one of them is a `cfg` naming a feature, their feature
+    /// predicates with the index after the construct they apply to.
+    fn feature_cfgs_of(
+        &self,
+        i: usize,
+        close: Option<usize>,
+    ) -> (usize, Option<(Vec<FeatureCfg>, usize)>) {
         let end = close.unwrap_or(self.len());
         let mut at = i;
         let mut cfgs = Vec::new();
@@ -278,7 +286,7 @@ impl<'a> Tokens<'a> {
             at = self.pair(open) + 1;
         }
         if cfgs.is_empty() {
-            return None;
+            return (at, None);
         }
         let construct_end = if self.is_open(at, '{') {
             (self.pair(at) + 1).min(end)
@@ -290,7 +298,7 @@ impl<'a> Tokens<'a> {
             }
             j.min(stop)
         };
-        Some((cfgs, construct_end))
+        (at, Some((cfgs, construct_end)))
     }
 
     /// The value of the cfg predicate in tokens `from..to` for a Linux production build:
