@@ -1454,18 +1454,23 @@ fn hadolint_ignores_are_adopted_for_the_whole_instruction() {
 /// first, with the other server start as a related location.
 #[test]
 fn a_sigterm_finding_relates_the_other_server_start() {
-    let case = common::repo().join("fixtures/TF0901/fail-two-protocols-one-finding");
-    let dir = common::scratch_repo(&case);
-    let (_, out, _) =
-        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF0901", "--format", "json"]));
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let findings = v["diagnostics"].as_array().unwrap();
+    let (findings, out) = fixture_findings("TF0901/fail-two-protocols-one-finding", "TF0901");
     assert_eq!(findings.len(), 1, "{out}");
     let related = related_locations(&findings[0]);
     assert!(
         related.contains(&"src/http1.rs:3 also starts a server here (`axum::serve`)".to_string()),
         "{related:?}"
     );
+}
+
+/// The JSON findings of rule `code` on the fixture case `case` (`TF0901/fail-…`), linted
+/// in a scratch repository, with the JSON report.
+fn fixture_findings(case: &str, code: &str) -> (Vec<serde_json::Value>, String) {
+    let dir = common::scratch_repo(&common::repo().join("fixtures").join(case));
+    let (_, out, _) =
+        run(twelve_lint(dir.path()).args(["--isolated", "--select", code, "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    (v["diagnostics"].as_array().unwrap().clone(), out)
 }
 
 /// The related locations of a JSON finding as `path:line message`.
@@ -1489,14 +1494,8 @@ fn related_locations(finding: &serde_json::Value) -> Vec<String> {
 /// `RUN` that runs it and the same fetch in the script's other branch as related locations.
 #[test]
 fn a_build_script_fetch_relates_its_run_and_other_branch() {
-    let case = common::repo().join("fixtures/TF0504/fail-moving-build-inputs");
-    let dir = common::scratch_repo(&case);
-    let (_, out, _) =
-        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF0504", "--format", "json"]));
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let in_script: Vec<&serde_json::Value> = v["diagnostics"]
-        .as_array()
-        .unwrap()
+    let (findings, out) = fixture_findings("TF0504/fail-moving-build-inputs", "TF0504");
+    let in_script: Vec<&serde_json::Value> = findings
         .iter()
         .filter(|d| d["path"] == "tools/fetch-ui.sh")
         .collect();
@@ -1517,12 +1516,7 @@ fn a_build_script_fetch_relates_its_run_and_other_branch() {
 /// server.
 #[test]
 fn a_migration_finding_relates_every_implementation_and_no_dev_dependency() {
-    let case = common::repo().join("fixtures/TF1201/fail-every-implementation-migrates");
-    let dir = common::scratch_repo(&case);
-    let (_, out, _) =
-        run(twelve_lint(dir.path()).args(["--isolated", "--select", "TF1201", "--format", "json"]));
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let findings = v["diagnostics"].as_array().unwrap();
+    let (findings, out) = fixture_findings("TF1201/fail-every-implementation-migrates", "TF1201");
     assert_eq!(findings.len(), 1, "{out}");
     let related: Vec<(String, String)> = findings[0]["related"]
         .as_array()

@@ -35,14 +35,21 @@ pub fn is_chart_file(path: &str) -> bool {
 }
 
 /// The charts among the linted files at `paths`, each as (its `Chart.yaml` path, how many
-/// linted files its `templates/` holds), for charts with at least one template.
-pub fn charts_with_templates<'p>(paths: &[&'p str]) -> Vec<(&'p str, usize)> {
+/// linted files its `templates/` holds), for charts with at least one template. The paths
+/// are sorted once, so each chart's templates are a range found by binary search.
+fn charts_with_templates<'p>(paths: &[&'p str]) -> Vec<(&'p str, usize)> {
+    if !paths.iter().any(|p| is_chart_file(p)) {
+        return Vec::new();
+    }
+    let mut sorted = paths.to_vec();
+    sorted.sort_unstable();
     paths
         .iter()
         .filter(|p| is_chart_file(p))
         .filter_map(|chart| {
             let prefix = format!("{}templates/", &chart[..chart.len() - CHART_FILE.len()]);
-            let templates = paths.iter().filter(|p| p.starts_with(&prefix)).count();
+            let from = sorted.partition_point(|p| *p < prefix.as_str());
+            let templates = sorted[from..].partition_point(|p| p.starts_with(prefix.as_str()));
             (templates > 0).then_some((*chart, templates))
         })
         .collect()

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::model::source::read_regular_prefix;
+use crate::parse::shell::flag_values;
 
 /// Pipeline files read from the repository root.
 const FILES: &[&str] = &[
@@ -624,24 +625,6 @@ fn pushes_image_built_from(text: &str, dockerfile: &str) -> bool {
 /// `text` with lines continued by a trailing `\` joined, so each line is one command.
 pub fn continued_lines(text: &str) -> String {
     text.replace("\\\n", " ")
-}
-
-/// The values `words` give any of `flags`, as the next word (`-f Dockerfile`, `--tag
-/// app:1`) or after `=` (`--tag=app:1`), in order, quotes removed.
-pub fn flag_values<'w, 'f>(
-    words: &'f [&'w str],
-    flags: &'f [&str],
-) -> impl Iterator<Item = &'w str> + 'f {
-    words.iter().enumerate().filter_map(move |(i, word)| {
-        let value = if flags.contains(word) {
-            words.get(i + 1).copied()?
-        } else {
-            flags
-                .iter()
-                .find_map(|f| word.strip_prefix(f)?.strip_prefix('='))?
-        };
-        Some(value.trim_matches(['"', '\'']))
-    })
 }
 
 /// The last part of an image reference's name: `api` for `ghcr.io/acme/api:1.2`.

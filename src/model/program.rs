@@ -457,7 +457,7 @@ impl<'p> Scope<'p> {
                 // Only the deployed package's own builds are known: the features of the
                 // workspace crates it uses are chosen by their dependents.
                 builds: if i == 0 {
-                    project.production_builds(c)
+                    project.production_builds(c).to_vec()
                 } else {
                     Vec::new()
                 },

@@ -8,10 +8,11 @@
 
 use std::collections::HashSet;
 
-use crate::model::pipelines::{continued_lines, flag_values, names_path};
+use crate::model::pipelines::{continued_lines, names_path};
 use crate::model::project::Project;
 use crate::model::role::{self, Decision, Role};
 use crate::model::source::{FileKind, read_regular_prefix};
+use crate::parse::shell::flag_values;
 
 /// The most bytes of one test script that are read.
 const MAX_SCRIPT_BYTES: u64 = 256 * 1024;

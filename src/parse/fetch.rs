@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::parse::image::CHANNELS;
-use crate::parse::shell::{Command, piped_into_shell};
+use crate::parse::shell::{Command, flag_values, piped_into_shell};
 
 /// A fetch of a moving reference in a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,16 +271,7 @@ fn package_install(program: &str, args: &[(String, Range<usize>)]) -> Option<(St
             })
         }
         "cargo" if words.first() == Some(&"install") => {
-            let value = |flag: &str| {
-                let eq = format!("{flag}=");
-                words.iter().enumerate().find_map(|(k, w)| {
-                    if *w == flag {
-                        words.get(k + 1).copied()
-                    } else {
-                        w.strip_prefix(eq.as_str())
-                    }
-                })
-            };
+            let value = |flag: &str| flag_values(&words, &[flag]).next();
             let git = value("--git")?;
             if value("--rev").is_some() || value("--tag").is_some() {
                 return None;

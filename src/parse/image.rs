@@ -71,7 +71,7 @@ impl<'a> ImageRef<'a> {
         let last = self.name.rsplit('/').next().unwrap_or(self.name);
         let lines: &[&str] = match last.to_ascii_lowercase().as_str() {
             "alpine" => &["edge"],
-            "debian" => &["sid", "unstable", "testing", "experimental"],
+            "debian" => DEBIAN_ROLLING_SUITES,
             "ubuntu" => &["rolling", "devel"],
             "fedora" => &["rawhide"],
             _ => &["sid"],
@@ -145,6 +145,9 @@ impl<'a> ImageRef<'a> {
         parts().find(|p| CHANNELS.contains(&p.to_ascii_lowercase().as_str()))
     }
 }
+
+/// Debian suites that move across releases (a tag part or an apt source's suite).
+pub const DEBIAN_ROLLING_SUITES: &[&str] = &["sid", "unstable", "testing", "experimental"];
 
 /// Tag words that follow a moving release channel or branch rather than a version.
 pub const CHANNELS: &[&str] = &[

@@ -253,12 +253,34 @@ pub struct Install {
     pub span: Range<usize>,
 }
 
-/// Packages installed by `apt-get`/`apt`/`apk`/`yum`/`dnf`/`microdnf`/`zypper` commands in `script`.
-pub fn installs(script: &str) -> Vec<Install> {
-    installs_of(&commands(script))
+/// The values `words` give any of `flags`, as the next word (`-f Dockerfile`, `--tag
+/// app:1`) or after `=` (`--tag=app:1`), in order, quotes removed.
+pub fn flag_values<'w, 'f>(
+    words: &'f [&'w str],
+    flags: &'f [&str],
+) -> impl Iterator<Item = &'w str> + 'f {
+    flag_uses(words, flags).map(|(_, _, value)| value)
 }
 
-/// Packages installed by the OS package manager commands among `cmds` ([`installs`]).
+/// Like [`flag_values`], each value with the index of the word holding its flag and the
+/// flag as written in `flags`.
+pub fn flag_uses<'w, 'f>(
+    words: &'f [&'w str],
+    flags: &'f [&str],
+) -> impl Iterator<Item = (usize, &'f str, &'w str)> + 'f {
+    words.iter().enumerate().filter_map(move |(i, word)| {
+        let (flag, value) = match flags.iter().find(|f| *f == word) {
+            Some(flag) => (*flag, words.get(i + 1).copied()?),
+            None => flags
+                .iter()
+                .find_map(|f| Some((*f, word.strip_prefix(f)?.strip_prefix('=')?)))?,
+        };
+        Some((i, flag, value.trim_matches(['"', '\''])))
+    })
+}
+
+/// Packages installed by the `apt-get`/`apt`/`apk`/`yum`/`dnf`/`microdnf`/`zypper`
+/// commands among `cmds`.
 pub fn installs_of(cmds: &[Command]) -> Vec<Install> {
     let mut out = Vec::new();
     for cmd in cmds {
@@ -495,6 +517,10 @@ fn programs_within(script: &str, depth: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn installs(script: &str) -> Vec<Install> {
+        installs_of(&commands(script))
+    }
 
     #[test]
     fn what_decides_an_installers_version() {

@@ -7,11 +7,11 @@ use crate::diagnostic::Location;
 use crate::model::flow::CodeFacts;
 use crate::model::fly::FlyApp;
 use crate::model::listen::{self, Part};
-use crate::model::pipelines::flag_values;
 use crate::model::role::{self, Decision, Role};
 use crate::model::source::FileKind;
 use crate::parse::cargo::{DepKind, Manifest};
 use crate::parse::image::ImageRef;
+use crate::parse::shell::flag_values;
 
 /// One linted file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

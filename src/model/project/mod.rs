@@ -289,8 +289,7 @@ impl Project {
             Condition::InService => self.crate_of(path).is_some_and(|c| self.runs_in_service(c)),
             Condition::BuiltWith(cfg) => self
                 .crate_of(path)
-                .and_then(|c| self.crate_index(c))
-                .is_none_or(|i| !cfg.excluded_from_every(&self.production_builds_of(i))),
+                .is_none_or(|c| !cfg.excluded_from_every(&self.production_builds(c))),
             Condition::DependsOn(krate) => self.crate_of(path).is_some_and(|c| {
                 c.manifest.dependencies.iter().any(|d| {
                     d.kind == DepKind::Normal && d.name.replace('-', "_") == krate.replace('-', "_")
@@ -387,23 +386,43 @@ impl Project {
     /// [`Project::deployed_features`]; when no production Dockerfile compiles it (a
     /// release pipeline builds it, or the image copies a binary), its default build with
     /// the features the workspace's manifests ask of it (a dependency's `features`, a
-    /// feature table's `name/feature`). Empty when that is not known.
-    pub fn production_builds(&self, krate: &CargoFacts) -> Vec<BTreeSet<String>> {
+    /// feature table's `name/feature`). Empty when that is not known. Worked out once per
+    /// package.
+    pub fn production_builds(&self, krate: &CargoFacts) -> Arc<Vec<BTreeSet<String>>> {
+        let Some(i) = self.crate_index(krate) else {
+            return Arc::new(self.work_out_production_builds(krate));
+        };
+        let known = self
+            .production_builds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&i)
+            .cloned();
+        known.unwrap_or_else(|| {
+            let builds = Arc::new(self.work_out_production_builds(krate));
+            self.production_builds
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(i, builds.clone());
+            builds
+        })
+    }
+
+    fn work_out_production_builds(&self, krate: &CargoFacts) -> Vec<BTreeSet<String>> {
         match self.dockerfile_feature_builds(krate) {
             Some(builds) if builds.is_empty() => {
-                let names = krate.names();
-                let named = |n: &str| names.iter().any(|m| m == n);
-                let mut asked = Vec::new();
-                for m in self.cargo.iter().map(|c| &c.manifest) {
-                    for d in m.dependencies.iter().filter(|d| named(&d.name)) {
-                        asked.extend(d.features.iter().cloned());
-                    }
-                    for value in m.features.iter().flat_map(|(_, values)| values) {
-                        if let Some((package, feature)) = value.split_once('/')
-                            && named(package.trim_end_matches('?'))
-                        {
-                            asked.push(feature.to_string());
-                        }
+                let name = krate.manifest.package.as_ref().map(|p| p.0.as_str());
+                let mut asked = self.requested_by_dependents(krate).to_vec();
+                for value in self
+                    .cargo
+                    .iter()
+                    .flat_map(|c| &c.manifest.features)
+                    .flat_map(|(_, values)| values)
+                {
+                    if let Some((package, feature)) = value.split_once('/')
+                        && Some(package.trim_end_matches('?')) == name
+                    {
+                        asked.push(feature.to_string());
                     }
                 }
                 vec![krate.features_turned_on(&FeatureBuild {
@@ -416,31 +435,9 @@ impl Project {
         }
     }
 
-    /// [`Project::production_builds`] of the package at index `i` in `cargo`, worked out
-    /// once per package.
-    fn production_builds_of(&self, i: usize) -> Arc<Vec<BTreeSet<String>>> {
-        let known = self
-            .production_builds
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&i)
-            .cloned();
-        known.unwrap_or_else(|| {
-            let builds = Arc::new(self.production_builds(&self.cargo[i]));
-            self.production_builds
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(i, builds.clone());
-            builds
-        })
-    }
-
-    /// The feature sets of the production Dockerfiles' cargo steps that compile `krate`
-    /// (see [`Project::deployed_features`]): empty when none does, `None` when a step's
-    /// features are a variable.
-    fn dockerfile_feature_builds(&self, krate: &CargoFacts) -> Option<Vec<BTreeSet<String>>> {
-        let names = krate.names();
-        // Workspace packages that depend on it with features unify them into its build.
+    /// The features the workspace packages depending on `krate` ask of it (a
+    /// dependency's `features`): Cargo unifies them into its build.
+    fn requested_by_dependents(&self, krate: &CargoFacts) -> &[String] {
         let requested = self.requested_features.get_or_init(|| {
             let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
             for d in self.cargo.iter().flat_map(|c| &c.manifest.dependencies) {
@@ -451,12 +448,20 @@ impl Project {
             }
             by_name
         });
-        let from_dependents: &[String] = krate
+        krate
             .manifest
             .package
             .as_ref()
             .and_then(|p| requested.get(&p.0))
-            .map_or(&[], Vec::as_slice);
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The feature sets of the production Dockerfiles' cargo steps that compile `krate`
+    /// (see [`Project::deployed_features`]): empty when none does, `None` when a step's
+    /// features are a variable.
+    fn dockerfile_feature_builds(&self, krate: &CargoFacts) -> Option<Vec<BTreeSet<String>>> {
+        let names = krate.names();
+        let from_dependents = self.requested_by_dependents(krate);
         let mut sets = Vec::new();
         for d in self.production_dockerfiles_for(krate) {
             for build in d.feature_builds() {

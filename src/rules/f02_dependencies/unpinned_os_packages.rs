@@ -4,8 +4,8 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use crate::parse::image::ImageRef;
-use crate::parse::shell::{self, Command, Install};
+use crate::parse::image::{DEBIAN_ROLLING_SUITES, ImageRef};
+use crate::parse::shell::{self, Command, Install, flag_uses};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -20,9 +20,6 @@ declare_rule! {
         summary: "OS packages installed without versions from a rolling source (Alpine edge, Debian sid, Fedora rawhide)",
     }
 }
-
-/// Debian suites that move across releases.
-const ROLLING_SUITES: &[&str] = &["sid", "unstable", "testing", "experimental"];
 
 /// A package source that moves across releases: what it is, for the message, and where
 /// the Dockerfile chose it.
@@ -216,36 +213,31 @@ fn command_source(
     manager: &str,
     at: &dyn Fn(Range<usize>) -> Range<usize>,
 ) -> Option<Rc<Source>> {
-    let words = &cmd.words;
-    for (k, (w, span)) in words.iter().enumerate() {
-        let (flag, inline) = match w.split_once('=') {
-            Some((f, v)) if f.starts_with('-') => (f, Some(v)),
-            _ => (w.as_str(), None),
-        };
-        let value = inline.or_else(|| words.get(k + 1).map(|(v, _)| v.as_str()));
-        let Some(value) = value else { continue };
-        let what = match (manager, flag) {
-            ("apt", "-t" | "--target-release") if is_rolling_suite(value) => {
-                format!("Debian `{value}`")
-            }
-            ("apt", "-o")
-                if value
+    let words: Vec<&str> = cmd.words.iter().map(|(w, _)| w.as_str()).collect();
+    let flags: &[&str] = match manager {
+        "apt" => &["-t", "--target-release", "-o"],
+        "apk" => &["-X", "--repository"],
+        _ => return None,
+    };
+    flag_uses(&words, flags).find_map(|(k, flag, value)| {
+        let what = match flag {
+            "-t" | "--target-release" if is_rolling_suite(value) => format!("Debian `{value}`"),
+            "-o" => {
+                let suite = value
                     .strip_prefix("APT::Default-Release=")
-                    .is_some_and(is_rolling_suite) =>
-            {
-                format!("Debian `{}`", &value["APT::Default-Release=".len()..])
+                    .filter(|s| is_rolling_suite(s))?;
+                format!("Debian `{suite}`")
             }
-            ("apk", "-X" | "--repository") if is_edge_url(value) => {
+            "-X" | "--repository" if is_edge_url(value) => {
                 format!("the Alpine edge repository `{value}`")
             }
-            _ => continue,
+            _ => return None,
         };
-        return Some(Rc::new(Source {
+        Some(Rc::new(Source {
             what,
-            at: at(span.clone()),
-        }));
-    }
-    None
+            at: at(cmd.words[k].1.clone()),
+        }))
+    })
 }
 
 /// The suite of an apt source line held in `text` (`deb [signed-by=…] URL sid main`), when
@@ -272,7 +264,7 @@ fn deb_suite(text: &str) -> Option<&str> {
 }
 
 fn is_rolling_suite(suite: &str) -> bool {
-    ROLLING_SUITES.contains(&suite.to_ascii_lowercase().as_str())
+    DEBIAN_ROLLING_SUITES.contains(&suite.to_ascii_lowercase().as_str())
 }
 
 /// True for an Alpine repository URL on the edge branch (`…/alpine/edge/community`).
