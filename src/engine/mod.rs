@@ -21,6 +21,7 @@ pub mod suppress;
 use crate::diagnostic::{Condition, Diagnostic, Location, Notice, Severity, SuppressionInfo};
 use crate::engine::config::Settings;
 use crate::model::flow::ExcludedModule;
+use crate::model::listing::Listing;
 use crate::model::prefilter::{Prefilter, Table};
 use crate::model::program::{FlowFiles, Program};
 use crate::model::project::{self, Fact, FileEntry, Project, Wanted, join_inside, join_path};
@@ -333,10 +334,12 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         wanted,
         flow: None,
         undeployed: HashMap::new(),
-        notices: Notices::new(req.root.clone()),
+        notices: Notices::new(req.root.clone(), Arc::default()),
         prefilters: prefilter_table(settings, req.no_prefilters),
     };
-    let (found, mut results) = walk_tree(&walk, &tracked, root_ignore.as_deref());
+    let (found, mut results, listing) = walk_tree(&walk, &tracked, root_ignore.as_deref());
+    let listing = Arc::new(listing);
+    walk.notices = Notices::new(req.root.clone(), Arc::clone(&listing));
     // Rust files are linted after the other files, once the manifests and deployment
     // files say which packages are deployed ([`undeployed_code`]) and whose flow facts
     // are read ([`FlowFiles`]).
@@ -353,7 +356,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
             role: settings.role_of(&f.rel, None, Some(&walk.notices), None),
         }));
         early.files.sort();
-        early.processes = production_processes(&early, settings);
+        early.processes = production_processes(&early, settings, &listing);
         let cross = toolchain_dockerfiles(&early);
         walk.undeployed = undeployed_code(&mut early, &cross, settings);
         processes = Some(std::mem::take(&mut early.processes));
@@ -398,10 +401,11 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
     project.resolve_override_builds();
     assign_excluded_module_roles(&mut project, &excluded, settings);
     let dirs = file_dirs(&project.files);
-    let tilt_images = images::replaced_by_tiltfiles(&project.root, dirs.iter().copied());
+    let tilt_images = images::replaced_by_tiltfiles(&project.root, &listing, dirs.iter().copied());
     project.replaced_images.extend(tilt_images);
     // The processes the Rust files were linted by, when they were read before them.
-    project.processes = processes.unwrap_or_else(|| production_processes(&project, settings));
+    project.processes =
+        processes.unwrap_or_else(|| production_processes(&project, settings, &listing));
     let toolchains = toolchains.unwrap_or_else(|| toolchain_dockerfiles(&project));
     let (deployed, artifacts) = assign_model_roles(&mut project, &toolchains, settings);
     run_project_rules(&project, settings, threads_for(req.jobs), &mut diagnostics);
@@ -461,15 +465,23 @@ fn development_stages(project: &Project) -> Vec<DevelopmentStage> {
         .collect()
 }
 
+/// True for a file name the deployment model looks up in directories ([`Listing`]).
+fn looked_up(name: &str) -> bool {
+    name == procfile::PROCFILE
+        || name == images::TILTFILE
+        || role::README_NAMES.contains(&name)
+        || role::TEMPLATE_MARKERS.contains(&name)
+}
+
 /// The walk of the request's paths: the files of the kinds `walk` needs, to be linted,
-/// and what is known without reading them (directories the walk could not enter and
-/// notes on them, test scripts passed over). Tracked files that ignore rules hide are
-/// among the files.
+/// what is known without reading them (directories the walk could not enter and notes
+/// on them, test scripts passed over), and what it saw of the files the model looks up
+/// by name. Tracked files that ignore rules hide are among the files.
 fn walk_tree(
     walk: &Walk<'_>,
     tracked: &HashSet<String>,
     root_ignore: Option<&str>,
-) -> (Vec<Found>, Vec<FileResult>) {
+) -> (Vec<Found>, Vec<FileResult>, Listing) {
     let cuts = Arc::new(Mutex::new(Vec::new()));
     let req = walk.req;
     let mut visits = walk_files(walk, walker(req, &req.paths, root_ignore.is_none(), &cuts));
@@ -483,11 +495,20 @@ fn walk_tree(
         visits.extend(walk_files(walk, walker(req, &again, false, &cuts)));
     }
     let (mut found, mut results): (Vec<Found>, Vec<FileResult>) = (Vec::new(), Vec::new());
+    let mut listing = Listing::recording(looked_up);
     for visit in visits {
         match visit {
-            Visit::Lint(f) => found.push(f),
+            Visit::Lint(f) => {
+                listing.saw(&f.rel);
+                found.push(f);
+            }
             Visit::Known(r) => results.push(*r),
+            Visit::Dir(dir) => listing.listed(&dir),
+            Visit::Seen(path) => listing.saw(&path),
         }
+    }
+    for path in tracked {
+        listing.saw(path);
     }
     results.extend(root_ignore.iter().map(|rel| {
         skipped(
@@ -517,6 +538,8 @@ fn walk_tree(
                         results.push(*r);
                         None
                     }
+                    // Only the walk lists directories and sees files it passes over.
+                    Visit::Dir(_) | Visit::Seen(_) => None,
                 }
             })
             .collect();
@@ -525,7 +548,7 @@ fn walk_tree(
     // A file reached from two of the paths (`. src`) is linted once.
     found.sort_by(|a, b| a.rel.cmp(&b.rel));
     found.dedup_by(|a, b| a.rel == b.rel);
-    (found, results)
+    (found, results, listing)
 }
 
 /// A project of `results`' files and facts (clones), files sorted by path: enough to
@@ -548,9 +571,13 @@ fn project_of(root: &Path, results: &[FileResult]) -> Project {
 }
 
 /// The processes of the production Procfiles in the root and the directories of
-/// `project`'s files.
-fn production_processes(project: &Project, settings: &Settings) -> Vec<procfile::Process> {
-    procfile::read(&project.root, file_dirs(&project.files))
+/// `project`'s files, whose walk saw `listing`.
+fn production_processes(
+    project: &Project,
+    settings: &Settings,
+    listing: &Listing,
+) -> Vec<procfile::Process> {
+    procfile::read(&project.root, listing, file_dirs(&project.files))
         .into_iter()
         .filter(|p| settings.role_of(&p.procfile, None, None, None).role == Role::Production)
         .collect()
@@ -1480,6 +1507,10 @@ enum Visit {
     Lint(Found),
     /// What is known without reading it: an entry the walk could not read, a test script.
     Known(Box<FileResult>),
+    /// A directory the walk lists.
+    Dir(String),
+    /// A file not linted whose name the deployment model looks up ([`Listing`]).
+    Seen(String),
 }
 
 impl Walk<'_> {
@@ -1497,7 +1528,15 @@ impl Walk<'_> {
                 ))));
             }
         };
-        self.admit(entry.path(), entry.file_type()?)
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
+            return Some(Visit::Dir(relative(&self.req.root, entry.path())));
+        }
+        let admitted = self.admit(entry.path(), file_type);
+        if admitted.is_none() && entry.file_name().to_str().is_some_and(looked_up) {
+            return Some(Visit::Seen(relative(&self.req.root, entry.path())));
+        }
+        admitted
     }
 
     /// Whether the file at `path` (absolute, of type `file_type`) is linted: when a rule

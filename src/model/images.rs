@@ -7,8 +7,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use crate::model::listing::Listing;
 use crate::model::source::read_regular_prefix;
 use crate::parse::image::ImageRef;
+use crate::parse::path::join_path;
 use crate::parse::yaml::{self, Node};
 
 /// The name of the file Tilt reads.
@@ -76,13 +78,17 @@ pub fn replaced_in_tiltfile(text: &str) -> Vec<String> {
 }
 
 /// Image names replaced by the Tiltfiles in `dirs` (root-relative directories) of the
-/// repository at `root`.
+/// repository at `root`, whose walk saw `listing`.
 pub fn replaced_by_tiltfiles<'d>(
     root: &Path,
+    listing: &Listing,
     dirs: impl IntoIterator<Item = &'d str>,
 ) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for dir in dirs {
+        if !listing.may_exist(&join_path(dir, TILTFILE)) {
+            continue;
+        }
         if let Some(text) = read_regular_prefix(&root.join(dir).join(TILTFILE), TILTFILE_MAX_BYTES)
         {
             out.extend(replaced_in_tiltfile(&text));

@@ -18,6 +18,7 @@ pub mod helm;
 pub mod image_shell;
 pub mod images;
 pub mod listen;
+pub mod listing;
 pub mod names;
 pub mod pipelines;
 pub mod prefilter;

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::model::listing::Listing;
 use crate::model::source::launch;
 use crate::model::source::read_regular_prefix;
 use crate::parse::shell;
@@ -66,8 +67,12 @@ pub fn parse(procfile: &str, text: &str) -> Vec<Process> {
 }
 
 /// The process types of the Procfiles in `dirs` (root-relative directories) of the
-/// repository at `root`.
-pub fn read<'d>(root: &Path, dirs: impl IntoIterator<Item = &'d str>) -> Vec<Process> {
+/// repository at `root`, whose walk saw `listing`.
+pub fn read<'d>(
+    root: &Path,
+    listing: &Listing,
+    dirs: impl IntoIterator<Item = &'d str>,
+) -> Vec<Process> {
     let mut out = Vec::new();
     for dir in dirs {
         let rel = if dir.is_empty() {
@@ -75,6 +80,9 @@ pub fn read<'d>(root: &Path, dirs: impl IntoIterator<Item = &'d str>) -> Vec<Pro
         } else {
             format!("{dir}/{PROCFILE}")
         };
+        if !listing.may_exist(&rel) {
+            continue;
+        }
         if let Some(text) = read_regular_prefix(&root.join(&rel), PROCFILE_MAX_BYTES) {
             out.extend(parse(&rel, &text));
         }

@@ -9,15 +9,16 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
 
+use crate::model::listing::Listing;
 use crate::model::source::{self, FileKind, read_regular_prefix};
 use crate::model::value::with_interpolation_defaults;
 use crate::parse::image::ImageRef;
 use crate::parse::lex::Tokens;
-use crate::parse::path::join_inside;
+use crate::parse::path::{join_inside, join_path};
 use crate::parse::yaml::{self, Node};
 
 /// What a file is for.
@@ -405,7 +406,7 @@ const README_NOTICES: &[&str] = &[
 
 /// The manifests of project generators (cargo-generate, cookiecutter, copier): the
 /// directory holding one is a template new projects are generated from.
-const TEMPLATE_MARKERS: &[&str] = &[
+pub const TEMPLATE_MARKERS: &[&str] = &[
     "cargo-generate.toml",
     "cookiecutter.json",
     "copier.yml",
@@ -413,7 +414,7 @@ const TEMPLATE_MARKERS: &[&str] = &[
 ];
 
 /// README file names looked up in each directory.
-const README_NAMES: &[&str] = &["README.md", "readme.md", "Readme.md", "README"];
+pub const README_NAMES: &[&str] = &["README.md", "readme.md", "Readme.md", "README"];
 
 /// The opening bytes of a README that are searched for a notice.
 const README_HEAD_BYTES: u64 = 4096;
@@ -422,14 +423,17 @@ const README_HEAD_BYTES: u64 = 4096;
 /// read on first use.
 pub struct Notices {
     root: PathBuf,
+    /// What the walk saw: a file it did not see is not looked for.
+    listing: Arc<Listing>,
     by_dir: RwLock<HashMap<String, Option<Decision>>>,
 }
 
 impl Notices {
-    /// Notices of the repository at `root`.
-    pub fn new(root: PathBuf) -> Self {
+    /// Notices of the repository at `root`, whose walk saw `listing`.
+    pub fn new(root: PathBuf, listing: Arc<Listing>) -> Self {
         Notices {
             root,
+            listing,
             by_dir: RwLock::default(),
         }
     }
@@ -457,9 +461,10 @@ impl Notices {
     /// and not valid (nor deployed) until rendered.
     fn template_marker(&self, dir: &str) -> Option<Decision> {
         let base = self.root.join(dir);
-        let marker = TEMPLATE_MARKERS
-            .iter()
-            .find(|m| std::fs::symlink_metadata(base.join(m)).is_ok_and(|meta| meta.is_file()))?;
+        let marker = TEMPLATE_MARKERS.iter().find(|m| {
+            self.listing.may_exist(&join_path(dir, m))
+                && std::fs::symlink_metadata(base.join(m)).is_ok_and(|meta| meta.is_file())
+        })?;
         let shown = if dir.is_empty() {
             marker.to_string()
         } else {
@@ -476,6 +481,7 @@ impl Notices {
         // A README that is not UTF-8 has no notice we can read.
         let (name, head) = README_NAMES
             .iter()
+            .filter(|n| self.listing.may_exist(&join_path(dir, n)))
             .find_map(|n| Some((n, read_regular_prefix(&base.join(n), README_HEAD_BYTES)?)))?;
         let (role, said) = head
             .split("\n\n")
@@ -1385,7 +1391,7 @@ mod tests {
             "# App\n\nFor local development, run `docker compose up`.\n",
         )
         .unwrap();
-        let notices = Notices::new(dir.path().to_path_buf());
+        let notices = Notices::new(dir.path().to_path_buf(), Arc::default());
         let d = of_file("samples-not-by-path/app/compose.yaml", None, Some(&notices));
         assert_eq!(d.role, Role::Development);
         assert!(

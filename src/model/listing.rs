@@ -1,0 +1,79 @@
+//! What the walk saw of the files the deployment model looks up by name in a directory
+//! (`Procfile`, `Tiltfile`, READMEs, project-template manifests): the model asks the
+//! listing before it asks the file system, so a tree of thousands of directories costs
+//! no system call per directory and name.
+
+use std::collections::HashSet;
+
+/// The directories a walk listed and the files it saw in them whose names are recorded.
+/// The default records no name and knows nothing: every file may exist.
+#[derive(Debug)]
+pub struct Listing {
+    /// True for a file name the listing records.
+    records: fn(&str) -> bool,
+    dirs: HashSet<String>,
+    seen: HashSet<String>,
+}
+
+impl Default for Listing {
+    fn default() -> Self {
+        Listing::recording(|_| false)
+    }
+}
+
+impl Listing {
+    /// A listing that records the files whose names pass `records`.
+    pub fn recording(records: fn(&str) -> bool) -> Self {
+        Listing {
+            records,
+            dirs: HashSet::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    /// True when the listing records files named `name`.
+    pub fn records(&self, name: &str) -> bool {
+        (self.records)(name)
+    }
+
+    /// Record a directory the walk listed (root-relative; `""` or `.` for the root).
+    pub fn listed(&mut self, dir: &str) {
+        self.dirs
+            .insert(if dir == "." { "" } else { dir }.to_string());
+    }
+
+    /// Record a file the walk saw or git tracks (root-relative), when its name is recorded.
+    pub fn saw(&mut self, path: &str) {
+        if self.records(path.rsplit('/').next().unwrap_or(path)) {
+            self.seen.insert(path.to_string());
+        }
+    }
+
+    /// False only when the name of the file at `path` (root-relative) is recorded, its
+    /// directory was listed, and the walk did not see it there: it does not exist, or
+    /// ignore rules hide it and git does not track it.
+    pub fn may_exist(&self, path: &str) -> bool {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        !self.records(name) || !self.dirs.contains(dir) || self.seen.contains(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_listed_directory_rules_a_file_out() {
+        let mut listing = Listing::recording(|name| name == "Procfile" || name == "README.md");
+        listing.listed(".");
+        listing.listed("web");
+        listing.saw("web/Procfile");
+        listing.saw("web/main.rs");
+        assert!(listing.may_exist("web/Procfile"));
+        assert!(!listing.may_exist("Procfile"), "the root was listed");
+        assert!(!listing.may_exist("web/README.md"));
+        assert!(listing.may_exist("api/Procfile"), "api was not listed");
+        assert!(listing.may_exist("web/notes.txt"), "a name not recorded");
+        assert!(Listing::default().may_exist("Procfile"));
+    }
+}
