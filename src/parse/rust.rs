@@ -185,6 +185,9 @@ impl StrLit {
 pub fn string_literals(t: &Tokens<'_>) -> Vec<StrLit> {
     let mut out = Vec::new();
     walk_code(t, 0, t.len(), false, &mut |i, fallback| {
+        if !matches!(t.kind(i), Some(Kind::Str | Kind::RawStr)) {
+            return;
+        }
         if let Some(value) = t.str_value(i) {
             out.push(StrLit {
                 value: value.into_owned(),
@@ -389,12 +392,12 @@ pub fn is_variable_name(name: &str) -> bool {
 /// fallback: `.unwrap_or(..)` arguments, `impl Default`, the default a variable-reading
 /// call is given, and what a function or constant named as a default holds (`fn
 /// default_url`, a serde `default =` function; `const DEFAULT_ADDR`).
-fn walk_code(
+fn walk_code<F: FnMut(usize, bool)>(
     t: &Tokens<'_>,
     from: usize,
     to: usize,
     fallback: bool,
-    visit: &mut dyn FnMut(usize, bool),
+    visit: &mut F,
 ) {
     let mut default_body: Option<usize> = None;
     // The end of a constant named as a default, whose value is a fallback.
