@@ -133,8 +133,9 @@ impl Selection {
 
 /// The trigger words of a set of prefilters, and each prefilter compiled against them.
 pub struct Table {
-    /// Trigger words by (first byte, length) bucket, with their bit.
-    buckets: HashMap<(u8, usize), Vec<(&'static str, Bits)>>,
+    /// Trigger words by (first byte, length) bucket, with their bit (looked up for many
+    /// identifiers of every file: a fast hash).
+    buckets: foldhash::HashMap<(u8, usize), Vec<(&'static str, Bits)>>,
     /// Quick rejection: bit `len` of `by_first[first byte]` is set when some word has that
     /// first byte and length (lengths over 63 share bit 63).
     by_first: [u64; 256],
@@ -157,7 +158,8 @@ impl Table {
                 }
             }
         }
-        let mut buckets: HashMap<(u8, usize), Vec<(&'static str, Bits)>> = HashMap::new();
+        let mut buckets: foldhash::HashMap<(u8, usize), Vec<(&'static str, Bits)>> =
+            foldhash::HashMap::default();
         let mut by_first = [0u64; 256];
         for (&w, &bit) in &bit_of {
             let first = w.as_bytes()[0];

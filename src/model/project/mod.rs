@@ -74,7 +74,7 @@ pub struct Project {
     /// ([`Project::sets_at_run_time`]), gathered on first use.
     pub(crate) runtime_env: OnceLock<BTreeSet<String>>,
     /// Package directory → index in `cargo`, built on first use.
-    pub(crate) crate_dirs: OnceLock<HashMap<String, usize>>,
+    pub(crate) crate_dirs: OnceLock<foldhash::HashMap<String, usize>>,
     /// Indexes in `cargo` of the `[workspace]` manifests, built on first use.
     pub(crate) workspaces: OnceLock<Vec<usize>>,
     /// For each package (by index in `cargo`), the packages that list it among their
@@ -976,7 +976,7 @@ impl Project {
     }
 
     /// Package directory → index in `cargo`.
-    fn package_dirs(&self) -> &HashMap<String, usize> {
+    fn package_dirs(&self) -> &foldhash::HashMap<String, usize> {
         self.crate_dirs.get_or_init(|| {
             self.cargo
                 .iter()

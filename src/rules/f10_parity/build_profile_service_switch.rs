@@ -20,7 +20,7 @@ declare_rule! {
         since: "0.1.0",
         kinds: [Rust],
         summary: "`cfg(debug_assertions)`, `cfg!(debug_assertions)` or a dev-only feature selects a different backing service (SQLite vs Postgres, in-memory vs Redis)",
-        tree: Prefilter::Tokens(&[], may_switch),
+        tree: Prefilter::Tokens(&["debug_assertions|feature"], may_switch),
     }
 }
 
@@ -78,10 +78,10 @@ impl Check for BuildProfileServiceSwitch {
     }
 }
 
-/// The token-level conditions of every finding: a profile gate (an identifier or literal
-/// holding `debug_assertions`, or `feature` then one token then a dev feature's literal, as
-/// [`profile_gate`] reads them) and a backing-service word of [`SERVICES`] inside an
-/// identifier or string literal (as [`Words::word`] reads them).
+/// The token-level conditions of every finding, in an item with a `debug_assertions` or
+/// `feature` identifier: a profile gate (`debug_assertions`, or `feature` then one token
+/// then a dev feature's literal, as [`profile_gate`] reads them) and a backing-service word
+/// of [`SERVICES`] inside an identifier or string literal (as [`Words::word`] reads them).
 fn may_switch(t: &Tokens<'_>, item: Range<usize>) -> bool {
     let literal = |i: usize| matches!(t.kind(i), Some(Kind::Str | Kind::RawStr | Kind::OtherLit));
     let gate = item.clone().any(|i| match t.kind(i) {
