@@ -594,22 +594,26 @@ impl RustDepth {
                     | '#'
                     | '@'
             ),
-            Kind::Ident => matches!(
-                text,
-                "return"
-                    | "break"
-                    | "move"
-                    | "ref"
-                    | "mut"
-                    | "const"
-                    | "dyn"
-                    | "impl"
-                    | "fn"
-                    | "async"
-                    | "box"
-                    | "yield"
-                    | "static"
-            ),
+            // The keywords are two to six bytes long.
+            Kind::Ident => {
+                text.len() <= 6
+                    && matches!(
+                        text,
+                        "return"
+                            | "break"
+                            | "move"
+                            | "ref"
+                            | "mut"
+                            | "const"
+                            | "dyn"
+                            | "impl"
+                            | "fn"
+                            | "async"
+                            | "box"
+                            | "yield"
+                            | "static"
+                    )
+            }
             _ => false,
         };
         if counts {
@@ -797,13 +801,17 @@ impl Lexer<'_> {
     /// decoded).
     fn ident_end(&self, mut i: usize) -> usize {
         loop {
-            match self.byte(i) {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => i += 1,
-                0x80.. => match self.char_at(i).filter(|c| is_ident_continue(*c)) {
-                    Some(c) => i += c.len_utf8(),
-                    None => return i,
-                },
-                _ => return i,
+            i += self.src.get(i..).map_or(0, |rest| {
+                rest.iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count()
+            });
+            if self.byte(i) < 0x80 {
+                return i;
+            }
+            match self.char_at(i).filter(|c| is_ident_continue(*c)) {
+                Some(c) => i += c.len_utf8(),
+                None => return i,
             }
         }
     }
@@ -864,44 +872,58 @@ impl Lexer<'_> {
 
     /// An identifier, or a literal with a letter prefix (`b"…"`, `r#"…"#`, `c"…"`, `b'x'`).
     fn word(&mut self, start: usize) -> Result<(), LexError> {
-        let Some(first) = self.char_at(start) else {
-            return self.err(start, "invalid UTF-8");
-        };
-        if !is_ident_start(first) {
-            if first.is_whitespace() {
-                self.pos = start + first.len_utf8();
-            } else {
-                self.push(Kind::Punct(first), start, start + first.len_utf8());
+        let b = self.src[start];
+        if b >= 0x80 {
+            let Some(first) = self.char_at(start) else {
+                return self.err(start, "invalid UTF-8");
+            };
+            if !is_ident_start(first) {
+                if first.is_whitespace() {
+                    self.pos = start + first.len_utf8();
+                } else {
+                    self.push(Kind::Punct(first), start, start + first.len_utf8());
+                }
+                return Ok(());
             }
+        } else if matches!(b, b'r' | b'b' | b'c') && self.prefixed_literal(start)? {
             return Ok(());
         }
+        let mut i = start;
+        if b == b'r'
+            && self.byte(start + 1) == b'#'
+            && self.char_at(start + 2).is_some_and(is_ident_start)
+        {
+            i += 2;
+        }
+        let i = self.ident_end(i);
+        self.push(Kind::Ident, start, i);
+        Ok(())
+    }
+
+    /// A literal with a letter prefix at `start` (`r"…"`, `r#"…"#`, `br"…"`, `cr"…"`,
+    /// `b"…"`, `c"…"`, `b'x'`), pushed; false when the word there is not one.
+    fn prefixed_literal(&mut self, start: usize) -> Result<bool, LexError> {
         let rest = &self.src[start..];
         let prefixed = |p: &[u8]| rest.starts_with(p);
         if prefixed(b"r\"") || prefixed(b"r#\"") || prefixed(b"r##") {
             let end = self.raw(start, start + 1)?;
             self.push(Kind::RawStr, start, end);
-            return Ok(());
+            return Ok(true);
         }
         for p in [&b"br"[..], b"cr"] {
             if prefixed(p) && matches!(self.byte(start + 2), b'"' | b'#') {
                 let end = self.raw(start, start + 2)?;
                 self.push(Kind::OtherLit, start, end);
-                return Ok(());
+                return Ok(true);
             }
         }
         if (prefixed(b"b") || prefixed(b"c")) && matches!(self.byte(start + 1), b'"' | b'\'') {
             let quote = self.byte(start + 1);
             let end = self.quoted(start + 2, quote)?;
             self.push(Kind::OtherLit, start, end);
-            return Ok(());
+            return Ok(true);
         }
-        let mut i = start;
-        if prefixed(b"r#") && self.char_at(start + 2).is_some_and(is_ident_start) {
-            i += 2;
-        }
-        let i = self.ident_end(i);
-        self.push(Kind::Ident, start, i);
-        Ok(())
+        Ok(false)
     }
 }
 
