@@ -154,11 +154,17 @@ impl<'a> Tokens<'a> {
     /// When the outer attributes starting at `i` keep their item out of a production
     /// build ([`Tokens::excludes_from_production`]), the index after that item, never
     /// past `end`.
+    #[inline]
     pub fn excluded_item_end(&self, i: usize, end: usize) -> Option<usize> {
         // Asked of every token by some readers: most start no attribute.
         if !self.is_punct(i, '#') {
             return None;
         }
+        self.excluded_attributed_item_end(i, end)
+    }
+
+    /// [`Tokens::excluded_item_end`] at a `#`.
+    fn excluded_attributed_item_end(&self, i: usize, end: usize) -> Option<usize> {
         let mut at = i;
         let mut excluded = false;
         while at < end

@@ -334,6 +334,16 @@ fn may_name_secret(name: &str) -> bool {
         b"authkey",
         b"dsn",
     ];
+    /// The first letters of the fragments.
+    const STARTS: [bool; 256] = {
+        let mut starts = [false; 256];
+        let mut k = 0;
+        while k < FRAGMENTS.len() {
+            starts[FRAGMENTS[k][0] as usize] = true;
+            k += 1;
+        }
+        starts
+    };
     // The lower-cased letters, on the stack: this runs for every identifier of a file.
     let mut buf = [0u8; 64];
     let mut len = 0;
@@ -347,11 +357,12 @@ fn may_name_secret(name: &str) -> bool {
         len += 1;
     }
     let letters = &buf[..len];
+    // One pass: a fragment is compared only where a letter one can start with stands.
     let fragment = !name.is_ascii()
         || long
-        || FRAGMENTS
-            .iter()
-            .any(|f| letters.windows(f.len()).any(|w| w == *f));
+        || (0..letters.len()).any(|i| {
+            STARTS[letters[i] as usize] && FRAGMENTS.iter().any(|f| letters[i..].starts_with(f))
+        });
     fragment && secrets::is_secret_name(name)
 }
 
