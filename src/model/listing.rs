@@ -32,7 +32,7 @@ impl Listing {
     }
 
     /// True when the listing records files named `name`.
-    pub fn records(&self, name: &str) -> bool {
+    fn records(&self, name: &str) -> bool {
         (self.records)(name)
     }
 
