@@ -165,23 +165,43 @@ impl<'a> Tokens<'a> {
 
     /// [`Tokens::excluded_item_end`] at a `#`.
     fn excluded_attributed_item_end(&self, i: usize, end: usize) -> Option<usize> {
-        let mut at = i;
         let mut excluded = false;
+        let at = self.outer_attributes(i, end, |open| {
+            excluded |= self.excludes_from_production(open);
+        });
+        excluded.then(|| self.attributed_end(at, end, false))
+    }
+
+    /// Call `f` with the `[` of each outer attribute of the run starting at `i` (before
+    /// `end`); returns the index after the run.
+    fn outer_attributes(&self, i: usize, end: usize, mut f: impl FnMut(usize)) -> usize {
+        let mut at = i;
         while at < end
             && !self.is_punct(at + 1, '!')
             && let Some(open) = self.attribute(at)
         {
-            excluded |= self.excludes_from_production(open);
+            f(open);
             at = self.pair(open) + 1;
         }
-        // `#[cfg(not(unix))] { … }`: a block statement ends at its brace.
-        excluded.then(|| {
-            if self.is_open(at, '{') {
-                (self.pair(at) + 1).min(end)
-            } else {
-                self.item_end(at, end)
-            }
-        })
+        at
+    }
+
+    /// The index after the construct at `at` that attributes apply to, never past `end`:
+    /// a block statement ends at its brace (`#[cfg(not(unix))] { … }`), anything else at
+    /// its item end, or with `arm`, at a `,` before it (a match arm).
+    fn attributed_end(&self, at: usize, end: usize, arm: bool) -> usize {
+        if self.is_open(at, '{') {
+            return (self.pair(at) + 1).min(end);
+        }
+        let stop = self.item_end(at, end);
+        if !arm {
+            return stop;
+        }
+        let mut j = at;
+        while j < stop && !self.is_punct(j, ',') {
+            j = self.next(j);
+        }
+        j.min(stop)
     }
 
     /// True when the attribute whose `[` is at `open` keeps its item out of a production
@@ -282,29 +302,12 @@ impl<'a> Tokens<'a> {
         close: Option<usize>,
     ) -> (usize, Option<(Vec<FeatureCfg>, usize)>) {
         let end = close.unwrap_or(self.len());
-        let mut at = i;
         let mut cfgs = Vec::new();
-        while at < end
-            && !self.is_punct(at + 1, '!')
-            && let Some(open) = self.attribute(at)
-        {
-            cfgs.extend(self.feature_cfg(open));
-            at = self.pair(open) + 1;
-        }
+        let at = self.outer_attributes(i, end, |open| cfgs.extend(self.feature_cfg(open)));
         if cfgs.is_empty() {
             return (at, None);
         }
-        let construct_end = if self.is_open(at, '{') {
-            (self.pair(at) + 1).min(end)
-        } else {
-            let stop = self.item_end(at, end);
-            let mut j = at;
-            while j < stop && !self.is_punct(j, ',') {
-                j = self.next(j);
-            }
-            j.min(stop)
-        };
-        (at, Some((cfgs, construct_end)))
+        (at, Some((cfgs, self.attributed_end(at, end, true))))
     }
 
     /// The value of the cfg predicate in tokens `from..to` for a Linux production build:
