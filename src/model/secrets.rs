@@ -196,6 +196,10 @@ const NOT_SECRET_ENDINGS: &[&str] = &[
     "kind",
     "source",
     "lifetime",
+    "addr",
+    "address",
+    "host",
+    "port",
 ];
 
 /// Key beginnings that make a secret-named key a switch or a reference (`existingSecret`, `enable_token`).
@@ -372,9 +376,10 @@ fn is_pascal_case_words(v: &str) -> bool {
 }
 
 /// A value under a secret-named key that holds something else: a boolean or number, a
-/// path, a URL without a password, an HTTP header name (`x-api-key`), a media type with a
-/// structured-syntax suffix (the JWT `typ` values `at+jwt`, `secevent+jwt`), or a public
-/// key format.
+/// path, a URL without a password, a socket address (`127.0.0.1:8182`), the prefix the
+/// code puts before a generated token (`apiv3_`), an HTTP header name (`x-api-key`), a
+/// media type with a structured-syntax suffix (the JWT `typ` values `at+jwt`,
+/// `secevent+jwt`), or a public key format.
 fn is_other_thing(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     let is_bool_or_number = matches!(
@@ -384,6 +389,10 @@ fn is_other_thing(v: &str) -> bool {
     let is_path =
         v.starts_with('/') || v.starts_with("./") || v.starts_with("~/") || v.starts_with("file:");
     let is_plain_url = v.contains("://") && credential_url(v).is_none();
+    let is_socket_address = v.parse::<std::net::SocketAddr>().is_ok();
+    // A generator's output does not end in a separator; a short value that does is the
+    // fixed start of one.
+    let is_prefix = v.len() < MAX_PREFIX_LEN && v.ends_with(['_', '-', '.', ':']);
     let is_header_name = lower.starts_with("x-")
         && lower.len() > 2
         && lower
@@ -400,10 +409,15 @@ fn is_other_thing(v: &str) -> bool {
         || is_duration(&lower)
         || is_path
         || is_plain_url
+        || is_socket_address
+        || is_prefix
         || is_header_name
         || is_media_type
         || value::is_public_key_value(v)
 }
+
+/// The length under which a value ending in a separator is a prefix (`apiv3_`, `sk-live-`).
+const MAX_PREFIX_LEN: usize = 16;
 
 /// Units of a duration (`5m`, `1h30m`, `30 secs`), as humantime and Go write them.
 const DURATION_UNITS: &[&str] = &[
@@ -605,6 +619,7 @@ mod tests {
             "password_min_length",
             "api_key_header",
             "TOKEN_URL",
+            "DEFAULT_ADMIN_TOKEN_RECOVERY_BIND_ADDR",
             "bypass",
             "compass",
             "passenger",
@@ -644,6 +659,9 @@ mod tests {
             "oauth2_account_credential_uuid",
             "GetTableCredentialsAction",
             "ReadOnlyApiToken",
+            "apiv3_",
+            "127.0.0.1:8182",
+            "[::1]:8182",
         ] {
             assert!(!looks_secret(v), "{v}");
         }

@@ -189,6 +189,29 @@ fn chain_to<'d>(stages: &[Stage<'d>], base: &[Option<usize>], last: usize) -> Ve
 }
 
 impl Stage<'_> {
+    /// True for a build argument the stage declares without a default (`ARG ASAN`), and
+    /// without one in the global `ARG` it may take over from `globals`: unset unless the
+    /// build passes it.
+    pub fn leaves_unset(&self, name: &str, globals: &GlobalArgs<'_>) -> bool {
+        let declared = self
+            .body
+            .iter()
+            .filter(|i| i.keyword == "ARG")
+            .find_map(|i| {
+                i.args
+                    .words()
+                    .into_iter()
+                    .find_map(|w| match w.value.split_once('=') {
+                        Some((n, _)) => (n == name).then_some(false),
+                        None => (w.value == name).then_some(true),
+                    })
+            });
+        declared == Some(true)
+            && globals
+                .get(name)
+                .is_none_or(|(default, _)| default.is_none())
+    }
+
     /// The image word of the `FROM` (`rust:1.83` in `FROM rust:1.83 AS build`).
     pub fn image(&self) -> Option<Word> {
         self.from.args.words().into_iter().next()

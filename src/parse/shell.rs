@@ -84,6 +84,68 @@ pub fn trailing_if(commands: &[Command]) -> Option<usize> {
     None
 }
 
+/// For each of `commands`, true when it runs only if the caller sets a variable that
+/// `unset` says it leaves unset: it is in the `then` branch of an `if` whose test holds
+/// only for a non-empty value of that variable (`if [ "$ASAN" = "1" ]; then …`,
+/// `[ -n "$DEBUG" ]`, `[ "$X" ]`). Such a branch is an opt-in; `else` runs by default.
+pub fn opt_in_commands(commands: &[Command], unset: impl Fn(&str) -> bool) -> Vec<bool> {
+    let mut out = vec![false; commands.len()];
+    // Per open `if`: whether the branch being read is an opt-in.
+    let mut open: Vec<bool> = Vec::new();
+    for (k, c) in commands.iter().enumerate() {
+        // An `if`'s test runs in the branch around it.
+        let around = open.iter().any(|&opt_in| opt_in);
+        match first_word(c) {
+            Some("if") => open.push(tests_set_variable(&c.words[1..], &unset)),
+            Some("elif" | "else") => {
+                if let Some(branch) = open.last_mut() {
+                    *branch = false;
+                }
+            }
+            Some("fi") => {
+                open.pop();
+            }
+            _ => {}
+        }
+        out[k] = match first_word(c) {
+            Some("if") => around,
+            _ => open.iter().any(|&opt_in| opt_in),
+        };
+    }
+    out
+}
+
+/// True when a `[ … ]` or `test` condition (its words after `if`) holds only when a
+/// variable `unset` names has a non-empty value: `"$X" = value`, `-n "$X"`, `"$X"`.
+fn tests_set_variable(condition: &[(String, Range<usize>)], unset: impl Fn(&str) -> bool) -> bool {
+    let words: Vec<&str> = condition
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .take_while(|w| !matches!(*w, "]" | "]]"))
+        .collect();
+    let test = match words.split_first() {
+        Some((&("[" | "[[" | "test"), rest)) => rest,
+        _ => return false,
+    };
+    fn variable(w: &str) -> Option<&str> {
+        let name = w.strip_prefix('$')?;
+        let name = name
+            .strip_prefix('{')
+            .and_then(|n| n.strip_suffix('}'))
+            .unwrap_or(name);
+        (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            .then_some(name)
+    }
+    let set = |w: &str| variable(w).is_some_and(&unset);
+    let value = |w: &str| !w.is_empty() && !w.starts_with('$');
+    match test {
+        [v] => set(v),
+        ["-n", v] => set(v),
+        [a, "=" | "==", b] => (set(a) && value(b)) || (value(a) && set(b)),
+        _ => false,
+    }
+}
+
 /// Shell reserved words that may lead a simple command as split here (`then cargo
 /// build`, `if [ … ]`, `! grep`).
 fn is_keyword(word: &str) -> bool {
@@ -520,6 +582,38 @@ mod tests {
 
     fn installs(script: &str) -> Vec<Install> {
         installs_of(&commands(script))
+    }
+
+    #[test]
+    fn opt_in_branches_run_only_when_a_variable_is_set() {
+        let opt_in = |script: &str| {
+            let cmds = commands(script);
+            let marked = opt_in_commands(&cmds, |v| v == "ASAN");
+            cmds.iter()
+                .zip(marked)
+                .filter(|(_, m)| *m)
+                .map(|(c, _)| {
+                    c.words
+                        .iter()
+                        .map(|(w, _)| w.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            opt_in(r#"if [ "$ASAN" = "1" ]; then rustup default nightly; fi; cargo build"#),
+            ["then rustup default nightly"]
+        );
+        assert_eq!(
+            opt_in(r#"if [ -n "${ASAN}" ]; then a; else b; fi"#),
+            ["then a"]
+        );
+        // Runs by default: the variable is tested for being empty, or is not unset.
+        assert!(opt_in(r#"if [ -z "$ASAN" ]; then a; fi"#).is_empty());
+        assert!(opt_in(r#"if [ "$ASAN" != "1" ]; then a; fi"#).is_empty());
+        assert!(opt_in(r#"if [ "$OTHER" = "1" ]; then a; fi"#).is_empty());
+        assert!(opt_in(r#"if [ "$(uname -m)" = "x86_64" ]; then a; fi"#).is_empty());
     }
 
     #[test]

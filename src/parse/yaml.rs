@@ -467,9 +467,21 @@ fn values_under_depth<'n, 'a>(
     }
 }
 
+/// True for a mapping a chart's values switch off (`enabled: false`): by the Helm
+/// convention (`{{- if .Values.redis.enabled }}`, a subchart's `condition`) nothing it
+/// holds is rendered.
+pub fn is_switched_off(node: &Node<'_>) -> bool {
+    get(node, "enabled").is_some_and(|v| match &v.data {
+        YamlData::Value(Scalar::Boolean(b)) => !b,
+        YamlData::Value(Scalar::String(s)) => s.as_ref() == "false",
+        _ => false,
+    })
+}
+
 /// The mappings under `node` (itself included) that hold every one of `keys`, outermost
 /// only, each with its path of mapping keys from `node` (`image.initImage`; sequence
-/// items add nothing).
+/// items add nothing). What a switched-off mapping ([`is_switched_off`]) holds is left
+/// out.
 pub fn mappings_with<'n, 'a>(node: &'n Node<'a>, keys: &[&str]) -> Vec<(String, &'n Node<'a>)> {
     let mut out = Vec::new();
     mappings_with_depth(node, keys, &mut out, "", 0);
@@ -488,6 +500,9 @@ fn mappings_with_depth<'n, 'a>(
     }
     match &node.data {
         YamlData::Mapping(m) => {
+            if is_switched_off(node) {
+                return;
+            }
             if keys.iter().all(|k| get(node, k).is_some()) {
                 out.push((path.to_string(), node));
                 return;

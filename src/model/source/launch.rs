@@ -9,7 +9,7 @@ use std::ops::Range;
 use crate::model::role::{self, Role};
 use crate::model::source::{FileKind, SourceFile, is_service_run_script};
 use crate::parse::dockerfile::{Args, Instruction};
-use crate::parse::shell::{self, SHELLS};
+use crate::parse::shell::{self, Command, SHELLS, Sep};
 use crate::parse::yaml::{self, DocKind, Node};
 
 /// Where a start command is declared.
@@ -76,12 +76,15 @@ impl Launch<'_> {
         }
     }
 
-    /// True when the script hands PID 1 to the program: it starts with `exec`.
-    pub fn starts_with_exec(&self) -> bool {
-        self.commands()
-            .first()
-            .and_then(|c| c.words.first())
-            .is_some_and(|(w, _)| w == "exec")
+    /// True when the script hands PID 1 to the program: it starts with `exec`, or it
+    /// prepares the process in the foreground and `exec`s its last command
+    /// (`ulimit -c 0 && exec ./server`).
+    pub fn hands_over_with_exec(&self) -> bool {
+        let commands = self.commands();
+        let execs = |c: &Command| c.words.first().is_some_and(|(w, _)| w == "exec");
+        commands.first().is_some_and(execs)
+            || commands.last().is_some_and(execs)
+                && commands.iter().all(|c| c.sep != Sep::Background)
     }
 
     /// True when an exec-form list starts a shell with `-c SCRIPT`.

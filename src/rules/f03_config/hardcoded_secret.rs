@@ -805,6 +805,11 @@ fn yaml_node(
     if depth > 128 {
         return;
     }
+    // A config deployed as written (a chart's default values) does not deploy what it
+    // switches off (a disabled subchart's password).
+    if context == Context::Deployed && deployed_key.is_none() && yaml::is_switched_off(node) {
+        return;
+    }
     if let Some(entries) = yaml::mapping(node) {
         // `{name: X, value: Y}` (Kubernetes env, many other lists): Y is stored under X.
         let named = yaml::str_at(node, "name").filter(|_| yaml::get(node, "value").is_some());

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::source::read_regular_prefix;
 use crate::parse::dockerfile::{Instruction, Script};
 use crate::parse::fetch::{MovingFetch, moving_add_source, moving_fetches, pins_checkout};
-use crate::parse::shell::{Command, commands};
+use crate::parse::shell::{self, Command, commands};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -32,6 +32,7 @@ impl Check for MovingBuildInput {
         let stages = df.stages();
         // A stage no target needs is not built (BuildKit skips it).
         let built = df.built_stages();
+        let globals = df.global_args();
         for (stage, _) in stages.iter().zip(built).filter(|(_, built)| *built) {
             let scripts: Vec<Script<'_>> = stage
                 .body
@@ -48,7 +49,22 @@ impl Check for MovingBuildInput {
                 later |= c.iter().any(pins_checkout);
             }
             for (at, script) in scripts.iter().enumerate() {
-                for f in moving_fetches(cmds[at], checked_out_later[at]) {
+                // What runs only when the build passes an argument (`--build-arg
+                // ASAN=1`) is not what the release build runs.
+                let opt_in = shell::opt_in_commands(cmds[at], |v| stage.leaves_unset(v, &globals));
+                let by_default = |span: &Range<usize>| {
+                    !cmds[at].iter().zip(&opt_in).any(|(c, &o)| {
+                        o && c
+                            .words
+                            .first()
+                            .is_some_and(|(_, first)| first.start <= span.start)
+                            && c.words.last().is_some_and(|(_, last)| span.end <= last.end)
+                    })
+                };
+                for f in moving_fetches(cmds[at], checked_out_later[at])
+                    .into_iter()
+                    .filter(|f| by_default(&f.span))
+                {
                     let location = file.loc(script.file_span(f.span));
                     report(cx, location, &f.action, &f.reference);
                 }

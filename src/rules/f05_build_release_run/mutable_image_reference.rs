@@ -101,7 +101,8 @@ impl Check for MutableImageReference {
                         continue;
                     }
                     if let Some(d) = report(file, cx, image.tag, &image.reference, "") {
-                        d.in_helm_chart_app_image(&image.path);
+                        d.in_helm_chart_app_image(&image.path)
+                            .unless_replaced_at_deploy(&image.reference);
                     }
                 }
             }

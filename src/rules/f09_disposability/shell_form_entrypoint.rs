@@ -63,7 +63,7 @@ impl Check for ShellFormEntrypoint {
             .iter()
             .find(|l| l.origin == Origin::Dockerfile && l.keyword == "ENTRYPOINT");
         for l in launches.iter().filter(|l| l.origin == Origin::Dockerfile) {
-            if (l.exec_form && !l.shell_wrapped()) || l.starts_with_exec() {
+            if (l.exec_form && !l.shell_wrapped()) || l.hands_over_with_exec() {
                 continue;
             }
             // Only a shell known to stay the app's parent is reported: BusyBox ash and
