@@ -171,6 +171,8 @@ const ROLLING_DISTRIBUTIONS: &[&str] = &[
     "archlinux/archlinux",
     "gentoo/stage3",
     "voidlinux/voidlinux",
+    "cgr.dev/chainguard/wolfi-base",
+    "chainguard/wolfi-base",
 ];
 
 /// Tag words that name a variant of an image, not a version.
@@ -379,6 +381,7 @@ mod tests {
         assert!(rolling("debian:sid@sha256:0123"));
         assert!(rolling("quay.io/fedora/fedora:rawhide"));
         assert!(rolling("archlinux"));
+        assert!(rolling("cgr.dev/chainguard/wolfi-base"));
         assert!(rolling("buildpack-deps:sid-scm"));
         assert!(!rolling("debian:bookworm-slim"));
         assert!(!rolling("alpine:3.20"));

@@ -285,16 +285,14 @@ impl DockerFacts {
             })
     }
 
-    /// Whether every cargo step that builds the release (`cargo build`, `cargo install`,
-    /// `cargo chef cook`) holds it to the lockfile with `--locked` or `--frozen`; `None`
-    /// when no step builds with cargo.
+    /// Whether every cargo step that builds the release (`cargo build`, `cargo install`)
+    /// holds it to the lockfile with `--locked` or `--frozen`; `None` when no step builds
+    /// with cargo. A `cargo chef cook` only warms the dependency cache: the build after
+    /// it is what the lockfile holds to.
     pub fn builds_locked(&self) -> Option<bool> {
         let mut builds = self
             .cargo_commands()
-            .filter(|(sub, args)| {
-                matches!(*sub, "build" | "install")
-                    || (*sub == "chef" && args.first() == Some(&"cook"))
-            })
+            .filter(|(sub, _)| matches!(*sub, "build" | "install"))
             .map(|(_, args)| args.iter().any(|a| matches!(*a, "--locked" | "--frozen")))
             .peekable();
         builds.peek()?;
