@@ -471,7 +471,9 @@ fn looked_up(name: &str) -> bool {
     name == procfile::PROCFILE
         || name == images::TILTFILE
         || role::README_NAMES.contains(&name)
-        || role::TEMPLATE_MARKERS.contains(&name)
+        || role::TEMPLATE_MARKERS
+            .iter()
+            .any(|m| m.rsplit('/').next() == Some(name))
 }
 
 /// The walk of the request's paths: the files of the kinds `walk` needs, to be linted,

@@ -404,13 +404,15 @@ const README_NOTICES: &[&str] = &[
     "not suitable for production",
 ];
 
-/// The manifests of project generators (cargo-generate, cookiecutter, copier): the
-/// directory holding one is a template new projects are generated from.
+/// The manifests of project generators (cargo-generate, cookiecutter, copier, `spin
+/// new`), as paths from the template's directory: the directory holding one is a
+/// template new projects are generated from.
 pub const TEMPLATE_MARKERS: &[&str] = &[
     "cargo-generate.toml",
     "cookiecutter.json",
     "copier.yml",
     "copier.yaml",
+    "metadata/spin-template.toml",
 ];
 
 /// README file names looked up in each directory.
@@ -456,9 +458,10 @@ impl Notices {
         decision
     }
 
-    /// A project generator's manifest in `dir` (`cargo-generate.toml`) makes what the
-    /// directory holds a template that generates new projects: its files are examples,
-    /// and not valid (nor deployed) until rendered.
+    /// A project generator's manifest in `dir` (`cargo-generate.toml`,
+    /// `metadata/spin-template.toml`) makes what the directory holds a template that
+    /// generates new projects: its files are examples, and not valid (nor deployed) until
+    /// rendered.
     fn template_marker(&self, dir: &str) -> Option<Decision> {
         let base = self.root.join(dir);
         let marker = TEMPLATE_MARKERS.iter().find(|m| {
