@@ -46,11 +46,12 @@ const PORTS: &[(&str, &str)] = &[
     ("2379", "etcd"),
 ];
 
-/// The backing service a `scheme://…` URL names.
+/// The backing service a `scheme://…` URL names. A host with a hole (`{}`, `$HOST`) or a
+/// wildcard (`redis://*:*`, an allow-list pattern) names no one service.
 pub fn backing_scheme(value: &str) -> Option<&'static str> {
     let (scheme, rest) = value.split_once("://")?;
     let host = rest.split(['/', '?']).next().unwrap_or_default();
-    if host.is_empty() || host.contains('{') || host.starts_with('$') || scheme.len() > 16 {
+    if host.is_empty() || host.contains(['{', '*']) || host.starts_with('$') || scheme.len() > 16 {
         return None;
     }
     let lower = scheme.to_ascii_lowercase();
@@ -82,6 +83,8 @@ mod tests {
         assert_eq!(backing_scheme("redis://127.0.0.1/"), Some("Redis"));
         assert_eq!(backing_scheme("https://api.example.com"), None);
         assert_eq!(backing_scheme("postgres://{}/{}"), None);
+        assert_eq!(backing_scheme("redis://*:*"), None);
+        assert_eq!(backing_scheme("mysql://*.internal:3306"), None);
         assert_eq!(backing_host_port("localhost:9092"), Some("Kafka"));
         assert_eq!(backing_host_port("0.0.0.0:8080"), None);
     }

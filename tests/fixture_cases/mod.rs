@@ -71,6 +71,7 @@ cases! {
     TF0202__fail_optional_dependencies_a_build_turns_on: "TF0202" / "fail-optional-dependencies-a-build-turns-on",
     TF0202__fail_unbounded: "TF0202" / "fail-unbounded",
     TF0202__pass_bounded: "TF0202" / "pass-bounded",
+    TF0202__pass_floating_by_policy: "TF0202" / "pass-floating-by-policy",
     TF0202__pass_release_built_locked: "TF0202" / "pass-release-built-locked",
     TF0203__fail_branch_and_default: "TF0203" / "fail-branch-and-default",
     TF0203__fail_lockfile_not_committed: "TF0203" / "fail-lockfile-not-committed",

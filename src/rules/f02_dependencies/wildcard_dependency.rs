@@ -25,15 +25,28 @@ impl Check for WildcardDependency {
         // manifest's `[patch]` replaces (a fork at a git tag or a path) is built from the
         // patch, and one with a `path` or `git` source from that source, whatever the
         // requirement says.
-        for dep in manifest.dependencies.iter().filter(|d| {
-            d.kind != DepKind::Dev
-                && !manifest.patched.contains(&d.name)
-                && d.path.is_none()
-                && d.git.is_none()
-        }) {
-            let Some((req, span)) = &dep.version else {
-                continue;
-            };
+        let requirements: Vec<_> = manifest
+            .dependencies
+            .iter()
+            .filter(|d| {
+                d.kind != DepKind::Dev
+                    && !manifest.patched.contains(&d.name)
+                    && d.path.is_none()
+                    && d.git.is_none()
+            })
+            .filter_map(|d| Some((d, d.version.as_ref()?)))
+            .collect();
+        // A manifest that floats as a rule (most of its requirements take every breaking
+        // release) states a policy its lockfile carries out: a wildcard there is that
+        // policy, not an oversight to fix.
+        let floating = requirements
+            .iter()
+            .filter(|(_, (req, _))| takes_breaking_releases(req))
+            .count();
+        if requirements.len() >= MIN_POLICY_REQUIREMENTS && 2 * floating > requirements.len() {
+            return;
+        }
+        for (dep, (req, span)) in requirements {
             let Some(problem) = unbounded(req) else {
                 continue;
             };
@@ -97,6 +110,15 @@ fn commented_out_entry(comment: &str) -> bool {
     })
 }
 
+/// How many requirements a manifest needs for how they float to be a policy.
+const MIN_POLICY_REQUIREMENTS: usize = 10;
+
+/// True for a requirement that takes every breaking release of its crate: an unbounded
+/// one, or `"0"` (any `0.x`, each of which may break the last).
+fn takes_breaking_releases(req: &str) -> bool {
+    unbounded(req).is_some() || matches!(req.trim(), "0" | "^0" | "~0" | "0.*")
+}
+
 /// Why a requirement is unbounded, or `None` when it is bounded.
 fn unbounded(req: &str) -> Option<&'static str> {
     let parts: Vec<&str> = req.split(',').map(str::trim).collect();
@@ -141,6 +163,16 @@ mod tests {
             switched_off,
             switched_off.find("log").unwrap()
         ));
+    }
+
+    #[test]
+    fn requirements_that_take_breaking_releases() {
+        for req in ["*", ">=0.21", "0", "^0", "~0", "0.*"] {
+            assert!(takes_breaking_releases(req), "{req}");
+        }
+        for req in ["0.8", "1", "^0.3", "~0.4"] {
+            assert!(!takes_breaking_releases(req), "{req}");
+        }
     }
 
     #[test]
