@@ -92,11 +92,15 @@ pub fn opt_in_commands(commands: &[Command], unset: impl Fn(&str) -> bool) -> Ve
     let mut out = vec![false; commands.len()];
     // Per open `if`: whether the branch being read is an opt-in.
     let mut open: Vec<bool> = Vec::new();
+    let inside = |open: &[bool]| open.iter().any(|&opt_in| opt_in);
     for (k, c) in commands.iter().enumerate() {
-        // An `if`'s test runs in the branch around it.
-        let around = open.iter().any(|&opt_in| opt_in);
         match first_word(c) {
-            Some("if") => open.push(tests_set_variable(&c.words[1..], &unset)),
+            // An `if`'s test runs in the branch around it.
+            Some("if") => {
+                out[k] = inside(&open);
+                open.push(tests_set_variable(&c.words[1..], &unset));
+                continue;
+            }
             Some("elif" | "else") => {
                 if let Some(branch) = open.last_mut() {
                     *branch = false;
@@ -107,10 +111,7 @@ pub fn opt_in_commands(commands: &[Command], unset: impl Fn(&str) -> bool) -> Ve
             }
             _ => {}
         }
-        out[k] = match first_word(c) {
-            Some("if") => around,
-            _ => open.iter().any(|&opt_in| opt_in),
-        };
+        out[k] = inside(&open);
     }
     out
 }

@@ -83,8 +83,8 @@ impl Launch<'_> {
         let commands = self.commands();
         let execs = |c: &Command| c.words.first().is_some_and(|(w, _)| w == "exec");
         commands.first().is_some_and(execs)
-            || commands.last().is_some_and(execs)
-                && commands.iter().all(|c| c.sep != Sep::Background)
+            || (commands.last().is_some_and(execs)
+                && commands.iter().all(|c| c.sep != Sep::Background))
     }
 
     /// True when an exec-form list starts a shell with `-c SCRIPT`.
