@@ -196,17 +196,9 @@ impl Stage<'_> {
         let declared = self
             .body
             .iter()
-            .filter(|i| i.keyword == "ARG")
-            .find_map(|i| {
-                i.args
-                    .words()
-                    .into_iter()
-                    .find_map(|w| match w.value.split_once('=') {
-                        Some((n, _)) => (n == name).then_some(false),
-                        None => (w.value == name).then_some(true),
-                    })
-            });
-        declared == Some(true)
+            .flat_map(declared_args)
+            .find(|(n, _)| n == name);
+        declared.is_some_and(|(_, default)| default.is_none())
             && globals
                 .get(name)
                 .is_none_or(|(default, _)| default.is_none())
@@ -346,6 +338,22 @@ impl Stage<'_> {
     }
 }
 
+/// The build arguments an `ARG` instruction declares, each with its default
+/// (`ARG VERSION=1.2 ASAN`); nothing for another instruction.
+fn declared_args(inst: &Instruction) -> Vec<(String, Option<String>)> {
+    if inst.keyword != "ARG" {
+        return Vec::new();
+    }
+    inst.args
+        .words()
+        .into_iter()
+        .map(|w| match w.value.split_once('=') {
+            Some((n, d)) => (n.to_string(), Some(d.to_string())),
+            None => (w.value, None),
+        })
+        .collect()
+}
+
 /// The global build arguments of a Dockerfile (`ARG` before the first `FROM`, which
 /// `FROM` lines may use): name → (default, the instruction).
 pub type GlobalArgs<'d> = HashMap<String, (Option<String>, &'d Instruction)>;
@@ -354,17 +362,8 @@ impl Dockerfile {
     /// The global build arguments.
     pub fn global_args(&self) -> GlobalArgs<'_> {
         let mut args = GlobalArgs::new();
-        for inst in self
-            .instructions
-            .iter()
-            .take_while(|i| i.keyword != "FROM")
-            .filter(|i| i.keyword == "ARG")
-        {
-            for w in inst.args.words() {
-                let (name, default) = match w.value.split_once('=') {
-                    Some((n, d)) => (n.to_string(), Some(d.to_string())),
-                    None => (w.value.clone(), None),
-                };
+        for inst in self.instructions.iter().take_while(|i| i.keyword != "FROM") {
+            for (name, default) in declared_args(inst) {
                 args.insert(name, (default, inst));
             }
         }

@@ -23,6 +23,12 @@ pub struct Command {
 }
 
 impl Command {
+    /// The command's span in the script, from its first word to its last; `None` for a
+    /// command without words.
+    pub fn span(&self) -> Option<Range<usize>> {
+        Some(self.words.first()?.1.start..self.words.last()?.1.end)
+    }
+
     /// The program name, after leading shell keywords (`then`, `if`, `!`), `sudo`, `exec`,
     /// `env` and `VAR=value` prefixes; its index in `words`.
     pub fn program(&self) -> Option<(usize, &str)> {
@@ -447,9 +453,7 @@ pub fn remote_script_pipe_of(cmds: &[Command]) -> Option<Range<usize>> {
                     || (w.contains("$(curl") || w.contains("$(wget"))
             });
             if fetches.is_some() {
-                let start = cmd.words[0].1.start;
-                let end = cmd.words.last().map_or(start, |w| w.1.end);
-                return Some(start..end);
+                return cmd.span();
             }
         }
     }

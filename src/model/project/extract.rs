@@ -402,10 +402,8 @@ fn build_scripts(
                             std::fs::symlink_metadata(root.join(p))
                                 .is_ok_and(|m| m.file_type().is_file())
                         });
-                    if let Some(path) = found {
-                        let first = cmd.words[0].1.start;
-                        let last = cmd.words.last().map_or(first, |w| w.1.end);
-                        out.push((path, file.loc(script.file_span(first..last))));
+                    if let Some((path, span)) = found.zip(cmd.span()) {
+                        out.push((path, file.loc(script.file_span(span))));
                     }
                 }
             }

@@ -126,10 +126,9 @@ impl Launch<'_> {
 
     /// The file span of a whole simple command.
     pub fn command_span(&self, cmd: &shell::Command) -> Range<usize> {
-        let start = cmd.words.first().map_or(0, |w| w.1.start);
-        let end = cmd.words.last().map_or(start, |w| w.1.end);
-        let first = self.file_span(start..end);
-        let last = self.file_span(cmd.words.last().map_or(start..end, |w| w.1.clone()));
+        let whole = cmd.span().unwrap_or(0..0);
+        let first = self.file_span(whole.clone());
+        let last = self.file_span(cmd.words.last().map_or(whole, |w| w.1.clone()));
         first.start..last.end.max(first.end)
     }
 

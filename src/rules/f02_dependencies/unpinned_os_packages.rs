@@ -93,9 +93,9 @@ impl Check for UnpinnedOsPackages {
                                     pin_example(manager, names[0])
                                 ),
                             );
-                            let own = cmd.words.first().zip(cmd.words.last()).is_some_and(
-                                |((_, a), (_, b))| at(a.start..b.end).contains(&source.at.start),
-                            );
+                            let own = cmd
+                                .span()
+                                .is_some_and(|span| at(span).contains(&source.at.start));
                             if !own {
                                 report.with_related(
                                     file.loc(source.at.clone()),

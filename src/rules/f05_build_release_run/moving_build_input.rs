@@ -55,10 +55,8 @@ impl Check for MovingBuildInput {
                 let by_default = |span: &Range<usize>| {
                     !cmds[at].iter().zip(&opt_in).any(|(c, &o)| {
                         o && c
-                            .words
-                            .first()
-                            .is_some_and(|(_, first)| first.start <= span.start)
-                            && c.words.last().is_some_and(|(_, last)| span.end <= last.end)
+                            .span()
+                            .is_some_and(|c| c.start <= span.start && span.end <= c.end)
                     })
                 };
                 for f in moving_fetches(cmds[at], checked_out_later[at])
