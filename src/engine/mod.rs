@@ -29,7 +29,7 @@ use crate::model::project::{self, Fact, FileEntry, Project, Wanted, join_inside,
 use crate::model::role::{self, Decision, Notices, Role};
 use crate::model::source::{self, FileKind, ParseFailure, Parsed, SourceFile, launch};
 use crate::model::{
-    cross, deployed_config, dev_images, helm, images, procfile, test_stacks, threads,
+    cross, deployed_config, dev_images, helm, images, process, test_stacks, threads,
 };
 use crate::parse::cargo::TargetKind;
 use crate::parse::cfg::FeatureCfg;
@@ -151,11 +151,11 @@ pub struct DeployedPackage {
 }
 
 /// A production artifact that deploys workspace packages: an image (a stage of a
-/// Dockerfile that a production build runs), a compose service, a Kubernetes container
-/// or a Procfile process.
+/// Dockerfile that a production build runs), a compose service, a Kubernetes container,
+/// a Procfile process or a systemd service.
 #[derive(Debug, Clone)]
 pub struct DeployedArtifact {
-    /// `image`, `compose service`, `kubernetes container` or `process`.
+    /// `image`, `compose service`, `kubernetes container`, `process` or `systemd service`.
     pub kind: &'static str,
     /// The file that declares it.
     pub path: String,
@@ -360,7 +360,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         early.processes = production_processes(&early, settings, &listing);
         let cross = toolchain_dockerfiles(&early);
         walk.undeployed = undeployed_code(&mut early, &cross, settings);
-        processes = Some(std::mem::take(&mut early.processes));
+        processes = Some(early.processes.clone());
         toolchains = Some(cross);
         if walk.wanted.flow {
             walk.flow = Some(FlowFiles::of(early));
@@ -468,7 +468,8 @@ fn development_stages(project: &Project) -> Vec<DevelopmentStage> {
 
 /// True for a file name the deployment model looks up in directories ([`Listing`]).
 fn looked_up(name: &str) -> bool {
-    name == procfile::PROCFILE
+    name == process::PROCFILE
+        || name.ends_with(process::UNIT_SUFFIX)
         || name == images::TILTFILE
         || role::README_NAMES.contains(&name)
         || role::TEMPLATE_MARKERS
@@ -574,15 +575,16 @@ fn project_of(root: &Path, results: &[FileResult]) -> Project {
 }
 
 /// The processes of the production Procfiles in the root and the directories of
-/// `project`'s files, whose walk saw `listing`.
+/// `project`'s files, and of the production systemd units, whose walk saw `listing`.
 fn production_processes(
     project: &Project,
     settings: &Settings,
     listing: &Listing,
-) -> Vec<procfile::Process> {
-    procfile::read(&project.root, listing, file_dirs(&project.files))
+) -> Vec<process::Process> {
+    process::read_procfiles(&project.root, listing, file_dirs(&project.files))
         .into_iter()
-        .filter(|p| settings.role_of(&p.procfile, None, None, None).role == Role::Production)
+        .chain(process::read_units(&project.root, listing))
+        .filter(|p| settings.role_of(&p.file, None, None, None).role == Role::Production)
         .collect()
 }
 
@@ -988,7 +990,7 @@ fn assign_package_roles(
 /// The production artifacts that deploy the packages `roots`: the stages of their
 /// production Dockerfiles that a build runs (those that copy in one of the package's
 /// binaries, else the final stage), the compose services and Kubernetes containers that
-/// build or run them, and the Procfile processes that run them; each with the binaries
+/// build or run them, and the Procfile processes and systemd services that run them; each with the binaries
 /// it names and the packages it deploys, in file order.
 fn deployed_artifacts(
     project: &Project,
@@ -1052,7 +1054,7 @@ fn deployed_artifacts(
         }
         for p in project.processes_for(krate) {
             let runs = p.programs_named(&krate.names()).cloned().collect();
-            add("process", &p.procfile, p.name.clone(), None, runs);
+            add(p.manager.kind(), &p.file, p.name.clone(), None, runs);
         }
     }
     artifacts
@@ -1161,12 +1163,7 @@ fn deployed_listing(
                 .map(|d| d.path.clone())
                 .chain(project.containers_for(krate).iter().map(|c| c.path.clone()))
                 .filter(|p| production(p))
-                .chain(
-                    project
-                        .processes_for(krate)
-                        .iter()
-                        .map(|p| p.procfile.clone()),
-                )
+                .chain(project.processes_for(krate).iter().map(|p| p.file.clone()))
                 .collect();
             by.sort();
             by.dedup();

@@ -1,7 +1,8 @@
 //! What the walk saw of the files the deployment model looks up by name in a directory
-//! (`Procfile`, `Tiltfile`, READMEs, project-template manifests): the model asks the
-//! listing before it asks the file system, so a tree of thousands of directories costs
-//! no system call per directory and name.
+//! (`Procfile`, `Tiltfile`, READMEs, project-template manifests), and the files it
+//! reads wherever they are (systemd units): the model asks the listing before it asks the
+//! file system, so a tree of thousands of directories costs no system call per directory
+//! and name.
 
 use std::collections::HashSet;
 
@@ -47,6 +48,18 @@ impl Listing {
         if self.records(path.rsplit('/').next().unwrap_or(path)) {
             self.seen.insert(path.to_string());
         }
+    }
+
+    /// The files seen whose names end with `suffix` (a recorded kind of name), sorted.
+    pub fn seen_ending_with<'a>(&'a self, suffix: &'a str) -> impl Iterator<Item = &'a str> {
+        let mut paths: Vec<&str> = self
+            .seen
+            .iter()
+            .map(String::as_str)
+            .filter(|p| p.ends_with(suffix))
+            .collect();
+        paths.sort_unstable();
+        paths.into_iter()
     }
 
     /// False only when the name of the file at `path` (root-relative) is recorded, its

@@ -22,7 +22,7 @@ pub mod listing;
 pub mod names;
 pub mod pipelines;
 pub mod prefilter;
-pub mod procfile;
+pub mod process;
 pub mod program;
 pub mod project;
 pub mod python_scripts;

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::diagnostic::{Condition, Location};
 use crate::model::fly::FlyApp;
 use crate::model::pipelines::Pipelines;
-use crate::model::procfile::Process;
+use crate::model::process::Process;
 use crate::model::role::{self, Role};
 use crate::model::source::launch;
 use crate::model::source::{self, FileKind};
@@ -55,7 +55,7 @@ pub struct Project {
     /// Test scripts (`scripts/test/e2e.sh`) that the walk did not lint, by path; the
     /// deployment model reads them ([`crate::model::test_stacks`]).
     pub test_scripts: Vec<String>,
-    /// Process types of the production Procfiles ([`crate::model::procfile`]).
+    /// Processes of the production Procfiles and systemd units ([`crate::model::process`]).
     pub processes: Vec<Process>,
     /// Fly.io app configs ([`crate::model::fly`]).
     pub fly_apps: Vec<FlyApp>,
@@ -1017,7 +1017,7 @@ impl Project {
 
     /// The packages deployed in their own right, by index in `cargo`, with how that was
     /// decided: packages with a binary that a production Dockerfile, compose service,
-    /// Kubernetes container or Procfile process builds or runs. Without any such file,
+    /// Kubernetes container, Procfile process or systemd service builds or runs. Without any such file,
     /// production service packages (a server or queue-consumer framework and a binary) count as
     /// deployed; `None` when neither exists, as the model cannot tell. With
     /// [`Project::with_workspace_deps`], the deployed packages.
@@ -1047,7 +1047,7 @@ impl Project {
         } else {
             (
                 by_files,
-                "deployed are the packages a production Dockerfile, compose service, Kubernetes container or Procfile process builds or runs, and their workspace dependencies",
+                "deployed are the packages a production Dockerfile, compose service, Kubernetes container, Procfile process or systemd service builds or runs, and their workspace dependencies",
             )
         };
         (!roots.is_empty()).then_some((roots, basis))
@@ -1055,7 +1055,7 @@ impl Project {
 
     /// True when `krate` is a package with a binary (not developer tooling) that a
     /// Dockerfile, compose service or Kubernetes container whose path passes `production`
-    /// builds or runs, or a production Procfile process runs.
+    /// builds or runs, or a production Procfile process or systemd service runs.
     pub fn deployed_by_files(&self, krate: &CargoFacts, production: impl Fn(&str) -> bool) -> bool {
         krate.has_bin
             && krate.manifest.package.is_some()
@@ -1082,10 +1082,10 @@ impl Project {
             if let Some(p) = self
                 .processes_for(runner)
                 .into_iter()
-                .find(|p| p.name == "web")
+                .find(|p| p.is_procfile_type("web"))
             {
                 return Some((
-                    self.locate(&p.procfile, 0..0),
+                    self.locate(&p.file, 0..0),
                     format!(
                         "the Procfile process `{}` runs it, and the platform assigns its port in `PORT`",
                         p.name
@@ -1116,7 +1116,7 @@ impl Project {
         None
     }
 
-    /// The Procfile processes that run one of `krate`'s binaries (by file name; Cargo
+    /// The Procfile and systemd processes that run one of `krate`'s binaries (by file name; Cargo
     /// spells a package's `-` and `_` alike).
     pub fn processes_for(&self, krate: &CargoFacts) -> Vec<&Process> {
         let names = krate.names();

@@ -98,15 +98,19 @@ impl Check for SigintOnlyShutdown {
     }
 }
 
-/// True when every production image that runs `krate` is stopped with SIGINT (its
-/// `STOPSIGNAL`, or the `kill_signal` of the Fly app that deploys it, SIGINT by
-/// default): there a Ctrl-C wait is the shutdown the platform triggers.
+/// True when every production image and declared process that runs `krate` is stopped
+/// with SIGINT (an image's `STOPSIGNAL`, or the `kill_signal` of the Fly app that deploys
+/// it, SIGINT by default; a systemd unit's `KillSignal=`): there a Ctrl-C wait is the
+/// shutdown the platform triggers.
 fn stopped_with_sigint(project: &Project, krate: &CargoFacts) -> bool {
     let images = project.production_dockerfiles_for(krate);
-    !images.is_empty()
-        && images
-            .iter()
-            .all(|d| fly::is_sigint(project.stop_signal(d)))
+    let processes = project.processes_for(krate);
+    let mut signals = images
+        .iter()
+        .map(|d| project.stop_signal(d))
+        .chain(processes.iter().map(|p| p.stop_signal()))
+        .peekable();
+    signals.peek().is_some() && signals.all(fly::is_sigint)
 }
 
 /// A drop-in for `tokio::signal::ctrl_c()`: a future of `io::Result<()>` that
