@@ -62,15 +62,37 @@ pub fn parse(text: &str) -> Result<Loaded, ParseError> {
     let docs = docs
         .into_iter()
         .filter(|d| !matches!(d.data, YamlData::Value(Scalar::Null)))
-        .map(|mut d| {
+        .flat_map(|mut d| {
             resolve_merge_keys(&mut d);
-            d
+            list_items(d)
         })
         .collect();
     Ok(Loaded {
         docs,
         duplicate_key,
     })
+}
+
+/// The objects a document holds, as `kubectl` reads them: the `items` of a Kubernetes
+/// list (`kind: List`, or a typed list such as `DeploymentList`, which `kubectl get -o
+/// yaml` writes), each with its own position, else the document itself.
+fn list_items(doc: Node<'static>) -> Vec<Node<'static>> {
+    let is_list = str_at(&doc, "apiVersion").is_some()
+        && str_at(&doc, "kind").is_some_and(|k| k.ends_with("List"))
+        && get(&doc, "items").and_then(sequence).is_some();
+    if !is_list {
+        return vec![doc];
+    }
+    match doc.data {
+        YamlData::Mapping(mut map) => match map.remove(&Node::value_from_str("items")) {
+            Some(Node {
+                data: YamlData::Sequence(items),
+                ..
+            }) => items,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
 }
 
 /// saphyr's message for a repeated key.
@@ -583,6 +605,19 @@ mod tests {
             classify(&hooks[1], "x.yaml"),
             DocKind::Kubernetes("Job".into())
         );
+        let list = parse("apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n- apiVersion: v1\n  kind: Service\n---\napiVersion: v1\nkind: PodList\nitems: []\n---\napiVersion: v1\nkind: ConfigMap\ndata:\n  items: a\n")
+            .unwrap()
+            .docs;
+        let kinds: Vec<DocKind> = list.iter().map(|d| classify(d, "x.yaml")).collect();
+        assert_eq!(
+            kinds,
+            [
+                DocKind::Kubernetes("Deployment".into()),
+                DocKind::Kubernetes("Service".into()),
+                DocKind::Kubernetes("ConfigMap".into()),
+            ]
+        );
+        assert_eq!(list[1].span.start.line(), 6, "an item keeps its position");
         let compose = parse("services:\n  web:\n    image: app:1\n").unwrap().docs;
         assert_eq!(classify(&compose[0], "stack.yml"), DocKind::Compose);
         assert!(is_compose_name("docker-compose.prod.yml"));
