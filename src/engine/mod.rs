@@ -1591,6 +1591,10 @@ impl Walk<'_> {
             file_type,
         } = found;
         let kind = *kind;
+        // A JSON file is linted only as a Kubernetes manifest, which is known once it is
+        // read: other JSON (package manifests, lockfiles, test data) is no file of the
+        // repository's for twelve-lint, even when it cannot be read.
+        let json = source::is_json(rel);
         let entry_of = || {
             Some(FileEntry {
                 path: rel.clone(),
@@ -1598,6 +1602,9 @@ impl Walk<'_> {
                 role: settings.role_of(rel, None, Some(&self.notices), None),
             })
         };
+        if json && !file_type.is_file() {
+            return None;
+        }
         if file_type.is_symlink() {
             // The file a link points at inside the repository is linted where it is.
             if links_to_a_file_in(&req.root, path) {
@@ -1617,7 +1624,9 @@ impl Walk<'_> {
             ));
         }
         let text = match read_text(path, settings.max_file_size) {
+            Ok(text) if json && !yaml::is_json_manifest_candidate(&text) => return None,
             Ok(text) => text,
+            Err(_) if json => return None,
             Err(reason) => return Some(skipped(rel, reason, entry_of())),
         };
         let role = self
@@ -1871,7 +1880,14 @@ fn parse_error(
         )
     } else {
         (
-            format!("cannot parse this {} file: {message}", kind.name()),
+            format!(
+                "cannot parse this {} file: {message}",
+                if source::is_json(rel) {
+                    "json"
+                } else {
+                    kind.name()
+                }
+            ),
             "fix the syntax; rules that need this file's structure skipped it",
         )
     };

@@ -80,11 +80,19 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     }
     match lower.rsplit_once('.').map(|(_, ext)| ext) {
         Some("rs") => Some(FileKind::Rust),
-        Some("yaml" | "yml") => Some(FileKind::Yaml),
+        // JSON is YAML: a Kubernetes manifest written as JSON is read as one.
+        Some("yaml" | "yml" | "json") => Some(FileKind::Yaml),
         Some("toml") => Some(FileKind::Toml),
         Some("sh" | "bash") => Some(FileKind::Shell),
         _ => None,
     }
+}
+
+/// True for a JSON file name (`deploy.json`), read as YAML only when it is a Kubernetes
+/// manifest ([`yaml::is_json_manifest_candidate`]).
+pub fn is_json(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"))
 }
 
 /// The first `max_bytes` of the regular file at `path` (a file the walk did not read: a
@@ -249,6 +257,11 @@ pub fn parse<'a>(
         FileKind::Yaml => {
             let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
             let failure = |e: yaml::ParseError| at(lines.offset_of(text, e.line, e.col), e.message);
+            // Of a JSON file, only Kubernetes objects are read.
+            let json = is_json(rel_path);
+            if json && !yaml::is_json_manifest_candidate(text) {
+                return Ok(Parsed::Yaml(Vec::new(), None));
+            }
             yaml::parse(text)
                 .map(|loaded| {
                     Parsed::Yaml(
@@ -259,6 +272,7 @@ pub fn parse<'a>(
                                 kind: yaml::classify(&node, name),
                                 node,
                             })
+                            .filter(|d| !json || matches!(d.kind, yaml::DocKind::Kubernetes(_)))
                             .collect(),
                         loaded.duplicate_key.map(failure),
                     )

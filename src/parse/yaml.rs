@@ -233,9 +233,21 @@ pub fn is_manifest_candidate(file_name: &str, text: &str) -> bool {
         text.lines()
             .any(|l| l.trim_start_matches(['-', ' ']).starts_with(key))
     };
+    let json = file_name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"));
+    if json {
+        return is_json_manifest_candidate(text);
+    }
     is_compose_name(file_name)
         || text.lines().any(|l| l.starts_with("services:"))
         || (has_key("apiVersion:") && has_key("kind:"))
+}
+
+/// True when JSON text may be a Kubernetes manifest: it names `"apiVersion"` and
+/// `"kind"` keys. Other JSON is not read.
+pub fn is_json_manifest_candidate(text: &str) -> bool {
+    text.contains("\"apiVersion\"") && text.contains("\"kind\"")
 }
 
 /// Classify one document of a file named `file_name`.

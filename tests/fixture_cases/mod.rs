@@ -179,6 +179,7 @@ cases! {
     TF0502__fail_file_with_a_repeated_key: "TF0502" / "fail-file-with-a-repeated-key",
     TF0502__fail_floating_images: "TF0502" / "fail-floating-images",
     TF0502__fail_helm_chart_values: "TF0502" / "fail-helm-chart-values",
+    TF0502__fail_kubernetes_json: "TF0502" / "fail-kubernetes-json",
     TF0502__fail_kubernetes_list: "TF0502" / "fail-kubernetes-list",
     TF0502__fail_merge_key_anchors: "TF0502" / "fail-merge-key-anchors",
     TF0502__fail_only_images_the_tools_build: "TF0502" / "fail-only-images-the-tools-build",
