@@ -1594,7 +1594,7 @@ impl Walk<'_> {
         // A JSON file is linted only as a Kubernetes manifest, which is known once it is
         // read: other JSON (package manifests, lockfiles, test data) is no file of the
         // repository's for twelve-lint, even when it cannot be read.
-        let json = source::is_json(rel);
+        let json = yaml::is_json_name(rel);
         let entry_of = || {
             Some(FileEntry {
                 path: rel.clone(),
@@ -1882,7 +1882,7 @@ fn parse_error(
         (
             format!(
                 "cannot parse this {} file: {message}",
-                if source::is_json(rel) {
+                if yaml::is_json_name(rel) {
                     "json"
                 } else {
                     kind.name()

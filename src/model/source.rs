@@ -88,13 +88,6 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     }
 }
 
-/// True for a JSON file name (`deploy.json`), read as YAML only when it is a Kubernetes
-/// manifest ([`yaml::is_json_manifest_candidate`]).
-pub fn is_json(path: &str) -> bool {
-    path.rsplit_once('.')
-        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"))
-}
-
 /// The first `max_bytes` of the regular file at `path` (a file the walk did not read: a
 /// Tiltfile, a Procfile, a README), when it is UTF-8 there. A symbolic link is not
 /// followed: it could point outside the repository.
@@ -258,7 +251,7 @@ pub fn parse<'a>(
             let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
             let failure = |e: yaml::ParseError| at(lines.offset_of(text, e.line, e.col), e.message);
             // Of a JSON file, only Kubernetes objects are read.
-            let json = is_json(rel_path);
+            let json = yaml::is_json_name(rel_path);
             if json && !yaml::is_json_manifest_candidate(text) {
                 return Ok(Parsed::Yaml(Vec::new(), None));
             }

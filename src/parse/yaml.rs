@@ -233,15 +233,19 @@ pub fn is_manifest_candidate(file_name: &str, text: &str) -> bool {
         text.lines()
             .any(|l| l.trim_start_matches(['-', ' ']).starts_with(key))
     };
-    let json = file_name
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"));
-    if json {
+    if is_json_name(file_name) {
         return is_json_manifest_candidate(text);
     }
     is_compose_name(file_name)
         || text.lines().any(|l| l.starts_with("services:"))
         || (has_key("apiVersion:") && has_key("kind:"))
+}
+
+/// True for a JSON file name or path (`deploy.json`), read as YAML only when it is a
+/// Kubernetes manifest ([`is_json_manifest_candidate`]).
+pub fn is_json_name(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"))
 }
 
 /// True when JSON text may be a Kubernetes manifest: it names `"apiVersion"` and
