@@ -8,9 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::model::listing::Listing;
-use crate::model::source::read_regular_prefix;
 use crate::parse::image::ImageRef;
-use crate::parse::path::join_path;
 use crate::parse::yaml::{self, Node};
 
 /// The name of the file Tilt reads.
@@ -84,17 +82,11 @@ pub fn replaced_by_tiltfiles<'d>(
     listing: &Listing,
     dirs: impl IntoIterator<Item = &'d str>,
 ) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for dir in dirs {
-        if !listing.may_exist(&join_path(dir, TILTFILE)) {
-            continue;
-        }
-        if let Some(text) = read_regular_prefix(&root.join(dir).join(TILTFILE), TILTFILE_MAX_BYTES)
-        {
-            out.extend(replaced_in_tiltfile(&text));
-        }
-    }
-    out
+    listing
+        .read_named(root, dirs, TILTFILE, TILTFILE_MAX_BYTES)
+        .iter()
+        .flat_map(|(_, text)| replaced_in_tiltfile(text))
+        .collect()
 }
 
 /// True for a Helm chart's default values file, `values.yaml` (any case), which sits

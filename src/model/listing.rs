@@ -5,6 +5,10 @@
 //! and name.
 
 use std::collections::HashSet;
+use std::path::Path;
+
+use crate::model::source::read_regular_prefix;
+use crate::parse::path::join_path;
 
 /// The directories a walk listed and the files it saw in them whose names are recorded.
 /// The default records no name and knows nothing: every file may exist.
@@ -60,6 +64,26 @@ impl Listing {
             .collect();
         paths.sort_unstable();
         paths.into_iter()
+    }
+
+    /// The files named `name` in `dirs` (root-relative directories) of the repository at
+    /// `root` that may exist ([`Listing::may_exist`]), each with its root-relative path
+    /// and the first `max_bytes` of its text.
+    pub fn read_named<'d>(
+        &self,
+        root: &Path,
+        dirs: impl IntoIterator<Item = &'d str>,
+        name: &str,
+        max_bytes: u64,
+    ) -> Vec<(String, String)> {
+        dirs.into_iter()
+            .map(|dir| join_path(dir, name))
+            .filter(|rel| self.may_exist(rel))
+            .filter_map(|rel| {
+                let text = read_regular_prefix(&root.join(&rel), max_bytes)?;
+                Some((rel, text))
+            })
+            .collect()
     }
 
     /// False only when the name of the file at `path` (root-relative) is recorded, its

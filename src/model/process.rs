@@ -115,21 +115,11 @@ pub fn read_procfiles<'d>(
     listing: &Listing,
     dirs: impl IntoIterator<Item = &'d str>,
 ) -> Vec<Process> {
-    let mut out = Vec::new();
-    for dir in dirs {
-        let rel = if dir.is_empty() {
-            PROCFILE.to_string()
-        } else {
-            format!("{dir}/{PROCFILE}")
-        };
-        if !listing.may_exist(&rel) {
-            continue;
-        }
-        if let Some(text) = read_regular_prefix(&root.join(&rel), MAX_BYTES) {
-            out.extend(parse_procfile(&rel, &text));
-        }
-    }
-    out
+    listing
+        .read_named(root, dirs, PROCFILE, MAX_BYTES)
+        .iter()
+        .flat_map(|(rel, text)| parse_procfile(rel, text))
+        .collect()
 }
 
 /// The suffix of a systemd service unit's file name.
