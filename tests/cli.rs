@@ -102,8 +102,7 @@ fn helm_charts_not_rendered_are_notices_not_findings() {
             b"apiVersion: apps/v1\nkind: Deployment\n{{- if .Values.x }}\n  a: [\n",
         ),
     ]);
-    let notice =
-        "charts/api/Chart.yaml: Helm chart `charts/api`: its 1 template file(s) are not rendered";
+    let notice = "charts/api/Chart.yaml: Helm chart `charts/api`: its 1 template file(s) are not rendered by Helm";
     // Nothing in the repository is wrong: no finding, and the run passes.
     let (code, out, err) =
         run(twelve_lint_preview(dir.path()).args(["--isolated", "--format", "concise"]));
@@ -400,15 +399,15 @@ fn output_is_identical_across_runs_and_job_counts() {
 fn preview_rules_run_only_when_asked_for() {
     let dir = repo_with(&[(
         "Dockerfile",
-        b"FROM rust:1.80\nSTOPSIGNAL SIGKILL\nCMD [\"./app\"]\n",
+        b"FROM rust:1.80\nCMD [\"cargo\", \"run\", \"--release\"]\n",
     )]);
-    let finding = "Dockerfile:2:12: TF0904";
+    let finding = "Dockerfile:2:6: TF0501";
     let (code, out, _) = run(twelve_lint(dir.path()).args(["--isolated", "--format", "concise"]));
-    assert_eq!((code, out.as_str()), (0, ""), "TF0904 is in preview");
+    assert_eq!((code, out.as_str()), (0, ""), "TF0501 is in preview");
     for args in [
         &["--preview"][..],
-        &["--select", "TF0904"],
-        &["--select", "no-grace-period"],
+        &["--select", "TF0501"],
+        &["--select", "build-at-runtime"],
         &["--option", "preview = true"],
     ] {
         let (code, out, err) = run(twelve_lint(dir.path())
@@ -422,7 +421,7 @@ fn preview_rules_run_only_when_asked_for() {
         "--format",
         "concise",
         "--select",
-        "TF09",
+        "TF05",
     ]));
     assert!(
         out.is_empty(),
@@ -440,7 +439,7 @@ fn preview_rules_run_only_when_asked_for() {
             .unwrap()
             .to_string()
     };
-    assert!(row("TF0904").contains("preview"), "{}", row("TF0904"));
+    assert!(row("TF0501").contains("preview"), "{}", row("TF0501"));
     assert!(row("TF0201").contains("stable"), "{}", row("TF0201"));
 }
 
@@ -516,7 +515,7 @@ fn deployments_explains_each_files_role() {
 fn boolean_variables_accept_common_spellings() {
     let dir = repo_with(&[(
         "Dockerfile",
-        b"FROM rust:1.80\nSTOPSIGNAL SIGKILL\nCMD [\"./app\"]\n",
+        b"FROM rust:1.80\nCMD [\"cargo\", \"run\", \"--release\"]\n",
     )]);
     for (value, on) in [
         ("1", true),

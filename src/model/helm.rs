@@ -1,15 +1,18 @@
 //! Helm charts: a `Chart.yaml` with its `templates/`. Templates are Go templates, not
-//! YAML, until `helm template` renders them; twelve-lint does not render them, so a
-//! template is never a parse error. One notice per chart says its templates were not
-//! rendered ([`not_rendered`]), and rules read the chart's `values.yaml` instead; the
-//! templates are scanned only for which values paths their init containers use and which
-//! environment variables they set.
+//! YAML, until `helm template` renders them. twelve-lint does not run Helm: it renders
+//! each template itself with the chart's default values as far as they decide it
+//! ([`rendered_template`], [`gotemplate::render`]), so the manifests' literal parts are
+//! linted while every templated value is unknown, and a template is never a parse error.
+//! One notice per chart says so ([`not_rendered`]); rules read the chart's `values.yaml`
+//! for the values, and the templates are scanned for which values paths their init
+//! containers use and which environment variables they set.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::diagnostic::Notice;
 use crate::model::source::read_regular_prefix;
+use crate::parse::{gotemplate, yaml};
 
 /// The file that makes a directory a Helm chart.
 pub const CHART_FILE: &str = "Chart.yaml";
@@ -27,6 +30,23 @@ pub fn chart_of_template(root: &Path, rel: &str) -> Option<String> {
         .join(CHART_FILE)
         .is_file()
         .then_some(chart)
+}
+
+/// The most bytes of a chart's `values.yaml` read to render its templates.
+const MAX_VALUES_BYTES: u64 = 1024 * 1024;
+
+/// The template at `rel` in the repository at `root` rendered with its chart's default
+/// values as far as they decide it ([`gotemplate::render`]), when `rel` is a template of
+/// a chart and `text` holds template actions.
+pub fn rendered_template(root: &Path, rel: &str, text: &str) -> Option<String> {
+    if !text.contains("{{") {
+        return None;
+    }
+    let chart = chart_of_template(root, rel)?;
+    let values = read_regular_prefix(&root.join(chart).join("values.yaml"), MAX_VALUES_BYTES)
+        .and_then(|text| yaml::parse(&text).ok())
+        .and_then(|mut loaded| (!loaded.docs.is_empty()).then(|| loaded.docs.swap_remove(0)));
+    gotemplate::render(text, values.as_ref())
 }
 
 /// True when the root-relative `path` names a chart's `Chart.yaml`.
@@ -56,7 +76,7 @@ fn charts_with_templates<'p>(paths: &[&'p str]) -> Vec<(&'p str, usize)> {
 }
 
 /// One notice per chart among the linted files at `paths` whose templates were not
-/// rendered, so the manifests they produce were not checked.
+/// rendered by Helm, so the manifests they produce were checked only in part.
 pub fn not_rendered(paths: &[&str]) -> Vec<Notice> {
     charts_with_templates(paths)
         .into_iter()
@@ -70,9 +90,9 @@ pub fn not_rendered(paths: &[&str]) -> Vec<Notice> {
             Notice {
                 path: chart.to_string(),
                 message: format!(
-                    "Helm chart `{dir}`: its {templates} template file(s) are not rendered, so the manifests they produce are not checked; only its `values.yaml` is read"
+                    "Helm chart `{dir}`: its {templates} template file(s) are not rendered by Helm; they are read with the chart's default values where those decide them, so templated values and blocks that need more are not checked"
                 ),
-                help: format!("lint the rendered chart: `helm template {dir} > rendered.yaml`"),
+                help: format!("for a full check, lint the rendered chart: `helm template {dir} > rendered.yaml`"),
             }
         })
         .collect()

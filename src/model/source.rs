@@ -217,6 +217,17 @@ pub enum Parsed<'a> {
     Shell,
 }
 
+impl Parsed<'_> {
+    /// The parse of a rendered template: where its YAML repeats a key is not noted, as
+    /// the rendering is the linter's, not the file's.
+    pub fn rendered(self) -> Self {
+        match self {
+            Parsed::Yaml(docs, _) => Parsed::Yaml(docs, None),
+            other => other,
+        }
+    }
+}
+
 /// Why a file could not be parsed: where and what the parser said.
 #[derive(Debug, Clone)]
 pub struct ParseFailure {

@@ -7,6 +7,7 @@ pub mod cfg;
 pub mod dockerfile;
 pub mod envfile;
 pub mod fetch;
+pub mod gotemplate;
 pub mod guard;
 pub mod image;
 pub mod lex;

@@ -276,6 +276,7 @@ cases! {
     TF0903__pass_hadolint_ignore: "TF0903" / "pass-hadolint-ignore",
     TF0903__pass_service_run_with_exec: "TF0903" / "pass-service-run-with-exec",
     TF0903__pass_shell_replaced_by_app: "TF0903" / "pass-shell-replaced-by-app",
+    TF0904__fail_helm_chart_templates: "TF0904" / "fail-helm-chart-templates",
     TF0904__fail_no_grace: "TF0904" / "fail-no-grace",
     TF0904__fail_zero_shutdown_timeout: "TF0904" / "fail-zero-shutdown-timeout",
     TF0904__pass_graceful: "TF0904" / "pass-graceful",

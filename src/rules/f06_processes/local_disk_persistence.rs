@@ -6,6 +6,7 @@ use std::ops::Range;
 use syn::visit::Visit;
 
 use crate::model::source::YamlDoc;
+use crate::model::value::{self, ValueKind};
 use crate::parse::lex::{Kind, Tokens};
 use crate::parse::rust::{self, StrLit, literal_str, path_ends_with};
 use crate::parse::yaml::{self, DocKind};
@@ -120,7 +121,7 @@ impl Check for LocalDiskPersistence {
                     .and_then(|s| yaml::get(s, "hostPath"))
                     .filter(|_| !read_only)
                     .map(|h| (h, yaml::str_at(h, "path").unwrap_or("?")))
-                    .filter(|(_, path)| !is_node_interface(path))
+                    .filter(|(_, path)| is_data_path(path))
                 {
                     cx.report(
                         file.loc(file.yaml_span(host_path)),
@@ -170,9 +171,15 @@ fn written_host_paths(doc: &YamlDoc) -> Vec<(&yaml::Node<'static>, &str)> {
             let host_path = yaml::get(volume, "hostPath")?;
             let path = yaml::str_at(host_path, "path").unwrap_or("?");
             let name = yaml::str_at(volume, "name")?;
-            (!is_node_interface(path) && writable_mount(name)).then_some((host_path, path))
+            (is_data_path(path) && writable_mount(name)).then_some((host_path, path))
         })
         .collect()
+}
+
+/// True when a `hostPath` path is known and keeps data: not a node interface, and not a
+/// value set elsewhere (`${PATH}`, a Helm value).
+fn is_data_path(path: &str) -> bool {
+    value::kind(path) != ValueKind::Reference && !is_node_interface(path)
 }
 
 /// A node path a pod mounts to reach the node itself, not to keep data: devices and

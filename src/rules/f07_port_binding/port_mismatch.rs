@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::listen::Part;
 use crate::model::project::{CargoFacts, ListenFact, PortDecl, Project};
+use crate::model::value::{self, ValueKind};
 use crate::parse::yaml::{self, Node};
 use crate::rules::Programs;
 use crate::rules::prelude::*;
@@ -176,8 +177,14 @@ fn check_probes(file: &SourceFile<'_>, c: &Node<'_>, cx: &mut Ctx<'_>) {
                 continue;
             };
             // A numeric port need not be declared (`ports` is informational), so only a
-            // name that no port of the container carries is certain to fail.
-            if value.parse::<u16>().is_ok() || names.contains(&value.as_str()) {
+            // name that no port of the container carries is certain to fail; a name set
+            // elsewhere (a Helm value) may be any.
+            let unknown = |name: &str| value::kind(name) == ValueKind::Reference;
+            if value.parse::<u16>().is_ok()
+                || names.contains(&value.as_str())
+                || unknown(&value)
+                || names.iter().any(|n| unknown(n))
+            {
                 continue;
             }
             let d = cx.report(

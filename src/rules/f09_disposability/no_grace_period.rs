@@ -12,7 +12,7 @@ declare_rule! {
         name: "no-grace-period",
         factor: 9,
         severity: Warning,
-        stability: Preview,
+        stability: Stable,
         since: "0.1.0",
         kinds: [Dockerfile, Yaml, Rust, Cargo],
         summary: "k8s `terminationGracePeriodSeconds: 0`, compose `stop_grace_period: 0s` or `stop_signal: SIGKILL`, `STOPSIGNAL SIGKILL`, actix-web `.shutdown_timeout(0)`",
