@@ -1708,29 +1708,18 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
     };
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
-    // A Helm template is read as its chart's default values render it, lines and
-    // columns kept, so what is found points into the template.
-    let rendered = if kind == FileKind::Yaml {
-        guarded(
-            f00_tool::InternalError::META,
-            &mut diagnostics,
-            Some((rel, "template renderer")),
-            |_| helm::rendered_template(root, rel, text),
-        )
-        .flatten()
-    } else {
-        None
-    };
-    let rendered_lines = rendered.as_deref().map(LineIndex::new);
     let parsed = guarded(
         f00_tool::InternalError::META,
         &mut diagnostics,
         Some((rel, "parser")),
-        |_| match (&rendered, &rendered_lines) {
-            (Some(rendered), Some(lines)) => {
-                source::parse(kind, rel, rendered, lines).map(source::Parsed::rendered)
-            }
-            _ => source::parse(kind, rel, text, &lines),
+        // A Helm template is read as its chart's default values render it, lines and
+        // columns kept, so what is found points into the template.
+        |_| match (kind == FileKind::Yaml)
+            .then(|| helm::rendered_template(root, rel, text))
+            .flatten()
+        {
+            Some(rendered) => source::parse_rendered_template(rel, &rendered),
+            None => source::parse(kind, rel, text, &lines),
         },
     );
     let mut suppressions = Vec::new();

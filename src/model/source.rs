@@ -217,17 +217,6 @@ pub enum Parsed<'a> {
     Shell,
 }
 
-impl Parsed<'_> {
-    /// The parse of a rendered template: where its YAML repeats a key is not noted, as
-    /// the rendering is the linter's, not the file's.
-    pub fn rendered(self) -> Self {
-        match self {
-            Parsed::Yaml(docs, _) => Parsed::Yaml(docs, None),
-            other => other,
-        }
-    }
-}
-
 /// Why a file could not be parsed: where and what the parser said.
 #[derive(Debug, Clone)]
 pub struct ParseFailure {
@@ -242,10 +231,6 @@ pub fn parse<'a>(
     text: &'a str,
     lines: &LineIndex,
 ) -> Result<Parsed<'a>, ParseFailure> {
-    let at = |offset: usize, message: String| ParseFailure {
-        span: offset..offset,
-        message,
-    };
     if matches!(kind, FileKind::Yaml | FileKind::Cargo | FileKind::Toml)
         && let Some(offset) = too_deep(text, kind == FileKind::Yaml)
     {
@@ -258,31 +243,7 @@ pub fn parse<'a>(
         FileKind::Dockerfile => dockerfile::parse(text)
             .map(Parsed::Dockerfile)
             .map_err(|e| at(e.offset, e.message)),
-        FileKind::Yaml => {
-            let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
-            let failure = |e: yaml::ParseError| at(lines.offset_of(text, e.line, e.col), e.message);
-            // Of a JSON file, only Kubernetes objects are read.
-            let json = yaml::is_json_name(rel_path);
-            if json && !yaml::is_json_manifest_candidate(text) {
-                return Ok(Parsed::Yaml(Vec::new(), None));
-            }
-            yaml::parse(text)
-                .map(|loaded| {
-                    Parsed::Yaml(
-                        loaded
-                            .docs
-                            .into_iter()
-                            .map(|node| YamlDoc {
-                                kind: yaml::classify(&node, name),
-                                node,
-                            })
-                            .filter(|d| !json || matches!(d.kind, yaml::DocKind::Kubernetes(_)))
-                            .collect(),
-                        loaded.duplicate_key.map(failure),
-                    )
-                })
-                .map_err(failure)
-        }
+        FileKind::Yaml => parse_yaml(rel_path, text, lines),
         FileKind::Cargo | FileKind::Toml => DeTable::parse(text)
             .map(|table| {
                 if kind == FileKind::Cargo {
@@ -302,6 +263,58 @@ pub fn parse<'a>(
         FileKind::Env => Ok(Parsed::Env(envfile::parse(text))),
         FileKind::Shell => Ok(Parsed::Shell),
     }
+}
+
+/// A parse failure at `offset`.
+fn at(offset: usize, message: String) -> ParseFailure {
+    ParseFailure {
+        span: offset..offset,
+        message,
+    }
+}
+
+/// Parse the YAML file at `rel_path`.
+fn parse_yaml(
+    rel_path: &str,
+    text: &str,
+    lines: &LineIndex,
+) -> Result<Parsed<'static>, ParseFailure> {
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    let failure = |e: yaml::ParseError| at(lines.offset_of(text, e.line, e.col), e.message);
+    // Of a JSON file, only Kubernetes objects are read.
+    let json = yaml::is_json_name(rel_path);
+    if json && !yaml::is_json_manifest_candidate(text) {
+        return Ok(Parsed::Yaml(Vec::new(), None));
+    }
+    yaml::parse(text)
+        .map(|loaded| {
+            Parsed::Yaml(
+                loaded
+                    .docs
+                    .into_iter()
+                    .map(|node| YamlDoc {
+                        kind: yaml::classify(&node, name),
+                        node,
+                    })
+                    .filter(|d| !json || matches!(d.kind, yaml::DocKind::Kubernetes(_)))
+                    .collect(),
+                loaded.duplicate_key.map(failure),
+            )
+        })
+        .map_err(failure)
+}
+
+/// Parse a Helm template at `rel_path` as its chart's values render it (`rendered`,
+/// lines and columns of the template kept). Where the rendering repeats a key is not
+/// noted: the rendering is the linter's, not the file's.
+pub fn parse_rendered_template(
+    rel_path: &str,
+    rendered: &str,
+) -> Result<Parsed<'static>, ParseFailure> {
+    parse_yaml(rel_path, rendered, &LineIndex::new(rendered)).map(|parsed| match parsed {
+        Parsed::Yaml(docs, _) => Parsed::Yaml(docs, None),
+        other => other,
+    })
 }
 
 /// A parsed file as the per-file rules see it.

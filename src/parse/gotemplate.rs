@@ -38,6 +38,7 @@ pub fn render(text: &str, values: Option<&Node<'_>>) -> Option<String> {
         from = action.end;
         let body = action.body(text);
         let rebound = blocks.last().is_some_and(Block::rebound);
+        let mut prints_value = false;
         match Keyword::of(body) {
             Keyword::Comment | Keyword::Assign => {}
             Keyword::Open { kind, condition } => {
@@ -79,15 +80,13 @@ pub fn render(text: &str, values: Option<&Node<'_>>) -> Option<String> {
             Keyword::End => {
                 blocks.pop()?;
             }
-            Keyword::Output => {
-                if shown && !lone[line] && !prints_block(body) {
-                    write_unknown(&mut out[action.start..action.end]);
-                    line += text[action.start..action.end].matches('\n').count();
-                    continue;
-                }
-            }
+            Keyword::Output => prints_value = shown && !lone[line] && !prints_block(body),
         }
-        blank(&mut out[action.start..action.end]);
+        if prints_value {
+            write_unknown(&mut out[action.start..action.end]);
+        } else {
+            blank(&mut out[action.start..action.end]);
+        }
         line += text[action.start..action.end].matches('\n').count();
     }
     if !blocks.is_empty() {
