@@ -80,6 +80,9 @@ pub enum Recv {
     Field(Sym),
     /// `Type::f(..).m()`, through `.await` and `?`: the associated call's path.
     Assoc(Box<[Sym]>),
+    /// `x.m()` where a pattern `Enum::Variant(x)` bound `x` (a `match` arm, `if let`):
+    /// what the one-field variant holds; the variant's path as written.
+    Variant(Box<[Sym]>),
 }
 
 /// A type, as far as method calls need it.
@@ -199,8 +202,9 @@ pub struct CodeFacts<L> {
     pub calls: Vec<Call<L>>,
     /// The file's `use` declarations.
     pub imports: Vec<Import>,
-    /// Named struct fields and associated types (`type Pool = Db;` in an
-    /// `impl`) with a known type: (struct or implementing type, name, type).
+    /// Named members with a known type: struct fields, one-field tuple variants
+    /// (`Serve(serve::Args)`) and associated types (`type Pool = Db;` in an `impl`):
+    /// (struct, enum or implementing type, name, type).
     pub fields: Vec<(Sym, Sym, Ty)>,
     /// Type aliases outside `impl` blocks (`pub type DbPoolImpl = mysql::Pool;`):
     /// (inline module path within the file, alias, type). One name may have several,
@@ -330,6 +334,7 @@ pub fn analyze<'t, L>(
         features: Vec::new(),
         generics: Vec::new(),
         locals: Vec::new(),
+        bound: Vec::new(),
         returned: Vec::new(),
         call_at: HashMap::new(),
         passed: Vec::new(),
@@ -552,6 +557,9 @@ struct Analyzer<'l, 't, L> {
     generics: Vec<(Sym, Box<[Sym]>)>,
     /// Typed parameters and bindings of the function being read.
     locals: Vec<(Sym, Ty)>,
+    /// Names bound by a variant pattern in the `match` arm or `if let` block being
+    /// read, with the variant's path: in scope only there.
+    bound: Vec<(Sym, Box<[Sym]>)>,
     /// Bindings initialised by a call, with the token of the call's name.
     returned: Vec<(Sym, usize)>,
     /// The call recorded at each call name token.
@@ -806,7 +814,10 @@ impl<'t, L> Analyzer<'_, 't, L> {
         if start + 1 == dot {
             return Some(match t.ident(start)? {
                 "self" => Recv::SelfValue,
-                name => Recv::Local(sym(name)),
+                name => match self.bound.iter().rev().find(|(n, _)| *n == sym(name)) {
+                    Some((_, variant)) => Recv::Variant(variant.clone()),
+                    None => Recv::Local(sym(name)),
+                },
             });
         }
         if start + 3 == dot && t.is_ident(start, "self") && t.is_punct(start + 1, '.') {
@@ -867,6 +878,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
                 }
             }
             Some("struct") => self.struct_fields(kw.unwrap_or(body), end),
+            Some("enum") => self.enum_variants(kw.unwrap_or(body), end),
             Some("type") => {
                 let at = kw.unwrap_or(body);
                 if let Some(name) = t.ident(at + 1)
@@ -883,7 +895,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
                     }
                 }
             }
-            Some("use" | "extern" | "enum" | "union") => {}
+            Some("use" | "extern" | "union") => {}
             _ => {
                 // Statics, consts, item macros: their facts count, their calls run nowhere.
                 self.frames.push(Vec::new());
@@ -942,6 +954,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
             .then(|| type_of(t, t.next(open) + 2, sig_end))
             .flatten();
         let outer_locals = std::mem::take(&mut self.locals);
+        let outer_bound = std::mem::take(&mut self.bound);
         let outer_returned = std::mem::take(&mut self.returned);
         for (from, to) in comma_parts(t, open + 1, t.pair(open)) {
             if let Some(local) = typed_name(t, skip_attributes(t, from, to), to) {
@@ -966,6 +979,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
         });
         let is_entry = name == "main" || is_launch;
         let mut locals = std::mem::replace(&mut self.locals, outer_locals);
+        self.bound = outer_bound;
         for (name, at) in std::mem::replace(&mut self.returned, outer_returned) {
             if let Some(&ci) = self.call_at.get(&at) {
                 locals.push((name, Ty::Returned(ci)));
@@ -1055,6 +1069,31 @@ impl<'t, L> Analyzer<'_, 't, L> {
             let from = skip_attributes(t, from, to);
             if let Some((field, ty)) = typed_name(t, from, to) {
                 self.facts.fields.push((name, field, ty));
+            }
+        }
+    }
+
+    /// `enum E { A(T), .. }` at `enum_at`: the types its one-field tuple variants hold.
+    fn enum_variants(&mut self, enum_at: usize, end: usize) {
+        let t = self.t;
+        let Some(name) = t.ident(enum_at + 1).map(sym) else {
+            return;
+        };
+        let Some(open) = (enum_at + 2..end).find(|&j| t.is_open(j, '{')) else {
+            return;
+        };
+        for (from, to) in comma_parts(t, open + 1, t.pair(open)) {
+            let from = skip_attributes(t, from, to);
+            let Some(variant) = t.ident(from) else {
+                continue;
+            };
+            if !t.is_open(from + 1, '(') || t.pair(from + 1) + 1 != to {
+                continue;
+            }
+            if let [(start, stop)] = comma_parts(t, from + 2, t.pair(from + 1))[..]
+                && let Some(ty) = type_of(t, start, stop)
+            {
+                self.facts.fields.push((name, sym(variant), ty));
             }
         }
     }
@@ -1200,6 +1239,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
             at += 1;
         }
         let Some(name) = t.ident(at) else { return };
+        self.bound.retain(|(n, _)| *n != sym(name));
         let mut end = at + 1;
         while end < to && !t.is_punct(end, ';') {
             end = t.next(end);
@@ -1240,7 +1280,14 @@ impl<'t, L> Analyzer<'_, 't, L> {
                 return to;
             }
             let close = t.pair(open);
+            let bound = self.bound.len();
+            if t.is_ident(at + 1, "let")
+                && let Some(eq) = (at + 2..open).find(|&j| t.is_punct(j, '='))
+            {
+                self.bound.extend(variant_binding(t, at + 2, eq));
+            }
             let mut branch = self.block(open, close);
+            self.bound.truncate(bound);
             let end = close + 1;
             // `if commands::run()? { return Ok(()); }`: a dispatcher that returns true when
             // it ran a one-off command, after which the process ends; what it does, it does
@@ -1325,6 +1372,9 @@ impl<'t, L> Analyzer<'_, 't, L> {
                 (end, end + 1)
             };
             let returns = t.is_open(body, '{') && exits(t, body, body_end - 1);
+            let bound = self.bound.len();
+            let guard = (i..arrow).find(|&j| t.is_ident(j, "if")).unwrap_or(arrow);
+            self.bound.extend(variant_binding(t, i, guard));
             arms.push(self.nested(|a| {
                 a.exprs(i, arrow.min(close), false);
                 a.exprs(body.min(close), body_end.min(close), false);
@@ -1332,6 +1382,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
                     a.push(Step::Exit);
                 }
             }));
+            self.bound.truncate(bound);
             i = next.max(i + 1);
         }
         self.push(Step::Alt(arms.into()));
@@ -1605,6 +1656,24 @@ fn comma_parts(t: &Tokens<'_>, from: usize, to: usize) -> Vec<(usize, usize)> {
         parts.push((start, to));
     }
     parts
+}
+
+/// The name a pattern in tokens `from..to` binds when it is `Enum::Variant(name)`
+/// (through `ref` and `mut`), with the variant's path.
+fn variant_binding(t: &Tokens<'_>, from: usize, to: usize) -> Option<(Sym, Box<[Sym]>)> {
+    let (segments, open) = t.path(from);
+    if segments.len() < 2 || !t.is_open(open, '(') || t.pair(open) + 1 != to {
+        return None;
+    }
+    let mut at = open + 1;
+    while matches!(t.ident(at), Some("mut" | "ref")) {
+        at += 1;
+    }
+    let name = t.ident(at).filter(|_| at + 1 == t.pair(open))?;
+    Some((
+        sym(name),
+        t.names(&segments).iter().map(|s| sym(s)).collect(),
+    ))
 }
 
 /// `name: Type` (a field or a parameter, through `mut` and `&`) with a known type.
@@ -1945,6 +2014,55 @@ mod tests {
             recv: Recv::Local(sym("s")),
         };
         assert!(f.calls.iter().any(|c| c.target == method), "{:?}", f.calls);
+    }
+
+    #[test]
+    fn a_variant_pattern_types_its_binding_in_its_arm_only() {
+        let src = r#"
+            enum Cmd { Serve(serve::Args), Key(Box<key::Cmd>), Login, Both(A, B), Named { x: X } }
+            async fn main() {
+                match cli.cmd {
+                    Cmd::Serve(args) => args.run().await,
+                    Cmd::Key(ref cmd) if cmd.ready() => cmd.run(),
+                    Some(value) => value.run(),
+                    Cmd::Login => { let args = load(); args.run() }
+                }
+                args.run();
+                if let Self::Serve(mut a) = c { a.exec(); }
+                a.exec();
+            }
+        "#;
+        let f = facts(src);
+        let named = |p: &str| Ty::Named(p.split("::").map(sym).collect());
+        assert_eq!(
+            f.fields,
+            [
+                (sym("Cmd"), sym("Serve"), named("serve::Args")),
+                (sym("Cmd"), sym("Key"), named("key::Cmd")),
+            ]
+        );
+        let variant = |p: &str| Recv::Variant(p.split("::").map(sym).collect());
+        let receivers: Vec<(Sym, Recv)> = f
+            .calls
+            .iter()
+            .filter_map(|c| match &c.target {
+                Target::Method { name, recv } => Some((*name, recv.clone())),
+                Target::Path(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            receivers,
+            [
+                (sym("run"), variant("Cmd::Serve")),
+                (sym("ready"), variant("Cmd::Key")),
+                (sym("run"), variant("Cmd::Key")),
+                (sym("run"), Recv::Local(sym("value"))),
+                (sym("run"), Recv::Local(sym("args"))),
+                (sym("run"), Recv::Local(sym("args"))),
+                (sym("exec"), variant("Self::Serve")),
+                (sym("exec"), Recv::Local(sym("a"))),
+            ]
+        );
     }
 
     #[test]

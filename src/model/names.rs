@@ -542,8 +542,19 @@ impl<'p> Names<'p> {
                 };
                 known
             }
-            Recv::Field(x) => {
-                let Some((fi, ty)) = f.owner.and_then(|o| self.fields.get(&(o, *x))) else {
+            Recv::Field(_) | Recv::Variant(_) => {
+                let member = match recv {
+                    Recv::Field(x) => f.owner.zip(Some(*x)),
+                    Recv::Variant(path) => match path.as_ref() {
+                        [.., owner, variant] if *owner == sym("Self") => {
+                            f.owner.zip(Some(*variant))
+                        }
+                        [.., owner, variant] => Some((*owner, *variant)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let Some((fi, ty)) = member.and_then(|key| self.fields.get(&key)) else {
                     return Vec::new();
                 };
                 (self.file_site(*fi), ty.clone())

@@ -51,11 +51,11 @@ pub struct Summary {
     pub migrate: Option<Reach>,
     /// A migration followed, on the same path, by a server start.
     pub migrate_then_serve: Option<MigrateThenServe>,
-    /// A Ctrl-C wait reached.
-    pub ctrl_c: bool,
-    /// One path both starts a server and waits for Ctrl-C: the wait is the server's
-    /// shutdown, not another mode's (a CLI client's).
-    pub ctrl_c_while_serving: bool,
+    /// The first Ctrl-C wait reached.
+    pub ctrl_c: Option<Reach>,
+    /// A Ctrl-C wait on a path that also starts a server: the server's shutdown, not
+    /// another mode's (a CLI client's).
+    pub ctrl_c_while_serving: Option<Reach>,
     /// Every path ends the process at once on Ctrl-C ([`EventKind::EndsOnCtrlC`]).
     pub ends_on_ctrl_c: bool,
     /// A path starts a server and does not end the process at once on Ctrl-C: a server
@@ -88,11 +88,12 @@ impl Summary {
                         via: None,
                     })
                 }),
-            ctrl_c: self.ctrl_c || next.ctrl_c,
-            ctrl_c_while_serving: self.ctrl_c_while_serving
-                || next.ctrl_c_while_serving
-                || (self.serve.is_some() && next.ctrl_c)
-                || (self.ctrl_c && next.serve.is_some()),
+            ctrl_c: self.ctrl_c.or(next.ctrl_c),
+            ctrl_c_while_serving: self
+                .ctrl_c_while_serving
+                .or(next.ctrl_c_while_serving)
+                .or(next.ctrl_c.filter(|_| self.serve.is_some()))
+                .or(self.ctrl_c.filter(|_| next.serve.is_some())),
             ends_on_ctrl_c: self.ends_on_ctrl_c || next.ends_on_ctrl_c,
             serves_unended: (self.serves_unended && !next.ends_on_ctrl_c)
                 || (next.serves_unended && !self.ends_on_ctrl_c),
@@ -113,8 +114,8 @@ impl Summary {
             also_serve,
             migrate: self.migrate.or(other.migrate),
             migrate_then_serve: self.migrate_then_serve.or(other.migrate_then_serve),
-            ctrl_c: self.ctrl_c || other.ctrl_c,
-            ctrl_c_while_serving: self.ctrl_c_while_serving || other.ctrl_c_while_serving,
+            ctrl_c: self.ctrl_c.or(other.ctrl_c),
+            ctrl_c_while_serving: self.ctrl_c_while_serving.or(other.ctrl_c_while_serving),
             ends_on_ctrl_c: self.ends_on_ctrl_c && other.ends_on_ctrl_c,
             serves_unended: self.serves_unended || other.serves_unended,
             live: self.live.or(other.live),
@@ -133,8 +134,8 @@ impl Summary {
             migrate_then_serve: self
                 .migrate_then_serve
                 .map(|p| MigrateThenServe { via, ..p }),
-            ctrl_c: self.ctrl_c,
-            ctrl_c_while_serving: self.ctrl_c_while_serving,
+            ctrl_c: self.ctrl_c.map(reach),
+            ctrl_c_while_serving: self.ctrl_c_while_serving.map(reach),
             ends_on_ctrl_c: self.ends_on_ctrl_c,
             serves_unended: self.serves_unended,
             // The callee returns to the caller, which goes on after its migrations.
@@ -827,7 +828,7 @@ impl<'p> Scope<'p> {
                         ..Summary::default()
                     },
                     EventKind::CtrlC => Summary {
-                        ctrl_c: true,
+                        ctrl_c: Some(reach),
                         ..Summary::default()
                     },
                     EventKind::EndsOnCtrlC => Summary {

@@ -253,6 +253,7 @@ cases! {
     TF0902__fail_fly_stops_with_sigterm: "TF0902" / "fail-fly-stops-with-sigterm",
     TF0902__fail_one_finding_for_several_waits: "TF0902" / "fail-one-finding-for-several-waits",
     TF0902__fail_server_imported_under_cfg: "TF0902" / "fail-server-imported-under-cfg",
+    TF0902__fail_subcommand_runs_through_its_variant: "TF0902" / "fail-subcommand-runs-through-its-variant",
     TF0902__fail_undeployed_server_noted: "TF0902" / "fail-undeployed-server-noted",
     TF0902__pass_ctrl_c_exits_at_once: "TF0902" / "pass-ctrl-c-exits-at-once",
     TF0902__pass_ctrl_c_in_client_mode: "TF0902" / "pass-ctrl-c-in-client-mode",

@@ -31,8 +31,13 @@ impl Check for SigintOnlyShutdown {
         for (scope, servers) in program.servers() {
             // A Ctrl-C wait off every serving path (a CLI client mode's) is no server's
             // shutdown.
+            let Some((entry, serving)) = servers
+                .iter()
+                .find_map(|s| Some((s.entry, s.run.ctrl_c_while_serving?)))
+            else {
+                continue;
+            };
             if shuts_down_on_sigterm(project, scope, servers)
-                || !servers.iter().any(|s| s.run.ctrl_c_while_serving)
                 || stopped_with_sigint(project, scope.krate)
             {
                 continue;
@@ -56,12 +61,24 @@ impl Check for SigintOnlyShutdown {
             // One cause, one finding: the server's binary waits only for Ctrl-C. It is
             // reported at a wait in the binary's own file when there is one; the other
             // waits are related locations, and the fix replaces those of that file.
+            // The serving path's wait, else one in a server binary's own file.
+            let wait = scope.event_at(serving.event);
             let Some(at) = found
                 .iter()
-                .position(|(_, l, _)| servers.iter().any(|s| s.bin == l.path))
+                .position(|(_, l, _)| l.path == wait.path && l.bytes.start == wait.bytes.start)
+                .or_else(|| {
+                    found
+                        .iter()
+                        .position(|(_, l, _)| servers.iter().any(|s| s.bin == l.path))
+                })
                 .or((!found.is_empty()).then_some(0))
             else {
                 continue;
+            };
+            let calls = scope.chain(Some(serving), |s| s.ctrl_c_while_serving.or(s.ctrl_c));
+            let through = match scope.through(entry, &calls) {
+                chain if chain.is_empty() => chain,
+                chain => format!("{chain},"),
             };
             let (kind, location, _) = found[at].clone();
             let path = location.path.clone();
@@ -73,13 +90,16 @@ impl Check for SigintOnlyShutdown {
             let d = cx.report(
                 location,
                 format!(
-                    "shutdown waits only for {what}, which is SIGINT: Docker, Kubernetes and systemd stop processes with SIGTERM, so the graceful shutdown never runs"
+                    "shutdown{through} waits only for {what}, which is SIGINT: Docker, Kubernetes and systemd stop processes with SIGTERM, so the graceful shutdown never runs"
                 ),
                 match kind {
                     CtrlC::Tokio => "also wait for SIGTERM: `tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = sigterm.recv() => {} }` with `let mut sigterm = signal(SignalKind::terminate())?`",
                     CtrlC::CtrlcCrate => "enable the `termination` feature of `ctrlc` (`ctrlc = { version = \"3\", features = [\"termination\"] }`) so the handler also runs on SIGTERM",
                 },
             );
+            for (location, label) in scope.chain_related(&calls) {
+                d.with_related(location, label);
+            }
             for (_, other, _) in &found[1..] {
                 d.with_related(other.clone(), "also waits only for Ctrl-C here");
             }
