@@ -1659,10 +1659,18 @@ fn comma_parts(t: &Tokens<'_>, from: usize, to: usize) -> Vec<(usize, usize)> {
 }
 
 /// The name a pattern in tokens `from..to` binds when it is `Enum::Variant(name)`
-/// (through `ref` and `mut`), with the variant's path.
+/// (through `ref` and `mut`, and inside `Some(..)` or `Ok(..)`), with the variant's path.
 fn variant_binding(t: &Tokens<'_>, from: usize, to: usize) -> Option<(Sym, Box<[Sym]>)> {
     let (segments, open) = t.path(from);
-    if segments.len() < 2 || !t.is_open(open, '(') || t.pair(open) + 1 != to {
+    if !t.is_open(open, '(') || t.pair(open) + 1 != to {
+        return None;
+    }
+    if let [wrapper] = segments[..] {
+        return matches!(t.text(wrapper), "Some" | "Ok")
+            .then(|| variant_binding(t, open + 1, t.pair(open)))
+            .flatten();
+    }
+    if segments.len() < 2 {
         return None;
     }
     let mut at = open + 1;
@@ -2025,6 +2033,7 @@ mod tests {
                     Cmd::Serve(args) => args.run().await,
                     Cmd::Key(ref cmd) if cmd.ready() => cmd.run(),
                     Some(value) => value.run(),
+                    Some(Cmd::Serve(inner)) => inner.run(),
                     Cmd::Login => { let args = load(); args.run() }
                 }
                 args.run();
@@ -2057,6 +2066,7 @@ mod tests {
                 (sym("ready"), variant("Cmd::Key")),
                 (sym("run"), variant("Cmd::Key")),
                 (sym("run"), Recv::Local(sym("value"))),
+                (sym("run"), variant("Cmd::Serve")),
                 (sym("run"), Recv::Local(sym("args"))),
                 (sym("run"), Recv::Local(sym("args"))),
                 (sym("exec"), variant("Self::Serve")),
