@@ -877,8 +877,7 @@ impl<'t, L> Analyzer<'_, 't, L> {
                     self.module_or_trait(kind, name, open);
                 }
             }
-            Some("struct") => self.struct_fields(kw.unwrap_or(body), end),
-            Some("enum") => self.enum_variants(kw.unwrap_or(body), end),
+            Some("struct" | "enum") => self.members(kw.unwrap_or(body), end),
             Some("type") => {
                 let at = kw.unwrap_or(body);
                 if let Some(name) = t.ident(at + 1)
@@ -1056,44 +1055,27 @@ impl<'t, L> Analyzer<'_, 't, L> {
         self.generics.truncate(generics);
     }
 
-    /// `struct S { a: A, b: B }` at `struct_at`: the fields' types.
-    fn struct_fields(&mut self, struct_at: usize, end: usize) {
+    /// The named members of the `struct` or `enum` whose keyword is at `at`, with known
+    /// types: a struct's fields (`struct S { a: A }`), an enum's one-field tuple
+    /// variants (`enum E { A(T) }`).
+    fn members(&mut self, at: usize, end: usize) {
         let t = self.t;
-        let Some(name) = t.ident(struct_at + 1).map(sym) else {
+        let Some(name) = t.ident(at + 1).map(sym) else {
             return;
         };
-        let Some(open) = (struct_at + 2..end).find(|&j| t.is_open(j, '{')) else {
+        let Some(open) = (at + 2..end).find(|&j| t.is_open(j, '{')) else {
             return;
         };
+        let is_enum = t.is_ident(at, "enum");
         for (from, to) in comma_parts(t, open + 1, t.pair(open)) {
             let from = skip_attributes(t, from, to);
-            if let Some((field, ty)) = typed_name(t, from, to) {
-                self.facts.fields.push((name, field, ty));
-            }
-        }
-    }
-
-    /// `enum E { A(T), .. }` at `enum_at`: the types its one-field tuple variants hold.
-    fn enum_variants(&mut self, enum_at: usize, end: usize) {
-        let t = self.t;
-        let Some(name) = t.ident(enum_at + 1).map(sym) else {
-            return;
-        };
-        let Some(open) = (enum_at + 2..end).find(|&j| t.is_open(j, '{')) else {
-            return;
-        };
-        for (from, to) in comma_parts(t, open + 1, t.pair(open)) {
-            let from = skip_attributes(t, from, to);
-            let Some(variant) = t.ident(from) else {
-                continue;
+            let member = if is_enum {
+                one_field_variant(t, from, to)
+            } else {
+                typed_name(t, from, to)
             };
-            if !t.is_open(from + 1, '(') || t.pair(from + 1) + 1 != to {
-                continue;
-            }
-            if let [(start, stop)] = comma_parts(t, from + 2, t.pair(from + 1))[..]
-                && let Some(ty) = type_of(t, start, stop)
-            {
-                self.facts.fields.push((name, sym(variant), ty));
+            if let Some((member, ty)) = member {
+                self.facts.fields.push((name, member, ty));
             }
         }
     }
@@ -1682,6 +1664,18 @@ fn variant_binding(t: &Tokens<'_>, from: usize, to: usize) -> Option<(Sym, Box<[
         sym(name),
         t.names(&segments).iter().map(|s| sym(s)).collect(),
     ))
+}
+
+/// `Variant(Type)` (a tuple variant with one field) with a known type.
+fn one_field_variant(t: &Tokens<'_>, from: usize, to: usize) -> Option<(Sym, Ty)> {
+    let variant = t.ident(from)?;
+    if !t.is_open(from + 1, '(') || t.pair(from + 1) + 1 != to {
+        return None;
+    }
+    let [(start, stop)] = comma_parts(t, from + 2, t.pair(from + 1))[..] else {
+        return None;
+    };
+    type_of(t, start, stop).map(|ty| (sym(variant), ty))
 }
 
 /// `name: Type` (a field or a parameter, through `mut` and `&`) with a known type.

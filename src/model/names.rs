@@ -348,8 +348,7 @@ impl<'p> Names<'p> {
                     Some((self.site(callee), Ty::Named(Box::new([g.owner?]))))
                 }
                 Ty::Named(path) if path.len() == 2 && path[0] == self_ty => {
-                    let (fi, ty) = self.fields.get(&(g.owner?, path[1]))?;
-                    Some((self.file_site(*fi), ty.clone()))
+                    self.member(g.owner.zip(Some(path[1])))
                 }
                 Ty::Returned(_) => None,
                 other => Some((self.site(callee), other.clone())),
@@ -542,22 +541,22 @@ impl<'p> Names<'p> {
                 };
                 known
             }
-            Recv::Field(_) | Recv::Variant(_) => {
-                let member = match recv {
-                    Recv::Field(x) => f.owner.zip(Some(*x)),
-                    Recv::Variant(path) => match path.as_ref() {
-                        [.., owner, variant] if *owner == sym("Self") => {
-                            f.owner.zip(Some(*variant))
-                        }
-                        [.., owner, variant] => Some((*owner, *variant)),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                let Some((fi, ty)) = member.and_then(|key| self.fields.get(&key)) else {
+            Recv::Field(x) => {
+                let Some(member) = self.member(f.owner.zip(Some(*x))) else {
                     return Vec::new();
                 };
-                (self.file_site(*fi), ty.clone())
+                member
+            }
+            Recv::Variant(path) => {
+                let key = match path.as_ref() {
+                    [.., owner, variant] if *owner == sym("Self") => f.owner.zip(Some(*variant)),
+                    [.., owner, variant] => Some((*owner, *variant)),
+                    _ => None,
+                };
+                let Some(member) = self.member(key) else {
+                    return Vec::new();
+                };
+                member
             }
             Recv::Assoc(path) => match path.as_ref() {
                 [.., ty, _] if *ty == sym("Self") => match f.owner {
@@ -580,6 +579,13 @@ impl<'p> Names<'p> {
             Ty::Traits(traits) => self.trait_methods(site.fi, &traits, name),
             Ty::Returned(_) => Vec::new(),
         }
+    }
+
+    /// The type of a named member (a field, a one-field variant, an associated type)
+    /// `key` = (type, member), with the place it is written.
+    fn member(&self, key: Option<(Sym, Sym)>) -> Option<(Site, Ty)> {
+        let (fi, ty) = self.fields.get(&key?)?;
+        Some((self.file_site(*fi), ty.clone()))
     }
 
     /// `name` on the type written as `path` at `site`.

@@ -59,13 +59,14 @@ impl Check for SigintOnlyShutdown {
                 })
                 .collect();
             // One cause, one finding: the server's binary waits only for Ctrl-C. It is
-            // reported at a wait in the binary's own file when there is one; the other
-            // waits are related locations, and the fix replaces those of that file.
-            // The serving path's wait, else one in a server binary's own file.
+            // reported at the wait on the serving path, with the chain of calls to it;
+            // else (that wait already reported) at a wait in the binary's own file. The
+            // other waits are related locations, and the fix replaces those of that file.
             let wait = scope.event_at(serving.event);
-            let Some(at) = found
+            let on_path = found
                 .iter()
-                .position(|(_, l, _)| l.path == wait.path && l.bytes.start == wait.bytes.start)
+                .position(|(_, l, _)| l.path == wait.path && l.bytes.start == wait.bytes.start);
+            let Some(at) = on_path
                 .or_else(|| {
                     found
                         .iter()
@@ -75,7 +76,10 @@ impl Check for SigintOnlyShutdown {
             else {
                 continue;
             };
-            let calls = scope.chain(Some(serving), |s| s.ctrl_c_while_serving.or(s.ctrl_c));
+            let calls = match on_path {
+                Some(_) => scope.chain(Some(serving), |s| s.ctrl_c_while_serving.or(s.ctrl_c)),
+                None => Vec::new(),
+            };
             let through = match scope.through(entry, &calls) {
                 chain if chain.is_empty() => chain,
                 chain => format!("{chain},"),
