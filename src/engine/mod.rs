@@ -337,6 +337,7 @@ pub fn run(req: &Request, settings: &Settings) -> Report {
         undeployed: HashMap::new(),
         notices: Notices::new(req.root.clone(), Arc::default()),
         prefilters: prefilter_table(settings, req.no_prefilters),
+        charts: helm::ChartValues::default(),
     };
     let (found, mut results, listing) = walk_tree(&walk, &tracked, root_ignore.as_deref());
     let listing = Arc::new(listing);
@@ -1490,6 +1491,8 @@ struct Walk<'a> {
     undeployed: HashMap<String, Role>,
     notices: Notices,
     prefilters: Table,
+    /// The default values of the charts whose templates are read.
+    charts: helm::ChartValues,
 }
 
 /// A file the walk found, of a kind a rule or the deployment model reads.
@@ -1647,6 +1650,7 @@ impl Walk<'_> {
                 root: &req.root,
                 notices: Some(&self.notices),
                 prefilters: &self.prefilters,
+                charts: &self.charts,
                 wanted,
                 role,
             },
@@ -1662,11 +1666,13 @@ pub fn lint_one(rel: &str, text: &str, settings: &Settings) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let prefilters = prefilter_table(settings, false);
+    let charts = helm::ChartValues::default();
     let with = FileLint {
         settings,
         root: Path::new("."),
         notices: None,
         prefilters: &prefilters,
+        charts: &charts,
         wanted: wanted_facts(settings),
         role: Role::Production,
     };
@@ -1679,6 +1685,7 @@ struct FileLint<'a> {
     root: &'a Path,
     notices: Option<&'a Notices>,
     prefilters: &'a Table,
+    charts: &'a helm::ChartValues,
     /// The Rust facts to extract from it.
     wanted: Wanted,
     /// Its role as far as it is known before it is read: production, or the role of code
@@ -1695,6 +1702,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
         root,
         notices,
         prefilters,
+        charts,
         wanted,
         role,
     } = *with;
@@ -1715,7 +1723,7 @@ fn lint_text(rel: &str, kind: FileKind, text: &str, with: &FileLint<'_>) -> File
         // A Helm template is read as its chart's default values render it, lines and
         // columns kept, so what is found points into the template.
         |_| match (kind == FileKind::Yaml)
-            .then(|| helm::rendered_template(root, rel, text))
+            .then(|| charts.rendered_template(root, rel, text))
             .flatten()
         {
             Some(rendered) => source::parse_rendered_template(rel, &rendered),

@@ -1,17 +1,19 @@
 //! Helm charts: a `Chart.yaml` with its `templates/`. Templates are Go templates, not
 //! YAML, until `helm template` renders them. twelve-lint does not run Helm: it renders
 //! each template itself with the chart's default values as far as they decide it
-//! ([`rendered_template`], [`gotemplate::render`]), so the manifests' literal parts are
+//! ([`ChartValues::rendered_template`], [`gotemplate::render`]), so the manifests' literal parts are
 //! linted while every templated value is unknown, and a template is never a parse error.
 //! One notice per chart says so ([`not_rendered`]); rules read the chart's `values.yaml`
 //! for the values, and the templates are scanned for which values paths their init
 //! containers use and which environment variables they set.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::diagnostic::Notice;
 use crate::model::source::read_regular_prefix;
+use crate::parse::yaml::Node;
 use crate::parse::{gotemplate, yaml};
 
 /// The file that makes a directory a Helm chart.
@@ -35,18 +37,38 @@ pub fn chart_of_template(root: &Path, rel: &str) -> Option<String> {
 /// The most bytes of a chart's `values.yaml` read to render its templates.
 const MAX_VALUES_BYTES: u64 = 1024 * 1024;
 
-/// The template at `rel` in the repository at `root` rendered with its chart's default
-/// values as far as they decide it ([`gotemplate::render`]), when `rel` is a template of
-/// a chart and `text` holds template actions.
-pub fn rendered_template(root: &Path, rel: &str, text: &str) -> Option<String> {
-    if !text.contains("{{") {
-        return None;
+/// The default values of the charts whose templates a run reads: each chart's
+/// `values.yaml` is read and parsed once, whichever thread asks first.
+#[derive(Default)]
+pub struct ChartValues(Mutex<HashMap<String, Arc<Option<Node<'static>>>>>);
+
+impl ChartValues {
+    /// The template at `rel` in the repository at `root` rendered with its chart's
+    /// default values as far as they decide it ([`gotemplate::render`]), when `rel` is a
+    /// template of a chart and `text` holds template actions.
+    pub fn rendered_template(&self, root: &Path, rel: &str, text: &str) -> Option<String> {
+        if !text.contains("{{") {
+            return None;
+        }
+        let chart = chart_of_template(root, rel)?;
+        let values = self.of(root, chart);
+        gotemplate::render(text, values.as_ref().as_ref())
     }
-    let chart = chart_of_template(root, rel)?;
-    let values = read_regular_prefix(&root.join(chart).join("values.yaml"), MAX_VALUES_BYTES)
-        .and_then(|text| yaml::parse(&text).ok())
-        .and_then(|mut loaded| (!loaded.docs.is_empty()).then(|| loaded.docs.swap_remove(0)));
-    gotemplate::render(text, values.as_ref())
+
+    /// The default values of the chart in directory `chart`.
+    fn of(&self, root: &Path, chart: String) -> Arc<Option<Node<'static>>> {
+        let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let values = known.entry(chart).or_insert_with_key(|chart| {
+            let values =
+                read_regular_prefix(&root.join(chart).join("values.yaml"), MAX_VALUES_BYTES)
+                    .and_then(|text| yaml::parse(&text).ok())
+                    .and_then(|mut loaded| {
+                        (!loaded.docs.is_empty()).then(|| loaded.docs.swap_remove(0))
+                    });
+            Arc::new(values)
+        });
+        Arc::clone(values)
+    }
 }
 
 /// True when the root-relative `path` names a chart's `Chart.yaml`.
